@@ -1,0 +1,183 @@
+/* crosswalk serve: the daemon. Signals only set a flag; this loop notices it,
+ * stops accepting, lets in-flight requests finish, closes the store. */
+#include "cli/cli.h"
+
+#include "engine/ctx.h"
+#include "engine/datadir.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
+
+static const cw_option serve_options[] = {
+	{"listen", "HOST:PORT", "address to listen on (config key listen)", 0},
+	{"log-level", "LEVEL", "debug, info, warn, error or off", 0},
+	{"workers", "N", "HTTP worker threads (0: one per core)", 0},
+	{"set", "KEY=VALUE", "override any config key", 1},
+	{NULL, NULL, NULL, 0},
+};
+
+static const cw_command_spec serve_spec = {
+	"serve", "[--listen HOST:PORT] [--set KEY=VALUE ...]",
+	"Run the gateway daemon.",
+	"Configuration comes from DATA_DIR/crosswalk.conf, then CROSSWALK_<KEY>\n"
+	"environment variables, then flags. The whole configuration is checked\n"
+	"before the daemon starts. Prints \"crosswalk listening on URL\" when\n"
+	"ready. SIGTERM or SIGINT: stop accepting, finish in-flight requests\n"
+	"(up to 4 s), close the store, exit 0; a second signal exits at once.",
+	serve_options, 0, 0};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	if (stop_signal)
+		_exit(130);
+	stop_signal = sig;
+}
+
+static int install_signals(void)
+{
+	struct sigaction action;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_signal;
+	sigemptyset(&action.sa_mask);
+	if (sigaction(SIGTERM, &action, NULL) != 0 ||
+	    sigaction(SIGINT, &action, NULL) != 0)
+		return CW_EIO;
+	action.sa_handler = SIG_IGN;
+	return sigaction(SIGPIPE, &action, NULL) == 0 ? 0 : CW_EIO;
+}
+
+/* Flags become the top config layer; returns an exit code. */
+static int flag_layers(cw_config_layers **out, const cw_args *args)
+{
+	static const char *const direct[][2] = {{"listen", "listen"},
+						{"log-level", "log_level"},
+						{"workers", "workers"}};
+	int err = cw_config_layers_new(out);
+
+	for (size_t i = 0; err == 0 && i < 3; i++) {
+		const char *value = cw_args_get(args, direct[i][0]);
+		if (value)
+			err = cw_config_layers_set(*out, direct[i][1], value,
+						   "flag");
+	}
+	for (int i = 0; err == 0 && i < cw_args_count(args, "set"); i++) {
+		const char *pair = cw_args_get_nth(args, "set", i);
+		const char *eq = strchr(pair, '=');
+		char key[64];
+
+		if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
+			fprintf(stderr, "crosswalk serve: --set wants KEY=VALUE, "
+					"got \"%s\"\n", pair);
+			return CW_EXIT_USAGE;
+		}
+		memcpy(key, pair, (size_t)(eq - pair));
+		key[eq - pair] = '\0';
+		err = cw_config_layers_set(*out, key, eq + 1, "flag --set");
+	}
+	if (err == CW_ENOTFOUND) {
+		fprintf(stderr, "crosswalk serve: %s\n", cw_error_last());
+		return CW_EXIT_USAGE;
+	}
+	return err < 0 ? CW_EXIT_INTERNAL : 0;
+}
+
+static void wait_for_signal(cw_ctx *ctx)
+{
+	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
+
+	while (!stop_signal) {
+		struct timespec tick = {0, 100 * 1000 * 1000};
+		int purged = 0;
+
+		nanosleep(&tick, NULL);
+		if (cw_time_mono_ms() < next_purge)
+			continue;
+		next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
+		if (cw_store_token_purge(ctx->store, cw_time_now_ms(), &purged) < 0)
+			CW_LOG(CW_LOG_WARN, "token_purge_failed", "s:message",
+			       cw_error_last(), NULL);
+		else if (purged)
+			CW_LOG(CW_LOG_INFO, "tokens_purged", "i:count", purged,
+			       NULL);
+	}
+}
+
+/* The URL a local client should use: the listen host, or loopback when the
+ * daemon listens on every address. */
+static void print_listening(const char *listen, int port)
+{
+	char host[64];
+	int ignored;
+
+	if (cw_config_parse_listen(listen, host, &ignored) < 0 ||
+	    strcmp(host, "0.0.0.0") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	else if (strcmp(host, "::") == 0)
+		snprintf(host, sizeof(host), "::1");
+	if (strchr(host, ':'))
+		printf("crosswalk listening on http://[%s]:%d\n", host, port);
+	else
+		printf("crosswalk listening on http://%s:%d\n", host, port);
+	fflush(stdout);
+}
+
+static int run_serve(const cw_args *args)
+{
+	unsigned char key[CW_MASTER_KEY_LEN];
+	cw_config_layers *flags = NULL;
+	cw_server *server = NULL;
+	cw_cli_env env = {0};
+	cw_ctx ctx = {0};
+	int code, err;
+
+	if ((code = flag_layers(&flags, args)) != 0)
+		goto out;
+	if ((code = cw_cli_env_open(&env, args, flags)) != 0)
+		goto out;
+	cw_log_set_level((cw_log_level)env.config.log_level);
+	err = cw_datadir_master_key(key, env.data_dir, &env.config);
+	memset(key, 0, sizeof(key));
+	if (err < 0 || (err = install_signals()) < 0) {
+		code = cw_cli_fail(args, err);
+		goto out;
+	}
+	ctx.config = &env.config;
+	ctx.store = env.store;
+	ctx.data_dir = env.data_dir;
+	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) < 0) {
+		code = cw_cli_fail(args, err);
+		goto out;
+	}
+	CW_LOG(CW_LOG_INFO, "listening", "s:listen", env.config.listen,
+	       "i:port", cw_server_port(server), "s:store", env.store->kind,
+	       "s:version", CW_VERSION, NULL);
+	print_listening(env.config.listen, cw_server_port(server));
+	wait_for_signal(&ctx);
+	CW_LOG(CW_LOG_INFO, "shutting_down", "i:signal", (int)stop_signal,
+	       "l:in_flight",
+	       (long long)cw_metrics_in_flight_now(cw_server_metrics(server)),
+	       NULL);
+	cw_server_shutdown(server, CW_LIMIT_SHUTDOWN_DRAIN_MS);
+	CW_LOG(CW_LOG_INFO, "stopped", NULL);
+out:
+	cw_server_free(server);
+	cw_cli_env_close(&env);
+	cw_config_layers_free(flags);
+	return code;
+}
+
+const cw_command cw_cmd_serve = {&serve_spec, run_serve};

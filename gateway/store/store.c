@@ -1,0 +1,156 @@
+/* Store front: picks a backend from the URL and forwards to its table. */
+#include "store/store.h"
+
+#include "store/sqlite.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <string.h>
+
+int cw_store_open(cw_store **out, const char *url, const char *data_dir)
+{
+	cw_buf path = CW_BUF_INIT(4096);
+	int err;
+
+	*out = NULL;
+	if (strcmp(url, "sqlite") == 0) {
+		cw_buf_printf(&path, "%s/crosswalk.db", data_dir);
+		if (path.error) {
+			cw_error_set("data dir path too long");
+			err = path.error;
+			goto out;
+		}
+		err = cw_store_sqlite_open(out, path.data);
+	} else if (strncmp(url, "sqlite:", 7) == 0) {
+		err = cw_store_sqlite_open(out, url + 7);
+	} else if (strncmp(url, "postgres://", 11) == 0 ||
+		   strncmp(url, "postgresql://", 13) == 0) {
+		cw_error_set("store: the PostgreSQL backend is not available "
+			     "in this build yet; use store = sqlite");
+		err = CW_EUNSUPPORTED;
+	} else {
+		cw_error_set("store: unknown store URL \"%s\"", url);
+		err = CW_EINVAL;
+	}
+out:
+	cw_buf_dispose(&path);
+	return err;
+}
+
+void cw_store_free(cw_store *store)
+{
+	if (store)
+		store->backend->free(store);
+}
+
+int cw_store_migrate(cw_store *store, int *applied)
+{
+	return store->backend->migrate(store, applied);
+}
+
+int cw_store_ping(cw_store *store)
+{
+	return store->backend->ping(store);
+}
+
+int cw_tenant_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > CW_TENANT_NAME_MAX || name[0] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int cw_store_tenant_add(cw_store *store, const char *name, cw_tenant *out)
+{
+	if (!cw_tenant_name_valid(name)) {
+		cw_error_set("tenant name \"%s\" is not 1 to %d characters of "
+			     "a-z, 0-9 and '-' (not first)",
+			     name, CW_TENANT_NAME_MAX);
+		return CW_EINVAL;
+	}
+	return store->backend->tenant_add(store, name, out);
+}
+
+int cw_store_tenant_get(cw_store *store, const char *name, cw_tenant *out)
+{
+	return store->backend->tenant_get(store, name, out);
+}
+
+int cw_store_tenant_list(cw_store *store, cw_tenant_cb cb, void *payload)
+{
+	return store->backend->tenant_list(store, cb, payload);
+}
+
+int cw_store_client_add(cw_store *store, const cw_client *client)
+{
+	return store->backend->client_add(store, client);
+}
+
+int cw_store_client_get(cw_store *store, const char *client_id,
+			cw_client *out)
+{
+	return store->backend->client_get(store, client_id, out);
+}
+
+int cw_store_client_list(cw_store *store, int64_t tenant_id, cw_client_cb cb,
+			 void *payload)
+{
+	return store->backend->client_list(store, tenant_id, cb, payload);
+}
+
+int cw_store_client_revoke(cw_store *store, const char *client_id,
+			   const char *at)
+{
+	return store->backend->client_revoke(store, client_id, at);
+}
+
+void cw_client_dispose(cw_client *client)
+{
+	cw_free(client->scopes);
+	cw_free(client->secret_hash);
+	client->scopes = client->secret_hash = NULL;
+}
+
+int cw_store_token_add(cw_store *store, const cw_token *token)
+{
+	return store->backend->token_add(store, token);
+}
+
+int cw_store_token_lookup(cw_store *store, const char *token_hash,
+			  cw_token_info *out)
+{
+	return store->backend->token_lookup(store, token_hash, out);
+}
+
+int cw_store_token_purge(cw_store *store, int64_t now_ms, int *purged)
+{
+	return store->backend->token_purge(store, now_ms, purged);
+}
+
+void cw_token_info_dispose(cw_token_info *info)
+{
+	cw_free(info->scopes);
+	info->scopes = NULL;
+}
+
+int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry)
+{
+	return store->backend->audit_append(store, entry);
+}
+
+int cw_store_audit_list(cw_store *store, const char *tenant,
+			int64_t after_seq, int limit, cw_audit_cb cb,
+			void *payload)
+{
+	return store->backend->audit_list(store, tenant, after_seq, limit, cb,
+					  payload);
+}

@@ -1,0 +1,138 @@
+/* The store: one interface, a backend per database (SQLite now, PostgreSQL
+ * later). Every row belongs to a tenant; callers pass the tenant explicitly. */
+#ifndef CW_STORE_STORE_H
+#define CW_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cw_store cw_store;
+
+#define CW_CLIENT_ID_LEN 32 /* hex digits */
+#define CW_TENANT_NAME_MAX 63
+
+typedef struct {
+	int64_t id;
+	char name[CW_TENANT_NAME_MAX + 1];
+	char created_at[32];
+} cw_tenant;
+
+typedef struct {
+	char client_id[CW_CLIENT_ID_LEN + 1];
+	int64_t tenant_id;
+	char tenant[CW_TENANT_NAME_MAX + 1];
+	char *scopes;      /* space-separated */
+	char *secret_hash; /* "sha256$SALT$DIGEST" */
+	char created_at[32];
+	char revoked_at[32]; /* "" while active */
+} cw_client;
+
+typedef struct {
+	char token_hash[65];
+	char client_id[CW_CLIENT_ID_LEN + 1];
+	int64_t tenant_id;
+	char *scopes;
+	int64_t issued_at_ms;
+	int64_t expires_at_ms;
+} cw_token;
+
+typedef struct {
+	char client_id[CW_CLIENT_ID_LEN + 1];
+	int64_t tenant_id;
+	char tenant[CW_TENANT_NAME_MAX + 1];
+	char *scopes;
+	int64_t expires_at_ms;
+	int client_revoked;
+} cw_token_info;
+
+typedef struct {
+	int64_t seq;
+	char at[32];
+	const char *actor;  /* "cli" or a client id */
+	const char *tenant; /* tenant name concerned, or NULL */
+	const char *action; /* "tenant.add", "client.revoke" … */
+	const char *target;
+	const char *outcome; /* "success" or "failure" */
+	const char *detail;
+} cw_audit_entry;
+
+/* Listing callbacks return 0 to go on, anything else to stop with it. */
+typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
+typedef int (*cw_client_cb)(const cw_client *client, void *payload);
+typedef int (*cw_audit_cb)(const cw_audit_entry *entry, void *payload);
+
+/** The backend interface; see the wrappers below for each slot's contract. */
+typedef struct {
+	int (*migrate)(cw_store *store, int *applied);
+	int (*ping)(cw_store *store);
+	int (*tenant_add)(cw_store *store, const char *name, cw_tenant *out);
+	int (*tenant_get)(cw_store *store, const char *name, cw_tenant *out);
+	int (*tenant_list)(cw_store *store, cw_tenant_cb cb, void *payload);
+	int (*client_add)(cw_store *store, const cw_client *client);
+	int (*client_get)(cw_store *store, const char *client_id,
+			  cw_client *out);
+	int (*client_list)(cw_store *store, int64_t tenant_id, cw_client_cb cb,
+			   void *payload);
+	int (*client_revoke)(cw_store *store, const char *client_id,
+			     const char *at);
+	int (*token_add)(cw_store *store, const cw_token *token);
+	int (*token_lookup)(cw_store *store, const char *token_hash,
+			    cw_token_info *out);
+	int (*token_purge)(cw_store *store, int64_t now_ms, int *purged);
+	int (*audit_append)(cw_store *store, const cw_audit_entry *entry);
+	int (*audit_list)(cw_store *store, const char *tenant, int64_t after_seq,
+			  int limit, cw_audit_cb cb, void *payload);
+	void (*free)(cw_store *store);
+} cw_store_backend;
+
+struct cw_store {
+	const cw_store_backend *backend;
+	const char *kind; /* "sqlite" */
+};
+
+/**
+ * Opens the store named by url ("sqlite", "sqlite:PATH", "postgres://…");
+ * "sqlite" means crosswalk.db in data_dir.
+ */
+int cw_store_open(cw_store **out, const char *url, const char *data_dir);
+void cw_store_free(cw_store *store);
+
+/** Applies the embedded migrations not yet applied; *applied counts them. */
+int cw_store_migrate(cw_store *store, int *applied);
+/** 0 when the database answers a query. */
+int cw_store_ping(cw_store *store);
+
+/** CW_EEXISTS when the name is taken, CW_EINVAL when it is not a slug. */
+int cw_store_tenant_add(cw_store *store, const char *name, cw_tenant *out);
+int cw_store_tenant_get(cw_store *store, const char *name, cw_tenant *out);
+int cw_store_tenant_list(cw_store *store, cw_tenant_cb cb, void *payload);
+
+int cw_store_client_add(cw_store *store, const cw_client *client);
+/** Fills out (dispose with cw_client_dispose); CW_ENOTFOUND when absent. */
+int cw_store_client_get(cw_store *store, const char *client_id,
+			cw_client *out);
+/** tenant_id 0 lists every tenant's clients. */
+int cw_store_client_list(cw_store *store, int64_t tenant_id, cw_client_cb cb,
+			 void *payload);
+/** Marks the client revoked (its tokens die with it); CW_ENOTFOUND. */
+int cw_store_client_revoke(cw_store *store, const char *client_id,
+			   const char *at);
+void cw_client_dispose(cw_client *client);
+
+int cw_store_token_add(cw_store *store, const cw_token *token);
+/** CW_ENOTFOUND for an unknown hash; dispose with cw_token_info_dispose. */
+int cw_store_token_lookup(cw_store *store, const char *token_hash,
+			  cw_token_info *out);
+int cw_store_token_purge(cw_store *store, int64_t now_ms, int *purged);
+void cw_token_info_dispose(cw_token_info *info);
+
+int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
+/** Entries after after_seq, oldest first; tenant NULL means all. */
+int cw_store_audit_list(cw_store *store, const char *tenant,
+			int64_t after_seq, int limit, cw_audit_cb cb,
+			void *payload);
+
+/** 1 when name is a valid tenant name: [a-z0-9][a-z0-9-]{0,62}. */
+int cw_tenant_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,166 @@
+/* Encoders and decoders; every decoder rejects what it does not understand. */
+#include "util/encode.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdint.h>
+
+static const char hex_digits[] = "0123456789abcdef";
+
+void cw_hex_encode(char *out, const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = hex_digits[data[i] >> 4];
+		out[2 * i + 1] = hex_digits[data[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cw_hex_decode(unsigned char *out, size_t out_len, const char *hex,
+		  size_t hex_len)
+{
+	if (hex_len != 2 * out_len)
+		return CW_EINVAL;
+	for (size_t i = 0; i < out_len; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return CW_EINVAL;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+size_t cw_base64url_len(size_t len)
+{
+	return len / 3 * 4 + (len % 3 ? len % 3 + 1 : 0);
+}
+
+void cw_base64url_encode(char *out, const unsigned char *data, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i = 0, o = 0;
+
+	for (; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16 |
+			     (uint32_t)data[i + 1] << 8 | data[i + 2];
+		out[o++] = alphabet[v >> 18];
+		out[o++] = alphabet[(v >> 12) & 63];
+		out[o++] = alphabet[(v >> 6) & 63];
+		out[o++] = alphabet[v & 63];
+	}
+	if (len - i == 1) {
+		out[o++] = alphabet[data[i] >> 2];
+		out[o++] = alphabet[(data[i] & 3) << 4];
+	} else if (len - i == 2) {
+		uint32_t v = (uint32_t)data[i] << 8 | data[i + 1];
+		out[o++] = alphabet[v >> 10];
+		out[o++] = alphabet[(v >> 4) & 63];
+		out[o++] = alphabet[(v & 15) << 2];
+	}
+	out[o] = '\0';
+}
+
+static int base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
+		     size_t in_len)
+{
+	unsigned char *bytes;
+	size_t o = 0, pad = 0;
+
+	*out = NULL;
+	if (in_len % 4)
+		return CW_EINVAL;
+	if (in_len && in[in_len - 1] == '=')
+		pad = in_len > 1 && in[in_len - 2] == '=' ? 2 : 1;
+	bytes = cw_malloc(in_len / 4 * 3 + 1);
+	if (!bytes)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < in_len; i += 4) {
+		int v[4];
+		int last = i + 4 == in_len;
+
+		for (int k = 0; k < 4; k++) {
+			int is_pad = last && k >= 4 - (int)pad;
+			v[k] = is_pad ? 0 : base64_value(in[i + (size_t)k]);
+			if (v[k] < 0) {
+				cw_free(bytes);
+				return CW_EINVAL;
+			}
+		}
+		bytes[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
+		if (!(last && pad == 2))
+			bytes[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
+		if (!(last && pad >= 1))
+			bytes[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
+	}
+	bytes[o] = '\0';
+	*out = bytes;
+	*out_len = o;
+	return 0;
+}
+
+int cw_form_decode(char **out, const char *in, size_t in_len)
+{
+	char *text = cw_malloc(in_len + 1);
+	size_t o = 0;
+
+	*out = NULL;
+	if (!text)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < in_len; i++) {
+		int hi, lo;
+
+		if (in[i] == '+') {
+			text[o++] = ' ';
+			continue;
+		}
+		if (in[i] != '%') {
+			if (in[i] == '\0')
+				goto bad;
+			text[o++] = in[i];
+			continue;
+		}
+		if (in_len - i < 3)
+			goto bad;
+		hi = hex_value(in[i + 1]);
+		lo = hex_value(in[i + 2]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			goto bad;
+		text[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	text[o] = '\0';
+	*out = text;
+	return 0;
+bad:
+	cw_free(text);
+	return CW_EINVAL;
+}

@@ -1,0 +1,45 @@
+/* Per-thread error messages, so concurrent requests never mix details. */
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static _Thread_local char message[512];
+
+void cw_error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(message, sizeof(message), fmt, ap) < 0)
+		message[0] = '\0';
+	va_end(ap);
+}
+
+const char *cw_error_last(void)
+{
+	return message;
+}
+
+void cw_error_clear(void)
+{
+	message[0] = '\0';
+}
+
+const char *cw_error_name(int code)
+{
+	switch (code) {
+	case CW_OK: return "OK";
+	case CW_ENOMEM: return "ENOMEM";
+	case CW_EINVAL: return "EINVAL";
+	case CW_ENOTFOUND: return "ENOTFOUND";
+	case CW_ETOOBIG: return "ETOOBIG";
+	case CW_EIO: return "EIO";
+	case CW_ESTORE: return "ESTORE";
+	case CW_EEXISTS: return "EEXISTS";
+	case CW_EAUTH: return "EAUTH";
+	case CW_EUSAGE: return "EUSAGE";
+	case CW_EUNSUPPORTED: return "EUNSUPPORTED";
+	default: return "EUNKNOWN";
+	}
+}

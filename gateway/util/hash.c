@@ -1,0 +1,46 @@
+/* Thin, checked wrappers over OpenSSL's digest and random APIs. */
+#include "util/hash.h"
+
+#include "util/encode.h"
+#include "util/error.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+int cw_sha256(unsigned char out[CW_SHA256_LEN], const void *data, size_t len)
+{
+	unsigned int out_len = 0;
+
+	if (EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL) != 1 ||
+	    out_len != CW_SHA256_LEN) {
+		cw_error_set("SHA-256 failed");
+		return CW_ENOMEM;
+	}
+	return 0;
+}
+
+int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data,
+		  size_t len)
+{
+	unsigned char digest[CW_SHA256_LEN];
+	int err = cw_sha256(digest, data, len);
+
+	if (err == 0)
+		cw_hex_encode(out, digest, sizeof(digest));
+	return err;
+}
+
+int cw_random_bytes(unsigned char *out, size_t len)
+{
+	if (len > 0x7fffffff || RAND_bytes(out, (int)len) != 1) {
+		cw_error_set("the random number generator failed");
+		return CW_EIO;
+	}
+	return 0;
+}
+
+int cw_const_time_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
+}
