@@ -249,6 +249,8 @@ int cw_config_parse_listen(const char *listen, char host_out[64],
 			return CW_EINVAL;
 		host++;
 		host_end--;
+	} else if (memchr(host, ':', (size_t)(host_end - host))) {
+		return CW_EINVAL; /* IPv6 needs brackets: "[::1]:80" */
 	}
 	if (host_end - host <= 0 || host_end - host >= 64)
 		return CW_EINVAL;

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# HTTP throughput benchmark: crosswalk against nginx serving the same bytes.
+#
+# Prints figures; asserts nothing (exit 0 unless the setup itself fails,
+# exit 2 when wrk or nginx is missing). See bench/README.md.
+#
+# Environment (all optional):
+#   CROSSWALK_BIN  binary to benchmark (default: Release build in bench/out/build)
+#   DURATION       measured run per target, wrk syntax (default 10s)
+#   WARMUP         warm-up run per target (default 2s; 0 skips it)
+#   CONNECTIONS    wrk connections (default 32)
+#   THREADS        wrk threads (default 2)
+#   WORKERS        crosswalk --workers and nginx worker_processes, the same
+#                  number for both ("auto": one per core, the default)
+#   KEEP_DATA      1: keep bench/out/data.* and the nginx root after the run
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+OUT=$HERE/out
+NGINX=${NGINX:-/usr/sbin/nginx}
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+WORKERS=${WORKERS:-auto}
+KEEP_DATA=${KEEP_DATA:-0}
+
+if ! command -v wrk >/dev/null 2>&1 || [ ! -x "$NGINX" ] ||
+   ! command -v curl >/dev/null 2>&1; then
+	echo "http_bench: wrk, nginx and curl are needed:" >&2
+	echo "  apt-get install -y wrk nginx-light curl" >&2
+	exit 2
+fi
+case $WORKERS in
+auto | [1-9] | [1-9][0-9]) ;;
+*) echo "http_bench: WORKERS must be auto or a number, got '$WORKERS'" >&2
+   exit 2 ;;
+esac
+
+mkdir -p "$OUT"
+CW_PID=
+NGX_PID=
+DATA=
+NGX_DIR=
+
+cleanup() {
+	local pid
+	for pid in $CW_PID $NGX_PID; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in $CW_PID $NGX_PID; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ "$KEEP_DATA" != 1 ]; then
+		[ -n "$DATA" ] && rm -rf "$DATA"
+		[ -n "$NGX_DIR" ] && rm -rf "$NGX_DIR/html" "$NGX_DIR/tmp"
+	fi
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# A TCP port on 127.0.0.1 that nobody listens on right now.
+free_port() {
+	local port tries
+	for tries in $(seq 1 200); do
+		port=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	say "http_bench: no free port found"
+	return 1
+}
+
+# The value of KEY (a string) in a one-line JSON document on stdin.
+json_string() {
+	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"
+}
+
+# ---- 1. binary, data dir, credentials ---------------------------------------
+
+if [ -n "${CROSSWALK_BIN:-}" ]; then
+	BIN=$CROSSWALK_BIN
+else
+	BIN=$OUT/build/crosswalk
+	say "building Release binary in $OUT/build ..."
+	if ! { cmake -S "$ROOT" -B "$OUT/build" -DCMAKE_BUILD_TYPE=Release \
+		     -DBUILD_TESTING=OFF &&
+	       cmake --build "$OUT/build" -j"$(nproc)"; } >"$OUT/build.log" 2>&1
+	then
+		tail -n 30 "$OUT/build.log" >&2
+		say "http_bench: build failed (log: $OUT/build.log)"
+		exit 1
+	fi
+fi
+[ -x "$BIN" ] || { say "http_bench: $BIN is not executable"; exit 1; }
+
+DATA=$(mktemp -d "$OUT/data.XXXXXX")
+rmdir "$DATA" # init wants to create it
+"$BIN" init --data-dir "$DATA" --json >"$OUT/init.json"
+"$BIN" tenant add bench --data-dir "$DATA" >/dev/null
+CLIENT_JSON=$("$BIN" client add --tenant bench \
+	--scope "urn:crosswalk:scope:admin" --json --data-dir "$DATA")
+CLIENT_ID=$(json_string client_id <<<"$CLIENT_JSON")
+CLIENT_SECRET=$(json_string client_secret <<<"$CLIENT_JSON")
+rm -f "$OUT/init.json" # it holds the admin secret
+
+# ---- 2. servers ---------------------------------------------------------------
+
+serve_args=(serve --data-dir "$DATA" --listen 127.0.0.1:0 --log-level warn)
+[ "$WORKERS" != auto ] && serve_args+=(--workers "$WORKERS")
+"$BIN" "${serve_args[@]}" >"$OUT/serve.out" 2>"$OUT/serve.err" &
+CW_PID=$!
+CW_URL=
+for _ in $(seq 1 100); do
+	CW_URL=$(sed -n 's/^crosswalk listening on \(http:[^ ]*\)$/\1/p' \
+		"$OUT/serve.out")
+	[ -n "$CW_URL" ] && break
+	kill -0 "$CW_PID" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$CW_URL" ]; then
+	cat "$OUT/serve.err" >&2
+	say "http_bench: crosswalk serve did not start"
+	exit 1
+fi
+
+TOKEN=$(curl -fsS -u "$CLIENT_ID:$CLIENT_SECRET" \
+	-d grant_type=client_credentials "$CW_URL/oauth/token" |
+	json_string access_token)
+[ -n "$TOKEN" ] || { say "http_bench: no access token"; exit 1; }
+AUTH="Authorization: Bearer $TOKEN"
+
+NGX_DIR=$OUT/nginx
+mkdir -p "$NGX_DIR/html" "$NGX_DIR/tmp" "$NGX_DIR/logs"
+curl -fsS "$CW_URL/healthz" -o "$NGX_DIR/html/healthz"
+curl -fsS -H "$AUTH" "$CW_URL/admin/v1/tenants" -o "$NGX_DIR/html/tenants"
+chmod 755 "$NGX_DIR" "$NGX_DIR/html"
+chmod 644 "$NGX_DIR/html/healthz" "$NGX_DIR/html/tenants"
+
+NGX_WORKERS=$WORKERS
+NGX_USER=
+# As root the master would otherwise drop its workers to "nobody"; running
+# them as root keeps every path under bench/out readable and writable.
+[ "$(id -u)" = 0 ] && NGX_USER='user root;'
+
+start_nginx() {
+	local port=$1
+	cat >"$NGX_DIR/nginx.conf" <<EOF
+# Written by bench/http_bench.sh; static twin of the crosswalk routes.
+$NGX_USER
+daemon off;
+worker_processes $NGX_WORKERS;
+pid $NGX_DIR/nginx.pid;
+error_log $NGX_DIR/logs/error.log warn;
+events {
+	worker_connections 1024;
+}
+http {
+	types { }
+	default_type application/json;
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	# MHD never closes a keep-alive connection after N requests; make nginx
+	# behave the same so both servers see only the requests wrk sends.
+	keepalive_requests 1000000;
+	client_body_temp_path $NGX_DIR/tmp/body;
+	proxy_temp_path $NGX_DIR/tmp/proxy;
+	fastcgi_temp_path $NGX_DIR/tmp/fastcgi;
+	uwsgi_temp_path $NGX_DIR/tmp/uwsgi;
+	scgi_temp_path $NGX_DIR/tmp/scgi;
+	server {
+		listen 127.0.0.1:$port;
+		root $NGX_DIR/html;
+		location = /healthz { }
+		location = /tenants { }
+	}
+}
+EOF
+	"$NGINX" -p "$NGX_DIR" -c "$NGX_DIR/nginx.conf" \
+		-e "$NGX_DIR/logs/error.log" \
+		>"$NGX_DIR/logs/stdout.log" 2>&1 &
+	NGX_PID=$!
+	for _ in $(seq 1 50); do
+		if curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" \
+			2>/dev/null; then
+			return 0
+		fi
+		kill -0 "$NGX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$NGX_PID" 2>/dev/null || true
+	wait "$NGX_PID" 2>/dev/null || true
+	NGX_PID=
+	return 1
+}
+
+NGX_URL=
+for _ in 1 2 3; do
+	port=$(free_port)
+	if start_nginx "$port"; then
+		NGX_URL=http://127.0.0.1:$port
+		break
+	fi
+done
+if [ -z "$NGX_URL" ]; then
+	tail -n 20 "$NGX_DIR/logs/error.log" "$NGX_DIR/logs/stdout.log" >&2 || true
+	say "http_bench: nginx did not start"
+	exit 1
+fi
+
+# Same bytes from both servers, or the comparison means nothing.
+for pair in "healthz|$CW_URL/healthz|$NGX_URL/healthz" \
+	    "tenants|$CW_URL/admin/v1/tenants|$NGX_URL/tenants"; do
+	IFS='|' read -r name a b <<<"$pair"
+	if ! cmp -s <(curl -fsS -H "$AUTH" "$a") <(curl -fsS "$b"); then
+		say "WARNING: crosswalk and nginx bodies differ for $name"
+	fi
+done
+
+# ---- 3. load -------------------------------------------------------------------
+
+# run NAME URL [wrk args...]: warm-up, then the measured run into OUT/wrk-NAME.txt
+run() {
+	local name=$1 url=$2
+	shift 2
+	if [ "$WARMUP" != 0 ]; then
+		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" \
+			>"$OUT/wrk-$name.warmup.txt" 2>&1 || true
+	fi
+	say "wrk $name: $DURATION, $THREADS threads, $CONNECTIONS connections ..."
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
+		>"$OUT/wrk-$name.txt" 2>&1 || true
+}
+
+run cw-healthz "$CW_URL/healthz"
+run nginx-healthz "$NGX_URL/healthz"
+run cw-tenants "$CW_URL/admin/v1/tenants" -H "$AUTH"
+run nginx-tenants "$NGX_URL/tenants"
+
+CW_HWM=$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$CW_PID/status")
+CW_THREADS=$(awk '/^Threads:/ {print $2}' "/proc/$CW_PID/status")
+
+# ---- 4. figures ----------------------------------------------------------------
+
+# rps FILE, p99 FILE (in ms), non2xx FILE, sockerr FILE
+rps() { awk '/^Requests\/sec:/ {print $2; f=1} END {if (!f) print "nan"}' "$1"; }
+p99() {
+	awk '$1 == "99%" {
+		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+		m = -1
+		if (u == "us") m = 0.001; else if (u == "ms") m = 1
+		else if (u == "s") m = 1000; else if (u == "m") m = 60000
+		printf "%.3f\n", v * m; f = 1
+	} END {if (!f) print "nan"}' "$1"
+}
+non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF; f=1} END {if (!f) print 0}' "$1"; }
+sockerr() {
+	awk '/Socket errors:/ {
+		n = 0; for (i = 3; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i
+		print n; f = 1
+	} END {if (!f) print 0}' "$1"
+}
+requests() { awk '/requests in/ {print $1}' "$1"; }
+
+cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+echo
+echo "crosswalk $("$BIN" version 2>/dev/null | head -n 1 || echo '?') vs $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
+echo "machine: nproc=$(nproc)${cpu_model:+, $cpu_model}"
+echo "settings: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (warm-up $WARMUP);" \
+     "crosswalk --workers $WORKERS, nginx worker_processes $NGX_WORKERS"
+echo
+printf '%-34s %12s %10s %10s %8s\n' target "requests/s" "p99 (ms)" requests non-2xx
+warn=0
+for name in cw-healthz nginx-healthz cw-tenants nginx-tenants; do
+	f=$OUT/wrk-$name.txt
+	case $name in
+	cw-healthz) label="crosswalk GET /healthz" ;;
+	nginx-healthz) label="nginx static /healthz twin" ;;
+	cw-tenants) label="crosswalk GET /admin/v1/tenants" ;;
+	nginx-tenants) label="nginx static /tenants twin" ;;
+	esac
+	bad=$(non2xx "$f")
+	errs=$(sockerr "$f")
+	printf '%-34s %12s %10s %10s %8s\n' "$label" "$(rps "$f")" "$(p99 "$f")" \
+		"$(requests "$f")" "$bad"
+	if [ "$bad" != 0 ]; then
+		warn=1
+		echo "  !!!!!!!! WARNING: $bad non-2xx responses from $label:" \
+		     "these figures measure errors, not the route !!!!!!!!"
+	fi
+	if [ "$errs" != 0 ]; then
+		echo "  note: $(grep 'Socket errors' "$f" | sed 's/^ *//')"
+	fi
+	if [ "$(rps "$f")" = nan ]; then
+		warn=1
+		echo "  !!!!!!!! WARNING: no figures from wrk; see $f !!!!!!!!"
+	fi
+done
+echo
+ratio() {
+	awk -v a="$1" -v b="$2" -v goal="$3" 'BEGIN {
+		if (a == "nan" || b == "nan" || b == 0) { print "n/a"; exit }
+		r = 100 * a / b
+		printf "%5.1f %%  (target >= %d %%: %s)\n", r, goal,
+		       (r >= goal) ? "met" : "BELOW"
+	}'
+}
+echo "ratio crosswalk/nginx, /healthz:            $(ratio "$(rps "$OUT/wrk-cw-healthz.txt")" "$(rps "$OUT/wrk-nginx-healthz.txt")" 80)"
+echo "ratio crosswalk/nginx, authenticated route: $(ratio "$(rps "$OUT/wrk-cw-tenants.txt")" "$(rps "$OUT/wrk-nginx-tenants.txt")" 50)"
+echo "crosswalk peak RSS (VmHWM): $CW_HWM ($CW_THREADS threads)"
+echo "wrk output: $OUT/wrk-*.txt"
+if [ "$warn" = 1 ]; then
+	echo
+	echo "!!!!!!!! WARNING: some runs returned errors or no figures; the table above is not a valid benchmark !!!!!!!!"
+fi
+exit 0

@@ -1,0 +1,53 @@
+/* Fuzzes JSON parsing under a depth cap; whatever parses must print and
+ * parse again. */
+#include "fuzz.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 16
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *copy = malloc(size ? size : 1);
+	cJSON *root = NULL, *again = NULL, *third = NULL;
+	char *text = NULL, *text_again = NULL;
+	cw_json_position where;
+	int err;
+
+	memset(&where, 0, sizeof(where));
+	if (!copy)
+		goto out;
+	if (size)
+		memcpy(copy, data, size);
+	err = cw_json_parse(&root, copy, size, MAX_DEPTH, &where);
+	if (err < 0) {
+		if (root || where.offset > size || where.line < 1 ||
+		    where.column < 1)
+			abort();
+		goto out;
+	}
+	text = cw_json_print(root);
+	if (!text)
+		goto out;
+	if (cw_json_parse(&again, text, strlen(text), MAX_DEPTH, NULL) < 0)
+		abort();
+	/* Not compared with text: cJSON prints numbers near DBL_MAX with 15
+	 * digits that read back as infinity, then print as null. */
+	text_again = cw_json_print(again);
+	if (text_again && cw_json_parse(&third, text_again, strlen(text_again),
+					MAX_DEPTH, NULL) < 0)
+		abort();
+out:
+	cw_free(text_again);
+	cw_free(text);
+	cJSON_Delete(third);
+	cJSON_Delete(again);
+	cJSON_Delete(root);
+	free(copy);
+	return 0;
+}

@@ -1,0 +1,8 @@
+/* Unit tests of gateway/engine. */
+#include "unit/runner.h"
+
+Suite *suite_scope(void);
+Suite *suite_credentials(void);
+Suite *suite_datadir(void);
+
+CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir)

@@ -1,0 +1,310 @@
+/* The SQLite backend through the store interface: migrations, tenants,
+ * clients, tokens and the append-only audit log. */
+#include "store/store.h"
+#include "unit/tmpdir.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <string.h>
+
+Suite *suite_sqlite(void);
+
+static char dir[256];
+static cw_store *store;
+
+static void setup(void)
+{
+	int applied = -1;
+
+	cw_test_tmpdir(dir);
+	ck_assert_int_eq(cw_store_open(&store, "sqlite", dir), 0);
+	ck_assert_int_eq(cw_store_migrate(store, &applied), 0);
+	ck_assert_int_ge(applied, 1);
+}
+
+static void teardown(void)
+{
+	cw_store_free(store);
+	store = NULL;
+	cw_test_rmtree(dir);
+}
+
+START_TEST(migrations_apply_once)
+{
+	cw_store *again = NULL;
+	int applied = -1;
+
+	ck_assert_int_eq(cw_store_migrate(store, &applied), 0);
+	ck_assert_int_eq(applied, 0);
+	ck_assert_int_eq(cw_store_open(&again, "sqlite", dir), 0);
+	ck_assert_int_eq(cw_store_migrate(again, &applied), 0);
+	ck_assert_int_eq(applied, 0);
+	ck_assert_int_eq(cw_store_ping(again), 0);
+	cw_store_free(again);
+}
+END_TEST
+
+START_TEST(newer_schema_is_refused)
+{
+	char path[300];
+	sqlite3 *db = NULL;
+	int applied;
+
+	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "INSERT INTO schema_migrations VALUES "
+				      "(9999, 'future', 'now')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(cw_store_migrate(store, &applied), CW_ESTORE);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "newer"));
+}
+END_TEST
+
+static int count_tenant(const cw_tenant *tenant, void *payload)
+{
+	(void)tenant;
+	(*(int *)payload)++;
+	return 0;
+}
+
+START_TEST(tenants)
+{
+	cw_tenant a, b, got;
+	int count = 0;
+
+	ck_assert_int_eq(cw_store_tenant_add(store, "district-1", &a), 0);
+	ck_assert_int_eq(cw_store_tenant_add(store, "district-2", &b), 0);
+	ck_assert_int_ne(a.id, b.id);
+	ck_assert_int_eq(cw_store_tenant_add(store, "district-1", NULL),
+			 CW_EEXISTS);
+	ck_assert_int_eq(cw_store_tenant_add(store, "Bad Name", NULL),
+			 CW_EINVAL);
+	ck_assert_int_eq(cw_store_tenant_add(store, "-x", NULL), CW_EINVAL);
+	ck_assert_int_eq(cw_store_tenant_get(store, "district-2", &got), 0);
+	ck_assert_int_eq(got.id, b.id);
+	ck_assert_int_eq(cw_store_tenant_get(store, "nope", &got),
+			 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_tenant_list(store, count_tenant, &count), 0);
+	ck_assert_int_eq(count, 2);
+}
+END_TEST
+
+static void add_client(const char *id, int64_t tenant_id, const char *scopes)
+{
+	cw_client c = {0};
+
+	snprintf(c.client_id, sizeof(c.client_id), "%s", id);
+	c.tenant_id = tenant_id;
+	c.scopes = (char *)scopes;
+	c.secret_hash = (char *)"sha256$x$y";
+	snprintf(c.created_at, sizeof(c.created_at), "2026-01-01T00:00:00Z");
+	ck_assert_int_eq(cw_store_client_add(store, &c), 0);
+}
+
+static int count_client(const cw_client *client, void *payload)
+{
+	(void)client;
+	(*(int *)payload)++;
+	return 0;
+}
+
+START_TEST(clients_by_tenant_and_revocation)
+{
+	cw_tenant a, b;
+	cw_client got;
+	int count = 0;
+
+	cw_store_tenant_add(store, "a", &a);
+	cw_store_tenant_add(store, "b", &b);
+	add_client("c1", a.id, "s1 s2");
+	add_client("c2", a.id, "s1");
+	add_client("c3", b.id, "s3");
+	ck_assert_int_eq(cw_store_client_list(store, a.id, count_client, &count),
+			 0);
+	ck_assert_int_eq(count, 2);
+	count = 0;
+	ck_assert_int_eq(cw_store_client_list(store, 0, count_client, &count), 0);
+	ck_assert_int_eq(count, 3);
+	ck_assert_int_eq(cw_store_client_get(store, "c3", &got), 0);
+	ck_assert_str_eq(got.tenant, "b");
+	ck_assert_str_eq(got.scopes, "s3");
+	ck_assert_str_eq(got.revoked_at, "");
+	cw_client_dispose(&got);
+	ck_assert_int_eq(cw_store_client_revoke(store, "c3", "2026-02-02T00:00:00Z"),
+			 0);
+	ck_assert_int_eq(cw_store_client_revoke(store, "c3", "2026-02-03T00:00:00Z"),
+			 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_client_revoke(store, "zz", "2026"), CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_client_get(store, "c3", &got), 0);
+	ck_assert_str_eq(got.revoked_at, "2026-02-02T00:00:00Z");
+	cw_client_dispose(&got);
+	ck_assert_int_eq(cw_store_client_get(store, "zz", &got), CW_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(tokens_lookup_and_purge)
+{
+	cw_token token = {0};
+	cw_token_info info;
+	cw_tenant t;
+	int purged = -1;
+
+	cw_store_tenant_add(store, "t", &t);
+	add_client("c1", t.id, "s1 s2");
+	snprintf(token.token_hash, sizeof(token.token_hash), "%064d", 1);
+	snprintf(token.client_id, sizeof(token.client_id), "c1");
+	token.tenant_id = t.id;
+	token.scopes = (char *)"s1";
+	token.issued_at_ms = 1000;
+	token.expires_at_ms = 5000;
+	ck_assert_int_eq(cw_store_token_add(store, &token), 0);
+	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info), 0);
+	ck_assert_str_eq(info.client_id, "c1");
+	ck_assert_str_eq(info.tenant, "t");
+	ck_assert_str_eq(info.scopes, "s1");
+	ck_assert_int_eq(info.expires_at_ms, 5000);
+	ck_assert_int_eq(info.client_revoked, 0);
+	cw_token_info_dispose(&info);
+	cw_store_client_revoke(store, "c1", "2026");
+	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info), 0);
+	ck_assert_int_eq(info.client_revoked, 1);
+	cw_token_info_dispose(&info);
+	ck_assert_int_eq(cw_store_token_purge(store, 4000, &purged), 0);
+	ck_assert_int_eq(purged, 0);
+	ck_assert_int_eq(cw_store_token_purge(store, 6000, &purged), 0);
+	ck_assert_int_eq(purged, 1);
+	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info),
+			 CW_ENOTFOUND);
+}
+END_TEST
+
+static int collect_audit(const cw_audit_entry *entry, void *payload)
+{
+	cw_buf *out = payload;
+
+	cw_buf_printf(out, "%lld %s %s %s %s;", (long long)entry->seq,
+		      entry->actor, entry->action,
+		      entry->tenant ? entry->tenant : "-", entry->outcome);
+	return 0;
+}
+
+START_TEST(audit_log_is_append_only)
+{
+	cw_audit_entry e1 = {0, "", "cli", "t1", "tenant.add", "t1", "success",
+			     NULL};
+	cw_audit_entry e2 = {0, "", "client:x", "t2", "client.add", NULL,
+			     "failure", "unknown scope"};
+	cw_buf out = CW_BUF_INIT(4096);
+	char path[300];
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(cw_store_audit_append(store, &e1), 0);
+	ck_assert_int_eq(cw_store_audit_append(store, &e2), 0);
+	ck_assert_int_eq(cw_store_audit_list(store, NULL, 0, 10, collect_audit,
+					     &out),
+			 0);
+	ck_assert_str_eq(out.data, "1 cli tenant.add t1 success;"
+				   "2 client:x client.add t2 failure;");
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cw_store_audit_list(store, "t2", 0, 10, collect_audit,
+					     &out),
+			 0);
+	ck_assert_str_eq(out.data, "2 client:x client.add t2 failure;");
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cw_store_audit_list(store, NULL, 1, 10, collect_audit,
+					     &out),
+			 0);
+	ck_assert_str_eq(out.data, "2 client:x client.add t2 failure;");
+	/* Even a direct SQL connection cannot rewrite or delete history. */
+	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "UPDATE audit_log SET outcome = "
+					  "'success'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	cw_buf_clear(&out);
+	cw_store_audit_list(store, NULL, 0, 10, collect_audit, &out);
+	ck_assert_str_eq(out.data, "1 cli tenant.add t1 success;"
+				   "2 client:x client.add t2 failure;");
+	cw_buf_dispose(&out);
+}
+END_TEST
+
+/* Several threads at once: each gets its own pooled connection. */
+static void *hammer(void *arg)
+{
+	char name[32];
+	cw_tenant t;
+
+	for (int i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "t%ld-%d", (long)(intptr_t)arg, i);
+		if (cw_store_tenant_add(store, name, &t) < 0)
+			return (void *)1;
+		if (cw_store_tenant_get(store, name, &t) < 0)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+START_TEST(concurrent_use)
+{
+	pthread_t threads[4];
+	int count = 0;
+
+	for (intptr_t i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, hammer,
+						(void *)i),
+				 0);
+	for (int i = 0; i < 4; i++) {
+		void *result = (void *)1;
+		pthread_join(threads[i], &result);
+		ck_assert_ptr_null(result);
+	}
+	cw_store_tenant_list(store, count_tenant, &count);
+	ck_assert_int_eq(count, 200);
+}
+END_TEST
+
+START_TEST(bad_urls)
+{
+	cw_store *other = NULL;
+
+	ck_assert_int_eq(cw_store_open(&other, "postgres://x@127.0.0.1/db", dir),
+			 CW_EUNSUPPORTED);
+	ck_assert_int_eq(cw_store_open(&other, "mysql://x", dir), CW_EINVAL);
+	ck_assert_int_eq(cw_store_open(&other, "sqlite:/nonexistent/dir/x.db",
+				       dir),
+			 CW_ESTORE);
+	ck_assert_ptr_null(other);
+}
+END_TEST
+
+Suite *suite_sqlite(void)
+{
+	Suite *s = suite_create("store/sqlite");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, migrations_apply_once);
+	tcase_add_test(tc, newer_schema_is_refused);
+	tcase_add_test(tc, tenants);
+	tcase_add_test(tc, clients_by_tenant_and_revocation);
+	tcase_add_test(tc, tokens_lookup_and_purge);
+	tcase_add_test(tc, audit_log_is_append_only);
+	tcase_add_test(tc, concurrent_use);
+	tcase_add_test(tc, bad_urls);
+	suite_add_tcase(s, tc);
+	return s;
+}

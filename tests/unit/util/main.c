@@ -1,0 +1,10 @@
+/* Unit tests of gateway/util. */
+#include "unit/runner.h"
+
+Suite *suite_buf(void);
+Suite *suite_encode(void);
+Suite *suite_json(void);
+Suite *suite_config(void);
+Suite *suite_time(void);
+
+CW_TEST_MAIN(suite_buf, suite_encode, suite_json, suite_config, suite_time)

@@ -1,0 +1,120 @@
+/* Encoders and decoders, table-driven, with the RFC 4648 vectors. */
+#include "util/alloc.h"
+#include "util/encode.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+#include <check.h>
+#include <string.h>
+
+Suite *suite_encode(void);
+
+static const struct {
+	const char *plain;
+	const char *base64;
+	const char *base64url;
+} rfc4648[] = {
+	{"", "", ""},
+	{"f", "Zg==", "Zg"},
+	{"fo", "Zm8=", "Zm8"},
+	{"foo", "Zm9v", "Zm9v"},
+	{"foob", "Zm9vYg==", "Zm9vYg"},
+	{"fooba", "Zm9vYmE=", "Zm9vYmE"},
+	{"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+};
+
+START_TEST(base64_vectors)
+{
+	unsigned char *decoded = NULL;
+	char encoded[32];
+	size_t len = 0;
+	const char *plain = rfc4648[_i].plain;
+
+	ck_assert_int_eq(cw_base64_decode(&decoded, &len, rfc4648[_i].base64,
+					  strlen(rfc4648[_i].base64)),
+			 0);
+	ck_assert_uint_eq(len, strlen(plain));
+	ck_assert_mem_eq(decoded, plain, len);
+	cw_free(decoded);
+	cw_base64url_encode(encoded, (const unsigned char *)plain,
+			    strlen(plain));
+	ck_assert_str_eq(encoded, rfc4648[_i].base64url);
+	ck_assert_uint_eq(cw_base64url_len(strlen(plain)), strlen(encoded));
+}
+END_TEST
+
+START_TEST(base64_rejects_garbage)
+{
+	static const char *const bad[] = {"Zg=", "Zm9v!", "Z===", "Zm 9v",
+					  "====", "Zg==Zg=="};
+	unsigned char *decoded = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(cw_base64_decode(&decoded, &len, bad[i],
+						  strlen(bad[i])),
+				 CW_EINVAL);
+		ck_assert_ptr_null(decoded);
+	}
+}
+END_TEST
+
+START_TEST(hex_round_trip)
+{
+	const unsigned char raw[] = {0x00, 0x7f, 0x80, 0xff, 0x12};
+	unsigned char back[5];
+	char hex[11];
+
+	cw_hex_encode(hex, raw, sizeof(raw));
+	ck_assert_str_eq(hex, "007f80ff12");
+	ck_assert_int_eq(cw_hex_decode(back, 5, hex, 10), 0);
+	ck_assert_mem_eq(back, raw, 5);
+	ck_assert_int_eq(cw_hex_decode(back, 5, "007f80ff1", 9), CW_EINVAL);
+	ck_assert_int_eq(cw_hex_decode(back, 5, "007f80ff1g", 10), CW_EINVAL);
+}
+END_TEST
+
+START_TEST(form_decoding)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(cw_form_decode(&out, "a+b%20c%2Bd", 11), 0);
+	ck_assert_str_eq(out, "a b c+d");
+	cw_free(out);
+	ck_assert_int_eq(cw_form_decode(&out, "%3a%3A", 6), 0);
+	ck_assert_str_eq(out, "::");
+	cw_free(out);
+	ck_assert_int_eq(cw_form_decode(&out, "ab%2", 4), CW_EINVAL);
+	ck_assert_int_eq(cw_form_decode(&out, "ab%", 3), CW_EINVAL);
+	ck_assert_int_eq(cw_form_decode(&out, "%zz", 3), CW_EINVAL);
+	ck_assert_int_eq(cw_form_decode(&out, "%00", 3), CW_EINVAL);
+	ck_assert_ptr_null(out);
+}
+END_TEST
+
+START_TEST(sha256_known_answer)
+{
+	char hex[65];
+
+	ck_assert_int_eq(cw_sha256_hex(hex, "abc", 3), 0);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+			      "b410ff61f20015ad");
+	ck_assert(cw_const_time_equal("same", "same", 4));
+	ck_assert(!cw_const_time_equal("same", "sane", 4));
+}
+END_TEST
+
+Suite *suite_encode(void)
+{
+	Suite *s = suite_create("util/encode");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, base64_vectors, 0,
+			    sizeof(rfc4648) / sizeof(rfc4648[0]));
+	tcase_add_test(tc, base64_rejects_garbage);
+	tcase_add_test(tc, hex_round_trip);
+	tcase_add_test(tc, form_decoding);
+	tcase_add_test(tc, sha256_known_answer);
+	suite_add_tcase(s, tc);
+	return s;
+}
