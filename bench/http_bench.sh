@@ -12,6 +12,7 @@
 #   THREADS        wrk threads (default 2)
 #   WORKERS        crosswalk --workers and nginx worker_processes, the same
 #                  number for both ("auto": one per core, the default)
+#   ROUNDS         repeat the four measured runs; the table shows medians (default 1)
 #   KEEP_DATA      1: keep bench/out/data.* and the nginx root after the run
 set -euo pipefail
 
@@ -26,6 +27,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-auto}
 KEEP_DATA=${KEEP_DATA:-0}
+ROUNDS=${ROUNDS:-1}
 
 if ! command -v wrk >/dev/null 2>&1 || [ ! -x "$NGINX" ] ||
    ! command -v curl >/dev/null 2>&1; then
@@ -36,6 +38,11 @@ fi
 case $WORKERS in
 auto | [1-9] | [1-9][0-9]) ;;
 *) echo "http_bench: WORKERS must be auto or a number, got '$WORKERS'" >&2
+   exit 2 ;;
+esac
+case $ROUNDS in
+[1-9] | [1-9][0-9]) ;;
+*) echo "http_bench: ROUNDS must be a number from 1 to 99, got '$ROUNDS'" >&2
    exit 2 ;;
 esac
 
@@ -166,7 +173,11 @@ http {
 	types { }
 	default_type application/json;
 	access_log off;
-	sendfile on;
+	# nginx at its best for small static files: descriptors stay open (no
+	# open/fstat/close per request), like crosswalk answering from memory.
+	open_file_cache max=16 inactive=60s;
+	open_file_cache_valid 60s;
+	sendfile ${NGINX_SENDFILE:-on};
 	tcp_nopush on;
 	# MHD never closes a keep-alive connection after N requests; make nginx
 	# behave the same so both servers see only the requests wrk sends.
@@ -227,32 +238,57 @@ done
 
 # ---- 3. load -------------------------------------------------------------------
 
-# run NAME URL [wrk args...]: warm-up, then the measured run into OUT/wrk-NAME.txt
-run() {
-	local name=$1 url=$2
-	shift 2
-	if [ "$WARMUP" != 0 ]; then
-		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" \
-			>"$OUT/wrk-$name.warmup.txt" 2>&1 || true
-	fi
-	say "wrk $name: $DURATION, $THREADS threads, $CONNECTIONS connections ..."
-	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
-		>"$OUT/wrk-$name.txt" 2>&1 || true
+TARGETS="cw-healthz nginx-healthz cw-tenants nginx-tenants"
+
+# wrk_args NAME: URL and extra wrk arguments of a target, one per line.
+wrk_args() {
+	case $1 in
+	cw-healthz) printf '%s\n' "$CW_URL/healthz" ;;
+	nginx-healthz) printf '%s\n' "$NGX_URL/healthz" ;;
+	cw-tenants) printf '%s\n' "$CW_URL/admin/v1/tenants" -H "$AUTH" ;;
+	nginx-tenants) printf '%s\n' "$NGX_URL/tenants" ;;
+	esac
 }
 
-run cw-healthz "$CW_URL/healthz"
-run nginx-healthz "$NGX_URL/healthz"
-run cw-tenants "$CW_URL/admin/v1/tenants" -H "$AUTH"
-run nginx-tenants "$NGX_URL/tenants"
+label() {
+	case $1 in
+	cw-healthz) echo "crosswalk GET /healthz" ;;
+	nginx-healthz) echo "nginx static /healthz twin" ;;
+	cw-tenants) echo "crosswalk GET /admin/v1/tenants" ;;
+	nginx-tenants) echo "nginx static /tenants twin" ;;
+	esac
+}
+
+# CPU time the rest of the machine used in one second, servers idle: what
+# other processes will take from the runs.
+cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6}' /proc/stat; }
+read -r busy0 idle0 < <(cpu_busy)
+sleep 1
+read -r busy1 idle1 < <(cpu_busy)
+BACKGROUND=$(awk -v b=$((busy1 - busy0)) -v i=$((idle1 - idle0)) \
+	'BEGIN { printf "%.0f", (b + i) ? 100 * b / (b + i) : 0 }')
+rm -f "$OUT"/wrk-*.txt
+for round in $(seq 1 "$ROUNDS"); do
+	for name in $TARGETS; do
+		mapfile -t args < <(wrk_args "$name")
+		if [ "$round" = 1 ] && [ "$WARMUP" != 0 ]; then
+			wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${args[@]}" \
+				>"$OUT/wrk-$name.warmup.txt" 2>&1 || true
+		fi
+		say "round $round/$ROUNDS: wrk $name for $DURATION ..."
+		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+			"${args[@]}" >"$OUT/wrk-$name.r$round.txt" 2>&1 || true
+	done
+done
 
 CW_HWM=$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$CW_PID/status")
 CW_THREADS=$(awk '/^Threads:/ {print $2}' "/proc/$CW_PID/status")
 
 # ---- 4. figures ----------------------------------------------------------------
 
-# rps FILE, p99 FILE (in ms), non2xx FILE, sockerr FILE
+# Each takes one wrk output file and prints one number ("nan" if absent).
 rps() { awk '/^Requests\/sec:/ {print $2; f=1} END {if (!f) print "nan"}' "$1"; }
-p99() {
+p99() { # in ms
 	awk '$1 == "99%" {
 		v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 		m = -1
@@ -268,40 +304,57 @@ sockerr() {
 		print n; f = 1
 	} END {if (!f) print 0}' "$1"
 }
-requests() { awk '/requests in/ {print $1}' "$1"; }
+requests() { awk '/requests in/ {print $1; f=1} END {if (!f) print 0}' "$1"; }
+
+# over FUNC NAME: FUNC of every round of target NAME, one per line.
+over() {
+	local r
+	for r in $(seq 1 "$ROUNDS"); do "$1" "$OUT/wrk-$2.r$r.txt"; done
+}
+median() { # median FORMAT
+	sort -g | awk -v fmt="$1\n" '{v[NR] = $1} END {
+		if (NR == 0 || v[1] == "nan") { print "nan"; exit }
+		if (NR % 2) m = v[(NR + 1) / 2]
+		else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf fmt, m
+	}'
+}
+spread() { # "min-max" of the requests/s, when there is more than one round
+	sort -g | awk '{v[NR] = $1} END {
+		if (NR > 1) printf "%.0f-%.0f\n", v[1], v[NR]; else print "-"
+	}'
+}
+sum() { awk '{s += $1} END {print s + 0}'; }
 
 cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 echo
-echo "crosswalk $("$BIN" version 2>/dev/null | head -n 1 || echo '?') vs $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
-echo "machine: nproc=$(nproc)${cpu_model:+, $cpu_model}"
-echo "settings: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (warm-up $WARMUP);" \
+echo "$("$BIN" version 2>/dev/null | head -n 1 || echo crosswalk) vs $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
+echo "machine: nproc=$(nproc)${cpu_model:+, $cpu_model}; CPU busy before the runs: $BACKGROUND %"
+echo "settings: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, warm-up $WARMUP," \
+     "$ROUNDS round(s), median shown;" \
      "crosswalk --workers $WORKERS, nginx worker_processes $NGX_WORKERS"
 echo
-printf '%-34s %12s %10s %10s %8s\n' target "requests/s" "p99 (ms)" requests non-2xx
+printf '%-32s %11s %9s %10s %8s %15s\n' target "requests/s" "p99 ms" requests non-2xx "req/s min-max"
 warn=0
-for name in cw-healthz nginx-healthz cw-tenants nginx-tenants; do
-	f=$OUT/wrk-$name.txt
-	case $name in
-	cw-healthz) label="crosswalk GET /healthz" ;;
-	nginx-healthz) label="nginx static /healthz twin" ;;
-	cw-tenants) label="crosswalk GET /admin/v1/tenants" ;;
-	nginx-tenants) label="nginx static /tenants twin" ;;
-	esac
-	bad=$(non2xx "$f")
-	errs=$(sockerr "$f")
-	printf '%-34s %12s %10s %10s %8s\n' "$label" "$(rps "$f")" "$(p99 "$f")" \
-		"$(requests "$f")" "$bad"
+declare -A RPS
+for name in $TARGETS; do
+	RPS[$name]=$(over rps "$name" | median %.0f)
+	bad=$(over non2xx "$name" | sum)
+	errs=$(over sockerr "$name" | sum)
+	printf '%-32s %11s %9s %10s %8s %15s\n' "$(label "$name")" \
+		"${RPS[$name]}" "$(over p99 "$name" | median %.2f)" \
+		"$(over requests "$name" | sum)" "$bad" "$(over rps "$name" | spread)"
 	if [ "$bad" != 0 ]; then
 		warn=1
-		echo "  !!!!!!!! WARNING: $bad non-2xx responses from $label:" \
+		echo "  !!!!!!!! WARNING: $bad non-2xx responses from $(label "$name"):" \
 		     "these figures measure errors, not the route !!!!!!!!"
 	fi
 	if [ "$errs" != 0 ]; then
-		echo "  note: $(grep 'Socket errors' "$f" | sed 's/^ *//')"
+		echo "  note: $errs socket errors (connect/read/write/timeout); see $OUT/wrk-$name.r*.txt"
 	fi
-	if [ "$(rps "$f")" = nan ]; then
+	if [ "${RPS[$name]}" = nan ]; then
 		warn=1
-		echo "  !!!!!!!! WARNING: no figures from wrk; see $f !!!!!!!!"
+		echo "  !!!!!!!! WARNING: no figures from wrk; see $OUT/wrk-$name.r*.txt !!!!!!!!"
 	fi
 done
 echo
@@ -313,10 +366,12 @@ ratio() {
 		       (r >= goal) ? "met" : "BELOW"
 	}'
 }
-echo "ratio crosswalk/nginx, /healthz:            $(ratio "$(rps "$OUT/wrk-cw-healthz.txt")" "$(rps "$OUT/wrk-nginx-healthz.txt")" 80)"
-echo "ratio crosswalk/nginx, authenticated route: $(ratio "$(rps "$OUT/wrk-cw-tenants.txt")" "$(rps "$OUT/wrk-nginx-tenants.txt")" 50)"
+echo "ratio crosswalk/nginx, /healthz:            $(ratio "${RPS[cw-healthz]}" "${RPS[nginx-healthz]}" 80)"
+echo "ratio crosswalk/nginx, authenticated route: $(ratio "${RPS[cw-tenants]}" "${RPS[nginx-tenants]}" 50)"
 echo "crosswalk peak RSS (VmHWM): $CW_HWM ($CW_THREADS threads)"
 echo "wrk output: $OUT/wrk-*.txt"
+[ "$BACKGROUND" -ge 10 ] &&
+	echo "note: other processes kept the CPUs $BACKGROUND % busy before the runs; expect noisy, low figures"
 if [ "$warn" = 1 ]; then
 	echo
 	echo "!!!!!!!! WARNING: some runs returned errors or no figures; the table above is not a valid benchmark !!!!!!!!"

@@ -1,0 +1,73 @@
+/* Integration harness: runs the real crosswalk binary (CLI and daemon) in a
+ * temporary data dir and speaks HTTP to it on loopback. */
+#ifndef CW_TESTS_HARNESS_H
+#define CW_TESTS_HARNESS_H
+
+#include "util/buf.h"
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <sys/types.h>
+
+typedef struct {
+	char dir[256];
+	char admin_id[64];
+	char admin_secret[64];
+} cwt_env;
+
+typedef struct {
+	pid_t pid;
+	int port;
+	char log_path[300];
+} cwt_daemon;
+
+typedef struct {
+	long status;
+	cw_buf body;
+	cw_buf headers;
+} cwt_http;
+
+/** Makes a temp data dir and runs `crosswalk init` in it. */
+void cwt_env_init(cwt_env *env);
+void cwt_env_cleanup(cwt_env *env);
+
+/**
+ * Runs crosswalk with args (NULL-terminated) plus --data-dir; captures output.
+ * Returns the exit code.
+ */
+int cwt_run(const cwt_env *env, cw_buf *out, cw_buf *err, ...);
+
+/** Starts `crosswalk serve --listen 127.0.0.1:0` plus extra args (NULL-end);
+ *  fails the test if it does not print its port within 10 s. */
+void cwt_start(cwt_daemon *d, const cwt_env *env, ...);
+/** Starts serve expecting it to fail; returns its exit code, stderr in err. */
+int cwt_start_fails(const cwt_env *env, cw_buf *err, ...);
+/** Sends sig and waits up to timeout_ms; returns the exit code, or -1. */
+int cwt_stop(cwt_daemon *d, int sig, int timeout_ms);
+
+/** One HTTP request; headers is NULL or a NULL-terminated list. */
+void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
+		 const char *path, const char *const *headers,
+		 const char *body);
+void cwt_http_dispose(cwt_http *res);
+/** The response body parsed as JSON (test fails if it is not). */
+cJSON *cwt_json(const cwt_http *res);
+/** A header value of the response (case-insensitive), copied into out. */
+int cwt_header(const cwt_http *res, const char *name, char *out, size_t n);
+
+/** Gets a token with client_secret_basic; returns 0 or the HTTP status. */
+long cwt_token(char out[64], const cwt_daemon *d, const char *id,
+	       const char *secret, const char *scope);
+
+/** Creates a client through the CLI; fills id and secret. */
+void cwt_client_add(const cwt_env *env, const char *tenant,
+		    const char *scopes, char id[64], char secret[64]);
+
+/** Sleeps for ms milliseconds. */
+void cwt_sleep_ms(long ms);
+
+/** GET with a bearer token. */
+void cwt_get_auth(cwt_http *out, const cwt_daemon *d, const char *path,
+		  const char *token);
+
+#endif

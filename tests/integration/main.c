@@ -1,0 +1,17 @@
+/* Integration tests: the real binary, a temp data dir, HTTP on loopback. */
+#include "unit/runner.h"
+
+#include <curl/curl.h>
+
+Suite *suite_serve(void);
+Suite *suite_auth(void);
+Suite *suite_cli(void);
+Suite *suite_shutdown(void);
+
+static Suite *init_curl(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return suite_serve();
+}
+
+CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown)
