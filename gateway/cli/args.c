@@ -6,12 +6,13 @@
 #include <string.h>
 
 static const cw_option common_options[] = {
-	{"data-dir", "DIR",
-	 "data directory (default: $CROSSWALK_DATA_DIR, else ./crosswalk-data)",
-	 0},
-	{"json", NULL, "machine-readable output on stdout", 0},
-	{"help", NULL, "show this help", 0},
-	{NULL, NULL, NULL, 0},
+	{ "data-dir", "DIR",
+	  "data directory (default: $CROSSWALK_DATA_DIR, else "
+	  "./crosswalk-data)",
+	  0 },
+	{ "json", NULL, "machine-readable output on stdout", 0 },
+	{ "help", NULL, "show this help", 0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 static int find(const cw_option *options, const char *name, size_t len)
@@ -33,11 +34,11 @@ static int set_common(cw_args *out, int index, const char *value)
 	return 0;
 }
 
-static int usage_error(const cw_command_spec *spec, FILE *err,
-		       const char *what, const char *arg)
+static int usage_error(const cw_command_spec *spec, FILE *err, const char *what,
+                       const char *arg)
 {
 	fprintf(err, "crosswalk %s: %s%s\nTry `crosswalk %s --help`.\n",
-		spec->name, what, arg, spec->name);
+	        spec->name, what, arg, spec->name);
 	return CW_EUSAGE;
 }
 
@@ -49,8 +50,8 @@ static int take_option(cw_args *out, int argc, char **argv, int *i, FILE *err)
 	int common = find(common_options, arg, len);
 	int own = common < 0 ? find(spec->options, arg, len) : -1;
 	const cw_option *opt = common >= 0 ? &common_options[common]
-			       : own >= 0  ? &spec->options[own]
-					   : NULL;
+	                       : own >= 0  ? &spec->options[own]
+	                                   : NULL;
 	const char *value = NULL;
 
 	if (!opt)
@@ -62,7 +63,7 @@ static int take_option(cw_args *out, int argc, char **argv, int *i, FILE *err)
 			value = argv[++*i];
 		else
 			return usage_error(spec, err, "missing value for ",
-					   argv[*i]);
+			                   argv[*i]);
 	} else if (eq) {
 		return usage_error(spec, err, "takes no value: ", argv[*i]);
 	}
@@ -77,7 +78,7 @@ static int take_option(cw_args *out, int argc, char **argv, int *i, FILE *err)
 }
 
 int cw_args_parse(cw_args *out, const cw_command_spec *spec, int argc,
-		  char **argv, FILE *err)
+                  char **argv, FILE *err)
 {
 	int only_positionals = 0, rc;
 
@@ -86,25 +87,27 @@ int cw_args_parse(cw_args *out, const cw_command_spec *spec, int argc,
 	for (int i = 0; i < argc; i++) {
 		if (!only_positionals && strcmp(argv[i], "--") == 0) {
 			only_positionals = 1;
-		} else if (!only_positionals && strncmp(argv[i], "--", 2) == 0) {
+		} else if (!only_positionals &&
+		           strncmp(argv[i], "--", 2) == 0) {
 			if ((rc = take_option(out, argc, argv, &i, err)) < 0)
 				return rc;
-		} else if (!only_positionals && argv[i][0] == '-' && argv[i][1]) {
+		} else if (!only_positionals && argv[i][0] == '-' &&
+		           argv[i][1]) {
 			if (strcmp(argv[i], "-h") == 0)
 				out->help = 1;
 			else
 				return usage_error(spec, err, "unknown option ",
-						   argv[i]);
+				                   argv[i]);
 		} else if (out->positional_count >= spec->max_positionals) {
 			return usage_error(spec, err, "unexpected argument ",
-					   argv[i]);
+			                   argv[i]);
 		} else {
 			out->positionals[out->positional_count++] = argv[i];
 		}
 	}
 	if (!out->help && out->positional_count < spec->min_positionals)
-		return usage_error(spec, err, "missing argument; usage: ",
-				   spec->usage);
+		return usage_error(spec, err,
+		                   "missing argument; usage: ", spec->usage);
 	return 0;
 }
 
@@ -139,22 +142,23 @@ static void print_options(const cw_option *options, FILE *out)
 		char left[64];
 
 		snprintf(left, sizeof(left), "--%s%s%s", options[i].name,
-			 options[i].metavar ? " " : "",
-			 options[i].metavar ? options[i].metavar : "");
+		         options[i].metavar ? " " : "",
+		         options[i].metavar ? options[i].metavar : "");
 		fprintf(out, "  %-24s %s%s\n", left, options[i].help,
-			options[i].repeatable ? " (repeatable)" : "");
+		        options[i].repeatable ? " (repeatable)" : "");
 	}
 }
 
 void cw_args_print_help(const cw_command_spec *spec, FILE *out)
 {
 	fprintf(out, "Usage: crosswalk %s %s\n\n%s\n", spec->name, spec->usage,
-		spec->summary);
+	        spec->summary);
 	if (spec->details)
 		fprintf(out, "\n%s\n", spec->details);
 	fprintf(out, "\nOptions:\n");
 	print_options(spec->options, out);
 	print_options(common_options, out);
-	fprintf(out, "\nExit codes: 0 success, 1 invalid input or failed check, "
-		     "2 usage error, 3 internal or I/O error.\n");
+	fprintf(out,
+	        "\nExit codes: 0 success, 1 invalid input or failed check, "
+	        "2 usage error, 3 internal or I/O error.\n");
 }

@@ -5,9 +5,9 @@
 
 #include <stdio.h>
 
-#define CW_ARGS_MAX_OPTIONS 24
+#define CW_ARGS_MAX_OPTIONS     24
 #define CW_ARGS_MAX_POSITIONALS 16
-#define CW_ARGS_MAX_REPEATS 16
+#define CW_ARGS_MAX_REPEATS     16
 
 typedef struct {
 	const char *name;    /* without the leading "--" */
@@ -17,10 +17,10 @@ typedef struct {
 } cw_option;
 
 typedef struct {
-	const char *name;     /* "client add" */
-	const char *usage;    /* "--tenant NAME --scope \"URI ...\"" */
-	const char *summary;  /* one line */
-	const char *details;  /* more lines, or NULL */
+	const char *name;         /* "client add" */
+	const char *usage;        /* "--tenant NAME --scope \"URI ...\"" */
+	const char *summary;      /* one line */
+	const char *details;      /* more lines, or NULL */
 	const cw_option *options; /* ends with {NULL} */
 	int min_positionals;
 	int max_positionals;
@@ -43,7 +43,7 @@ typedef struct {
  * and returns CW_EUSAGE.
  */
 int cw_args_parse(cw_args *out, const cw_command_spec *spec, int argc,
-		  char **argv, FILE *err);
+                  char **argv, FILE *err);
 
 /** The last value of option name, or NULL. */
 const char *cw_args_get(const cw_args *args, const char *name);

@@ -12,9 +12,9 @@ typedef struct {
 } cw_command;
 
 /* Exit codes of every command. */
-#define CW_EXIT_OK 0
-#define CW_EXIT_INVALID 1
-#define CW_EXIT_USAGE 2
+#define CW_EXIT_OK       0
+#define CW_EXIT_INVALID  1
+#define CW_EXIT_USAGE    2
 #define CW_EXIT_INTERNAL 3
 
 /** Maps an error code to the exit code (EINVAL, ENOTFOUND … → 1). */
@@ -34,15 +34,15 @@ typedef struct {
  * its store. Prints problems; returns an exit code (0 on success).
  */
 int cw_cli_env_open(cw_cli_env *out, const cw_args *args,
-		    const cw_config_layers *flags);
+                    const cw_config_layers *flags);
 void cw_cli_env_close(cw_cli_env *env);
 
 /** Appends an audit entry for a CLI action (actor "cli"). */
 int cw_cli_audit(cw_store *store, const char *tenant, const char *action,
-		 const char *target, int err);
+                 const char *target, int err);
 
 extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
-	cw_cmd_tenant_list, cw_cmd_client_add, cw_cmd_client_list,
-	cw_cmd_client_revoke, cw_cmd_version;
+        cw_cmd_tenant_list, cw_cmd_client_add, cw_cmd_client_list,
+        cw_cmd_client_revoke, cw_cmd_version;
 
 #endif

@@ -14,36 +14,52 @@
 #include <string.h>
 
 static const cw_option add_options[] = {
-	{"tenant", "NAME", "the tenant the client belongs to (required)", 0},
-	{"scope", "\"URI ...\"",
-	 "scopes granted, space-separated (required)", 1},
-	{NULL, NULL, NULL, 0},
+	{ "tenant", "NAME", "the tenant the client belongs to (required)", 0 },
+	{ "scope", "\"URI ...\"", "scopes granted, space-separated (required)",
+	  1 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 static const cw_option list_options[] = {
-	{"tenant", "NAME", "only this tenant's clients", 0},
-	{NULL, NULL, NULL, 0},
+	{ "tenant", "NAME", "only this tenant's clients", 0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
-static const cw_option no_options[] = {{NULL, NULL, NULL, 0}};
+static const cw_option no_options[] = { { NULL, NULL, NULL, 0 } };
 
 static const cw_command_spec add_spec = {
-	"client add", "--tenant NAME --scope \"URI ...\" [--json]",
+	"client add",
+	"--tenant NAME --scope \"URI ...\" [--json]",
 	"Create an API client; prints its client_id and client_secret once.",
 	"Scopes are the 1EdTech scope URIs, for example\n"
 	"  https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly\n"
 	"and " CW_SCOPE_ADMIN " for the admin API.\n"
-	"--json prints {\"client_id\", \"client_secret\", \"tenant\", \"scopes\"}.",
-	add_options, 0, 0};
+	"--json prints {\"client_id\", \"client_secret\", \"tenant\", "
+	"\"scopes\"}.",
+	add_options,
+	0,
+	0
+};
 
 static const cw_command_spec list_spec = {
-	"client list", "[--tenant NAME] [--json]",
-	"List API clients (never their secrets).", NULL, list_options, 0, 0};
+	"client list",
+	"[--tenant NAME] [--json]",
+	"List API clients (never their secrets).",
+	NULL,
+	list_options,
+	0,
+	0
+};
 
 static const cw_command_spec revoke_spec = {
-	"client revoke", "CLIENT_ID",
-	"Revoke a client; its tokens stop working at once.", NULL, no_options,
-	1, 1};
+	"client revoke",
+	"CLIENT_ID",
+	"Revoke a client; its tokens stop working at once.",
+	NULL,
+	no_options,
+	1,
+	1
+};
 
 static cJSON *scopes_json(const char *scopes)
 {
@@ -68,13 +84,14 @@ static int run_add(const cw_args *args)
 {
 	const char *tenant = cw_args_get(args, "tenant");
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
-	cw_new_client client = {0};
+	cw_new_client client = { 0 };
 	cw_cli_env env;
 	int code, err;
 
 	if (!tenant || cw_args_count(args, "scope") == 0) {
-		fprintf(stderr, "crosswalk client add: --tenant and --scope are "
-				"required\n");
+		fprintf(stderr,
+		        "crosswalk client add: --tenant and --scope are "
+		        "required\n");
 		return CW_EXIT_USAGE;
 	}
 	for (int i = 0; i < cw_args_count(args, "scope"); i++) {
@@ -92,7 +109,7 @@ static int run_add(const cw_args *args)
 		return code;
 	}
 	err = cw_credentials_client_create(&client, env.store, tenant,
-					   scopes.data, "cli");
+	                                   scopes.data, "cli");
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (args->json) {
@@ -101,9 +118,10 @@ static int run_add(const cw_args *args)
 
 		cJSON_AddStringToObject(doc, "client_id", client.client_id);
 		cJSON_AddStringToObject(doc, "client_secret",
-					client.client_secret);
+		                        client.client_secret);
 		cJSON_AddStringToObject(doc, "tenant", client.tenant);
-		cJSON_AddItemToObject(doc, "scopes", scopes_json(client.scopes));
+		cJSON_AddItemToObject(doc, "scopes",
+		                      scopes_json(client.scopes));
 		text = cJSON_PrintUnformatted(doc);
 		if (text)
 			printf("%s\n", text);
@@ -152,7 +170,7 @@ static int run_list(const cw_args *args)
 {
 	const char *tenant_name = cw_args_get(args, "tenant");
 	cJSON *list = args->json ? cJSON_CreateArray() : NULL;
-	cw_tenant tenant = {0};
+	cw_tenant tenant = { 0 };
 	cw_cli_env env;
 	int code = cw_cli_env_open(&env, args, NULL), err = 0;
 
@@ -167,8 +185,8 @@ static int run_list(const cw_args *args)
 		       "SCOPES");
 	if (err == 0)
 		err = cw_store_client_list(env.store, tenant.id,
-					   args->json ? list_json : list_text,
-					   list);
+		                           args->json ? list_json : list_text,
+		                           list);
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (list) {
@@ -186,7 +204,7 @@ static int run_revoke(const cw_args *args)
 {
 	const char *id = args->positionals[0];
 	char stamp[CW_TIME_ISO_LEN];
-	cw_client client = {0};
+	cw_client client = { 0 };
 	cw_cli_env env;
 	int code = cw_cli_env_open(&env, args, NULL), err;
 
@@ -197,10 +215,9 @@ static int run_revoke(const cw_args *args)
 	if (err == 0)
 		err = cw_store_client_revoke(env.store, id, stamp);
 	if (err != CW_ESTORE) {
-		int audit_err = cw_cli_audit(env.store,
-					     client.tenant[0] ? client.tenant
-							      : NULL,
-					     "client.revoke", id, err);
+		int audit_err = cw_cli_audit(
+		        env.store, client.tenant[0] ? client.tenant : NULL,
+		        "client.revoke", id, err);
 		if (err == 0)
 			err = audit_err;
 	}
@@ -216,6 +233,6 @@ static int run_revoke(const cw_args *args)
 	return code;
 }
 
-const cw_command cw_cmd_client_add = {&add_spec, run_add};
-const cw_command cw_cmd_client_list = {&list_spec, run_list};
-const cw_command cw_cmd_client_revoke = {&revoke_spec, run_revoke};
+const cw_command cw_cmd_client_add = { &add_spec, run_add };
+const cw_command cw_cmd_client_list = { &list_spec, run_list };
+const cw_command cw_cmd_client_revoke = { &revoke_spec, run_revoke };

@@ -8,15 +8,19 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-static const cw_option init_options[] = {{NULL, NULL, NULL, 0}};
+static const cw_option init_options[] = { { NULL, NULL, NULL, 0 } };
 
 static const cw_command_spec init_spec = {
-	"init", "[--data-dir DIR] [--json]",
+	"init",
+	"[--data-dir DIR] [--json]",
 	"Create the data dir: config file, master key, database, admin client.",
 	"Safe to run again: it only creates what is missing and never changes "
 	"or\ndeletes data. The admin client's secret is printed once, when the "
 	"client is\ncreated; it is stored only as a salted hash.",
-	init_options, 0, 0};
+	init_options,
+	0,
+	0
+};
 
 static void print_json(const cw_init_report *r, const char *dir)
 {
@@ -32,14 +36,14 @@ static void print_json(const cw_init_report *r, const char *dir)
 	cJSON_AddBoolToObject(created, "master_key", r->created_key);
 	cJSON_AddBoolToObject(created, "admin_client", r->created_admin);
 	cJSON_AddNumberToObject(doc, "migrations_applied",
-				r->migrations_applied);
+	                        r->migrations_applied);
 	admin = cJSON_AddObjectToObject(doc, "admin");
 	cJSON_AddStringToObject(admin, "client_id",
-				r->created_admin ? r->admin.client_id
-						 : r->existing_admin);
+	                        r->created_admin ? r->admin.client_id
+	                                         : r->existing_admin);
 	if (r->created_admin)
 		cJSON_AddStringToObject(admin, "client_secret",
-					r->admin.client_secret);
+		                        r->admin.client_secret);
 	cJSON_AddStringToObject(admin, "tenant", CW_SYSTEM_TENANT);
 	cJSON_AddStringToObject(admin, "scope", CW_SCOPE_ADMIN);
 	text = cJSON_PrintUnformatted(doc);
@@ -54,8 +58,8 @@ static void print_text(const cw_init_report *r, const char *dir)
 	printf("Data dir %s: %s\n", dir,
 	       r->created_dir ? "created" : "already there");
 	printf("  config file: %s\n", r->created_config ? "created" : "kept");
-	printf("  master key: %s\n", r->created_key ? "created (mode 0600)"
-						    : "kept");
+	printf("  master key: %s\n",
+	       r->created_key ? "created (mode 0600)" : "kept");
 	printf("  database migrations applied now: %d\n",
 	       r->migrations_applied);
 	if (r->created_admin) {
@@ -80,8 +84,9 @@ static int run_init(const cw_args *args)
 
 	if (err < 0) {
 		if (errors.len)
-			fprintf(stderr, "crosswalk init: invalid configuration:\n%s",
-				errors.data);
+			fprintf(stderr,
+			        "crosswalk init: invalid configuration:\n%s",
+			        errors.data);
 		else
 			cw_cli_fail(args, err);
 		cw_buf_dispose(&errors);
@@ -96,4 +101,4 @@ static int run_init(const cw_args *args)
 	return CW_EXIT_OK;
 }
 
-const cw_command cw_cmd_init = {&init_spec, run_init};
+const cw_command cw_cmd_init = { &init_spec, run_init };

@@ -20,22 +20,29 @@
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
 
 static const cw_option serve_options[] = {
-	{"listen", "HOST:PORT", "address to listen on (config key listen)", 0},
-	{"log-level", "LEVEL", "debug, info, warn, error or off", 0},
-	{"workers", "N", "HTTP worker threads (0: one per core)", 0},
-	{"set", "KEY=VALUE", "override any config key", 1},
-	{NULL, NULL, NULL, 0},
+	{ "listen", "HOST:PORT", "address to listen on (config key listen)",
+	  0 },
+	{ "log-level", "LEVEL", "debug, info, warn, error or off", 0 },
+	{ "workers", "N", "HTTP worker threads (0: one per core)", 0 },
+	{ "set", "KEY=VALUE", "override any config key", 1 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 static const cw_command_spec serve_spec = {
-	"serve", "[--listen HOST:PORT] [--set KEY=VALUE ...]",
+	"serve",
+	"[--listen HOST:PORT] [--set KEY=VALUE ...]",
 	"Run the gateway daemon.",
-	"Configuration comes from DATA_DIR/crosswalk.conf, then CROSSWALK_<KEY>\n"
-	"environment variables, then flags. The whole configuration is checked\n"
+	"Configuration comes from DATA_DIR/crosswalk.conf, then "
+	"CROSSWALK_<KEY>\n"
+	"environment variables, then flags. The whole configuration is "
+	"checked\n"
 	"before the daemon starts. Prints \"crosswalk listening on URL\" when\n"
 	"ready. SIGTERM or SIGINT: stop accepting, finish in-flight requests\n"
 	"(up to 4 s), close the store, exit 0; a second signal exits at once.",
-	serve_options, 0, 0};
+	serve_options,
+	0,
+	0
+};
 
 static volatile sig_atomic_t stop_signal;
 
@@ -63,16 +70,16 @@ static int install_signals(void)
 /* Flags become the top config layer; returns an exit code. */
 static int flag_layers(cw_config_layers **out, const cw_args *args)
 {
-	static const char *const direct[][2] = {{"listen", "listen"},
-						{"log-level", "log_level"},
-						{"workers", "workers"}};
+	static const char *const direct[][2] = { { "listen", "listen" },
+		                                 { "log-level", "log_level" },
+		                                 { "workers", "workers" } };
 	int err = cw_config_layers_new(out);
 
 	for (size_t i = 0; err == 0 && i < 3; i++) {
 		const char *value = cw_args_get(args, direct[i][0]);
 		if (value)
 			err = cw_config_layers_set(*out, direct[i][1], value,
-						   "flag");
+			                           "flag");
 	}
 	for (int i = 0; err == 0 && i < cw_args_count(args, "set"); i++) {
 		const char *pair = cw_args_get_nth(args, "set", i);
@@ -80,8 +87,10 @@ static int flag_layers(cw_config_layers **out, const cw_args *args)
 		char key[64];
 
 		if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
-			fprintf(stderr, "crosswalk serve: --set wants KEY=VALUE, "
-					"got \"%s\"\n", pair);
+			fprintf(stderr,
+			        "crosswalk serve: --set wants KEY=VALUE, "
+			        "got \"%s\"\n",
+			        pair);
 			return CW_EXIT_USAGE;
 		}
 		memcpy(key, pair, (size_t)(eq - pair));
@@ -100,14 +109,15 @@ static void wait_for_signal(cw_ctx *ctx)
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
 
 	while (!stop_signal) {
-		struct timespec tick = {0, 100 * 1000 * 1000};
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
 		int purged = 0;
 
 		nanosleep(&tick, NULL);
 		if (cw_time_mono_ms() < next_purge)
 			continue;
 		next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
-		if (cw_store_token_purge(ctx->store, cw_time_now_ms(), &purged) < 0)
+		if (cw_store_token_purge(ctx->store, cw_time_now_ms(),
+		                         &purged) < 0)
 			CW_LOG(CW_LOG_WARN, "token_purge_failed", "s:message",
 			       cw_error_last(), NULL);
 		else if (purged)
@@ -140,8 +150,8 @@ static int run_serve(const cw_args *args)
 	unsigned char key[CW_MASTER_KEY_LEN];
 	cw_config_layers *flags = NULL;
 	cw_server *server = NULL;
-	cw_cli_env env = {0};
-	cw_ctx ctx = {0};
+	cw_cli_env env = { 0 };
+	cw_ctx ctx = { 0 };
 	int code, err;
 
 	if ((code = flag_layers(&flags, args)) != 0)
@@ -158,7 +168,8 @@ static int run_serve(const cw_args *args)
 	ctx.config = &env.config;
 	ctx.store = env.store;
 	ctx.data_dir = env.data_dir;
-	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) < 0) {
+	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
+	    0) {
 		code = cw_cli_fail(args, err);
 		goto out;
 	}
@@ -180,4 +191,4 @@ out:
 	return code;
 }
 
-const cw_command cw_cmd_serve = {&serve_spec, run_serve};
+const cw_command cw_cmd_serve = { &serve_spec, run_serve };

@@ -6,15 +6,21 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-static const cw_option no_options[] = {{NULL, NULL, NULL, 0}};
+static const cw_option no_options[] = { { NULL, NULL, NULL, 0 } };
 
 static const cw_command_spec add_spec = {
-	"tenant add", "NAME", "Add a tenant (a district, a program …).",
+	"tenant add",
+	"NAME",
+	"Add a tenant (a district, a program …).",
 	"NAME: 1 to 63 characters of a-z, 0-9 and '-', not starting with '-'.",
-	no_options, 1, 1};
+	no_options,
+	1,
+	1
+};
 
 static const cw_command_spec list_spec = {
-	"tenant list", "[--json]", "List the tenants.", NULL, no_options, 0, 0};
+	"tenant list", "[--json]", "List the tenants.", NULL, no_options, 0, 0
+};
 
 static int run_add(const cw_args *args)
 {
@@ -27,8 +33,8 @@ static int run_add(const cw_args *args)
 		return code;
 	err = cw_store_tenant_add(env.store, name, &tenant);
 	if (err != CW_ESTORE) {
-		int audit_err = cw_cli_audit(env.store, name, "tenant.add", name,
-					     err);
+		int audit_err =
+		        cw_cli_audit(env.store, name, "tenant.add", name, err);
 		if (err == 0)
 			err = audit_err;
 	}
@@ -76,7 +82,7 @@ static int run_list(const cw_args *args)
 	if (!args->json)
 		printf("%-32s %s\n", "NAME", "CREATED");
 	err = cw_store_tenant_list(env.store, args->json ? add_json : print_row,
-				   list);
+	                           list);
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (list) {
@@ -90,5 +96,5 @@ static int run_list(const cw_args *args)
 	return code;
 }
 
-const cw_command cw_cmd_tenant_add = {&add_spec, run_add};
-const cw_command cw_cmd_tenant_list = {&list_spec, run_list};
+const cw_command cw_cmd_tenant_add = { &add_spec, run_add };
+const cw_command cw_cmd_tenant_list = { &list_spec, run_list };

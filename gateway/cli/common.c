@@ -23,12 +23,12 @@ int cw_cli_exit_code(int err)
 int cw_cli_fail(const cw_args *args, int err)
 {
 	fprintf(stderr, "crosswalk %s: %s\n", args->spec->name,
-		*cw_error_last() ? cw_error_last() : cw_error_name(err));
+	        *cw_error_last() ? cw_error_last() : cw_error_name(err));
 	return cw_cli_exit_code(err);
 }
 
 int cw_cli_env_open(cw_cli_env *out, const cw_args *args,
-		    const cw_config_layers *flags)
+                    const cw_config_layers *flags)
 {
 	cw_buf errors = CW_BUF_INIT(64 * 1024);
 	int err, flag_error = 0, code = 0;
@@ -36,17 +36,18 @@ int cw_cli_env_open(cw_cli_env *out, const cw_args *args,
 	out->store = NULL;
 	out->data_dir = cw_datadir_pick(args->data_dir);
 	err = cw_datadir_load_config(&out->config, out->data_dir, flags,
-				     &errors, &flag_error);
+	                             &errors, &flag_error);
 	if (err < 0) {
 		if (errors.len)
-			fprintf(stderr, "crosswalk %s: invalid configuration:\n%s",
-				args->spec->name, errors.data);
+			fprintf(stderr,
+			        "crosswalk %s: invalid configuration:\n%s",
+			        args->spec->name, errors.data);
 		else
 			cw_cli_fail(args, err);
 		code = flag_error ? CW_EXIT_USAGE
-				  : (err == CW_EINVAL || err == CW_ENOTFOUND
-					     ? CW_EXIT_INVALID
-					     : cw_cli_exit_code(err));
+		                  : (err == CW_EINVAL || err == CW_ENOTFOUND
+		                             ? CW_EXIT_INVALID
+		                             : cw_cli_exit_code(err));
 		goto out;
 	}
 	err = cw_datadir_open_store(&out->store, out->data_dir, &out->config);
@@ -67,9 +68,9 @@ void cw_cli_env_close(cw_cli_env *env)
 }
 
 int cw_cli_audit(cw_store *store, const char *tenant, const char *action,
-		 const char *target, int err)
+                 const char *target, int err)
 {
-	cw_audit_entry entry = {0};
+	cw_audit_entry entry = { 0 };
 
 	entry.actor = "cli";
 	entry.tenant = tenant;

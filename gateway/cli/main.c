@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 static const cw_command *const commands[] = {
-	&cw_cmd_init,        &cw_cmd_serve,       &cw_cmd_tenant_add,
-	&cw_cmd_tenant_list, &cw_cmd_client_add,  &cw_cmd_client_list,
+	&cw_cmd_init,          &cw_cmd_serve,      &cw_cmd_tenant_add,
+	&cw_cmd_tenant_list,   &cw_cmd_client_add, &cw_cmd_client_list,
 	&cw_cmd_client_revoke, &cw_cmd_version,
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -17,18 +17,19 @@ static const cw_command *const commands[] = {
 static void print_usage(FILE *out)
 {
 	fprintf(out, "Usage: crosswalk COMMAND [OPTIONS]\n\n"
-		     "Crosswalk is the interoperability gateway for "
-		     "competency-based education:\nOneRoster, CASE and Open "
-		     "Badges in, validated, stored, served and translated.\n\n"
-		     "Commands:\n");
+	             "Crosswalk is the interoperability gateway for "
+	             "competency-based education:\nOneRoster, CASE and Open "
+	             "Badges in, validated, stored, served and translated.\n\n"
+	             "Commands:\n");
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-16s %s\n", commands[i]->spec->name,
-			commands[i]->spec->summary);
-	fprintf(out, "\n`crosswalk COMMAND --help` describes a command and its "
-		     "options.\nEvery command takes --data-dir DIR (default "
-		     "$CROSSWALK_DATA_DIR, else ./crosswalk-data).\n"
-		     "Exit codes: 0 success, 1 invalid input or failed check, 2 "
-		     "usage error, 3 internal or I/O error.\n");
+		        commands[i]->spec->summary);
+	fprintf(out,
+	        "\n`crosswalk COMMAND --help` describes a command and its "
+	        "options.\nEvery command takes --data-dir DIR (default "
+	        "$CROSSWALK_DATA_DIR, else ./crosswalk-data).\n"
+	        "Exit codes: 0 success, 1 invalid input or failed check, 2 "
+	        "usage error, 3 internal or I/O error.\n");
 }
 
 /* Matches "client add" against argv[1] argv[2]; returns words consumed. */
@@ -55,7 +56,8 @@ static int group_help(const char *group)
 
 		if (strncmp(name, group, len) == 0 && name[len] == ' ') {
 			if (!found)
-				printf("Usage: crosswalk %s SUBCOMMAND\n\n", group);
+				printf("Usage: crosswalk %s SUBCOMMAND\n\n",
+				       group);
 			printf("  crosswalk %-14s %s\n", name,
 			       commands[i]->spec->summary);
 			found = 1;
@@ -85,7 +87,7 @@ int main(int argc, char **argv)
 		if (!used)
 			continue;
 		rc = cw_args_parse(&args, commands[i]->spec, argc - 1 - used,
-				   argv + 1 + used, stderr);
+		                   argv + 1 + used, stderr);
 		if (rc < 0)
 			return CW_EXIT_USAGE;
 		if (args.help) {
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 			return argc == 2 ? CW_EXIT_USAGE : CW_EXIT_OK;
 	}
 	fprintf(stderr, "crosswalk: unknown command \"%s%s%s\"\n", argv[1],
-		argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+	        argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
 	print_usage(stderr);
 	return CW_EXIT_USAGE;
 }

@@ -31,7 +31,7 @@ static int random_text(char *out, size_t raw_len)
 }
 
 static int salted_digest(char out[65], const unsigned char *salt,
-			 const char *secret)
+                         const char *secret)
 {
 	cw_buf input = CW_BUF_INIT(4096);
 	int err;
@@ -74,15 +74,15 @@ int cw_credentials_secret_matches(const char *stored, const char *secret)
 }
 
 int cw_credentials_client_create(cw_new_client *out, cw_store *store,
-				 const char *tenant, const char *scopes,
-				 const char *actor)
+                                 const char *tenant, const char *scopes,
+                                 const char *actor)
 {
 	cw_buf normalized = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
 	unsigned char id_raw[CW_CLIENT_ID_LEN / 2];
 	char hash[128], stamp[CW_TIME_ISO_LEN];
-	cw_client client = {0};
+	cw_client client = { 0 };
 	cw_tenant row;
-	cw_audit_entry audit = {0};
+	cw_audit_entry audit = { 0 };
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -133,7 +133,7 @@ void cw_new_client_dispose(cw_new_client *client)
 }
 
 int cw_credentials_client_check(cw_client *out, cw_store *store,
-				const char *client_id, const char *secret)
+                                const char *client_id, const char *secret)
 {
 	int err = cw_store_client_get(store, client_id, out);
 
@@ -156,11 +156,11 @@ int cw_credentials_client_check(cw_client *out, cw_store *store,
 }
 
 int cw_credentials_token_issue(cw_issued_token *out, cw_store *store,
-			       const cw_client *client, const char *requested,
-			       long ttl_s)
+                               const cw_client *client, const char *requested,
+                               long ttl_s)
 {
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
-	cw_token token = {0};
+	cw_token token = { 0 };
 	int64_t now = cw_time_now_ms();
 	int err = 0;
 
@@ -170,7 +170,7 @@ int cw_credentials_token_issue(cw_issued_token *out, cw_store *store,
 			goto out;
 		if (!cw_scope_subset(scopes.data, client->scopes)) {
 			cw_error_set("a requested scope is not granted to "
-				     "this client");
+			             "this client");
 			err = CW_EINVAL;
 			goto out;
 		}
@@ -179,7 +179,7 @@ int cw_credentials_token_issue(cw_issued_token *out, cw_store *store,
 	}
 	if ((err = random_text(out->access_token, 32)) < 0 ||
 	    (err = cw_sha256_hex(token.token_hash, out->access_token,
-				 CW_TOKEN_LEN)) < 0)
+	                         CW_TOKEN_LEN)) < 0)
 		goto out;
 	memcpy(token.client_id, client->client_id, sizeof(token.client_id));
 	token.tenant_id = client->tenant_id;
@@ -207,7 +207,7 @@ void cw_issued_token_dispose(cw_issued_token *token)
 }
 
 int cw_credentials_token_check(cw_token_info *out, cw_store *store,
-			       const char *token, int64_t now_ms)
+                               const char *token, int64_t now_ms)
 {
 	char hash[65];
 	size_t len = strlen(token);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define CW_SECRET_LEN 43 /* base64url of 32 random bytes */
-#define CW_TOKEN_LEN 43
+#define CW_TOKEN_LEN  43
 
 typedef struct {
 	char client_id[CW_CLIENT_ID_LEN + 1];
@@ -28,8 +28,8 @@ typedef struct {
  * CW_ENOTFOUND for an unknown tenant, CW_EINVAL for a bad scope list.
  */
 int cw_credentials_client_create(cw_new_client *out, cw_store *store,
-				 const char *tenant, const char *scopes,
-				 const char *actor);
+                                 const char *tenant, const char *scopes,
+                                 const char *actor);
 void cw_new_client_dispose(cw_new_client *client);
 
 /**
@@ -37,7 +37,7 @@ void cw_new_client_dispose(cw_new_client *client);
  * unknown, revoked or the secret is wrong; on success out holds the client.
  */
 int cw_credentials_client_check(cw_client *out, cw_store *store,
-				const char *client_id, const char *secret);
+                                const char *client_id, const char *secret);
 
 /**
  * Issues a bearer token for an authenticated client. requested may be NULL or
@@ -45,8 +45,8 @@ int cw_credentials_client_check(cw_client *out, cw_store *store,
  * (CW_EINVAL, message names the scope not granted).
  */
 int cw_credentials_token_issue(cw_issued_token *out, cw_store *store,
-			       const cw_client *client, const char *requested,
-			       long ttl_s);
+                               const cw_client *client, const char *requested,
+                               long ttl_s);
 void cw_issued_token_dispose(cw_issued_token *token);
 
 /**
@@ -54,7 +54,7 @@ void cw_issued_token_dispose(cw_issued_token *token);
  * its client revoked; CW_ESTORE when the store fails.
  */
 int cw_credentials_token_check(cw_token_info *out, cw_store *store,
-			       const char *token, int64_t now_ms);
+                               const char *token, int64_t now_ms);
 
 /** Hashes a secret as "sha256$SALT$DIGEST" (hex) into out (128 bytes). */
 int cw_credentials_hash_secret(char out[128], const char *secret);

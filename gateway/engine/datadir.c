@@ -40,8 +40,8 @@ static const char *env_lookup(const char *name)
 }
 
 int cw_datadir_load_config(cw_config *out, const char *dir,
-			   const cw_config_layers *flags, cw_buf *errors,
-			   int *flag_error)
+                           const cw_config_layers *flags, cw_buf *errors,
+                           int *flag_error)
 {
 	cw_buf path = CW_BUF_INIT(4096);
 	cw_config_layers *layers = NULL;
@@ -55,8 +55,8 @@ int cw_datadir_load_config(cw_config *out, const char *dir,
 	err = cw_file_read(&text, &len, path.data, CW_LIMIT_CONFIG_FILE);
 	if (err == CW_ENOTFOUND) {
 		cw_error_set("%s is not an initialised data dir (no %s); run "
-			     "`crosswalk init --data-dir %s`",
-			     dir, CW_CONFIG_FILE_NAME, dir);
+		             "`crosswalk init --data-dir %s`",
+		             dir, CW_CONFIG_FILE_NAME, dir);
 		goto out;
 	}
 	if (err < 0) {
@@ -71,7 +71,8 @@ int cw_datadir_load_config(cw_config *out, const char *dir,
 	if ((err = cw_config_layers_apply_env(layers, env_lookup)) < 0)
 		goto out;
 	if (flags) {
-		/* Flags were parsed into their own layers; copy the ones set. */
+		/* Flags were parsed into their own layers; copy the ones set.
+		 */
 		err = cw_config_layers_overlay(layers, flags);
 		if (err < 0)
 			goto out;
@@ -87,7 +88,7 @@ out:
 }
 
 int cw_datadir_open_store(cw_store **out, const char *dir,
-			  const cw_config *config)
+                          const cw_config *config)
 {
 	cw_store *store = NULL;
 	int applied = 0;
@@ -128,8 +129,8 @@ static int ensure_master_key(int *created, const char *path)
 	return err;
 }
 
-int cw_datadir_master_key(unsigned char key[CW_MASTER_KEY_LEN],
-			  const char *dir, const cw_config *config)
+int cw_datadir_master_key(unsigned char key[CW_MASTER_KEY_LEN], const char *dir,
+                          const cw_config *config)
 {
 	const char *env = getenv("CROSSWALK_MASTER_KEY");
 	cw_buf path = CW_BUF_INIT(4096);
@@ -139,8 +140,10 @@ int cw_datadir_master_key(unsigned char key[CW_MASTER_KEY_LEN],
 	int err = 0;
 
 	if (env && *env) {
-		if (cw_hex_decode(key, CW_MASTER_KEY_LEN, env, strlen(env)) < 0) {
-			cw_error_set("CROSSWALK_MASTER_KEY is not 64 hex digits");
+		if (cw_hex_decode(key, CW_MASTER_KEY_LEN, env, strlen(env)) <
+		    0) {
+			cw_error_set(
+			        "CROSSWALK_MASTER_KEY is not 64 hex digits");
 			err = CW_EINVAL;
 		}
 		goto out;
@@ -149,8 +152,8 @@ int cw_datadir_master_key(unsigned char key[CW_MASTER_KEY_LEN],
 		goto out;
 	if (stat(path.data, &st) == 0 && (st.st_mode & 077)) {
 		cw_error_set("%s: the master key file is readable by others "
-			     "(mode %03o); chmod 600 it",
-			     path.data, (unsigned)(st.st_mode & 0777));
+		             "(mode %03o); chmod 600 it",
+		             path.data, (unsigned)(st.st_mode & 0777));
 		err = CW_EINVAL;
 		goto out;
 	}
@@ -181,7 +184,7 @@ static int find_admin(const cw_client *client, void *payload)
 
 	if (client->revoked_at[0] ||
 	    !cw_scope_contains(client->scopes, CW_SCOPE_ADMIN,
-			       strlen(CW_SCOPE_ADMIN)))
+	                       strlen(CW_SCOPE_ADMIN)))
 		return 0;
 	memcpy(search->client_id, client->client_id, sizeof(search->client_id));
 	return 1; /* stop: one is enough */
@@ -189,9 +192,9 @@ static int find_admin(const cw_client *client, void *payload)
 
 static int ensure_admin(cw_init_report *out, cw_store *store)
 {
-	admin_search search = {{0}};
+	admin_search search = { { 0 } };
 	cw_tenant system;
-	cw_audit_entry audit = {0};
+	cw_audit_entry audit = { 0 };
 	int err = cw_store_tenant_get(store, CW_SYSTEM_TENANT, &system);
 
 	if (err == CW_ENOTFOUND) {
@@ -215,17 +218,17 @@ static int ensure_admin(cw_init_report *out, cw_store *store)
 		return 0;
 	}
 	err = cw_credentials_client_create(&out->admin, store, CW_SYSTEM_TENANT,
-					   CW_SCOPE_ADMIN, "cli");
+	                                   CW_SCOPE_ADMIN, "cli");
 	if (err == 0)
 		out->created_admin = 1;
 	return err;
 }
 
 int cw_datadir_init(cw_init_report *out, const char *dir,
-		    const cw_config_layers *flags, cw_buf *errors)
+                    const cw_config_layers *flags, cw_buf *errors)
 {
 	cw_buf path = CW_BUF_INIT(4096), text = CW_BUF_INIT(64 * 1024);
-	cw_config config = {0};
+	cw_config config = { 0 };
 	cw_store *store = NULL;
 	struct stat st;
 	int err, flag_error = 0;

@@ -92,13 +92,13 @@ int cw_scope_normalize(cw_buf *out, const char *list)
 
 	if (strlen(list) > CW_LIMIT_SCOPE_STRING) {
 		cw_error_set("scope list longer than %ld bytes",
-			     CW_LIMIT_SCOPE_STRING);
+		             CW_LIMIT_SCOPE_STRING);
 		return CW_EINVAL;
 	}
 	while ((len = next_item(list, &pos, &item)) > 0) {
 		if (!is_known(item, len)) {
 			cw_error_set("unknown scope \"%.*s\"",
-				     (int)(len > 200 ? 200 : len), item);
+			             (int)(len > 200 ? 200 : len), item);
 			return CW_EINVAL;
 		}
 		if (out->len && cw_scope_contains(cw_buf_cstr(out), item, len))

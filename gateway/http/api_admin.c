@@ -23,9 +23,9 @@ static void actor_of(const cw_request *req, char out[64])
 }
 
 static int audit(cw_request *req, const char *tenant, const char *action,
-		 const char *target, int ok, const char *detail)
+                 const char *target, int ok, const char *detail)
 {
-	cw_audit_entry entry = {0};
+	cw_audit_entry entry = { 0 };
 	char actor[64];
 
 	actor_of(req, actor);
@@ -45,8 +45,8 @@ static cJSON *tenant_json(const cw_tenant *tenant)
 	cJSON *item = cJSON_CreateObject();
 
 	if (item && (!cJSON_AddStringToObject(item, "name", tenant->name) ||
-		     !cJSON_AddStringToObject(item, "created_at",
-					      tenant->created_at))) {
+	             !cJSON_AddStringToObject(item, "created_at",
+	                                      tenant->created_at))) {
 		cJSON_Delete(item);
 		return NULL;
 	}
@@ -79,7 +79,7 @@ int cw_api_admin_tenants_list(cw_request *req, cw_response *res)
 		err = cw_store_tenant_list(store, add_tenant_item, list);
 	} else {
 		err = cw_store_tenant_get(store, cw_request_auth(req)->tenant,
-					  &own);
+		                          &own);
 		if (err == 0)
 			err = add_tenant_item(&own, list);
 	}
@@ -100,22 +100,22 @@ int cw_api_admin_tenants_add(cw_request *req, cw_response *res)
 
 	if (!cw_request_is_operator(req))
 		return cw_response_error(res, 403, "forbidden",
-					 "only the operator (an admin client "
-					 "of the system tenant) adds tenants");
+		                         "only the operator (an admin client "
+		                         "of the system tenant) adds tenants");
 	if (cw_request_json_object(&body, req, res) < 0)
 		return 0;
 	name = cw_json_string(body, "name");
 	if (!name) {
 		err = cw_response_error(res, 422, "invaliddata",
-					"/name: expected a string");
+		                        "/name: expected a string");
 		goto out;
 	}
 	err = cw_store_tenant_add(store, name, &tenant);
 	if (err == CW_EINVAL || err == CW_EEXISTS) {
 		audit(req, name, "tenant.add", name, 0, cw_error_last());
 		err = cw_response_error(res, err == CW_EINVAL ? 422 : 409,
-					"invaliddata", "/name: %s",
-					cw_error_last());
+		                        "invaliddata", "/name: %s",
+		                        cw_error_last());
 		goto out;
 	}
 	if (err < 0)
@@ -178,7 +178,7 @@ static int add_client_item(const cw_client *client, void *payload)
 /* The tenant a request acts on: its own, or ?tenant= / "tenant" for the
  * operator. Returns 0, or an HTTP status it already answered. */
 static int target_tenant(cw_tenant *out, cw_request *req, cw_response *res,
-			 const char *asked)
+                         const char *asked)
 {
 	const cw_auth *auth = cw_request_auth(req);
 	int err;
@@ -187,13 +187,13 @@ static int target_tenant(cw_tenant *out, cw_request *req, cw_response *res,
 		asked = auth->tenant;
 	if (strcmp(asked, auth->tenant) != 0 && !cw_request_is_operator(req)) {
 		cw_response_error(res, 403, "forbidden",
-				  "a client may only manage its own tenant");
+		                  "a client may only manage its own tenant");
 		return 403;
 	}
 	err = cw_store_tenant_get(cw_request_ctx(req)->store, asked, out);
 	if (err == CW_ENOTFOUND) {
 		cw_response_error(res, 404, "unknownobject",
-				  "no tenant named \"%.63s\"", asked);
+		                  "no tenant named \"%.63s\"", asked);
 		return 404;
 	}
 	return err;
@@ -220,7 +220,7 @@ int cw_api_admin_clients_list(cw_request *req, cw_response *res)
 		return CW_ENOMEM;
 	}
 	err = cw_store_client_list(cw_request_ctx(req)->store, tenant_id,
-				   add_client_item, list);
+	                           add_client_item, list);
 	if (err < 0) {
 		cJSON_Delete(doc);
 		return err;
@@ -269,7 +269,7 @@ static cJSON *new_client_json(const cw_new_client *client)
 int cw_api_admin_clients_add(cw_request *req, cw_response *res)
 {
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
-	cw_new_client client = {0};
+	cw_new_client client = { 0 };
 	cJSON *body = NULL;
 	cw_tenant tenant;
 	char actor[64];
@@ -284,17 +284,17 @@ int cw_api_admin_clients_add(cw_request *req, cw_response *res)
 	}
 	if (scopes_from_body(&scopes, body) < 0) {
 		err = cw_response_error(res, 422, "invaliddata",
-					"/scopes: expected a string or an "
-					"array of scope URIs");
+		                        "/scopes: expected a string or an "
+		                        "array of scope URIs");
 		goto out;
 	}
 	actor_of(req, actor);
 	err = cw_credentials_client_create(&client, cw_request_ctx(req)->store,
-					   tenant.name, cw_buf_cstr(&scopes),
-					   actor);
+	                                   tenant.name, cw_buf_cstr(&scopes),
+	                                   actor);
 	if (err == CW_EINVAL) {
 		err = cw_response_error(res, 422, "invaliddata", "/scopes: %s",
-					cw_error_last());
+		                        cw_error_last());
 		goto out;
 	}
 	if (err == 0)
@@ -311,7 +311,7 @@ int cw_api_admin_clients_revoke(cw_request *req, cw_response *res)
 	cw_store *store = cw_request_ctx(req)->store;
 	const char *id = cw_request_param(req, "id");
 	char stamp[CW_TIME_ISO_LEN];
-	cw_client client = {0};
+	cw_client client = { 0 };
 	int err = cw_store_client_get(store, id, &client);
 
 	if (err == 0 && !cw_request_is_operator(req) &&
@@ -321,7 +321,7 @@ int cw_api_admin_clients_revoke(cw_request *req, cw_response *res)
 		err = CW_ENOTFOUND;
 	if (err == CW_ENOTFOUND) {
 		err = cw_response_error(res, 404, "unknownobject",
-					"no active client \"%.64s\"", id);
+		                        "no active client \"%.64s\"", id);
 		goto out;
 	}
 	if (err < 0)
@@ -360,7 +360,7 @@ static int add_audit_item(const cw_audit_entry *entry, void *payload)
 }
 
 static long query_long(const cw_request *req, const char *key, long fallback,
-		       long min, long max, int *bad)
+                       long min, long max, int *bad)
 {
 	const char *text = cw_request_query(req, key);
 	char *end = NULL;
@@ -386,7 +386,7 @@ int cw_api_admin_audit_list(cw_request *req, cw_response *res)
 
 	if (bad)
 		return cw_response_error(res, 400, "invaliddata",
-					 "after: 0 or more; limit: 1 to 1000");
+		                         "after: 0 or more; limit: 1 to 1000");
 	if (asked || !cw_request_is_operator(req)) {
 		err = target_tenant(&row, req, res, asked);
 		if (err != 0)
@@ -402,7 +402,7 @@ int cw_api_admin_audit_list(cw_request *req, cw_response *res)
 		return CW_ENOMEM;
 	}
 	err = cw_store_audit_list(cw_request_ctx(req)->store, tenant, after,
-				  (int)limit, add_audit_item, list);
+	                          (int)limit, add_audit_item, list);
 	if (err < 0) {
 		cJSON_Delete(doc);
 		return err;

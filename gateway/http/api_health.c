@@ -1,4 +1,5 @@
-/* Liveness, readiness and metrics: public, cheap, never touching tenant data. */
+/* Liveness, readiness and metrics: public, cheap, never touching tenant data.
+ */
 #include "http/api.h"
 
 #include "http/server.h"
@@ -11,7 +12,7 @@ int cw_api_healthz(cw_request *req, cw_response *res)
 
 	(void)req;
 	return cw_response_text(res, 200, "application/json", body,
-				sizeof(body) - 1);
+	                        sizeof(body) - 1);
 }
 
 int cw_api_readyz(cw_request *req, cw_response *res)
@@ -20,10 +21,10 @@ int cw_api_readyz(cw_request *req, cw_response *res)
 
 	if (cw_store_ping(cw_request_ctx(req)->store) < 0)
 		return cw_response_error(res, 503, "server_busy",
-					 "the store is not reachable: %s",
-					 cw_error_last());
+		                         "the store is not reachable: %s",
+		                         cw_error_last());
 	return cw_response_text(res, 200, "application/json", ready,
-				sizeof(ready) - 1);
+	                        sizeof(ready) - 1);
 }
 
 int cw_api_metrics(cw_request *req, cw_response *res)
@@ -33,7 +34,7 @@ int cw_api_metrics(cw_request *req, cw_response *res)
 
 	if (err == 0)
 		err = cw_response_buf(res, 200, "text/plain; version=0.0.4",
-				      &text);
+		                      &text);
 	cw_buf_dispose(&text);
 	return err;
 }

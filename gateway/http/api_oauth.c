@@ -16,11 +16,11 @@
 #include <strings.h>
 
 static int oauth_error(cw_response *res, int status, const char *error,
-		       const char *description)
+                       const char *description)
 {
-	cJSON *doc = cw_imsx_status("failure", "error",
-				    cw_imsx_minor_for_status(status),
-				    description);
+	cJSON *doc =
+	        cw_imsx_status("failure", "error",
+	                       cw_imsx_minor_for_status(status), description);
 
 	if (!doc || !cJSON_AddStringToObject(doc, "error", error) ||
 	    !cJSON_AddStringToObject(doc, "error_description", description)) {
@@ -29,7 +29,7 @@ static int oauth_error(cw_response *res, int status, const char *error,
 	}
 	if (status == 401)
 		cw_response_header(res, "WWW-Authenticate",
-				   "Basic realm=\"crosswalk\"");
+		                   "Basic realm=\"crosswalk\"");
 	cw_response_header(res, "Pragma", "no-cache");
 	return cw_response_json(res, status, doc);
 }
@@ -59,17 +59,18 @@ static int parse_basic(client_credentials *out, const char *header)
 		return CW_EINVAL;
 	}
 	err = cw_form_decode(&out->id, (char *)decoded,
-			     (size_t)(colon - (char *)decoded));
+	                     (size_t)(colon - (char *)decoded));
 	if (err == 0)
-		err = cw_form_decode(&out->secret, colon + 1,
-				     len - (size_t)(colon + 1 - (char *)decoded));
+		err = cw_form_decode(
+		        &out->secret, colon + 1,
+		        len - (size_t)(colon + 1 - (char *)decoded));
 	cw_free(decoded);
 	out->basic = 1;
 	return err;
 }
 
 static int read_credentials(client_credentials *out, cw_request *req,
-			    const cw_form *form, const char **problem)
+                            const cw_form *form, const char **problem)
 {
 	const char *header = cw_request_header(req, "Authorization");
 	const char *id = cw_form_get(form, "client_id");
@@ -82,7 +83,7 @@ static int read_credentials(client_credentials *out, cw_request *req,
 	if (header && strncasecmp(header, "Basic ", 6) == 0) {
 		if (secret) {
 			*problem = "use one client authentication method, "
-				   "not Basic and client_secret together";
+			           "not Basic and client_secret together";
 			return CW_EINVAL;
 		}
 		if (parse_basic(out, header + 6) < 0) {
@@ -90,14 +91,15 @@ static int read_credentials(client_credentials *out, cw_request *req,
 			return CW_EAUTH;
 		}
 		if (id && strcmp(id, out->id) != 0) {
-			*problem = "client_id differs from the Basic credentials";
+			*problem =
+			        "client_id differs from the Basic credentials";
 			return CW_EINVAL;
 		}
 		return 0;
 	}
 	if (!id || !secret) {
 		*problem = "client authentication is required "
-			   "(client_secret_basic or client_secret_post)";
+		           "(client_secret_basic or client_secret_post)";
 		return CW_EAUTH;
 	}
 	out->id = cw_strdup(id);
@@ -109,11 +111,12 @@ static int token_response(cw_response *res, const cw_issued_token *token)
 {
 	cJSON *doc = cJSON_CreateObject();
 
-	if (!doc || !cJSON_AddStringToObject(doc, "access_token",
-					     token->access_token) ||
+	if (!doc ||
+	    !cJSON_AddStringToObject(doc, "access_token",
+	                             token->access_token) ||
 	    !cJSON_AddStringToObject(doc, "token_type", "bearer") ||
 	    !cJSON_AddNumberToObject(doc, "expires_in",
-				     (double)token->expires_in) ||
+	                             (double)token->expires_in) ||
 	    !cJSON_AddStringToObject(doc, "scope", token->scopes)) {
 		cJSON_Delete(doc);
 		return CW_ENOMEM;
@@ -123,22 +126,22 @@ static int token_response(cw_response *res, const cw_issued_token *token)
 }
 
 static int issue(cw_request *req, cw_response *res, const cw_form *form,
-		 const client_credentials *creds)
+                 const client_credentials *creds)
 {
 	cw_ctx *ctx = cw_request_ctx(req);
-	cw_issued_token token = {0};
-	cw_client client = {0};
+	cw_issued_token token = { 0 };
+	cw_client client = { 0 };
 	int err;
 
 	err = cw_credentials_client_check(&client, ctx->store, creds->id,
-					  creds->secret);
+	                                  creds->secret);
 	if (err == CW_EAUTH)
 		return oauth_error(res, 401, "invalid_client", cw_error_last());
 	if (err < 0)
 		return err;
 	err = cw_credentials_token_issue(&token, ctx->store, &client,
-					 cw_form_get(form, "scope"),
-					 ctx->config->token_ttl_s);
+	                                 cw_form_get(form, "scope"),
+	                                 ctx->config->token_ttl_s);
 	if (err == CW_EINVAL)
 		err = oauth_error(res, 400, "invalid_scope", cw_error_last());
 	else if (err == 0)
@@ -151,41 +154,42 @@ static int issue(cw_request *req, cw_response *res, const cw_form *form,
 int cw_api_oauth_token(cw_request *req, cw_response *res)
 {
 	const char *type = cw_request_header(req, "Content-Type");
-	client_credentials creds = {0};
+	client_credentials creds = { 0 };
 	const char *grant, *problem = NULL, *body;
-	cw_form form = {0};
+	cw_form form = { 0 };
 	size_t len;
 	int err;
 
 	if (!type ||
 	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
 		return oauth_error(res, 400, "invalid_request",
-				   "expected Content-Type: "
-				   "application/x-www-form-urlencoded");
+		                   "expected Content-Type: "
+		                   "application/x-www-form-urlencoded");
 	body = cw_request_body(req, &len);
 	err = cw_form_parse(&form, body, len);
 	if (err == CW_EINVAL)
-		return oauth_error(res, 400, "invalid_request", cw_error_last());
+		return oauth_error(res, 400, "invalid_request",
+		                   cw_error_last());
 	if (err < 0)
 		return err;
 	grant = cw_form_get(&form, "grant_type");
 	if (!grant) {
 		err = oauth_error(res, 400, "invalid_request",
-				  "grant_type is required");
+		                  "grant_type is required");
 		goto out;
 	}
 	if (strcmp(grant, "client_credentials") != 0) {
 		err = oauth_error(res, 400, "unsupported_grant_type",
-				  "only grant_type=client_credentials is "
-				  "supported");
+		                  "only grant_type=client_credentials is "
+		                  "supported");
 		goto out;
 	}
 	err = read_credentials(&creds, req, &form, &problem);
 	if (err == CW_EINVAL || err == CW_EAUTH)
 		err = oauth_error(res, err == CW_EAUTH ? 401 : 400,
-				  err == CW_EAUTH ? "invalid_client"
-						  : "invalid_request",
-				  problem);
+		                  err == CW_EAUTH ? "invalid_client"
+		                                  : "invalid_request",
+		                  problem);
 	else if (err == 0)
 		err = issue(req, res, &form, &creds);
 out:

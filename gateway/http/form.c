@@ -22,10 +22,11 @@ static int add_pair(cw_form *form, const char *pair, size_t len)
 	}
 	if ((err = cw_form_decode(&name, pair, name_len)) < 0 ||
 	    (err = cw_form_decode(&value, eq ? eq + 1 : "",
-				  eq ? len - name_len - 1 : 0)) < 0) {
+	                          eq ? len - name_len - 1 : 0)) < 0) {
 		if (err == CW_EINVAL)
 			cw_error_set("bad %%-escape in form field \"%.*s\"",
-				     (int)(name_len > 64 ? 64 : name_len), pair);
+			             (int)(name_len > 64 ? 64 : name_len),
+			             pair);
 		goto fail;
 	}
 	if (cw_form_get(form, name)) {

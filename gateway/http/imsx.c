@@ -2,7 +2,7 @@
 #include "http/imsx.h"
 
 cJSON *cw_imsx_status(const char *code_major, const char *severity,
-		      const char *code_minor, const char *description)
+                      const char *code_minor, const char *description)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *minor, *fields, *field;
@@ -15,15 +15,15 @@ cJSON *cw_imsx_status(const char *code_major, const char *severity,
 		goto fail;
 	minor = cJSON_AddObjectToObject(doc, "imsx_CodeMinor");
 	fields = minor ? cJSON_AddArrayToObject(minor, "imsx_codeMinorField")
-		       : NULL;
+	               : NULL;
 	field = cJSON_CreateObject();
 	if (!fields || !field)
 		goto fail_field;
 	cJSON_AddItemToArray(fields, field);
 	if (!cJSON_AddStringToObject(field, "imsx_codeMinorFieldName",
-				     "TargetEndSystem") ||
+	                             "TargetEndSystem") ||
 	    !cJSON_AddStringToObject(field, "imsx_codeMinorFieldValue",
-				     code_minor))
+	                             code_minor))
 		goto fail;
 	return doc;
 fail_field:

@@ -6,7 +6,7 @@
 
 /** Builds {"imsx_codeMajor":"failure","imsx_severity":"error",…}. */
 cJSON *cw_imsx_status(const char *code_major, const char *severity,
-		      const char *code_minor, const char *description);
+                      const char *code_minor, const char *description);
 
 /** The codeMinor that fits an HTTP status (unknownobject for 404 …). */
 const char *cw_imsx_minor_for_status(int status);

@@ -16,7 +16,7 @@ void cw_metrics_free(cw_metrics *metrics);
 
 /** route_index -1: unmatched. */
 void cw_metrics_observe(cw_metrics *metrics, int route_index, int status,
-			int64_t duration_us);
+                        int64_t duration_us);
 void cw_metrics_store_error(cw_metrics *metrics);
 void cw_metrics_in_flight(cw_metrics *metrics, int delta);
 long cw_metrics_in_flight_now(cw_metrics *metrics);

@@ -19,7 +19,7 @@ static size_t segment_len(const char *s)
  * matched (a specificity score) or -1 on mismatch.
  */
 static int match_pattern(const char *pattern, const char *path,
-			 cw_route_match *out)
+                         cw_route_match *out)
 {
 	int literals = 0;
 
@@ -36,7 +36,8 @@ static int match_pattern(const char *pattern, const char *path,
 		if (plen > 2 && pattern[0] == '{' && pattern[plen - 1] == '}') {
 			cw_route_param *p;
 
-			if (slen == 0 || out->param_count >= CW_ROUTE_MAX_PARAMS)
+			if (slen == 0 ||
+			    out->param_count >= CW_ROUTE_MAX_PARAMS)
 				return -1;
 			p = &out->params[out->param_count++];
 			p->name = pattern + 1;
@@ -61,11 +62,11 @@ static void add_allowed(cw_route_match *out, const char *method)
 	if (strstr(out->allow, method))
 		return;
 	snprintf(out->allow + used, sizeof(out->allow) - used, "%s%s",
-		 used ? ", " : "", method);
+	         used ? ", " : "", method);
 }
 
 int cw_router_match(cw_route_match *out, const cw_route *table, size_t count,
-		    const char *method, const char *path)
+                    const char *method, const char *path)
 {
 	const char *wanted = strcmp(method, "HEAD") == 0 ? "GET" : method;
 	cw_route_match trial;
@@ -101,7 +102,8 @@ int cw_router_check_table(const cw_route *table, size_t count)
 		const char *p = table[i].pattern;
 		int params = 0, open = 0;
 
-		if (!p || p[0] != '/' || !table[i].handler || !table[i].method) {
+		if (!p || p[0] != '/' || !table[i].handler ||
+		    !table[i].method) {
 			cw_error_set("route %zu: malformed", i);
 			return CW_EINVAL;
 		}
@@ -109,7 +111,7 @@ int cw_router_check_table(const cw_route *table, size_t count)
 			if (*p == '{') {
 				if (open || p[-1] != '/') {
 					cw_error_set("route %s: bad '{'",
-						     table[i].pattern);
+					             table[i].pattern);
 					return CW_EINVAL;
 				}
 				open = 1;
@@ -117,7 +119,7 @@ int cw_router_check_table(const cw_route *table, size_t count)
 			} else if (*p == '}') {
 				if (!open || (p[1] && p[1] != '/')) {
 					cw_error_set("route %s: bad '}'",
-						     table[i].pattern);
+					             table[i].pattern);
 					return CW_EINVAL;
 				}
 				open = 0;
@@ -125,7 +127,7 @@ int cw_router_check_table(const cw_route *table, size_t count)
 		}
 		if (open || params > CW_ROUTE_MAX_PARAMS) {
 			cw_error_set("route %s: bad parameters",
-				     table[i].pattern);
+			             table[i].pattern);
 			return CW_EINVAL;
 		}
 	}

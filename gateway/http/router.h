@@ -19,8 +19,9 @@ typedef struct {
 	const char *method;  /* "GET", "POST", "PUT", "DELETE" */
 	const char *pattern; /* "/admin/v1/clients/{id}" */
 	cw_handler handler;
-	const char *scopes;  /* space-separated, any one suffices; NULL: public */
-	long body_limit;     /* bytes of request body allowed; 0: none */
+	const char
+	        *scopes; /* space-separated, any one suffices; NULL: public */
+	long body_limit; /* bytes of request body allowed; 0: none */
 } cw_route;
 
 #define CW_ROUTE_MAX_PARAMS 8
@@ -33,10 +34,10 @@ typedef struct {
 } cw_route_param;
 
 typedef struct {
-	int index;                 /* into the table, -1 when unmatched */
+	int index; /* into the table, -1 when unmatched */
 	size_t param_count;
 	cw_route_param params[CW_ROUTE_MAX_PARAMS];
-	char allow[96];            /* for 405: "GET, HEAD, POST" */
+	char allow[96]; /* for 405: "GET, HEAD, POST" */
 } cw_route_match;
 
 enum { CW_ROUTE_FOUND = 0, CW_ROUTE_NOT_FOUND = 1, CW_ROUTE_BAD_METHOD = 2 };
@@ -47,7 +48,7 @@ enum { CW_ROUTE_FOUND = 0, CW_ROUTE_NOT_FOUND = 1, CW_ROUTE_BAD_METHOD = 2 };
  * @return CW_ROUTE_FOUND, CW_ROUTE_NOT_FOUND or CW_ROUTE_BAD_METHOD
  */
 int cw_router_match(cw_route_match *out, const cw_route *table, size_t count,
-		    const char *method, const char *path);
+                    const char *method, const char *path);
 
 /** 0 when every pattern is well formed ("/…", balanced {…}, few params). */
 int cw_router_check_table(const cw_route *table, size_t count);

@@ -103,7 +103,7 @@ const char *cw_request_param(const cw_request *req, const char *name)
 const char *cw_request_query(const cw_request *req, const char *key)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
-					   key);
+	                                   key);
 }
 
 const char *cw_request_header(const cw_request *req, const char *name)
@@ -122,7 +122,7 @@ int cw_request_is_operator(const cw_request *req)
 	return req->auth.authenticated &&
 	       strcmp(req->auth.tenant, CW_SYSTEM_TENANT) == 0 &&
 	       cw_scope_contains(req->auth.scopes, CW_SCOPE_ADMIN,
-				 strlen(CW_SCOPE_ADMIN));
+	                         strlen(CW_SCOPE_ADMIN));
 }
 
 int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res)
@@ -135,21 +135,21 @@ int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res)
 	*out = NULL;
 	if (!type || strncasecmp(type, "application/json", 16) != 0) {
 		cw_response_error(res, 415, "invaliddata",
-				  "expected Content-Type: application/json");
+		                  "expected Content-Type: application/json");
 		return CW_EINVAL;
 	}
 	err = cw_json_parse(&doc, cw_buf_cstr(&req->body), req->body.len,
-			    (int)req->server->ctx->config->max_json_depth,
-			    &where);
+	                    (int)req->server->ctx->config->max_json_depth,
+	                    &where);
 	if (err < 0) {
 		cw_response_error(res, 400, "invaliddata", "request body: %s",
-				  cw_error_last());
+		                  cw_error_last());
 		return CW_EINVAL;
 	}
 	if (!cJSON_IsObject(doc)) {
 		cJSON_Delete(doc);
 		cw_response_error(res, 400, "invaliddata",
-				  "request body: expected a JSON object at /");
+		                  "request body: expected a JSON object at /");
 		return CW_EINVAL;
 	}
 	*out = doc;
@@ -158,8 +158,8 @@ int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res)
 
 /* ---- responses ----------------------------------------------------------- */
 
-static void set_body(cw_response *res, int status, const char *type,
-		     char *body, size_t len)
+static void set_body(cw_response *res, int status, const char *type, char *body,
+                     size_t len)
 {
 	cw_free(res->body);
 	res->status = status;
@@ -182,7 +182,7 @@ int cw_response_json(cw_response *res, int status, cJSON *doc)
 }
 
 int cw_response_text(cw_response *res, int status, const char *content_type,
-		     const char *text, size_t len)
+                     const char *text, size_t len)
 {
 	char *copy = cw_strndup(text, len);
 
@@ -193,7 +193,7 @@ int cw_response_text(cw_response *res, int status, const char *content_type,
 }
 
 int cw_response_buf(cw_response *res, int status, const char *content_type,
-		    cw_buf *buf)
+                    cw_buf *buf)
 {
 	size_t len = 0;
 	char *data;
@@ -208,7 +208,7 @@ int cw_response_buf(cw_response *res, int status, const char *content_type,
 }
 
 int cw_response_error(cw_response *res, int status, const char *code_minor,
-		      const char *fmt, ...)
+                      const char *fmt, ...)
 {
 	char description[512];
 	va_list ap;
@@ -216,9 +216,9 @@ int cw_response_error(cw_response *res, int status, const char *code_minor,
 	va_start(ap, fmt);
 	vsnprintf(description, sizeof(description), fmt, ap);
 	va_end(ap);
-	return cw_response_json(res, status,
-				cw_imsx_status("failure", "error", code_minor,
-					       description));
+	return cw_response_json(
+	        res, status,
+	        cw_imsx_status("failure", "error", code_minor, description));
 }
 
 int cw_response_header(cw_response *res, const char *name, const char *value)
@@ -258,12 +258,12 @@ static enum MHD_Result send_response(cw_request *req, cw_response *res)
 	if (!res->body) {
 		/* A handler that set nothing has a bug; say so safely. */
 		cw_response_error(res, 500, "internal_server_error",
-				  "internal error");
+		                  "internal error");
 		if (!res->body)
 			return MHD_NO;
 	}
 	response = MHD_create_response_from_buffer_with_free_callback(
-		res->body_len, res->body, cw_free);
+	        res->body_len, res->body, cw_free);
 	if (!response)
 		return MHD_NO;
 	res->body = NULL; /* now owned by the MHD response */
@@ -273,24 +273,23 @@ static enum MHD_Result send_response(cw_request *req, cw_response *res)
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
 	for (size_t i = 0; i < res->header_count; i++)
 		MHD_add_response_header(response, res->headers[i].name,
-					res->headers[i].value);
+		                        res->headers[i].value);
 	req->status = res->status;
 	req->responded = 1;
 	result = MHD_queue_response(req->conn, (unsigned int)res->status,
-				    response);
+	                            response);
 	MHD_destroy_response(response);
 	cw_response_dispose(res);
 	return result;
 }
 
-static enum MHD_Result send_error(cw_request *req, int status,
-				  const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
+                                  ...) __attribute__((format(printf, 3, 4)));
 
-static enum MHD_Result send_error(cw_request *req, int status,
-				  const char *fmt, ...)
+static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
+                                  ...)
 {
-	cw_response res = {0};
+	cw_response res = { 0 };
 	char description[512];
 	va_list ap;
 
@@ -298,17 +297,17 @@ static enum MHD_Result send_error(cw_request *req, int status,
 	vsnprintf(description, sizeof(description), fmt, ap);
 	va_end(ap);
 	cw_response_error(&res, status, cw_imsx_minor_for_status(status), "%s",
-			  description);
+	                  description);
 	if (status == 405)
 		cw_response_header(&res, "Allow", req->match.allow);
 	if (status == 401)
 		cw_response_header(&res, "WWW-Authenticate",
-				   "Bearer realm=\"crosswalk\", "
-				   "error=\"invalid_token\"");
+		                   "Bearer realm=\"crosswalk\", "
+		                   "error=\"invalid_token\"");
 	if (status == 403)
 		cw_response_header(&res, "WWW-Authenticate",
-				   "Bearer realm=\"crosswalk\", "
-				   "error=\"insufficient_scope\"");
+		                   "Bearer realm=\"crosswalk\", "
+		                   "error=\"insufficient_scope\"");
 	return send_response(req, &res);
 }
 
@@ -327,9 +326,10 @@ static void assign_request_id(cw_request *req)
 		memcpy(req->request_id, given, len + 1);
 		return;
 	}
-	snprintf(req->request_id, sizeof(req->request_id), "%s-%llx",
-		 req->server->id_prefix,
-		 (unsigned long long)atomic_fetch_add(&req->server->next_id, 1));
+	snprintf(
+	        req->request_id, sizeof(req->request_id), "%s-%llx",
+	        req->server->id_prefix,
+	        (unsigned long long)atomic_fetch_add(&req->server->next_id, 1));
 }
 
 /* Returns 0 when the bearer token carries one of the route's scopes, else the
@@ -352,7 +352,7 @@ static int authenticate(cw_request *req)
 	while (*header == ' ')
 		header++;
 	err = cw_credentials_token_check(&info, req->server->ctx->store, header,
-					 cw_time_now_ms());
+	                                 cw_time_now_ms());
 	if (err == CW_EAUTH)
 		return 401;
 	if (err < 0) {
@@ -360,7 +360,8 @@ static int authenticate(cw_request *req)
 		return 500;
 	}
 	req->auth.authenticated = 1;
-	memcpy(req->auth.client_id, info.client_id, sizeof(req->auth.client_id));
+	memcpy(req->auth.client_id, info.client_id,
+	       sizeof(req->auth.client_id));
 	req->auth.tenant_id = info.tenant_id;
 	memcpy(req->auth.tenant, info.tenant, sizeof(req->auth.tenant));
 	req->auth_scopes = info.scopes; /* now owned by the request */
@@ -391,22 +392,23 @@ static enum MHD_Result begin_request(cw_request *req, const char *url)
 	if (!req->path)
 		return MHD_NO;
 	found = cw_router_match(&req->match, srv->routes, srv->route_count,
-				req->method, req->path);
+	                        req->method, req->path);
 	if (found == CW_ROUTE_NOT_FOUND)
 		return send_error(req, 404, "no route for %s", url);
 	if (found == CW_ROUTE_BAD_METHOD)
-		return send_error(req, 405, "%s is not allowed on %s (allowed: %s)",
-				  req->method, url, req->match.allow);
+		return send_error(req, 405,
+		                  "%s is not allowed on %s (allowed: %s)",
+		                  req->method, url, req->match.allow);
 	for (size_t i = 0; i < req->match.param_count; i++)
-		((char *)req->match.params[i].value)[req->match.params[i].value_len] =
-			'\0';
+		((char *)req->match.params[i]
+		         .value)[req->match.params[i].value_len] = '\0';
 	req->route = &srv->routes[req->match.index];
 	req->body.max = (size_t)body_limit(req);
 	length = cw_request_header(req, "Content-Length");
 	if (length && strtoll(length, NULL, 10) > body_limit(req))
 		return send_error(req, 413,
-				  "request body larger than %ld bytes",
-				  body_limit(req));
+		                  "request body larger than %ld bytes",
+		                  body_limit(req));
 	if (req->route->scopes) {
 		status = authenticate(req);
 		if (status)
@@ -417,12 +419,13 @@ static enum MHD_Result begin_request(cw_request *req, const char *url)
 
 static enum MHD_Result finish_request(cw_request *req)
 {
-	cw_response res = {0};
+	cw_response res = { 0 };
 	int err;
 
 	if (req->too_big)
-		return send_error(req, 413, "request body larger than %ld bytes",
-				  body_limit(req));
+		return send_error(req, 413,
+		                  "request body larger than %ld bytes",
+		                  body_limit(req));
 	cw_error_clear();
 	err = req->route->handler(req, &res);
 	if (err < 0) {
@@ -434,15 +437,15 @@ static enum MHD_Result finish_request(cw_request *req)
 		       cw_error_last(), NULL);
 		cw_response_dispose(&res);
 		return send_error(req, 500, "internal error (request %s)",
-				  req->request_id);
+		                  req->request_id);
 	}
 	return send_response(req, &res);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **con_cls)
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	cw_server *srv = cls;
 	cw_request *req = *con_cls;
@@ -474,8 +477,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	return finish_request(req);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn,
-			 void **con_cls, enum MHD_RequestTerminationCode code)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
 {
 	cw_server *srv = cls;
 	cw_request *req = *con_cls;
@@ -488,7 +491,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!req->responded)
 		req->status = 499; /* the client went away first */
 	cw_metrics_observe(srv->metrics, req->route ? req->match.index : -1,
-			   req->status, duration);
+	                   req->status, duration);
 	CW_LOG(req->status >= 500 ? CW_LOG_WARN : CW_LOG_INFO, "request",
 	       "s:request_id", req->request_id, "s:tenant",
 	       req->auth.authenticated ? req->auth.tenant : NULL, "s:client_id",
@@ -529,13 +532,13 @@ static unsigned int worker_count(const cw_config *config)
 }
 
 int cw_server_start(cw_server **out, cw_ctx *ctx, const cw_route *routes,
-		    size_t route_count)
+                    size_t route_count)
 {
 	const cw_config *config = ctx->config;
-	struct sockaddr_storage addr = {0};
+	struct sockaddr_storage addr = { 0 };
 	unsigned char id_seed[4];
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-			     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
 	cw_server *srv = NULL;
 	char host[64];
@@ -570,23 +573,24 @@ int cw_server_start(cw_server **out, cw_ctx *ctx, const cw_route *routes,
 	    (err = cw_metrics_new(&srv->metrics, routes, route_count)) < 0)
 		goto fail;
 	snprintf(srv->id_prefix, sizeof(srv->id_prefix), "%02x%02x%02x%02x",
-		 id_seed[0], id_seed[1], id_seed[2], id_seed[3]);
+	         id_seed[0], id_seed[1], id_seed[2], id_seed[3]);
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, worker_count(config),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)config->max_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)config->connection_timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)config->max_header_bytes + 4096,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+	        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+	        worker_count(config), MHD_OPTION_CONNECTION_LIMIT,
+	        (unsigned int)config->max_connections,
+	        MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned int)config->connection_timeout_s,
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)config->max_header_bytes + 4096,
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!srv->daemon) {
-		cw_error_set("cannot listen on %s (in use, or not an address of "
-			     "this machine?)",
-			     config->listen);
+		cw_error_set(
+		        "cannot listen on %s (in use, or not an address of "
+		        "this machine?)",
+		        config->listen);
 		err = CW_EIO;
 		goto fail;
 	}
@@ -621,7 +625,7 @@ void cw_server_shutdown(cw_server *server, long drain_ms)
 		close(listener);
 	while (cw_metrics_in_flight_now(server->metrics) > 0 &&
 	       cw_time_mono_ms() < deadline) {
-		struct timespec tick = {0, 10 * 1000 * 1000};
+		struct timespec tick = { 0, 10 * 1000 * 1000 };
 		nanosleep(&tick, NULL);
 	}
 	MHD_stop_daemon(server->daemon);

@@ -64,13 +64,14 @@ int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res);
 /** Sends doc as JSON and takes ownership of it (NULL means 500). */
 int cw_response_json(cw_response *res, int status, cJSON *doc);
 int cw_response_text(cw_response *res, int status, const char *content_type,
-		     const char *text, size_t len);
+                     const char *text, size_t len);
 /** Takes the bytes of buf as the body. */
 int cw_response_buf(cw_response *res, int status, const char *content_type,
-		    cw_buf *buf);
+                    cw_buf *buf);
 /** An imsx_StatusInfo error body with the given codeMinor. */
 int cw_response_error(cw_response *res, int status, const char *code_minor,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                      const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 int cw_response_header(cw_response *res, const char *name, const char *value);
 void cw_response_dispose(cw_response *res);
 
@@ -80,7 +81,7 @@ void cw_response_dispose(cw_response *res);
  * outlive the server.
  */
 int cw_server_start(cw_server **out, cw_ctx *ctx, const cw_route *routes,
-		    size_t route_count);
+                    size_t route_count);
 /** The bound port (useful after listening on port 0). */
 int cw_server_port(const cw_server *server);
 cw_metrics *cw_server_metrics(cw_server *server);

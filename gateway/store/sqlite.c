@@ -40,32 +40,38 @@ enum statement {
 
 static const char *const statement_sql[ST_COUNT] = {
 	[ST_PING] = "SELECT count(*) FROM schema_migrations",
-	[ST_TENANT_ADD] = "INSERT INTO tenants(name, created_at) VALUES (?1, ?2)",
-	[ST_TENANT_GET] = "SELECT id, name, created_at FROM tenants WHERE name = ?1",
-	[ST_TENANT_LIST] = "SELECT id, name, created_at FROM tenants ORDER BY name",
-	[ST_CLIENT_ADD] = "INSERT INTO clients(client_id, tenant_id, secret_hash, "
-			  "scopes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TENANT_ADD] =
+	        "INSERT INTO tenants(name, created_at) VALUES (?1, ?2)",
+	[ST_TENANT_GET] =
+	        "SELECT id, name, created_at FROM tenants WHERE name = ?1",
+	[ST_TENANT_LIST] =
+	        "SELECT id, name, created_at FROM tenants ORDER BY name",
+	[ST_CLIENT_ADD] =
+	        "INSERT INTO clients(client_id, tenant_id, secret_hash, "
+	        "scopes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS "WHERE c.client_id = ?1",
-	[ST_CLIENT_LIST] = "SELECT " CLIENT_COLUMNS
-			   "WHERE ?1 = 0 OR c.tenant_id = ?1 "
-			   "ORDER BY t.name, c.created_at, c.client_id",
+	[ST_CLIENT_LIST] =
+	        "SELECT " CLIENT_COLUMNS "WHERE ?1 = 0 OR c.tenant_id = ?1 "
+	        "ORDER BY t.name, c.created_at, c.client_id",
 	[ST_CLIENT_REVOKE] = "UPDATE clients SET revoked_at = ?2 "
-			     "WHERE client_id = ?1 AND revoked_at IS NULL",
+	                     "WHERE client_id = ?1 AND revoked_at IS NULL",
 	[ST_TOKEN_ADD] = "INSERT INTO tokens(token_hash, client_id, tenant_id, "
-			 "scopes, issued_at_ms, expires_at_ms) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_TOKEN_LOOKUP] = "SELECT k.client_id, k.tenant_id, t.name, k.scopes, "
-			    "k.expires_at_ms, c.revoked_at IS NOT NULL "
-			    "FROM tokens k JOIN clients c ON c.client_id = "
-			    "k.client_id JOIN tenants t ON t.id = k.tenant_id "
-			    "WHERE k.token_hash = ?1",
+	                 "scopes, issued_at_ms, expires_at_ms) "
+	                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_TOKEN_LOOKUP] =
+	        "SELECT k.client_id, k.tenant_id, t.name, k.scopes, "
+	        "k.expires_at_ms, c.revoked_at IS NOT NULL "
+	        "FROM tokens k JOIN clients c ON c.client_id = "
+	        "k.client_id JOIN tenants t ON t.id = k.tenant_id "
+	        "WHERE k.token_hash = ?1",
 	[ST_TOKEN_PURGE] = "DELETE FROM tokens WHERE expires_at_ms < ?1",
 	[ST_AUDIT_APPEND] = "INSERT INTO audit_log(at, actor, tenant, action, "
-			    "target, outcome, detail) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_AUDIT_LIST] = "SELECT seq, at, actor, tenant, action, target, "
-			  "outcome, detail FROM audit_log WHERE seq > ?1 "
-			  "AND (?2 IS NULL OR tenant = ?2) ORDER BY seq LIMIT ?3",
+	                    "target, outcome, detail) "
+	                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_AUDIT_LIST] =
+	        "SELECT seq, at, actor, tenant, action, target, "
+	        "outcome, detail FROM audit_log WHERE seq > ?1 "
+	        "AND (?2 IS NULL OR tenant = ?2) ORDER BY seq LIMIT ?3",
 };
 
 typedef struct connection {
@@ -83,7 +89,7 @@ typedef struct {
 } sqlite_store;
 
 #define MAX_IDLE_CONNECTIONS 64
-#define BUSY_TIMEOUT_MS 5000
+#define BUSY_TIMEOUT_MS      5000
 
 static int fail(sqlite3 *db, const char *what)
 {
@@ -108,8 +114,8 @@ static void connection_close(connection *conn)
 static int connection_open(connection **out, const char *path)
 {
 	static const char setup[] = "PRAGMA journal_mode = WAL;"
-				    "PRAGMA synchronous = NORMAL;"
-				    "PRAGMA foreign_keys = ON;";
+	                            "PRAGMA synchronous = NORMAL;"
+	                            "PRAGMA foreign_keys = ON;";
 	connection *conn = cw_calloc(1, sizeof(*conn));
 	int err = 0;
 
@@ -117,11 +123,11 @@ static int connection_open(connection **out, const char *path)
 	if (!conn)
 		return CW_ENOMEM;
 	if (sqlite3_open_v2(path, &conn->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                            SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		cw_error_set("store: cannot open %s: %s", path,
-			     conn->db ? sqlite3_errmsg(conn->db) : "no memory");
+		             conn->db ? sqlite3_errmsg(conn->db) : "no memory");
 		err = CW_ESTORE;
 		goto out;
 	}
@@ -172,7 +178,7 @@ static void release(sqlite_store *s, connection *conn)
 
 /* Borrows a connection and the statement id, reset and ready to bind. */
 static int begin(sqlite_store *s, enum statement id, connection **conn_out,
-		 sqlite3_stmt **stmt_out)
+                 sqlite3_stmt **stmt_out)
 {
 	connection *conn = NULL;
 	int err = acquire(s, &conn);
@@ -181,8 +187,8 @@ static int begin(sqlite_store *s, enum statement id, connection **conn_out,
 		return err;
 	if (!conn->stmt[id] &&
 	    sqlite3_prepare_v3(conn->db, statement_sql[id], -1,
-			       SQLITE_PREPARE_PERSISTENT, &conn->stmt[id],
-			       NULL) != SQLITE_OK) {
+	                       SQLITE_PREPARE_PERSISTENT, &conn->stmt[id],
+	                       NULL) != SQLITE_OK) {
 		err = fail(conn->db, "preparing a statement");
 		release(s, conn);
 		return err;
@@ -222,7 +228,7 @@ static char *dup_column(sqlite3_stmt *stmt, int col)
 
 /* Runs a statement that returns no rows; *changes gets the rows touched. */
 static int run_write(sqlite_store *s, connection *conn, sqlite3_stmt *stmt,
-		     int *changes)
+                     int *changes)
 {
 	int rc = sqlite3_step(stmt);
 	int err = 0;
@@ -250,16 +256,18 @@ static int apply_migrations(connection *conn, int *applied)
 
 	*applied = 0;
 	if (sqlite3_exec(conn->db,
-			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-			 "applied_at TEXT NOT NULL)",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(conn->db,
-			       "SELECT 1 FROM schema_migrations WHERE version = ?1",
-			       -1, &check, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(conn->db,
-			       "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)",
-			       -1, &record, NULL) != SQLITE_OK) {
+	                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	                 "applied_at TEXT NOT NULL)",
+	                 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	            conn->db,
+	            "SELECT 1 FROM schema_migrations WHERE version = ?1", -1,
+	            &check, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	            conn->db,
+	            "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)", -1,
+	            &record, NULL) != SQLITE_OK) {
 		err = fail(conn->db, "preparing migrations");
 		goto out;
 	}
@@ -276,7 +284,7 @@ static int apply_migrations(connection *conn, int *applied)
 			continue;
 		if (rc != SQLITE_DONE ||
 		    sqlite3_exec(conn->db, (const char *)m->data, NULL, NULL,
-				 NULL) != SQLITE_OK) {
+		                 NULL) != SQLITE_OK) {
 			err = fail(conn->db, m->name);
 			goto out;
 		}
@@ -293,16 +301,17 @@ static int apply_migrations(connection *conn, int *applied)
 	sqlite3_finalize(check);
 	check = NULL;
 	if (sqlite3_prepare_v2(conn->db,
-			       "SELECT max(version) FROM schema_migrations", -1,
-			       &check, NULL) != SQLITE_OK ||
+	                       "SELECT max(version) FROM schema_migrations", -1,
+	                       &check, NULL) != SQLITE_OK ||
 	    sqlite3_step(check) != SQLITE_ROW) {
 		err = fail(conn->db, "reading the schema version");
 		goto out;
 	}
 	if (sqlite3_column_int(check, 0) > newest) {
-		cw_error_set("store: the database has schema version %d, newer "
-			     "than this crosswalk knows (%d); upgrade crosswalk",
-			     sqlite3_column_int(check, 0), newest);
+		cw_error_set(
+		        "store: the database has schema version %d, newer "
+		        "than this crosswalk knows (%d); upgrade crosswalk",
+		        sqlite3_column_int(check, 0), newest);
 		err = CW_ESTORE;
 	}
 out:
@@ -361,8 +370,7 @@ static void read_tenant(sqlite3_stmt *stmt, cw_tenant *out)
 	copy_column(out->created_at, sizeof(out->created_at), stmt, 2);
 }
 
-static int sqlite_tenant_get(cw_store *store, const char *name,
-			     cw_tenant *out)
+static int sqlite_tenant_get(cw_store *store, const char *name, cw_tenant *out)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -385,8 +393,7 @@ static int sqlite_tenant_get(cw_store *store, const char *name,
 	return err;
 }
 
-static int sqlite_tenant_add(cw_store *store, const char *name,
-			     cw_tenant *out)
+static int sqlite_tenant_add(cw_store *store, const char *name, cw_tenant *out)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	char stamp[CW_TIME_ISO_LEN];
@@ -464,7 +471,7 @@ static int sqlite_client_add(cw_store *store, const cw_client *client)
 }
 
 static int sqlite_client_get(cw_store *store, const char *client_id,
-			     cw_client *out)
+                             cw_client *out)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -488,7 +495,7 @@ static int sqlite_client_get(cw_store *store, const char *client_id,
 }
 
 static int sqlite_client_list(cw_store *store, int64_t tenant_id,
-			      cw_client_cb cb, void *payload)
+                              cw_client_cb cb, void *payload)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -512,7 +519,7 @@ static int sqlite_client_list(cw_store *store, int64_t tenant_id,
 }
 
 static int sqlite_client_revoke(cw_store *store, const char *client_id,
-				const char *at)
+                                const char *at)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -552,7 +559,7 @@ static int sqlite_token_add(cw_store *store, const cw_token *token)
 }
 
 static int sqlite_token_lookup(cw_store *store, const char *token_hash,
-			       cw_token_info *out)
+                               cw_token_info *out)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -625,8 +632,8 @@ static const char *text_or_null(sqlite3_stmt *stmt, int col)
 }
 
 static int sqlite_audit_list(cw_store *store, const char *tenant,
-			     int64_t after_seq, int limit, cw_audit_cb cb,
-			     void *payload)
+                             int64_t after_seq, int limit, cw_audit_cb cb,
+                             void *payload)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn;
@@ -674,11 +681,11 @@ static void sqlite_free(cw_store *store)
 }
 
 static const cw_store_backend sqlite_backend = {
-	sqlite_migrate,     sqlite_ping,         sqlite_tenant_add,
-	sqlite_tenant_get,  sqlite_tenant_list,  sqlite_client_add,
-	sqlite_client_get,  sqlite_client_list,  sqlite_client_revoke,
-	sqlite_token_add,   sqlite_token_lookup, sqlite_token_purge,
-	sqlite_audit_append, sqlite_audit_list,  sqlite_free,
+	sqlite_migrate,      sqlite_ping,         sqlite_tenant_add,
+	sqlite_tenant_get,   sqlite_tenant_list,  sqlite_client_add,
+	sqlite_client_get,   sqlite_client_list,  sqlite_client_revoke,
+	sqlite_token_add,    sqlite_token_lookup, sqlite_token_purge,
+	sqlite_audit_append, sqlite_audit_list,   sqlite_free,
 };
 
 int cw_store_sqlite_open(cw_store **out, const char *path)
@@ -698,7 +705,8 @@ int cw_store_sqlite_open(cw_store **out, const char *path)
 		cw_free(s);
 		return CW_ENOMEM;
 	}
-	/* Open one connection now so a bad path fails here, not on first use. */
+	/* Open one connection now so a bad path fails here, not on first use.
+	 */
 	err = connection_open(&conn, path);
 	if (err < 0) {
 		sqlite_free(&s->base);

@@ -25,9 +25,9 @@ int cw_store_open(cw_store **out, const char *url, const char *data_dir)
 	} else if (strncmp(url, "sqlite:", 7) == 0) {
 		err = cw_store_sqlite_open(out, url + 7);
 	} else if (strncmp(url, "postgres://", 11) == 0 ||
-		   strncmp(url, "postgresql://", 13) == 0) {
+	           strncmp(url, "postgresql://", 13) == 0) {
 		cw_error_set("store: the PostgreSQL backend is not available "
-			     "in this build yet; use store = sqlite");
+		             "in this build yet; use store = sqlite");
 		err = CW_EUNSUPPORTED;
 	} else {
 		cw_error_set("store: unknown store URL \"%s\"", url);
@@ -73,8 +73,8 @@ int cw_store_tenant_add(cw_store *store, const char *name, cw_tenant *out)
 {
 	if (!cw_tenant_name_valid(name)) {
 		cw_error_set("tenant name \"%s\" is not 1 to %d characters of "
-			     "a-z, 0-9 and '-' (not first)",
-			     name, CW_TENANT_NAME_MAX);
+		             "a-z, 0-9 and '-' (not first)",
+		             name, CW_TENANT_NAME_MAX);
 		return CW_EINVAL;
 	}
 	return store->backend->tenant_add(store, name, out);
@@ -95,20 +95,19 @@ int cw_store_client_add(cw_store *store, const cw_client *client)
 	return store->backend->client_add(store, client);
 }
 
-int cw_store_client_get(cw_store *store, const char *client_id,
-			cw_client *out)
+int cw_store_client_get(cw_store *store, const char *client_id, cw_client *out)
 {
 	return store->backend->client_get(store, client_id, out);
 }
 
 int cw_store_client_list(cw_store *store, int64_t tenant_id, cw_client_cb cb,
-			 void *payload)
+                         void *payload)
 {
 	return store->backend->client_list(store, tenant_id, cb, payload);
 }
 
 int cw_store_client_revoke(cw_store *store, const char *client_id,
-			   const char *at)
+                           const char *at)
 {
 	return store->backend->client_revoke(store, client_id, at);
 }
@@ -126,7 +125,7 @@ int cw_store_token_add(cw_store *store, const cw_token *token)
 }
 
 int cw_store_token_lookup(cw_store *store, const char *token_hash,
-			  cw_token_info *out)
+                          cw_token_info *out)
 {
 	return store->backend->token_lookup(store, token_hash, out);
 }
@@ -147,10 +146,9 @@ int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry)
 	return store->backend->audit_append(store, entry);
 }
 
-int cw_store_audit_list(cw_store *store, const char *tenant,
-			int64_t after_seq, int limit, cw_audit_cb cb,
-			void *payload)
+int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
+                        int limit, cw_audit_cb cb, void *payload)
 {
 	return store->backend->audit_list(store, tenant, after_seq, limit, cb,
-					  payload);
+	                                  payload);
 }

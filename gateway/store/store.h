@@ -8,7 +8,7 @@
 
 typedef struct cw_store cw_store;
 
-#define CW_CLIENT_ID_LEN 32 /* hex digits */
+#define CW_CLIENT_ID_LEN   32 /* hex digits */
 #define CW_TENANT_NAME_MAX 63
 
 typedef struct {
@@ -70,18 +70,19 @@ typedef struct {
 	int (*tenant_list)(cw_store *store, cw_tenant_cb cb, void *payload);
 	int (*client_add)(cw_store *store, const cw_client *client);
 	int (*client_get)(cw_store *store, const char *client_id,
-			  cw_client *out);
+	                  cw_client *out);
 	int (*client_list)(cw_store *store, int64_t tenant_id, cw_client_cb cb,
-			   void *payload);
+	                   void *payload);
 	int (*client_revoke)(cw_store *store, const char *client_id,
-			     const char *at);
+	                     const char *at);
 	int (*token_add)(cw_store *store, const cw_token *token);
 	int (*token_lookup)(cw_store *store, const char *token_hash,
-			    cw_token_info *out);
+	                    cw_token_info *out);
 	int (*token_purge)(cw_store *store, int64_t now_ms, int *purged);
 	int (*audit_append)(cw_store *store, const cw_audit_entry *entry);
-	int (*audit_list)(cw_store *store, const char *tenant, int64_t after_seq,
-			  int limit, cw_audit_cb cb, void *payload);
+	int (*audit_list)(cw_store *store, const char *tenant,
+	                  int64_t after_seq, int limit, cw_audit_cb cb,
+	                  void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -109,28 +110,26 @@ int cw_store_tenant_list(cw_store *store, cw_tenant_cb cb, void *payload);
 
 int cw_store_client_add(cw_store *store, const cw_client *client);
 /** Fills out (dispose with cw_client_dispose); CW_ENOTFOUND when absent. */
-int cw_store_client_get(cw_store *store, const char *client_id,
-			cw_client *out);
+int cw_store_client_get(cw_store *store, const char *client_id, cw_client *out);
 /** tenant_id 0 lists every tenant's clients. */
 int cw_store_client_list(cw_store *store, int64_t tenant_id, cw_client_cb cb,
-			 void *payload);
+                         void *payload);
 /** Marks the client revoked (its tokens die with it); CW_ENOTFOUND. */
 int cw_store_client_revoke(cw_store *store, const char *client_id,
-			   const char *at);
+                           const char *at);
 void cw_client_dispose(cw_client *client);
 
 int cw_store_token_add(cw_store *store, const cw_token *token);
 /** CW_ENOTFOUND for an unknown hash; dispose with cw_token_info_dispose. */
 int cw_store_token_lookup(cw_store *store, const char *token_hash,
-			  cw_token_info *out);
+                          cw_token_info *out);
 int cw_store_token_purge(cw_store *store, int64_t now_ms, int *purged);
 void cw_token_info_dispose(cw_token_info *info);
 
 int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
 /** Entries after after_seq, oldest first; tenant NULL means all. */
-int cw_store_audit_list(cw_store *store, const char *tenant,
-			int64_t after_seq, int limit, cw_audit_cb cb,
-			void *payload);
+int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
+                        int limit, cw_audit_cb cb, void *payload);
 
 /** 1 when name is a valid tenant name: [a-z0-9][a-z0-9-]{0,62}. */
 int cw_tenant_name_valid(const char *name);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cw_allocator libc_allocator = {malloc, realloc, free};
+static const cw_allocator libc_allocator = { malloc, realloc, free };
 static const cw_allocator *current = &libc_allocator;
 
 static void *hook_malloc(size_t size)
@@ -16,7 +16,7 @@ static void *hook_malloc(size_t size)
 
 void cw_allocator_set(const cw_allocator *allocator)
 {
-	cJSON_Hooks hooks = {hook_malloc, cw_free};
+	cJSON_Hooks hooks = { hook_malloc, cw_free };
 
 	current = allocator ? allocator : &libc_allocator;
 	cJSON_InitHooks(&hooks);

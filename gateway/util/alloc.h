@@ -10,7 +10,8 @@ typedef struct {
 	void (*free_fn)(void *ptr);
 } cw_allocator;
 
-/** Installs an allocator (NULL restores libc's); also routes cJSON through it. */
+/** Installs an allocator (NULL restores libc's); also routes cJSON through it.
+ */
 void cw_allocator_set(const cw_allocator *allocator);
 
 void *cw_malloc(size_t size);

@@ -88,14 +88,14 @@ int cw_buf_put_json_string(cw_buf *buf, const char *s)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *run = p;
-	char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
 	for (; *p; p++) {
 		if (*p >= 0x20 && *p != '"' && *p != '\\')
 			continue;
 		cw_buf_put(buf, run, (size_t)(p - run));
 		if (*p == '"' || *p == '\\') {
-			char pair[2] = {'\\', (char)*p};
+			char pair[2] = { '\\', (char)*p };
 			cw_buf_put(buf, pair, 2);
 		} else if (*p == '\n') {
 			cw_buf_put(buf, "\\n", 2);

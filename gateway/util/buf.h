@@ -5,21 +5,25 @@
 #include <stddef.h>
 
 typedef struct {
-	char *data;   /* always NUL-terminated once anything was added */
+	char *data; /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t alloc;
-	size_t max;   /* hard cap on len */
-	int error;    /* 0, CW_ENOMEM or CW_ETOOBIG; sticky */
+	size_t max; /* hard cap on len */
+	int error;  /* 0, CW_ENOMEM or CW_ETOOBIG; sticky */
 } cw_buf;
 
-#define CW_BUF_INIT(max_bytes) {NULL, 0, 0, (max_bytes), 0}
+#define CW_BUF_INIT(max_bytes)                                                 \
+	{                                                                      \
+		NULL, 0, 0, (max_bytes), 0                                     \
+	}
 
-/* Each append returns 0 or the (sticky) error; after an error nothing is added. */
+/* Each append returns 0 or the (sticky) error; after an error nothing is added.
+ */
 int cw_buf_put(cw_buf *buf, const void *data, size_t len);
 int cw_buf_puts(cw_buf *buf, const char *s);
 int cw_buf_putc(cw_buf *buf, char c);
 int cw_buf_printf(cw_buf *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 /** Appends s as the inside of a JSON string (quotes not included). */
 int cw_buf_put_json_string(cw_buf *buf, const char *s);
 

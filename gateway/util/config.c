@@ -13,7 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { TYPE_STRING, TYPE_INT, TYPE_LEVEL, TYPE_LISTEN, TYPE_STORE } option_type;
+typedef enum {
+	TYPE_STRING,
+	TYPE_INT,
+	TYPE_LEVEL,
+	TYPE_LISTEN,
+	TYPE_STORE
+} option_type;
 
 typedef struct {
 	const char *name;
@@ -25,38 +31,41 @@ typedef struct {
 } option;
 
 #define FIELD(f) offsetof(cw_config, f)
-#define STR(x) #x
-#define NUM(x) STR(x)
+#define STR(x)   #x
+#define NUM(x)   STR(x)
 
 static const option options[] = {
-	{"listen", TYPE_LISTEN, "127.0.0.1:8080", 0, 0, FIELD(listen),
-	 "address the daemon listens on, HOST:PORT (port 0: any free port)"},
-	{"store", TYPE_STORE, "sqlite", 0, 0, FIELD(store),
-	 "sqlite (in the data dir), sqlite:PATH, or postgres://USER@HOST:PORT/DB"},
-	{"log_level", TYPE_LEVEL, "info", 0, 0, FIELD(log_level),
-	 "debug, info, warn, error or off"},
-	{"workers", TYPE_INT, "0", 0, CW_LIMIT_WORKERS_MAX, FIELD(workers),
-	 "HTTP worker threads (0: one per core)"},
-	{"max_body_bytes", TYPE_INT, NUM(CW_LIMIT_BODY_DEFAULT), CW_LIMIT_BODY_MIN,
-	 CW_LIMIT_BODY_MAX, FIELD(max_body_bytes), "largest request body"},
-	{"max_header_bytes", TYPE_INT, NUM(CW_LIMIT_HEADERS_DEFAULT),
-	 CW_LIMIT_HEADERS_MIN, CW_LIMIT_HEADERS_MAX, FIELD(max_header_bytes),
-	 "largest request line plus headers"},
-	{"max_json_depth", TYPE_INT, NUM(CW_LIMIT_JSON_DEPTH_DEFAULT),
-	 CW_LIMIT_JSON_DEPTH_MIN, CW_LIMIT_JSON_DEPTH_MAX, FIELD(max_json_depth),
-	 "deepest nesting of a JSON document"},
-	{"max_connections", TYPE_INT, NUM(CW_LIMIT_CONNECTIONS_DEFAULT),
-	 CW_LIMIT_CONNECTIONS_MIN, CW_LIMIT_CONNECTIONS_MAX,
-	 FIELD(max_connections), "concurrent HTTP connections"},
-	{"connection_timeout_s", TYPE_INT, NUM(CW_LIMIT_TIMEOUT_DEFAULT),
-	 CW_LIMIT_TIMEOUT_MIN, CW_LIMIT_TIMEOUT_MAX, FIELD(connection_timeout_s),
-	 "seconds an idle or stalled connection is kept"},
-	{"token_ttl_s", TYPE_INT, NUM(CW_LIMIT_TOKEN_TTL_DEFAULT),
-	 CW_LIMIT_TOKEN_TTL_MIN, CW_LIMIT_TOKEN_TTL_MAX, FIELD(token_ttl_s),
-	 "lifetime of an OAuth 2.0 access token in seconds"},
-	{"master_key_file", TYPE_STRING, "master.key", 0, 0,
-	 FIELD(master_key_file),
-	 "file holding the master key (mode 0600), relative to the data dir"},
+	{ "listen", TYPE_LISTEN, "127.0.0.1:8080", 0, 0, FIELD(listen),
+	  "address the daemon listens on, HOST:PORT (port 0: any free port)" },
+	{ "store", TYPE_STORE, "sqlite", 0, 0, FIELD(store),
+	  "sqlite (in the data dir), sqlite:PATH, or "
+	  "postgres://USER@HOST:PORT/DB" },
+	{ "log_level", TYPE_LEVEL, "info", 0, 0, FIELD(log_level),
+	  "debug, info, warn, error or off" },
+	{ "workers", TYPE_INT, "0", 0, CW_LIMIT_WORKERS_MAX, FIELD(workers),
+	  "HTTP worker threads (0: one per core)" },
+	{ "max_body_bytes", TYPE_INT, NUM(CW_LIMIT_BODY_DEFAULT),
+	  CW_LIMIT_BODY_MIN, CW_LIMIT_BODY_MAX, FIELD(max_body_bytes),
+	  "largest request body" },
+	{ "max_header_bytes", TYPE_INT, NUM(CW_LIMIT_HEADERS_DEFAULT),
+	  CW_LIMIT_HEADERS_MIN, CW_LIMIT_HEADERS_MAX, FIELD(max_header_bytes),
+	  "largest request line plus headers" },
+	{ "max_json_depth", TYPE_INT, NUM(CW_LIMIT_JSON_DEPTH_DEFAULT),
+	  CW_LIMIT_JSON_DEPTH_MIN, CW_LIMIT_JSON_DEPTH_MAX,
+	  FIELD(max_json_depth), "deepest nesting of a JSON document" },
+	{ "max_connections", TYPE_INT, NUM(CW_LIMIT_CONNECTIONS_DEFAULT),
+	  CW_LIMIT_CONNECTIONS_MIN, CW_LIMIT_CONNECTIONS_MAX,
+	  FIELD(max_connections), "concurrent HTTP connections" },
+	{ "connection_timeout_s", TYPE_INT, NUM(CW_LIMIT_TIMEOUT_DEFAULT),
+	  CW_LIMIT_TIMEOUT_MIN, CW_LIMIT_TIMEOUT_MAX,
+	  FIELD(connection_timeout_s),
+	  "seconds an idle or stalled connection is kept" },
+	{ "token_ttl_s", TYPE_INT, NUM(CW_LIMIT_TOKEN_TTL_DEFAULT),
+	  CW_LIMIT_TOKEN_TTL_MIN, CW_LIMIT_TOKEN_TTL_MAX, FIELD(token_ttl_s),
+	  "lifetime of an OAuth 2.0 access token in seconds" },
+	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
+	  FIELD(master_key_file),
+	  "file holding the master key (mode 0600), relative to the data dir" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -94,7 +103,7 @@ void cw_config_layers_free(cw_config_layers *layers)
 }
 
 static int set_value(cw_config_layers *layers, int index, const char *value,
-		     size_t len, const char *origin)
+                     size_t len, const char *origin)
 {
 	char *v = cw_strndup(value, len), *o = cw_strdup(origin);
 
@@ -120,7 +129,7 @@ static void trim(const char **start, const char **end)
 }
 
 static int parse_line(cw_config_layers *layers, const char *line,
-		      const char *line_end, const char *where, cw_buf *errors)
+                      const char *line_end, const char *where, cw_buf *errors)
 {
 	const char *key = line, *key_end, *value, *value_end = line_end;
 	const char *eq = memchr(line, '=', (size_t)(line_end - line));
@@ -141,26 +150,26 @@ static int parse_line(cw_config_layers *layers, const char *line,
 	index = find_option(key, (size_t)(key_end - key));
 	if (index < 0) {
 		cw_buf_printf(errors, "%s: unknown key `%.*s`\n", where,
-			      (int)(key_end - key > 64 ? 64 : key_end - key),
-			      key);
+		              (int)(key_end - key > 64 ? 64 : key_end - key),
+		              key);
 		return CW_EINVAL;
 	}
 	snprintf(origin, sizeof(origin), "%s", where);
 	err = set_value(layers, index, value, (size_t)(value_end - value),
-			origin);
+	                origin);
 	return err;
 }
 
 int cw_config_layers_parse_file(cw_config_layers *layers, const char *buf,
-				size_t len, const char *filename,
-				cw_buf *errors)
+                                size_t len, const char *filename,
+                                cw_buf *errors)
 {
 	const char *p = buf, *end = buf + len;
 	int line_no = 0, result = 0;
 
 	if (len > CW_LIMIT_CONFIG_FILE) {
 		cw_buf_printf(errors, "%s: larger than %ld bytes\n", filename,
-			      CW_LIMIT_CONFIG_FILE);
+		              CW_LIMIT_CONFIG_FILE);
 		return CW_EINVAL;
 	}
 	while (p < end) {
@@ -175,8 +184,9 @@ int cw_config_layers_parse_file(cw_config_layers *layers, const char *buf,
 			cw_buf_printf(errors, "%s: NUL byte\n", where);
 			result = CW_EINVAL;
 		} else if (line_end - p > CW_LIMIT_CONFIG_LINE) {
-			cw_buf_printf(errors, "%s: line longer than %ld bytes\n",
-				      where, CW_LIMIT_CONFIG_LINE);
+			cw_buf_printf(errors,
+			              "%s: line longer than %ld bytes\n", where,
+			              CW_LIMIT_CONFIG_LINE);
 			result = CW_EINVAL;
 		} else {
 			err = parse_line(layers, p, line_end, where, errors);
@@ -191,7 +201,7 @@ int cw_config_layers_parse_file(cw_config_layers *layers, const char *buf,
 }
 
 int cw_config_layers_apply_env(cw_config_layers *layers,
-			       const char *(*lookup)(const char *name))
+                               const char *(*lookup)(const char *name))
 {
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		char name[64] = "CROSSWALK_";
@@ -213,7 +223,7 @@ int cw_config_layers_apply_env(cw_config_layers *layers,
 }
 
 int cw_config_layers_set(cw_config_layers *layers, const char *key,
-			 const char *value, const char *origin)
+                         const char *value, const char *origin)
 {
 	int index = find_option(key, strlen(key));
 	int err;
@@ -228,8 +238,7 @@ int cw_config_layers_set(cw_config_layers *layers, const char *key,
 	return err;
 }
 
-int cw_config_parse_listen(const char *listen, char host_out[64],
-			   int *port_out)
+int cw_config_parse_listen(const char *listen, char host_out[64], int *port_out)
 {
 	const char *colon = strrchr(listen, ':');
 	const char *host = listen, *host_end = colon;
@@ -266,7 +275,7 @@ int cw_config_parse_listen(const char *listen, char host_out[64],
 }
 
 int cw_config_layers_overlay(cw_config_layers *layers,
-			     const cw_config_layers *top)
+                             const cw_config_layers *top)
 {
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		int err;
@@ -274,7 +283,7 @@ int cw_config_layers_overlay(cw_config_layers *layers,
 		if (!top->value[i])
 			continue;
 		err = set_value(layers, (int)i, top->value[i],
-				strlen(top->value[i]), top->origin[i]);
+		                strlen(top->value[i]), top->origin[i]);
 		if (err < 0)
 			return err;
 		layers->from_flag[i] = top->from_flag[i];
@@ -283,7 +292,7 @@ int cw_config_layers_overlay(cw_config_layers *layers,
 }
 
 static int resolve_one(cw_config *out, const option *opt, const char *value,
-		       const char *origin, cw_buf *errors)
+                       const char *origin, cw_buf *errors)
 {
 	char *field = (char *)out + opt->offset;
 	char host[64];
@@ -298,10 +307,10 @@ static int resolve_one(cw_config *out, const option *opt, const char *value,
 		if (errno || end == value || *end || number < opt->min ||
 		    number > opt->max) {
 			cw_buf_printf(errors,
-				      "%s: %s: \"%s\" is not a whole number "
-				      "from %ld to %ld\n",
-				      origin, opt->name, value, opt->min,
-				      opt->max);
+			              "%s: %s: \"%s\" is not a whole number "
+			              "from %ld to %ld\n",
+			              origin, opt->name, value, opt->min,
+			              opt->max);
 			return CW_EINVAL;
 		}
 		*(long *)(void *)field = number;
@@ -310,20 +319,21 @@ static int resolve_one(cw_config *out, const option *opt, const char *value,
 		number = cw_log_level_parse(value);
 		if (number < 0) {
 			cw_buf_printf(errors,
-				      "%s: %s: \"%s\" is not one of debug, "
-				      "info, warn, error, off\n",
-				      origin, opt->name, value);
+			              "%s: %s: \"%s\" is not one of debug, "
+			              "info, warn, error, off\n",
+			              origin, opt->name, value);
 			return CW_EINVAL;
 		}
 		*(int *)(void *)field = (int)number;
 		return 0;
 	case TYPE_LISTEN:
 		if (cw_config_parse_listen(value, host, &port) < 0) {
-			cw_buf_printf(errors,
-				      "%s: %s: \"%s\" is not HOST:PORT (an IP "
-				      "address or localhost, [IPv6], and a port "
-				      "from 0 to 65535)\n",
-				      origin, opt->name, value);
+			cw_buf_printf(
+			        errors,
+			        "%s: %s: \"%s\" is not HOST:PORT (an IP "
+			        "address or localhost, [IPv6], and a port "
+			        "from 0 to 65535)\n",
+			        origin, opt->name, value);
 			return CW_EINVAL;
 		}
 		break;
@@ -332,17 +342,18 @@ static int resolve_one(cw_config *out, const option *opt, const char *value,
 		    !(strncmp(value, "sqlite:", 7) == 0 && value[7]) &&
 		    strncmp(value, "postgres://", 11) != 0 &&
 		    strncmp(value, "postgresql://", 13) != 0) {
-			cw_buf_printf(errors,
-				      "%s: %s: \"%s\" is not one of sqlite, "
-				      "sqlite:PATH, postgres://USER@HOST:PORT/DB\n",
-				      origin, opt->name, value);
+			cw_buf_printf(
+			        errors,
+			        "%s: %s: \"%s\" is not one of sqlite, "
+			        "sqlite:PATH, postgres://USER@HOST:PORT/DB\n",
+			        origin, opt->name, value);
 			return CW_EINVAL;
 		}
 		break;
 	case TYPE_STRING:
 		if (!*value) {
 			cw_buf_printf(errors, "%s: %s: must not be empty\n",
-				      origin, opt->name);
+			              origin, opt->name);
 			return CW_EINVAL;
 		}
 		break;
@@ -352,7 +363,7 @@ static int resolve_one(cw_config *out, const option *opt, const char *value,
 }
 
 int cw_config_resolve(cw_config *out, const cw_config_layers *layers,
-		      cw_buf *errors, int *flag_error)
+                      cw_buf *errors, int *flag_error)
 {
 	int result = 0;
 
@@ -394,18 +405,18 @@ void cw_config_dispose(cw_config *config)
 int cw_config_write_default(cw_buf *out)
 {
 	cw_buf_puts(out, "# Crosswalk configuration: `key = value`, one per "
-			 "line.\n# The environment (CROSSWALK_<KEY>) overrides "
-			 "this file; flags override both.\n");
+	                 "line.\n# The environment (CROSSWALK_<KEY>) overrides "
+	                 "this file; flags override both.\n");
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const option *opt = &options[i];
 		int commented = strcmp(opt->name, "listen") != 0 &&
-				strcmp(opt->name, "store") != 0;
+		                strcmp(opt->name, "store") != 0;
 
 		cw_buf_printf(out, "\n# %s", opt->help);
 		if (opt->type == TYPE_INT)
 			cw_buf_printf(out, " (%ld to %ld)", opt->min, opt->max);
 		cw_buf_printf(out, "\n%s%s = %s\n", commented ? "# " : "",
-			      opt->name, opt->fallback);
+		              opt->name, opt->fallback);
 	}
 	return out->error;
 }

@@ -8,10 +8,10 @@
 #include <stddef.h>
 
 typedef struct {
-	char *listen;          /* HOST:PORT */
-	char *store;           /* "sqlite", "sqlite:PATH" or "postgres://…" */
-	int log_level;         /* cw_log_level */
-	long workers;          /* 0: one per core */
+	char *listen;  /* HOST:PORT */
+	char *store;   /* "sqlite", "sqlite:PATH" or "postgres://…" */
+	int log_level; /* cw_log_level */
+	long workers;  /* 0: one per core */
 	long max_body_bytes;
 	long max_header_bytes;
 	long max_json_depth;
@@ -32,20 +32,20 @@ void cw_config_layers_free(cw_config_layers *layers);
  * @return 0, or CW_EINVAL when errors were added
  */
 int cw_config_layers_parse_file(cw_config_layers *layers, const char *buf,
-				size_t len, const char *filename,
-				cw_buf *errors);
+                                size_t len, const char *filename,
+                                cw_buf *errors);
 
 /** Overlays CROSSWALK_<KEY> variables found through lookup (getenv). */
 int cw_config_layers_apply_env(cw_config_layers *layers,
-			       const char *(*lookup)(const char *name));
+                               const char *(*lookup)(const char *name));
 
 /** Sets one key from a flag; CW_ENOTFOUND for an unknown key. */
 int cw_config_layers_set(cw_config_layers *layers, const char *key,
-			 const char *value, const char *origin);
+                         const char *value, const char *origin);
 
 /** Copies every value set in top over layers (flags keep their flag mark). */
 int cw_config_layers_overlay(cw_config_layers *layers,
-			     const cw_config_layers *top);
+                             const cw_config_layers *top);
 
 /**
  * Validates every value and fills out. Each bad value is appended to errors as
@@ -53,7 +53,7 @@ int cw_config_layers_overlay(cw_config_layers *layers,
  * @return 0, or CW_EINVAL with *flag_error set when a flag caused an error
  */
 int cw_config_resolve(cw_config *out, const cw_config_layers *layers,
-		      cw_buf *errors, int *flag_error);
+                      cw_buf *errors, int *flag_error);
 
 void cw_config_dispose(cw_config *config);
 
@@ -65,6 +65,6 @@ int cw_config_write_default(cw_buf *out);
  * host_out must hold 64 bytes. CW_EINVAL when malformed.
  */
 int cw_config_parse_listen(const char *listen, char host_out[64],
-			   int *port_out);
+                           int *port_out);
 
 #endif

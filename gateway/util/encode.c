@@ -29,7 +29,7 @@ static int hex_value(char c)
 }
 
 int cw_hex_decode(unsigned char *out, size_t out_len, const char *hex,
-		  size_t hex_len)
+                  size_t hex_len)
 {
 	if (hex_len != 2 * out_len)
 		return CW_EINVAL;
@@ -51,12 +51,12 @@ size_t cw_base64url_len(size_t len)
 void cw_base64url_encode(char *out, const unsigned char *data, size_t len)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				       "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	                               "abcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t i = 0, o = 0;
 
 	for (; i + 2 < len; i += 3) {
 		uint32_t v = (uint32_t)data[i] << 16 |
-			     (uint32_t)data[i + 1] << 8 | data[i + 2];
+		             (uint32_t)data[i + 1] << 8 | data[i + 2];
 		out[o++] = alphabet[v >> 18];
 		out[o++] = alphabet[(v >> 12) & 63];
 		out[o++] = alphabet[(v >> 6) & 63];
@@ -90,7 +90,7 @@ static int base64_value(char c)
 }
 
 int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
-		     size_t in_len)
+                     size_t in_len)
 {
 	unsigned char *bytes;
 	size_t o = 0, pad = 0;
@@ -117,7 +117,8 @@ int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
 		}
 		bytes[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
 		if (!(last && pad == 2))
-			bytes[o++] = (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
+			bytes[o++] =
+			        (unsigned char)((v[1] & 15) << 4 | v[2] >> 2);
 		if (!(last && pad >= 1))
 			bytes[o++] = (unsigned char)((v[2] & 3) << 6 | v[3]);
 	}

@@ -8,7 +8,7 @@
 void cw_hex_encode(char *out, const unsigned char *data, size_t len);
 /** Decodes exactly out_len bytes from 2*out_len hex digits; CW_EINVAL else. */
 int cw_hex_decode(unsigned char *out, size_t out_len, const char *hex,
-		  size_t hex_len);
+                  size_t hex_len);
 
 /** Unpadded base64url; out needs cw_base64url_len(len) + 1 bytes. */
 size_t cw_base64url_len(size_t len);
@@ -19,7 +19,7 @@ void cw_base64url_encode(char *out, const unsigned char *data, size_t len);
  * NUL-terminated buffer. CW_EINVAL on a bad character or length.
  */
 int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
-		     size_t in_len);
+                     size_t in_len);
 
 /**
  * Decodes application/x-www-form-urlencoded text ('+' is a space, %XX a byte)

@@ -17,8 +17,7 @@ enum {
 };
 
 /** Sets the calling thread's error message (printf format). */
-void cw_error_set(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+void cw_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /** The calling thread's last message, or "" when none. */
 const char *cw_error_last(void);

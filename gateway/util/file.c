@@ -27,8 +27,9 @@ int cw_file_read(char **out, size_t *len, const char *path, size_t max)
 		ssize_t n;
 
 		if (used + 1 >= alloc) {
-			char *bigger = alloc > max + 1 ? NULL
-						       : cw_realloc(data, alloc * 2);
+			char *bigger = alloc > max + 1
+			                       ? NULL
+			                       : cw_realloc(data, alloc * 2);
 			if (!bigger) {
 				err = alloc > max + 1 ? CW_ETOOBIG : CW_ENOMEM;
 				break;
@@ -67,8 +68,7 @@ int cw_file_read(char **out, size_t *len, const char *path, size_t max)
 	return 0;
 }
 
-int cw_file_create(const char *path, const void *data, size_t len,
-		   mode_t mode)
+int cw_file_create(const char *path, const void *data, size_t len, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	const char *p = data;
@@ -112,7 +112,7 @@ int cw_dir_ensure(const char *path, mode_t mode)
 	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	cw_error_set("%s: %s", path,
-		     errno == EEXIST ? "exists and is not a directory"
-				     : strerror(errno));
+	             errno == EEXIST ? "exists and is not a directory"
+	                             : strerror(errno));
 	return CW_EIO;
 }

@@ -20,8 +20,7 @@ int cw_sha256(unsigned char out[CW_SHA256_LEN], const void *data, size_t len)
 	return 0;
 }
 
-int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data,
-		  size_t len)
+int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data, size_t len)
 {
 	unsigned char digest[CW_SHA256_LEN];
 	int err = cw_sha256(digest, data, len);

@@ -10,7 +10,7 @@
 int cw_sha256(unsigned char out[CW_SHA256_LEN], const void *data, size_t len);
 /** SHA-256 of data as 64 lowercase hex digits plus NUL. */
 int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data,
-		  size_t len);
+                  size_t len);
 /** Fills out with len bytes from the OS CSPRNG; CW_EIO on failure. */
 int cw_random_bytes(unsigned char *out, size_t len);
 /** 1 when the two buffers are equal, comparing in time independent of data. */

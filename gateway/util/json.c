@@ -49,7 +49,7 @@ static size_t depth_violation(const char *buf, size_t len, int max_depth)
 }
 
 int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
-		  cw_json_position *where)
+                  cw_json_position *where)
 {
 	cw_json_position pos;
 	const char *end = NULL;
@@ -63,7 +63,7 @@ int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
 		if (where)
 			*where = pos;
 		cw_error_set("%d:%d: JSON nested deeper than %d levels",
-			     pos.line, pos.column, max_depth);
+		             pos.line, pos.column, max_depth);
 		return CW_ETOOBIG;
 	}
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);

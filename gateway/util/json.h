@@ -18,7 +18,7 @@ typedef struct {
  * @return 0, CW_EINVAL (syntax, detail in cw_error_last) or CW_ETOOBIG (depth)
  */
 int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
-		  cw_json_position *where);
+                  cw_json_position *where);
 
 /** Serialises compactly into a cw_malloc'd string; NULL on failure. */
 char *cw_json_print(const cJSON *item);

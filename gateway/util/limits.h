@@ -6,48 +6,48 @@
 
 /* HTTP request body (bytes), default and bounds. */
 #define CW_LIMIT_BODY_DEFAULT 1048576
-#define CW_LIMIT_BODY_MIN 1024
-#define CW_LIMIT_BODY_MAX 1073741824
+#define CW_LIMIT_BODY_MIN     1024
+#define CW_LIMIT_BODY_MAX     1073741824
 
 /* Request line plus headers (bytes). */
 #define CW_LIMIT_HEADERS_DEFAULT 16384
-#define CW_LIMIT_HEADERS_MIN 2048
-#define CW_LIMIT_HEADERS_MAX 1048576
+#define CW_LIMIT_HEADERS_MIN     2048
+#define CW_LIMIT_HEADERS_MAX     1048576
 
 /* Nesting depth of any JSON document the gateway parses. */
 #define CW_LIMIT_JSON_DEPTH_DEFAULT 64
-#define CW_LIMIT_JSON_DEPTH_MIN 2
-#define CW_LIMIT_JSON_DEPTH_MAX 1000
+#define CW_LIMIT_JSON_DEPTH_MIN     2
+#define CW_LIMIT_JSON_DEPTH_MAX     1000
 
 /* Concurrent HTTP connections. */
 #define CW_LIMIT_CONNECTIONS_DEFAULT 1024
-#define CW_LIMIT_CONNECTIONS_MIN 1
-#define CW_LIMIT_CONNECTIONS_MAX 65536
+#define CW_LIMIT_CONNECTIONS_MIN     1
+#define CW_LIMIT_CONNECTIONS_MAX     65536
 
 /* Idle connection timeout (seconds). */
 #define CW_LIMIT_TIMEOUT_DEFAULT 30
-#define CW_LIMIT_TIMEOUT_MIN 1
-#define CW_LIMIT_TIMEOUT_MAX 3600
+#define CW_LIMIT_TIMEOUT_MIN     1
+#define CW_LIMIT_TIMEOUT_MAX     3600
 
 /* Lifetime of an access token (seconds). */
 #define CW_LIMIT_TOKEN_TTL_DEFAULT 3600
-#define CW_LIMIT_TOKEN_TTL_MIN 1
-#define CW_LIMIT_TOKEN_TTL_MAX 86400
+#define CW_LIMIT_TOKEN_TTL_MIN     1
+#define CW_LIMIT_TOKEN_TTL_MAX     86400
 
 /* Worker threads of the HTTP server (0: one per core). */
 #define CW_LIMIT_WORKERS_MAX 256
 
 /* Small fixed caps. */
-#define CW_LIMIT_CONFIG_FILE (256L * 1024) /* the config file */
-#define CW_LIMIT_CONFIG_LINE 4096L         /* one config line */
-#define CW_LIMIT_SCOPE_STRING 4096L        /* a client's scope list */
-#define CW_LIMIT_SCOPES 64L                /* scopes in one list */
-#define CW_LIMIT_NAME 63L                  /* tenant names */
-#define CW_LIMIT_AUTH_HEADER 1024L         /* Authorization header */
-#define CW_LIMIT_FORM_FIELDS 32L           /* fields in a form body */
-#define CW_LIMIT_FORM_BODY (16L * 1024)    /* body of POST /oauth/token */
-#define CW_LIMIT_RESPONSE (64L * 1024 * 1024) /* one response body */
-#define CW_LIMIT_LOG_LINE 8192L            /* one log line */
-#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L   /* in-flight drain on SIGTERM */
+#define CW_LIMIT_CONFIG_FILE       (256L * 1024) /* the config file */
+#define CW_LIMIT_CONFIG_LINE       4096L         /* one config line */
+#define CW_LIMIT_SCOPE_STRING      4096L         /* a client's scope list */
+#define CW_LIMIT_SCOPES            64L           /* scopes in one list */
+#define CW_LIMIT_NAME              63L           /* tenant names */
+#define CW_LIMIT_AUTH_HEADER       1024L         /* Authorization header */
+#define CW_LIMIT_FORM_FIELDS       32L           /* fields in a form body */
+#define CW_LIMIT_FORM_BODY         (16L * 1024)  /* body of POST /oauth/token */
+#define CW_LIMIT_RESPONSE          (64L * 1024 * 1024) /* one response body */
+#define CW_LIMIT_LOG_LINE          8192L               /* one log line */
+#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L /* in-flight drain on SIGTERM */
 
 #endif

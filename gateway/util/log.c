@@ -12,8 +12,8 @@
 
 volatile int cw_log_threshold = CW_LOG_INFO;
 
-static const char *const level_names[] = {"debug", "info", "warn", "error",
-					  "off"};
+static const char *const level_names[] = { "debug", "info", "warn", "error",
+	                                   "off" };
 
 void cw_log_set_level(cw_log_level level)
 {
@@ -47,17 +47,18 @@ static void put_field(cw_buf *line, const char *key, va_list *ap)
 		cw_buf_printf(line, ",\"%s\":%d", key + 2, va_arg(*ap, int));
 	} else if (key[0] == 'l') {
 		cw_buf_printf(line, ",\"%s\":%lld", key + 2,
-			      va_arg(*ap, long long));
+		              va_arg(*ap, long long));
 	} else if (key[0] == 'd') {
 		cw_buf_printf(line, ",\"%s\":%.3f", key + 2,
-			      va_arg(*ap, double));
+		              va_arg(*ap, double));
 	}
 }
 
 void cw_log_emit(cw_log_level level, const char *event, ...)
 {
 	char stamp[CW_TIME_ISO_LEN];
-	char fallback[] = "{\"level\":\"error\",\"event\":\"log_line_too_long\"}\n";
+	char fallback[] =
+	        "{\"level\":\"error\",\"event\":\"log_line_too_long\"}\n";
 	cw_buf line = CW_BUF_INIT(CW_LIMIT_LOG_LINE);
 	const char *key;
 	va_list ap;
@@ -67,7 +68,7 @@ void cw_log_emit(cw_log_level level, const char *event, ...)
 		return;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	cw_buf_printf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"event\":\"",
-		      stamp, level_names[level]);
+	              stamp, level_names[level]);
 	cw_buf_put_json_string(&line, event);
 	cw_buf_putc(&line, '"');
 	va_start(ap, event);

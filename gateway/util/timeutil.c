@@ -41,8 +41,8 @@ void cw_time_format_iso(int64_t epoch_ms, char out[CW_TIME_ISO_LEN])
 	}
 	/* The moduli bound every field, so the text always fits. */
 	snprintf(out, CW_TIME_ISO_LEN, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
-		 (unsigned)(tm.tm_year + 1900) % 10000u,
-		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
-		 (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
-		 (unsigned)tm.tm_sec % 100u, (unsigned)millis % 1000u);
+	         (unsigned)(tm.tm_year + 1900) % 10000u,
+	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+	         (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+	         (unsigned)tm.tm_sec % 100u, (unsigned)millis % 1000u);
 }

@@ -66,11 +66,13 @@ static int run_argv(const char *const argv[], cw_buf *out, cw_buf *err)
 		for (int i = 0; i < 2; i++) {
 			ssize_t n;
 
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
+			if (fds[i].fd < 0 ||
+			    !(fds[i].revents & (POLLIN | POLLHUP)))
 				continue;
 			n = read(fds[i].fd, chunk, sizeof(chunk));
 			if (n > 0) {
-				cw_buf_put(i == 0 ? out : err, chunk, (size_t)n);
+				cw_buf_put(i == 0 ? out : err, chunk,
+				           (size_t)n);
 			} else {
 				close(fds[i].fd);
 				fds[i].fd = -1;
@@ -84,7 +86,7 @@ static int run_argv(const char *const argv[], cw_buf *out, cw_buf *err)
 
 int cwt_run(const cwt_env *env, cw_buf *out, cw_buf *err, ...)
 {
-	const char *argv[MAX_ARGS] = {"crosswalk"};
+	const char *argv[MAX_ARGS] = { "crosswalk" };
 	int used;
 	va_list ap;
 
@@ -108,9 +110,9 @@ void cwt_env_init(cwt_env *env)
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 16, NULL), 0);
 	admin = cJSON_GetObjectItem(doc, "admin");
 	snprintf(env->admin_id, sizeof(env->admin_id), "%s",
-		 cw_json_string(admin, "client_id"));
+	         cw_json_string(admin, "client_id"));
 	snprintf(env->admin_secret, sizeof(env->admin_secret), "%s",
-		 cw_json_string(admin, "client_secret"));
+	         cw_json_string(admin, "client_secret"));
 	cJSON_Delete(doc);
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
@@ -122,10 +124,10 @@ void cwt_env_cleanup(cwt_env *env)
 }
 
 static pid_t spawn_serve(const cwt_env *env, const char *log_path,
-			 int *stdout_fd, va_list ap)
+                         int *stdout_fd, va_list ap)
 {
-	const char *argv[MAX_ARGS] = {"crosswalk", "serve", "--data-dir",
-				      env->dir, "--listen", "127.0.0.1:0"};
+	const char *argv[MAX_ARGS] = { "crosswalk", "serve",    "--data-dir",
+		                       env->dir,    "--listen", "127.0.0.1:0" };
 	int out_pipe[2], log_fd;
 	pid_t pid;
 
@@ -181,8 +183,8 @@ void cwt_start(cwt_daemon *d, const cwt_env *env, ...)
 
 int cwt_start_fails(const cwt_env *env, cw_buf *err, ...)
 {
-	const char *argv[MAX_ARGS] = {"crosswalk", "serve", "--data-dir",
-				      env->dir};
+	const char *argv[MAX_ARGS] = { "crosswalk", "serve", "--data-dir",
+		                       env->dir };
 	cw_buf out = CW_BUF_INIT(1 << 20);
 	va_list ap;
 	int code;
@@ -192,7 +194,7 @@ int cwt_start_fails(const cwt_env *env, cw_buf *err, ...)
 	va_end(ap);
 	code = run_argv(argv, &out, err);
 	ck_assert_msg(strstr(cw_buf_cstr(&out), "listening") == NULL,
-		      "serve started: %s", cw_buf_cstr(&out));
+	              "serve started: %s", cw_buf_cstr(&out));
 	cw_buf_dispose(&out);
 	return code;
 }
@@ -209,7 +211,7 @@ int cwt_stop(cwt_daemon *d, int sig, int timeout_ms)
 		if (done == d->pid) {
 			d->pid = 0;
 			return WIFEXITED(status) ? WEXITSTATUS(status)
-						 : 128 + WTERMSIG(status);
+			                         : 128 + WTERMSIG(status);
 		}
 		cwt_sleep_ms(10);
 	}
@@ -226,8 +228,7 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 }
 
 void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
-		 const char *path, const char *const *headers,
-		 const char *body)
+                 const char *path, const char *const *headers, const char *body)
 {
 	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
@@ -246,7 +247,8 @@ void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
 	if (body) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+		                 (long)strlen(body));
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
@@ -256,7 +258,7 @@ void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
 	rc = curl_easy_perform(curl);
 	ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path,
-		      curl_easy_strerror(rc));
+	              curl_easy_strerror(rc));
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_slist_free_all(list);
 	curl_easy_cleanup(curl);
@@ -272,9 +274,9 @@ cJSON *cwt_json(const cwt_http *res)
 {
 	cJSON *doc = NULL;
 
-	ck_assert_msg(cw_json_parse(&doc, cw_buf_cstr(&res->body), res->body.len,
-				    64, NULL) == 0,
-		      "not JSON: %s", cw_buf_cstr(&res->body));
+	ck_assert_msg(cw_json_parse(&doc, cw_buf_cstr(&res->body),
+	                            res->body.len, 64, NULL) == 0,
+	              "not JSON: %s", cw_buf_cstr(&res->body));
 	return doc;
 }
 
@@ -289,8 +291,8 @@ int cwt_header(const cwt_http *res, const char *name, char *out, size_t n)
 			while (*v == ' ')
 				v++;
 			end = strpbrk(v, "\r\n");
-			snprintf(out, n, "%.*s", (int)(end ? end - v : (long)strlen(v)),
-				 v);
+			snprintf(out, n, "%.*s",
+			         (int)(end ? end - v : (long)strlen(v)), v);
 			return 1;
 		}
 		p = strchr(p, '\n');
@@ -301,13 +303,14 @@ int cwt_header(const cwt_http *res, const char *name, char *out, size_t n)
 }
 
 long cwt_token(char out[64], const cwt_daemon *d, const char *id,
-	       const char *secret, const char *scope)
+               const char *secret, const char *scope)
 {
 	char auth[400], body[4096];
 	unsigned char raw[200];
 	char encoded[300];
 	const char *headers[] = {
-		auth, "Content-Type: application/x-www-form-urlencoded", NULL};
+		auth, "Content-Type: application/x-www-form-urlencoded", NULL
+	};
 	cwt_http res;
 	cJSON *doc;
 	long status;
@@ -317,7 +320,7 @@ long cwt_token(char out[64], const cwt_daemon *d, const char *id,
 	{
 		/* Standard base64 with padding, as Basic auth wants. */
 		static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
-					"klmnopqrstuvwxyz0123456789+/";
+		                        "klmnopqrstuvwxyz0123456789+/";
 		size_t o = 0;
 		for (int i = 0; i < n; i += 3) {
 			unsigned v = (unsigned)raw[i] << 16;
@@ -334,7 +337,7 @@ long cwt_token(char out[64], const cwt_daemon *d, const char *id,
 	}
 	snprintf(auth, sizeof(auth), "Authorization: Basic %s", encoded);
 	snprintf(body, sizeof(body), "grant_type=client_credentials%s%s",
-		 scope ? "&scope=" : "", scope ? scope : "");
+	         scope ? "&scope=" : "", scope ? scope : "");
 	cwt_request(&res, d, "POST", "/oauth/token", headers, body);
 	status = res.status;
 	out[0] = '\0';
@@ -348,15 +351,15 @@ long cwt_token(char out[64], const cwt_daemon *d, const char *id,
 	return status;
 }
 
-void cwt_client_add(const cwt_env *env, const char *tenant,
-		    const char *scopes, char id[64], char secret[64])
+void cwt_client_add(const cwt_env *env, const char *tenant, const char *scopes,
+                    char id[64], char secret[64])
 {
 	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
 	cJSON *doc = NULL;
 
 	ck_assert_msg(cwt_run(env, &out, &err, "client", "add", "--tenant",
-			      tenant, "--scope", scopes, "--json", NULL) == 0,
-		      "client add: %s", cw_buf_cstr(&err));
+	                      tenant, "--scope", scopes, "--json", NULL) == 0,
+	              "client add: %s", cw_buf_cstr(&err));
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 16, NULL), 0);
 	snprintf(id, 64, "%s", cw_json_string(doc, "client_id"));
 	snprintf(secret, 64, "%s", cw_json_string(doc, "client_secret"));
@@ -366,10 +369,10 @@ void cwt_client_add(const cwt_env *env, const char *tenant,
 }
 
 void cwt_get_auth(cwt_http *out, const cwt_daemon *d, const char *path,
-		  const char *token)
+                  const char *token)
 {
 	char auth[128];
-	const char *headers[] = {auth, NULL};
+	const char *headers[] = { auth, NULL };
 
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	cwt_request(out, d, "GET", path, headers, NULL);
@@ -377,7 +380,7 @@ void cwt_get_auth(cwt_http *out, const cwt_daemon *d, const char *path,
 
 void cwt_sleep_ms(long ms)
 {
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&t, &t) != 0)
 		;

@@ -47,8 +47,8 @@ int cwt_stop(cwt_daemon *d, int sig, int timeout_ms);
 
 /** One HTTP request; headers is NULL or a NULL-terminated list. */
 void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
-		 const char *path, const char *const *headers,
-		 const char *body);
+                 const char *path, const char *const *headers,
+                 const char *body);
 void cwt_http_dispose(cwt_http *res);
 /** The response body parsed as JSON (test fails if it is not). */
 cJSON *cwt_json(const cwt_http *res);
@@ -57,17 +57,17 @@ int cwt_header(const cwt_http *res, const char *name, char *out, size_t n);
 
 /** Gets a token with client_secret_basic; returns 0 or the HTTP status. */
 long cwt_token(char out[64], const cwt_daemon *d, const char *id,
-	       const char *secret, const char *scope);
+               const char *secret, const char *scope);
 
 /** Creates a client through the CLI; fills id and secret. */
-void cwt_client_add(const cwt_env *env, const char *tenant,
-		    const char *scopes, char id[64], char secret[64]);
+void cwt_client_add(const cwt_env *env, const char *tenant, const char *scopes,
+                    char id[64], char secret[64]);
 
 /** Sleeps for ms milliseconds. */
 void cwt_sleep_ms(long ms);
 
 /** GET with a bearer token. */
 void cwt_get_auth(cwt_http *out, const cwt_daemon *d, const char *path,
-		  const char *token);
+                  const char *token);
 
 #endif

@@ -12,8 +12,8 @@
 
 Suite *suite_auth(void);
 
-#define R "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
-#define RC "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly"
+#define R    "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
+#define RC   "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly"
 #define FORM "Content-Type: application/x-www-form-urlencoded"
 
 static cwt_env env;
@@ -24,12 +24,10 @@ static void setup(void)
 	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
 
 	cwt_env_init(&env);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "alpha",
-				 NULL),
-			 0);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "beta",
-				 NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "add", "alpha", NULL), 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "add", "beta", NULL), 0);
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
 	cwt_start(&daemon_, &env, "--set", "token_ttl_s=2", NULL);
@@ -53,7 +51,7 @@ static const char *oauth_error(const cwt_http *res, char out[64])
 START_TEST(token_with_basic_and_post)
 {
 	char id[64], secret[64], token[64], body[512], error[64], value[64];
-	const char *headers[] = {FORM, NULL};
+	const char *headers[] = { FORM, NULL };
 	cwt_http res;
 	cJSON *doc;
 
@@ -62,9 +60,9 @@ START_TEST(token_with_basic_and_post)
 	ck_assert_uint_eq(strlen(token), 43);
 
 	snprintf(body, sizeof(body),
-		 "grant_type=client_credentials&client_id=%s&client_secret=%s"
-		 "&scope=%s",
-		 id, secret, RC);
+	         "grant_type=client_credentials&client_id=%s&client_secret=%s"
+	         "&scope=%s",
+	         id, secret, RC);
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", headers, body);
 	ck_assert_int_eq(res.status, 200);
 	doc = cwt_json(&res);
@@ -82,8 +80,8 @@ END_TEST
 START_TEST(token_rejections)
 {
 	char id[64], secret[64], token[64], body[512], error[64], value[128];
-	const char *form[] = {FORM, NULL};
-	const char *json[] = {"Content-Type: application/json", NULL};
+	const char *form[] = { FORM, NULL };
+	const char *json[] = { "Content-Type: application/json", NULL };
 	cwt_http res;
 
 	cwt_client_add(&env, "alpha", R, id, secret);
@@ -95,8 +93,8 @@ START_TEST(token_rejections)
 	ck_assert_int_eq(cwt_token(token, &daemon_, id, secret, "urn:x"), 400);
 
 	snprintf(body, sizeof(body),
-		 "grant_type=client_credentials&client_id=%s&client_secret=x",
-		 id);
+	         "grant_type=client_credentials&client_id=%s&client_secret=x",
+	         id);
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", form, body);
 	ck_assert_int_eq(res.status, 401);
 	ck_assert_str_eq(oauth_error(&res, error), "invalid_client");
@@ -104,28 +102,28 @@ START_TEST(token_rejections)
 	cwt_http_dispose(&res);
 
 	snprintf(body, sizeof(body),
-		 "grant_type=password&client_id=%s&client_secret=%s", id,
-		 secret);
+	         "grant_type=password&client_id=%s&client_secret=%s", id,
+	         secret);
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", form, body);
 	ck_assert_int_eq(res.status, 400);
 	ck_assert_str_eq(oauth_error(&res, error), "unsupported_grant_type");
 	cwt_http_dispose(&res);
 
 	snprintf(body, sizeof(body), "client_id=%s&client_secret=%s", id,
-		 secret);
+	         secret);
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", form, body);
 	ck_assert_int_eq(res.status, 400);
 	ck_assert_str_eq(oauth_error(&res, error), "invalid_request");
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", json,
-		    "{\"grant_type\":\"client_credentials\"}");
+	            "{\"grant_type\":\"client_credentials\"}");
 	ck_assert_int_eq(res.status, 400);
 	ck_assert_str_eq(oauth_error(&res, error), "invalid_request");
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/oauth/token", form,
-		    "grant_type=client_credentials");
+	            "grant_type=client_credentials");
 	ck_assert_int_eq(res.status, 401);
 	ck_assert_str_eq(oauth_error(&res, error), "invalid_client");
 	cwt_http_dispose(&res);
@@ -139,8 +137,8 @@ END_TEST
 START_TEST(bearer_rejections)
 {
 	char id[64], secret[64], token[64], value[128];
-	const char *bad[] = {"Authorization: Bearer nonsense", NULL};
-	const char *basic[] = {"Authorization: Basic eDp5", NULL};
+	const char *bad[] = { "Authorization: Bearer nonsense", NULL };
+	const char *basic[] = { "Authorization: Basic eDp5", NULL };
 	cwt_http res;
 
 	cwt_request(&res, &daemon_, "GET", "/admin/v1/tenants", NULL, NULL);
@@ -156,7 +154,8 @@ START_TEST(bearer_rejections)
 	ck_assert_int_eq(res.status, 401);
 	cwt_http_dispose(&res);
 
-	/* A valid token without the admin scope: forbidden, not unauthorised. */
+	/* A valid token without the admin scope: forbidden, not unauthorised.
+	 */
 	cwt_client_add(&env, "alpha", R, id, secret);
 	ck_assert_int_eq(cwt_token(token, &daemon_, id, secret, NULL), 0);
 	cwt_get_auth(&res, &daemon_, "/admin/v1/tenants", token);
@@ -180,8 +179,8 @@ START_TEST(expired_token)
 	cwt_http res;
 
 	ck_assert_int_eq(cwt_token(token, &daemon_, env.admin_id,
-				   env.admin_secret, NULL),
-			 0);
+	                           env.admin_secret, NULL),
+	                 0);
 	cwt_get_auth(&res, &daemon_, "/admin/v1/tenants", token);
 	ck_assert_int_eq(res.status, 200);
 	cwt_http_dispose(&res);
@@ -205,8 +204,8 @@ START_TEST(revoked_client_loses_its_tokens)
 	ck_assert_int_eq(res.status, 200);
 	cwt_http_dispose(&res);
 	/* Revoked by the CLI, in another process, while the daemon runs. */
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "revoke", id, NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "client", "revoke", id, NULL), 0);
 	cwt_get_auth(&res, &daemon_, "/admin/v1/tenants", token);
 	ck_assert_int_eq(res.status, 401);
 	cwt_http_dispose(&res);
@@ -220,7 +219,8 @@ START_TEST(tenants_never_see_each_other)
 {
 	char a_id[64], a_secret[64], b_id[64], b_secret[64], a_token[64];
 	char path[128], auth[128];
-	const char *headers[] = {auth, "Content-Type: application/json", NULL};
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
 	cwt_http res;
 	cJSON *doc, *item;
 
@@ -233,9 +233,9 @@ START_TEST(tenants_never_see_each_other)
 	ck_assert_int_eq(res.status, 200);
 	doc = cwt_json(&res);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItem(doc, "clients"))
-		ck_assert_str_eq(cw_json_string(item, "tenant"), "alpha");
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "clients")),
-			 1);
+	        ck_assert_str_eq(cw_json_string(item, "tenant"), "alpha");
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(doc, "clients")), 1);
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 
@@ -245,12 +245,13 @@ START_TEST(tenants_never_see_each_other)
 
 	cwt_get_auth(&res, &daemon_, "/admin/v1/tenants", a_token);
 	doc = cwt_json(&res);
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "tenants")),
-			 1);
-	ck_assert_str_eq(cw_json_string(cJSON_GetArrayItem(
-						cJSON_GetObjectItem(doc, "tenants"), 0),
-					"name"),
-			 "alpha");
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(doc, "tenants")), 1);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetArrayItem(
+	                               cJSON_GetObjectItem(doc, "tenants"), 0),
+	                       "name"),
+	        "alpha");
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 
@@ -261,12 +262,12 @@ START_TEST(tenants_never_see_each_other)
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/clients", headers,
-		    "{\"tenant\":\"beta\",\"scopes\":[\"" R "\"]}");
+	            "{\"tenant\":\"beta\",\"scopes\":[\"" R "\"]}");
 	ck_assert_int_eq(res.status, 403);
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\"name\":\"gamma\"}");
+	            "{\"name\":\"gamma\"}");
 	ck_assert_int_eq(res.status, 403);
 	cwt_http_dispose(&res);
 
@@ -278,48 +279,49 @@ END_TEST
 START_TEST(operator_manages_tenants_and_clients)
 {
 	char token[64], auth[128], path[128], new_id[64], new_secret[64];
-	const char *headers[] = {auth, "Content-Type: application/json", NULL};
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
 	cwt_http res;
 	cJSON *doc, *entry;
 	int saw_tenant_add = 0, saw_revoke = 0;
 
 	ck_assert_int_eq(cwt_token(token, &daemon_, env.admin_id,
-				   env.admin_secret, NULL),
-			 0);
+	                           env.admin_secret, NULL),
+	                 0);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\"name\":\"gamma\"}");
+	            "{\"name\":\"gamma\"}");
 	ck_assert_int_eq(res.status, 201);
 	cwt_http_dispose(&res);
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\"name\":\"gamma\"}");
+	            "{\"name\":\"gamma\"}");
 	ck_assert_int_eq(res.status, 409);
 	cwt_http_dispose(&res);
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\"name\":\"Not Valid\"}");
+	            "{\"name\":\"Not Valid\"}");
 	ck_assert_int_eq(res.status, 422);
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/clients", headers,
-		    "{\"tenant\":\"gamma\",\"scopes\":\"" R "\"}");
+	            "{\"tenant\":\"gamma\",\"scopes\":\"" R "\"}");
 	ck_assert_int_eq(res.status, 201);
 	doc = cwt_json(&res);
-	snprintf(new_id, sizeof(new_id), "%s", cw_json_string(doc, "client_id"));
+	snprintf(new_id, sizeof(new_id), "%s",
+	         cw_json_string(doc, "client_id"));
 	snprintf(new_secret, sizeof(new_secret), "%s",
-		 cw_json_string(doc, "client_secret"));
+	         cw_json_string(doc, "client_secret"));
 	ck_assert_str_eq(cw_json_string(doc, "tenant"), "gamma");
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/clients", headers,
-		    "{\"tenant\":\"gamma\",\"scopes\":\"urn:bogus\"}");
+	            "{\"tenant\":\"gamma\",\"scopes\":\"urn:bogus\"}");
 	ck_assert_int_eq(res.status, 422);
 	cwt_http_dispose(&res);
 
 	{
 		char t[64];
-		ck_assert_int_eq(cwt_token(t, &daemon_, new_id, new_secret,
-					   NULL),
-				 0);
+		ck_assert_int_eq(
+		        cwt_token(t, &daemon_, new_id, new_secret, NULL), 0);
 	}
 	snprintf(path, sizeof(path), "/admin/v1/clients/%s", new_id);
 	cwt_request(&res, &daemon_, "DELETE", path, headers, NULL);
@@ -341,8 +343,8 @@ START_TEST(operator_manages_tenants_and_clients)
 			saw_tenant_add = 1;
 		if (strcmp(action, "client.revoke") == 0)
 			saw_revoke = 1;
-		ck_assert_ptr_nonnull(strstr(cw_json_string(entry, "actor"),
-					     env.admin_id));
+		ck_assert_ptr_nonnull(
+		        strstr(cw_json_string(entry, "actor"), env.admin_id));
 	}
 	ck_assert(saw_tenant_add && saw_revoke);
 	cJSON_Delete(doc);

@@ -43,9 +43,10 @@ static void reset(void)
 START_TEST(help_everywhere)
 {
 	static const char *const commands[][2] = {
-		{"init", NULL},          {"serve", NULL},  {"tenant", "add"},
-		{"tenant", "list"},      {"client", "add"}, {"client", "list"},
-		{"client", "revoke"},    {"version", NULL},
+		{ "init", NULL },       { "serve", NULL },
+		{ "tenant", "add" },    { "tenant", "list" },
+		{ "client", "add" },    { "client", "list" },
+		{ "client", "revoke" }, { "version", NULL },
 	};
 
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "--help", NULL), 0);
@@ -53,13 +54,15 @@ START_TEST(help_everywhere)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		reset();
 		if (commands[i][1])
-			ck_assert_int_eq(cwt_run(&env, &out, &err, commands[i][0],
-						 commands[i][1], "--help", NULL),
-					 0);
+			ck_assert_int_eq(cwt_run(&env, &out, &err,
+			                         commands[i][0], commands[i][1],
+			                         "--help", NULL),
+			                 0);
 		else
-			ck_assert_int_eq(cwt_run(&env, &out, &err, commands[i][0],
-						 "--help", NULL),
-					 0);
+			ck_assert_int_eq(cwt_run(&env, &out, &err,
+			                         commands[i][0], "--help",
+			                         NULL),
+			                 0);
 		ck_assert_ptr_nonnull(strstr(out.data, "Usage: crosswalk"));
 		ck_assert_ptr_nonnull(strstr(out.data, "--data-dir"));
 	}
@@ -70,38 +73,36 @@ START_TEST(usage_errors_exit_2)
 {
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "frobnicate", NULL), 2);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", NULL), 2);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "a", "b",
-				 NULL),
-			 2);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "add", "a", "b", NULL), 2);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "add", "--tenant",
-				 "x", NULL),
-			 2);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "list", "--bogus",
-				 NULL),
-			 2);
+	                         "x", NULL),
+	                 2);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "list", "--bogus", NULL),
+	        2);
 	ck_assert_ptr_nonnull(strstr(err.data, "unknown option --bogus"));
 }
 END_TEST
 
 START_TEST(invalid_input_exits_1)
 {
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "Bad!", NULL),
-			 1);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "add", "Bad!", NULL), 1);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "ok", NULL),
-			 0);
+	                 0);
 	reset();
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "ok", NULL),
-			 1);
+	                 1);
 	ck_assert_ptr_nonnull(strstr(err.data, "already exists"));
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "add", "--tenant",
-				 "nope", "--scope", R, NULL),
-			 1);
+	                         "nope", "--scope", R, NULL),
+	                 1);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "add", "--tenant",
-				 "ok", "--scope", "urn:nope", NULL),
-			 1);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "revoke", "abc",
-				 NULL),
-			 1);
+	                         "ok", "--scope", "urn:nope", NULL),
+	                 1);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "client", "revoke", "abc", NULL), 1);
 }
 END_TEST
 
@@ -110,15 +111,15 @@ START_TEST(json_outputs)
 	cJSON *doc = NULL, *scopes;
 
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1",
-				 "--json", NULL),
-			 0);
+	                         "--json", NULL),
+	                 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 8, NULL), 0);
 	ck_assert_str_eq(cw_json_string(doc, "name"), "d1");
 	cJSON_Delete(doc);
 	reset();
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "add", "--tenant",
-				 "d1", "--scope", R, "--json", NULL),
-			 0);
+	                         "d1", "--scope", R, "--json", NULL),
+	                 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 8, NULL), 0);
 	ck_assert_uint_eq(strlen(cw_json_string(doc, "client_id")), 32);
 	ck_assert_ptr_nonnull(cw_json_string(doc, "client_secret"));
@@ -128,17 +129,15 @@ START_TEST(json_outputs)
 	ck_assert_str_eq(cJSON_GetArrayItem(scopes, 0)->valuestring, R);
 	cJSON_Delete(doc);
 	reset();
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "client", "list", "--json",
-				 NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "client", "list", "--json", NULL), 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 8, NULL), 0);
 	ck_assert_int_eq(cJSON_GetArraySize(doc), 2); /* system admin + d1 */
 	ck_assert_ptr_null(strstr(out.data, "secret"));
 	cJSON_Delete(doc);
 	reset();
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "list", "--json",
-				 NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "list", "--json", NULL), 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 8, NULL), 0);
 	ck_assert_int_eq(cJSON_GetArraySize(doc), 2); /* d1, system */
 	cJSON_Delete(doc);
@@ -151,29 +150,27 @@ START_TEST(init_twice_keeps_everything)
 	cwt_daemon d;
 	cJSON *doc = NULL;
 
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "keep",
-				 NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "tenant", "add", "keep", NULL), 0);
 	reset();
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "init", "--json", NULL), 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 8, NULL), 0);
-	ck_assert_int_eq(cJSON_GetObjectItem(doc, "migrations_applied")->valueint,
-			 0);
+	ck_assert_int_eq(
+	        cJSON_GetObjectItem(doc, "migrations_applied")->valueint, 0);
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(
-		cJSON_GetObjectItem(doc, "created"), "admin_client")));
-	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(doc, "admin"),
-					"client_id"),
-			 env.admin_id);
+	        cJSON_GetObjectItem(doc, "created"), "admin_client")));
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(doc, "admin"), "client_id"),
+	        env.admin_id);
 	ck_assert_ptr_null(cw_json_string(cJSON_GetObjectItem(doc, "admin"),
-					  "client_secret"));
+	                                  "client_secret"));
 	cJSON_Delete(doc);
 	reset();
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "list", NULL), 0);
 	ck_assert_ptr_nonnull(strstr(out.data, "keep"));
 	cwt_start(&d, &env, NULL);
-	ck_assert_int_eq(cwt_token(token, &d, env.admin_id, env.admin_secret,
-				   NULL),
-			 0);
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, NULL), 0);
 	ck_assert_int_eq(cwt_stop(&d, SIGTERM, 5000), 0);
 }
 END_TEST
@@ -184,7 +181,8 @@ START_TEST(uninitialised_dir)
 
 	cwt_env_init(&empty);
 	cwt_env_cleanup(&empty);
-	ck_assert_int_eq(cwt_run(&empty, &out, &err, "tenant", "list", NULL), 1);
+	ck_assert_int_eq(cwt_run(&empty, &out, &err, "tenant", "list", NULL),
+	                 1);
 	ck_assert_ptr_nonnull(strstr(err.data, "crosswalk init"));
 }
 END_TEST
@@ -205,12 +203,12 @@ START_TEST(config_errors_name_key_and_allowed_values)
 {
 	write_config("log_level = chatty\nworkers = 9999\n");
 	ck_assert_int_eq(cwt_start_fails(&env, &err, NULL), 1);
+	ck_assert_ptr_nonnull(
+	        strstr(err.data, "log_level: \"chatty\" is not one of debug, "
+	                         "info, warn, error, off"));
 	ck_assert_ptr_nonnull(strstr(err.data,
-				     "log_level: \"chatty\" is not one of debug, "
-				     "info, warn, error, off"));
-	ck_assert_ptr_nonnull(strstr(err.data,
-				     "workers: \"9999\" is not a whole number "
-				     "from 0 to 256"));
+	                             "workers: \"9999\" is not a whole number "
+	                             "from 0 to 256"));
 	ck_assert_ptr_nonnull(strstr(err.data, "crosswalk.conf:"));
 }
 END_TEST
@@ -225,11 +223,12 @@ END_TEST
 
 START_TEST(flag_errors_exit_2)
 {
-	ck_assert_int_eq(cwt_start_fails(&env, &err, "--listen", "nowhere", NULL),
-			 2);
+	ck_assert_int_eq(
+	        cwt_start_fails(&env, &err, "--listen", "nowhere", NULL), 2);
 	ck_assert_ptr_nonnull(strstr(err.data, "listen: \"nowhere\""));
 	reset();
-	ck_assert_int_eq(cwt_start_fails(&env, &err, "--set", "bogus=1", NULL), 2);
+	ck_assert_int_eq(cwt_start_fails(&env, &err, "--set", "bogus=1", NULL),
+	                 2);
 	ck_assert_ptr_nonnull(strstr(err.data, "unknown config key `bogus`"));
 }
 END_TEST
@@ -239,13 +238,14 @@ START_TEST(environment_overrides_file)
 	setenv("CROSSWALK_LOG_LEVEL", "loud", 1);
 	ck_assert_int_eq(cwt_start_fails(&env, &err, NULL), 1);
 	unsetenv("CROSSWALK_LOG_LEVEL");
-	ck_assert_ptr_nonnull(strstr(err.data, "CROSSWALK_LOG_LEVEL: log_level"));
+	ck_assert_ptr_nonnull(
+	        strstr(err.data, "CROSSWALK_LOG_LEVEL: log_level"));
 }
 END_TEST
 
 START_TEST(port_in_use_is_an_io_error)
 {
-	struct sockaddr_in addr = {0};
+	struct sockaddr_in addr = { 0 };
 	socklen_t len = sizeof(addr);
 	char listen_arg[64];
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -256,10 +256,9 @@ START_TEST(port_in_use_is_an_io_error)
 	ck_assert_int_eq(listen(fd, 1), 0);
 	getsockname(fd, (struct sockaddr *)&addr, &len);
 	snprintf(listen_arg, sizeof(listen_arg), "127.0.0.1:%d",
-		 ntohs(addr.sin_port));
-	ck_assert_int_eq(cwt_start_fails(&env, &err, "--listen", listen_arg,
-					 NULL),
-			 3);
+	         ntohs(addr.sin_port));
+	ck_assert_int_eq(
+	        cwt_start_fails(&env, &err, "--listen", listen_arg, NULL), 3);
 	ck_assert_ptr_nonnull(strstr(err.data, "cannot listen"));
 	close(fd);
 }

@@ -56,8 +56,8 @@ END_TEST
 
 START_TEST(request_id_is_echoed)
 {
-	const char *headers[] = {"X-Request-Id: trace-abc.123", NULL};
-	const char *bad[] = {"X-Request-Id: evil\"value", NULL};
+	const char *headers[] = { "X-Request-Id: trace-abc.123", NULL };
+	const char *bad[] = { "X-Request-Id: evil\"value", NULL };
 	char value[128];
 	cwt_http res;
 
@@ -82,21 +82,24 @@ START_TEST(metrics_in_prometheus_format)
 	cwt_http_dispose(&res);
 	cwt_request(&res, &daemon_, "GET", "/metrics", NULL, NULL);
 	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(
+	        strstr(res.body.data,
+	               "crosswalk_http_requests_total{route=\""
+	               "/healthz\",method=\"GET\",status=\"200\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(
+	        res.body.data, "crosswalk_http_requests_total{route=\""
+	                       "unmatched\",method=\"\",status=\"404\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(res.body.data,
-				     "crosswalk_http_requests_total{route=\""
-				     "/healthz\",method=\"GET\",status=\"200\"} 1\n"));
+	                             "# TYPE crosswalk_http_request_duration_"
+	                             "seconds histogram"));
 	ck_assert_ptr_nonnull(strstr(res.body.data,
-				     "crosswalk_http_requests_total{route=\""
-				     "unmatched\",method=\"\",status=\"404\"} 1\n"));
-	ck_assert_ptr_nonnull(strstr(res.body.data,
-				     "# TYPE crosswalk_http_request_duration_"
-				     "seconds histogram"));
-	ck_assert_ptr_nonnull(strstr(res.body.data,
-				     "crosswalk_http_request_duration_seconds_"
-				     "bucket{route=\"/healthz\",method=\"GET\","
-				     "le=\"+Inf\"} 1\n"));
-	ck_assert_ptr_nonnull(strstr(res.body.data, "crosswalk_store_errors_total 0"));
-	ck_assert_ptr_nonnull(strstr(res.body.data, "crosswalk_build_info{version="));
+	                             "crosswalk_http_request_duration_seconds_"
+	                             "bucket{route=\"/healthz\",method=\"GET\","
+	                             "le=\"+Inf\"} 1\n"));
+	ck_assert_ptr_nonnull(
+	        strstr(res.body.data, "crosswalk_store_errors_total 0"));
+	ck_assert_ptr_nonnull(
+	        strstr(res.body.data, "crosswalk_build_info{version="));
 	cwt_http_dispose(&res);
 }
 END_TEST
@@ -109,11 +112,11 @@ static void assert_imsx(const cwt_http *res, const char *minor)
 	ck_assert_str_eq(cw_json_string(doc, "imsx_severity"), "error");
 	ck_assert_ptr_nonnull(cw_json_string(doc, "imsx_description"));
 	field = cJSON_GetArrayItem(
-		cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "imsx_CodeMinor"),
-				    "imsx_codeMinorField"),
-		0);
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "imsx_CodeMinor"),
+	                            "imsx_codeMinorField"),
+	        0);
 	ck_assert_str_eq(cw_json_string(field, "imsx_codeMinorFieldValue"),
-			 minor);
+	                 minor);
 	cJSON_Delete(doc);
 }
 
@@ -145,16 +148,17 @@ END_TEST
 START_TEST(body_limits_and_bad_bodies)
 {
 	char token[64], auth[128];
-	const char *headers[] = {auth, "Content-Type: application/json", NULL};
-	const char *text_headers[] = {auth, "Content-Type: text/plain", NULL};
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	const char *text_headers[] = { auth, "Content-Type: text/plain", NULL };
 	static char big[200 * 1024];
 	char deep[300];
 	cwt_http res;
 	cJSON *doc;
 
 	ck_assert_int_eq(cwt_token(token, &daemon_, env.admin_id,
-				   env.admin_secret, NULL),
-			 0);
+	                           env.admin_secret, NULL),
+	                 0);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 
 	memset(big, 'a', sizeof(big) - 1);
@@ -169,16 +173,16 @@ START_TEST(body_limits_and_bad_bodies)
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", text_headers,
-		    "{\"name\":\"x\"}");
+	            "{\"name\":\"x\"}");
 	ck_assert_int_eq(res.status, 415);
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\n\"name\": nope}");
+	            "{\n\"name\": nope}");
 	ck_assert_int_eq(res.status, 400);
 	doc = cwt_json(&res);
 	ck_assert_ptr_nonnull(strstr(cw_json_string(doc, "imsx_description"),
-				     "2:9: invalid JSON"));
+	                             "2:9: invalid JSON"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 
@@ -188,12 +192,12 @@ START_TEST(body_limits_and_bad_bodies)
 	ck_assert_int_eq(res.status, 400);
 	doc = cwt_json(&res);
 	ck_assert_ptr_nonnull(strstr(cw_json_string(doc, "imsx_description"),
-				     "nested deeper than 64"));
+	                             "nested deeper than 64"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 
 	cwt_request(&res, &daemon_, "POST", "/admin/v1/tenants", headers,
-		    "{\"name\": 7}");
+	            "{\"name\": 7}");
 	ck_assert_int_eq(res.status, 422);
 	cwt_http_dispose(&res);
 
@@ -207,7 +211,7 @@ END_TEST
 START_TEST(oversized_headers_are_refused)
 {
 	static char header[40 * 1024];
-	const char *headers[] = {header, NULL};
+	const char *headers[] = { header, NULL };
 	cwt_http res;
 
 	snprintf(header, sizeof(header), "X-Big: ");
@@ -231,8 +235,8 @@ START_TEST(logs_are_json_lines)
 	int requests = 0, authed = 0;
 
 	ck_assert_int_eq(cwt_token(token, &daemon_, env.admin_id,
-				   env.admin_secret, NULL),
-			 0);
+	                           env.admin_secret, NULL),
+	                 0);
 	cwt_get_auth(&res, &daemon_, "/admin/v1/tenants", token);
 	ck_assert_int_eq(res.status, 200);
 	cwt_http_dispose(&res);
@@ -243,23 +247,26 @@ START_TEST(logs_are_json_lines)
 		cJSON *doc = NULL;
 		const char *event;
 
-		ck_assert_msg(cw_json_parse(&doc, line, strlen(line), 8, NULL) == 0,
-			      "log line is not JSON: %s", line);
+		ck_assert_msg(
+		        cw_json_parse(&doc, line, strlen(line), 8, NULL) == 0,
+		        "log line is not JSON: %s", line);
 		ck_assert_ptr_nonnull(cw_json_string(doc, "time"));
 		ck_assert_ptr_nonnull(cw_json_string(doc, "level"));
 		event = cw_json_string(doc, "event");
 		ck_assert_ptr_nonnull(event);
 		if (strcmp(event, "request") == 0) {
 			requests++;
-			ck_assert_ptr_nonnull(cw_json_string(doc, "request_id"));
+			ck_assert_ptr_nonnull(
+			        cw_json_string(doc, "request_id"));
 			ck_assert_ptr_nonnull(cw_json_string(doc, "method"));
 			ck_assert_ptr_nonnull(cw_json_string(doc, "route"));
-			ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(doc, "status")));
 			ck_assert(cJSON_IsNumber(
-				cJSON_GetObjectItem(doc, "duration_ms")));
+			        cJSON_GetObjectItem(doc, "status")));
+			ck_assert(cJSON_IsNumber(
+			        cJSON_GetObjectItem(doc, "duration_ms")));
 			if (cw_json_string(doc, "tenant")) {
 				ck_assert_str_eq(cw_json_string(doc, "tenant"),
-						 "system");
+				                 "system");
 				authed++;
 			}
 		}

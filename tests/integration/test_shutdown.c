@@ -29,7 +29,7 @@ static void teardown(void)
 
 static int connect_to(int port)
 {
-	struct sockaddr_in addr = {0};
+	struct sockaddr_in addr = { 0 };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	addr.sin_family = AF_INET;
@@ -60,13 +60,13 @@ START_TEST(in_flight_request_completes)
 
 	cwt_start(&d, &env, NULL);
 	snprintf(body, sizeof(body),
-		 "grant_type=client_credentials&client_id=%s&client_secret=%s",
-		 env.admin_id, env.admin_secret);
+	         "grant_type=client_credentials&client_id=%s&client_secret=%s",
+	         env.admin_id, env.admin_secret);
 	snprintf(head, sizeof(head),
-		 "POST /oauth/token HTTP/1.1\r\nHost: localhost\r\n"
-		 "Content-Type: application/x-www-form-urlencoded\r\n"
-		 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-		 strlen(body));
+	         "POST /oauth/token HTTP/1.1\r\nHost: localhost\r\n"
+	         "Content-Type: application/x-www-form-urlencoded\r\n"
+	         "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+	         strlen(body));
 	fd = connect_to(d.port);
 	ck_assert_int_ge(fd, 0);
 	half = strlen(body) / 2;
@@ -91,7 +91,7 @@ START_TEST(in_flight_request_completes)
 	reply[used] = '\0';
 	close(fd);
 	ck_assert_msg(strncmp(reply, "HTTP/1.1 200", 12) == 0, "reply: %s",
-		      reply);
+	              reply);
 	ck_assert_ptr_nonnull(strstr(reply, "\"access_token\""));
 	code = cwt_stop(&d, 0, 5000); /* signal 0: just wait */
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -117,9 +117,9 @@ START_TEST(stalled_request_does_not_block_exit)
 
 	cwt_start(&d, &env, NULL);
 	snprintf(head, sizeof(head),
-		 "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: "
-		 "application/x-www-form-urlencoded\r\nContent-Length: 100\r\n"
-		 "\r\ngrant_type=");
+	         "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: "
+	         "application/x-www-form-urlencoded\r\nContent-Length: 100\r\n"
+	         "\r\ngrant_type=");
 	fd = connect_to(d.port);
 	send_all(fd, head);
 	cwt_sleep_ms(200);

@@ -8,11 +8,12 @@
 #define CW_TEST_MAIN(...)                                                      \
 	int main(void)                                                         \
 	{                                                                      \
-		Suite *(*suites[])(void) = {__VA_ARGS__};                      \
+		Suite *(*suites[])(void) = { __VA_ARGS__ };                    \
 		SRunner *runner = srunner_create(NULL);                        \
 		int failed;                                                    \
                                                                                \
-		for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) \
+		for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]);     \
+		     i++)                                                      \
 			srunner_add_suite(runner, suites[i]());                \
 		srunner_run_all(runner, CK_NORMAL);                            \
 		failed = srunner_ntests_failed(runner);                        \

@@ -12,7 +12,7 @@
 
 Suite *suite_credentials(void);
 
-#define R "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
+#define R  "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
 #define RC "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly"
 
 static char dir[256];
@@ -58,15 +58,15 @@ START_TEST(create_stores_no_plaintext)
 	cw_client row;
 
 	ck_assert_int_eq(cw_credentials_client_create(&made, store, "d1",
-						      R " " RC, "test"),
-			 0);
+	                                              R " " RC, "test"),
+	                 0);
 	ck_assert_uint_eq(strlen(made.client_id), 32);
 	ck_assert_uint_eq(strlen(made.client_secret), CW_SECRET_LEN);
 	ck_assert_str_eq(made.scopes, R " " RC);
 	ck_assert_int_eq(cw_store_client_get(store, made.client_id, &row), 0);
 	ck_assert_ptr_null(strstr(row.secret_hash, made.client_secret));
 	ck_assert(cw_credentials_secret_matches(row.secret_hash,
-						made.client_secret));
+	                                        made.client_secret));
 	cw_client_dispose(&row);
 	cw_new_client_dispose(&made);
 }
@@ -76,12 +76,12 @@ START_TEST(create_rejects_bad_input)
 {
 	cw_new_client made;
 
-	ck_assert_int_eq(cw_credentials_client_create(&made, store, "nope", R,
-						      "test"),
-			 CW_ENOTFOUND);
+	ck_assert_int_eq(
+	        cw_credentials_client_create(&made, store, "nope", R, "test"),
+	        CW_ENOTFOUND);
 	ck_assert_int_eq(cw_credentials_client_create(&made, store, "d1",
-						      "urn:made:up", "test"),
-			 CW_EINVAL);
+	                                              "urn:made:up", "test"),
+	                 CW_EINVAL);
 }
 END_TEST
 
@@ -92,24 +92,24 @@ START_TEST(client_check)
 
 	cw_credentials_client_create(&made, store, "d1", R, "test");
 	ck_assert_int_eq(cw_credentials_client_check(&client, store,
-						     made.client_id,
-						     made.client_secret),
-			 0);
+	                                             made.client_id,
+	                                             made.client_secret),
+	                 0);
 	ck_assert_str_eq(client.tenant, "d1");
 	cw_client_dispose(&client);
 	ck_assert_int_eq(cw_credentials_client_check(&client, store,
-						     made.client_id, "wrong"),
-			 CW_EAUTH);
+	                                             made.client_id, "wrong"),
+	                 CW_EAUTH);
 	ck_assert_str_eq(cw_error_last(), "wrong client secret");
 	ck_assert_int_eq(cw_credentials_client_check(&client, store, "unknown",
-						     made.client_secret),
-			 CW_EAUTH);
+	                                             made.client_secret),
+	                 CW_EAUTH);
 	ck_assert_str_eq(cw_error_last(), "unknown client");
 	cw_store_client_revoke(store, made.client_id, "2026");
 	ck_assert_int_eq(cw_credentials_client_check(&client, store,
-						     made.client_id,
-						     made.client_secret),
-			 CW_EAUTH);
+	                                             made.client_id,
+	                                             made.client_secret),
+	                 CW_EAUTH);
 	ck_assert_str_eq(cw_error_last(), "the client was revoked");
 	cw_new_client_dispose(&made);
 }
@@ -125,42 +125,40 @@ START_TEST(tokens_scoped_expiring_revocable)
 
 	cw_credentials_client_create(&made, store, "d2", R " " RC, "test");
 	cw_credentials_client_check(&client, store, made.client_id,
-				    made.client_secret);
+	                            made.client_secret);
 	/* No scope asked: all of the client's. */
-	ck_assert_int_eq(cw_credentials_token_issue(&token, store, &client,
-						    NULL, 60),
-			 0);
+	ck_assert_int_eq(
+	        cw_credentials_token_issue(&token, store, &client, NULL, 60),
+	        0);
 	ck_assert_str_eq(token.scopes, R " " RC);
 	ck_assert_int_eq(token.expires_in, 60);
 	ck_assert_int_eq(cw_credentials_token_check(&info, store,
-						    token.access_token, now),
-			 0);
+	                                            token.access_token, now),
+	                 0);
 	ck_assert_str_eq(info.tenant, "d2");
 	ck_assert_str_eq(info.client_id, made.client_id);
 	cw_token_info_dispose(&info);
 	/* Expired one minute later. */
-	ck_assert_int_eq(cw_credentials_token_check(&info, store,
-						    token.access_token,
-						    now + 61000),
-			 CW_EAUTH);
+	ck_assert_int_eq(cw_credentials_token_check(
+	                         &info, store, token.access_token, now + 61000),
+	                 CW_EAUTH);
 	ck_assert_str_eq(cw_error_last(), "the token has expired");
 	cw_issued_token_dispose(&token);
 	/* A subset is granted, a superset refused. */
-	ck_assert_int_eq(cw_credentials_token_issue(&token, store, &client, RC,
-						    60),
-			 0);
+	ck_assert_int_eq(
+	        cw_credentials_token_issue(&token, store, &client, RC, 60), 0);
 	ck_assert_str_eq(token.scopes, RC);
 	cw_store_client_revoke(store, made.client_id, "2026");
 	ck_assert_int_eq(cw_credentials_token_check(&info, store,
-						    token.access_token, now),
-			 CW_EAUTH);
+	                                            token.access_token, now),
+	                 CW_EAUTH);
 	ck_assert_str_eq(cw_error_last(), "the token's client was revoked");
 	cw_issued_token_dispose(&token);
 	ck_assert_int_eq(cw_credentials_token_issue(&token, store, &client,
-						    RC " " CW_SCOPE_ADMIN, 60),
-			 CW_EINVAL);
+	                                            RC " " CW_SCOPE_ADMIN, 60),
+	                 CW_EINVAL);
 	ck_assert_int_eq(cw_credentials_token_check(&info, store, "short", now),
-			 CW_EAUTH);
+	                 CW_EAUTH);
 	cw_client_dispose(&client);
 	cw_new_client_dispose(&made);
 }
@@ -176,11 +174,12 @@ START_TEST(tokens_are_stored_hashed)
 
 	cw_credentials_client_create(&made, store, "d1", R, "test");
 	cw_credentials_client_check(&client, store, made.client_id,
-				    made.client_secret);
+	                            made.client_secret);
 	cw_credentials_token_issue(&token, store, &client, NULL, 60);
 	/* The store knows the token by its hash only. */
-	ck_assert_int_eq(cw_store_token_lookup(store, token.access_token, &info),
-			 CW_ENOTFOUND);
+	ck_assert_int_eq(
+	        cw_store_token_lookup(store, token.access_token, &info),
+	        CW_ENOTFOUND);
 	cw_sha256_hex(hash, token.access_token, strlen(token.access_token));
 	ck_assert_int_eq(cw_store_token_lookup(store, hash, &info), 0);
 	cw_token_info_dispose(&info);

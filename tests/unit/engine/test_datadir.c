@@ -49,8 +49,8 @@ START_TEST(init_creates_then_keeps)
 	ck_assert_int_ge(first.migrations_applied, 1);
 	ck_assert_uint_eq(mode_of("master.key"), 0600);
 	ck_assert_int_eq(cw_datadir_load_config(&config, dir, NULL, &errors,
-						&flag_error),
-			 0);
+	                                        &flag_error),
+	                 0);
 	ck_assert_int_eq(cw_datadir_master_key(key1, dir, &config), 0);
 
 	ck_assert_int_eq(cw_datadir_init(&second, dir, NULL, &errors), 0);
@@ -66,9 +66,9 @@ START_TEST(init_creates_then_keeps)
 	{
 		cw_client client;
 		ck_assert_int_eq(cw_credentials_client_check(
-					 &client, store, first.admin.client_id,
-					 first.admin.client_secret),
-				 0);
+		                         &client, store, first.admin.client_id,
+		                         first.admin.client_secret),
+		                 0);
 		ck_assert_str_eq(client.tenant, CW_SYSTEM_TENANT);
 		cw_client_dispose(&client);
 	}
@@ -96,8 +96,10 @@ START_TEST(loose_key_permissions_refused)
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	ck_assert_int_eq(cw_datadir_master_key(key, dir, &config), CW_EINVAL);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "readable by others"));
-	setenv("CROSSWALK_MASTER_KEY", "00112233445566778899aabbccddeeff"
-				       "00112233445566778899aabbccddeeff", 1);
+	setenv("CROSSWALK_MASTER_KEY",
+	       "00112233445566778899aabbccddeeff"
+	       "00112233445566778899aabbccddeeff",
+	       1);
 	ck_assert_int_eq(cw_datadir_master_key(key, dir, &config), 0);
 	ck_assert_int_eq(key[1], 0x11);
 	setenv("CROSSWALK_MASTER_KEY", "short", 1);
@@ -115,8 +117,8 @@ START_TEST(uninitialised_dir_is_named)
 	int flag_error;
 
 	ck_assert_int_eq(cw_datadir_load_config(&config, dir, NULL, &errors,
-						&flag_error),
-			 CW_ENOTFOUND);
+	                                        &flag_error),
+	                 CW_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "crosswalk init"));
 	cw_buf_dispose(&errors);
 }

@@ -8,7 +8,7 @@
 Suite *suite_scope(void);
 
 #define RC "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly"
-#define R "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
+#define R  "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
 #define GB "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
 
 START_TEST(normalize_dedupes_and_checks)

@@ -15,7 +15,8 @@ START_TEST(parses_fields)
 
 	ck_assert_int_eq(cw_form_parse(&form, body, strlen(body)), 0);
 	ck_assert_uint_eq(form.count, 4);
-	ck_assert_str_eq(cw_form_get(&form, "grant_type"), "client_credentials");
+	ck_assert_str_eq(cw_form_get(&form, "grant_type"),
+	                 "client_credentials");
 	ck_assert_str_eq(cw_form_get(&form, "scope"), "a b c");
 	ck_assert_str_eq(cw_form_get(&form, "x"), "");
 	ck_assert_str_eq(cw_form_get(&form, "y"), "");
@@ -26,13 +27,13 @@ END_TEST
 
 START_TEST(rejects_repeats_and_bad_escapes)
 {
-	static const char *const bad[] = {"a=1&a=2", "a=%", "a=%4", "%zz=1",
-					  "a=%00"};
+	static const char *const bad[] = { "a=1&a=2", "a=%", "a=%4", "%zz=1",
+		                           "a=%00" };
 	cw_form form;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_int_eq(cw_form_parse(&form, bad[i], strlen(bad[i])),
-				 CW_EINVAL);
+		                 CW_EINVAL);
 		ck_assert_uint_eq(form.count, 0);
 	}
 }
@@ -46,7 +47,7 @@ START_TEST(caps_field_count)
 
 	for (int i = 0; i <= CW_FORM_MAX_FIELDS; i++)
 		used += (size_t)snprintf(body + used, sizeof(body) - used,
-					 "f%d=1&", i);
+		                         "f%d=1&", i);
 	ck_assert_int_eq(cw_form_parse(&form, body, used), CW_EINVAL);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "more than"));
 }

@@ -7,17 +7,32 @@
 
 Suite *suite_router(void);
 
-static int h_list(cw_request *r, cw_response *s) { (void)r; (void)s; return 0; }
-static int h_one(cw_request *r, cw_response *s) { (void)r; (void)s; return 0; }
-static int h_me(cw_request *r, cw_response *s) { (void)r; (void)s; return 0; }
+static int h_list(cw_request *r, cw_response *s)
+{
+	(void)r;
+	(void)s;
+	return 0;
+}
+static int h_one(cw_request *r, cw_response *s)
+{
+	(void)r;
+	(void)s;
+	return 0;
+}
+static int h_me(cw_request *r, cw_response *s)
+{
+	(void)r;
+	(void)s;
+	return 0;
+}
 
 static const cw_route table[] = {
-	{"GET", "/users", h_list, NULL, 0},
-	{"POST", "/users", h_list, NULL, 1024},
-	{"GET", "/users/{id}", h_one, NULL, 0},
-	{"DELETE", "/users/{id}", h_one, NULL, 0},
-	{"GET", "/users/me", h_me, NULL, 0},
-	{"GET", "/schools/{sid}/classes/{cid}/students", h_one, NULL, 0},
+	{ "GET", "/users", h_list, NULL, 0 },
+	{ "POST", "/users", h_list, NULL, 1024 },
+	{ "GET", "/users/{id}", h_one, NULL, 0 },
+	{ "DELETE", "/users/{id}", h_one, NULL, 0 },
+	{ "GET", "/users/me", h_me, NULL, 0 },
+	{ "GET", "/schools/{sid}/classes/{cid}/students", h_one, NULL, 0 },
 };
 #define COUNT (sizeof(table) / sizeof(table[0]))
 
@@ -26,19 +41,19 @@ START_TEST(matches_literals_and_params)
 	cw_route_match m;
 
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "GET", "/users"),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 0);
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "POST", "/users"),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 1);
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "GET", "/users/42"),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 2);
 	ck_assert_uint_eq(m.param_count, 1);
 	ck_assert_uint_eq(m.params[0].value_len, 2);
 	ck_assert_int_eq(strncmp(m.params[0].value, "42", 2), 0);
 	ck_assert_int_eq(strncmp(m.params[0].name, "id", m.params[0].name_len),
-			 0);
+	                 0);
 }
 END_TEST
 
@@ -47,7 +62,7 @@ START_TEST(literal_segment_wins)
 	cw_route_match m;
 
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "GET", "/users/me"),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 4);
 	ck_assert_uint_eq(m.param_count, 0);
 }
@@ -59,7 +74,7 @@ START_TEST(nested_params)
 	const char *path = "/schools/s1/classes/c-9/students";
 
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "GET", path),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 5);
 	ck_assert_uint_eq(m.param_count, 2);
 	ck_assert_int_eq(strncmp(m.params[1].value, "c-9", 3), 0);
@@ -69,20 +84,21 @@ END_TEST
 
 START_TEST(not_found_versus_method_not_allowed)
 {
-	static const char *const missing[] = {"/", "/user", "/users/",
-					      "/users/1/x", "//users",
-					      "/schools/s/classes//students"};
+	static const char *const missing[] = {
+		"/",          "/user",   "/users/",
+		"/users/1/x", "//users", "/schools/s/classes//students"
+	};
 	cw_route_match m;
 
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
 		ck_assert_msg(cw_router_match(&m, table, COUNT, "GET",
-					      missing[i]) == CW_ROUTE_NOT_FOUND,
-			      "%s", missing[i]);
+		                              missing[i]) == CW_ROUTE_NOT_FOUND,
+		              "%s", missing[i]);
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "PUT", "/users"),
-			 CW_ROUTE_BAD_METHOD);
+	                 CW_ROUTE_BAD_METHOD);
 	ck_assert_str_eq(m.allow, "GET, HEAD, POST");
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "POST", "/users/7"),
-			 CW_ROUTE_BAD_METHOD);
+	                 CW_ROUTE_BAD_METHOD);
 	ck_assert_str_eq(m.allow, "GET, HEAD, DELETE");
 }
 END_TEST
@@ -92,18 +108,18 @@ START_TEST(head_is_served_by_get)
 	cw_route_match m;
 
 	ck_assert_int_eq(cw_router_match(&m, table, COUNT, "HEAD", "/users/1"),
-			 CW_ROUTE_FOUND);
+	                 CW_ROUTE_FOUND);
 	ck_assert_int_eq(m.index, 2);
 }
 END_TEST
 
 START_TEST(table_check)
 {
-	static const cw_route bad[] = {{"GET", "users", h_list, NULL, 0}};
-	static const cw_route bad_brace[] = {
-		{"GET", "/users/{id", h_list, NULL, 0}};
-	static const cw_route bad_mid[] = {
-		{"GET", "/users/x{id}", h_list, NULL, 0}};
+	static const cw_route bad[] = { { "GET", "users", h_list, NULL, 0 } };
+	static const cw_route bad_brace[] = { { "GET", "/users/{id", h_list,
+		                                NULL, 0 } };
+	static const cw_route bad_mid[] = { { "GET", "/users/x{id}", h_list,
+		                              NULL, 0 } };
 
 	ck_assert_int_eq(cw_router_check_table(table, COUNT), 0);
 	ck_assert_int_eq(cw_router_check_table(cw_routes, cw_route_count), 0);
@@ -115,7 +131,8 @@ END_TEST
 
 START_TEST(gateway_table_scopes)
 {
-	/* Every admin route needs a scope; health and the token endpoint don't. */
+	/* Every admin route needs a scope; health and the token endpoint don't.
+	 */
 	for (size_t i = 0; i < cw_route_count; i++) {
 		const cw_route *r = &cw_routes[i];
 		if (strncmp(r->pattern, "/admin/", 7) == 0)

@@ -58,10 +58,10 @@ START_TEST(newer_schema_is_refused)
 	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db,
-				      "INSERT INTO schema_migrations VALUES "
-				      "(9999, 'future', 'now')",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	                              "INSERT INTO schema_migrations VALUES "
+	                              "(9999, 'future', 'now')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	ck_assert_int_eq(cw_store_migrate(store, &applied), CW_ESTORE);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "newer"));
@@ -84,14 +84,14 @@ START_TEST(tenants)
 	ck_assert_int_eq(cw_store_tenant_add(store, "district-2", &b), 0);
 	ck_assert_int_ne(a.id, b.id);
 	ck_assert_int_eq(cw_store_tenant_add(store, "district-1", NULL),
-			 CW_EEXISTS);
+	                 CW_EEXISTS);
 	ck_assert_int_eq(cw_store_tenant_add(store, "Bad Name", NULL),
-			 CW_EINVAL);
+	                 CW_EINVAL);
 	ck_assert_int_eq(cw_store_tenant_add(store, "-x", NULL), CW_EINVAL);
 	ck_assert_int_eq(cw_store_tenant_get(store, "district-2", &got), 0);
 	ck_assert_int_eq(got.id, b.id);
 	ck_assert_int_eq(cw_store_tenant_get(store, "nope", &got),
-			 CW_ENOTFOUND);
+	                 CW_ENOTFOUND);
 	ck_assert_int_eq(cw_store_tenant_list(store, count_tenant, &count), 0);
 	ck_assert_int_eq(count, 2);
 }
@@ -99,7 +99,7 @@ END_TEST
 
 static void add_client(const char *id, int64_t tenant_id, const char *scopes)
 {
-	cw_client c = {0};
+	cw_client c = { 0 };
 
 	snprintf(c.client_id, sizeof(c.client_id), "%s", id);
 	c.tenant_id = tenant_id;
@@ -127,22 +127,25 @@ START_TEST(clients_by_tenant_and_revocation)
 	add_client("c1", a.id, "s1 s2");
 	add_client("c2", a.id, "s1");
 	add_client("c3", b.id, "s3");
-	ck_assert_int_eq(cw_store_client_list(store, a.id, count_client, &count),
-			 0);
+	ck_assert_int_eq(
+	        cw_store_client_list(store, a.id, count_client, &count), 0);
 	ck_assert_int_eq(count, 2);
 	count = 0;
-	ck_assert_int_eq(cw_store_client_list(store, 0, count_client, &count), 0);
+	ck_assert_int_eq(cw_store_client_list(store, 0, count_client, &count),
+	                 0);
 	ck_assert_int_eq(count, 3);
 	ck_assert_int_eq(cw_store_client_get(store, "c3", &got), 0);
 	ck_assert_str_eq(got.tenant, "b");
 	ck_assert_str_eq(got.scopes, "s3");
 	ck_assert_str_eq(got.revoked_at, "");
 	cw_client_dispose(&got);
-	ck_assert_int_eq(cw_store_client_revoke(store, "c3", "2026-02-02T00:00:00Z"),
-			 0);
-	ck_assert_int_eq(cw_store_client_revoke(store, "c3", "2026-02-03T00:00:00Z"),
-			 CW_ENOTFOUND);
-	ck_assert_int_eq(cw_store_client_revoke(store, "zz", "2026"), CW_ENOTFOUND);
+	ck_assert_int_eq(
+	        cw_store_client_revoke(store, "c3", "2026-02-02T00:00:00Z"), 0);
+	ck_assert_int_eq(
+	        cw_store_client_revoke(store, "c3", "2026-02-03T00:00:00Z"),
+	        CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_client_revoke(store, "zz", "2026"),
+	                 CW_ENOTFOUND);
 	ck_assert_int_eq(cw_store_client_get(store, "c3", &got), 0);
 	ck_assert_str_eq(got.revoked_at, "2026-02-02T00:00:00Z");
 	cw_client_dispose(&got);
@@ -152,7 +155,7 @@ END_TEST
 
 START_TEST(tokens_lookup_and_purge)
 {
-	cw_token token = {0};
+	cw_token token = { 0 };
 	cw_token_info info;
 	cw_tenant t;
 	int purged = -1;
@@ -166,7 +169,8 @@ START_TEST(tokens_lookup_and_purge)
 	token.issued_at_ms = 1000;
 	token.expires_at_ms = 5000;
 	ck_assert_int_eq(cw_store_token_add(store, &token), 0);
-	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info), 0);
+	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info),
+	                 0);
 	ck_assert_str_eq(info.client_id, "c1");
 	ck_assert_str_eq(info.tenant, "t");
 	ck_assert_str_eq(info.scopes, "s1");
@@ -174,7 +178,8 @@ START_TEST(tokens_lookup_and_purge)
 	ck_assert_int_eq(info.client_revoked, 0);
 	cw_token_info_dispose(&info);
 	cw_store_client_revoke(store, "c1", "2026");
-	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info), 0);
+	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info),
+	                 0);
 	ck_assert_int_eq(info.client_revoked, 1);
 	cw_token_info_dispose(&info);
 	ck_assert_int_eq(cw_store_token_purge(store, 4000, &purged), 0);
@@ -182,7 +187,7 @@ START_TEST(tokens_lookup_and_purge)
 	ck_assert_int_eq(cw_store_token_purge(store, 6000, &purged), 0);
 	ck_assert_int_eq(purged, 1);
 	ck_assert_int_eq(cw_store_token_lookup(store, token.token_hash, &info),
-			 CW_ENOTFOUND);
+	                 CW_ENOTFOUND);
 }
 END_TEST
 
@@ -191,53 +196,56 @@ static int collect_audit(const cw_audit_entry *entry, void *payload)
 	cw_buf *out = payload;
 
 	cw_buf_printf(out, "%lld %s %s %s %s;", (long long)entry->seq,
-		      entry->actor, entry->action,
-		      entry->tenant ? entry->tenant : "-", entry->outcome);
+	              entry->actor, entry->action,
+	              entry->tenant ? entry->tenant : "-", entry->outcome);
 	return 0;
 }
 
 START_TEST(audit_log_is_append_only)
 {
-	cw_audit_entry e1 = {0, "", "cli", "t1", "tenant.add", "t1", "success",
-			     NULL};
-	cw_audit_entry e2 = {0, "", "client:x", "t2", "client.add", NULL,
-			     "failure", "unknown scope"};
+	cw_audit_entry e1 = { 0,    "",        "cli", "t1", "tenant.add",
+		              "t1", "success", NULL };
+	cw_audit_entry e2 = {
+		0,    "",        "client:x",     "t2", "client.add",
+		NULL, "failure", "unknown scope"
+	};
 	cw_buf out = CW_BUF_INIT(4096);
 	char path[300];
 	sqlite3 *db = NULL;
 
 	ck_assert_int_eq(cw_store_audit_append(store, &e1), 0);
 	ck_assert_int_eq(cw_store_audit_append(store, &e2), 0);
-	ck_assert_int_eq(cw_store_audit_list(store, NULL, 0, 10, collect_audit,
-					     &out),
-			 0);
+	ck_assert_int_eq(
+	        cw_store_audit_list(store, NULL, 0, 10, collect_audit, &out),
+	        0);
 	ck_assert_str_eq(out.data, "1 cli tenant.add t1 success;"
-				   "2 client:x client.add t2 failure;");
+	                           "2 client:x client.add t2 failure;");
 	cw_buf_clear(&out);
-	ck_assert_int_eq(cw_store_audit_list(store, "t2", 0, 10, collect_audit,
-					     &out),
-			 0);
+	ck_assert_int_eq(
+	        cw_store_audit_list(store, "t2", 0, 10, collect_audit, &out),
+	        0);
 	ck_assert_str_eq(out.data, "2 client:x client.add t2 failure;");
 	cw_buf_clear(&out);
-	ck_assert_int_eq(cw_store_audit_list(store, NULL, 1, 10, collect_audit,
-					     &out),
-			 0);
+	ck_assert_int_eq(
+	        cw_store_audit_list(store, NULL, 1, 10, collect_audit, &out),
+	        0);
 	ck_assert_str_eq(out.data, "2 client:x client.add t2 failure;");
 	/* Even a direct SQL connection cannot rewrite or delete history. */
 	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(db, "UPDATE audit_log SET outcome = "
-					  "'success'",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL,
-				      NULL),
-			 SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(db,
+	                              "UPDATE audit_log SET outcome = "
+	                              "'success'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_ne(
+	        sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, NULL),
+	        SQLITE_OK);
 	sqlite3_close(db);
 	cw_buf_clear(&out);
 	cw_store_audit_list(store, NULL, 0, 10, collect_audit, &out);
 	ck_assert_str_eq(out.data, "1 cli tenant.add t1 success;"
-				   "2 client:x client.add t2 failure;");
+	                           "2 client:x client.add t2 failure;");
 	cw_buf_dispose(&out);
 }
 END_TEST
@@ -264,9 +272,9 @@ START_TEST(concurrent_use)
 	int count = 0;
 
 	for (intptr_t i = 0; i < 4; i++)
-		ck_assert_int_eq(pthread_create(&threads[i], NULL, hammer,
-						(void *)i),
-				 0);
+		ck_assert_int_eq(
+		        pthread_create(&threads[i], NULL, hammer, (void *)i),
+		        0);
 	for (int i = 0; i < 4; i++) {
 		void *result = (void *)1;
 		pthread_join(threads[i], &result);
@@ -281,12 +289,13 @@ START_TEST(bad_urls)
 {
 	cw_store *other = NULL;
 
-	ck_assert_int_eq(cw_store_open(&other, "postgres://x@127.0.0.1/db", dir),
-			 CW_EUNSUPPORTED);
+	ck_assert_int_eq(
+	        cw_store_open(&other, "postgres://x@127.0.0.1/db", dir),
+	        CW_EUNSUPPORTED);
 	ck_assert_int_eq(cw_store_open(&other, "mysql://x", dir), CW_EINVAL);
-	ck_assert_int_eq(cw_store_open(&other, "sqlite:/nonexistent/dir/x.db",
-				       dir),
-			 CW_ESTORE);
+	ck_assert_int_eq(
+	        cw_store_open(&other, "sqlite:/nonexistent/dir/x.db", dir),
+	        CW_ESTORE);
 	ck_assert_ptr_null(other);
 }
 END_TEST

@@ -107,7 +107,7 @@ static void *failing_realloc(void *p, size_t size)
 
 START_TEST(out_of_memory_is_sticky)
 {
-	cw_allocator failing = {failing_malloc, failing_realloc, free};
+	cw_allocator failing = { failing_malloc, failing_realloc, free };
 	cw_buf buf = CW_BUF_INIT(1 << 20);
 
 	allocations_left = 0;

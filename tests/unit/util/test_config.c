@@ -16,19 +16,20 @@ static const char *fake_env_value;
 
 static const char *fake_env(const char *name)
 {
-	return fake_env_name && strcmp(name, fake_env_name) == 0 ? fake_env_value
-								  : NULL;
+	return fake_env_name && strcmp(name, fake_env_name) == 0
+	               ? fake_env_value
+	               : NULL;
 }
 
 static int load(cw_config *out, const char *file, cw_buf *errors,
-		int *flag_error)
+                int *flag_error)
 {
 	cw_config_layers *layers = NULL;
 	int err;
 
 	ck_assert_int_eq(cw_config_layers_new(&layers), 0);
 	err = cw_config_layers_parse_file(layers, file, strlen(file),
-					  "test.conf", errors);
+	                                  "test.conf", errors);
 	if (err == 0)
 		err = cw_config_layers_apply_env(layers, fake_env);
 	if (err == 0)
@@ -58,7 +59,7 @@ END_TEST
 START_TEST(file_then_env_then_flag)
 {
 	const char *file = "# comment\r\n\nlisten = 127.0.0.1:9000\r\n"
-			   "  workers=3  \nlog_level = warn\n";
+	                   "  workers=3  \nlog_level = warn\n";
 	cw_buf errors = CW_BUF_INIT(4096);
 	cw_config_layers *layers = NULL, *flags = NULL;
 	cw_config config;
@@ -69,16 +70,14 @@ START_TEST(file_then_env_then_flag)
 	ck_assert_int_eq(cw_config_layers_new(&layers), 0);
 	ck_assert_int_eq(cw_config_layers_new(&flags), 0);
 	ck_assert_int_eq(cw_config_layers_parse_file(layers, file, strlen(file),
-						     "t.conf", &errors),
-			 0);
+	                                             "t.conf", &errors),
+	                 0);
 	ck_assert_int_eq(cw_config_layers_apply_env(layers, fake_env), 0);
-	ck_assert_int_eq(cw_config_layers_set(flags, "listen", "[::1]:0",
-					      "flag"),
-			 0);
+	ck_assert_int_eq(
+	        cw_config_layers_set(flags, "listen", "[::1]:0", "flag"), 0);
 	ck_assert_int_eq(cw_config_layers_overlay(layers, flags), 0);
-	ck_assert_int_eq(cw_config_resolve(&config, layers, &errors,
-					   &flag_error),
-			 0);
+	ck_assert_int_eq(
+	        cw_config_resolve(&config, layers, &errors, &flag_error), 0);
 	ck_assert_str_eq(config.listen, "[::1]:0");
 	ck_assert_int_eq(config.workers, 5);
 	ck_assert_int_eq(config.log_level, CW_LOG_WARN);
@@ -92,7 +91,7 @@ END_TEST
 START_TEST(every_bad_value_is_reported)
 {
 	const char *file = "log_level = verbose\nmax_body_bytes = 12\n"
-			   "listen = nowhere\nstore = mysql://x\n";
+	                   "listen = nowhere\nstore = mysql://x\n";
 	cw_buf errors = CW_BUF_INIT(4096);
 	cw_config config;
 	int flag_error;
@@ -100,12 +99,12 @@ START_TEST(every_bad_value_is_reported)
 	fake_env_name = NULL;
 	ck_assert_int_eq(load(&config, file, &errors, &flag_error), CW_EINVAL);
 	ck_assert_int_eq(flag_error, 0);
+	ck_assert_ptr_nonnull(strstr(
+	        errors.data, "test.conf:1: log_level: \"verbose\" is "
+	                     "not one of debug, info, warn, error, off"));
 	ck_assert_ptr_nonnull(strstr(errors.data,
-				     "test.conf:1: log_level: \"verbose\" is "
-				     "not one of debug, info, warn, error, off"));
-	ck_assert_ptr_nonnull(strstr(errors.data,
-				     "test.conf:2: max_body_bytes: \"12\" is "
-				     "not a whole number from 1024 to"));
+	                             "test.conf:2: max_body_bytes: \"12\" is "
+	                             "not a whole number from 1024 to"));
 	ck_assert_ptr_nonnull(strstr(errors.data, "test.conf:3: listen:"));
 	ck_assert_ptr_nonnull(strstr(errors.data, "test.conf:4: store:"));
 	ck_assert_ptr_null(config.listen);
@@ -115,18 +114,19 @@ END_TEST
 
 START_TEST(syntax_errors_and_unknown_keys)
 {
-	const char *file = "listen 127.0.0.1:1\nbogus = 1\nlisten = 127.0.0.1:1\n";
+	const char *file =
+	        "listen 127.0.0.1:1\nbogus = 1\nlisten = 127.0.0.1:1\n";
 	cw_buf errors = CW_BUF_INIT(4096);
 	cw_config_layers *layers = NULL;
 
 	ck_assert_int_eq(cw_config_layers_new(&layers), 0);
 	ck_assert_int_eq(cw_config_layers_parse_file(layers, file, strlen(file),
-						     "x.conf", &errors),
-			 CW_EINVAL);
-	ck_assert_ptr_nonnull(strstr(errors.data,
-				     "x.conf:1: expected `key = value`"));
-	ck_assert_ptr_nonnull(strstr(errors.data,
-				     "x.conf:2: unknown key `bogus`"));
+	                                             "x.conf", &errors),
+	                 CW_EINVAL);
+	ck_assert_ptr_nonnull(
+	        strstr(errors.data, "x.conf:1: expected `key = value`"));
+	ck_assert_ptr_nonnull(
+	        strstr(errors.data, "x.conf:2: unknown key `bogus`"));
 	cw_config_layers_free(layers);
 	cw_buf_dispose(&errors);
 }
@@ -140,14 +140,13 @@ START_TEST(flag_errors_are_marked)
 	int flag_error = 0;
 
 	ck_assert_int_eq(cw_config_layers_new(&layers), 0);
-	ck_assert_int_eq(cw_config_layers_set(layers, "workers", "lots",
-					      "flag"),
-			 0);
+	ck_assert_int_eq(
+	        cw_config_layers_set(layers, "workers", "lots", "flag"), 0);
 	ck_assert_int_eq(cw_config_layers_set(layers, "nope", "1", "flag"),
-			 CW_ENOTFOUND);
-	ck_assert_int_eq(cw_config_resolve(&config, layers, &errors,
-					   &flag_error),
-			 CW_EINVAL);
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(
+	        cw_config_resolve(&config, layers, &errors, &flag_error),
+	        CW_EINVAL);
 	ck_assert_int_eq(flag_error, 1);
 	ck_assert_ptr_nonnull(strstr(errors.data, "flag: workers: \"lots\""));
 	cw_config_layers_free(layers);
@@ -163,16 +162,16 @@ START_TEST(listen_forms)
 		const char *host;
 		int port;
 	} cases[] = {
-		{"127.0.0.1:8080", 1, "127.0.0.1", 8080},
-		{"localhost:0", 1, "127.0.0.1", 0},
-		{"[::1]:443", 1, "::1", 443},
-		{"0.0.0.0:65535", 1, "0.0.0.0", 65535},
-		{"127.0.0.1:65536", 0, NULL, 0},
-		{"127.0.0.1:", 0, NULL, 0},
-		{"127.0.0.1:-1", 0, NULL, 0},
-		{"example.com:80", 0, NULL, 0},
-		{"::1:80", 0, NULL, 0},
-		{"8080", 0, NULL, 0},
+		{ "127.0.0.1:8080", 1, "127.0.0.1", 8080 },
+		{ "localhost:0", 1, "127.0.0.1", 0 },
+		{ "[::1]:443", 1, "::1", 443 },
+		{ "0.0.0.0:65535", 1, "0.0.0.0", 65535 },
+		{ "127.0.0.1:65536", 0, NULL, 0 },
+		{ "127.0.0.1:", 0, NULL, 0 },
+		{ "127.0.0.1:-1", 0, NULL, 0 },
+		{ "example.com:80", 0, NULL, 0 },
+		{ "::1:80", 0, NULL, 0 },
+		{ "8080", 0, NULL, 0 },
 	};
 	char host[64];
 	int port;

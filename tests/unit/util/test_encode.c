@@ -14,13 +14,13 @@ static const struct {
 	const char *base64;
 	const char *base64url;
 } rfc4648[] = {
-	{"", "", ""},
-	{"f", "Zg==", "Zg"},
-	{"fo", "Zm8=", "Zm8"},
-	{"foo", "Zm9v", "Zm9v"},
-	{"foob", "Zm9vYg==", "Zm9vYg"},
-	{"fooba", "Zm9vYmE=", "Zm9vYmE"},
-	{"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+	{ "", "", "" },
+	{ "f", "Zg==", "Zg" },
+	{ "fo", "Zm8=", "Zm8" },
+	{ "foo", "Zm9v", "Zm9v" },
+	{ "foob", "Zm9vYg==", "Zm9vYg" },
+	{ "fooba", "Zm9vYmE=", "Zm9vYmE" },
+	{ "foobar", "Zm9vYmFy", "Zm9vYmFy" },
 };
 
 START_TEST(base64_vectors)
@@ -31,13 +31,13 @@ START_TEST(base64_vectors)
 	const char *plain = rfc4648[_i].plain;
 
 	ck_assert_int_eq(cw_base64_decode(&decoded, &len, rfc4648[_i].base64,
-					  strlen(rfc4648[_i].base64)),
-			 0);
+	                                  strlen(rfc4648[_i].base64)),
+	                 0);
 	ck_assert_uint_eq(len, strlen(plain));
 	ck_assert_mem_eq(decoded, plain, len);
 	cw_free(decoded);
 	cw_base64url_encode(encoded, (const unsigned char *)plain,
-			    strlen(plain));
+	                    strlen(plain));
 	ck_assert_str_eq(encoded, rfc4648[_i].base64url);
 	ck_assert_uint_eq(cw_base64url_len(strlen(plain)), strlen(encoded));
 }
@@ -45,15 +45,15 @@ END_TEST
 
 START_TEST(base64_rejects_garbage)
 {
-	static const char *const bad[] = {"Zg=", "Zm9v!", "Z===", "Zm 9v",
-					  "====", "Zg==Zg=="};
+	static const char *const bad[] = { "Zg=",   "Zm9v!", "Z===",
+		                           "Zm 9v", "====",  "Zg==Zg==" };
 	unsigned char *decoded = NULL;
 	size_t len = 0;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_int_eq(cw_base64_decode(&decoded, &len, bad[i],
-						  strlen(bad[i])),
-				 CW_EINVAL);
+		                                  strlen(bad[i])),
+		                 CW_EINVAL);
 		ck_assert_ptr_null(decoded);
 	}
 }
@@ -61,7 +61,7 @@ END_TEST
 
 START_TEST(hex_round_trip)
 {
-	const unsigned char raw[] = {0x00, 0x7f, 0x80, 0xff, 0x12};
+	const unsigned char raw[] = { 0x00, 0x7f, 0x80, 0xff, 0x12 };
 	unsigned char back[5];
 	char hex[11];
 
@@ -98,7 +98,7 @@ START_TEST(sha256_known_answer)
 
 	ck_assert_int_eq(cw_sha256_hex(hex, "abc", 3), 0);
 	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
-			      "b410ff61f20015ad");
+	                      "b410ff61f20015ad");
 	ck_assert(cw_const_time_equal("same", "same", 4));
 	ck_assert(!cw_const_time_equal("same", "sane", 4));
 }
@@ -110,7 +110,7 @@ Suite *suite_encode(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, base64_vectors, 0,
-			    sizeof(rfc4648) / sizeof(rfc4648[0]));
+	                    sizeof(rfc4648) / sizeof(rfc4648[0]));
 	tcase_add_test(tc, base64_rejects_garbage);
 	tcase_add_test(tc, hex_round_trip);
 	tcase_add_test(tc, form_decoding);

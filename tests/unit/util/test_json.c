@@ -30,12 +30,12 @@ START_TEST(depth_cap_is_enforced_before_parsing)
 
 	memset(deep, '[', sizeof(deep));
 	ck_assert_int_eq(cw_json_parse(&doc, deep, sizeof(deep), 64, &where),
-			 CW_ETOOBIG);
+	                 CW_ETOOBIG);
 	ck_assert_ptr_null(doc);
 	ck_assert_uint_eq(where.offset, 64);
 	ck_assert_int_eq(where.column, 65);
 	ck_assert_str_eq(cw_error_last(),
-			 "1:65: JSON nested deeper than 64 levels");
+	                 "1:65: JSON nested deeper than 64 levels");
 }
 END_TEST
 
@@ -56,7 +56,7 @@ START_TEST(syntax_error_has_line_and_column)
 	cJSON *doc = NULL;
 
 	ck_assert_int_eq(cw_json_parse(&doc, text, strlen(text), 8, &where),
-			 CW_EINVAL);
+	                 CW_EINVAL);
 	ck_assert_int_eq(where.line, 3);
 	ck_assert_ptr_null(doc);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "3:"));
@@ -70,7 +70,7 @@ START_TEST(trailing_garbage_is_an_error)
 	cJSON *doc = NULL;
 
 	ck_assert_int_eq(cw_json_parse(&doc, text, strlen(text), 8, &where),
-			 CW_EINVAL);
+	                 CW_EINVAL);
 	ck_assert_uint_eq(where.offset, 8);
 }
 END_TEST
