@@ -174,10 +174,12 @@ http {
 	default_type application/json;
 	access_log off;
 	# nginx at its best for small static files: descriptors stay open (no
-	# open/fstat/close per request), like crosswalk answering from memory.
+	# open/fstat/close per request), and without sendfile a response is one
+	# pread + one writev (sendfile with tcp_nopush costs two setsockopt, a
+	# writev and a sendfile per response: about 20 % fewer requests/s here).
 	open_file_cache max=16 inactive=60s;
 	open_file_cache_valid 60s;
-	sendfile ${NGINX_SENDFILE:-on};
+	sendfile ${NGINX_SENDFILE:-off};
 	tcp_nopush on;
 	# MHD never closes a keep-alive connection after N requests; make nginx
 	# behave the same so both servers see only the requests wrk sends.

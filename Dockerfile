@@ -1,0 +1,34 @@
+# Crosswalk gateway image: compilers only in the build stage; the runtime runs
+# as an unprivileged user with the data dir as a volume.
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
+      libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake ./cmake
+COPY gateway ./gateway
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+ && cmake --build /build -j"$(nproc)" \
+ && strip /build/crosswalk
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 \
+      libsqlite3-0 libssl3 curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system crosswalk \
+ && useradd --system --gid crosswalk --home-dir /var/lib/crosswalk crosswalk \
+ && install -d -o crosswalk -g crosswalk -m 0700 /var/lib/crosswalk
+COPY --from=build /build/crosswalk /usr/local/bin/crosswalk
+COPY packaging/docker-entrypoint.sh /usr/local/bin/crosswalk-entrypoint
+USER crosswalk
+ENV CROSSWALK_DATA_DIR=/var/lib/crosswalk \
+    CROSSWALK_LISTEN=0.0.0.0:8080
+VOLUME ["/var/lib/crosswalk"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
+  CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+ENTRYPOINT ["crosswalk-entrypoint"]
+CMD ["serve"]
