@@ -3,6 +3,7 @@
 #define CW_CLI_CLI_H
 
 #include "cli/args.h"
+#include <cjson/cJSON.h>
 #include "store/store.h"
 #include "util/config.h"
 
@@ -36,6 +37,10 @@ typedef struct {
 int cw_cli_env_open(cw_cli_env *out, const cw_args *args,
                     const cw_config_layers *flags);
 void cw_cli_env_close(cw_cli_env *env);
+
+/** Prints doc compactly on stdout and frees it; NULL (out of memory) is
+ *  reported. Returns an exit code. */
+int cw_cli_print_json(cJSON *doc);
 
 /** Appends an audit entry for a CLI action (actor "cli"). */
 int cw_cli_audit(cw_store *store, const char *tenant, const char *action,

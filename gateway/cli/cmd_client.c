@@ -3,6 +3,7 @@
 
 #include "engine/credentials.h"
 #include "engine/scope.h"
+#include "engine/views.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -61,25 +62,6 @@ static const cw_command_spec revoke_spec = {
 	1
 };
 
-static cJSON *scopes_json(const char *scopes)
-{
-	cJSON *list = cJSON_CreateArray();
-	const char *p = scopes;
-
-	while (list && *p) {
-		size_t len = strcspn(p, " ");
-		char *item = cw_strndup(p, len);
-
-		if (item)
-			cJSON_AddItemToArray(list, cJSON_CreateString(item));
-		cw_free(item);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return list;
-}
-
 static int run_add(const cw_args *args)
 {
 	const char *tenant = cw_args_get(args, "tenant");
@@ -113,20 +95,7 @@ static int run_add(const cw_args *args)
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (args->json) {
-		cJSON *doc = cJSON_CreateObject();
-		char *text;
-
-		cJSON_AddStringToObject(doc, "client_id", client.client_id);
-		cJSON_AddStringToObject(doc, "client_secret",
-		                        client.client_secret);
-		cJSON_AddStringToObject(doc, "tenant", client.tenant);
-		cJSON_AddItemToObject(doc, "scopes",
-		                      scopes_json(client.scopes));
-		text = cJSON_PrintUnformatted(doc);
-		if (text)
-			printf("%s\n", text);
-		cJSON_free(text);
-		cJSON_Delete(doc);
+		code = cw_cli_print_json(cw_view_new_client(&client));
 	} else {
 		printf("Client created for tenant %s.\n  client_id:     %s\n"
 		       "  client_secret: %s\n  scopes:        %s\n"
@@ -138,24 +107,6 @@ static int run_add(const cw_args *args)
 	cw_buf_dispose(&scopes);
 	cw_cli_env_close(&env);
 	return code;
-}
-
-static int list_json(const cw_client *client, void *payload)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (!item)
-		return CW_ENOMEM;
-	cJSON_AddStringToObject(item, "client_id", client->client_id);
-	cJSON_AddStringToObject(item, "tenant", client->tenant);
-	cJSON_AddItemToObject(item, "scopes", scopes_json(client->scopes));
-	cJSON_AddStringToObject(item, "created_at", client->created_at);
-	if (client->revoked_at[0])
-		cJSON_AddStringToObject(item, "revoked_at", client->revoked_at);
-	else
-		cJSON_AddNullToObject(item, "revoked_at");
-	cJSON_AddItemToArray(payload, item);
-	return 0;
 }
 
 static int list_text(const cw_client *client, void *payload)
@@ -184,16 +135,14 @@ static int run_list(const cw_args *args)
 		printf("%-32s %-20s %-8s %s\n", "CLIENT_ID", "TENANT", "STATE",
 		       "SCOPES");
 	if (err == 0)
-		err = cw_store_client_list(env.store, tenant.id,
-		                           args->json ? list_json : list_text,
-		                           list);
+		err = cw_store_client_list(
+		        env.store, tenant.id,
+		        args->json ? cw_view_append_client : list_text, list);
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (list) {
-		char *text = cJSON_PrintUnformatted(list);
-		if (text)
-			printf("%s\n", text);
-		cJSON_free(text);
+		code = cw_cli_print_json(list);
+		list = NULL;
 	}
 	cJSON_Delete(list);
 	cw_cli_env_close(&env);

@@ -25,7 +25,6 @@ static const cw_command_spec init_spec = {
 static void print_json(const cw_init_report *r, const char *dir)
 {
 	cJSON *doc = cJSON_CreateObject(), *created, *admin;
-	char *text;
 
 	if (!doc)
 		return;
@@ -46,11 +45,7 @@ static void print_json(const cw_init_report *r, const char *dir)
 		                        r->admin.client_secret);
 	cJSON_AddStringToObject(admin, "tenant", CW_SYSTEM_TENANT);
 	cJSON_AddStringToObject(admin, "scope", CW_SCOPE_ADMIN);
-	text = cJSON_PrintUnformatted(doc);
-	if (text)
-		printf("%s\n", text);
-	cJSON_free(text);
-	cJSON_Delete(doc);
+	cw_cli_print_json(doc);
 }
 
 static void print_text(const cw_init_report *r, const char *dir)

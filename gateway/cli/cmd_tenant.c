@@ -1,6 +1,7 @@
 /* crosswalk tenant add | list. */
 #include "cli/cli.h"
 
+#include "engine/views.h"
 #include "util/error.h"
 
 #include <cjson/cJSON.h>
@@ -41,25 +42,12 @@ static int run_add(const cw_args *args)
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (args->json) {
-		printf("{\"name\":\"%s\",\"created_at\":\"%s\"}\n", tenant.name,
-		       tenant.created_at);
+		code = cw_cli_print_json(cw_view_tenant(&tenant));
 	} else {
 		printf("Tenant %s added.\n", tenant.name);
 	}
 	cw_cli_env_close(&env);
 	return code;
-}
-
-static int add_json(const cw_tenant *tenant, void *payload)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (!item)
-		return CW_ENOMEM;
-	cJSON_AddStringToObject(item, "name", tenant->name);
-	cJSON_AddStringToObject(item, "created_at", tenant->created_at);
-	cJSON_AddItemToArray(payload, item);
-	return 0;
 }
 
 static int print_row(const cw_tenant *tenant, void *payload)
@@ -81,15 +69,14 @@ static int run_list(const cw_args *args)
 	}
 	if (!args->json)
 		printf("%-32s %s\n", "NAME", "CREATED");
-	err = cw_store_tenant_list(env.store, args->json ? add_json : print_row,
-	                           list);
+	err = cw_store_tenant_list(
+	        env.store, args->json ? cw_view_append_tenant : print_row,
+	        list);
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (list) {
-		char *text = cJSON_PrintUnformatted(list);
-		if (text)
-			printf("%s\n", text);
-		cJSON_free(text);
+		code = cw_cli_print_json(list);
+		list = NULL;
 	}
 	cJSON_Delete(list);
 	cw_cli_env_close(&env);

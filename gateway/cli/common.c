@@ -80,3 +80,17 @@ int cw_cli_audit(cw_store *store, const char *tenant, const char *action,
 	entry.detail = err == 0 ? NULL : cw_error_last();
 	return cw_store_audit_append(store, &entry);
 }
+
+int cw_cli_print_json(cJSON *doc)
+{
+	char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+
+	cJSON_Delete(doc);
+	if (!text) {
+		fprintf(stderr, "crosswalk: out of memory printing JSON\n");
+		return CW_EXIT_INTERNAL;
+	}
+	printf("%s\n", text);
+	cJSON_free(text);
+	return CW_EXIT_OK;
+}

@@ -5,6 +5,7 @@
 
 #include "engine/credentials.h"
 #include "engine/scope.h"
+#include "engine/views.h"
 #include "http/server.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -40,29 +41,6 @@ static int audit(cw_request *req, const char *tenant, const char *action,
 
 /* ---- tenants ------------------------------------------------------------- */
 
-static cJSON *tenant_json(const cw_tenant *tenant)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (item && (!cJSON_AddStringToObject(item, "name", tenant->name) ||
-	             !cJSON_AddStringToObject(item, "created_at",
-	                                      tenant->created_at))) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
-
-static int add_tenant_item(const cw_tenant *tenant, void *payload)
-{
-	cJSON *item = tenant_json(tenant);
-
-	if (!item)
-		return CW_ENOMEM;
-	cJSON_AddItemToArray(payload, item);
-	return 0;
-}
-
 int cw_api_admin_tenants_list(cw_request *req, cw_response *res)
 {
 	cw_store *store = cw_request_ctx(req)->store;
@@ -76,12 +54,12 @@ int cw_api_admin_tenants_list(cw_request *req, cw_response *res)
 		return CW_ENOMEM;
 	}
 	if (cw_request_is_operator(req)) {
-		err = cw_store_tenant_list(store, add_tenant_item, list);
+		err = cw_store_tenant_list(store, cw_view_append_tenant, list);
 	} else {
 		err = cw_store_tenant_get(store, cw_request_auth(req)->tenant,
 		                          &own);
 		if (err == 0)
-			err = add_tenant_item(&own, list);
+			err = cw_view_append_tenant(&own, list);
 	}
 	if (err < 0) {
 		cJSON_Delete(doc);
@@ -122,58 +100,13 @@ int cw_api_admin_tenants_add(cw_request *req, cw_response *res)
 		goto out;
 	if ((err = audit(req, name, "tenant.add", name, 1, NULL)) < 0)
 		goto out;
-	err = cw_response_json(res, 201, tenant_json(&tenant));
+	err = cw_response_json(res, 201, cw_view_tenant(&tenant));
 out:
 	cJSON_Delete(body);
 	return err;
 }
 
 /* ---- clients ------------------------------------------------------------- */
-
-static cJSON *scope_array(const char *scopes)
-{
-	cJSON *list = cJSON_CreateArray();
-	const char *p = scopes;
-
-	while (list && *p) {
-		size_t len = strcspn(p, " ");
-		char *item = cw_strndup(p, len);
-		cJSON *s = item ? cJSON_CreateString(item) : NULL;
-
-		cw_free(item);
-		if (!s) {
-			cJSON_Delete(list);
-			return NULL;
-		}
-		cJSON_AddItemToArray(list, s);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return list;
-}
-
-static int add_client_item(const cw_client *client, void *payload)
-{
-	cJSON *item = cJSON_CreateObject();
-	cJSON *scopes = scope_array(client->scopes);
-
-	if (!item || !scopes) {
-		cJSON_Delete(item);
-		cJSON_Delete(scopes);
-		return CW_ENOMEM;
-	}
-	cJSON_AddItemToObject(item, "scopes", scopes);
-	cJSON_AddStringToObject(item, "client_id", client->client_id);
-	cJSON_AddStringToObject(item, "tenant", client->tenant);
-	cJSON_AddStringToObject(item, "created_at", client->created_at);
-	if (client->revoked_at[0])
-		cJSON_AddStringToObject(item, "revoked_at", client->revoked_at);
-	else
-		cJSON_AddNullToObject(item, "revoked_at");
-	cJSON_AddItemToArray(payload, item);
-	return 0;
-}
 
 /* The tenant a request acts on: its own, or ?tenant= / "tenant" for the
  * operator. Returns 0, or an HTTP status it already answered. */
@@ -220,7 +153,7 @@ int cw_api_admin_clients_list(cw_request *req, cw_response *res)
 		return CW_ENOMEM;
 	}
 	err = cw_store_client_list(cw_request_ctx(req)->store, tenant_id,
-	                           add_client_item, list);
+	                           cw_view_append_client, list);
 	if (err < 0) {
 		cJSON_Delete(doc);
 		return err;
@@ -247,23 +180,6 @@ static int scopes_from_body(cw_buf *out, const cJSON *body)
 		cw_buf_puts(out, item->valuestring);
 	}
 	return out->error;
-}
-
-static cJSON *new_client_json(const cw_new_client *client)
-{
-	cJSON *doc = cJSON_CreateObject();
-	cJSON *scopes = scope_array(client->scopes);
-
-	if (!doc || !scopes) {
-		cJSON_Delete(doc);
-		cJSON_Delete(scopes);
-		return NULL;
-	}
-	cJSON_AddStringToObject(doc, "client_id", client->client_id);
-	cJSON_AddStringToObject(doc, "client_secret", client->client_secret);
-	cJSON_AddStringToObject(doc, "tenant", client->tenant);
-	cJSON_AddItemToObject(doc, "scopes", scopes);
-	return doc;
 }
 
 int cw_api_admin_clients_add(cw_request *req, cw_response *res)
@@ -298,7 +214,7 @@ int cw_api_admin_clients_add(cw_request *req, cw_response *res)
 		goto out;
 	}
 	if (err == 0)
-		err = cw_response_json(res, 201, new_client_json(&client));
+		err = cw_response_json(res, 201, cw_view_new_client(&client));
 out:
 	cw_new_client_dispose(&client);
 	cw_buf_dispose(&scopes);
@@ -337,27 +253,6 @@ out:
 }
 
 /* ---- audit log ----------------------------------------------------------- */
-
-static int add_audit_item(const cw_audit_entry *entry, void *payload)
-{
-	cJSON *item = cJSON_CreateObject();
-
-	if (!item)
-		return CW_ENOMEM;
-	cJSON_AddNumberToObject(item, "seq", (double)entry->seq);
-	cJSON_AddStringToObject(item, "at", entry->at);
-	cJSON_AddStringToObject(item, "actor", entry->actor);
-	cJSON_AddStringToObject(item, "action", entry->action);
-	cJSON_AddStringToObject(item, "outcome", entry->outcome);
-	if (entry->tenant)
-		cJSON_AddStringToObject(item, "tenant", entry->tenant);
-	if (entry->target)
-		cJSON_AddStringToObject(item, "target", entry->target);
-	if (entry->detail)
-		cJSON_AddStringToObject(item, "detail", entry->detail);
-	cJSON_AddItemToArray(payload, item);
-	return 0;
-}
 
 static long query_long(const cw_request *req, const char *key, long fallback,
                        long min, long max, int *bad)
@@ -402,7 +297,7 @@ int cw_api_admin_audit_list(cw_request *req, cw_response *res)
 		return CW_ENOMEM;
 	}
 	err = cw_store_audit_list(cw_request_ctx(req)->store, tenant, after,
-	                          (int)limit, add_audit_item, list);
+	                          (int)limit, cw_view_append_audit, list);
 	if (err < 0) {
 		cJSON_Delete(doc);
 		return err;
