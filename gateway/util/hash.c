@@ -7,12 +7,25 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
+
+/* OpenSSL 3 looks an algorithm up (under a lock) every time EVP_sha256() is
+ * used; fetching it once keeps hot paths such as bearer checks lock-free. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 int cw_sha256(unsigned char out[CW_SHA256_LEN], const void *data, size_t len)
 {
 	unsigned int out_len = 0;
 
-	if (EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL) != 1 ||
+	pthread_once(&sha256_once, fetch_sha256);
+	if (!sha256_md ||
+	    EVP_Digest(data, len, out, &out_len, sha256_md, NULL) != 1 ||
 	    out_len != CW_SHA256_LEN) {
 		cw_error_set("SHA-256 failed");
 		return CW_ENOMEM;

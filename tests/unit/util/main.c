@@ -6,5 +6,7 @@ Suite *suite_encode(void);
 Suite *suite_json(void);
 Suite *suite_config(void);
 Suite *suite_time(void);
+Suite *suite_csv(void);
 
-CW_TEST_MAIN(suite_buf, suite_encode, suite_json, suite_config, suite_time)
+CW_TEST_MAIN(suite_buf, suite_encode, suite_json, suite_config, suite_time,
+             suite_csv)
