@@ -1,0 +1,8 @@
+/* Unit tests of gateway/roster. */
+#include "unit/runner.h"
+
+Suite *suite_roster_schema(void);
+Suite *suite_roster_values(void);
+Suite *suite_roster_rows(void);
+
+CW_TEST_MAIN(suite_roster_schema, suite_roster_values, suite_roster_rows)
