@@ -206,14 +206,24 @@ static void judge(cw_or_manifest *out, state *st)
 			       "unknown property %.80s ignored", p->name);
 	}
 	files = cw_or_files(out->version, &count);
-	for (size_t i = 0; i < count; i++) {
-		char name[80];
+	{
+		char missing[1024] = "";
+		size_t used = 0;
 
-		snprintf(name, sizeof(name), "file.%s", files[i].name);
-		if (!find(st, name))
+		for (size_t i = 0; i < count; i++) {
+			char name[80];
+
+			snprintf(name, sizeof(name), "file.%s", files[i].name);
+			if (find(st, name) || used >= sizeof(missing))
+				continue;
+			used += (size_t)snprintf(missing + used,
+			                         sizeof(missing) - used, "%s%s",
+			                         used ? ", " : "", name);
+		}
+		if (used)
 			report(st, 0, 0, CW_DIAG_WARNING,
 			       "manifest.file_not_listed",
-			       "%s is not listed: read as absent", name);
+			       "not listed, so read as absent: %s", missing);
 	}
 }
 

@@ -4,5 +4,6 @@
 Suite *suite_scope(void);
 Suite *suite_credentials(void);
 Suite *suite_datadir(void);
+Suite *suite_roster_source(void);
 
-CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir)
+CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir, suite_roster_source)
