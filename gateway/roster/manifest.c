@@ -38,7 +38,7 @@ static void report(state *st, uint32_t line, uint32_t column,
                    cw_diag_severity severity, const char *code, const char *fmt,
                    ...)
 {
-	char message[400];
+	char message[1200];
 	cw_diag d = { MANIFEST, line, column, severity, code, message };
 	va_list ap;
 

@@ -7,6 +7,7 @@ Suite *suite_serve(void);
 Suite *suite_auth(void);
 Suite *suite_cli(void);
 Suite *suite_shutdown(void);
+Suite *suite_roster(void);
 
 static Suite *init_curl(void)
 {
@@ -14,4 +15,4 @@ static Suite *init_curl(void)
 	return suite_serve();
 }
 
-CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown)
+CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster)
