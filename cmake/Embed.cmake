@@ -2,10 +2,13 @@
 function(cw_embed_files output symbol)
   set(files ${ARGN})
   list(SORT files)
+  # A CMake list would be split into separate arguments: pass it with '|'.
+  string(REPLACE ";" "|" joined "${files}")
   add_custom_command(
     OUTPUT ${output}
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} -DSYMBOL=${symbol}
-            "-DFILES=${files}" -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedRun.cmake
+            "-DFILES=${joined}" -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedRun.cmake
     DEPENDS ${files} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedRun.cmake
-    COMMENT "Embedding ${symbol}")
+    COMMENT "Embedding ${symbol}"
+    VERBATIM)
 endfunction()

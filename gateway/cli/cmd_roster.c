@@ -1,6 +1,8 @@
-/* crosswalk roster validate (import and export come next). */
+/* crosswalk roster validate | import | export. */
 #include "cli/cli.h"
 
+#include "engine/roster_export.h"
+#include "engine/roster_import.h"
 #include "engine/roster_source.h"
 #include "roster/package.h"
 #include "util/error.h"
@@ -188,3 +190,210 @@ static int run_validate(const cw_args *args)
 }
 
 const cw_command cw_cmd_roster_validate = { &validate_spec, run_validate };
+
+static const cw_option import_options[] = {
+	{ "tenant", "NAME", "the tenant to import into (required)", 0 },
+	{ "approve", NULL,
+	  "apply even when the import deletes more than the threshold", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const cw_command_spec import_spec = {
+	"roster import",
+	"--tenant NAME PATH [--approve] [--json]",
+	"Validate a OneRoster CSV set and apply it to a tenant, all or "
+	"nothing.",
+	"Bulk files replace their entity type (rows not in the file are\n"
+	"deleted); delta files add, update, and delete tobedeleted rows. Any\n"
+	"error: nothing changes (exit 1). An import that would delete more "
+	"than\n"
+	"roster_delete_threshold_pct (config, default 10) of a type's rows is\n"
+	"held as pending (exit 1) until run again with --approve. 1.1 sets "
+	"are\n"
+	"stored as 1.2 (users.role and orgSourcedIds become roles).\n"
+	"--json prints {\"state\", \"held_reason\", \"import_id\", "
+	"\"errors\",\n"
+	"\"warnings\", \"rows\", \"entities\": {NAME: {\"added\", "
+	"\"updated\",\n"
+	"\"deleted\", \"unchanged\", \"warnings\"}}, \"diagnostics\": [...]}.",
+	import_options,
+	1,
+	1
+};
+
+static void print_import_text(const cw_roster_import_result *r)
+{
+	printf("Import %s: %llu rows, %llu errors, %llu warnings\n", r->state,
+	       (unsigned long long)r->check.rows,
+	       (unsigned long long)r->check.errors,
+	       (unsigned long long)r->check.warnings);
+	if (r->held_reason[0])
+		printf("Held: %s\n", r->held_reason);
+	if (!strcmp(r->state, "rejected"))
+		return;
+	printf("  %-30s %9s %9s %9s %9s\n", "entity", "added", "updated",
+	       "deleted", "unchanged");
+	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
+		const cw_roster_counts *c = &r->counts[e];
+
+		if (!c->current && !c->added && !c->updated && !c->deleted &&
+		    !c->unchanged)
+			continue;
+		printf("  %-30s %9llu %9llu %9llu %9llu\n",
+		       cw_or_entity_name(e), (unsigned long long)c->added,
+		       (unsigned long long)c->updated,
+		       (unsigned long long)c->deleted,
+		       (unsigned long long)c->unchanged);
+	}
+}
+
+static int run_import(const cw_args *args)
+{
+	const char *tenant = cw_args_get(args, "tenant");
+	printer p = { args->json, 0, 0, NULL };
+	cw_roster_import_options options = { 0 };
+	cw_roster_import_result result;
+	cw_cli_env env;
+	int code, err;
+
+	if (!tenant) {
+		fprintf(stderr,
+		        "crosswalk roster import: --tenant is required\n");
+		return CW_EXIT_USAGE;
+	}
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	if (p.json && !(p.list = cJSON_CreateArray())) {
+		cw_cli_env_close(&env);
+		return CW_EXIT_INTERNAL;
+	}
+	options.tenant = tenant;
+	options.path = args->positionals[0];
+	options.approve = cw_args_get(args, "approve") != NULL;
+	options.threshold_pct = env.config.roster_delete_threshold_pct;
+	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
+	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
+	options.on_diag = on_diag;
+	options.payload = &p;
+	err = cw_roster_import(&result, env.store, &options);
+	if (err < 0 && err != CW_EINVAL) {
+		code = cw_cli_fail(args, err);
+	} else {
+		code = err == 0 && strcmp(result.state, "pending") != 0
+		               ? CW_EXIT_OK
+		               : CW_EXIT_INVALID;
+		if (p.json) {
+			char *text = cw_roster_import_report_json(&result);
+			cJSON *doc = text ? cJSON_Parse(text) : NULL;
+
+			cJSON_free(text);
+			if (doc) {
+				cJSON_AddItemToObject(doc, "diagnostics",
+				                      p.list);
+				p.list = NULL;
+				cJSON_AddBoolToObject(doc,
+				                      "diagnostics_truncated",
+				                      p.hidden > 0);
+			}
+			if (cw_cli_print_json(doc) != CW_EXIT_OK)
+				code = CW_EXIT_INTERNAL;
+		} else {
+			if (p.hidden)
+				printf("... %ld more problems not shown\n",
+				       p.hidden);
+			print_import_text(&result);
+		}
+	}
+	cJSON_Delete(p.list);
+	cw_cli_env_close(&env);
+	return code;
+}
+
+const cw_command cw_cmd_roster_import = { &import_spec, run_import };
+
+static const cw_option export_options[] = {
+	{ "tenant", "NAME", "the tenant to export (required)", 0 },
+	{ "version", "1.1|1.2", "OneRoster version to write (required)", 0 },
+	{ "since", "DATETIME",
+	  "a delta of what changed after this time (deleted rows as "
+	  "tobedeleted); without it, a bulk set",
+	  0 },
+	{ "out", "DIR|FILE.zip", "where to write the set (required)", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const cw_command_spec export_spec = {
+	"roster export",
+	"--tenant NAME --version 1.1|1.2 [--since DATETIME] --out DIR|FILE.zip "
+	"[--json]",
+	"Write a tenant's roster as a OneRoster CSV set.",
+	"The set passes `crosswalk roster validate`, and importing it back "
+	"into\n"
+	"the tenant changes nothing. 1.1 sets carry users.role and\n"
+	"orgSourcedIds from the 1.2 roles (primary role first; administrator\n"
+	"for the 1.2 administrator roles and principal). --json prints\n"
+	"{\"out\", \"version\", \"mode\", \"rows\", \"files\": {NAME: rows}}.",
+	export_options,
+	0,
+	0
+};
+
+static int run_export(const cw_args *args)
+{
+	const char *version = cw_args_get(args, "version");
+	const char *since = cw_args_get(args, "since");
+	cw_roster_export_options options = { 0 };
+	cw_roster_export_result result;
+	char canonical[25];
+	cw_cli_env env;
+	int code, err;
+
+	options.tenant = cw_args_get(args, "tenant");
+	options.out = cw_args_get(args, "out");
+	if (!options.tenant || !options.out || !version ||
+	    (strcmp(version, "1.1") && strcmp(version, "1.2"))) {
+		fprintf(stderr, "crosswalk roster export: --tenant, --out and "
+		                "--version 1.1|1.2 are required\n");
+		return CW_EXIT_USAGE;
+	}
+	if (since &&
+	    !cw_or_datetime_normalize(canonical, since, strlen(since))) {
+		fprintf(stderr,
+		        "crosswalk roster export: --since \"%s\" is not "
+		        "a date-time (YYYY-MM-DDTHH:MM:SS.sssZ)\n",
+		        since);
+		return CW_EXIT_USAGE;
+	}
+	options.version = strcmp(version, "1.1") == 0 ? CW_OR_V1P1 : CW_OR_V1P2;
+	options.since = since ? canonical : NULL;
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	err = cw_roster_export(&result, env.store, &options);
+	if (err < 0) {
+		code = cw_cli_fail(args, err);
+	} else if (args->json) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON *files =
+		        doc ? cJSON_AddObjectToObject(doc, "files") : NULL;
+
+		cJSON_AddStringToObject(doc, "out", options.out);
+		cJSON_AddStringToObject(doc, "version", version);
+		cJSON_AddStringToObject(doc, "mode", since ? "delta" : "bulk");
+		cJSON_AddNumberToObject(doc, "rows", (double)result.total);
+		for (int e = 0; files && e < CW_OR_ENTITY_COUNT; e++)
+			if (result.rows[e])
+				cJSON_AddNumberToObject(files,
+				                        cw_or_entity_name(e),
+				                        (double)result.rows[e]);
+		code = cw_cli_print_json(doc);
+	} else {
+		printf("Exported %llu rows in %d files (OneRoster %s, %s) to "
+		       "%s\n",
+		       (unsigned long long)result.total, result.files, version,
+		       since ? "delta" : "bulk", options.out);
+	}
+	cw_cli_env_close(&env);
+	return code;
+}
+
+const cw_command cw_cmd_roster_export = { &export_spec, run_export };

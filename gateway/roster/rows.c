@@ -501,7 +501,7 @@ static int take_row(cw_or_reader *r, const cw_csv_record *rec)
 {
 	const cw_or_file *f = r->file;
 	cw_or_row row;
-	int err = 0;
+	int err = 0, deletion;
 
 	if (rec->count == 1 && rec->lengths[0] == 0) {
 		diag(r, rec->line, 0, CW_DIAG_WARNING, "row.blank_line",
@@ -517,6 +517,9 @@ static int take_row(cw_or_reader *r, const cw_csv_record *rec)
 		     r->header_count);
 		return 0;
 	}
+	deletion = r->mode == CW_OR_DELTA && r->schema_to_csv[1] >= 0 &&
+	           strcasecmp(rec->fields[r->schema_to_csv[1]],
+	                      "tobedeleted") == 0;
 	for (size_t i = 0; i < f->column_count && err == 0; i++) {
 		int at = r->schema_to_csv[i];
 		const cw_or_column *col = &f->columns[i];
@@ -525,7 +528,9 @@ static int take_row(cw_or_reader *r, const cw_csv_record *rec)
 		r->normalized[i] = -1;
 		r->columns[i] = at < 0 ? 0 : rec->columns[at];
 		if (at < 0 || rec->lengths[at] == 0) {
-			if ((col->flags & CW_OR_REQUIRED) && at >= 0)
+			/* A deletion needs only its sourcedId. */
+			if ((col->flags & CW_OR_REQUIRED) && at >= 0 &&
+			    !deletion)
 				cell_error(&c, "value.required",
 				           "a value is required");
 			continue;

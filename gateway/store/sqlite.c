@@ -2,6 +2,7 @@
  * its prepared statements kept for its lifetime. WAL lets readers run while a
  * writer commits. */
 #include "store/sqlite.h"
+#include "store/sqlite_internal.h"
 
 #include "util/alloc.h"
 #include "util/embed.h"
@@ -15,23 +16,6 @@
 #include <string.h>
 
 extern const cw_embedded_file cw_sqlite_migrations[];
-
-enum statement {
-	ST_PING,
-	ST_TENANT_ADD,
-	ST_TENANT_GET,
-	ST_TENANT_LIST,
-	ST_CLIENT_ADD,
-	ST_CLIENT_GET,
-	ST_CLIENT_LIST,
-	ST_CLIENT_REVOKE,
-	ST_TOKEN_ADD,
-	ST_TOKEN_LOOKUP,
-	ST_TOKEN_PURGE,
-	ST_AUDIT_APPEND,
-	ST_AUDIT_LIST,
-	ST_COUNT
-};
 
 #define CLIENT_COLUMNS                                                         \
 	"c.client_id, c.tenant_id, t.name, c.scopes, c.secret_hash, "          \
@@ -74,24 +58,10 @@ static const char *const statement_sql[ST_COUNT] = {
 	        "AND (?2 IS NULL OR tenant = ?2) ORDER BY seq LIMIT ?3",
 };
 
-typedef struct connection {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[ST_COUNT];
-	struct connection *next;
-} connection;
-
-typedef struct {
-	cw_store base;
-	char *path;
-	pthread_mutex_t lock;
-	connection *idle;
-	int idle_count;
-} sqlite_store;
-
 #define MAX_IDLE_CONNECTIONS 64
 #define BUSY_TIMEOUT_MS      5000
 
-static int fail(sqlite3 *db, const char *what)
+int cw_sqlite__fail(sqlite3 *db, const char *what)
 {
 	int code = sqlite3_extended_errcode(db);
 
@@ -133,7 +103,7 @@ static int connection_open(connection **out, const char *path)
 	}
 	if (sqlite3_busy_timeout(conn->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    sqlite3_exec(conn->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
-		err = fail(conn->db, "setting up the connection");
+		err = cw_sqlite__fail(conn->db, "setting up the connection");
 		goto out;
 	}
 	*out = conn;
@@ -143,7 +113,7 @@ out:
 	return err;
 }
 
-static int acquire(sqlite_store *s, connection **out)
+int cw_sqlite__acquire(sqlite_store *s, connection **out)
 {
 	connection *conn;
 
@@ -161,7 +131,7 @@ static int acquire(sqlite_store *s, connection **out)
 	return connection_open(out, s->path);
 }
 
-static void release(sqlite_store *s, connection *conn)
+void cw_sqlite__release(sqlite_store *s, connection *conn)
 {
 	if (!conn)
 		return;
@@ -181,7 +151,7 @@ static int begin(sqlite_store *s, enum statement id, connection **conn_out,
                  sqlite3_stmt **stmt_out)
 {
 	connection *conn = NULL;
-	int err = acquire(s, &conn);
+	int err = cw_sqlite__acquire(s, &conn);
 
 	if (err < 0)
 		return err;
@@ -189,8 +159,8 @@ static int begin(sqlite_store *s, enum statement id, connection **conn_out,
 	    sqlite3_prepare_v3(conn->db, statement_sql[id], -1,
 	                       SQLITE_PREPARE_PERSISTENT, &conn->stmt[id],
 	                       NULL) != SQLITE_OK) {
-		err = fail(conn->db, "preparing a statement");
-		release(s, conn);
+		err = cw_sqlite__fail(conn->db, "preparing a statement");
+		cw_sqlite__release(s, conn);
 		return err;
 	}
 	*conn_out = conn;
@@ -202,7 +172,7 @@ static void finish(sqlite_store *s, connection *conn, sqlite3_stmt *stmt)
 {
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
-	release(s, conn);
+	cw_sqlite__release(s, conn);
 }
 
 static int bind_text(sqlite3_stmt *stmt, int index, const char *value)
@@ -234,7 +204,7 @@ static int run_write(sqlite_store *s, connection *conn, sqlite3_stmt *stmt,
 	int err = 0;
 
 	if (rc != SQLITE_DONE)
-		err = fail(conn->db, "writing");
+		err = cw_sqlite__fail(conn->db, "writing");
 	else if (changes)
 		*changes = sqlite3_changes(conn->db);
 	finish(s, conn, stmt);
@@ -268,7 +238,7 @@ static int apply_migrations(connection *conn, int *applied)
 	            conn->db,
 	            "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)", -1,
 	            &record, NULL) != SQLITE_OK) {
-		err = fail(conn->db, "preparing migrations");
+		err = cw_sqlite__fail(conn->db, "preparing migrations");
 		goto out;
 	}
 	cw_time_format_iso(cw_time_now_ms(), stamp);
@@ -285,7 +255,7 @@ static int apply_migrations(connection *conn, int *applied)
 		if (rc != SQLITE_DONE ||
 		    sqlite3_exec(conn->db, (const char *)m->data, NULL, NULL,
 		                 NULL) != SQLITE_OK) {
-			err = fail(conn->db, m->name);
+			err = cw_sqlite__fail(conn->db, m->name);
 			goto out;
 		}
 		sqlite3_reset(record);
@@ -293,7 +263,8 @@ static int apply_migrations(connection *conn, int *applied)
 		sqlite3_bind_text(record, 2, m->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(record, 3, stamp, -1, SQLITE_STATIC);
 		if (sqlite3_step(record) != SQLITE_DONE) {
-			err = fail(conn->db, "recording a migration");
+			err = cw_sqlite__fail(conn->db,
+			                      "recording a migration");
 			goto out;
 		}
 		(*applied)++;
@@ -304,7 +275,7 @@ static int apply_migrations(connection *conn, int *applied)
 	                       "SELECT max(version) FROM schema_migrations", -1,
 	                       &check, NULL) != SQLITE_OK ||
 	    sqlite3_step(check) != SQLITE_ROW) {
-		err = fail(conn->db, "reading the schema version");
+		err = cw_sqlite__fail(conn->db, "reading the schema version");
 		goto out;
 	}
 	if (sqlite3_column_int(check, 0) > newest) {
@@ -324,7 +295,7 @@ static int sqlite_migrate(cw_store *store, int *applied)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn = NULL;
-	int err = acquire(s, &conn);
+	int err = cw_sqlite__acquire(s, &conn);
 
 	if (err < 0)
 		return err;
@@ -332,17 +303,17 @@ static int sqlite_migrate(cw_store *store, int *applied)
 	 * once apply each migration exactly once. */
 	if (sqlite3_exec(conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
-		err = fail(conn->db, "starting the migration");
+		err = cw_sqlite__fail(conn->db, "starting the migration");
 		goto out;
 	}
 	err = apply_migrations(conn, applied);
 	if (err == 0 &&
 	    sqlite3_exec(conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		err = fail(conn->db, "committing the migration");
+		err = cw_sqlite__fail(conn->db, "committing the migration");
 	if (err < 0)
 		sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
 out:
-	release(s, conn);
+	cw_sqlite__release(s, conn);
 	return err;
 }
 
@@ -356,7 +327,7 @@ static int sqlite_ping(cw_store *store)
 	if (err < 0)
 		return err;
 	if (sqlite3_step(stmt) != SQLITE_ROW)
-		err = fail(conn->db, "ping");
+		err = cw_sqlite__fail(conn->db, "ping");
 	finish(s, conn, stmt);
 	return err;
 }
@@ -387,7 +358,7 @@ static int sqlite_tenant_get(cw_store *store, const char *name, cw_tenant *out)
 		cw_error_set("no tenant named \"%s\"", name);
 		err = CW_ENOTFOUND;
 	} else {
-		err = fail(conn->db, "reading a tenant");
+		err = cw_sqlite__fail(conn->db, "reading a tenant");
 	}
 	finish(s, conn, stmt);
 	return err;
@@ -429,7 +400,7 @@ static int sqlite_tenant_list(cw_store *store, cw_tenant_cb cb, void *payload)
 		err = cb(&tenant, payload);
 	}
 	if (err == 0 && rc != SQLITE_DONE)
-		err = fail(conn->db, "listing tenants");
+		err = cw_sqlite__fail(conn->db, "listing tenants");
 	finish(s, conn, stmt);
 	return err;
 }
@@ -488,7 +459,7 @@ static int sqlite_client_get(cw_store *store, const char *client_id,
 		cw_error_set("no client with id \"%s\"", client_id);
 		err = CW_ENOTFOUND;
 	} else {
-		err = fail(conn->db, "reading a client");
+		err = cw_sqlite__fail(conn->db, "reading a client");
 	}
 	finish(s, conn, stmt);
 	return err;
@@ -513,7 +484,7 @@ static int sqlite_client_list(cw_store *store, int64_t tenant_id,
 		cw_client_dispose(&client);
 	}
 	if (err == 0 && rc != SQLITE_DONE)
-		err = fail(conn->db, "listing clients");
+		err = cw_sqlite__fail(conn->db, "listing clients");
 	finish(s, conn, stmt);
 	return err;
 }
@@ -584,7 +555,7 @@ static int sqlite_token_lookup(cw_store *store, const char *token_hash,
 		cw_error_set("unknown token");
 		err = CW_ENOTFOUND;
 	} else {
-		err = fail(conn->db, "reading a token");
+		err = cw_sqlite__fail(conn->db, "reading a token");
 	}
 	finish(s, conn, stmt);
 	return err;
@@ -658,7 +629,7 @@ static int sqlite_audit_list(cw_store *store, const char *tenant,
 		err = cb(&entry, payload);
 	}
 	if (err == 0 && rc != SQLITE_DONE)
-		err = fail(conn->db, "listing the audit log");
+		err = cw_sqlite__fail(conn->db, "listing the audit log");
 	finish(s, conn, stmt);
 	return err;
 }
@@ -681,11 +652,28 @@ static void sqlite_free(cw_store *store)
 }
 
 static const cw_store_backend sqlite_backend = {
-	sqlite_migrate,      sqlite_ping,         sqlite_tenant_add,
-	sqlite_tenant_get,   sqlite_tenant_list,  sqlite_client_add,
-	sqlite_client_get,   sqlite_client_list,  sqlite_client_revoke,
-	sqlite_token_add,    sqlite_token_lookup, sqlite_token_purge,
-	sqlite_audit_append, sqlite_audit_list,   sqlite_free,
+	.migrate = sqlite_migrate,
+	.ping = sqlite_ping,
+	.tenant_add = sqlite_tenant_add,
+	.tenant_get = sqlite_tenant_get,
+	.tenant_list = sqlite_tenant_list,
+	.client_add = sqlite_client_add,
+	.client_get = sqlite_client_get,
+	.client_list = sqlite_client_list,
+	.client_revoke = sqlite_client_revoke,
+	.token_add = sqlite_token_add,
+	.token_lookup = sqlite_token_lookup,
+	.token_purge = sqlite_token_purge,
+	.audit_append = sqlite_audit_append,
+	.audit_list = sqlite_audit_list,
+	.import_begin = cw_sqlite__import_begin,
+	.import_stage = cw_sqlite__import_stage,
+	.import_known = cw_sqlite__import_known,
+	.import_commit = cw_sqlite__import_commit,
+	.import_end = cw_sqlite__import_end,
+	.import_report = cw_sqlite__import_report,
+	.roster_list = cw_sqlite__roster_list,
+	.free = sqlite_free,
 };
 
 int cw_store_sqlite_open(cw_store **out, const char *path)
@@ -712,7 +700,7 @@ int cw_store_sqlite_open(cw_store **out, const char *path)
 		sqlite_free(&s->base);
 		return err;
 	}
-	release(s, conn);
+	cw_sqlite__release(s, conn);
 	*out = &s->base;
 	return 0;
 }

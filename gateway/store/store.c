@@ -152,3 +152,51 @@ int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
 	return store->backend->audit_list(store, tenant, after_seq, limit, cb,
 	                                  payload);
 }
+
+int cw_store_import_begin(cw_store_import **out, cw_store *store,
+                          int64_t tenant_id)
+{
+	return store->backend->import_begin(store, tenant_id, out);
+}
+
+int cw_store_import_stage(cw_store_import *import,
+                          const cw_roster_record *record)
+{
+	return import->store->backend->import_stage(import, record);
+}
+
+int cw_store_import_known(cw_store_import *import, int entity,
+                          const char *sourced_id)
+{
+	return import->store->backend->import_known(import, entity, sourced_id);
+}
+
+int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
+                           const char *at, const char *source,
+                           cw_import_decide_cb decide, void *payload,
+                           cw_roster_counts *counts, int *applied,
+                           int64_t *import_id)
+{
+	return import->store->backend->import_commit(
+	        import, bulk_entities, at, source, decide, payload, counts,
+	        applied, import_id);
+}
+
+void cw_store_import_end(cw_store_import *import)
+{
+	if (import)
+		import->store->backend->import_end(import);
+}
+
+int cw_store_import_report(cw_store *store, int64_t import_id,
+                           const char *state, const char *report)
+{
+	return store->backend->import_report(store, import_id, state, report);
+}
+
+int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
+                         const char *since, cw_roster_cb cb, void *payload)
+{
+	return store->backend->roster_list(store, tenant_id, entity, since, cb,
+	                                   payload);
+}

@@ -56,6 +56,34 @@ typedef struct {
 	const char *detail;
 } cw_audit_entry;
 
+/* ---- OneRoster data ------------------------------------------------------ */
+
+#define CW_STORE_ROSTER_ENTITIES 32 /* entity numbers are below this */
+
+typedef struct {
+	int entity;
+	const char *sourced_id;
+	const char *status;             /* "active" or "tobedeleted" */
+	const char *date_last_modified; /* "" in bulk rows: the import's time */
+	const char *fields;             /* canonical JSON of the 1.2 fields */
+} cw_roster_record;
+
+typedef struct {
+	uint64_t current; /* rows held before the import */
+	uint64_t added;
+	uint64_t updated;
+	uint64_t deleted;
+	uint64_t unchanged;
+} cw_roster_counts;
+
+typedef struct cw_store_import cw_store_import;
+
+/** Decides, inside the import's write transaction, whether to apply:
+ *  return 1 to apply, 0 to hold the import as pending. */
+typedef int (*cw_import_decide_cb)(const cw_roster_counts *counts,
+                                   void *payload);
+typedef int (*cw_roster_cb)(const cw_roster_record *record, void *payload);
+
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
 typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
 typedef int (*cw_client_cb)(const cw_client *client, void *payload);
@@ -83,12 +111,33 @@ typedef struct {
 	int (*audit_list)(cw_store *store, const char *tenant,
 	                  int64_t after_seq, int limit, cw_audit_cb cb,
 	                  void *payload);
+	int (*import_begin)(cw_store *store, int64_t tenant_id,
+	                    cw_store_import **out);
+	int (*import_stage)(cw_store_import *import,
+	                    const cw_roster_record *record);
+	int (*import_known)(cw_store_import *import, int entity,
+	                    const char *sourced_id);
+	int (*import_commit)(cw_store_import *import, uint32_t bulk_entities,
+	                     const char *at, const char *source,
+	                     cw_import_decide_cb decide, void *payload,
+	                     cw_roster_counts *counts, int *applied,
+	                     int64_t *import_id);
+	void (*import_end)(cw_store_import *import);
+	int (*import_report)(cw_store *store, int64_t import_id,
+	                     const char *state, const char *report);
+	int (*roster_list)(cw_store *store, int64_t tenant_id, int entity,
+	                   const char *since, cw_roster_cb cb, void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
 struct cw_store {
 	const cw_store_backend *backend;
 	const char *kind; /* "sqlite" */
+};
+
+/* The first member of every backend's import. */
+struct cw_store_import {
+	cw_store *store;
 };
 
 /**
@@ -130,6 +179,44 @@ int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
 /** Entries after after_seq, oldest first; tenant NULL means all. */
 int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
                         int limit, cw_audit_cb cb, void *payload);
+
+/**
+ * Starts an import into a tenant: rows are staged, then committed in one
+ * transaction. Nothing is visible until cw_store_import_commit applies.
+ */
+int cw_store_import_begin(cw_store_import **out, cw_store *store,
+                          int64_t tenant_id);
+/** Stages one row (a later row with the same entity and id replaces it). */
+int cw_store_import_stage(cw_store_import *import,
+                          const cw_roster_record *record);
+/** 1 when the tenant holds entity sourced_id now, 0 when not. */
+int cw_store_import_known(cw_store_import *import, int entity,
+                          const char *sourced_id);
+/**
+ * Diffs the staged rows against the tenant's data and, if decide agrees,
+ * applies them with their change-log entries, all in one transaction. Bulk
+ * entities (bit per entity) are replaced: rows absent from the stage go.
+ * Delta rows with status tobedeleted delete. Records the import (state
+ * applied, unchanged or pending) and gives its id.
+ * counts: an array of CW_STORE_ROSTER_ENTITIES, filled in.
+ */
+int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
+                           const char *at, const char *source,
+                           cw_import_decide_cb decide, void *payload,
+                           cw_roster_counts *counts, int *applied,
+                           int64_t *import_id);
+/** Rolls back whatever was not committed and frees the import. */
+void cw_store_import_end(cw_store_import *import);
+/** Stores the JSON report (and final state) of an import. */
+int cw_store_import_report(cw_store *store, int64_t import_id,
+                           const char *state, const char *report);
+/**
+ * Lists a tenant's rows of one entity by sourcedId. since NULL: every row
+ * held. since a time: every row changed after it, and every row deleted after
+ * it as a record with status "tobedeleted" and fields "{}".
+ */
+int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
+                         const char *since, cw_roster_cb cb, void *payload);
 
 /** 1 when name is a valid tenant name: [a-z0-9][a-z0-9-]{0,62}. */
 int cw_tenant_name_valid(const char *name);

@@ -63,6 +63,10 @@ static const option options[] = {
 	{ "token_ttl_s", TYPE_INT, NUM(CW_LIMIT_TOKEN_TTL_DEFAULT),
 	  CW_LIMIT_TOKEN_TTL_MIN, CW_LIMIT_TOKEN_TTL_MAX, FIELD(token_ttl_s),
 	  "lifetime of an OAuth 2.0 access token in seconds" },
+	{ "roster_delete_threshold_pct", TYPE_INT, "10", 0, 100,
+	  FIELD(roster_delete_threshold_pct),
+	  "hold a roster import that would delete more than this share (%) "
+	  "of an entity type's rows until it is approved" },
 	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
 	  FIELD(master_key_file),
 	  "file holding the master key (mode 0600), relative to the data dir" },

@@ -19,6 +19,7 @@ typedef struct {
 	long connection_timeout_s;
 	long token_ttl_s;
 	char *master_key_file; /* relative paths are under the data dir */
+	long roster_delete_threshold_pct; /* hold imports deleting more */
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

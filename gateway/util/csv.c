@@ -433,3 +433,19 @@ int cw_utf8_valid(const char *s, size_t len)
 	}
 	return 1;
 }
+
+int cw_csv_write_field(cw_buf *out, const char *field, int last)
+{
+	if (strpbrk(field, ",\"\r\n") == NULL) {
+		cw_buf_puts(out, field);
+	} else {
+		cw_buf_putc(out, '"');
+		for (const char *p = field; *p; p++) {
+			if (*p == '"')
+				cw_buf_putc(out, '"');
+			cw_buf_putc(out, *p);
+		}
+		cw_buf_putc(out, '"');
+	}
+	return last ? cw_buf_puts(out, "\r\n") : cw_buf_putc(out, ',');
+}

@@ -4,6 +4,8 @@
 #ifndef CW_UTIL_CSV_H
 #define CW_UTIL_CSV_H
 
+#include "util/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +54,10 @@ int cw_csv_finish(cw_csv *csv);
 /** Records emitted so far. */
 uint64_t cw_csv_records(const cw_csv *csv);
 void cw_csv_free(cw_csv *csv);
+
+/** Appends one field to out, quoted when it holds a comma, quote or line
+ *  break (RFC 4180), followed by ',' or, when last, CRLF. */
+int cw_csv_write_field(cw_buf *out, const char *field, int last);
 
 /** Checks that s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */
 int cw_utf8_valid(const char *s, size_t len);

@@ -48,12 +48,12 @@
 #define CW_LIMIT_FORM_BODY         (16L * 1024)  /* body of POST /oauth/token */
 #define CW_LIMIT_RESPONSE          (64L * 1024 * 1024) /* one response body */
 #define CW_LIMIT_LOG_LINE          8192L               /* one log line */
-#define CW_LIMIT_CSV_FIELD (64L * 1024)     /* one CSV field */
-#define CW_LIMIT_CSV_RECORD (1024L * 1024)  /* one CSV record */
-#define CW_LIMIT_CSV_FIELDS 1024L           /* fields in one record */
-#define CW_LIMIT_ZIP_BYTES (8LL << 30)     /* a zip, expanded */
-#define CW_LIMIT_ZIP_RATIO 200LL           /* expanded / zipped */
-#define CW_LIMIT_DIAGNOSTICS_SHOWN 10000L  /* problems printed per run */
-#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L /* in-flight drain on SIGTERM */
+#define CW_LIMIT_CSV_FIELD         (64L * 1024)        /* one CSV field */
+#define CW_LIMIT_CSV_RECORD        (1024L * 1024)      /* one CSV record */
+#define CW_LIMIT_CSV_FIELDS        1024L       /* fields in one record */
+#define CW_LIMIT_ZIP_BYTES         (8LL << 30) /* a zip, expanded */
+#define CW_LIMIT_ZIP_RATIO         200LL       /* expanded / zipped */
+#define CW_LIMIT_DIAGNOSTICS_SHOWN 10000L      /* problems printed per run */
+#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L       /* in-flight drain on SIGTERM */
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 Suite *suite_roster(void);
 
@@ -176,6 +177,247 @@ START_TEST(zip_and_missing_paths)
 }
 END_TEST
 
+/* Runs crosswalk with up to 12 arguments (ARGS adds --json); returns the
+ * parsed output. */
+static cJSON *run_json(int expect, const char *const *argv)
+{
+	cw_buf out = CW_BUF_INIT(4 << 20), err = CW_BUF_INIT(1 << 20);
+	const char *a[13] = { NULL };
+	cJSON *doc = NULL;
+	int code;
+
+	for (int i = 0; i < 12 && argv[i]; i++)
+		a[i] = argv[i];
+	code = cwt_run(&env, &out, &err, a[0], a[1], a[2], a[3], a[4], a[5],
+	               a[6], a[7], a[8], a[9], a[10], a[11], a[12], NULL);
+	ck_assert_msg(code == expect, "exit %d, wanted %d: %s%s", code, expect,
+	              cw_buf_cstr(&out), cw_buf_cstr(&err));
+	ck_assert_msg(cw_json_parse(&doc, out.data, out.len, 32, NULL) == 0,
+	              "not JSON: %s", cw_buf_cstr(&out));
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	return doc;
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, "--json", NULL })
+
+static long entity_count(const cJSON *report, const char *entity,
+                         const char *what)
+{
+	const cJSON *e = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(report, "entities"), entity);
+
+	return e ? (long)cJSON_GetObjectItem(e, what)->valuedouble : -1;
+}
+
+static void add_tenant(void)
+{
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
+	                 0);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+
+static cJSON *import_set(int expect, const char *path, int approve)
+{
+	if (approve)
+		return run_json(expect, ARGS("roster", "import", "--tenant",
+		                             "d1", path, "--approve"));
+	return run_json(expect,
+	                ARGS("roster", "import", "--tenant", "d1", path));
+}
+
+/* Reads a file of an exported set into out. */
+static void read_export(char *out, size_t cap, const char *dir,
+                        const char *name)
+{
+	char path[600];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s missing", path);
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+START_TEST(import_applies_then_nothing_changes)
+{
+	cJSON *r;
+
+	add_tenant();
+	r = import_set(0, set_dir, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "applied");
+	ck_assert_int_eq(entity_count(r, "users", "added"), 2);
+	ck_assert_int_eq(entity_count(r, "enrollments", "added"), 2);
+	cJSON_Delete(r);
+	r = import_set(0, set_dir, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "unchanged");
+	ck_assert_int_eq(entity_count(r, "users", "unchanged"), 2);
+	ck_assert_int_eq(entity_count(r, "users", "added"), 0);
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(an_error_anywhere_changes_nothing)
+{
+	char out_dir[400], users[4096];
+	cJSON *r;
+
+	add_tenant();
+	cJSON_Delete(import_set(0, set_dir, 0));
+	/* Users change, but the last file read has an error. */
+	write_file("users.csv",
+	           "sourcedId,enabledUser,username,givenName,familyName\n"
+	           "s1,true,s1,Ada,Changed\nt1,true,t1,Tim,B\n");
+	write_file("enrollments.csv",
+	           "sourcedId,status,dateLastModified,classSourcedId,"
+	           "schoolSourcedId,userSourcedId,role\n"
+	           "e1,active,2025-01-01T00:00:00.000Z,k,sch,s1,pupil\n");
+	r = import_set(1, set_dir, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "rejected");
+	ck_assert_int_eq(cJSON_GetObjectItem(r, "errors")->valueint, 1);
+	cJSON_Delete(r);
+	snprintf(out_dir, sizeof(out_dir), "%s/after", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.2", "--out", out_dir)));
+	read_export(users, sizeof(users), out_dir, "users.csv");
+	ck_assert_ptr_nonnull(strstr(users, ",Ada,L,"));
+	ck_assert_ptr_null(strstr(users, "Changed"));
+}
+END_TEST
+
+START_TEST(big_deletions_wait_for_approval)
+{
+	cJSON *r;
+
+	add_tenant();
+	cJSON_Delete(import_set(0, set_dir, 0));
+	write_file("users.csv",
+	           "sourcedId,enabledUser,username,givenName,familyName\n"
+	           "s1,true,s1,Ada,L\n");
+	write_file("enrollments.csv",
+	           "sourcedId,status,dateLastModified,classSourcedId,"
+	           "schoolSourcedId,userSourcedId,role\n"
+	           "e2,tobedeleted,2025-02-01T00:00:00.000Z,,,,\n");
+	r = import_set(1, set_dir, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "pending");
+	ck_assert_ptr_nonnull(strstr(cw_json_string(r, "held_reason"),
+	                             "delete 1 of the 2 users"));
+	cJSON_Delete(r);
+	r = import_set(0, set_dir, 1);
+	ck_assert_str_eq(cw_json_string(r, "state"), "applied");
+	ck_assert_int_eq(entity_count(r, "users", "deleted"), 1);
+	/* The delta deletion needs only the sourcedId. */
+	ck_assert_int_eq(entity_count(r, "enrollments", "deleted"), 1);
+	ck_assert_int_eq(entity_count(r, "enrollments", "unchanged"), 0);
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(export_validates_and_imports_back_unchanged)
+{
+	char out_dir[400], zip_path[400], delta_dir[400], text[8192];
+	cJSON *r;
+
+	add_tenant();
+	cJSON_Delete(import_set(0, set_dir, 0));
+	snprintf(out_dir, sizeof(out_dir), "%s/out12", env.dir);
+	snprintf(zip_path, sizeof(zip_path), "%s/out12.zip", env.dir);
+	r = run_json(0, ARGS("roster", "export", "--tenant", "d1", "--version",
+	                     "1.2", "--out", out_dir));
+	ck_assert_int_eq(cJSON_GetObjectItem(r, "rows")->valueint, 10);
+	cJSON_Delete(r);
+	read_export(text, sizeof(text), out_dir, "orgs.csv");
+	ck_assert_str_eq(text, "sourcedId,status,dateLastModified,name,type,"
+	                       "identifier,parentSourcedId\r\n"
+	                       "dst,,,District,district,,\r\n"
+	                       "sch,,,School,school,,dst\r\n");
+	r = run_json(0, ARGS("roster", "validate", out_dir));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	ck_assert_int_eq(cJSON_GetObjectItem(r, "warnings")->valueint, 0);
+	cJSON_Delete(r);
+	r = import_set(0, out_dir, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "unchanged");
+	cJSON_Delete(r);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.2", "--out", zip_path)));
+	r = import_set(0, zip_path, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "unchanged");
+	cJSON_Delete(r);
+
+	/* A delta since before the import holds everything as active. */
+	snprintf(delta_dir, sizeof(delta_dir), "%s/delta", env.dir);
+	r = run_json(0, ARGS("roster", "export", "--tenant", "d1", "--since",
+	                     "2000-01-01T00:00:00Z", "--version", "1.2",
+	                     "--out", delta_dir));
+	ck_assert_str_eq(cw_json_string(r, "mode"), "delta");
+	cJSON_Delete(r);
+	read_export(text, sizeof(text), delta_dir, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, "\r\ns1,active,20"));
+	r = run_json(0, ARGS("roster", "validate", delta_dir));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(v11_users_become_roles_and_back)
+{
+	char out12[400], out11[400], text[8192];
+	cJSON *r;
+
+	add_tenant();
+	for (const char *const *f =
+	             (const char *const[]){ "academicSessions.csv",
+	                                    "courses.csv", "classes.csv",
+	                                    "enrollments.csv", NULL };
+	     *f; f++) {
+		char path[500];
+		snprintf(path, sizeof(path), "%s/%s", set_dir, *f);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+	write_file("manifest.csv", "propertyName,value\noneroster.version,1.1\n"
+	                           "file.orgs,bulk\nfile.users,bulk\n");
+	write_file("users.csv",
+	           "sourcedId,status,dateLastModified,enabledUser,"
+	           "orgSourcedIds,role,username,givenName,familyName\n"
+	           "s1,,,true,\"sch,dst\",student,s1,Ada,L\n"
+	           "a1,,,true,dst,administrator,a1,Al,M\n");
+	r = import_set(0, set_dir, 0);
+	ck_assert_int_eq(entity_count(r, "users", "added"), 2);
+	ck_assert_int_eq(entity_count(r, "roles", "added"), 3);
+	cJSON_Delete(r);
+	snprintf(out12, sizeof(out12), "%s/v12", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.2", "--out", out12)));
+	read_export(text, sizeof(text), out12, "roles.csv");
+	ck_assert_ptr_nonnull(strstr(text, "s1.sch.role,,,s1,primary,student,"
+	                                   ",,sch,\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "s1.dst.role,,,s1,secondary,"
+	                                   "student,,,dst,\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "a1.dst.role,,,a1,primary,"
+	                                   "siteAdministrator,"));
+	read_export(text, sizeof(text), out12, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, ",sch,\r\n")); /* primaryOrg */
+	snprintf(out11, sizeof(out11), "%s/v11", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.1", "--out", out11)));
+	read_export(text, sizeof(text), out11, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, "s1,,,true,\"sch,dst\",student,"));
+	ck_assert_ptr_nonnull(strstr(text, "a1,,,true,dst,administrator,"));
+	r = run_json(0, ARGS("roster", "validate", out11));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	cJSON_Delete(r);
+	r = import_set(0, out11, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "unchanged");
+	cJSON_Delete(r);
+}
+END_TEST
+
 Suite *suite_roster(void)
 {
 	Suite *s = suite_create("integration/roster");
@@ -187,6 +429,11 @@ Suite *suite_roster(void)
 	tcase_add_test(tc, every_problem_with_its_place);
 	tcase_add_test(tc, json_report);
 	tcase_add_test(tc, zip_and_missing_paths);
+	tcase_add_test(tc, import_applies_then_nothing_changes);
+	tcase_add_test(tc, an_error_anywhere_changes_nothing);
+	tcase_add_test(tc, big_deletions_wait_for_approval);
+	tcase_add_test(tc, export_validates_and_imports_back_unchanged);
+	tcase_add_test(tc, v11_users_become_roles_and_back);
 	suite_add_tcase(s, tc);
 	return s;
 }

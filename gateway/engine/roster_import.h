@@ -1,0 +1,40 @@
+/* Importing a OneRoster CSV set into a tenant: validate everything, diff
+ * against what the tenant holds, apply in one transaction or not at all. */
+#ifndef CW_ENGINE_ROSTER_IMPORT_H
+#define CW_ENGINE_ROSTER_IMPORT_H
+
+#include "engine/roster_source.h"
+#include "roster/package.h"
+#include "store/store.h"
+
+typedef struct {
+	const char *tenant;
+	const char *path;   /* directory or .zip */
+	int approve;        /* apply even past the delete threshold */
+	long threshold_pct; /* hold when more than this % of a type goes */
+	cw_or_zip_limits zip_limits;
+	cw_diag_cb on_diag;
+	void *payload;
+} cw_roster_import_options;
+
+typedef struct {
+	cw_or_package_report check;
+	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
+	const char *state; /* applied, unchanged, pending, rejected */
+	char held_reason[300];
+	int64_t import_id;
+} cw_roster_import_result;
+
+/**
+ * Runs an import. Returns 0 when applied or unchanged, CW_EINVAL when the
+ * set is invalid (state "rejected": nothing changed), CW_EAUTH-free codes
+ * for store and I/O failures; state "pending" returns 0 with nothing
+ * applied (see held_reason).
+ */
+int cw_roster_import(cw_roster_import_result *out, cw_store *store,
+                     const cw_roster_import_options *options);
+
+/** The report as JSON (for --json and the stored import record). */
+char *cw_roster_import_report_json(const cw_roster_import_result *result);
+
+#endif

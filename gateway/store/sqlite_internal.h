@@ -1,0 +1,67 @@
+/* Internals shared by the SQLite backend's files (not part of the store
+ * interface). */
+#ifndef CW_STORE_SQLITE_INTERNAL_H
+#define CW_STORE_SQLITE_INTERNAL_H
+
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+enum statement {
+	ST_PING,
+	ST_TENANT_ADD,
+	ST_TENANT_GET,
+	ST_TENANT_LIST,
+	ST_CLIENT_ADD,
+	ST_CLIENT_GET,
+	ST_CLIENT_LIST,
+	ST_CLIENT_REVOKE,
+	ST_TOKEN_ADD,
+	ST_TOKEN_LOOKUP,
+	ST_TOKEN_PURGE,
+	ST_AUDIT_APPEND,
+	ST_AUDIT_LIST,
+	ST_COUNT
+};
+
+typedef struct connection {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[ST_COUNT];
+	struct connection *next;
+} connection;
+
+typedef struct {
+	cw_store base;
+	char *path;
+	pthread_mutex_t lock;
+	connection *idle;
+	int idle_count;
+} sqlite_store;
+
+/* Sets the error message from db and returns CW_EEXISTS for constraint
+ * failures, CW_ESTORE otherwise. */
+int cw_sqlite__fail(sqlite3 *db, const char *what);
+/* Borrows a pooled connection (opening one if none is idle). */
+int cw_sqlite__acquire(sqlite_store *s, connection **out);
+void cw_sqlite__release(sqlite_store *s, connection *conn);
+
+/* sqlite_roster.c */
+int cw_sqlite__import_begin(cw_store *store, int64_t tenant_id,
+                            cw_store_import **out);
+int cw_sqlite__import_stage(cw_store_import *import,
+                            const cw_roster_record *record);
+int cw_sqlite__import_known(cw_store_import *import, int entity,
+                            const char *sourced_id);
+int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
+                             const char *at, const char *source,
+                             cw_import_decide_cb decide, void *payload,
+                             cw_roster_counts *counts, int *applied,
+                             int64_t *import_id);
+void cw_sqlite__import_end(cw_store_import *import);
+int cw_sqlite__import_report(cw_store *store, int64_t import_id,
+                             const char *state, const char *report);
+int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
+                           const char *since, cw_roster_cb cb, void *payload);
+
+#endif
