@@ -1,4 +1,4 @@
-/* The libFuzzer entry point every harness defines and the replay driver calls. */
+/* The libFuzzer entry point: each harness defines it, the driver calls it. */
 #ifndef CW_TESTS_FUZZ_H
 #define CW_TESTS_FUZZ_H
 

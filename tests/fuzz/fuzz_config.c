@@ -40,19 +40,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cw_config_layers_new(&layers) < 0)
 		goto out;
 	err = cw_config_layers_parse_file(layers, (const char *)data, size,
-					  "fuzz.conf", &errors);
+	                                  "fuzz.conf", &errors);
 	if (err == CW_ENOMEM)
 		goto out;
 	/* Every rejected file says why. */
-	if (err != 0 && (err != CW_EINVAL || (errors.len == 0 && !errors.error)))
+	if (err != 0 &&
+	    (err != CW_EINVAL || (errors.len == 0 && !errors.error)))
 		abort();
 	cw_buf_clear(&errors);
 	err = cw_config_resolve(&config, layers, &errors, &flag_error);
 	if (err == 0)
 		check_resolved(&config);
 	else if (err != CW_ENOMEM &&
-		 (err != CW_EINVAL || (errors.len == 0 && !errors.error) ||
-		  flag_error || config.listen || config.store))
+	         (err != CW_EINVAL || (errors.len == 0 && !errors.error) ||
+	          flag_error || config.listen || config.store))
 		abort();
 out:
 	cw_config_dispose(&config);

@@ -47,9 +47,9 @@ static void fuzz_base64(const char *in, size_t len)
 	int err = cw_base64_decode(&bytes, &bytes_len, in, len);
 
 	if (err == 0) {
-		size_t pad = len && in[len - 1] == '=' ?
-				     (len > 1 && in[len - 2] == '=' ? 2 : 1) :
-				     0;
+		size_t pad = len && in[len - 1] == '='
+		                     ? (len > 1 && in[len - 2] == '=' ? 2 : 1)
+		                     : 0;
 
 		if (!bytes || len % 4 || bytes_len != len / 4 * 3 - pad ||
 		    bytes[bytes_len] != '\0')

@@ -11,6 +11,23 @@
 
 #define MAX_DEPTH 16
 
+/* Containers nested in item, counting item itself: "[[]]" is 2. */
+static int tree_depth(const cJSON *item)
+{
+	const cJSON *child;
+	int deepest = 0;
+
+	if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+		return 0;
+	for (child = item->child; child; child = child->next) {
+		int depth = tree_depth(child);
+
+		if (depth > deepest)
+			deepest = depth;
+	}
+	return deepest + 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *copy = malloc(size ? size : 1);
@@ -31,6 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		goto out;
 	}
+	/* The cap holds for what cJSON built, not just for the scan. */
+	if (tree_depth(root) > MAX_DEPTH)
+		abort();
 	text = cw_json_print(root);
 	if (!text)
 		goto out;
@@ -40,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * digits that read back as infinity, then print as null. */
 	text_again = cw_json_print(again);
 	if (text_again && cw_json_parse(&third, text_again, strlen(text_again),
-					MAX_DEPTH, NULL) < 0)
+	                                MAX_DEPTH, NULL) < 0)
 		abort();
 out:
 	cw_free(text_again);

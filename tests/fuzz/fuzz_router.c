@@ -9,8 +9,8 @@
 #include <string.h>
 
 static const char *const methods[] = {
-	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE",
-	"CONNECT", "get", "", "GET ", "POST\n",
+	"GET",   "HEAD",    "POST", "PUT", "DELETE", "PATCH",  "OPTIONS",
+	"TRACE", "CONNECT", "get",  "",    "GET ",   "POST\n",
 };
 
 #define METHOD_COUNT (sizeof(methods) / sizeof(methods[0]))
@@ -18,7 +18,7 @@ static const char *const methods[] = {
 /* What a FOUND match promises: a route of this method whose parameters point
  * into path. */
 static void check_found(const cw_route_match *match, const char *method,
-			const char *path)
+                        const char *path)
 {
 	const char *wanted = strcmp(method, "HEAD") == 0 ? "GET" : method;
 	size_t path_len = strlen(path);
@@ -32,7 +32,8 @@ static void check_found(const cw_route_match *match, const char *method,
 
 		if (param->value < path || param->value_len == 0 ||
 		    param->value_len > path_len ||
-		    (size_t)(param->value - path) > path_len - param->value_len ||
+		    (size_t)(param->value - path) >
+		            path_len - param->value_len ||
 		    memchr(param->value, '/', param->value_len))
 			abort();
 	}
@@ -54,13 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(path, data + 1, size - 1);
 	path[size - 1] = '\0';
 	result = cw_router_match(&match, cw_routes, cw_route_count, method,
-				 path);
+	                         path);
 	if (memchr(match.allow, '\0', sizeof(match.allow)) == NULL)
 		abort();
 	switch (result) {
-	case CW_ROUTE_FOUND:
-		check_found(&match, method, path);
-		break;
+	case CW_ROUTE_FOUND: check_found(&match, method, path); break;
 	case CW_ROUTE_BAD_METHOD:
 		if (match.index != -1 || match.allow[0] == '\0')
 			abort();
@@ -69,8 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (match.index != -1 || match.allow[0] != '\0')
 			abort();
 		break;
-	default:
-		abort();
+	default: abort();
 	}
 out:
 	free(path);

@@ -74,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nul = memchr(data, '\0', size);
 	size_t first_len = nul ? (size_t)(nul - data) : size;
 	char *first = copy_string(data, first_len);
-	char *second = nul ? copy_string(nul + 1, size - first_len - 1) :
-			     copy_string(data, size);
+	char *second = nul ? copy_string(nul + 1, size - first_len - 1)
+	                   : copy_string(data, size);
 
 	if (!first || !second)
 		goto out;

@@ -133,7 +133,7 @@ static void run_dir(const char *dir, tally *counts)
 		cw_buf_clear(&path);
 		if (cw_buf_printf(&path, "%s/%s", dir, names[i]) < 0) {
 			fprintf(stderr, "fuzz corpus: path too long in %s\n",
-				dir);
+			        dir);
 			counts->failed++;
 			continue;
 		}
@@ -154,7 +154,7 @@ static void run_dir(const char *dir, tally *counts)
 
 int main(int argc, char **argv)
 {
-	tally counts = {0, 0};
+	tally counts = { 0, 0 };
 	struct stat info;
 
 	if (argc < 2) {
@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 			continue;
 		if (stat(argv[i], &info) != 0) {
 			fprintf(stderr, "fuzz corpus: no such file %s\n",
-				argv[i]);
+			        argv[i]);
 			counts.failed++;
 		} else if (S_ISDIR(info.st_mode)) {
 			run_dir(argv[i], &counts);
