@@ -143,12 +143,18 @@ static int parse_line(cw_config_layers *layers, const char *line,
 	trim(&key, &value_end);
 	if (key == value_end || *key == '#')
 		return 0;
-	if (!eq) {
+	if (!eq || eq >= value_end) {
 		cw_buf_printf(errors, "%s: expected `key = value`\n", where);
 		return CW_EINVAL;
 	}
 	key_end = eq;
 	value = eq + 1;
+	/* "key = value   # comment": a '#' after white space ends the value. */
+	for (const char *c = value + 1; c < value_end; c++)
+		if (*c == '#' && (c[-1] == ' ' || c[-1] == '\t')) {
+			value_end = c;
+			break;
+		}
 	trim(&key, &key_end);
 	trim(&value, &value_end);
 	index = find_option(key, (size_t)(key_end - key));
@@ -171,6 +177,9 @@ int cw_config_layers_parse_file(cw_config_layers *layers, const char *buf,
 	const char *p = buf, *end = buf + len;
 	int line_no = 0, result = 0;
 
+	/* Editors on some systems start UTF-8 files with a byte-order mark. */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
 	if (len > CW_LIMIT_CONFIG_FILE) {
 		cw_buf_printf(errors, "%s: larger than %ld bytes\n", filename,
 		              CW_LIMIT_CONFIG_FILE);
@@ -258,8 +267,9 @@ int cw_config_parse_listen(const char *listen, char host_out[64], int *port_out)
 	    !isdigit((unsigned char)colon[1]))
 		return CW_EINVAL;
 	if (*host == '[') {
-		if (host_end - host < 3 || host_end[-1] != ']')
-			return CW_EINVAL;
+		if (host_end - host < 3 || host_end[-1] != ']' ||
+		    !memchr(host, ':', (size_t)(host_end - host)))
+			return CW_EINVAL; /* brackets are for IPv6 only */
 		host++;
 		host_end--;
 	} else if (memchr(host, ':', (size_t)(host_end - host))) {

@@ -115,6 +115,13 @@ int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
 				return CW_EINVAL;
 			}
 		}
+		/* Bits a padded group does not use must be zero: one text per
+		 * byte string, so "YR==" does not pass for "YQ==". */
+		if (last &&
+		    ((pad == 2 && (v[1] & 15)) || (pad == 1 && (v[2] & 3)))) {
+			cw_free(bytes);
+			return CW_EINVAL;
+		}
 		bytes[o++] = (unsigned char)(v[0] << 2 | v[1] >> 4);
 		if (!(last && pad == 2))
 			bytes[o++] =

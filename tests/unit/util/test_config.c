@@ -187,6 +187,22 @@ START_TEST(listen_forms)
 }
 END_TEST
 
+START_TEST(bom_and_inline_comments)
+{
+	const char *file = "\xEF\xBB\xBFlog_level = warn   # quieter\n"
+	                   "listen=127.0.0.1:9#not a comment without a space\n";
+	cw_buf errors = CW_BUF_INIT(4096);
+	cw_config config;
+	int flag_error;
+
+	fake_env_name = NULL;
+	ck_assert_int_eq(load(&config, file, &errors, &flag_error), CW_EINVAL);
+	ck_assert_ptr_nonnull(strstr(errors.data, "test.conf:2: listen:"));
+	ck_assert_ptr_null(strstr(errors.data, "test.conf:1:"));
+	cw_buf_dispose(&errors);
+}
+END_TEST
+
 START_TEST(default_file_round_trips)
 {
 	cw_buf text = CW_BUF_INIT(64 * 1024), errors = CW_BUF_INIT(4096);
@@ -215,6 +231,7 @@ Suite *suite_config(void)
 	tcase_add_test(tc, syntax_errors_and_unknown_keys);
 	tcase_add_test(tc, flag_errors_are_marked);
 	tcase_add_test(tc, listen_forms);
+	tcase_add_test(tc, bom_and_inline_comments);
 	tcase_add_test(tc, default_file_round_trips);
 	suite_add_tcase(s, tc);
 	return s;
