@@ -319,19 +319,25 @@ static const cw_option export_options[] = {
 	  "tobedeleted); without it, a bulk set",
 	  0 },
 	{ "out", "DIR|FILE.zip", "where to write the set (required)", 0 },
+	{ "format", "oneroster|canvas",
+	  "oneroster (default) or the Canvas SIS import CSV set", 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
 static const cw_command_spec export_spec = {
 	"roster export",
 	"--tenant NAME --version 1.1|1.2 [--since DATETIME] --out DIR|FILE.zip "
-	"[--json]",
+	"[--format oneroster|canvas] [--json]",
 	"Write a tenant's roster as a OneRoster CSV set.",
 	"The set passes `crosswalk roster validate`, and importing it back "
 	"into\n"
 	"the tenant changes nothing. 1.1 sets carry users.role and\n"
 	"orgSourcedIds from the 1.2 roles (primary role first; administrator\n"
-	"for the 1.2 administrator roles and principal). --json prints\n"
+	"for the 1.2 administrator roles and principal). --format canvas "
+	"writes\n"
+	"accounts, terms, courses, sections (one per class), users and\n"
+	"enrollments for Canvas's SIS import (--version is then ignored;\n"
+	"proctor and administrator enrollments become ta). --json prints\n"
 	"{\"out\", \"version\", \"mode\", \"rows\", \"files\": {NAME: rows}}.",
 	export_options,
 	0,
@@ -342,6 +348,8 @@ static int run_export(const cw_args *args)
 {
 	const char *version = cw_args_get(args, "version");
 	const char *since = cw_args_get(args, "since");
+	const char *format = cw_args_get(args, "format");
+	int canvas = format && strcmp(format, "canvas") == 0;
 	cw_roster_export_options options = { 0 };
 	cw_roster_export_result result;
 	char canonical[25];
@@ -350,6 +358,14 @@ static int run_export(const cw_args *args)
 
 	options.tenant = cw_args_get(args, "tenant");
 	options.out = cw_args_get(args, "out");
+	if (format && !canvas && strcmp(format, "oneroster") != 0) {
+		fprintf(stderr,
+		        "crosswalk roster export: --format is oneroster "
+		        "or canvas\n");
+		return CW_EXIT_USAGE;
+	}
+	if (canvas && !version)
+		version = "1.2";
 	if (!options.tenant || !options.out || !version ||
 	    (strcmp(version, "1.1") && strcmp(version, "1.2"))) {
 		fprintf(stderr, "crosswalk roster export: --tenant, --out and "
@@ -368,7 +384,8 @@ static int run_export(const cw_args *args)
 	options.since = since ? canonical : NULL;
 	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
 		return code;
-	err = cw_roster_export(&result, env.store, &options);
+	err = canvas ? cw_roster_export_canvas(&result, env.store, &options)
+	             : cw_roster_export(&result, env.store, &options);
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (args->json) {
@@ -377,7 +394,10 @@ static int run_export(const cw_args *args)
 		        doc ? cJSON_AddObjectToObject(doc, "files") : NULL;
 
 		cJSON_AddStringToObject(doc, "out", options.out);
-		cJSON_AddStringToObject(doc, "version", version);
+		cJSON_AddStringToObject(doc, "format",
+		                        canvas ? "canvas" : "oneroster");
+		if (!canvas)
+			cJSON_AddStringToObject(doc, "version", version);
 		cJSON_AddStringToObject(doc, "mode", since ? "delta" : "bulk");
 		cJSON_AddNumberToObject(doc, "rows", (double)result.total);
 		for (int e = 0; files && e < CW_OR_ENTITY_COUNT; e++)
@@ -387,10 +407,11 @@ static int run_export(const cw_args *args)
 				                        (double)result.rows[e]);
 		code = cw_cli_print_json(doc);
 	} else {
-		printf("Exported %llu rows in %d files (OneRoster %s, %s) to "
-		       "%s\n",
-		       (unsigned long long)result.total, result.files, version,
-		       since ? "delta" : "bulk", options.out);
+		printf("Exported %llu rows in %d files (%s%s, %s) to %s\n",
+		       (unsigned long long)result.total, result.files,
+		       canvas ? "Canvas SIS CSV" : "OneRoster ",
+		       canvas ? "" : version, since ? "delta" : "bulk",
+		       options.out);
 	}
 	cw_cli_env_close(&env);
 	return code;

@@ -331,70 +331,60 @@ static int write_manifest(const char *dir, const cw_roster_export_options *o,
 	return fclose(fp) == 0 ? 0 : CW_EIO;
 }
 
+/* Zips dir/NAME for each name into zip_path, through a .partial file that
+ * is renamed only once complete. */
 static int zip_dir(const char *dir, const char *zip_path,
-                   const cw_roster_export_result *result, cw_or_version version)
+                   const char *const *names, size_t count)
 {
 	struct archive *a = archive_write_new();
-	size_t count;
-	const cw_or_file *files = cw_or_files(version, &count);
 	char tmp[4200];
-	int err = 0;
+	char *data = cw_malloc(1 << 16);
+	int err = data ? 0 : CW_ENOMEM;
 
 	snprintf(tmp, sizeof(tmp), "%s.partial", zip_path);
-	if (!a || archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	if (err == 0 && (!a || archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	                 archive_write_open_filename(a, tmp) != ARCHIVE_OK)) {
 		cw_error_set("%s: %s", tmp,
 		             a && archive_error_string(a)
 		                     ? archive_error_string(a)
 		                     : "cannot write");
-		archive_write_free(a);
-		return CW_EIO;
+		err = CW_EIO;
 	}
-	for (size_t i = 0; err == 0 && i <= count; i++) {
-		char name[100], path[4300];
-		char *data = NULL;
-		size_t len = 0;
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		char path[4300];
 		struct archive_entry *e;
+		struct stat st;
 		FILE *fp;
 
-		if (i < count && result->rows[files[i].entity] == 0)
-			continue;
-		snprintf(name, sizeof(name), "%s.csv",
-		         i < count ? files[i].name : "manifest");
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		fp = fopen(path, "rb");
-		if (!fp) {
+		if (!fp || fstat(fileno(fp), &st) != 0) {
+			if (fp)
+				fclose(fp);
 			err = CW_EIO;
 			break;
 		}
-		/* Files are streamed into the entry in chunks. */
-		fseek(fp, 0, SEEK_END);
-		len = (size_t)ftell(fp);
-		fseek(fp, 0, SEEK_SET);
 		e = archive_entry_new();
-		archive_entry_set_pathname(e, name);
-		archive_entry_set_size(e, (la_int64_t)len);
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_size(e, (la_int64_t)st.st_size);
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
 		if (archive_write_header(a, e) != ARCHIVE_OK)
 			err = CW_EIO;
-		data = cw_malloc(1 << 16);
-		while (err == 0 && data) {
+		while (err == 0) {
 			size_t n = fread(data, 1, 1 << 16, fp);
 			if (n == 0)
 				break;
 			if (archive_write_data(a, data, n) != (la_ssize_t)n)
 				err = CW_EIO;
 		}
-		if (!data)
-			err = CW_ENOMEM;
-		cw_free(data);
 		archive_entry_free(e);
 		fclose(fp);
 	}
-	if (archive_write_close(a) != ARCHIVE_OK && err == 0)
+	if (a && archive_write_close(a) != ARCHIVE_OK && err == 0)
 		err = CW_EIO;
 	archive_write_free(a);
+	cw_free(data);
 	if (err == 0 && rename(tmp, zip_path) != 0)
 		err = CW_EIO;
 	if (err < 0) {
@@ -404,49 +394,62 @@ static int zip_dir(const char *dir, const char *zip_path,
 	return err;
 }
 
-static void remove_dir(const char *dir, const cw_or_file *files, size_t n)
+static void remove_dir(const char *dir, const char *const *names, size_t count)
 {
 	char path[4200];
 
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s.csv", dir, files[i].name);
+	for (size_t i = 0; i < count; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		unlink(path);
 	}
-	snprintf(path, sizeof(path), "%s/manifest.csv", dir);
-	unlink(path);
 	rmdir(dir);
 }
 
-int cw_roster_export(cw_roster_export_result *out, cw_store *store,
-                     const cw_roster_export_options *o)
+/* The working directory: the target itself, or a private temporary one
+ * when the target is a zip. */
+static int open_target(char dir[4096], const char *out, int *zip)
 {
-	size_t len = strlen(o->out), count;
-	int zip = len > 4 && strcmp(o->out + len - 4, ".zip") == 0;
-	const cw_or_file *files = cw_or_files(o->version, &count);
-	writer w = { 0 };
-	cw_tenant tenant;
-	char dir[4096];
-	int err;
+	size_t len = strlen(out);
 
-	memset(out, 0, sizeof(*out));
-	w.line = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
-	w.delta = o->since != NULL;
-	if ((err = cw_store_tenant_get(store, o->tenant, &tenant)) < 0)
-		return err;
-	if (zip) {
+	*zip = len > 4 && strcmp(out + len - 4, ".zip") == 0;
+	if (*zip) {
 		const char *base = getenv("TMPDIR");
-		snprintf(dir, sizeof(dir), "%s/crosswalk-export-XXXXXX",
+		snprintf(dir, 4096, "%s/crosswalk-export-XXXXXX",
 		         base && *base ? base : "/tmp");
 		if (!mkdtemp(dir)) {
 			cw_error_set("%s: %s", dir, strerror(errno));
 			return CW_EIO;
 		}
-	} else {
-		snprintf(dir, sizeof(dir), "%s", o->out);
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			cw_error_set("%s: %s", dir, strerror(errno));
-			return CW_EIO;
-		}
+		return 0;
+	}
+	snprintf(dir, 4096, "%s", out);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		cw_error_set("%s: %s", dir, strerror(errno));
+		return CW_EIO;
+	}
+	return 0;
+}
+
+int cw_roster_export(cw_roster_export_result *out, cw_store *store,
+                     const cw_roster_export_options *o)
+{
+	size_t count;
+	const cw_or_file *files = cw_or_files(o->version, &count);
+	const char *names[CW_OR_ENTITY_COUNT + 1];
+	char name_space[CW_OR_ENTITY_COUNT + 1][80];
+	size_t written = 0;
+	writer w = { 0 };
+	cw_tenant tenant;
+	char dir[4096];
+	int err, zip;
+
+	memset(out, 0, sizeof(*out));
+	w.line = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	w.delta = o->since != NULL;
+	if ((err = cw_store_tenant_get(store, o->tenant, &tenant)) < 0 ||
+	    (err = open_target(dir, o->out, &zip)) < 0) {
+		cw_buf_dispose(&w.line);
+		return err;
 	}
 	if (o->version == CW_OR_V1P1) {
 		err = cw_store_roster_list(store, tenant.id, CW_OR_ROLES, NULL,
@@ -464,16 +467,307 @@ int cw_roster_export(cw_roster_export_result *out, cw_store *store,
 		w.roles = roles;
 		out->rows[files[i].entity] = w.rows;
 		out->total += w.rows;
-		out->files += w.rows > 0;
+		if (w.rows) {
+			snprintf(name_space[written], 80, "%s.csv",
+			         files[i].name);
+			names[written] = name_space[written];
+			written++;
+		}
 		writer_reset(&w);
 	}
+	out->files = (int)written;
+	names[written++] = "manifest.csv";
 	if (err == 0)
 		err = write_manifest(dir, o, out);
 	if (err == 0 && zip)
-		err = zip_dir(dir, o->out, out, o->version);
+		err = zip_dir(dir, o->out, names, written);
 	if (zip)
-		remove_dir(dir, files, count);
+		remove_dir(dir, names, written);
 	free_roles(&w);
+	cw_buf_dispose(&w.line);
+	return err;
+}
+
+/* ---- Canvas SIS import CSV ----------------------------------------------- */
+
+typedef struct {
+	FILE *fp[2];
+	cw_buf line;
+	uint64_t rows;
+	int kind;
+} canvas_writer;
+
+enum { CANVAS_TERMS, CANVAS_COURSES, CANVAS_USERS, CANVAS_ENROLLMENTS };
+
+static const char *canvas_role(const char *role)
+{
+	if (strcmp(role, "student") == 0 || strcmp(role, "teacher") == 0)
+		return role;
+	return "ta"; /* proctor, administrator, ext: roles assist the class */
+}
+
+static const char *json_text(const cJSON *fields, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItem(fields, name);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsArray(v) && cJSON_IsString(cJSON_GetArrayItem(v, 0)))
+		return cJSON_GetArrayItem(v, 0)->valuestring;
+	return "";
+}
+
+static int canvas_line(canvas_writer *w, int file, const char *const *cells,
+                       size_t n)
+{
+	cw_buf_clear(&w->line);
+	for (size_t i = 0; i < n; i++)
+		cw_csv_write_field(&w->line, cells[i], i + 1 == n);
+	if (w->line.error)
+		return w->line.error;
+	if (fwrite(w->line.data, 1, w->line.len, w->fp[file]) != w->line.len)
+		return CW_EIO;
+	return 0;
+}
+
+static int canvas_row(const cw_roster_record *r, void *payload)
+{
+	canvas_writer *w = payload;
+	cJSON *f = cJSON_Parse(r->fields);
+	const char *status =
+	        strcmp(r->status, "active") == 0 ? "active" : "deleted";
+	int err = 0;
+
+	if (!f)
+		return CW_ENOMEM;
+	if (w->kind == CANVAS_TERMS) {
+		if (strcmp(json_text(f, "type"), "gradingPeriod") != 0) {
+			const char *c[] = { r->sourced_id,
+				            json_text(f, "title"), status,
+				            json_text(f, "startDate"),
+				            json_text(f, "endDate") };
+			err = canvas_line(w, 0, c, 5);
+		}
+	} else if (w->kind == CANVAS_COURSES) {
+		const char *code = json_text(f, "classCode");
+		const char *c[] = { r->sourced_id,
+			            *code ? code : json_text(f, "title"),
+			            json_text(f, "title"),
+			            json_text(f, "schoolSourcedId"),
+			            json_text(f, "termSourcedIds"),
+			            status };
+		const char *s[] = { r->sourced_id, r->sourced_id,
+			            json_text(f, "title"), status };
+		err = canvas_line(w, 0, c, 6);
+		if (err == 0)
+			err = canvas_line(w, 1, s, 4);
+	} else if (w->kind == CANVAS_USERS) {
+		const char *c[] = { r->sourced_id,
+			            json_text(f, "username"),
+			            json_text(f, "givenName"),
+			            json_text(f, "familyName"),
+			            json_text(f, "email"),
+			            status };
+		err = canvas_line(w, 0, c, 6);
+	} else {
+		const char *class_id = json_text(f, "classSourcedId");
+		const char *role = json_text(f, "role");
+		const char *c[] = { class_id, json_text(f, "userSourcedId"),
+			            *role ? canvas_role(role) : "", class_id,
+			            status };
+		err = canvas_line(w, 0, c, 5);
+	}
+	cJSON_Delete(f);
+	w->rows += err == 0;
+	return err;
+}
+
+typedef struct {
+	char *id, *parent, *name, *status;
+	int done;
+} org_node;
+
+typedef struct {
+	org_node *nodes;
+	size_t count, alloc;
+} org_list;
+
+static int collect_org(const cw_roster_record *r, void *payload)
+{
+	org_list *l = payload;
+	cJSON *f = cJSON_Parse(r->fields);
+	org_node *n;
+
+	if (!f)
+		return CW_ENOMEM;
+	if (l->count == l->alloc) {
+		size_t cap = l->alloc ? l->alloc * 2 : 64;
+		org_node *grown = cw_realloc(l->nodes, cap * sizeof(*grown));
+		if (!grown) {
+			cJSON_Delete(f);
+			return CW_ENOMEM;
+		}
+		l->nodes = grown;
+		l->alloc = cap;
+	}
+	n = &l->nodes[l->count++];
+	n->id = cw_strdup(r->sourced_id);
+	n->parent = cw_strdup(json_text(f, "parentSourcedId"));
+	n->name = cw_strdup(json_text(f, "name"));
+	n->status =
+	        cw_strdup(strcmp(r->status, "active") ? "deleted" : "active");
+	n->done = 0;
+	cJSON_Delete(f);
+	return n->id && n->parent && n->name && n->status ? 0 : CW_ENOMEM;
+}
+
+/* Canvas wants parent accounts before their children. */
+static int write_accounts(canvas_writer *w, org_list *l)
+{
+	int progress = 1, err = 0;
+
+	while (progress && err == 0) {
+		progress = 0;
+		for (size_t i = 0; i < l->count && err == 0; i++) {
+			org_node *n = &l->nodes[i];
+			int parent_ready = !*n->parent;
+
+			for (size_t k = 0; !parent_ready && k < l->count; k++)
+				parent_ready =
+				        l->nodes[k].done &&
+				        strcmp(l->nodes[k].id, n->parent) == 0;
+			if (n->done || !parent_ready)
+				continue;
+			{
+				const char *c[] = { n->id, n->parent, n->name,
+					            n->status };
+				err = canvas_line(w, 0, c, 4);
+			}
+			n->done = progress = 1;
+			w->rows++;
+		}
+	}
+	/* Parents outside the data (or cycles) cannot be ordered: as roots. */
+	for (size_t i = 0; i < l->count && err == 0; i++)
+		if (!l->nodes[i].done) {
+			const char *c[] = { l->nodes[i].id, "",
+				            l->nodes[i].name,
+				            l->nodes[i].status };
+			err = canvas_line(w, 0, c, 4);
+			w->rows++;
+		}
+	return err;
+}
+
+static void free_orgs(org_list *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		cw_free(l->nodes[i].id);
+		cw_free(l->nodes[i].parent);
+		cw_free(l->nodes[i].name);
+		cw_free(l->nodes[i].status);
+	}
+	cw_free(l->nodes);
+}
+
+static const struct {
+	const char *file, *header, *second, *second_header;
+	int entity, kind;
+} canvas_files[] = {
+	{ "accounts.csv", "account_id,parent_account_id,name,status", NULL,
+	  NULL, CW_OR_ORGS, -1 },
+	{ "terms.csv", "term_id,name,status,start_date,end_date", NULL, NULL,
+	  CW_OR_ACADEMIC_SESSIONS, CANVAS_TERMS },
+	{ "courses.csv",
+	  "course_id,short_name,long_name,account_id,term_id,status",
+	  "sections.csv", "section_id,course_id,name,status", CW_OR_CLASSES,
+	  CANVAS_COURSES },
+	{ "users.csv", "user_id,login_id,first_name,last_name,email,status",
+	  NULL, NULL, CW_OR_USERS, CANVAS_USERS },
+	{ "enrollments.csv", "course_id,user_id,role,section_id,status", NULL,
+	  NULL, CW_OR_ENROLLMENTS, CANVAS_ENROLLMENTS },
+};
+
+#define CANVAS_FILES (sizeof(canvas_files) / sizeof(canvas_files[0]))
+
+static FILE *open_csv(const char *dir, const char *name, const char *header)
+{
+	char path[4200];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	if (!fp) {
+		cw_error_set("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	fprintf(fp, "%s\r\n", header);
+	return fp;
+}
+
+static int canvas_file(canvas_writer *w, cw_store *store, int64_t tenant,
+                       const char *since, const char *dir, size_t i)
+{
+	org_list orgs = { 0 };
+	int err = 0;
+
+	w->rows = 0;
+	w->kind = canvas_files[i].kind;
+	w->fp[0] = open_csv(dir, canvas_files[i].file, canvas_files[i].header);
+	w->fp[1] = canvas_files[i].second
+	                   ? open_csv(dir, canvas_files[i].second,
+	                              canvas_files[i].second_header)
+	                   : NULL;
+	if (!w->fp[0] || (canvas_files[i].second && !w->fp[1]))
+		err = CW_EIO;
+	if (err == 0 && w->kind < 0) {
+		err = cw_store_roster_list(store, tenant, CW_OR_ORGS, since,
+		                           collect_org, &orgs);
+		if (err == 0)
+			err = write_accounts(w, &orgs);
+	} else if (err == 0) {
+		err = cw_store_roster_list(store, tenant,
+		                           canvas_files[i].entity, since,
+		                           canvas_row, w);
+	}
+	for (int k = 0; k < 2; k++)
+		if (w->fp[k] && fclose(w->fp[k]) != 0 && err == 0)
+			err = CW_EIO;
+	free_orgs(&orgs);
+	return err;
+}
+
+int cw_roster_export_canvas(cw_roster_export_result *out, cw_store *store,
+                            const cw_roster_export_options *o)
+{
+	const char *names[CANVAS_FILES + 1];
+	canvas_writer w = {
+		{ NULL, NULL }, CW_BUF_INIT(CW_LIMIT_CSV_RECORD), 0, 0
+	};
+	size_t count = 0;
+	cw_tenant tenant;
+	char dir[4096];
+	int err, zip;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = cw_store_tenant_get(store, o->tenant, &tenant)) < 0 ||
+	    (err = open_target(dir, o->out, &zip)) < 0) {
+		cw_buf_dispose(&w.line);
+		return err;
+	}
+	for (size_t i = 0; err == 0 && i < CANVAS_FILES; i++) {
+		err = canvas_file(&w, store, tenant.id, o->since, dir, i);
+		names[count++] = canvas_files[i].file;
+		if (canvas_files[i].second)
+			names[count++] = canvas_files[i].second;
+		out->rows[canvas_files[i].entity] = w.rows;
+		out->total += w.rows;
+	}
+	out->files = (int)count;
+	if (err == 0 && zip)
+		err = zip_dir(dir, o->out, names, count);
+	if (zip)
+		remove_dir(dir, names, count);
 	cw_buf_dispose(&w.line);
 	return err;
 }

@@ -24,4 +24,12 @@ typedef struct {
 int cw_roster_export(cw_roster_export_result *out, cw_store *store,
                      const cw_roster_export_options *options);
 
+/**
+ * Writes the Canvas SIS import CSV set (accounts, terms, courses, sections,
+ * users, enrollments) from the tenant's roster; with since, only what changed
+ * (deleted rows with status deleted). options->version is not used.
+ */
+int cw_roster_export_canvas(cw_roster_export_result *out, cw_store *store,
+                            const cw_roster_export_options *options);
+
 #endif

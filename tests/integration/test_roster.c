@@ -365,6 +365,40 @@ START_TEST(export_validates_and_imports_back_unchanged)
 }
 END_TEST
 
+START_TEST(canvas_sis_export)
+{
+	char out[400], text[8192];
+	cJSON *r;
+
+	add_tenant();
+	cJSON_Delete(import_set(0, set_dir, 0));
+	snprintf(out, sizeof(out), "%s/canvas", env.dir);
+	r = run_json(0, ARGS("roster", "export", "--tenant", "d1", "--format",
+	                     "canvas", "--out", out));
+	ck_assert_str_eq(cw_json_string(r, "format"), "canvas");
+	cJSON_Delete(r);
+	read_export(text, sizeof(text), out, "accounts.csv");
+	/* The district comes before the school that names it as parent. */
+	ck_assert_str_eq(text, "account_id,parent_account_id,name,status\r\n"
+	                       "dst,,District,active\r\n"
+	                       "sch,dst,School,active\r\n");
+	read_export(text, sizeof(text), out, "courses.csv");
+	ck_assert_ptr_nonnull(
+	        strstr(text, "k,Math A,Math A,sch,t1,active\r\n"));
+	read_export(text, sizeof(text), out, "sections.csv");
+	ck_assert_ptr_nonnull(strstr(text, "k,k,Math A,active\r\n"));
+	read_export(text, sizeof(text), out, "enrollments.csv");
+	ck_assert_ptr_nonnull(strstr(text, "k,s1,student,k,active\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "k,t1,teacher,k,active\r\n"));
+	read_export(text, sizeof(text), out, "users.csv");
+	ck_assert_ptr_nonnull(
+	        strstr(text, "s1,s1,Ada,L,ada@example.org,active"));
+	read_export(text, sizeof(text), out, "terms.csv");
+	ck_assert_ptr_nonnull(strstr(text, "t1,Fall,active,2024-08-01,"
+	                                   "2024-12-20\r\n"));
+}
+END_TEST
+
 START_TEST(v11_users_become_roles_and_back)
 {
 	char out12[400], out11[400], text[8192];
@@ -433,6 +467,7 @@ Suite *suite_roster(void)
 	tcase_add_test(tc, an_error_anywhere_changes_nothing);
 	tcase_add_test(tc, big_deletions_wait_for_approval);
 	tcase_add_test(tc, export_validates_and_imports_back_unchanged);
+	tcase_add_test(tc, canvas_sis_export);
 	tcase_add_test(tc, v11_users_become_roles_and_back);
 	suite_add_tcase(s, tc);
 	return s;
