@@ -252,6 +252,27 @@ static uint32_t bulk_mask(const cw_or_manifest *m)
 	return mask;
 }
 
+/* Saves the outcome on the import record; a store failure here is logged
+ * by the caller's error, the import itself already decided. */
+static void save_report(cw_store *store, const cw_roster_import_result *out)
+{
+	char *report = cw_roster_import_report_json(out);
+
+	if (report && out->import_id)
+		cw_store_import_report(store, out->import_id, out->state,
+		                       report);
+	cw_free(report);
+}
+
+static const char *applied_state(const cw_roster_import_result *out)
+{
+	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++)
+		if (out->counts[e].added || out->counts[e].updated ||
+		    out->counts[e].deleted)
+			return "applied";
+	return "unchanged";
+}
+
 int cw_roster_import(cw_roster_import_result *out, cw_store *store,
                      const cw_roster_import_options *options)
 {
@@ -265,45 +286,41 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 	int err, applied = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->state = "rejected";
+	out->state = "failed";
+	out->import_id = options->import_id;
 	if ((err = cw_store_tenant_get(store, options->tenant, &tenant)) < 0)
+		return err;
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	if (!out->import_id &&
+	    (err = cw_store_import_create(store, tenant.id, stamp,
+	                                  options->path, &out->import_id)) < 0)
 		return err;
 	if ((err = cw_or_source_open(&src, options->path,
 	                             &options->zip_limits)) < 0)
-		return err;
+		goto out;
 	if ((err = cw_store_import_begin(&im.import, store, tenant.id)) < 0)
 		goto out;
 	err = cw_or_package_check(&out->check, src, &hooks);
 	if (im.failed)
 		err = im.failed;
+	if (err == CW_EINVAL)
+		out->state = "rejected";
 	if (err < 0)
 		goto out;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	err = cw_store_import_commit(im.import, bulk_mask(&out->check.manifest),
-	                             stamp, options->path, decide, &d,
-	                             out->counts, &applied, &out->import_id);
-	if (err < 0)
-		goto out;
-	out->state = !applied ? "pending" : "applied";
-	if (applied) {
-		int changed = 0;
-		for (int e = 0; e < CW_OR_ENTITY_COUNT; e++)
-			changed |= out->counts[e].added ||
-			           out->counts[e].updated ||
-			           out->counts[e].deleted;
-		if (!changed)
-			out->state = "unchanged";
-	}
-	{
-		char *report = cw_roster_import_report_json(out);
-		if (report)
-			cw_store_import_report(store, out->import_id,
-			                       out->state, report);
-		cw_free(report);
-	}
+	                             stamp, out->import_id, decide, &d,
+	                             out->counts, &applied);
+	if (err == 0)
+		out->state = applied ? applied_state(out) : "pending";
 out:
+	if (err < 0 && err != CW_EINVAL)
+		snprintf(out->failure, sizeof(out->failure), "%s",
+		         cw_error_last());
 	cw_store_import_end(im.import);
-	src->free(src);
+	if (src)
+		src->free(src);
+	save_report(store, out);
 	cw_buf_dispose(&im.fields);
 	cw_buf_dispose(&im.role_id);
 	return err;
@@ -317,6 +334,8 @@ char *cw_roster_import_report_json(const cw_roster_import_result *r)
 	if (!doc)
 		return NULL;
 	cJSON_AddStringToObject(doc, "state", r->state);
+	if (!strcmp(r->state, "failed") && r->failure[0])
+		cJSON_AddStringToObject(doc, "reason", r->failure);
 	if (r->held_reason[0])
 		cJSON_AddStringToObject(doc, "held_reason", r->held_reason);
 	cJSON_AddNumberToObject(doc, "import_id", (double)r->import_id);

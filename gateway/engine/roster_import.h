@@ -15,13 +15,15 @@ typedef struct {
 	cw_or_zip_limits zip_limits;
 	cw_diag_cb on_diag;
 	void *payload;
+	int64_t import_id; /* an import record made already, or 0 */
 } cw_roster_import_options;
 
 typedef struct {
 	cw_or_package_report check;
 	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
-	const char *state; /* applied, unchanged, pending, rejected */
+	const char *state; /* applied, unchanged, pending, rejected, failed */
 	char held_reason[300];
+	char failure[300]; /* why, when failed */
 	int64_t import_id;
 } cw_roster_import_result;
 

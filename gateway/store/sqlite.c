@@ -671,7 +671,10 @@ static const cw_store_backend sqlite_backend = {
 	.import_known = cw_sqlite__import_known,
 	.import_commit = cw_sqlite__import_commit,
 	.import_end = cw_sqlite__import_end,
+	.import_create = cw_sqlite__import_create,
 	.import_report = cw_sqlite__import_report,
+	.import_get = cw_sqlite__import_get,
+	.import_interrupted = cw_sqlite__import_interrupted,
 	.roster_list = cw_sqlite__roster_list,
 	.free = sqlite_free,
 };

@@ -54,13 +54,17 @@ int cw_sqlite__import_stage(cw_store_import *import,
 int cw_sqlite__import_known(cw_store_import *import, int entity,
                             const char *sourced_id);
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
-                             const char *at, const char *source,
+                             const char *at, int64_t import_id,
                              cw_import_decide_cb decide, void *payload,
-                             cw_roster_counts *counts, int *applied,
-                             int64_t *import_id);
+                             cw_roster_counts *counts, int *applied);
 void cw_sqlite__import_end(cw_store_import *import);
+int cw_sqlite__import_create(cw_store *store, int64_t tenant_id, const char *at,
+                             const char *source, int64_t *id);
 int cw_sqlite__import_report(cw_store *store, int64_t import_id,
                              const char *state, const char *report);
+int cw_sqlite__import_get(cw_store *store, int64_t import_id,
+                          cw_import_record *out);
+int cw_sqlite__import_interrupted(cw_store *store, int *count);
 int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
                            const char *since, cw_roster_cb cb, void *payload);
 

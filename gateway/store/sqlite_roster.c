@@ -6,6 +6,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -237,25 +238,20 @@ static int count(sqlite_import *imp, uint32_t bulk, cw_roster_counts *counts)
 	return 0;
 }
 
-static int record_import(sqlite_import *imp, const char *at, const char *state,
-                         const char *source, int64_t *id)
+static int set_state(sqlite_import *imp, int64_t id, const char *state)
 {
 	sqlite3_stmt *st = NULL;
 	int err = prepare(imp,
-	                  "INSERT INTO main.roster_imports (tenant_id, "
-	                  "created_at, state, source) VALUES (?1, ?2, ?3, ?4)",
+	                  "UPDATE main.roster_imports SET state = ?2 WHERE "
+	                  "id = ?1",
 	                  &st);
 
 	if (err < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, imp->tenant_id);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = cw_sqlite__fail(imp->conn->db, "recording an import");
-	else
-		*id = sqlite3_last_insert_rowid(imp->conn->db);
 	sqlite3_finalize(st);
 	return err;
 }
@@ -269,17 +265,15 @@ static int any_change(const cw_roster_counts *counts)
 }
 
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
-                             const char *at, const char *source,
+                             const char *at, int64_t import_id,
                              cw_import_decide_cb decide, void *payload,
-                             cw_roster_counts *counts, int *applied,
-                             int64_t *import_id)
+                             cw_roster_counts *counts, int *applied)
 {
 	sqlite_import *imp = (sqlite_import *)import;
 	const char *state;
 	int err;
 
 	*applied = 0;
-	*import_id = 0;
 	/* Staging is done; now the one write transaction. */
 	if ((err = exec(imp, "COMMIT")) < 0)
 		return err;
@@ -295,12 +289,12 @@ int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
 		state = any_change(counts) ? "applied" : "unchanged";
 		*applied = 1;
 	}
-	if ((err = record_import(imp, at, state, source, import_id)) < 0)
+	if ((err = set_state(imp, import_id, state)) < 0)
 		return err;
 	for (size_t i = 0; *applied && err == 0 &&
 	                   i < sizeof(apply_sql) / sizeof(apply_sql[0]);
 	     i++)
-		err = run_bound(imp, apply_sql[i], bulk, at, *import_id);
+		err = run_bound(imp, apply_sql[i], bulk, at, import_id);
 	if (err == 0)
 		err = exec(imp, "COMMIT");
 	if (err == 0)
@@ -403,4 +397,120 @@ out:
 	sqlite3_finalize(st);
 	cw_sqlite__release(s, conn);
 	return err;
+}
+
+/* One-off statements outside an import, on a pooled connection. */
+typedef int (*bind_fn)(sqlite3_stmt *st, const void *args);
+typedef int (*row_fn)(sqlite3_stmt *st, void *out);
+
+static int one_shot(sqlite_store *s, const char *sql, bind_fn bind,
+                    const void *args, row_fn row, void *out, int *changes,
+                    int64_t *rowid)
+{
+	connection *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	int err = cw_sqlite__acquire(s, &conn), rc;
+
+	if (err < 0)
+		return err;
+	if (sqlite3_prepare_v2(conn->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing");
+		goto out;
+	}
+	bind(st, args);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && row)
+		err = row(st, out);
+	else if (rc == SQLITE_DONE && row)
+		err = CW_ENOTFOUND;
+	else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = cw_sqlite__fail(conn->db, "an import record");
+	if (changes)
+		*changes = sqlite3_changes(conn->db);
+	if (rowid)
+		*rowid = sqlite3_last_insert_rowid(conn->db);
+out:
+	sqlite3_finalize(st);
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
+typedef struct {
+	int64_t tenant_id;
+	const char *at, *source;
+} create_args;
+
+static int bind_create(sqlite3_stmt *st, const void *p)
+{
+	const create_args *a = p;
+
+	sqlite3_bind_int64(st, 1, a->tenant_id);
+	sqlite3_bind_text(st, 2, a->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->source, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int cw_sqlite__import_create(cw_store *store, int64_t tenant_id, const char *at,
+                             const char *source, int64_t *id)
+{
+	create_args a = { tenant_id, at, source };
+
+	return one_shot((sqlite_store *)store,
+	                "INSERT INTO roster_imports (tenant_id, created_at, "
+	                "state, source) VALUES (?1, ?2, 'running', ?3)",
+	                bind_create, &a, NULL, NULL, NULL, id);
+}
+
+static int bind_id(sqlite3_stmt *st, const void *p)
+{
+	sqlite3_bind_int64(st, 1, *(const int64_t *)p);
+	return 0;
+}
+
+static int read_record(sqlite3_stmt *st, void *p)
+{
+	cw_import_record *r = p;
+	const unsigned char *source = sqlite3_column_text(st, 4);
+	const unsigned char *report = sqlite3_column_text(st, 5);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->tenant_id = sqlite3_column_int64(st, 1);
+	snprintf(r->state, sizeof(r->state), "%s",
+	         (const char *)sqlite3_column_text(st, 2));
+	snprintf(r->created_at, sizeof(r->created_at), "%s",
+	         (const char *)sqlite3_column_text(st, 3));
+	r->source = cw_strdup(source ? (const char *)source : "");
+	r->report = cw_strdup(report ? (const char *)report : "");
+	if (!r->source || !r->report) {
+		cw_import_record_dispose(r);
+		return CW_ENOMEM;
+	}
+	return 0;
+}
+
+int cw_sqlite__import_get(cw_store *store, int64_t import_id,
+                          cw_import_record *out)
+{
+	memset(out, 0, sizeof(*out));
+	return one_shot((sqlite_store *)store,
+	                "SELECT id, tenant_id, state, created_at, source, "
+	                "report FROM roster_imports WHERE id = ?1",
+	                bind_id, &import_id, read_record, out, NULL, NULL);
+}
+
+static int bind_nothing(sqlite3_stmt *st, const void *p)
+{
+	(void)st;
+	(void)p;
+	return 0;
+}
+
+int cw_sqlite__import_interrupted(cw_store *store, int *count)
+{
+	return one_shot((sqlite_store *)store,
+	                "UPDATE roster_imports SET state = 'failed', report = "
+	                "'{\"state\":\"failed\",\"reason\":\"interrupted: the "
+	                "process stopped during the import; nothing was "
+	                "applied\"}' WHERE state = 'running'",
+	                bind_nothing, NULL, NULL, NULL, count, NULL);
 }

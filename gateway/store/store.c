@@ -172,20 +172,43 @@ int cw_store_import_known(cw_store_import *import, int entity,
 }
 
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
-                           const char *at, const char *source,
+                           const char *at, int64_t import_id,
                            cw_import_decide_cb decide, void *payload,
-                           cw_roster_counts *counts, int *applied,
-                           int64_t *import_id)
+                           cw_roster_counts *counts, int *applied)
 {
-	return import->store->backend->import_commit(
-	        import, bulk_entities, at, source, decide, payload, counts,
-	        applied, import_id);
+	return import->store->backend->import_commit(import, bulk_entities, at,
+	                                             import_id, decide, payload,
+	                                             counts, applied);
 }
 
 void cw_store_import_end(cw_store_import *import)
 {
 	if (import)
 		import->store->backend->import_end(import);
+}
+
+int cw_store_import_create(cw_store *store, int64_t tenant_id, const char *at,
+                           const char *source, int64_t *id)
+{
+	return store->backend->import_create(store, tenant_id, at, source, id);
+}
+
+int cw_store_import_get(cw_store *store, int64_t import_id,
+                        cw_import_record *out)
+{
+	return store->backend->import_get(store, import_id, out);
+}
+
+void cw_import_record_dispose(cw_import_record *record)
+{
+	cw_free(record->source);
+	cw_free(record->report);
+	record->source = record->report = NULL;
+}
+
+int cw_store_import_interrupted(cw_store *store, int *count)
+{
+	return store->backend->import_interrupted(store, count);
 }
 
 int cw_store_import_report(cw_store *store, int64_t import_id,

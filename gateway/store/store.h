@@ -78,6 +78,17 @@ typedef struct {
 
 typedef struct cw_store_import cw_store_import;
 
+/** An import as recorded: state running, applied, unchanged, pending,
+ *  rejected or failed; report is its JSON report (may be empty). */
+typedef struct {
+	int64_t id;
+	int64_t tenant_id;
+	char state[16];
+	char created_at[32];
+	char *source;
+	char *report;
+} cw_import_record;
+
 /** Decides, inside the import's write transaction, whether to apply:
  *  return 1 to apply, 0 to hold the import as pending. */
 typedef int (*cw_import_decide_cb)(const cw_roster_counts *counts,
@@ -118,13 +129,17 @@ typedef struct {
 	int (*import_known)(cw_store_import *import, int entity,
 	                    const char *sourced_id);
 	int (*import_commit)(cw_store_import *import, uint32_t bulk_entities,
-	                     const char *at, const char *source,
+	                     const char *at, int64_t import_id,
 	                     cw_import_decide_cb decide, void *payload,
-	                     cw_roster_counts *counts, int *applied,
-	                     int64_t *import_id);
+	                     cw_roster_counts *counts, int *applied);
 	void (*import_end)(cw_store_import *import);
+	int (*import_create)(cw_store *store, int64_t tenant_id, const char *at,
+	                     const char *source, int64_t *id);
 	int (*import_report)(cw_store *store, int64_t import_id,
 	                     const char *state, const char *report);
+	int (*import_get)(cw_store *store, int64_t import_id,
+	                  cw_import_record *out);
+	int (*import_interrupted)(cw_store *store, int *count);
 	int (*roster_list)(cw_store *store, int64_t tenant_id, int entity,
 	                   const char *since, cw_roster_cb cb, void *payload);
 	void (*free)(cw_store *store);
@@ -196,20 +211,28 @@ int cw_store_import_known(cw_store_import *import, int entity,
  * Diffs the staged rows against the tenant's data and, if decide agrees,
  * applies them with their change-log entries, all in one transaction. Bulk
  * entities (bit per entity) are replaced: rows absent from the stage go.
- * Delta rows with status tobedeleted delete. Records the import (state
- * applied, unchanged or pending) and gives its id.
- * counts: an array of CW_STORE_ROSTER_ENTITIES, filled in.
+ * Delta rows with status tobedeleted delete. The import record import_id
+ * (from cw_store_import_create) gets state applied, unchanged or pending in
+ * the same transaction. counts: CW_STORE_ROSTER_ENTITIES of them.
  */
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
-                           const char *at, const char *source,
+                           const char *at, int64_t import_id,
                            cw_import_decide_cb decide, void *payload,
-                           cw_roster_counts *counts, int *applied,
-                           int64_t *import_id);
+                           cw_roster_counts *counts, int *applied);
 /** Rolls back whatever was not committed and frees the import. */
 void cw_store_import_end(cw_store_import *import);
+/** Records a new import in state running; its id in *id. */
+int cw_store_import_create(cw_store *store, int64_t tenant_id, const char *at,
+                           const char *source, int64_t *id);
 /** Stores the JSON report (and final state) of an import. */
 int cw_store_import_report(cw_store *store, int64_t import_id,
                            const char *state, const char *report);
+/** Reads an import record (dispose with cw_import_record_dispose). */
+int cw_store_import_get(cw_store *store, int64_t import_id,
+                        cw_import_record *out);
+void cw_import_record_dispose(cw_import_record *record);
+/** Marks imports left running by a stopped process as failed. */
+int cw_store_import_interrupted(cw_store *store, int *count);
 /**
  * Lists a tenant's rows of one entity by sourcedId. since NULL: every row
  * held. since a time: every row changed after it, and every row deleted after
