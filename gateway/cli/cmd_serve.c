@@ -4,6 +4,7 @@
 
 #include "engine/ctx.h"
 #include "engine/datadir.h"
+#include "engine/jobs.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "util/error.h"
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
+#define MAX_IMPORT_JOBS         2    /* imports at once */
+#define JOB_STOP_MS             700L /* jobs get this long to give up */
 
 static const cw_option serve_options[] = {
 	{ "listen", "HOST:PORT", "address to listen on (config key listen)",
@@ -150,9 +153,10 @@ static int run_serve(const cw_args *args)
 	unsigned char key[CW_MASTER_KEY_LEN];
 	cw_config_layers *flags = NULL;
 	cw_server *server = NULL;
+	cw_jobs *jobs = NULL;
 	cw_cli_env env = { 0 };
 	cw_ctx ctx = { 0 };
-	int code, err;
+	int code, err, interrupted = 0;
 
 	if ((code = flag_layers(&flags, args)) != 0)
 		goto out;
@@ -168,6 +172,15 @@ static int run_serve(const cw_args *args)
 	ctx.config = &env.config;
 	ctx.store = env.store;
 	ctx.data_dir = env.data_dir;
+	if ((err = cw_jobs_new(&jobs, MAX_IMPORT_JOBS)) < 0 ||
+	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
+		code = cw_cli_fail(args, err);
+		goto out;
+	}
+	if (interrupted)
+		CW_LOG(CW_LOG_WARN, "imports_interrupted", "i:count",
+		       interrupted, NULL);
+	ctx.jobs = jobs;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {
 		code = cw_cli_fail(args, err);
@@ -182,10 +195,21 @@ static int run_serve(const cw_args *args)
 	       "l:in_flight",
 	       (long long)cw_metrics_in_flight_now(cw_server_metrics(server)),
 	       NULL);
+	/* Jobs give up (an import rolls back) while requests drain. */
+	ctx.stopping = 1;
 	cw_server_shutdown(server, CW_LIMIT_SHUTDOWN_DRAIN_MS);
+	if (cw_jobs_wait(jobs, JOB_STOP_MS) > 0) {
+		/* Still running: leave the store open for them; the process
+		 * exit ends them and SQLite rolls their transactions back. */
+		CW_LOG(CW_LOG_WARN, "jobs_abandoned", "i:count",
+		       cw_jobs_running(jobs), NULL);
+		env.store = NULL;
+		jobs = NULL;
+	}
 	CW_LOG(CW_LOG_INFO, "stopped", NULL);
 out:
 	cw_server_free(server);
+	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);
 	cw_config_layers_free(flags);
 	return code;

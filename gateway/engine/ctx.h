@@ -2,6 +2,7 @@
 #ifndef CW_ENGINE_CTX_H
 #define CW_ENGINE_CTX_H
 
+#include "engine/jobs.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -9,6 +10,8 @@ typedef struct {
 	const cw_config *config;
 	cw_store *store;
 	const char *data_dir;
+	cw_jobs *jobs;         /* background jobs (imports) */
+	volatile int stopping; /* set at shutdown: jobs give up */
 } cw_ctx;
 
 #endif

@@ -179,6 +179,12 @@ static int on_row(const cw_or_row *row, void *payload)
 {
 	importer *im = payload;
 
+	if (im->options->cancel && *im->options->cancel) {
+		cw_error_set("cancelled: the daemon is shutting down");
+		im->failed = CW_ECANCELED;
+		return CW_ECANCELED;
+	}
+
 	/* The schema table identifies the version: 1.1 users carry roles. */
 	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_USERS))
 		return stage_v11_user(im, row);
@@ -239,6 +245,17 @@ static int decide(const cw_roster_counts *counts, void *payload)
 	return 1;
 }
 
+/* The report stored with the outcome: the counts are final here. */
+static char *describe(const cw_roster_counts *counts, const char *state,
+                      void *payload)
+{
+	decider *d = payload;
+
+	memcpy(d->result->counts, counts, sizeof(d->result->counts));
+	d->result->state = state;
+	return cw_roster_import_report_json(d->result);
+}
+
 static uint32_t bulk_mask(const cw_or_manifest *m)
 {
 	uint32_t mask = 0;
@@ -280,6 +297,7 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 		        CW_BUF_INIT(1024), 0 };
 	cw_or_package_hooks hooks = { forward_diag, on_row, known, &im };
 	decider d = { options, out };
+	cw_import_policy policy = { decide, describe, &d };
 	char stamp[CW_TIME_ISO_LEN];
 	cw_or_source *src = NULL;
 	cw_tenant tenant;
@@ -309,12 +327,12 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 		goto out;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	err = cw_store_import_commit(im.import, bulk_mask(&out->check.manifest),
-	                             stamp, out->import_id, decide, &d,
+	                             stamp, out->import_id, &policy,
 	                             out->counts, &applied);
 	if (err == 0)
 		out->state = applied ? applied_state(out) : "pending";
 out:
-	if (err < 0 && err != CW_EINVAL)
+	if (err < 0 && strcmp(out->state, "rejected") != 0)
 		snprintf(out->failure, sizeof(out->failure), "%s",
 		         cw_error_last());
 	cw_store_import_end(im.import);

@@ -15,7 +15,8 @@ typedef struct {
 	cw_or_zip_limits zip_limits;
 	cw_diag_cb on_diag;
 	void *payload;
-	int64_t import_id; /* an import record made already, or 0 */
+	int64_t import_id;    /* an import record made already, or 0 */
+	volatile int *cancel; /* when set non-zero, the import gives up */
 } cw_roster_import_options;
 
 typedef struct {

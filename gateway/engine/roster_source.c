@@ -123,6 +123,20 @@ int cw_or_source_dir(cw_or_source **out, const char *path)
 	return 0;
 }
 
+/* Uploads have no file name to go by: a zip starts "PK\3\4". */
+static int looks_zipped(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n == 4 && memcmp(magic, "PK\3\4", 4) == 0;
+}
+
 int cw_or_source_open(cw_or_source **out, const char *path,
                       const cw_or_zip_limits *limits)
 {
@@ -136,7 +150,8 @@ int cw_or_source_open(cw_or_source **out, const char *path,
 	}
 	if (S_ISDIR(st.st_mode))
 		return cw_or_source_dir(out, path);
-	if (len > 4 && strcmp(path + len - 4, ".zip") == 0)
+	if ((len > 4 && strcmp(path + len - 4, ".zip") == 0) ||
+	    looks_zipped(path))
 		return cw_or_source_zip(out, path, limits);
 	cw_error_set("%s: not a directory or a .zip file", path);
 	return CW_EINVAL;

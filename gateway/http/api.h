@@ -3,6 +3,7 @@
 #define CW_HTTP_API_H
 
 #include "http/router.h"
+#include "store/store.h"
 
 extern const cw_route cw_routes[];
 extern const size_t cw_route_count;
@@ -16,11 +17,23 @@ int cw_api_metrics(cw_request *req, cw_response *res);
 int cw_api_oauth_token(cw_request *req, cw_response *res);
 
 /* api_admin.c */
+/**
+ * The tenant a request acts on: its own, or the one asked for by the
+ * operator. Returns 0 with out filled, a positive HTTP status it has already
+ * answered in res (403, 404), or a negative error.
+ */
+int cw_api_target_tenant(cw_tenant *out, cw_request *req, cw_response *res,
+                         const char *asked);
 int cw_api_admin_tenants_list(cw_request *req, cw_response *res);
 int cw_api_admin_tenants_add(cw_request *req, cw_response *res);
 int cw_api_admin_clients_list(cw_request *req, cw_response *res);
 int cw_api_admin_clients_add(cw_request *req, cw_response *res);
 int cw_api_admin_clients_revoke(cw_request *req, cw_response *res);
 int cw_api_admin_audit_list(cw_request *req, cw_response *res);
+
+/* api_roster.c */
+int cw_api_roster_import_start(cw_request *req, cw_response *res);
+int cw_api_roster_import_status(cw_request *req, cw_response *res);
+int cw_api_roster_import_approve(cw_request *req, cw_response *res);
 
 #endif

@@ -39,6 +39,30 @@ static int audit(cw_request *req, const char *tenant, const char *action,
 	return cw_store_audit_append(cw_request_ctx(req)->store, &entry);
 }
 
+/* The tenant a request acts on: its own, or ?tenant= / "tenant" for the
+ * operator. Returns 0, or an HTTP status it already answered. */
+int cw_api_target_tenant(cw_tenant *out, cw_request *req, cw_response *res,
+                         const char *asked)
+{
+	const cw_auth *auth = cw_request_auth(req);
+	int err;
+
+	if (!asked || !*asked)
+		asked = auth->tenant;
+	if (strcmp(asked, auth->tenant) != 0 && !cw_request_is_operator(req)) {
+		cw_response_error(res, 403, "forbidden",
+		                  "a client may only manage its own tenant");
+		return 403;
+	}
+	err = cw_store_tenant_get(cw_request_ctx(req)->store, asked, out);
+	if (err == CW_ENOTFOUND) {
+		cw_response_error(res, 404, "unknownobject",
+		                  "no tenant named \"%.63s\"", asked);
+		return 404;
+	}
+	return err;
+}
+
 /* ---- tenants ------------------------------------------------------------- */
 
 int cw_api_admin_tenants_list(cw_request *req, cw_response *res)
@@ -108,30 +132,6 @@ out:
 
 /* ---- clients ------------------------------------------------------------- */
 
-/* The tenant a request acts on: its own, or ?tenant= / "tenant" for the
- * operator. Returns 0, or an HTTP status it already answered. */
-static int target_tenant(cw_tenant *out, cw_request *req, cw_response *res,
-                         const char *asked)
-{
-	const cw_auth *auth = cw_request_auth(req);
-	int err;
-
-	if (!asked || !*asked)
-		asked = auth->tenant;
-	if (strcmp(asked, auth->tenant) != 0 && !cw_request_is_operator(req)) {
-		cw_response_error(res, 403, "forbidden",
-		                  "a client may only manage its own tenant");
-		return 403;
-	}
-	err = cw_store_tenant_get(cw_request_ctx(req)->store, asked, out);
-	if (err == CW_ENOTFOUND) {
-		cw_response_error(res, 404, "unknownobject",
-		                  "no tenant named \"%.63s\"", asked);
-		return 404;
-	}
-	return err;
-}
-
 int cw_api_admin_clients_list(cw_request *req, cw_response *res)
 {
 	const char *asked = cw_request_query(req, "tenant");
@@ -141,7 +141,7 @@ int cw_api_admin_clients_list(cw_request *req, cw_response *res)
 	int err;
 
 	if (asked || !cw_request_is_operator(req)) {
-		err = target_tenant(&tenant, req, res, asked);
+		err = cw_api_target_tenant(&tenant, req, res, asked);
 		if (err != 0)
 			return err > 0 ? 0 : err;
 		tenant_id = tenant.id;
@@ -193,7 +193,8 @@ int cw_api_admin_clients_add(cw_request *req, cw_response *res)
 
 	if (cw_request_json_object(&body, req, res) < 0)
 		return 0;
-	err = target_tenant(&tenant, req, res, cw_json_string(body, "tenant"));
+	err = cw_api_target_tenant(&tenant, req, res,
+	                           cw_json_string(body, "tenant"));
 	if (err != 0) {
 		err = err > 0 ? 0 : err;
 		goto out;
@@ -283,7 +284,7 @@ int cw_api_admin_audit_list(cw_request *req, cw_response *res)
 		return cw_response_error(res, 400, "invaliddata",
 		                         "after: 0 or more; limit: 1 to 1000");
 	if (asked || !cw_request_is_operator(req)) {
-		err = target_tenant(&row, req, res, asked);
+		err = cw_api_target_tenant(&row, req, res, asked);
 		if (err != 0)
 			return err > 0 ? 0 : err;
 		tenant = cw_request_auth(req)->tenant;

@@ -13,7 +13,9 @@ typedef struct cw_response cw_response;
 typedef int (*cw_handler)(cw_request *req, cw_response *res);
 
 /* Route flags. */
-#define CW_ROUTE_PUBLIC 0u
+#define CW_ROUTE_UPLOAD                                                        \
+	1u /* stream the body to a file, capped by the                         \
+	      config's max_upload_bytes, not body_limit */
 
 typedef struct {
 	const char *method;  /* "GET", "POST", "PUT", "DELETE" */
@@ -22,6 +24,7 @@ typedef struct {
 	const char
 	        *scopes; /* space-separated, any one suffices; NULL: public */
 	long body_limit; /* bytes of request body allowed; 0: none */
+	unsigned flags;  /* CW_ROUTE_* */
 } cw_route;
 
 #define CW_ROUTE_MAX_PARAMS 8

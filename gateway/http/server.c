@@ -17,6 +17,8 @@
 #include "util/timeutil.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -54,6 +56,10 @@ struct cw_request {
 	int status;
 	int too_big;
 	int responded;
+	int upload_fd; /* CW_ROUTE_UPLOAD: the body's file, else -1 */
+	char *upload_path;
+	int upload_kept; /* the handler took the file */
+	uint64_t upload_bytes;
 };
 
 /* ---- accessors ----------------------------------------------------------- */
@@ -109,6 +115,19 @@ const char *cw_request_query(const cw_request *req, const char *key)
 const char *cw_request_header(const cw_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *cw_request_upload(const cw_request *req)
+{
+	return req->upload_path;
+}
+
+char *cw_request_keep_upload(cw_request *req)
+{
+	if (!req->upload_path)
+		return NULL;
+	req->upload_kept = 1;
+	return cw_strdup(req->upload_path);
 }
 
 const char *cw_request_body(const cw_request *req, size_t *len)
@@ -378,7 +397,49 @@ static long body_limit(const cw_request *req)
 	long limit = req->route->body_limit;
 	long max = req->server->ctx->config->max_body_bytes;
 
+	if (req->route->flags & CW_ROUTE_UPLOAD)
+		return req->server->ctx->config->max_upload_bytes;
 	return limit > max ? max : limit;
+}
+
+/* Opens DATA_DIR/uploads/upload-XXXXXX for an upload route's body. */
+static int open_upload(cw_request *req)
+{
+	cw_buf path = CW_BUF_INIT(4096);
+	int err = 0;
+
+	cw_buf_printf(&path, "%s/uploads", req->server->ctx->data_dir);
+	if (path.error || (mkdir(path.data, 0700) != 0 && errno != EEXIST))
+		err = CW_EIO;
+	if (err == 0 && cw_buf_puts(&path, "/upload-XXXXXX") == 0) {
+		req->upload_fd = mkstemp(path.data);
+		if (req->upload_fd < 0)
+			err = CW_EIO;
+	}
+	if (err < 0) {
+		cw_error_set("cannot store the upload: %s", strerror(errno));
+		cw_buf_dispose(&path);
+		return err;
+	}
+	req->upload_path = cw_buf_detach(&path, NULL);
+	return req->upload_path ? 0 : CW_ENOMEM;
+}
+
+static int write_upload(cw_request *req, const char *data, size_t len)
+{
+	if (req->upload_bytes + len > (uint64_t)body_limit(req))
+		return CW_ETOOBIG;
+	while (len > 0) {
+		ssize_t n = write(req->upload_fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return CW_EIO;
+		data += n;
+		len -= (size_t)n;
+		req->upload_bytes += (uint64_t)n;
+	}
+	return 0;
 }
 
 /* First call: route, cap, authenticate. Returns MHD_YES to read the body. */
@@ -414,6 +475,8 @@ static enum MHD_Result begin_request(cw_request *req, const char *url)
 		if (status)
 			return send_error(req, status, "%s", cw_error_last());
 	}
+	if ((req->route->flags & CW_ROUTE_UPLOAD) && open_upload(req) < 0)
+		return send_error(req, 500, "%s", cw_error_last());
 	return MHD_YES;
 }
 
@@ -461,6 +524,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		req->method = method;
 		req->start_us = cw_time_mono_us();
 		req->body = (cw_buf)CW_BUF_INIT(0);
+		req->upload_fd = -1;
 		cw_metrics_in_flight(srv->metrics, 1);
 		assign_request_id(req);
 		return begin_request(req, url);
@@ -468,8 +532,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (req->responded)
 		return MHD_YES; /* answered early; MHD discards the rest */
 	if (*upload_data_size) {
-		if (!req->too_big &&
-		    cw_buf_put(&req->body, upload_data, *upload_data_size) < 0)
+		if (req->too_big)
+			;
+		else if (req->upload_fd >= 0)
+			req->too_big = write_upload(req, upload_data,
+			                            *upload_data_size) < 0;
+		else if (cw_buf_put(&req->body, upload_data,
+		                    *upload_data_size) < 0)
 			req->too_big = 1;
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -503,6 +572,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	       code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted",
 	       NULL);
 	cw_metrics_in_flight(srv->metrics, -1);
+	if (req->upload_fd >= 0)
+		close(req->upload_fd);
+	if (req->upload_path && !req->upload_kept)
+		unlink(req->upload_path);
+	cw_free(req->upload_path);
 	cw_buf_dispose(&req->body);
 	cw_free(req->auth_scopes);
 	cw_free(req->path);
@@ -578,16 +652,17 @@ int cw_server_start(cw_server **out, cw_ctx *ctx, const cw_route *routes,
 	snprintf(srv->id_prefix, sizeof(srv->id_prefix), "%02x%02x%02x%02x",
 	         id_seed[0], id_seed[1], id_seed[2], id_seed[3]);
 	srv->daemon = MHD_start_daemon(
-	        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-	        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-	        worker_count(config), MHD_OPTION_CONNECTION_LIMIT,
+	        flags, 0, NULL, NULL, on_request, srv,
+	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	        MHD_OPTION_THREAD_POOL_SIZE, worker_count(config),
+	        MHD_OPTION_CONNECTION_LIMIT,
 	        (unsigned int)config->max_connections,
 	        MHD_OPTION_CONNECTION_TIMEOUT,
 	        (unsigned int)config->connection_timeout_s,
 	        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	        (size_t)config->max_header_bytes + 4096,
 	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!srv->daemon) {
 		cw_error_set(

@@ -51,6 +51,11 @@ const char *cw_request_query(const cw_request *req, const char *key);
 /** A request header (case-insensitive name); NULL when absent. */
 const char *cw_request_header(const cw_request *req, const char *name);
 const char *cw_request_body(const cw_request *req, size_t *len);
+/** CW_ROUTE_UPLOAD routes: the file holding the body (deleted after the
+ *  response unless kept). */
+const char *cw_request_upload(const cw_request *req);
+/** Keeps the upload file after the request; returns its path (cw_free). */
+char *cw_request_keep_upload(cw_request *req);
 /** 1 when the caller is a client of the system tenant with admin scope. */
 int cw_request_is_operator(const cw_request *req);
 

@@ -55,7 +55,7 @@ int cw_sqlite__import_known(cw_store_import *import, int entity,
                             const char *sourced_id);
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
                              const char *at, int64_t import_id,
-                             cw_import_decide_cb decide, void *payload,
+                             const cw_import_policy *policy,
                              cw_roster_counts *counts, int *applied);
 void cw_sqlite__import_end(cw_store_import *import);
 int cw_sqlite__import_create(cw_store *store, int64_t tenant_id, const char *at,

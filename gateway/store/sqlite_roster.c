@@ -238,18 +238,20 @@ static int count(sqlite_import *imp, uint32_t bulk, cw_roster_counts *counts)
 	return 0;
 }
 
-static int set_state(sqlite_import *imp, int64_t id, const char *state)
+static int set_outcome(sqlite_import *imp, int64_t id, const char *state,
+                       const char *report)
 {
 	sqlite3_stmt *st = NULL;
 	int err = prepare(imp,
-	                  "UPDATE main.roster_imports SET state = ?2 WHERE "
-	                  "id = ?1",
+	                  "UPDATE main.roster_imports SET state = ?2, "
+	                  "report = ?3 WHERE id = ?1",
 	                  &st);
 
 	if (err < 0)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, report, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = cw_sqlite__fail(imp->conn->db, "recording an import");
 	sqlite3_finalize(st);
@@ -266,11 +268,12 @@ static int any_change(const cw_roster_counts *counts)
 
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
                              const char *at, int64_t import_id,
-                             cw_import_decide_cb decide, void *payload,
+                             const cw_import_policy *policy,
                              cw_roster_counts *counts, int *applied)
 {
 	sqlite_import *imp = (sqlite_import *)import;
 	const char *state;
+	char *report;
 	int err;
 
 	*applied = 0;
@@ -283,13 +286,17 @@ int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
 	imp->in_transaction = 1;
 	if ((err = count(imp, bulk, counts)) < 0)
 		return err;
-	if (!decide(counts, payload)) {
+	if (!policy->decide(counts, policy->payload)) {
 		state = "pending";
 	} else {
 		state = any_change(counts) ? "applied" : "unchanged";
 		*applied = 1;
 	}
-	if ((err = set_state(imp, import_id, state)) < 0)
+	report = policy->report ? policy->report(counts, state, policy->payload)
+	                        : NULL;
+	err = set_outcome(imp, import_id, state, report);
+	cw_free(report);
+	if (err < 0)
 		return err;
 	for (size_t i = 0; *applied && err == 0 &&
 	                   i < sizeof(apply_sql) / sizeof(apply_sql[0]);

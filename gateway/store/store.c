@@ -173,12 +173,11 @@ int cw_store_import_known(cw_store_import *import, int entity,
 
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
                            const char *at, int64_t import_id,
-                           cw_import_decide_cb decide, void *payload,
+                           const cw_import_policy *policy,
                            cw_roster_counts *counts, int *applied)
 {
-	return import->store->backend->import_commit(import, bulk_entities, at,
-	                                             import_id, decide, payload,
-	                                             counts, applied);
+	return import->store->backend->import_commit(
+	        import, bulk_entities, at, import_id, policy, counts, applied);
 }
 
 void cw_store_import_end(cw_store_import *import)

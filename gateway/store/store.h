@@ -89,10 +89,15 @@ typedef struct {
 	char *report;
 } cw_import_record;
 
-/** Decides, inside the import's write transaction, whether to apply:
- *  return 1 to apply, 0 to hold the import as pending. */
-typedef int (*cw_import_decide_cb)(const cw_roster_counts *counts,
-                                   void *payload);
+/** What an import does once its diff is known, inside its transaction. */
+typedef struct {
+	/** 1 to apply, 0 to hold the import as pending. */
+	int (*decide)(const cw_roster_counts *counts, void *payload);
+	/** The JSON report stored with the outcome (cw_malloc'd, or NULL). */
+	char *(*report)(const cw_roster_counts *counts, const char *state,
+	                void *payload);
+	void *payload;
+} cw_import_policy;
 typedef int (*cw_roster_cb)(const cw_roster_record *record, void *payload);
 
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
@@ -130,7 +135,7 @@ typedef struct {
 	                    const char *sourced_id);
 	int (*import_commit)(cw_store_import *import, uint32_t bulk_entities,
 	                     const char *at, int64_t import_id,
-	                     cw_import_decide_cb decide, void *payload,
+	                     const cw_import_policy *policy,
 	                     cw_roster_counts *counts, int *applied);
 	void (*import_end)(cw_store_import *import);
 	int (*import_create)(cw_store *store, int64_t tenant_id, const char *at,
@@ -212,12 +217,13 @@ int cw_store_import_known(cw_store_import *import, int entity,
  * applies them with their change-log entries, all in one transaction. Bulk
  * entities (bit per entity) are replaced: rows absent from the stage go.
  * Delta rows with status tobedeleted delete. The import record import_id
- * (from cw_store_import_create) gets state applied, unchanged or pending in
- * the same transaction. counts: CW_STORE_ROSTER_ENTITIES of them.
+ * (from cw_store_import_create) gets its state (applied, unchanged or
+ * pending) and report in the same transaction, so a reader never sees an
+ * outcome without its report. counts: CW_STORE_ROSTER_ENTITIES of them.
  */
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
                            const char *at, int64_t import_id,
-                           cw_import_decide_cb decide, void *payload,
+                           const cw_import_policy *policy,
                            cw_roster_counts *counts, int *applied);
 /** Rolls back whatever was not committed and frees the import. */
 void cw_store_import_end(cw_store_import *import);

@@ -13,6 +13,7 @@ typedef struct {
 	int log_level; /* cw_log_level */
 	long workers;  /* 0: one per core */
 	long max_body_bytes;
+	long max_upload_bytes;
 	long max_header_bytes;
 	long max_json_depth;
 	long max_connections;

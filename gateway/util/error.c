@@ -40,6 +40,7 @@ const char *cw_error_name(int code)
 	case CW_EAUTH: return "EAUTH";
 	case CW_EUSAGE: return "EUSAGE";
 	case CW_EUNSUPPORTED: return "EUNSUPPORTED";
+	case CW_ECANCELED: return "ECANCELED";
 	default: return "EUNKNOWN";
 	}
 }

@@ -13,7 +13,8 @@ enum {
 	CW_EEXISTS = -7,   /* already there */
 	CW_EAUTH = -8,     /* credentials rejected */
 	CW_EUSAGE = -9,    /* the command line is wrong */
-	CW_EUNSUPPORTED = -10
+	CW_EUNSUPPORTED = -10,
+	CW_ECANCELED = -11 /* stopped on request (shutdown) */
 };
 
 /** Sets the calling thread's error message (printf format). */

@@ -34,6 +34,11 @@
 #define CW_LIMIT_TOKEN_TTL_MIN     1
 #define CW_LIMIT_TOKEN_TTL_MAX     86400
 
+/* An uploaded file (a roster zip), streamed to disk. */
+#define CW_LIMIT_UPLOAD_DEFAULT 536870912
+#define CW_LIMIT_UPLOAD_MIN     1048576
+#define CW_LIMIT_UPLOAD_MAX     17179869184
+
 /* Worker threads of the HTTP server (0: one per core). */
 #define CW_LIMIT_WORKERS_MAX 256
 

@@ -230,6 +230,14 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
                  const char *path, const char *const *headers, const char *body)
 {
+	cwt_request_bytes(out, d, method, path, headers, body,
+	                  body ? strlen(body) : 0);
+}
+
+void cwt_request_bytes(cwt_http *out, const cwt_daemon *d, const char *method,
+                       const char *path, const char *const *headers,
+                       const char *body, size_t len)
+{
 	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
 	char url[512];
@@ -247,8 +255,7 @@ void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
 	if (body) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
-		                 (long)strlen(body));
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)len);
 	}
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);

@@ -49,6 +49,10 @@ int cwt_stop(cwt_daemon *d, int sig, int timeout_ms);
 void cwt_request(cwt_http *out, const cwt_daemon *d, const char *method,
                  const char *path, const char *const *headers,
                  const char *body);
+/** The same with a binary body of len bytes. */
+void cwt_request_bytes(cwt_http *out, const cwt_daemon *d, const char *method,
+                       const char *path, const char *const *headers,
+                       const char *body, size_t len);
 void cwt_http_dispose(cwt_http *res);
 /** The response body parsed as JSON (test fails if it is not). */
 cJSON *cwt_json(const cwt_http *res);

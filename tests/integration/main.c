@@ -8,6 +8,7 @@ Suite *suite_auth(void);
 Suite *suite_cli(void);
 Suite *suite_shutdown(void);
 Suite *suite_roster(void);
+Suite *suite_roster_daemon(void);
 
 static Suite *init_curl(void)
 {
@@ -15,4 +16,5 @@ static Suite *init_curl(void)
 	return suite_serve();
 }
 
-CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster)
+CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
+             suite_roster_daemon)

@@ -27,12 +27,12 @@ static int h_me(cw_request *r, cw_response *s)
 }
 
 static const cw_route table[] = {
-	{ "GET", "/users", h_list, NULL, 0 },
-	{ "POST", "/users", h_list, NULL, 1024 },
-	{ "GET", "/users/{id}", h_one, NULL, 0 },
-	{ "DELETE", "/users/{id}", h_one, NULL, 0 },
-	{ "GET", "/users/me", h_me, NULL, 0 },
-	{ "GET", "/schools/{sid}/classes/{cid}/students", h_one, NULL, 0 },
+	{ "GET", "/users", h_list, NULL, 0, 0 },
+	{ "POST", "/users", h_list, NULL, 1024, 0 },
+	{ "GET", "/users/{id}", h_one, NULL, 0, 0 },
+	{ "DELETE", "/users/{id}", h_one, NULL, 0, 0 },
+	{ "GET", "/users/me", h_me, NULL, 0, 0 },
+	{ "GET", "/schools/{sid}/classes/{cid}/students", h_one, NULL, 0, 0 },
 };
 #define COUNT (sizeof(table) / sizeof(table[0]))
 
@@ -115,11 +115,12 @@ END_TEST
 
 START_TEST(table_check)
 {
-	static const cw_route bad[] = { { "GET", "users", h_list, NULL, 0 } };
+	static const cw_route bad[] = { { "GET", "users", h_list, NULL, 0,
+		                          0 } };
 	static const cw_route bad_brace[] = { { "GET", "/users/{id", h_list,
-		                                NULL, 0 } };
+		                                NULL, 0, 0 } };
 	static const cw_route bad_mid[] = { { "GET", "/users/x{id}", h_list,
-		                              NULL, 0 } };
+		                              NULL, 0, 0 } };
 
 	ck_assert_int_eq(cw_router_check_table(table, COUNT), 0);
 	ck_assert_int_eq(cw_router_check_table(cw_routes, cw_route_count), 0);

@@ -25,7 +25,7 @@ CREATE TABLE roster_imports (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   tenant_id INTEGER NOT NULL REFERENCES tenants(id),
   created_at TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('running', 'applied', 'pending', 'rejected', 'failed', 'unchanged')),
+  state TEXT NOT NULL CHECK (state IN ('running', 'applied', 'unchanged', 'pending', 'approved', 'rejected', 'failed')),
   source TEXT,
   report TEXT
 );

@@ -1,0 +1,291 @@
+/* OneRoster CSV imports through the daemon: upload a zip, the import runs as
+ * a background job, its status (and report) is polled; an import held by the
+ * delete threshold is approved by a second call. */
+#include "http/api.h"
+
+#include "engine/roster_import.h"
+#include "http/server.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/timeutil.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define REPORTED_DIAGNOSTICS 200
+
+typedef struct {
+	cw_store *store;
+	volatile int *cancel;
+	char tenant[64];
+	char *path;
+	int approve;
+	long threshold_pct;
+	int64_t import_id;
+	cJSON *diagnostics;
+	int dropped;
+} import_job;
+
+static void job_free(void *arg)
+{
+	import_job *job = arg;
+
+	cJSON_Delete(job->diagnostics);
+	cw_free(job->path);
+	cw_free(job);
+}
+
+static void collect_diag(const cw_diag *d, void *payload)
+{
+	import_job *job = payload;
+	cJSON *item;
+
+	if (cJSON_GetArraySize(job->diagnostics) >= REPORTED_DIAGNOSTICS) {
+		job->dropped++;
+		return;
+	}
+	item = cJSON_CreateObject();
+	if (!item)
+		return;
+	cJSON_AddStringToObject(item, "file", d->file);
+	cJSON_AddNumberToObject(item, "line", d->line);
+	cJSON_AddNumberToObject(item, "column", d->column);
+	cJSON_AddStringToObject(item, "severity",
+	                        d->severity == CW_DIAG_ERROR ? "error"
+	                                                     : "warning");
+	cJSON_AddStringToObject(item, "code", d->code);
+	cJSON_AddStringToObject(item, "message", d->message);
+	cJSON_AddItemToArray(job->diagnostics, item);
+}
+
+static void run_import(void *arg)
+{
+	import_job *job = arg;
+	cw_roster_import_options options = { 0 };
+	cw_roster_import_result result;
+	char *text;
+	cJSON *report;
+
+	options.tenant = job->tenant;
+	options.path = job->path;
+	options.approve = job->approve;
+	options.threshold_pct = job->threshold_pct;
+	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
+	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
+	options.on_diag = collect_diag;
+	options.payload = job;
+	options.import_id = job->import_id;
+	options.cancel = job->cancel;
+	cw_roster_import(&result, job->store, &options);
+	/* The stored report gets the problems too, for the status endpoint. */
+	text = cw_roster_import_report_json(&result);
+	report = text ? cJSON_Parse(text) : NULL;
+	cJSON_free(text);
+	if (report) {
+		cJSON_AddItemToObject(report, "diagnostics", job->diagnostics);
+		job->diagnostics = NULL;
+		cJSON_AddNumberToObject(report, "diagnostics_not_shown",
+		                        job->dropped);
+		text = cJSON_PrintUnformatted(report);
+		if (text)
+			cw_store_import_report(job->store, job->import_id,
+			                       result.state, text);
+		cJSON_free(text);
+		cJSON_Delete(report);
+	}
+	/* A pending import keeps its file for the approval. */
+	if (strcmp(result.state, "pending") != 0)
+		unlink(job->path);
+}
+
+static int start_job(cw_request *req, cw_response *res, const cw_tenant *tenant,
+                     char *path, int approve)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	import_job *job = cw_calloc(1, sizeof(*job));
+	char stamp[CW_TIME_ISO_LEN], location[96];
+	cJSON *doc;
+	int err;
+
+	if (!job || !(job->diagnostics = cJSON_CreateArray())) {
+		cw_free(job);
+		cw_free(path);
+		return CW_ENOMEM;
+	}
+	job->store = ctx->store;
+	job->cancel = &ctx->stopping;
+	snprintf(job->tenant, sizeof(job->tenant), "%s", tenant->name);
+	job->path = path;
+	job->approve = approve;
+	job->threshold_pct = ctx->config->roster_delete_threshold_pct;
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	err = cw_store_import_create(ctx->store, tenant->id, stamp, path,
+	                             &job->import_id);
+	if (err < 0) {
+		unlink(path);
+		job_free(job);
+		return err;
+	}
+	{
+		int64_t id = job->import_id;
+
+		err = cw_jobs_start(ctx->jobs, run_import, job, job_free);
+		if (err == CW_ETOOBIG) {
+			cw_store_import_report(
+			        ctx->store, id, "failed",
+			        "{\"state\":\"failed\",\"reason\":"
+			        "\"too many imports running\"}");
+			return cw_response_error(
+			        res, 503, "server_busy",
+			        "too many imports are running; "
+			        "try again later");
+		}
+		if (err < 0)
+			return err;
+		snprintf(location, sizeof(location),
+		         "/admin/v1/roster/imports/%lld", (long long)id);
+		doc = cJSON_CreateObject();
+		cJSON_AddNumberToObject(doc, "import_id", (double)id);
+		cJSON_AddStringToObject(doc, "state", "running");
+		cJSON_AddStringToObject(doc, "status", location);
+		cw_response_header(res, "Location", location);
+		return cw_response_json(res, 202, doc);
+	}
+}
+
+int cw_api_roster_import_start(cw_request *req, cw_response *res)
+{
+	const char *type = cw_request_header(req, "Content-Type");
+	const char *approve = cw_request_query(req, "approve");
+	char *path;
+	cw_tenant tenant;
+	int err;
+
+	if (!type || (strncasecmp(type, "application/zip", 15) != 0 &&
+	              strncasecmp(type, "application/octet-stream", 24) != 0))
+		return cw_response_error(
+		        res, 415, "invaliddata",
+		        "expected Content-Type: application/zip "
+		        "(a OneRoster CSV set)");
+	err = cw_api_target_tenant(&tenant, req, res,
+	                           cw_request_query(req, "tenant"));
+	if (err != 0)
+		return err > 0 ? 0 : err;
+	path = cw_request_keep_upload(req);
+	if (!path)
+		return CW_ENOMEM;
+	return start_job(req, res, &tenant, path,
+	                 approve && strcmp(approve, "true") == 0);
+}
+
+/* Reads the import named by {id} if the caller may see it; else answers. */
+static int find_import(cw_import_record *out, cw_request *req, cw_response *res)
+{
+	const char *text = cw_request_param(req, "id");
+	char *end = NULL;
+	long long id = strtoll(text, &end, 10);
+	int err;
+
+	if (!*text || *end || id <= 0) {
+		cw_response_error(res, 404, "unknownobject", "no import %.20s",
+		                  text);
+		return 404;
+	}
+	err = cw_store_import_get(cw_request_ctx(req)->store, id, out);
+	if (err == 0 && out->tenant_id != cw_request_auth(req)->tenant_id &&
+	    !cw_request_is_operator(req)) {
+		cw_import_record_dispose(out);
+		err = CW_ENOTFOUND; /* never reveal another tenant's import */
+	}
+	if (err == CW_ENOTFOUND) {
+		cw_response_error(res, 404, "unknownobject", "no import %lld",
+		                  id);
+		return 404;
+	}
+	return err;
+}
+
+int cw_api_roster_import_status(cw_request *req, cw_response *res)
+{
+	cw_import_record rec;
+	cJSON *doc, *report;
+	int err = find_import(&rec, req, res);
+
+	if (err != 0)
+		return err > 0 ? 0 : err;
+	doc = cJSON_CreateObject();
+	report = rec.report[0] ? cJSON_Parse(rec.report) : NULL;
+	if (!doc) {
+		cJSON_Delete(report);
+		cw_import_record_dispose(&rec);
+		return CW_ENOMEM;
+	}
+	cJSON_AddNumberToObject(doc, "import_id", (double)rec.id);
+	cJSON_AddStringToObject(doc, "state", rec.state);
+	cJSON_AddStringToObject(doc, "created_at", rec.created_at);
+	if (report)
+		cJSON_AddItemToObject(doc, "report", report);
+	else
+		cJSON_AddNullToObject(doc, "report");
+	cw_import_record_dispose(&rec);
+	return cw_response_json(res, 200, doc);
+}
+
+typedef struct {
+	int64_t id;
+	cw_tenant *out;
+} tenant_search;
+
+static int match_tenant(const cw_tenant *tenant, void *payload)
+{
+	tenant_search *t = payload;
+
+	if (tenant->id != t->id)
+		return 0;
+	*t->out = *tenant;
+	return 1;
+}
+
+int cw_api_roster_import_approve(cw_request *req, cw_response *res)
+{
+	cw_store *store = cw_request_ctx(req)->store;
+	cw_import_record rec;
+	cw_tenant tenant = { 0 };
+	tenant_search search = { 0, &tenant };
+	char *path = NULL;
+	int err = find_import(&rec, req, res);
+
+	if (err != 0)
+		return err > 0 ? 0 : err;
+	if (strcmp(rec.state, "pending") != 0 ||
+	    access(rec.source, R_OK) != 0) {
+		err = cw_response_error(res, 409, "invaliddata",
+		                        "import %lld is %s, not pending",
+		                        (long long)rec.id, rec.state);
+		goto out;
+	}
+	search.id = rec.tenant_id;
+	err = cw_store_tenant_list(store, match_tenant, &search);
+	if (err < 0)
+		goto out;
+	if (!tenant.id) {
+		err = CW_ENOTFOUND;
+		goto out;
+	}
+	/* The held record is settled; the approved run gets its own. */
+	err = cw_store_import_report(store, rec.id, "approved",
+	                             "{\"state\":\"approved\",\"reason\":"
+	                             "\"approved: run again with approval\"}");
+	if (err == 0 && !(path = cw_strdup(rec.source)))
+		err = CW_ENOMEM;
+out:
+	cw_import_record_dispose(&rec);
+	if (err != 0 || !path)
+		return err;
+	return start_job(req, res, &tenant, path, 1);
+}
