@@ -4,6 +4,13 @@
 # Prints figures; asserts nothing (exit 0 unless the setup itself fails,
 # exit 2 when wrk or nginx is missing). See bench/README.md.
 #
+# Fairness: both servers get the same number of workers (default: one per
+# core, each server's own default) and the same wrk settings. On a 2-core
+# machine wrk shares the CPUs with the server under test, so requests/s move
+# by 10-20 % from run to run; the server CPU time per request is steadier, and
+# PIN=1 WORKERS=1 THREADS=1 (one core for wrk, one for the server) is the
+# quietest setting there.
+#
 # Environment (all optional):
 #   CROSSWALK_BIN  binary to benchmark (default: Release build in bench/out/build)
 #   DURATION       measured run per target, wrk syntax (default 10s)
@@ -12,8 +19,14 @@
 #   THREADS        wrk threads (default 2)
 #   WORKERS        crosswalk --workers and nginx worker_processes, the same
 #                  number for both ("auto": one per core, the default)
+#   CROSSWALK_SET  extra config for crosswalk serve, "KEY=VALUE ..." (default none)
 #   ROUNDS         repeat the four measured runs; the table shows medians (default 1)
+#   PIN            1: wrk on CPU 0, both servers on the other CPUs (taskset);
+#                  default 0, everything shares every CPU
+#   NGINX          nginx binary (default /usr/sbin/nginx); NGINX_SENDFILE=on
+#                  turns nginx's sendfile on (default off, faster for tiny files)
 #   KEEP_DATA      1: keep bench/out/data.* and the nginx root after the run
+# shellcheck disable=SC2317 # functions called through trap and "over"
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +41,7 @@ THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-auto}
 KEEP_DATA=${KEEP_DATA:-0}
 ROUNDS=${ROUNDS:-1}
+PIN=${PIN:-0}
 
 if ! command -v wrk >/dev/null 2>&1 || [ ! -x "$NGINX" ] ||
    ! command -v curl >/dev/null 2>&1; then
@@ -45,6 +59,18 @@ case $ROUNDS in
 *) echo "http_bench: ROUNDS must be a number from 1 to 99, got '$ROUNDS'" >&2
    exit 2 ;;
 esac
+
+# Command prefixes that pin the load generator and the servers apart.
+WRK_ON=()
+SERVER_ON=()
+if [ "$PIN" = 1 ]; then
+	if [ "$(nproc)" -lt 2 ] || ! command -v taskset >/dev/null 2>&1; then
+		echo "http_bench: PIN=1 needs taskset and at least 2 CPUs" >&2
+		exit 2
+	fi
+	WRK_ON=(taskset -c 0)
+	SERVER_ON=(taskset -c "1-$(($(nproc) - 1))")
+fi
 
 mkdir -p "$OUT"
 CW_PID=
@@ -68,13 +94,14 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'echo "http_bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 say() { printf '%s\n' "$*" >&2; }
 
 # A TCP port on 127.0.0.1 that nobody listens on right now.
 free_port() {
-	local port tries
-	for tries in $(seq 1 200); do
+	local port
+	for _ in $(seq 1 200); do
 		port=$((20000 + RANDOM % 40000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
@@ -110,19 +137,21 @@ fi
 
 DATA=$(mktemp -d "$OUT/data.XXXXXX")
 rmdir "$DATA" # init wants to create it
-"$BIN" init --data-dir "$DATA" --json >"$OUT/init.json"
+"$BIN" init --data-dir "$DATA" --json >/dev/null # (prints the admin secret)
 "$BIN" tenant add bench --data-dir "$DATA" >/dev/null
 CLIENT_JSON=$("$BIN" client add --tenant bench \
 	--scope "urn:crosswalk:scope:admin" --json --data-dir "$DATA")
 CLIENT_ID=$(json_string client_id <<<"$CLIENT_JSON")
 CLIENT_SECRET=$(json_string client_secret <<<"$CLIENT_JSON")
-rm -f "$OUT/init.json" # it holds the admin secret
 
 # ---- 2. servers ---------------------------------------------------------------
 
 serve_args=(serve --data-dir "$DATA" --listen 127.0.0.1:0 --log-level warn)
 [ "$WORKERS" != auto ] && serve_args+=(--workers "$WORKERS")
-"$BIN" "${serve_args[@]}" >"$OUT/serve.out" 2>"$OUT/serve.err" &
+for pair in ${CROSSWALK_SET:-}; do
+	serve_args+=(--set "$pair")
+done
+"${SERVER_ON[@]}" "$BIN" "${serve_args[@]}" >"$OUT/serve.out" 2>"$OUT/serve.err" &
 CW_PID=$!
 CW_URL=
 for _ in $(seq 1 100); do
@@ -175,8 +204,8 @@ http {
 	access_log off;
 	# nginx at its best for small static files: descriptors stay open (no
 	# open/fstat/close per request), and without sendfile a response is one
-	# pread + one writev (sendfile with tcp_nopush costs two setsockopt, a
-	# writev and a sendfile per response: about 20 % fewer requests/s here).
+	# pread + one writev (with sendfile and tcp_nopush it is two setsockopt,
+	# a writev and a sendfile). NGINX_SENDFILE=on to compare.
 	open_file_cache max=16 inactive=60s;
 	open_file_cache_valid 60s;
 	sendfile ${NGINX_SENDFILE:-off};
@@ -197,7 +226,7 @@ http {
 	}
 }
 EOF
-	"$NGINX" -p "$NGX_DIR" -c "$NGX_DIR/nginx.conf" \
+	"${SERVER_ON[@]}" "$NGINX" -p "$NGX_DIR" -c "$NGX_DIR/nginx.conf" \
 		-e "$NGX_DIR/logs/error.log" \
 		>"$NGX_DIR/logs/stdout.log" 2>&1 &
 	NGX_PID=$!
@@ -269,17 +298,35 @@ sleep 1
 read -r busy1 idle1 < <(cpu_busy)
 BACKGROUND=$(awk -v b=$((busy1 - busy0)) -v i=$((idle1 - idle0)) \
 	'BEGIN { printf "%.0f", (b + i) ? 100 * b / (b + i) : 0 }')
+# CPU time (clock ticks, user + system) a server has used so far: crosswalk's
+# process, or nginx's master and workers. Requests/s depend on whatever else
+# runs on the machine; CPU time per request much less so.
+CLK_TCK=$(getconf CLK_TCK)
+ticks() {
+	local pids=$1
+	[ "$1" = "$NGX_PID" ] && pids="$NGX_PID $(pgrep -P "$NGX_PID" | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # word splitting wanted
+	for pid in $pids; do
+		sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null || true
+	done | awk '{t += $12 + $13} END {print t + 0}'
+}
+server_of() { case $1 in cw-*) echo "$CW_PID" ;; *) echo "$NGX_PID" ;; esac; }
+
 rm -f "$OUT"/wrk-*.txt
 for round in $(seq 1 "$ROUNDS"); do
 	for name in $TARGETS; do
 		mapfile -t args < <(wrk_args "$name")
 		if [ "$round" = 1 ] && [ "$WARMUP" != 0 ]; then
-			wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${args[@]}" \
+			"${WRK_ON[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${args[@]}" \
 				>"$OUT/wrk-$name.warmup.txt" 2>&1 || true
 		fi
 		say "round $round/$ROUNDS: wrk $name for $DURATION ..."
-		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+		t0=$(ticks "$(server_of "$name")")
+		"${WRK_ON[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
 			"${args[@]}" >"$OUT/wrk-$name.r$round.txt" 2>&1 || true
+		t1=$(ticks "$(server_of "$name")")
+		echo "server CPU ticks: $((t1 - t0)) at $CLK_TCK/s" \
+			>>"$OUT/wrk-$name.r$round.txt"
 	done
 done
 
@@ -307,6 +354,10 @@ sockerr() {
 	} END {if (!f) print 0}' "$1"
 }
 requests() { awk '/requests in/ {print $1; f=1} END {if (!f) print 0}' "$1"; }
+cpu_per_req() { # server CPU microseconds per request
+	awk '/requests in/ {n = $1} /^server CPU ticks:/ {t = $4; hz = $6}
+	     END {if (n > 0 && hz > 0) printf "%.2f\n", t * 1e6 / hz / n; else print "nan"}' "$1"
+}
 
 # over FUNC NAME: FUNC of every round of target NAME, one per line.
 over() {
@@ -334,18 +385,22 @@ echo "$("$BIN" version 2>/dev/null | head -n 1 || echo crosswalk) vs $("$NGINX" 
 echo "machine: nproc=$(nproc)${cpu_model:+, $cpu_model}; CPU busy before the runs: $BACKGROUND %"
 echo "settings: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, warm-up $WARMUP," \
      "$ROUNDS round(s), median shown;" \
-     "crosswalk --workers $WORKERS, nginx worker_processes $NGX_WORKERS"
+     "crosswalk --workers $WORKERS${CROSSWALK_SET:+ (--set $CROSSWALK_SET)}," \
+     "nginx worker_processes $NGX_WORKERS${WRK_ON:+; wrk pinned to CPU 0, servers to the others}"
 echo
-printf '%-32s %11s %9s %10s %8s %15s\n' target "requests/s" "p99 ms" requests non-2xx "req/s min-max"
+printf '%-32s %11s %9s %10s %8s %15s %10s\n' target "requests/s" "p99 ms" requests \
+	non-2xx "req/s min-max" "CPU us/req"
 warn=0
-declare -A RPS
+declare -A RPS CPU
 for name in $TARGETS; do
 	RPS[$name]=$(over rps "$name" | median %.0f)
 	bad=$(over non2xx "$name" | sum)
 	errs=$(over sockerr "$name" | sum)
-	printf '%-32s %11s %9s %10s %8s %15s\n' "$(label "$name")" \
+	CPU[$name]=$(over cpu_per_req "$name" | median %.2f)
+	printf '%-32s %11s %9s %10s %8s %15s %10s\n' "$(label "$name")" \
 		"${RPS[$name]}" "$(over p99 "$name" | median %.2f)" \
-		"$(over requests "$name" | sum)" "$bad" "$(over rps "$name" | spread)"
+		"$(over requests "$name" | sum)" "$bad" "$(over rps "$name" | spread)" \
+		"${CPU[$name]}"
 	if [ "$bad" != 0 ]; then
 		warn=1
 		echo "  !!!!!!!! WARNING: $bad non-2xx responses from $(label "$name"):" \
@@ -370,6 +425,15 @@ ratio() {
 }
 echo "ratio crosswalk/nginx, /healthz:            $(ratio "${RPS[cw-healthz]}" "${RPS[nginx-healthz]}" 80)"
 echo "ratio crosswalk/nginx, authenticated route: $(ratio "${RPS[cw-tenants]}" "${RPS[nginx-tenants]}" 50)"
+cpu_ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "nan" || b == "nan" || a == 0) print "n/a"
+		else printf "%.1f %%\n", 100 * b / a
+	}'
+}
+echo "server CPU efficiency crosswalk/nginx (nginx CPU per request / crosswalk's):" \
+     "/healthz $(cpu_ratio "${CPU[cw-healthz]}" "${CPU[nginx-healthz]}")," \
+     "authenticated route $(cpu_ratio "${CPU[cw-tenants]}" "${CPU[nginx-tenants]}")"
 echo "crosswalk peak RSS (VmHWM): $CW_HWM ($CW_THREADS threads)"
 echo "wrk output: $OUT/wrk-*.txt"
 [ "$BACKGROUND" -ge 10 ] &&
