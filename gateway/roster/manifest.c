@@ -38,17 +38,14 @@ static void report(state *st, uint32_t line, uint32_t column,
                    cw_diag_severity severity, const char *code, const char *fmt,
                    ...)
 {
-	char message[1200];
-	cw_diag d = { MANIFEST, line, column, severity, code, message };
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
 	if (severity == CW_DIAG_ERROR)
 		st->errors++;
-	if (st->on_diag)
-		st->on_diag(&d, st->payload);
+	va_start(ap, fmt);
+	cw_diag_vemit(st->on_diag, st->payload, MANIFEST, line, column,
+	              severity, code, fmt, ap);
+	va_end(ap);
 }
 
 static int on_record(const cw_csv_record *rec, void *payload)

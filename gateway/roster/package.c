@@ -78,14 +78,11 @@ static void report(checker *c, const char *file, uint32_t line, uint32_t column,
                    cw_diag_severity severity, const char *code, const char *fmt,
                    ...)
 {
-	char message[600];
-	cw_diag d = { file, line, column, severity, code, message };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	cw_diag_vemit(forward, c, file, line, column, severity, code, fmt, ap);
 	va_end(ap);
-	forward(&d, c);
 }
 
 /* ---- references ---------------------------------------------------------- */

@@ -56,27 +56,18 @@ static void diag(cw_or_reader *r, uint32_t line, uint32_t column,
                  cw_diag_severity severity, const char *code, const char *fmt,
                  ...)
 {
-	char message[600];
-	cw_diag d;
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
 	if (severity == CW_DIAG_ERROR) {
 		r->counts.errors++;
 		r->row_errors++;
 	} else {
 		r->counts.warnings++;
 	}
-	d.file = r->filename;
-	d.line = line;
-	d.column = column;
-	d.severity = severity;
-	d.code = code;
-	d.message = message;
-	if (r->on_diag)
-		r->on_diag(&d, r->payload);
+	va_start(ap, fmt);
+	cw_diag_vemit(r->on_diag, r->payload, r->filename, line, column,
+	              severity, code, fmt, ap);
+	va_end(ap);
 }
 
 /* Quotes at most 60 bytes of a value for a message. */
