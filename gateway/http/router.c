@@ -72,28 +72,36 @@ int cw_router_match(cw_route_match *out, const cw_route *table, size_t count,
 	cw_route_match trial;
 	int best = -1, path_seen = 0;
 
-	memset(out, 0, sizeof(*out));
 	out->index = -1;
+	out->param_count = 0;
+	out->allow[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
 		int score = match_pattern(table[i].pattern, path, &trial);
 
 		if (score < 0)
 			continue;
 		path_seen = 1;
-		add_allowed(out, table[i].method);
-		if (strcmp(table[i].method, "GET") == 0)
-			add_allowed(out, "HEAD");
 		if (strcmp(table[i].method, wanted) != 0 || score <= best)
 			continue;
 		best = score;
 		trial.index = (int)i;
-		memcpy(trial.allow, out->allow, sizeof(trial.allow));
+		trial.allow[0] = '\0';
 		*out = trial;
 	}
 	if (best >= 0)
 		return CW_ROUTE_FOUND;
+	if (!path_seen)
+		return CW_ROUTE_NOT_FOUND;
+	/* Only a 405 needs the Allow list: build it on that path alone. */
+	for (size_t i = 0; i < count; i++) {
+		if (match_pattern(table[i].pattern, path, &trial) < 0)
+			continue;
+		add_allowed(out, table[i].method);
+		if (strcmp(table[i].method, "GET") == 0)
+			add_allowed(out, "HEAD");
+	}
 	out->index = -1;
-	return path_seen ? CW_ROUTE_BAD_METHOD : CW_ROUTE_NOT_FOUND;
+	return CW_ROUTE_BAD_METHOD;
 }
 
 int cw_router_check_table(const cw_route *table, size_t count)

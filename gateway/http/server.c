@@ -383,6 +383,8 @@ static int authenticate(cw_request *req)
 	       sizeof(req->auth.client_id));
 	req->auth.tenant_id = info.tenant_id;
 	memcpy(req->auth.tenant, info.tenant, sizeof(req->auth.tenant));
+	memcpy(req->auth.tenant_created_at, info.tenant_created_at,
+	       sizeof(req->auth.tenant_created_at));
 	req->auth_scopes = info.scopes; /* now owned by the request */
 	req->auth.scopes = info.scopes;
 	if (!cw_scope_has_any(info.scopes, req->route->scopes)) {

@@ -20,6 +20,7 @@ typedef struct {
 	char client_id[33];
 	int64_t tenant_id;
 	char tenant[64];
+	char tenant_created_at[32];
 	const char *scopes;
 } cw_auth;
 

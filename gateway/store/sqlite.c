@@ -44,7 +44,7 @@ static const char *const statement_sql[ST_COUNT] = {
 	                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_TOKEN_LOOKUP] =
 	        "SELECT k.client_id, k.tenant_id, t.name, k.scopes, "
-	        "k.expires_at_ms, c.revoked_at IS NOT NULL "
+	        "k.expires_at_ms, c.revoked_at IS NOT NULL, t.created_at "
 	        "FROM tokens k JOIN clients c ON c.client_id = "
 	        "k.client_id JOIN tenants t ON t.id = k.tenant_id "
 	        "WHERE k.token_hash = ?1",
@@ -549,6 +549,8 @@ static int sqlite_token_lookup(cw_store *store, const char *token_hash,
 		out->scopes = dup_column(stmt, 3);
 		out->expires_at_ms = sqlite3_column_int64(stmt, 4);
 		out->client_revoked = sqlite3_column_int(stmt, 5);
+		copy_column(out->tenant_created_at,
+		            sizeof(out->tenant_created_at), stmt, 6);
 		if (!out->scopes)
 			err = CW_ENOMEM;
 	} else if (rc == SQLITE_DONE) {

@@ -40,6 +40,7 @@ typedef struct {
 	char client_id[CW_CLIENT_ID_LEN + 1];
 	int64_t tenant_id;
 	char tenant[CW_TENANT_NAME_MAX + 1];
+	char tenant_created_at[32];
 	char *scopes;
 	int64_t expires_at_ms;
 	int client_revoked;
