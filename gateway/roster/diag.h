@@ -23,6 +23,6 @@ typedef void (*cw_diag_cb)(const cw_diag *diag, void *payload);
 void cw_diag_vemit(cw_diag_cb cb, void *payload, const char *file,
                    uint32_t line, uint32_t column, cw_diag_severity severity,
                    const char *code, const char *fmt, va_list ap)
-	__attribute__((format(printf, 8, 0)));
+        __attribute__((format(printf, 8, 0)));
 
 #endif
