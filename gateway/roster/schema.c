@@ -49,6 +49,22 @@ static const char *const importances[] = { "primary", "secondary", NULL };
 		"dateLastModified", CW_OR_DATETIME, 0, NULL, NO                \
 	}
 
+/* users.csv from userIds to password: the same in 1.1 and 1.2. */
+#define USER_COLUMNS                                                           \
+	{ "userIds", CW_OR_PAIR_LIST, 0, NULL, NO },                           \
+	        { "givenName", CW_OR_STRING, R, NULL, NO },                    \
+	        { "familyName", CW_OR_STRING, R, NULL, NO },                   \
+	        { "middleName", CW_OR_STRING, 0, NULL, NO },                   \
+	        { "identifier", CW_OR_STRING, 0, NULL, NO },                   \
+	        { "email", CW_OR_STRING, 0, NULL, NO },                        \
+	        { "sms", CW_OR_STRING, 0, NULL, NO },                          \
+	        { "phone", CW_OR_STRING, 0, NULL, NO },                        \
+	        { "agentSourcedIds", CW_OR_GUID_LIST, 0, NULL, CW_OR_USERS },  \
+	        { "grades", CW_OR_STRING_LIST, 0, NULL, NO },                  \
+	{                                                                      \
+		"password", CW_OR_STRING, 0, NULL, NO                          \
+	}
+
 #define FILE_ENTRY(entity, name, columns)                                      \
 	{                                                                      \
 		entity, name, columns, sizeof(columns) / sizeof(columns[0])    \
@@ -103,17 +119,7 @@ static const cw_or_column users_v12[] = {
 	COMMON,
 	{"enabledUser", CW_OR_BOOL, R, NULL, NO},
 	{"username", CW_OR_STRING, R, NULL, NO},
-	{"userIds", CW_OR_PAIR_LIST, 0, NULL, NO},
-	{"givenName", CW_OR_STRING, R, NULL, NO},
-	{"familyName", CW_OR_STRING, R, NULL, NO},
-	{"middleName", CW_OR_STRING, 0, NULL, NO},
-	{"identifier", CW_OR_STRING, 0, NULL, NO},
-	{"email", CW_OR_STRING, 0, NULL, NO},
-	{"sms", CW_OR_STRING, 0, NULL, NO},
-	{"phone", CW_OR_STRING, 0, NULL, NO},
-	{"agentSourcedIds", CW_OR_GUID_LIST, 0, NULL, CW_OR_USERS},
-	{"grades", CW_OR_STRING_LIST, 0, NULL, NO},
-	{"password", CW_OR_STRING, 0, NULL, NO},
+	USER_COLUMNS,
 	{"userMasterIdentifier", CW_OR_STRING, 0, NULL, NO},
 	{"preferredGivenName", CW_OR_STRING, 0, NULL, NO},
 	{"preferredMiddleName", CW_OR_STRING, 0, NULL, NO},
@@ -128,17 +134,7 @@ static const cw_or_column users_v11[] = {
 	{"orgSourcedIds", CW_OR_GUID_LIST, R, NULL, CW_OR_ORGS},
 	{"role", CW_OR_ENUM, R, roles_v11, NO},
 	{"username", CW_OR_STRING, R, NULL, NO},
-	{"userIds", CW_OR_PAIR_LIST, 0, NULL, NO},
-	{"givenName", CW_OR_STRING, R, NULL, NO},
-	{"familyName", CW_OR_STRING, R, NULL, NO},
-	{"middleName", CW_OR_STRING, 0, NULL, NO},
-	{"identifier", CW_OR_STRING, 0, NULL, NO},
-	{"email", CW_OR_STRING, 0, NULL, NO},
-	{"sms", CW_OR_STRING, 0, NULL, NO},
-	{"phone", CW_OR_STRING, 0, NULL, NO},
-	{"agentSourcedIds", CW_OR_GUID_LIST, 0, NULL, CW_OR_USERS},
-	{"grades", CW_OR_STRING_LIST, 0, NULL, NO},
-	{"password", CW_OR_STRING, 0, NULL, NO},
+	USER_COLUMNS,
 };
 
 static const cw_or_column roles[] = {
