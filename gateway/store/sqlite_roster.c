@@ -298,7 +298,8 @@ int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
 	cw_free(report);
 	if (err < 0)
 		return err;
-	for (size_t i = 0; *applied && err == 0 &&
+	/* Nothing changed (the usual nightly case): nothing to write. */
+	for (size_t i = 0; *applied && any_change(counts) && err == 0 &&
 	                   i < sizeof(apply_sql) / sizeof(apply_sql[0]);
 	     i++)
 		err = run_bound(imp, apply_sql[i], bulk, at, import_id);
