@@ -11,6 +11,7 @@
 #include "util/timeutil.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -245,6 +246,63 @@ static int decide(const cw_roster_counts *counts, void *payload)
 	return 1;
 }
 
+static cw_roster_ref references[96];
+static size_t reference_count;
+
+static void build_references(void)
+{
+	size_t files;
+	const cw_or_file *f = cw_or_files(CW_OR_V1P2, &files);
+
+	for (size_t i = 0; i < files; i++)
+		for (size_t c = 3; c < f[i].column_count; c++) {
+			const cw_or_column *col = &f[i].columns[c];
+
+			if (col->ref < 0 || reference_count == 96)
+				continue;
+			references[reference_count++] =
+			        (cw_roster_ref){ f[i].entity, col->name,
+				                 col->type == CW_OR_GUID_LIST,
+				                 col->ref };
+		}
+}
+
+/* Every reference column of the stored 1.2 model, built once. */
+static const cw_roster_ref *model_references(size_t *count)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, build_references);
+	*count = reference_count;
+	return references;
+}
+
+/* A kept row would point at a deleted one: the import is refused. */
+static void dangling(const cw_roster_ref *ref, const char *sourced_id,
+                     const char *target_id, void *payload)
+{
+	decider *d = payload;
+	char file[80];
+	cw_diag diag;
+	char message[400];
+
+	snprintf(file, sizeof(file), "%s.csv", cw_or_entity_name(ref->entity));
+	snprintf(message, sizeof(message),
+	         "%s \"%.60s\" (in this set or held by the tenant) has %s "
+	         "\"%.60s\", a %s row this import deletes",
+	         cw_or_entity_name(ref->entity), sourced_id, ref->column,
+	         target_id, cw_or_entity_name(ref->target));
+	diag.file = file;
+	diag.line = 0;
+	diag.column = 0;
+	diag.severity = CW_DIAG_ERROR;
+	diag.code = "ref.dangling";
+	diag.message = message;
+	d->result->check.errors++;
+	if (d->options->on_diag)
+		d->options->on_diag(&diag, d->options->payload);
+}
+
 /* The report stored with the outcome: the counts are final here. */
 static char *describe(const cw_roster_counts *counts, const char *state,
                       void *payload)
@@ -297,7 +355,7 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 		        CW_BUF_INIT(1024), 0 };
 	cw_or_package_hooks hooks = { forward_diag, on_row, known, &im };
 	decider d = { options, out };
-	cw_import_policy policy = { decide, describe, &d };
+	cw_import_policy policy = { NULL, 0, dangling, decide, describe, &d };
 	char stamp[CW_TIME_ISO_LEN];
 	cw_or_source *src = NULL;
 	cw_tenant tenant;
@@ -326,11 +384,15 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 	if (err < 0)
 		goto out;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
+	policy.refs = model_references(&policy.ref_count);
 	err = cw_store_import_commit(im.import, bulk_mask(&out->check.manifest),
 	                             stamp, out->import_id, &policy,
 	                             out->counts, &applied);
 	if (err == 0)
 		out->state = applied ? applied_state(out) : "pending";
+	else if (err == CW_EINVAL)
+		out->state =
+		        "rejected"; /* it would leave dangling references */
 out:
 	if (err < 0 && strcmp(out->state, "rejected") != 0)
 		snprintf(out->failure, sizeof(out->failure), "%s",

@@ -258,6 +258,107 @@ static int set_outcome(sqlite_import *imp, int64_t id, const char *state,
 	return err;
 }
 
+static int any_deletion(const cw_roster_counts *counts)
+{
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
+		if (counts[e].deleted)
+			return 1;
+	return 0;
+}
+
+/* The rows this import deletes, in TEMP doomed. ?1 tenant, ?2 bulk mask. */
+static const char doomed_sql[] =
+        "INSERT INTO temp.doomed SELECT r.entity, r.sourced_id FROM "
+        "main.roster r WHERE r.tenant_id = ?1 AND (EXISTS (SELECT 1 FROM "
+        "temp.stage s WHERE s.entity = r.entity AND s.sourced_id = "
+        "r.sourced_id AND s.status = 'tobedeleted') OR (((?2 >> r.entity) & 1) "
+        "= 1 AND NOT EXISTS (SELECT 1 FROM temp.stage s WHERE s.entity = "
+        "r.entity AND s.sourced_id = r.sourced_id)))";
+
+/* Kept rows of entity ?2 whose column ?3 names a doomed row of ?4: rows the
+ * set brings (active) and rows held that the set neither replaces nor
+ * deletes. The list form reads the column as a JSON array. */
+static const char dangling_sql[] =
+        "SELECT k.sourced_id, d.sourced_id FROM ("
+        " SELECT sourced_id, fields FROM temp.stage WHERE entity = ?2 AND "
+        " status = 'active'"
+        " UNION ALL SELECT r.sourced_id, r.fields FROM main.roster r"
+        " WHERE r.tenant_id = ?1 AND r.entity = ?2 AND NOT EXISTS (SELECT 1"
+        " FROM temp.stage s WHERE s.entity = r.entity AND s.sourced_id ="
+        " r.sourced_id) AND NOT EXISTS (SELECT 1 FROM temp.doomed x WHERE"
+        " x.entity = r.entity AND x.sourced_id = r.sourced_id)"
+        ") k JOIN temp.doomed d ON d.entity = ?4 AND d.sourced_id = "
+        "json_extract(k.fields, '$.' || ?3) LIMIT ?5";
+
+static const char dangling_list_sql[] =
+        "SELECT k.sourced_id, d.sourced_id FROM ("
+        " SELECT sourced_id, fields FROM temp.stage WHERE entity = ?2 AND "
+        " status = 'active'"
+        " UNION ALL SELECT r.sourced_id, r.fields FROM main.roster r"
+        " WHERE r.tenant_id = ?1 AND r.entity = ?2 AND NOT EXISTS (SELECT 1"
+        " FROM temp.stage s WHERE s.entity = r.entity AND s.sourced_id ="
+        " r.sourced_id) AND NOT EXISTS (SELECT 1 FROM temp.doomed x WHERE"
+        " x.entity = r.entity AND x.sourced_id = r.sourced_id)"
+        ") k, json_each(k.fields, '$.' || ?3) j JOIN temp.doomed d ON "
+        "d.entity = ?4 AND d.sourced_id = j.value LIMIT ?5";
+
+#define MAX_DANGLING_REPORTED 100
+
+static int check_ref(sqlite_import *imp, const cw_roster_ref *ref,
+                     const cw_import_policy *policy, int *found)
+{
+	sqlite3_stmt *st = NULL;
+	int err = prepare(imp, ref->is_list ? dangling_list_sql : dangling_sql,
+	                  &st),
+	    rc;
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, imp->tenant_id);
+	sqlite3_bind_int(st, 2, ref->entity);
+	sqlite3_bind_text(st, 3, ref->column, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, ref->target);
+	sqlite3_bind_int(st, 5, MAX_DANGLING_REPORTED - *found);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*found)++;
+		if (policy->dangling)
+			policy->dangling(
+			        ref, (const char *)sqlite3_column_text(st, 0),
+			        (const char *)sqlite3_column_text(st, 1),
+			        policy->payload);
+	}
+	if (rc != SQLITE_DONE)
+		err = cw_sqlite__fail(imp->conn->db, "checking references");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Returns CW_EINVAL when a kept row would point at a deleted one. */
+static int check_dangling(sqlite_import *imp, uint32_t bulk,
+                          const cw_import_policy *policy)
+{
+	int err = exec(imp, "CREATE TEMP TABLE IF NOT EXISTS doomed (entity "
+	                    "INTEGER NOT NULL, sourced_id TEXT NOT NULL, "
+	                    "PRIMARY KEY (entity, sourced_id)) WITHOUT ROWID;"
+	                    "DELETE FROM temp.doomed");
+	int found = 0;
+
+	if (err == 0)
+		err = run_bound(imp, doomed_sql, bulk, "", 0);
+	for (size_t i = 0;
+	     err == 0 && i < policy->ref_count && found < MAX_DANGLING_REPORTED;
+	     i++)
+		err = check_ref(imp, &policy->refs[i], policy, &found);
+	if (err == 0 && found) {
+		cw_error_set(
+		        "the import would leave %d%s references to deleted "
+		        "rows",
+		        found, found >= MAX_DANGLING_REPORTED ? "+" : "");
+		err = CW_EINVAL;
+	}
+	return err;
+}
+
 static int any_change(const cw_roster_counts *counts)
 {
 	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
@@ -285,6 +386,9 @@ int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
 		return err;
 	imp->in_transaction = 1;
 	if ((err = count(imp, bulk, counts)) < 0)
+		return err;
+	if (any_deletion(counts) &&
+	    (err = check_dangling(imp, bulk, policy)) != 0)
 		return err;
 	if (!policy->decide(counts, policy->payload)) {
 		state = "pending";

@@ -90,8 +90,24 @@ typedef struct {
 	char *report;
 } cw_import_record;
 
+/** A reference column of the stored model: entity.fields[column] (a string,
+ *  or an array of strings when is_list) names a target entity's row. */
+typedef struct {
+	int entity;
+	const char *column;
+	int is_list;
+	int target;
+} cw_roster_ref;
+
 /** What an import does once its diff is known, inside its transaction. */
 typedef struct {
+	/** References to check: no row kept may point at a row deleted. */
+	const cw_roster_ref *refs;
+	size_t ref_count;
+	/** Called for each kept row that would point at a deleted one (at most
+	 *  100); any call rejects the import: nothing is applied. */
+	void (*dangling)(const cw_roster_ref *ref, const char *sourced_id,
+	                 const char *target_id, void *payload);
 	/** 1 to apply, 0 to hold the import as pending. */
 	int (*decide)(const cw_roster_counts *counts, void *payload);
 	/** The JSON report stored with the outcome (cw_malloc'd, or NULL). */

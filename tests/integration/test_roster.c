@@ -210,6 +210,15 @@ static long entity_count(const cJSON *report, const char *entity,
 	return e ? (long)cJSON_GetObjectItem(e, what)->valuedouble : -1;
 }
 
+static void remove_files(const char *const *names)
+{
+	for (; *names; names++) {
+		char path[500];
+		snprintf(path, sizeof(path), "%s/%s", set_dir, *names);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+}
+
 static void add_tenant(void)
 {
 	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
@@ -288,6 +297,59 @@ START_TEST(an_error_anywhere_changes_nothing)
 	read_export(users, sizeof(users), out_dir, "users.csv");
 	ck_assert_ptr_nonnull(strstr(users, ",Ada,L,"));
 	ck_assert_ptr_null(strstr(users, "Changed"));
+}
+END_TEST
+
+START_TEST(deleting_what_others_point_at_is_refused)
+{
+	cJSON *r, *d;
+	int saw = 0;
+
+	add_tenant();
+	cJSON_Delete(import_set(0, set_dir, 0));
+	/* Users are replaced without t1, but the enrollments the tenant holds
+	 * (not in this set) still name t1. */
+	remove_files((const char *const[]){ "orgs.csv", "academicSessions.csv",
+	                                    "courses.csv", "classes.csv",
+	                                    "enrollments.csv", NULL });
+	write_file("manifest.csv", "propertyName,value\noneroster.version,1.2\n"
+	                           "file.users,bulk\n");
+	write_file("users.csv",
+	           "sourcedId,enabledUser,username,givenName,familyName\n"
+	           "s1,true,s1,Ada,L\n");
+	r = run_json(1, ARGS("roster", "import", "--tenant", "d1", set_dir,
+	                     "--approve"));
+	ck_assert_str_eq(cw_json_string(r, "state"), "rejected");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(r, "diagnostics"))
+	{
+		if (strcmp(cw_json_string(d, "code"), "ref.dangling") != 0)
+			continue;
+		saw = 1;
+		ck_assert_str_eq(cw_json_string(d, "file"), "enrollments.csv");
+		ck_assert_ptr_nonnull(
+		        strstr(cw_json_string(d, "message"), "\"e2\""));
+		ck_assert_ptr_nonnull(strstr(cw_json_string(d, "message"),
+		                             "userSourcedId \"t1\""));
+	}
+	ck_assert(saw);
+	cJSON_Delete(r);
+	/* Nothing changed: the full set imports back unchanged. */
+	write_file(
+	        "manifest.csv",
+	        "propertyName,value\noneroster.version,1.2\nfile.users,bulk\n"
+	        "file.enrollments,bulk\n");
+	write_file("users.csv",
+	           "sourcedId,enabledUser,username,givenName,familyName,email\n"
+	           "s1,true,s1,Ada,L,\"ada@example.org\"\n"
+	           "t1,true,t1,Tim,B,tim@example.org\n");
+	write_file(
+	        "enrollments.csv",
+	        "sourcedId,classSourcedId,schoolSourcedId,userSourcedId,role\n"
+	        "e1,k,sch,s1,student\ne2,k,sch,t1,teacher\n");
+	r = import_set(0, set_dir, 0);
+	ck_assert_int_eq(entity_count(r, "users", "unchanged"), 2);
+	ck_assert_int_eq(entity_count(r, "users", "added"), 0);
+	cJSON_Delete(r);
 }
 END_TEST
 
@@ -405,15 +467,9 @@ START_TEST(v11_users_become_roles_and_back)
 	cJSON *r;
 
 	add_tenant();
-	for (const char *const *f =
-	             (const char *const[]){ "academicSessions.csv",
+	remove_files((const char *const[]){ "academicSessions.csv",
 	                                    "courses.csv", "classes.csv",
-	                                    "enrollments.csv", NULL };
-	     *f; f++) {
-		char path[500];
-		snprintf(path, sizeof(path), "%s/%s", set_dir, *f);
-		ck_assert_int_eq(unlink(path), 0);
-	}
+	                                    "enrollments.csv", NULL });
 	write_file("manifest.csv", "propertyName,value\noneroster.version,1.1\n"
 	                           "file.orgs,bulk\nfile.users,bulk\n");
 	write_file("users.csv",
@@ -465,6 +521,7 @@ Suite *suite_roster(void)
 	tcase_add_test(tc, zip_and_missing_paths);
 	tcase_add_test(tc, import_applies_then_nothing_changes);
 	tcase_add_test(tc, an_error_anywhere_changes_nothing);
+	tcase_add_test(tc, deleting_what_others_point_at_is_refused);
 	tcase_add_test(tc, big_deletions_wait_for_approval);
 	tcase_add_test(tc, export_validates_and_imports_back_unchanged);
 	tcase_add_test(tc, canvas_sis_export);
