@@ -158,7 +158,7 @@ static int run_validate(const cw_args *args)
 		                                 CW_LIMIT_ZIP_RATIO };
 	const char *path = args->positionals[0];
 	printer p = { args->json, 0, 0, NULL };
-	cw_or_package_hooks hooks = { on_diag, NULL, NULL, &p };
+	cw_or_package_hooks hooks = { on_diag, NULL, NULL, &p, NULL };
 	cw_or_package_report report;
 	cw_or_source *src = NULL;
 	int err, code;

@@ -4,6 +4,7 @@
  * directory, so a failed export never leaves half a zip behind. */
 #include "engine/roster_export.h"
 
+#include "roster/fields.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/csv.h"
@@ -40,6 +41,47 @@ typedef struct {
 	uint64_t rows;
 	int err;
 } writer;
+
+/* ---- rows in their named form ------------------------------------------- */
+
+typedef struct {
+	cw_roster_cb cb;
+	void *payload;
+	cw_buf named;
+} naming;
+
+static int name_fields(const cw_roster_record *r, void *payload)
+{
+	naming *n = payload;
+	cw_roster_record copy = *r;
+	int err =
+	        strcmp(r->status, "active") != 0
+	                ? 0
+	                : cw_or_fields_expand(&n->named, r->entity, r->fields);
+
+	if (err < 0) {
+		cw_error_set("stored %s \"%.60s\" is damaged",
+		             cw_or_entity_name(r->entity), r->sourced_id);
+		return err;
+	}
+	if (strcmp(r->status, "active") == 0) {
+		copy.fields = n->named.data;
+		copy.fields_len = n->named.len;
+	}
+	return n->cb(&copy, n->payload);
+}
+
+/* Lists rows as cw_store_roster_list does, their fields named. */
+static int list_rows(cw_store *store, int64_t tenant, int entity,
+                     const char *since, cw_roster_cb cb, void *payload)
+{
+	naming n = { cb, payload, CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4) };
+	int err = cw_store_roster_list(store, tenant, entity, since,
+	                               name_fields, &n);
+
+	cw_buf_dispose(&n.named);
+	return err;
+}
 
 /* ---- 1.2 roles as 1.1 users.role / orgSourcedIds ------------------------- */
 
@@ -260,8 +302,8 @@ static int export_entity(writer *w, cw_store *store, int64_t tenant,
 	char path[4200];
 	int err;
 
-	if ((err = cw_store_roster_list(store, tenant, w->file->entity, since,
-	                                learn_metadata, w)) < 0)
+	if ((err = list_rows(store, tenant, w->file->entity, since,
+	                     learn_metadata, w)) < 0)
 		return err;
 	snprintf(path, sizeof(path), "%s/%s.csv", dir, w->file->name);
 	w->fp = fopen(path, "w");
@@ -271,8 +313,8 @@ static int export_entity(writer *w, cw_store *store, int64_t tenant,
 	}
 	err = write_header(w);
 	if (err == 0)
-		err = cw_store_roster_list(store, tenant, w->file->entity,
-		                           since, write_row, w);
+		err = list_rows(store, tenant, w->file->entity, since,
+		                write_row, w);
 	if (fclose(w->fp) != 0 && err == 0) {
 		cw_error_set("%s: %s", path, strerror(errno));
 		err = CW_EIO;
@@ -452,8 +494,8 @@ int cw_roster_export(cw_roster_export_result *out, cw_store *store,
 		return err;
 	}
 	if (o->version == CW_OR_V1P1) {
-		err = cw_store_roster_list(store, tenant.id, CW_OR_ROLES, NULL,
-		                           collect_role, &w);
+		err = list_rows(store, tenant.id, CW_OR_ROLES, NULL,
+		                collect_role, &w);
 		if (err == 0 && w.role_count)
 			qsort(w.roles, w.role_count, sizeof(*w.roles), by_user);
 	}
@@ -721,14 +763,13 @@ static int canvas_file(canvas_writer *w, cw_store *store, int64_t tenant,
 	if (!w->fp[0] || (canvas_files[i].second && !w->fp[1]))
 		err = CW_EIO;
 	if (err == 0 && w->kind < 0) {
-		err = cw_store_roster_list(store, tenant, CW_OR_ORGS, since,
-		                           collect_org, &orgs);
+		err = list_rows(store, tenant, CW_OR_ORGS, since, collect_org,
+		                &orgs);
 		if (err == 0)
 			err = write_accounts(w, &orgs);
 	} else if (err == 0) {
-		err = cw_store_roster_list(store, tenant,
-		                           canvas_files[i].entity, since,
-		                           canvas_row, w);
+		err = list_rows(store, tenant, canvas_files[i].entity, since,
+		                canvas_row, w);
 	}
 	for (int k = 0; k < 2; k++)
 		if (w->fp[k] && fclose(w->fp[k]) != 0 && err == 0)

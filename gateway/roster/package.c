@@ -337,8 +337,12 @@ int cw_or_package_check(cw_or_package_report *out, cw_or_source *src,
 	c.report = out;
 	c.hooks = hooks;
 	c.deferred_ids = (cw_buf)CW_BUF_INIT((size_t)1 << 31);
-	for (int i = 0; err == 0 && i < CW_OR_ENTITY_COUNT; i++)
-		err = cw_strset_new(&c.ids[i]);
+	for (int i = 0; err == 0 && i < CW_OR_ENTITY_COUNT; i++) {
+		if (hooks->ids)
+			c.ids[i] = hooks->ids[i];
+		else
+			err = cw_strset_new(&c.ids[i]);
+	}
 	if (err == 0)
 		err = read_manifest(&c, src, chunk);
 	if (err == 0)
@@ -354,7 +358,8 @@ int cw_or_package_check(cw_or_package_report *out, cw_or_source *src,
 	for (int i = 0; i < CW_OR_ENTITY_COUNT; i++) {
 		if (c.ids[i])
 			out->id_bytes += cw_strset_bytes(c.ids[i]);
-		cw_strset_free(c.ids[i]);
+		if (!hooks->ids)
+			cw_strset_free(c.ids[i]);
 	}
 	cw_free(c.deferred);
 	cw_buf_dispose(&c.deferred_ids);

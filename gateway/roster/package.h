@@ -8,6 +8,7 @@
 #include "roster/diag.h"
 #include "roster/manifest.h"
 #include "roster/rows.h"
+#include "util/strset.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,10 @@ typedef struct {
 	 *  tenant to ask. */
 	int (*known)(cw_or_entity entity, const char *id, void *payload);
 	void *payload;
+	/** CW_OR_ENTITY_COUNT empty sets the caller made, to be filled with
+	 *  every sourcedId read and kept after the check (the caller frees
+	 *  them); NULL: the check keeps its own. */
+	cw_strset **ids;
 } cw_or_package_hooks;
 
 typedef struct {

@@ -59,7 +59,6 @@ static const char *const statement_sql[ST_COUNT] = {
 };
 
 #define MAX_IDLE_CONNECTIONS 64
-#define BUSY_TIMEOUT_MS      5000
 
 int cw_sqlite__fail(sqlite3 *db, const char *what)
 {
@@ -83,7 +82,9 @@ static void connection_close(connection *conn)
 
 static int connection_open(connection **out, const char *path)
 {
-	static const char setup[] = "PRAGMA journal_mode = WAL;"
+	/* The page size takes effect when the database is created. */
+	static const char setup[] = "PRAGMA page_size = 16384;"
+	                            "PRAGMA journal_mode = WAL;"
 	                            "PRAGMA synchronous = NORMAL;"
 	                            "PRAGMA foreign_keys = ON;";
 	connection *conn = cw_calloc(1, sizeof(*conn));
@@ -101,7 +102,8 @@ static int connection_open(connection **out, const char *path)
 		err = CW_ESTORE;
 		goto out;
 	}
-	if (sqlite3_busy_timeout(conn->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+	if (sqlite3_busy_timeout(conn->db, CW_SQLITE_BUSY_TIMEOUT_MS) !=
+	            SQLITE_OK ||
 	    sqlite3_exec(conn->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		err = cw_sqlite__fail(conn->db, "setting up the connection");
 		goto out;
@@ -218,6 +220,14 @@ static int migration_version(const char *name)
 	return (int)strtol(name, NULL, 10);
 }
 
+/* What SQL cannot do in a migration, done in code after it. */
+static int code_step(sqlite3 *db, int version)
+{
+	if (version == 3)
+		return cw_sqlite__compact_roster_fields(db);
+	return 0;
+}
+
 static int apply_migrations(connection *conn, int *applied)
 {
 	sqlite3_stmt *check = NULL, *record = NULL;
@@ -252,12 +262,15 @@ static int apply_migrations(connection *conn, int *applied)
 		rc = sqlite3_step(check);
 		if (rc == SQLITE_ROW)
 			continue;
+		/* In the caller's transaction, with its code step. */
 		if (rc != SQLITE_DONE ||
 		    sqlite3_exec(conn->db, (const char *)m->data, NULL, NULL,
 		                 NULL) != SQLITE_OK) {
 			err = cw_sqlite__fail(conn->db, m->name);
 			goto out;
 		}
+		if ((err = code_step(conn->db, version)) < 0)
+			goto out;
 		sqlite3_reset(record);
 		sqlite3_bind_int(record, 1, version);
 		sqlite3_bind_text(record, 2, m->name, -1, SQLITE_STATIC);
@@ -669,7 +682,7 @@ static const cw_store_backend sqlite_backend = {
 	.audit_append = sqlite_audit_append,
 	.audit_list = sqlite_audit_list,
 	.import_begin = cw_sqlite__import_begin,
-	.import_stage = cw_sqlite__import_stage,
+	.import_put = cw_sqlite__import_put,
 	.import_known = cw_sqlite__import_known,
 	.import_commit = cw_sqlite__import_commit,
 	.import_end = cw_sqlite__import_end,

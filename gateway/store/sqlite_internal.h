@@ -25,6 +25,9 @@ enum statement {
 	ST_COUNT
 };
 
+/* How long a statement waits for another connection's write lock. */
+#define CW_SQLITE_BUSY_TIMEOUT_MS 5000
+
 typedef struct connection {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT];
@@ -47,14 +50,13 @@ int cw_sqlite__acquire(sqlite_store *s, connection **out);
 void cw_sqlite__release(sqlite_store *s, connection *conn);
 
 /* sqlite_roster.c */
-int cw_sqlite__import_begin(cw_store *store, int64_t tenant_id,
-                            cw_store_import **out);
-int cw_sqlite__import_stage(cw_store_import *import,
-                            const cw_roster_record *record);
+int cw_sqlite__import_begin(cw_store *store, int64_t tenant_id, const char *at,
+                            int64_t import_id, cw_store_import **out);
+int cw_sqlite__import_put(cw_store_import *import,
+                          const cw_roster_record *record);
 int cw_sqlite__import_known(cw_store_import *import, int entity,
                             const char *sourced_id);
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
-                             const char *at, int64_t import_id,
                              const cw_import_policy *policy,
                              cw_roster_counts *counts, int *applied);
 void cw_sqlite__import_end(cw_store_import *import);
@@ -65,6 +67,9 @@ int cw_sqlite__import_report(cw_store *store, int64_t import_id,
 int cw_sqlite__import_get(cw_store *store, int64_t import_id,
                           cw_import_record *out);
 int cw_sqlite__import_interrupted(cw_store *store, int *count);
+/* Migration 3's code step: roster fields from named JSON to the stored
+ * form. */
+int cw_sqlite__compact_roster_fields(sqlite3 *db);
 int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
                            const char *since, cw_roster_cb cb, void *payload);
 

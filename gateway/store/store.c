@@ -154,15 +154,15 @@ int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
 }
 
 int cw_store_import_begin(cw_store_import **out, cw_store *store,
-                          int64_t tenant_id)
+                          int64_t tenant_id, const char *at, int64_t import_id)
 {
-	return store->backend->import_begin(store, tenant_id, out);
+	return store->backend->import_begin(store, tenant_id, at, import_id,
+	                                    out);
 }
 
-int cw_store_import_stage(cw_store_import *import,
-                          const cw_roster_record *record)
+int cw_store_import_put(cw_store_import *import, const cw_roster_record *record)
 {
-	return import->store->backend->import_stage(import, record);
+	return import->store->backend->import_put(import, record);
 }
 
 int cw_store_import_known(cw_store_import *import, int entity,
@@ -172,12 +172,11 @@ int cw_store_import_known(cw_store_import *import, int entity,
 }
 
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
-                           const char *at, int64_t import_id,
                            const cw_import_policy *policy,
                            cw_roster_counts *counts, int *applied)
 {
-	return import->store->backend->import_commit(
-	        import, bulk_entities, at, import_id, policy, counts, applied);
+	return import->store->backend->import_commit(import, bulk_entities,
+	                                             policy, counts, applied);
 }
 
 void cw_store_import_end(cw_store_import *import)

@@ -66,7 +66,10 @@ typedef struct {
 	const char *sourced_id;
 	const char *status;             /* "active" or "tobedeleted" */
 	const char *date_last_modified; /* "" in bulk rows: the import's time */
-	const char *fields;             /* canonical JSON of the 1.2 fields */
+	/* The other 1.2 fields in their stored form (roster/fields.h): a
+	 * compact JSON array, one text per row content. */
+	const char *fields;
+	size_t fields_len; /* its length, when put; 0: strlen(fields) */
 } cw_roster_record;
 
 typedef struct {
@@ -90,17 +93,22 @@ typedef struct {
 	char *report;
 } cw_import_record;
 
-/** A reference column of the stored model: entity.fields[column] (a string,
- *  or an array of strings when is_list) names a target entity's row. */
+/** A reference column of the stored model: element position of entity's
+ *  fields (a string, or an array of strings when is_list) names a target
+ *  entity's row; column is its name. */
 typedef struct {
 	int entity;
 	const char *column;
+	int position;
 	int is_list;
 	int target;
 } cw_roster_ref;
 
 /** What an import does once its diff is known, inside its transaction. */
 typedef struct {
+	/** 1 when the set brought entity sourced_id (bulk entities lose the
+	 *  rows it did not). */
+	int (*seen)(int entity, const char *sourced_id, void *payload);
 	/** References to check: no row kept may point at a row deleted. */
 	const cw_roster_ref *refs;
 	size_t ref_count;
@@ -144,14 +152,13 @@ typedef struct {
 	int (*audit_list)(cw_store *store, const char *tenant,
 	                  int64_t after_seq, int limit, cw_audit_cb cb,
 	                  void *payload);
-	int (*import_begin)(cw_store *store, int64_t tenant_id,
-	                    cw_store_import **out);
-	int (*import_stage)(cw_store_import *import,
-	                    const cw_roster_record *record);
+	int (*import_begin)(cw_store *store, int64_t tenant_id, const char *at,
+	                    int64_t import_id, cw_store_import **out);
+	int (*import_put)(cw_store_import *import,
+	                  const cw_roster_record *record);
 	int (*import_known)(cw_store_import *import, int entity,
 	                    const char *sourced_id);
 	int (*import_commit)(cw_store_import *import, uint32_t bulk_entities,
-	                     const char *at, int64_t import_id,
 	                     const cw_import_policy *policy,
 	                     cw_roster_counts *counts, int *applied);
 	void (*import_end)(cw_store_import *import);
@@ -218,28 +225,36 @@ int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
                         int limit, cw_audit_cb cb, void *payload);
 
 /**
- * Starts an import into a tenant: rows are staged, then committed in one
- * transaction. Nothing is visible until cw_store_import_commit applies.
+ * Starts an import into a tenant at time at (its rows' dateLastModified when
+ * they bring none): takes the write lock (waiting behind another import)
+ * and opens the one transaction every row goes into. Nothing is visible to
+ * readers until cw_store_import_commit applies.
  */
 int cw_store_import_begin(cw_store_import **out, cw_store *store,
-                          int64_t tenant_id);
-/** Stages one row (a later row with the same entity and id replaces it). */
-int cw_store_import_stage(cw_store_import *import,
-                          const cw_roster_record *record);
-/** 1 when the tenant holds entity sourced_id now, 0 when not. */
+                          int64_t tenant_id, const char *at, int64_t import_id);
+/**
+ * Diffs one row against the tenant's and writes it: added, updated,
+ * unchanged, or (status tobedeleted) deleted. Rows of one entity and id come
+ * at most once. Not to be called concurrently with itself.
+ */
+int cw_store_import_put(cw_store_import *import,
+                        const cw_roster_record *record);
+/**
+ * 1 when the tenant held entity sourced_id when the import began, 0 when
+ * not. Safe to call from another thread while rows are put.
+ */
 int cw_store_import_known(cw_store_import *import, int entity,
                           const char *sourced_id);
 /**
- * Diffs the staged rows against the tenant's data and, if decide agrees,
- * applies them with their change-log entries, all in one transaction. Bulk
- * entities (bit per entity) are replaced: rows absent from the stage go.
- * Delta rows with status tobedeleted delete. The import record import_id
- * (from cw_store_import_create) gets its state (applied, unchanged or
- * pending) and report in the same transaction, so a reader never sees an
- * outcome without its report. counts: CW_STORE_ROSTER_ENTITIES of them.
+ * Finishes the diff: bulk entities (bit per entity) are replaced, so rows
+ * held that policy->seen does not know go. Checks references to deleted
+ * rows, asks policy->decide, and either commits the rows with their
+ * change-log entries and the outcome (applied or unchanged) of the import
+ * record, or rolls them back and records it pending. counts:
+ * CW_STORE_ROSTER_ENTITIES of them. CW_EINVAL when a kept row would point
+ * at a deleted one (nothing applied).
  */
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
-                           const char *at, int64_t import_id,
                            const cw_import_policy *policy,
                            cw_roster_counts *counts, int *applied);
 /** Rolls back whatever was not committed and frees the import. */

@@ -85,12 +85,17 @@ int cw_buf_printf(cw_buf *buf, const char *fmt, ...)
 
 int cw_buf_put_json_string(cw_buf *buf, const char *s)
 {
+	return cw_buf_put_json_bytes(buf, s, strlen(s));
+}
+
+int cw_buf_put_json_bytes(cw_buf *buf, const char *s, size_t len)
+{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *run = p;
+	const unsigned char *run = p, *end = p + len;
 	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 
-	for (; *p; p++) {
+	for (; p < end; p++) {
 		if (*p >= 0x20 && *p != '"' && *p != '\\')
 			continue;
 		cw_buf_put(buf, run, (size_t)(p - run));

@@ -26,6 +26,8 @@ int cw_buf_printf(cw_buf *buf, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 /** Appends s as the inside of a JSON string (quotes not included). */
 int cw_buf_put_json_string(cw_buf *buf, const char *s);
+/** The same for len bytes of s (NUL bytes escaped too). */
+int cw_buf_put_json_bytes(cw_buf *buf, const char *s, size_t len);
 
 /** The contents as a C string ("" when empty); valid until the next append. */
 const char *cw_buf_cstr(const cw_buf *buf);

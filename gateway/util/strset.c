@@ -1,5 +1,7 @@
 /* Slots hold a 32-bit offset into the arena plus a hash tag, so the table is
- * small and a probe rarely touches a key it does not want. */
+ * small and a probe rarely touches a key it does not want. The tag is the
+ * hash's low 32 bits, which also place the slot: growing the table moves
+ * slots without reading a key again. */
 #include "util/strset.h"
 
 #include "util/alloc.h"
@@ -9,7 +11,7 @@
 
 typedef struct {
 	uint32_t offset; /* into the arena, +1 (0: empty slot) */
-	uint32_t tag;    /* high hash bits */
+	uint32_t tag;    /* low hash bits */
 } slot;
 
 #define ARENA_BLOCK (1u << 20)
@@ -74,8 +76,8 @@ static const char *entry(const cw_strset *set, uint32_t offset, size_t *len,
 static size_t find(const cw_strset *set, const char *key, size_t len,
                    uint64_t h, int *found)
 {
-	size_t mask = set->capacity - 1, i = (size_t)h & mask;
-	uint32_t tag = (uint32_t)(h >> 32);
+	uint32_t tag = (uint32_t)h;
+	size_t mask = set->capacity - 1, i = tag & mask;
 
 	for (;; i = (i + 1) & mask) {
 		const slot *s = &set->slots[i];
@@ -100,20 +102,19 @@ static size_t find(const cw_strset *set, const char *key, size_t len,
 static int grow_table(cw_strset *set)
 {
 	size_t capacity = set->capacity * 2;
-	slot *slots = cw_calloc(capacity, sizeof(slot));
+	slot *slots;
 
+	if (capacity > ((size_t)1 << 32))
+		return CW_ENOMEM;
+	slots = cw_calloc(capacity, sizeof(slot));
 	if (!slots)
 		return CW_ENOMEM;
 	for (size_t i = 0; i < set->capacity; i++) {
 		const slot *s = &set->slots[i];
-		size_t len, j;
-		uint32_t value;
-		const char *k;
+		size_t j = s->tag & (capacity - 1);
 
 		if (!s->offset)
 			continue;
-		k = entry(set, s->offset, &len, &value);
-		j = (size_t)hash_bytes(k, len) & (capacity - 1);
 		while (slots[j].offset)
 			j = (j + 1) & (capacity - 1);
 		slots[j] = *s;
@@ -178,7 +179,7 @@ int cw_strset_put(cw_strset *set, const char *key, size_t len, uint32_t value,
 	if (arena_add(set, key, (uint16_t)len, value, &offset) < 0)
 		return CW_ENOMEM;
 	set->slots[i].offset = offset;
-	set->slots[i].tag = (uint32_t)(h >> 32);
+	set->slots[i].tag = (uint32_t)h;
 	set->count++;
 	return 1;
 }

@@ -103,7 +103,7 @@ static int check(seen *s, const char *const *files, int with_tenant,
 	memory_source src = { { mem_open, mem_read, mem_close, mem_list, NULL },
 		              files };
 	cw_or_package_hooks hooks = { on_diag, on_row,
-		                      with_tenant ? known : NULL, s };
+		                      with_tenant ? known : NULL, s, NULL };
 
 	s->diags = (cw_buf)CW_BUF_INIT(1 << 16);
 	s->rows = (cw_buf)CW_BUF_INIT(1 << 16);
