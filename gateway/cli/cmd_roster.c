@@ -392,6 +392,8 @@ static int run_export(const cw_args *args)
 		cJSON *doc = cJSON_CreateObject();
 		cJSON *files =
 		        doc ? cJSON_AddObjectToObject(doc, "files") : NULL;
+		cJSON *skipped =
+		        doc ? cJSON_AddObjectToObject(doc, "skipped") : NULL;
 
 		cJSON_AddStringToObject(doc, "out", options.out);
 		cJSON_AddStringToObject(doc, "format",
@@ -405,6 +407,11 @@ static int run_export(const cw_args *args)
 				cJSON_AddNumberToObject(files,
 				                        cw_or_entity_name(e),
 				                        (double)result.rows[e]);
+		for (int e = 0; skipped && e < CW_OR_ENTITY_COUNT; e++)
+			if (result.skipped[e])
+				cJSON_AddNumberToObject(
+				        skipped, cw_or_entity_name(e),
+				        (double)result.skipped[e]);
 		code = cw_cli_print_json(doc);
 	} else {
 		printf("Exported %llu rows in %d files (%s%s, %s) to %s\n",
@@ -412,6 +419,15 @@ static int run_export(const cw_args *args)
 		       canvas ? "Canvas SIS CSV" : "OneRoster ",
 		       canvas ? "" : version, since ? "delta" : "bulk",
 		       options.out);
+		if (result.skipped[CW_OR_USERS])
+			fprintf(stderr,
+			        "warning: %llu users have no role (no roles "
+			        "row, "
+			        "no enrollment) and are left out: OneRoster "
+			        "1.1 "
+			        "requires one\n",
+			        (unsigned long long)
+			                result.skipped[CW_OR_USERS]);
 	}
 	cw_cli_env_close(&env);
 	return code;

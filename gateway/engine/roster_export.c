@@ -10,6 +10,7 @@
 #include "util/csv.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "util/strset.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -36,8 +37,17 @@ typedef struct {
 	cw_buf line;
 	char *metadata[MAX_METADATA];
 	size_t metadata_count;
+	int v11_users;    /* writing 1.1 users.csv: role and orgs from roles */
 	role_link *roles; /* 1.1 users: every role, sorted by user */
 	size_t role_count, role_alloc;
+	size_t sorted;             /* roles[0 .. sorted) are sorted by user */
+	cw_strset *fallback_pairs; /* "user\nschool" from enrollments */
+	/* A 1.1 delta: users whose roles changed are changed users too. */
+	cw_strset *role_users, *written;
+	cw_buf role_user_ids; /* the same ids, NUL after each */
+	cw_store *store;
+	int64_t tenant;
+	uint64_t skipped; /* rows that cannot be written */
 	uint64_t rows;
 	int err;
 } writer;
@@ -83,6 +93,18 @@ static int list_rows(cw_store *store, int64_t tenant, int entity,
 	return err;
 }
 
+/* One held row, its fields named; CW_ENOTFOUND when there is none. */
+static int get_row(cw_store *store, int64_t tenant, int entity,
+                   const char *sourced_id, cw_roster_cb cb, void *payload)
+{
+	naming n = { cb, payload, CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4) };
+	int err = cw_store_roster_get(store, tenant, entity, sourced_id,
+	                              name_fields, &n);
+
+	cw_buf_dispose(&n.named);
+	return err;
+}
+
 /* ---- 1.2 roles as 1.1 users.role / orgSourcedIds ------------------------- */
 
 static const char *role_v11(const char *role)
@@ -99,6 +121,27 @@ static const char *role_v11(const char *role)
 	return "aide"; /* counselor and ext: roles: 1.1 has no closer word */
 }
 
+static int add_link(writer *w, const char *user, const char *org,
+                    const char *role, int primary)
+{
+	role_link *link;
+
+	if (w->role_count == w->role_alloc) {
+		size_t n = w->role_alloc ? w->role_alloc * 2 : 256;
+		role_link *grown = cw_realloc(w->roles, n * sizeof(*grown));
+		if (!grown)
+			return CW_ENOMEM;
+		w->roles = grown;
+		w->role_alloc = n;
+	}
+	link = &w->roles[w->role_count++];
+	link->user = cw_strdup(user);
+	link->org = cw_strdup(org);
+	link->role = cw_strdup(role);
+	link->primary = primary;
+	return link->user && link->org && link->role ? 0 : CW_ENOMEM;
+}
+
 static int collect_role(const cw_roster_record *r, void *payload)
 {
 	writer *w = payload;
@@ -111,29 +154,13 @@ static int collect_role(const cw_roster_record *r, void *payload)
 	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "role"));
 	const char *type =
 	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "roleType"));
-	role_link *link;
+	int err = 0;
 
-	if (!user || !org || !role) {
-		cJSON_Delete(doc);
-		return 0;
-	}
-	if (w->role_count == w->role_alloc) {
-		size_t n = w->role_alloc ? w->role_alloc * 2 : 256;
-		role_link *grown = cw_realloc(w->roles, n * sizeof(*grown));
-		if (!grown) {
-			cJSON_Delete(doc);
-			return CW_ENOMEM;
-		}
-		w->roles = grown;
-		w->role_alloc = n;
-	}
-	link = &w->roles[w->role_count++];
-	link->user = cw_strdup(user);
-	link->org = cw_strdup(org);
-	link->role = cw_strdup(role);
-	link->primary = type && strcmp(type, "primary") == 0;
+	if (user && org && role)
+		err = add_link(w, user, org, role,
+		               type && strcmp(type, "primary") == 0);
 	cJSON_Delete(doc);
-	return link->user && link->org && link->role ? 0 : CW_ENOMEM;
+	return err;
 }
 
 static int by_user(const void *a, const void *b)
@@ -147,7 +174,7 @@ static int by_user(const void *a, const void *b)
 static const role_link *roles_of(const writer *w, const char *user,
                                  size_t *count)
 {
-	size_t lo = 0, hi = w->role_count;
+	size_t lo = 0, hi = w->sorted;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -157,10 +184,62 @@ static const role_link *roles_of(const writer *w, const char *user,
 			hi = mid;
 	}
 	*count = 0;
-	while (lo + *count < w->role_count &&
+	while (lo + *count < w->sorted &&
 	       strcmp(w->roles[lo + *count].user, user) == 0)
 		(*count)++;
 	return &w->roles[lo];
+}
+
+/* A user with no roles row still has a role in 1.1 if it is enrolled: the
+ * enrollment's role at the enrollment's school. Links go to the end of the
+ * array (sorted again after), so roles_of still sees only roles rows. */
+static int collect_enrollment(const cw_roster_record *r, void *payload)
+{
+	writer *w = payload;
+	cJSON *doc = cJSON_Parse(r->fields);
+	const char *user =
+	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userSourcedId"));
+	const char *school = cJSON_GetStringValue(
+	        cJSON_GetObjectItem(doc, "schoolSourcedId"));
+	const char *role =
+	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "role"));
+	const char *primary =
+	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "primary"));
+	cw_buf pair = CW_BUF_INIT(1024);
+	size_t count;
+	int err = 0;
+
+	if (user && school && role && (roles_of(w, user, &count), !count)) {
+		cw_buf_printf(&pair, "%s\n%s", user, school);
+		err = pair.error ? pair.error
+		                 : cw_strset_put(w->fallback_pairs, pair.data,
+		                                 pair.len, 0, NULL);
+		if (err == 1)
+			err = add_link(w, user, school, role,
+			               primary && strcmp(primary, "true") == 0);
+	}
+	cw_buf_dispose(&pair);
+	cJSON_Delete(doc);
+	return err < 0 ? err : 0;
+}
+
+static int collect_links(writer *w, cw_store *store, int64_t tenant)
+{
+	size_t held;
+	int err = list_rows(store, tenant, CW_OR_ROLES, NULL, collect_role, w);
+
+	if (err == 0 && w->role_count)
+		qsort(w->roles, w->role_count, sizeof(*w->roles), by_user);
+	held = w->sorted = w->role_count;
+	if (err == 0)
+		err = cw_strset_new(&w->fallback_pairs);
+	if (err == 0)
+		err = list_rows(store, tenant, CW_OR_ENROLLMENTS, NULL,
+		                collect_enrollment, w);
+	if (err == 0 && w->role_count > held)
+		qsort(w->roles, w->role_count, sizeof(*w->roles), by_user);
+	w->sorted = w->role_count;
+	return err;
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -237,6 +316,19 @@ static int write_row(const cw_roster_record *r, void *payload)
 
 	if (!fields)
 		return CW_ENOMEM;
+	if (w->v11_users) {
+		size_t count;
+
+		roles_of(w, r->sourced_id, &count);
+		/* 1.1 requires a role; one with none would be made up. A
+		 * deleted user needs none. */
+		if (!count && strcmp(r->status, "active") == 0) {
+			w->skipped++;
+			cJSON_Delete(fields);
+			cw_buf_dispose(&value);
+			return 0;
+		}
+	}
 	cw_buf_clear(&w->line);
 	cw_csv_write_field(&w->line, r->sourced_id, 0);
 	cw_csv_write_field(&w->line, w->delta ? r->status : "", 0);
@@ -246,8 +338,8 @@ static int write_row(const cw_roster_record *r, void *payload)
 		const char *name = f->columns[i].name;
 		int last = i + 1 == f->column_count && !w->metadata_count;
 
-		if (w->roles && (strcmp(name, "role") == 0 ||
-		                 strcmp(name, "orgSourcedIds") == 0))
+		if (w->v11_users && (strcmp(name, "role") == 0 ||
+		                     strcmp(name, "orgSourcedIds") == 0))
 			v11_user_field(w, &value, r->sourced_id, name);
 		else if (strcmp(name, "gradingPeriodSourcedId") == 0)
 			field_text(&value, fields, "academicSessionSourcedId");
@@ -294,27 +386,142 @@ static int write_header(writer *w)
 	return 0;
 }
 
+/* ---- 1.1 deltas: users whose roles changed ------------------------------ */
+
+static int note_role_user(writer *w, const char *user, size_t len)
+{
+	int added = cw_strset_put(w->role_users, user, len, 0, NULL);
+
+	if (added == 1) {
+		cw_buf_put(&w->role_user_ids, user, len);
+		if (cw_buf_put(&w->role_user_ids, "", 1) < 0)
+			return CW_ENOMEM;
+	}
+	return added < 0 ? added : 0;
+}
+
+static int is_user(const cw_roster_record *r, void *payload)
+{
+	(void)r;
+	(void)payload;
+	return 0;
+}
+
+/* A changed role names its user; a deleted one no longer does, but one a
+ * 1.1 set made is called "user.org.role". */
+static int changed_role(const cw_roster_record *r, void *payload)
+{
+	writer *w = payload;
+	cJSON *doc;
+	const char *user;
+	size_t len = strlen(r->sourced_id);
+	int err = 0;
+
+	if (strcmp(r->status, "active") != 0) {
+		if (len < 6 || strcmp(r->sourced_id + len - 5, ".role") != 0)
+			return 0;
+		for (const char *dot = strchr(r->sourced_id, '.');
+		     dot && dot < r->sourced_id + len - 5;
+		     dot = strchr(dot + 1, '.')) {
+			char id[256];
+
+			if ((size_t)(dot - r->sourced_id) >= sizeof(id))
+				break;
+			snprintf(id, sizeof(id), "%.*s",
+			         (int)(dot - r->sourced_id), r->sourced_id);
+			if (cw_store_roster_get(w->store, w->tenant,
+			                        CW_OR_USERS, id, is_user,
+			                        NULL) == 0)
+				return note_role_user(w, id, strlen(id));
+		}
+		return 0;
+	}
+	doc = cJSON_Parse(r->fields);
+	user = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userSourcedId"));
+	if (user)
+		err = note_role_user(w, user, strlen(user));
+	cJSON_Delete(doc);
+	return err;
+}
+
+static int write_noted(const cw_roster_record *r, void *payload)
+{
+	writer *w = payload;
+	int err = cw_strset_put(w->written, r->sourced_id,
+	                        strlen(r->sourced_id), 0, NULL);
+
+	return err < 0 ? err : write_row(r, payload);
+}
+
+/* Calls cb with each user a changed role names, unless already written. */
+static int each_role_user(writer *w, cw_roster_cb cb)
+{
+	const char *p = w->role_user_ids.data;
+	const char *end = p ? p + w->role_user_ids.len : NULL;
+	int err = 0;
+
+	for (; err == 0 && p && p < end; p += strlen(p) + 1) {
+		if (w->written && cw_strset_get(w->written, p, strlen(p), NULL))
+			continue;
+		err = get_row(w->store, w->tenant, CW_OR_USERS, p, cb, w);
+		if (err == CW_ENOTFOUND)
+			err = 0; /* deleted since: its own delta row says so */
+	}
+	return err;
+}
+
+static int collect_role_users(writer *w, const char *since)
+{
+	int err = cw_strset_new(&w->role_users);
+
+	if (err == 0)
+		err = cw_strset_new(&w->written);
+	if (err == 0)
+		err = list_rows(w->store, w->tenant, CW_OR_ROLES, since,
+		                changed_role, w);
+	return err;
+}
+
+static void free_role_users(writer *w)
+{
+	cw_strset_free(w->role_users);
+	cw_strset_free(w->written);
+	w->role_users = w->written = NULL;
+	cw_buf_dispose(&w->role_user_ids);
+}
+
 /* ---- files --------------------------------------------------------------- */
 
 static int export_entity(writer *w, cw_store *store, int64_t tenant,
                          const char *since, const char *dir)
 {
 	char path[4200];
-	int err;
+	int with_roles = w->v11_users && since;
+	int err = with_roles ? collect_role_users(w, since) : 0;
 
-	if ((err = list_rows(store, tenant, w->file->entity, since,
-	                     learn_metadata, w)) < 0)
+	if (err == 0)
+		err = list_rows(store, tenant, w->file->entity, since,
+		                learn_metadata, w);
+	if (err == 0 && with_roles)
+		err = each_role_user(w, learn_metadata);
+	if (err < 0) {
+		free_role_users(w);
 		return err;
+	}
 	snprintf(path, sizeof(path), "%s/%s.csv", dir, w->file->name);
 	w->fp = fopen(path, "w");
 	if (!w->fp) {
 		cw_error_set("%s: %s", path, strerror(errno));
+		free_role_users(w);
 		return CW_EIO;
 	}
 	err = write_header(w);
 	if (err == 0)
 		err = list_rows(store, tenant, w->file->entity, since,
-		                write_row, w);
+		                with_roles ? write_noted : write_row, w);
+	if (err == 0 && with_roles)
+		err = each_role_user(w, write_row);
+	free_role_users(w);
 	if (fclose(w->fp) != 0 && err == 0) {
 		cw_error_set("%s: %s", path, strerror(errno));
 		err = CW_EIO;
@@ -342,7 +549,9 @@ static void free_roles(writer *w)
 	}
 	cw_free(w->roles);
 	w->roles = NULL;
-	w->role_count = w->role_alloc = 0;
+	w->role_count = w->role_alloc = w->sorted = 0;
+	cw_strset_free(w->fallback_pairs);
+	w->fallback_pairs = NULL;
 }
 
 static int write_manifest(const char *dir, const cw_roster_export_options *o,
@@ -487,27 +696,25 @@ int cw_roster_export(cw_roster_export_result *out, cw_store *store,
 
 	memset(out, 0, sizeof(*out));
 	w.line = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	w.role_user_ids = (cw_buf)CW_BUF_INIT((size_t)1 << 31);
 	w.delta = o->since != NULL;
+	w.store = store;
 	if ((err = cw_store_tenant_get(store, o->tenant, &tenant)) < 0 ||
 	    (err = open_target(dir, o->out, &zip)) < 0) {
 		cw_buf_dispose(&w.line);
 		return err;
 	}
-	if (o->version == CW_OR_V1P1) {
-		err = list_rows(store, tenant.id, CW_OR_ROLES, NULL,
-		                collect_role, &w);
-		if (err == 0 && w.role_count)
-			qsort(w.roles, w.role_count, sizeof(*w.roles), by_user);
-	}
+	w.tenant = tenant.id;
+	if (o->version == CW_OR_V1P1)
+		err = collect_links(&w, store, tenant.id);
 	for (size_t i = 0; err == 0 && i < count; i++) {
-		role_link *roles = w.roles;
-
 		w.file = &files[i];
-		if (files[i].entity != CW_OR_USERS || o->version != CW_OR_V1P1)
-			w.roles = NULL;
+		w.v11_users = files[i].entity == CW_OR_USERS &&
+		              o->version == CW_OR_V1P1;
+		w.skipped = 0;
 		err = export_entity(&w, store, tenant.id, o->since, dir);
-		w.roles = roles;
 		out->rows[files[i].entity] = w.rows;
+		out->skipped[files[i].entity] = w.skipped;
 		out->total += w.rows;
 		if (w.rows) {
 			snprintf(name_space[written], 80, "%s.csv",

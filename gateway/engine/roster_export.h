@@ -17,6 +17,9 @@ typedef struct {
 
 typedef struct {
 	uint64_t rows[CW_OR_ENTITY_COUNT];
+	/* Rows the version cannot carry (1.1 users with no role at all: no
+	 * roles row, no enrollment), left out. */
+	uint64_t skipped[CW_OR_ENTITY_COUNT];
 	uint64_t total;
 	int files;
 } cw_roster_export_result;

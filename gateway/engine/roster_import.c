@@ -126,6 +126,11 @@ typedef struct {
 	cw_buf role_id;
 	cw_strset *ids[CW_OR_ENTITY_COUNT]; /* every sourcedId of the set */
 	cw_strset *v11_roles;               /* roles a 1.1 set's users make */
+	/* 1.1 lineItems have no school: their class's, from the set (class
+	 * id -> offset in schools) or from the tenant. */
+	cw_strset *class_school;
+	cw_buf schools;
+	cw_buf held; /* a row fetched from the tenant */
 	cw_or_package_report *check;
 	int result;        /* the check's */
 	int failed;        /* a store or memory error, kept to return */
@@ -305,9 +310,66 @@ static int stage_v11_user(importer *im, const cw_or_row *row)
 	return 0;
 }
 
+static int note_class_school(importer *im, const cw_or_row *row)
+{
+	const char *school =
+	        row->values[cw_or_column_index(row->file, "schoolSourcedId")];
+	int err = cw_strset_put(im->class_school, row->values[0],
+	                        strlen(row->values[0]),
+	                        (uint32_t)im->schools.len, NULL);
+
+	if (err == 1)
+		err = cw_buf_put(&im->schools, school, strlen(school) + 1);
+	return err < 0 ? err : 0;
+}
+
+/* The school of class id, from the set or the tenant ("" when unknown:
+ * the class reference was reported already). */
+static const char *class_school(importer *im, const char *id)
+{
+	int k = cw_or_fields_position(CW_OR_CLASSES, "schoolSourcedId");
+	uint32_t at = 0;
+	cJSON *doc, *school;
+	int found;
+
+	if (cw_strset_get(im->class_school, id, strlen(id), &at))
+		return im->schools.data + at;
+	found = cw_store_import_fetch(im->import, CW_OR_CLASSES, id, &im->held);
+	if (found < 0)
+		im->failed = found;
+	if (found <= 0)
+		return "";
+	doc = cJSON_Parse(im->held.data);
+	school = cJSON_GetArrayItem(doc, k);
+	cw_buf_clear(&im->held);
+	if (cJSON_IsString(school))
+		cw_buf_puts(&im->held, school->valuestring);
+	cJSON_Delete(doc);
+	return cw_buf_cstr(&im->held);
+}
+
+static int stage_v11_line_item(importer *im, const cw_or_row *row)
+{
+	const char *class_id =
+	        row->values[cw_or_column_index(row->file, "classSourcedId")];
+	const char *school = class_school(im, class_id);
+	cw_or_cell cell = { school, strlen(school) };
+	int err;
+
+	if (im->failed)
+		return im->failed;
+	err = build_fields(
+	        &im->fields, row, &cell,
+	        cw_or_fields_position(CW_OR_LINE_ITEMS, "schoolSourcedId"));
+	if (err < 0)
+		return im->failed = err;
+	return stage(im, CW_OR_LINE_ITEMS, row, row->values[0], &im->fields);
+}
+
 static int on_row(const cw_or_row *row, void *payload)
 {
 	importer *im = payload;
+	int err;
 
 	if (im->options->cancel && *im->options->cancel) {
 		cw_error_set("cancelled: the daemon is shutting down");
@@ -317,6 +379,11 @@ static int on_row(const cw_or_row *row, void *payload)
 	/* The schema table identifies the version: 1.1 users carry roles. */
 	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_USERS))
 		return stage_v11_user(im, row);
+	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_CLASSES) &&
+	    (err = note_class_school(im, row)) < 0)
+		return im->failed = err;
+	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_LINE_ITEMS))
+		return stage_v11_line_item(im, row);
 	if (build_fields(&im->fields, row, NULL, -1) < 0)
 		return im->failed =
 		               im->fields.error ? im->fields.error : CW_EINVAL;
@@ -590,11 +657,15 @@ static int importer_init(importer *im, const cw_roster_import_options *o,
 	im->slot = -1;
 	im->fields = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 2);
 	im->role_id = (cw_buf)CW_BUF_INIT(1024);
+	im->schools = (cw_buf)CW_BUF_INIT((size_t)1 << 31);
+	im->held = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	pipeline_init(&im->pipe);
 	for (int e = 0; err == 0 && e < CW_OR_ENTITY_COUNT; e++)
 		err = cw_strset_new(&im->ids[e]);
 	if (err == 0)
 		err = cw_strset_new(&im->v11_roles);
+	if (err == 0)
+		err = cw_strset_new(&im->class_school);
 	return err;
 }
 
@@ -603,6 +674,9 @@ static void importer_dispose(importer *im)
 	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++)
 		cw_strset_free(im->ids[e]);
 	cw_strset_free(im->v11_roles);
+	cw_strset_free(im->class_school);
+	cw_buf_dispose(&im->schools);
+	cw_buf_dispose(&im->held);
 	pipeline_dispose(&im->pipe);
 	cw_buf_dispose(&im->fields);
 	cw_buf_dispose(&im->role_id);

@@ -683,7 +683,7 @@ static const cw_store_backend sqlite_backend = {
 	.audit_list = sqlite_audit_list,
 	.import_begin = cw_sqlite__import_begin,
 	.import_put = cw_sqlite__import_put,
-	.import_known = cw_sqlite__import_known,
+	.import_lookup = cw_sqlite__import_lookup,
 	.import_commit = cw_sqlite__import_commit,
 	.import_end = cw_sqlite__import_end,
 	.import_create = cw_sqlite__import_create,
@@ -691,6 +691,7 @@ static const cw_store_backend sqlite_backend = {
 	.import_get = cw_sqlite__import_get,
 	.import_interrupted = cw_sqlite__import_interrupted,
 	.roster_list = cw_sqlite__roster_list,
+	.roster_get = cw_sqlite__roster_get,
 	.free = sqlite_free,
 };
 

@@ -54,8 +54,8 @@ int cw_sqlite__import_begin(cw_store *store, int64_t tenant_id, const char *at,
                             int64_t import_id, cw_store_import **out);
 int cw_sqlite__import_put(cw_store_import *import,
                           const cw_roster_record *record);
-int cw_sqlite__import_known(cw_store_import *import, int entity,
-                            const char *sourced_id);
+int cw_sqlite__import_lookup(cw_store_import *import, int entity,
+                             const char *sourced_id, cw_buf *fields);
 int cw_sqlite__import_commit(cw_store_import *import, uint32_t bulk,
                              const cw_import_policy *policy,
                              cw_roster_counts *counts, int *applied);
@@ -70,6 +70,9 @@ int cw_sqlite__import_interrupted(cw_store *store, int *count);
 /* Migration 3's code step: roster fields from named JSON to the stored
  * form. */
 int cw_sqlite__compact_roster_fields(sqlite3 *db);
+int cw_sqlite__roster_get(cw_store *store, int64_t tenant_id, int entity,
+                          const char *sourced_id, cw_roster_cb cb,
+                          void *payload);
 int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
                            const char *since, cw_roster_cb cb, void *payload);
 

@@ -208,8 +208,8 @@ static int open_transaction(sqlite_import *imp)
 		err = prepare(imp, import_sql[i], &imp->st[i]);
 	if (err == 0 &&
 	    sqlite3_prepare_v2(imp->reader->db,
-	                       "SELECT 1 FROM main.roster WHERE tenant_id = ?1 "
-	                       "AND entity = ?2 AND sourced_id = ?3",
+	                       "SELECT fields FROM main.roster WHERE tenant_id "
+	                       "= ?1 AND entity = ?2 AND sourced_id = ?3",
 	                       -1, &imp->known, NULL) != SQLITE_OK)
 		err = cw_sqlite__fail(imp->reader->db, "preparing a lookup");
 	return err;
@@ -335,23 +335,29 @@ int cw_sqlite__import_put(cw_store_import *import, const cw_roster_record *r)
 	return log_change(imp, e, 'u', r->sourced_id);
 }
 
-int cw_sqlite__import_known(cw_store_import *import, int entity,
-                            const char *sourced_id)
+int cw_sqlite__import_lookup(cw_store_import *import, int entity,
+                             const char *sourced_id, cw_buf *fields)
 {
 	sqlite_import *imp = (sqlite_import *)import;
 	sqlite3_stmt *st = imp->known;
-	int rc;
+	int rc, err = 1;
 
 	sqlite3_bind_int64(st, 1, imp->tenant_id);
 	sqlite3_bind_int(st, 2, entity);
 	sqlite3_bind_text(st, 3, sourced_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && fields) {
+		cw_buf_clear(fields);
+		if (cw_buf_put(fields, sqlite3_column_text(st, 0),
+		               (size_t)sqlite3_column_bytes(st, 0)) < 0)
+			err = CW_ENOMEM;
+	} else if (rc == SQLITE_DONE) {
+		err = 0;
+	} else if (rc != SQLITE_ROW) {
+		err = cw_sqlite__fail(imp->reader->db, "looking up a row");
+	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return cw_sqlite__fail(imp->reader->db, "looking up a row");
+	return err;
 }
 
 /* ---- commit -------------------------------------------------------------- */
@@ -846,6 +852,43 @@ int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
 		            : list_all(conn, tenant_id, entity, cb, payload);
 		sqlite3_exec(conn->db, "COMMIT", NULL, NULL, NULL);
 	}
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
+int cw_sqlite__roster_get(cw_store *store, int64_t tenant_id, int entity,
+                          const char *sourced_id, cw_roster_cb cb,
+                          void *payload)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	int err = cw_sqlite__acquire(s, &conn), rc;
+
+	if (err < 0)
+		return err;
+	if (sqlite3_prepare_v2(conn->db,
+	                       "SELECT modified_ms, fields FROM roster WHERE "
+	                       "tenant_id = ?1 AND entity = ?2 AND sourced_id "
+	                       "= ?3",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing a roster lookup");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int(st, 2, entity);
+	sqlite3_bind_text(st, 3, sourced_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		err = emit(cb, payload, entity, sourced_id, "active",
+		           sqlite3_column_int64(st, 0),
+		           (const char *)sqlite3_column_text(st, 1));
+	else if (rc == SQLITE_DONE)
+		err = CW_ENOTFOUND;
+	else
+		err = cw_sqlite__fail(conn->db, "reading a row");
+out:
+	sqlite3_finalize(st);
 	cw_sqlite__release(s, conn);
 	return err;
 }

@@ -168,7 +168,15 @@ int cw_store_import_put(cw_store_import *import, const cw_roster_record *record)
 int cw_store_import_known(cw_store_import *import, int entity,
                           const char *sourced_id)
 {
-	return import->store->backend->import_known(import, entity, sourced_id);
+	return import->store->backend->import_lookup(import, entity, sourced_id,
+	                                             NULL);
+}
+
+int cw_store_import_fetch(cw_store_import *import, int entity,
+                          const char *sourced_id, cw_buf *fields)
+{
+	return import->store->backend->import_lookup(import, entity, sourced_id,
+	                                             fields);
 }
 
 int cw_store_import_commit(cw_store_import *import, uint32_t bulk_entities,
@@ -220,4 +228,11 @@ int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
 {
 	return store->backend->roster_list(store, tenant_id, entity, since, cb,
 	                                   payload);
+}
+
+int cw_store_roster_get(cw_store *store, int64_t tenant_id, int entity,
+                        const char *sourced_id, cw_roster_cb cb, void *payload)
+{
+	return store->backend->roster_get(store, tenant_id, entity, sourced_id,
+	                                  cb, payload);
 }

@@ -3,6 +3,8 @@
 #ifndef CW_STORE_STORE_H
 #define CW_STORE_STORE_H
 
+#include "util/buf.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -156,8 +158,8 @@ typedef struct {
 	                    int64_t import_id, cw_store_import **out);
 	int (*import_put)(cw_store_import *import,
 	                  const cw_roster_record *record);
-	int (*import_known)(cw_store_import *import, int entity,
-	                    const char *sourced_id);
+	int (*import_lookup)(cw_store_import *import, int entity,
+	                     const char *sourced_id, cw_buf *fields);
 	int (*import_commit)(cw_store_import *import, uint32_t bulk_entities,
 	                     const cw_import_policy *policy,
 	                     cw_roster_counts *counts, int *applied);
@@ -171,6 +173,9 @@ typedef struct {
 	int (*import_interrupted)(cw_store *store, int *count);
 	int (*roster_list)(cw_store *store, int64_t tenant_id, int entity,
 	                   const char *since, cw_roster_cb cb, void *payload);
+	int (*roster_get)(cw_store *store, int64_t tenant_id, int entity,
+	                  const char *sourced_id, cw_roster_cb cb,
+	                  void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -245,6 +250,9 @@ int cw_store_import_put(cw_store_import *import,
  */
 int cw_store_import_known(cw_store_import *import, int entity,
                           const char *sourced_id);
+/** The same, with the row's stored fields in *fields when it is held. */
+int cw_store_import_fetch(cw_store_import *import, int entity,
+                          const char *sourced_id, cw_buf *fields);
 /**
  * Finishes the diff: bulk entities (bit per entity) are replaced, so rows
  * held that policy->seen does not know go. Checks references to deleted
@@ -278,6 +286,9 @@ int cw_store_import_interrupted(cw_store *store, int *count);
  */
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload);
+/** Calls cb with one held row; CW_ENOTFOUND when the tenant has none. */
+int cw_store_roster_get(cw_store *store, int64_t tenant_id, int entity,
+                        const char *sourced_id, cw_roster_cb cb, void *payload);
 
 /** 1 when name is a valid tenant name: [a-z0-9][a-z0-9-]{0,62}. */
 int cw_tenant_name_valid(const char *name);

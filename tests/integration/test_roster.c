@@ -4,6 +4,7 @@
 
 #include "unit/tmpdir.h"
 #include "util/json.h"
+#include "util/timeutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -508,6 +509,164 @@ START_TEST(v11_users_become_roles_and_back)
 }
 END_TEST
 
+/* 1.1 lineItems have no schoolSourcedId, which 1.2 requires: the class's
+ * school fills it, from the set or from what the tenant holds. */
+START_TEST(v11_line_items_get_their_class_school)
+{
+	char out12[400], text[8192];
+	cJSON *r;
+
+	add_tenant();
+	remove_files(
+	        (const char *const[]){ "users.csv", "enrollments.csv", NULL });
+	write_file("manifest.csv",
+	           "propertyName,value\noneroster.version,1.1\n"
+	           "file.orgs,bulk\nfile.academicSessions,bulk\n"
+	           "file.courses,bulk\nfile.classes,bulk\n"
+	           "file.categories,bulk\nfile.lineItems,bulk\n");
+	write_file("categories.csv", "sourcedId,title\ncat,Homework\n");
+	write_file("lineItems.csv",
+	           "sourcedId,title,assignDate,dueDate,classSourcedId,"
+	           "categorySourcedId,gradingPeriodSourcedId\n"
+	           "li1,Essay,2024-09-01,2024-09-15,k,cat,t1\n");
+	r = import_set(0, set_dir, 0);
+	ck_assert_int_eq(entity_count(r, "lineItems", "added"), 1);
+	cJSON_Delete(r);
+	snprintf(out12, sizeof(out12), "%s/v12", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.2", "--out", out12)));
+	read_export(text, sizeof(text), out12, "lineItems.csv");
+	ck_assert_ptr_nonnull(strstr(text, "li1,,,Essay,,2024-09-01,2024-09-15,"
+	                                   "k,cat,t1,,,sch\r\n"));
+	r = run_json(0, ARGS("roster", "validate", out12));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	cJSON_Delete(r);
+	r = import_set(0, out12, 0);
+	ck_assert_str_eq(cw_json_string(r, "state"), "unchanged");
+	cJSON_Delete(r);
+
+	/* A delta of lineItems alone: the class is the tenant's. */
+	remove_files((const char *const[]){ "orgs.csv", "academicSessions.csv",
+	                                    "courses.csv", "classes.csv",
+	                                    "categories.csv", NULL });
+	write_file("manifest.csv", "propertyName,value\noneroster.version,1.1\n"
+	                           "file.lineItems,delta\n");
+	write_file("lineItems.csv",
+	           "sourcedId,status,dateLastModified,title,assignDate,dueDate,"
+	           "classSourcedId,categorySourcedId,gradingPeriodSourcedId\n"
+	           "li2,active,2024-09-02T00:00:00Z,Quiz,2024-09-02,2024-09-03,"
+	           "k,cat,t1\n");
+	r = import_set(0, set_dir, 0);
+	ck_assert_int_eq(entity_count(r, "lineItems", "added"), 1);
+	cJSON_Delete(r);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.2", "--out", out12)));
+	read_export(text, sizeof(text), out12, "lineItems.csv");
+	ck_assert_ptr_nonnull(strstr(text, "li2,,,Quiz,,2024-09-02,2024-09-03,"
+	                                   "k,cat,t1,,,sch\r\n"));
+}
+END_TEST
+
+/* A 1.2 set without roles.csv: in 1.1 a user's role and orgs come from its
+ * enrollments; one with neither is left out, and the report says so. */
+START_TEST(v11_export_of_users_without_roles)
+{
+	char out11[400], text[8192];
+	cJSON *r;
+
+	add_tenant();
+	write_file("users.csv",
+	           "sourcedId,enabledUser,username,givenName,familyName\n"
+	           "s1,true,s1,Ada,L\nt1,true,t1,Tim,B\nx9,true,x9,No,Role\n");
+	cJSON_Delete(import_set(0, set_dir, 0));
+	snprintf(out11, sizeof(out11), "%s/v11", env.dir);
+	r = run_json(0, ARGS("roster", "export", "--tenant", "d1", "--version",
+	                     "1.1", "--out", out11));
+	ck_assert_int_eq(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(r, "skipped"), "users")
+	                ->valueint,
+	        1);
+	cJSON_Delete(r);
+	read_export(text, sizeof(text), out11, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, "\r\ns1,,,true,sch,student,s1,"));
+	ck_assert_ptr_nonnull(strstr(text, "\r\nt1,,,true,sch,teacher,t1,"));
+	ck_assert_ptr_null(strstr(text, "x9"));
+	r = run_json(0, ARGS("roster", "validate", out11));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	cJSON_Delete(r);
+}
+END_TEST
+
+/* In 1.1 a user's role is a column of users.csv: a delta since a role
+ * changed carries the user, though the user row itself did not change. */
+START_TEST(v11_delta_carries_users_whose_roles_changed)
+{
+	static const char header[] =
+	        "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,"
+	        "role,username,givenName,familyName\n";
+	char out11[400], text[8192], since[40], users[400];
+	cJSON *r;
+
+	add_tenant();
+	remove_files((const char *const[]){ "academicSessions.csv",
+	                                    "courses.csv", "classes.csv",
+	                                    "enrollments.csv", NULL });
+	write_file("manifest.csv", "propertyName,value\noneroster.version,1.1\n"
+	                           "file.orgs,bulk\nfile.users,bulk\n");
+	snprintf(users, sizeof(users),
+	         "%ss1,,,true,\"sch,dst\",student,s1,Ada,L\n"
+	         "a1,,,true,dst,administrator,a1,Al,M\n",
+	         header);
+	write_file("users.csv", users);
+	cJSON_Delete(import_set(0, set_dir, 0));
+	cwt_sleep_ms(20);
+	cw_time_format_iso(cw_time_now_ms(), since);
+	cwt_sleep_ms(20);
+	/* s1 becomes a teacher: only its role rows change. */
+	snprintf(users, sizeof(users),
+	         "%ss1,,,true,\"sch,dst\",teacher,s1,Ada,L\n"
+	         "a1,,,true,dst,administrator,a1,Al,M\n",
+	         header);
+	write_file("users.csv", users);
+	r = import_set(0, set_dir, 0);
+	ck_assert_int_eq(entity_count(r, "users", "unchanged"), 2);
+	ck_assert_int_eq(entity_count(r, "roles", "updated"), 2);
+	cJSON_Delete(r);
+	snprintf(out11, sizeof(out11), "%s/d11", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.1", "--since", since,
+	                              "--out", out11)));
+	read_export(text, sizeof(text), out11, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, "\r\ns1,active,"));
+	ck_assert_ptr_nonnull(
+	        strstr(text, ",true,\"sch,dst\",teacher,s1,,Ada,L,"));
+	ck_assert_ptr_null(strstr(text, "a1"));
+	r = run_json(0, ARGS("roster", "validate", out11));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "valid")));
+	cJSON_Delete(r);
+
+	/* s1 leaves the district org: a role is deleted, nothing else. */
+	cwt_sleep_ms(20);
+	cw_time_format_iso(cw_time_now_ms(), since);
+	cwt_sleep_ms(20);
+	snprintf(users, sizeof(users),
+	         "%ss1,,,true,sch,teacher,s1,Ada,L\n"
+	         "a1,,,true,dst,administrator,a1,Al,M\n",
+	         header);
+	write_file("users.csv", users);
+	r = import_set(0, set_dir, 1);
+	ck_assert_int_eq(entity_count(r, "roles", "deleted"), 1);
+	cJSON_Delete(r);
+	snprintf(out11, sizeof(out11), "%s/d11b", env.dir);
+	cJSON_Delete(run_json(0, ARGS("roster", "export", "--tenant", "d1",
+	                              "--version", "1.1", "--since", since,
+	                              "--out", out11)));
+	read_export(text, sizeof(text), out11, "users.csv");
+	ck_assert_ptr_nonnull(strstr(text, ",true,sch,teacher,s1,,Ada,L,"));
+	ck_assert_ptr_null(strstr(text, "a1"));
+}
+END_TEST
+
 Suite *suite_roster(void)
 {
 	Suite *s = suite_create("integration/roster");
@@ -526,6 +685,9 @@ Suite *suite_roster(void)
 	tcase_add_test(tc, export_validates_and_imports_back_unchanged);
 	tcase_add_test(tc, canvas_sis_export);
 	tcase_add_test(tc, v11_users_become_roles_and_back);
+	tcase_add_test(tc, v11_line_items_get_their_class_school);
+	tcase_add_test(tc, v11_export_of_users_without_roles);
+	tcase_add_test(tc, v11_delta_carries_users_whose_roles_changed);
 	suite_add_tcase(s, tc);
 	return s;
 }

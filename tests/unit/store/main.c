@@ -2,5 +2,6 @@
 #include "unit/runner.h"
 
 Suite *suite_sqlite(void);
+Suite *suite_roster_migration(void);
 
-CW_TEST_MAIN(suite_sqlite)
+CW_TEST_MAIN(suite_sqlite, suite_roster_migration)
