@@ -271,6 +271,7 @@ static int run_import(const cw_args *args)
 	options.path = args->positionals[0];
 	options.approve = cw_args_get(args, "approve") != NULL;
 	options.threshold_pct = env.config.roster_delete_threshold_pct;
+	options.uploads_of = env.data_dir;
 	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
 	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
 	options.on_diag = on_diag;

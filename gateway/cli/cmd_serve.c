@@ -5,6 +5,7 @@
 #include "engine/ctx.h"
 #include "engine/datadir.h"
 #include "engine/jobs.h"
+#include "engine/roster_import.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "util/error.h"
@@ -107,6 +108,20 @@ static int flag_layers(cw_config_layers **out, const cw_args *args)
 	return err < 0 ? CW_EXIT_INTERNAL : 0;
 }
 
+/* Held imports nobody approved in time expire, their uploads deleted. */
+static void expire_pending(cw_ctx *ctx)
+{
+	int count = 0;
+
+	if (cw_roster_expire_pending(ctx->store, ctx->data_dir,
+	                             ctx->config->roster_pending_ttl_h,
+	                             &count) < 0)
+		CW_LOG(CW_LOG_WARN, "import_expiry_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (count)
+		CW_LOG(CW_LOG_INFO, "imports_expired", "i:count", count, NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
@@ -119,6 +134,7 @@ static void wait_for_signal(cw_ctx *ctx)
 		if (cw_time_mono_ms() < next_purge)
 			continue;
 		next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
+		expire_pending(ctx);
 		if (cw_store_token_purge(ctx->store, cw_time_now_ms(),
 		                         &purged) < 0)
 			CW_LOG(CW_LOG_WARN, "token_purge_failed", "s:message",
@@ -180,6 +196,7 @@ static int run_serve(const cw_args *args)
 	if (interrupted)
 		CW_LOG(CW_LOG_WARN, "imports_interrupted", "i:count",
 		       interrupted, NULL);
+	expire_pending(&ctx);
 	ctx.jobs = jobs;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {

@@ -12,14 +12,17 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "util/log.h"
 #include "util/strset.h"
 #include "util/timeutil.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <pthread.h>
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the hand-over between the two threads ------------------------------- */
 
@@ -646,6 +649,26 @@ static int seen(int entity, const char *sourced_id, void *payload)
 	return set && cw_strset_get(set, sourced_id, strlen(sourced_id), NULL);
 }
 
+typedef struct {
+	const char *data_dir;
+	int count;
+} counting;
+
+static int count_and_drop(const char *source, void *payload)
+{
+	counting *c = payload;
+
+	c->count++;
+	return cw_roster_drop_upload(source, (void *)c->data_dir);
+}
+
+/* The import stands; only the clean-up of older held ones failed. */
+static void warn_supersede_failed(void)
+{
+	CW_LOG(CW_LOG_WARN, "supersede_failed", "s:message", cw_error_last(),
+	       NULL);
+}
+
 static int importer_init(importer *im, const cw_roster_import_options *o,
                          cw_roster_import_result *out)
 {
@@ -753,6 +776,13 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 	fprintf(stderr, "commit %.2f s\n", (cw_time_mono_us() - t1) / 1e6);
 	if (err == 0)
 		out->state = applied ? applied_state(out) : "pending";
+	/* Approving an older held import now would undo this one. */
+	if (err == 0 && applied &&
+	    cw_store_import_supersede(
+	            store, tenant.id, out->import_id,
+	            options->uploads_of ? cw_roster_drop_upload : NULL,
+	            (void *)options->uploads_of) < 0)
+		warn_supersede_failed();
 	else if (err == CW_EINVAL)
 		out->state =
 		        "rejected"; /* it would leave dangling references */
@@ -764,6 +794,33 @@ out:
 	if (out->import_id)
 		save_report(store, out);
 	importer_dispose(&im);
+	return err;
+}
+
+int cw_roster_drop_upload(const char *source, void *data_dir)
+{
+	char prefix[4200];
+	int n = snprintf(prefix, sizeof(prefix), "%s/uploads/",
+	                 (const char *)data_dir);
+
+	if (n > 0 && (size_t)n < sizeof(prefix) &&
+	    strncmp(source, prefix, (size_t)n) == 0 &&
+	    !strchr(source + n, '/') && unlink(source) != 0 && errno != ENOENT)
+		CW_LOG(CW_LOG_WARN, "upload_not_deleted", "s:path", source,
+		       "s:message", strerror(errno), NULL);
+	return 0;
+}
+
+int cw_roster_expire_pending(cw_store *store, const char *data_dir, long ttl_h,
+                             int *count)
+{
+	char before[CW_TIME_ISO_LEN];
+	counting c = { data_dir, 0 };
+	int err;
+
+	cw_time_format_iso(cw_time_now_ms() - ttl_h * 3600 * 1000, before);
+	err = cw_store_import_expire(store, before, count_and_drop, &c);
+	*count = c.count;
 	return err;
 }
 

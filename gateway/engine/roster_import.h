@@ -17,6 +17,9 @@ typedef struct {
 	void *payload;
 	int64_t import_id;    /* an import record made already, or 0 */
 	volatile int *cancel; /* when set non-zero, the import gives up */
+	/* Once applied, the tenant's older pending imports are superseded;
+	 * this data dir's uploads of theirs are deleted (NULL: none). */
+	const char *uploads_of;
 } cw_roster_import_options;
 
 typedef struct {
@@ -36,6 +39,19 @@ typedef struct {
  */
 int cw_roster_import(cw_roster_import_result *out, cw_store *store,
                      const cw_roster_import_options *options);
+
+/**
+ * Deletes source when it is an upload in DATA_DIR/uploads (data_dir is the
+ * payload); a cw_import_source_cb.
+ */
+int cw_roster_drop_upload(const char *source, void *data_dir);
+
+/**
+ * Expires pending imports older than ttl_h hours and deletes their uploads
+ * in data_dir; *count says how many.
+ */
+int cw_roster_expire_pending(cw_store *store, const char *data_dir, long ttl_h,
+                             int *count);
 
 /** The report as JSON (for --json and the stored import record). */
 char *cw_roster_import_report_json(const cw_roster_import_result *result);

@@ -21,6 +21,7 @@
 
 typedef struct {
 	cw_store *store;
+	const char *data_dir;
 	volatile int *cancel;
 	char tenant[64];
 	char *path;
@@ -81,6 +82,7 @@ static void run_import(void *arg)
 	options.payload = job;
 	options.import_id = job->import_id;
 	options.cancel = job->cancel;
+	options.uploads_of = job->data_dir;
 	cw_roster_import(&result, job->store, &options);
 	/* The stored report gets the problems too, for the status endpoint. */
 	text = cw_roster_import_report_json(&result);
@@ -118,6 +120,7 @@ static int start_job(cw_request *req, cw_response *res, const cw_tenant *tenant,
 		return CW_ENOMEM;
 	}
 	job->store = ctx->store;
+	job->data_dir = ctx->data_dir;
 	job->cancel = &ctx->stopping;
 	snprintf(job->tenant, sizeof(job->tenant), "%s", tenant->name);
 	job->path = path;

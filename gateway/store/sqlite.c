@@ -690,6 +690,7 @@ static const cw_store_backend sqlite_backend = {
 	.import_report = cw_sqlite__import_report,
 	.import_get = cw_sqlite__import_get,
 	.import_interrupted = cw_sqlite__import_interrupted,
+	.import_settle = cw_sqlite__import_settle,
 	.roster_list = cw_sqlite__roster_list,
 	.roster_get = cw_sqlite__roster_get,
 	.free = sqlite_free,

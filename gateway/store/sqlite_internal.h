@@ -67,6 +67,10 @@ int cw_sqlite__import_report(cw_store *store, int64_t import_id,
 int cw_sqlite__import_get(cw_store *store, int64_t import_id,
                           cw_import_record *out);
 int cw_sqlite__import_interrupted(cw_store *store, int *count);
+int cw_sqlite__import_settle(cw_store *store, int64_t tenant_id,
+                             int64_t import_id, const char *before,
+                             const char *state, cw_import_source_cb cb,
+                             void *payload);
 /* Migration 3's code step: roster fields from named JSON to the stored
  * form. */
 int cw_sqlite__compact_roster_fields(sqlite3 *db);

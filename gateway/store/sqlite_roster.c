@@ -1008,3 +1008,58 @@ int cw_sqlite__import_interrupted(cw_store *store, int *count)
 	                "applied\"}' WHERE state = 'running'",
 	                bind_nothing, NULL, NULL, NULL, count, NULL);
 }
+
+/* Pending imports end: older ones of a tenant (import_id set) or every one
+ * created before a time. RETURNING hands their sources to cb once the
+ * change is made. */
+int cw_sqlite__import_settle(cw_store *store, int64_t tenant_id,
+                             int64_t import_id, const char *before,
+                             const char *state, cw_import_source_cb cb,
+                             void *payload)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	cw_buf sources = CW_BUF_INIT((size_t)1 << 24);
+	int err = cw_sqlite__acquire(s, &conn), rc;
+
+	if (err < 0)
+		return err;
+	if (sqlite3_prepare_v2(
+	            conn->db,
+	            "UPDATE roster_imports SET state = ?4, report = "
+	            "json_object("
+	            "'state', ?4, 'reason', CASE ?4 WHEN 'superseded' THEN "
+	            "'import ' || ?2 || ' of the tenant was applied after it: "
+	            "approving this one would undo it' ELSE 'nobody approved "
+	            "it before ' || ?3 || '; its upload is deleted' END) "
+	            "WHERE state = 'pending' AND (?2 = 0 OR (tenant_id = ?1 "
+	            "AND id < ?2)) AND (?3 IS NULL OR created_at < ?3) "
+	            "RETURNING coalesce(source, '')",
+	            -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing to settle imports");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, import_id);
+	if (before)
+		sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+	/* Every row is changed before the callbacks run. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cw_buf_put(&sources, sqlite3_column_text(st, 0),
+		               (size_t)sqlite3_column_bytes(st, 0) + 1) < 0)
+			err = CW_ENOMEM;
+	if (rc != SQLITE_DONE)
+		err = cw_sqlite__fail(conn->db, "settling imports");
+	for (size_t at = 0; err == 0 && cb && at < sources.len;
+	     at += strlen(sources.data + at) + 1)
+		err = cb(sources.data + at, payload);
+out:
+	sqlite3_finalize(st);
+	cw_sqlite__release(s, conn);
+	cw_buf_dispose(&sources);
+	return err;
+}

@@ -236,3 +236,18 @@ int cw_store_roster_get(cw_store *store, int64_t tenant_id, int entity,
 	return store->backend->roster_get(store, tenant_id, entity, sourced_id,
 	                                  cb, payload);
 }
+
+int cw_store_import_supersede(cw_store *store, int64_t tenant_id,
+                              int64_t import_id, cw_import_source_cb cb,
+                              void *payload)
+{
+	return store->backend->import_settle(store, tenant_id, import_id, NULL,
+	                                     "superseded", cb, payload);
+}
+
+int cw_store_import_expire(cw_store *store, const char *before,
+                           cw_import_source_cb cb, void *payload)
+{
+	return store->backend->import_settle(store, 0, 0, before, "expired", cb,
+	                                     payload);
+}

@@ -126,6 +126,9 @@ typedef struct {
 	void *payload;
 } cw_import_policy;
 typedef int (*cw_roster_cb)(const cw_roster_record *record, void *payload);
+/** Called with the source of each import cw_store_import_supersede or
+ *  cw_store_import_expire settles. */
+typedef int (*cw_import_source_cb)(const char *source, void *payload);
 
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
 typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
@@ -171,6 +174,10 @@ typedef struct {
 	int (*import_get)(cw_store *store, int64_t import_id,
 	                  cw_import_record *out);
 	int (*import_interrupted)(cw_store *store, int *count);
+	int (*import_settle)(cw_store *store, int64_t tenant_id,
+	                     int64_t import_id, const char *before,
+	                     const char *state, cw_import_source_cb cb,
+	                     void *payload);
 	int (*roster_list)(cw_store *store, int64_t tenant_id, int entity,
 	                   const char *since, cw_roster_cb cb, void *payload);
 	int (*roster_get)(cw_store *store, int64_t tenant_id, int entity,
@@ -277,6 +284,16 @@ int cw_store_import_report(cw_store *store, int64_t import_id,
 int cw_store_import_get(cw_store *store, int64_t import_id,
                         cw_import_record *out);
 void cw_import_record_dispose(cw_import_record *record);
+/**
+ * Marks the tenant's pending imports older than import_id superseded (a
+ * newer one was applied; approving them would undo it).
+ */
+int cw_store_import_supersede(cw_store *store, int64_t tenant_id,
+                              int64_t import_id, cw_import_source_cb cb,
+                              void *payload);
+/** Marks pending imports created before time (ISO 8601) expired. */
+int cw_store_import_expire(cw_store *store, const char *before,
+                           cw_import_source_cb cb, void *payload);
 /** Marks imports left running by a stopped process as failed. */
 int cw_store_import_interrupted(cw_store *store, int *count);
 /**

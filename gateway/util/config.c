@@ -70,6 +70,10 @@ static const option options[] = {
 	  FIELD(roster_delete_threshold_pct),
 	  "hold a roster import that would delete more than this share (%) "
 	  "of an entity type's rows until it is approved" },
+	{ "roster_pending_ttl_h", TYPE_INT, "72", 1, 24L * 366,
+	  FIELD(roster_pending_ttl_h),
+	  "hours a held roster import waits for approval before it expires "
+	  "and its upload is deleted" },
 	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
 	  FIELD(master_key_file),
 	  "file holding the master key (mode 0600), relative to the data dir" },

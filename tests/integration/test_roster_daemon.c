@@ -189,6 +189,61 @@ START_TEST(held_import_is_approved)
 }
 END_TEST
 
+static int uploads_left(void)
+{
+	char command[600];
+	FILE *p;
+	int n = -1;
+
+	snprintf(command, sizeof(command), "ls '%s/uploads' | wc -l", env.dir);
+	p = popen(command, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	return n;
+}
+
+/* A held import goes stale once a newer one is applied: approving it would
+ * undo the newer data. It is superseded and its upload deleted. */
+START_TEST(newer_import_supersedes_held_one)
+{
+	const char *headers[] = { auth, NULL };
+	char path[100];
+	long held;
+	cwt_http res;
+	cJSON *status;
+
+	write_set("full",
+	          "sourcedId,enabledUser,username,givenName,familyName\n"
+	          "u1,true,u1,A,B\nu2,true,u2,C,D\nu3,true,u3,E,F\n");
+	write_set("small", "sourcedId,enabledUser,username,givenName,"
+	                   "familyName\nu1,true,u1,A,B\n");
+	write_set("more",
+	          "sourcedId,enabledUser,username,givenName,familyName\n"
+	          "u1,true,u1,A,B\nu2,true,u2,C,D\nu3,true,u3,E,F\n"
+	          "u4,true,u4,G,H\n");
+	cJSON_Delete(wait_for(upload("full", "")));
+	held = upload("small", "");
+	cJSON_Delete(wait_for(held));
+	ck_assert_int_eq(uploads_left(), 1);
+	status = wait_for(upload("more", ""));
+	ck_assert_str_eq(cw_json_string(status, "state"), "applied");
+	cJSON_Delete(status);
+	status = wait_for(held);
+	ck_assert_str_eq(cw_json_string(status, "state"), "superseded");
+	ck_assert_ptr_nonnull(strstr(
+	        cw_json_string(cJSON_GetObjectItem(status, "report"), "reason"),
+	        "would undo it"));
+	cJSON_Delete(status);
+	ck_assert_int_eq(uploads_left(), 0);
+	snprintf(path, sizeof(path), "/admin/v1/roster/imports/%ld/approve",
+	         held);
+	cwt_request(&res, &daemon_, "POST", path, headers, NULL);
+	ck_assert_int_eq(res.status, 409);
+	cwt_http_dispose(&res);
+}
+END_TEST
+
 START_TEST(bad_uploads_and_access)
 {
 	const char *text[] = { auth, "Content-Type: text/csv", NULL };
@@ -263,6 +318,7 @@ Suite *suite_roster_daemon(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, upload_runs_as_a_job);
 	tcase_add_test(tc, held_import_is_approved);
+	tcase_add_test(tc, newer_import_supersedes_held_one);
 	tcase_add_test(tc, bad_uploads_and_access);
 	suite_add_tcase(s, tc);
 	return s;

@@ -5,5 +5,7 @@ Suite *suite_scope(void);
 Suite *suite_credentials(void);
 Suite *suite_datadir(void);
 Suite *suite_roster_source(void);
+Suite *suite_roster_uploads(void);
 
-CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir, suite_roster_source)
+CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir, suite_roster_source,
+             suite_roster_uploads)

@@ -285,6 +285,84 @@ START_TEST(concurrent_use)
 }
 END_TEST
 
+typedef struct {
+	char sources[4][64];
+	int count;
+} settled;
+
+static int note_source(const char *source, void *payload)
+{
+	settled *s = payload;
+
+	ck_assert_int_lt(s->count, 4);
+	snprintf(s->sources[s->count++], 64, "%s", source);
+	return 0;
+}
+
+static void expect_state(int64_t id, const char *state)
+{
+	cw_import_record rec;
+
+	ck_assert_int_eq(cw_store_import_get(store, id, &rec), 0);
+	ck_assert_str_eq(rec.state, state);
+	cw_import_record_dispose(&rec);
+}
+
+/* Held imports end: superseded by a newer one of their tenant, or expired
+ * when nobody approved them in time; the caller learns their sources. */
+START_TEST(held_imports_are_settled)
+{
+	cw_tenant a, b;
+	int64_t old_a, new_a, old_b, later_a;
+	settled s = { 0 };
+
+	cw_store_tenant_add(store, "a", &a);
+	cw_store_tenant_add(store, "b", &b);
+	ck_assert_int_eq(cw_store_import_create(store, a.id,
+	                                        "2020-01-01T00:00:00.000Z",
+	                                        "/up/old-a.zip", &old_a),
+	                 0);
+	ck_assert_int_eq(cw_store_import_create(store, b.id,
+	                                        "2020-01-01T00:00:00.000Z",
+	                                        "/up/old-b.zip", &old_b),
+	                 0);
+	ck_assert_int_eq(cw_store_import_create(store, a.id,
+	                                        "2026-01-01T00:00:00.000Z",
+	                                        "/up/new-a.zip", &new_a),
+	                 0);
+	ck_assert_int_eq(cw_store_import_create(store, a.id,
+	                                        "2026-01-02T00:00:00.000Z",
+	                                        "/up/later-a.zip", &later_a),
+	                 0);
+	cw_store_import_report(store, old_a, "pending", "{}");
+	cw_store_import_report(store, old_b, "pending", "{}");
+	cw_store_import_report(store, later_a, "pending", "{}");
+	cw_store_import_report(store, new_a, "applied", "{}");
+
+	/* Only tenant a's older held import goes. */
+	ck_assert_int_eq(
+	        cw_store_import_supersede(store, a.id, new_a, note_source, &s),
+	        0);
+	ck_assert_int_eq(s.count, 1);
+	ck_assert_str_eq(s.sources[0], "/up/old-a.zip");
+	expect_state(old_a, "superseded");
+	expect_state(old_b, "pending");
+	expect_state(later_a, "pending");
+
+	/* Those made before the time expire, whatever the tenant. */
+	s.count = 0;
+	ck_assert_int_eq(cw_store_import_expire(store,
+	                                        "2025-01-01T00:00:00.000Z",
+	                                        note_source, &s),
+	                 0);
+	ck_assert_int_eq(s.count, 1);
+	ck_assert_str_eq(s.sources[0], "/up/old-b.zip");
+	expect_state(old_b, "expired");
+	expect_state(later_a, "pending");
+	expect_state(new_a, "applied");
+}
+END_TEST
+
 START_TEST(bad_urls)
 {
 	cw_store *other = NULL;
@@ -313,6 +391,7 @@ Suite *suite_sqlite(void)
 	tcase_add_test(tc, tokens_lookup_and_purge);
 	tcase_add_test(tc, audit_log_is_append_only);
 	tcase_add_test(tc, concurrent_use);
+	tcase_add_test(tc, held_imports_are_settled);
 	tcase_add_test(tc, bad_urls);
 	suite_add_tcase(s, tc);
 	return s;
