@@ -19,7 +19,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
-#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -437,12 +436,6 @@ static void *checker_main(void *payload)
 			give_back(&im->pipe, im->slot);
 		im->slot = -1;
 	}
-	{
-		struct timespec ts;
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-		fprintf(stderr, "checker cpu %.2f s\n",
-		        ts.tv_sec + ts.tv_nsec / 1e9);
-	}
 	im->result = err;
 	snprintf(im->message, sizeof(im->message), "%s", cw_error_last());
 	set_flag(&im->pipe, &im->pipe.done);
@@ -716,15 +709,7 @@ static int check_and_write(importer *im)
 		cw_error_set("cannot start the import's checker thread");
 		return CW_ENOMEM;
 	}
-	int64_t t0 = cw_time_mono_us();
 	written = write_all(im);
-	{
-		struct timespec ts;
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-		fprintf(stderr, "writer cpu %.2f s, wall %.2f\n",
-		        ts.tv_sec + ts.tv_nsec / 1e9,
-		        (cw_time_mono_us() - t0) / 1e6);
-	}
 	pthread_join(checker, NULL);
 	/* A store failure first (the checker then stopped for it), then the
 	 * checker's own. */
@@ -770,10 +755,8 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 		goto out;
 	pp.v11 = out->check.manifest.version == CW_OR_V1P1;
 	policy.refs = model_references(&policy.ref_count);
-	int64_t t1 = cw_time_mono_us();
 	err = cw_store_import_commit(im.import, bulk_mask(&out->check.manifest),
 	                             &policy, out->counts, &applied);
-	fprintf(stderr, "commit %.2f s\n", (cw_time_mono_us() - t1) / 1e6);
 	if (err == 0)
 		out->state = applied ? applied_state(out) : "pending";
 	/* Approving an older held import now would undo this one. */
