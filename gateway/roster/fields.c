@@ -2,9 +2,23 @@
 #include "roster/fields.h"
 
 #include "util/error.h"
+#include "util/json.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
+
+/* Stored and named forms are flat: an object or array, lists, metadata. */
+#define FIELDS_DEPTH 4
+
+static cJSON *parse(const char *text)
+{
+	cJSON *doc = NULL;
+
+	if (!text ||
+	    cw_json_parse(&doc, text, strlen(text), FIELDS_DEPTH, NULL) < 0)
+		return NULL;
+	return doc;
+}
 
 static int is_list(cw_or_type type)
 {
@@ -96,9 +110,12 @@ int cw_or_fields_build(cw_buf *out, cw_or_entity entity,
 	return cw_buf_putc(out, ']');
 }
 
-/* A JSON string or array of strings as JSON text, escaped our way. */
-static int put_item(cw_buf *b, const cJSON *item)
+/* A column's value as JSON text, escaped our way: an array of strings for a
+ * list column, a string for any other. */
+static int put_item(cw_buf *b, const cJSON *item, const cw_or_column *col)
 {
+	if (cJSON_IsString(item) != !is_list(col->type))
+		return CW_EINVAL;
 	if (cJSON_IsString(item)) {
 		cw_buf_putc(b, '"');
 		cw_buf_put_json_string(b, item->valuestring);
@@ -125,6 +142,9 @@ static int put_metadata(cw_buf *b, const cJSON *meta)
 	for (const cJSON *m = meta->child; m; m = m->next) {
 		if (!cJSON_IsString(m) || !m->string)
 			return CW_EINVAL;
+		for (const cJSON *o = meta->child; o != m; o = o->next)
+			if (strcmp(o->string, m->string) == 0)
+				return CW_EINVAL; /* a name twice */
 		if (m != meta->child)
 			cw_buf_putc(b, ',');
 		cw_buf_putc(b, '"');
@@ -139,7 +159,7 @@ static int put_metadata(cw_buf *b, const cJSON *meta)
 int cw_or_fields_expand(cw_buf *out, cw_or_entity entity, const char *stored)
 {
 	const cw_or_file *f = model(entity);
-	cJSON *doc = cJSON_Parse(stored);
+	cJSON *doc = parse(stored);
 	size_t k = 0, n = f ? f->column_count - 3 : 0;
 	int err = f && cJSON_IsArray(doc) ? 0 : CW_EINVAL;
 
@@ -147,23 +167,25 @@ int cw_or_fields_expand(cw_buf *out, cw_or_entity entity, const char *stored)
 	cw_buf_putc(out, '{');
 	for (const cJSON *item = doc ? doc->child : NULL; err == 0 && item;
 	     item = item->next, k++) {
+		int metadata = k == n && cJSON_IsObject(item) && !item->next;
+
+		if (k >= n && !metadata) {
+			err = CW_EINVAL;
+			break;
+		}
 		if (cJSON_IsNull(item))
 			continue;
 		if (out->len > 1)
 			cw_buf_putc(out, ',');
-		if (k == n && cJSON_IsObject(item) && !item->next) {
+		if (metadata) {
 			cw_buf_puts(out, "\"metadata\":");
 			err = put_metadata(out, item);
 			continue;
 		}
-		if (k >= n) {
-			err = CW_EINVAL;
-			break;
-		}
 		cw_buf_putc(out, '"');
 		cw_buf_put_json_string(out, f->columns[k + 3].name);
 		cw_buf_puts(out, "\":");
-		err = put_item(out, item);
+		err = put_item(out, item, &f->columns[k + 3]);
 	}
 	cJSON_Delete(doc);
 	if (err == 0)
@@ -176,32 +198,34 @@ int cw_or_fields_expand(cw_buf *out, cw_or_entity entity, const char *stored)
 int cw_or_fields_compact(cw_buf *out, cw_or_entity entity, const char *named)
 {
 	const cw_or_file *f = model(entity);
-	cJSON *doc = cJSON_Parse(named), *meta;
+	cJSON *doc = parse(named), *meta = NULL;
 	size_t n = f ? f->column_count - 3 : 0, last = 0;
 	const cJSON *items[CW_OR_FIELDS_MAX] = { 0 };
+	unsigned char seen[CW_OR_FIELDS_MAX] = { 0 };
 	int err = f && cJSON_IsObject(doc) ? 0 : CW_EINVAL;
 
 	cw_buf_clear(out);
-	for (const cJSON *item = doc ? doc->child : NULL; err == 0 && item;
+	for (cJSON *item = doc ? doc->child : NULL; err == 0 && item;
 	     item = item->next) {
-		int k = strcmp(item->string, "metadata") == 0
-		                ? -2
-		                : cw_or_fields_position(entity, item->string);
+		int k;
 
-		if (k == -1 ||
-		    (!cJSON_IsString(item) && !cJSON_IsArray(item) && k != -2))
+		if (strcmp(item->string, "metadata") == 0) {
+			/* Once, and an object. */
+			err = meta || !cJSON_IsObject(item) ? CW_EINVAL : 0;
+			meta = item;
+			continue;
+		}
+		k = cw_or_fields_position(entity, item->string);
+		if (k < 0 || seen[k]++ ||
+		    (!cJSON_IsString(item) && !cJSON_IsArray(item))) {
 			err = CW_EINVAL;
-		else if (k >= 0 &&
-		         !(cJSON_IsString(item) && !*item->valuestring) &&
-		         !(cJSON_IsArray(item) && !item->child)) {
+		} else if (!(cJSON_IsString(item) && !*item->valuestring) &&
+		           !(cJSON_IsArray(item) && !item->child)) {
 			items[k] = item;
 			if ((size_t)k + 1 > last)
 				last = (size_t)k + 1;
 		}
 	}
-	meta = doc ? cJSON_GetObjectItemCaseSensitive(doc, "metadata") : NULL;
-	if (err == 0 && meta && !cJSON_IsObject(meta))
-		err = CW_EINVAL;
 	if (meta && !meta->child)
 		meta = NULL;
 	if (meta)
@@ -213,7 +237,7 @@ int cw_or_fields_compact(cw_buf *out, cw_or_entity entity, const char *named)
 		if (!items[k])
 			cw_buf_puts(out, "null");
 		else
-			err = put_item(out, items[k]);
+			err = put_item(out, items[k], &f->columns[k + 3]);
 	}
 	if (err == 0 && meta) {
 		cw_buf_puts(out, last ? "," : "");

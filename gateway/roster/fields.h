@@ -7,7 +7,11 @@
  * row content has one text, so equal rows compare equal as text.
  *
  * The named form is the same row as {"column": value, …, "metadata": {…}},
- * columns in the same order and empty ones left out. */
+ * columns in the same order and empty ones left out.
+ *
+ * Both readers are strict: one JSON value and nothing after it, each column
+ * once and in its shape (a list column an array, any other a string), no
+ * metadata name twice. Values hold no NUL (CSV values cannot). */
 #ifndef CW_ROSTER_FIELDS_H
 #define CW_ROSTER_FIELDS_H
 

@@ -6,6 +6,7 @@ Suite *suite_roster_values(void);
 Suite *suite_roster_rows(void);
 Suite *suite_roster_manifest(void);
 Suite *suite_roster_package(void);
+Suite *suite_fields(void);
 
 CW_TEST_MAIN(suite_roster_schema, suite_roster_values, suite_roster_rows,
-             suite_roster_manifest, suite_roster_package)
+             suite_roster_manifest, suite_roster_package, suite_fields)
