@@ -25,7 +25,9 @@ fi
 rm -rf "$out/set" "$out/data" "$out/plain.db"
 python3 "$here/gen_district.py" "$out/set" --students "$students" \
   --enrollments-per-student "$per"
-rows=$(( $(cat "$out"/set/*.csv | wc -l) - $(ls "$out"/set/*.csv | wc -l) ))
+# data rows: every line but the headers, manifest.csv not counted
+data_files=$(ls "$out"/set/*.csv | grep -v '/manifest\.csv$')
+rows=$(( $(cat $data_files | wc -l) - $(echo "$data_files" | wc -l) ))
 mb=$(du -sm "$out/set" | cut -f1)
 "$bin" init --data-dir "$out/data" >/dev/null
 "$bin" tenant add bench --data-dir "$out/data" >/dev/null
