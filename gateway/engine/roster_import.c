@@ -131,6 +131,7 @@ typedef struct {
 	/* 1.1 lineItems have no school: their class's, from the set (class
 	 * id -> offset in schools) or from the tenant. */
 	cw_strset *class_school;
+	const cw_or_file *v11_users, *v11_classes, *v11_line_items;
 	cw_buf schools;
 	cw_buf held; /* a row fetched from the tenant */
 	cw_or_package_report *check;
@@ -378,13 +379,14 @@ static int on_row(const cw_or_row *row, void *payload)
 		im->failed = CW_ECANCELED;
 		return CW_ECANCELED;
 	}
-	/* The schema table identifies the version: 1.1 users carry roles. */
-	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_USERS))
+	/* The schema table identifies the version: 1.1 users carry roles,
+	 * 1.1 lineItems lack their class's school. */
+	if (row->file == im->v11_users)
 		return stage_v11_user(im, row);
-	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_CLASSES) &&
+	if (row->file == im->v11_classes &&
 	    (err = note_class_school(im, row)) < 0)
 		return im->failed = err;
-	if (row->file == cw_or_file_for(CW_OR_V1P1, CW_OR_LINE_ITEMS))
+	if (row->file == im->v11_line_items)
 		return stage_v11_line_item(im, row);
 	if (build_fields(&im->fields, row, NULL, -1) < 0)
 		return im->failed =
@@ -671,6 +673,9 @@ static int importer_init(importer *im, const cw_roster_import_options *o,
 	im->options = o;
 	im->check = &out->check;
 	im->slot = -1;
+	im->v11_users = cw_or_file_for(CW_OR_V1P1, CW_OR_USERS);
+	im->v11_classes = cw_or_file_for(CW_OR_V1P1, CW_OR_CLASSES);
+	im->v11_line_items = cw_or_file_for(CW_OR_V1P1, CW_OR_LINE_ITEMS);
 	im->fields = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 2);
 	im->role_id = (cw_buf)CW_BUF_INIT(1024);
 	im->schools = (cw_buf)CW_BUF_INIT((size_t)1 << 31);

@@ -55,6 +55,9 @@ typedef struct {
 	deferred_ref *deferred;
 	size_t deferred_count, deferred_alloc;
 	cw_buf deferred_ids;
+	/* The last id each reference column found: files sorted by user or
+	 * class repeat it row after row. */
+	char last_found[CW_OR_MAX_COLUMNS][64];
 	int failed; /* ENOMEM */
 } checker;
 
@@ -139,9 +142,19 @@ static int check_ref(checker *c, size_t column_index, uint32_t line,
                      uint32_t column, const char *id, size_t len)
 {
 	const cw_or_column *col = &c->file->columns[column_index];
+	char *last = column_index < CW_OR_MAX_COLUMNS
+	                     ? c->last_found[column_index]
+	                     : NULL;
 
-	if (cw_strset_get(c->ids[col->ref], id, len, NULL))
+	if (last && len && len < 64 && memcmp(last, id, len) == 0 && !last[len])
 		return 0;
+	if (cw_strset_get(c->ids[col->ref], id, len, NULL)) {
+		if (last && len < 64) {
+			memcpy(last, id, len);
+			last[len] = '\0';
+		}
+		return 0;
+	}
 	if (col->ref == c->file->entity)
 		return defer(c, column_index, line, column, id, len);
 	judge_missing(c, col, line, column, id, len);
@@ -228,6 +241,7 @@ static int read_file(checker *c, cw_or_source *src, const cw_or_file *file,
 
 	c->file = file;
 	c->mode = mode;
+	memset(c->last_found, 0, sizeof(c->last_found));
 	snprintf(c->filename, sizeof(c->filename), "%s.csv", file->name);
 	err = src->open(src, c->filename, &handle);
 	if (err == CW_ENOTFOUND) {

@@ -66,6 +66,9 @@ typedef struct {
 	size_t column_count;
 } cw_or_file;
 
+/* More columns than any file has (unit-tested). */
+#define CW_OR_MAX_COLUMNS 40
+
 typedef enum { CW_OR_V1P1 = 11, CW_OR_V1P2 = 12 } cw_or_version;
 
 /** The files of a version, in the order the spec lists them. */

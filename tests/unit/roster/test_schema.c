@@ -66,12 +66,27 @@ START_TEST(references_point_at_known_files)
 }
 END_TEST
 
+START_TEST(column_counts_are_bounded)
+{
+	for (int v = 0; v < 2; v++) {
+		size_t n;
+		const cw_or_file *files =
+		        cw_or_files(v ? CW_OR_V1P2 : CW_OR_V1P1, &n);
+
+		for (size_t i = 0; i < n; i++)
+			ck_assert_msg(files[i].column_count < CW_OR_MAX_COLUMNS,
+			              "%s", files[i].name);
+	}
+}
+END_TEST
+
 Suite *suite_roster_schema(void)
 {
 	Suite *s = suite_create("roster/schema");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, file_sets);
+	tcase_add_test(tc, column_counts_are_bounded);
 	tcase_add_test(tc, column_orders);
 	tcase_add_test(tc, references_point_at_known_files);
 	suite_add_tcase(s, tc);
