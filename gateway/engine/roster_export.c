@@ -35,6 +35,8 @@ typedef struct {
 	int delta;
 	FILE *fp;
 	cw_buf line;
+	cw_buf value;              /* one cell */
+	int at[CW_OR_MAX_COLUMNS]; /* see place_columns */
 	char *metadata[MAX_METADATA];
 	size_t metadata_count;
 	int v11_users;    /* writing 1.1 users.csv: role and orgs from roles */
@@ -93,18 +95,6 @@ static int list_rows(cw_store *store, int64_t tenant, int entity,
 	return err;
 }
 
-/* One held row, its fields named; CW_ENOTFOUND when there is none. */
-static int get_row(cw_store *store, int64_t tenant, int entity,
-                   const char *sourced_id, cw_roster_cb cb, void *payload)
-{
-	naming n = { cb, payload, CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4) };
-	int err = cw_store_roster_get(store, tenant, entity, sourced_id,
-	                              name_fields, &n);
-
-	cw_buf_dispose(&n.named);
-	return err;
-}
-
 /* ---- 1.2 roles as 1.1 users.role / orgSourcedIds ------------------------- */
 
 static const char *role_v11(const char *role)
@@ -119,6 +109,15 @@ static const char *role_v11(const char *role)
 	if (strstr(role, "dministrator") || strcmp(role, "principal") == 0)
 		return "administrator";
 	return "aide"; /* counselor and ext: roles: 1.1 has no closer word */
+}
+
+/* Column name of a stored row of entity (roster/fields.h). */
+static const cJSON *stored_item(const cJSON *doc, cw_or_entity entity,
+                                const char *name)
+{
+	int k = cw_or_fields_position(entity, name);
+
+	return k >= 0 && cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, k) : NULL;
 }
 
 static int add_link(writer *w, const char *user, const char *org,
@@ -146,14 +145,14 @@ static int collect_role(const cw_roster_record *r, void *payload)
 {
 	writer *w = payload;
 	cJSON *doc = cJSON_Parse(r->fields);
-	const char *user =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userSourcedId"));
-	const char *org =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "orgSourcedId"));
+	const char *user = cJSON_GetStringValue(
+	        stored_item(doc, CW_OR_ROLES, "userSourcedId"));
+	const char *org = cJSON_GetStringValue(
+	        stored_item(doc, CW_OR_ROLES, "orgSourcedId"));
 	const char *role =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "role"));
+	        cJSON_GetStringValue(stored_item(doc, CW_OR_ROLES, "role"));
 	const char *type =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "roleType"));
+	        cJSON_GetStringValue(stored_item(doc, CW_OR_ROLES, "roleType"));
 	int err = 0;
 
 	if (user && org && role)
@@ -197,14 +196,14 @@ static int collect_enrollment(const cw_roster_record *r, void *payload)
 {
 	writer *w = payload;
 	cJSON *doc = cJSON_Parse(r->fields);
-	const char *user =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "userSourcedId"));
+	const char *user = cJSON_GetStringValue(
+	        stored_item(doc, CW_OR_ENROLLMENTS, "userSourcedId"));
 	const char *school = cJSON_GetStringValue(
-	        cJSON_GetObjectItem(doc, "schoolSourcedId"));
-	const char *role =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "role"));
-	const char *primary =
-	        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "primary"));
+	        stored_item(doc, CW_OR_ENROLLMENTS, "schoolSourcedId"));
+	const char *role = cJSON_GetStringValue(
+	        stored_item(doc, CW_OR_ENROLLMENTS, "role"));
+	const char *primary = cJSON_GetStringValue(
+	        stored_item(doc, CW_OR_ENROLLMENTS, "primary"));
 	cw_buf pair = CW_BUF_INIT(1024);
 	size_t count;
 	int err = 0;
@@ -226,7 +225,8 @@ static int collect_enrollment(const cw_roster_record *r, void *payload)
 static int collect_links(writer *w, cw_store *store, int64_t tenant)
 {
 	size_t held;
-	int err = list_rows(store, tenant, CW_OR_ROLES, NULL, collect_role, w);
+	int err = cw_store_roster_list(store, tenant, CW_OR_ROLES, NULL,
+	                               collect_role, w);
 
 	if (err == 0 && w->role_count)
 		qsort(w->roles, w->role_count, sizeof(*w->roles), by_user);
@@ -234,8 +234,8 @@ static int collect_links(writer *w, cw_store *store, int64_t tenant)
 	if (err == 0)
 		err = cw_strset_new(&w->fallback_pairs);
 	if (err == 0)
-		err = list_rows(store, tenant, CW_OR_ENROLLMENTS, NULL,
-		                collect_enrollment, w);
+		err = cw_store_roster_list(store, tenant, CW_OR_ENROLLMENTS,
+		                           NULL, collect_enrollment, w);
 	if (err == 0 && w->role_count > held)
 		qsort(w->roles, w->role_count, sizeof(*w->roles), by_user);
 	w->sorted = w->role_count;
@@ -244,13 +244,42 @@ static int collect_links(writer *w, cw_store *store, int64_t tenant)
 
 /* ---- rows ---------------------------------------------------------------- */
 
+/* The elements of a stored row (roster/fields.h) by position, and its
+ * metadata object; a deleted row's "{}" has none. */
+typedef struct {
+	cJSON *doc;
+	const cJSON *items[CW_OR_FIELDS_MAX];
+	const cJSON *metadata;
+} stored_row;
+
+static int stored_open(stored_row *row, const cw_roster_record *r)
+{
+	size_t k = 0;
+
+	memset(row, 0, sizeof(*row));
+	row->doc = cJSON_Parse(r->fields);
+	if (!row->doc)
+		return CW_ENOMEM;
+	for (const cJSON *item = cJSON_IsArray(row->doc) ? row->doc->child
+	                                                 : NULL;
+	     item; item = item->next, k++) {
+		if (cJSON_IsObject(item))
+			row->metadata = item;
+		else if (k < CW_OR_FIELDS_MAX)
+			row->items[k] = item;
+	}
+	return 0;
+}
+
 static int learn_metadata(const cw_roster_record *r, void *payload)
 {
 	writer *w = payload;
-	cJSON *doc = cJSON_Parse(r->fields), *m, *item;
+	const cJSON *item;
+	stored_row row;
 
-	m = cJSON_GetObjectItem(doc, "metadata");
-	cJSON_ArrayForEach(item, m)
+	if (stored_open(&row, r) < 0)
+		return CW_ENOMEM;
+	cJSON_ArrayForEach(item, row.metadata)
 	{
 		size_t i = 0;
 
@@ -260,20 +289,20 @@ static int learn_metadata(const cw_roster_record *r, void *payload)
 		if (i == w->metadata_count && i < MAX_METADATA) {
 			w->metadata[i] = cw_strdup(item->string);
 			if (!w->metadata[i]) {
-				cJSON_Delete(doc);
+				cJSON_Delete(row.doc);
 				return CW_ENOMEM;
 			}
 			w->metadata_count++;
 		}
 	}
-	cJSON_Delete(doc);
+	cJSON_Delete(row.doc);
 	return 0;
 }
 
-/* The value of column name in fields, lists joined by commas. */
-static void field_text(cw_buf *out, const cJSON *fields, const char *name)
+/* A stored value as CSV cell text, lists joined by commas. */
+static void field_text(cw_buf *out, const cJSON *v)
 {
-	const cJSON *v = cJSON_GetObjectItem(fields, name), *item;
+	const cJSON *item;
 
 	cw_buf_clear(out);
 	if (cJSON_IsString(v)) {
@@ -286,6 +315,21 @@ static void field_text(cw_buf *out, const cJSON *fields, const char *name)
 			if (cJSON_IsString(item))
 				cw_buf_puts(out, item->valuestring);
 		}
+	}
+}
+
+/* Where each column of the file being written is in the stored 1.2 form
+ * (-1: not there, as 1.1 users' role and orgSourcedIds). */
+static void place_columns(writer *w)
+{
+	const cw_or_file *f = w->file;
+
+	for (size_t i = 0; i < f->column_count && i < CW_OR_MAX_COLUMNS; i++) {
+		const char *name = f->columns[i].name;
+
+		if (strcmp(name, "gradingPeriodSourcedId") == 0)
+			name = "academicSessionSourcedId";
+		w->at[i] = i < 3 ? -1 : cw_or_fields_position(f->entity, name);
 	}
 }
 
@@ -309,13 +353,9 @@ static void v11_user_field(writer *w, cw_buf *out, const char *sourced_id,
 static int write_row(const cw_roster_record *r, void *payload)
 {
 	writer *w = payload;
-	cJSON *fields = cJSON_Parse(r->fields);
-	cJSON *metadata = cJSON_GetObjectItem(fields, "metadata");
-	cw_buf value = CW_BUF_INIT(CW_LIMIT_CSV_RECORD);
 	const cw_or_file *f = w->file;
+	stored_row row;
 
-	if (!fields)
-		return CW_ENOMEM;
 	if (w->v11_users) {
 		size_t count;
 
@@ -324,39 +364,39 @@ static int write_row(const cw_roster_record *r, void *payload)
 		 * deleted user needs none. */
 		if (!count && strcmp(r->status, "active") == 0) {
 			w->skipped++;
-			cJSON_Delete(fields);
-			cw_buf_dispose(&value);
 			return 0;
 		}
 	}
+	if (stored_open(&row, r) < 0)
+		return CW_ENOMEM;
 	cw_buf_clear(&w->line);
 	cw_csv_write_field(&w->line, r->sourced_id, 0);
 	cw_csv_write_field(&w->line, w->delta ? r->status : "", 0);
 	cw_csv_write_field(&w->line, w->delta ? r->date_last_modified : "",
 	                   f->column_count == 3 && !w->metadata_count);
-	for (size_t i = 3; i < f->column_count; i++) {
+	for (size_t i = 3; i < f->column_count && i < CW_OR_MAX_COLUMNS; i++) {
 		const char *name = f->columns[i].name;
 		int last = i + 1 == f->column_count && !w->metadata_count;
 
 		if (w->v11_users && (strcmp(name, "role") == 0 ||
 		                     strcmp(name, "orgSourcedIds") == 0))
-			v11_user_field(w, &value, r->sourced_id, name);
-		else if (strcmp(name, "gradingPeriodSourcedId") == 0)
-			field_text(&value, fields, "academicSessionSourcedId");
+			v11_user_field(w, &w->value, r->sourced_id, name);
 		else
-			field_text(&value, fields, name);
-		cw_csv_write_field(&w->line, cw_buf_cstr(&value), last);
+			field_text(&w->value,
+			           w->at[i] >= 0 && w->at[i] < CW_OR_FIELDS_MAX
+			                   ? row.items[w->at[i]]
+			                   : NULL);
+		cw_csv_write_field(&w->line, cw_buf_cstr(&w->value), last);
 	}
 	for (size_t m = 0; m < w->metadata_count; m++) {
 		const char *v = cJSON_GetStringValue(
-		        cJSON_GetObjectItem(metadata, w->metadata[m]));
+		        cJSON_GetObjectItem(row.metadata, w->metadata[m]));
 		cw_csv_write_field(&w->line, v ? v : "",
 		                   m + 1 == w->metadata_count);
 	}
-	cJSON_Delete(fields);
-	cw_buf_dispose(&value);
-	if (w->line.error)
-		return w->line.error;
+	cJSON_Delete(row.doc);
+	if (w->line.error || w->value.error)
+		return w->line.error ? w->line.error : w->value.error;
 	if (fwrite(w->line.data, 1, w->line.len, w->fp) != w->line.len) {
 		cw_error_set("writing %s.csv: %s", f->name, strerror(errno));
 		return CW_EIO;
@@ -463,7 +503,8 @@ static int each_role_user(writer *w, cw_roster_cb cb)
 	for (; err == 0 && p && p < end; p += strlen(p) + 1) {
 		if (w->written && cw_strset_get(w->written, p, strlen(p), NULL))
 			continue;
-		err = get_row(w->store, w->tenant, CW_OR_USERS, p, cb, w);
+		err = cw_store_roster_get(w->store, w->tenant, CW_OR_USERS, p,
+		                          cb, w);
 		if (err == CW_ENOTFOUND)
 			err = 0; /* deleted since: its own delta row says so */
 	}
@@ -499,9 +540,11 @@ static int export_entity(writer *w, cw_store *store, int64_t tenant,
 	int with_roles = w->v11_users && since;
 	int err = with_roles ? collect_role_users(w, since) : 0;
 
+	/* Rows are written from their stored form, columns placed once. */
+	place_columns(w);
 	if (err == 0)
-		err = list_rows(store, tenant, w->file->entity, since,
-		                learn_metadata, w);
+		err = cw_store_roster_list(store, tenant, w->file->entity,
+		                           since, learn_metadata, w);
 	if (err == 0 && with_roles)
 		err = each_role_user(w, learn_metadata);
 	if (err < 0) {
@@ -517,8 +560,9 @@ static int export_entity(writer *w, cw_store *store, int64_t tenant,
 	}
 	err = write_header(w);
 	if (err == 0)
-		err = list_rows(store, tenant, w->file->entity, since,
-		                with_roles ? write_noted : write_row, w);
+		err = cw_store_roster_list(
+		        store, tenant, w->file->entity, since,
+		        with_roles ? write_noted : write_row, w);
 	if (err == 0 && with_roles)
 		err = each_role_user(w, write_row);
 	free_role_users(w);
@@ -696,12 +740,14 @@ int cw_roster_export(cw_roster_export_result *out, cw_store *store,
 
 	memset(out, 0, sizeof(*out));
 	w.line = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	w.value = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	w.role_user_ids = (cw_buf)CW_BUF_INIT((size_t)1 << 31);
 	w.delta = o->since != NULL;
 	w.store = store;
 	if ((err = cw_store_tenant_get(store, o->tenant, &tenant)) < 0 ||
 	    (err = open_target(dir, o->out, &zip)) < 0) {
 		cw_buf_dispose(&w.line);
+		cw_buf_dispose(&w.value);
 		return err;
 	}
 	w.tenant = tenant.id;
@@ -734,6 +780,7 @@ int cw_roster_export(cw_roster_export_result *out, cw_store *store,
 		remove_dir(dir, names, written);
 	free_roles(&w);
 	cw_buf_dispose(&w.line);
+	cw_buf_dispose(&w.value);
 	return err;
 }
 
