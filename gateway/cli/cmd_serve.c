@@ -20,8 +20,11 @@
 #include <unistd.h>
 
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
-#define MAX_IMPORT_JOBS         2    /* imports at once */
-#define JOB_STOP_MS             700L /* jobs get this long to give up */
+/* How stale a tenant's REST view of its roster may be: its change log is
+ * asked at most this often. */
+#define ROSTER_RECHECK_MS 1000
+#define MAX_IMPORT_JOBS   2    /* imports at once */
+#define JOB_STOP_MS       700L /* jobs get this long to give up */
 
 static const cw_option serve_options[] = {
 	{ "listen", "HOST:PORT", "address to listen on (config key listen)",
@@ -170,6 +173,7 @@ static int run_serve(const cw_args *args)
 	cw_config_layers *flags = NULL;
 	cw_server *server = NULL;
 	cw_jobs *jobs = NULL;
+	cw_roster_cache *rosters = NULL;
 	cw_cli_env env = { 0 };
 	cw_ctx ctx = { 0 };
 	int code, err, interrupted = 0;
@@ -189,6 +193,8 @@ static int run_serve(const cw_args *args)
 	ctx.store = env.store;
 	ctx.data_dir = env.data_dir;
 	if ((err = cw_jobs_new(&jobs, MAX_IMPORT_JOBS)) < 0 ||
+	    (err = cw_roster_cache_new(&rosters, env.store,
+	                               ROSTER_RECHECK_MS)) < 0 ||
 	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
 		code = cw_cli_fail(args, err);
 		goto out;
@@ -198,6 +204,7 @@ static int run_serve(const cw_args *args)
 		       interrupted, NULL);
 	expire_pending(&ctx);
 	ctx.jobs = jobs;
+	ctx.rosters = rosters;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {
 		code = cw_cli_fail(args, err);
@@ -226,6 +233,7 @@ static int run_serve(const cw_args *args)
 	CW_LOG(CW_LOG_INFO, "stopped", NULL);
 out:
 	cw_server_free(server);
+	cw_roster_cache_free(rosters);
 	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);
 	cw_config_layers_free(flags);

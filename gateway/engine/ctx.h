@@ -3,6 +3,7 @@
 #define CW_ENGINE_CTX_H
 
 #include "engine/jobs.h"
+#include "engine/roster_index.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -10,8 +11,9 @@ typedef struct {
 	const cw_config *config;
 	cw_store *store;
 	const char *data_dir;
-	cw_jobs *jobs;         /* background jobs (imports) */
-	volatile int stopping; /* set at shutdown: jobs give up */
+	cw_jobs *jobs;            /* background jobs (imports) */
+	cw_roster_cache *rosters; /* tenants' rosters for the REST API */
+	volatile int stopping;    /* set at shutdown: jobs give up */
 } cw_ctx;
 
 #endif

@@ -36,4 +36,47 @@ int cw_api_roster_import_start(cw_request *req, cw_response *res);
 int cw_api_roster_import_status(cw_request *req, cw_response *res);
 int cw_api_roster_import_approve(cw_request *req, cw_response *res);
 
+/* api_oneroster.c: OneRoster 1.2 rostering (read) */
+int cw_api_or_list_academic_sessions(cw_request *req, cw_response *res);
+int cw_api_or_get_academic_sessions(cw_request *req, cw_response *res);
+int cw_api_or_list_classes(cw_request *req, cw_response *res);
+int cw_api_or_get_classes(cw_request *req, cw_response *res);
+int cw_api_or_list_courses(cw_request *req, cw_response *res);
+int cw_api_or_get_courses(cw_request *req, cw_response *res);
+int cw_api_or_list_demographics(cw_request *req, cw_response *res);
+int cw_api_or_get_demographics(cw_request *req, cw_response *res);
+int cw_api_or_list_enrollments(cw_request *req, cw_response *res);
+int cw_api_or_get_enrollments(cw_request *req, cw_response *res);
+int cw_api_or_list_grading_periods(cw_request *req, cw_response *res);
+int cw_api_or_get_grading_periods(cw_request *req, cw_response *res);
+int cw_api_or_list_orgs(cw_request *req, cw_response *res);
+int cw_api_or_get_orgs(cw_request *req, cw_response *res);
+int cw_api_or_list_schools(cw_request *req, cw_response *res);
+int cw_api_or_get_schools(cw_request *req, cw_response *res);
+int cw_api_or_list_students(cw_request *req, cw_response *res);
+int cw_api_or_get_students(cw_request *req, cw_response *res);
+int cw_api_or_list_teachers(cw_request *req, cw_response *res);
+int cw_api_or_get_teachers(cw_request *req, cw_response *res);
+int cw_api_or_list_terms(cw_request *req, cw_response *res);
+int cw_api_or_get_terms(cw_request *req, cw_response *res);
+int cw_api_or_list_users(cw_request *req, cw_response *res);
+int cw_api_or_get_users(cw_request *req, cw_response *res);
+int cw_api_or_class_students(cw_request *req, cw_response *res);
+int cw_api_or_class_teachers(cw_request *req, cw_response *res);
+int cw_api_or_course_classes(cw_request *req, cw_response *res);
+int cw_api_or_school_classes(cw_request *req, cw_response *res);
+int cw_api_or_school_courses(cw_request *req, cw_response *res);
+int cw_api_or_school_enrollments(cw_request *req, cw_response *res);
+int cw_api_or_school_students(cw_request *req, cw_response *res);
+int cw_api_or_school_teachers(cw_request *req, cw_response *res);
+int cw_api_or_school_terms(cw_request *req, cw_response *res);
+int cw_api_or_school_class_enrollments(cw_request *req, cw_response *res);
+int cw_api_or_school_class_students(cw_request *req, cw_response *res);
+int cw_api_or_school_class_teachers(cw_request *req, cw_response *res);
+int cw_api_or_student_classes(cw_request *req, cw_response *res);
+int cw_api_or_teacher_classes(cw_request *req, cw_response *res);
+int cw_api_or_user_classes(cw_request *req, cw_response *res);
+int cw_api_or_term_classes(cw_request *req, cw_response *res);
+int cw_api_or_term_grading_periods(cw_request *req, cw_response *res);
+
 #endif

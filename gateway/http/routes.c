@@ -10,6 +10,14 @@
 #define FORM   CW_LIMIT_FORM_BODY
 #define UPLOAD CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
 
+/* OneRoster 1.2 rostering scopes: collections and singletons take the core
+ * scope or the full one; nested routes and demographics need their own. */
+#define OR12      "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+#define OR_RC     OR12 "roster-core.readonly " OR12 "roster.readonly"
+#define OR_R      OR12 "roster.readonly"
+#define OR_D      OR12 "roster-demographics.readonly"
+#define ROSTERING "/ims/oneroster/rostering/v1p2"
+
 /* clang-format off */
 const cw_route cw_routes[] = {
 	/* method   path                                    handler                       scopes body  flags */
@@ -26,6 +34,47 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/roster/imports",             cw_api_roster_import_start,   ADMIN, 0,    UPLOAD },
 	{ "GET",    "/admin/v1/roster/imports/{id}",        cw_api_roster_import_status,  ADMIN, 0,    0 },
 	{ "POST",   "/admin/v1/roster/imports/{id}/approve", cw_api_roster_import_approve, ADMIN, 0,   0 },
+	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/classes/{id}", cw_api_or_get_classes, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/courses", cw_api_or_list_courses, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/courses/{id}", cw_api_or_get_courses, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/demographics", cw_api_or_list_demographics, OR_D, 0, 0 },
+	{ "GET",    ROSTERING "/demographics/{id}", cw_api_or_get_demographics, OR_D, 0, 0 },
+	{ "GET",    ROSTERING "/enrollments", cw_api_or_list_enrollments, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/enrollments/{id}", cw_api_or_get_enrollments, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/gradingPeriods", cw_api_or_list_grading_periods, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/gradingPeriods/{id}", cw_api_or_get_grading_periods, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/orgs", cw_api_or_list_orgs, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/orgs/{id}", cw_api_or_get_orgs, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/schools", cw_api_or_list_schools, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}", cw_api_or_get_schools, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/students", cw_api_or_list_students, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/students/{id}", cw_api_or_get_students, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/teachers", cw_api_or_list_teachers, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/teachers/{id}", cw_api_or_get_teachers, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/terms", cw_api_or_list_terms, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/terms/{id}", cw_api_or_get_terms, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/users", cw_api_or_list_users, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/users/{id}", cw_api_or_get_users, OR_RC, 0, 0 },
+	{ "GET",    ROSTERING "/classes/{id}/students", cw_api_or_class_students, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/classes/{id}/teachers", cw_api_or_class_teachers, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/courses/{id}/classes", cw_api_or_course_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/classes", cw_api_or_school_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/courses", cw_api_or_school_courses, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/enrollments", cw_api_or_school_enrollments, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/students", cw_api_or_school_students, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/teachers", cw_api_or_school_teachers, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/terms", cw_api_or_school_terms, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/classes/{class_id}/enrollments", cw_api_or_school_class_enrollments, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/classes/{class_id}/students", cw_api_or_school_class_students, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/schools/{id}/classes/{class_id}/teachers", cw_api_or_school_class_teachers, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/students/{id}/classes", cw_api_or_student_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/teachers/{id}/classes", cw_api_or_teacher_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/users/{id}/classes", cw_api_or_user_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/terms/{id}/classes", cw_api_or_term_classes, OR_R, 0, 0 },
+	{ "GET",    ROSTERING "/terms/{id}/gradingPeriods", cw_api_or_term_grading_periods, OR_R, 0, 0 },
 };
 /* clang-format on */
 

@@ -693,6 +693,8 @@ static const cw_store_backend sqlite_backend = {
 	.import_settle = cw_sqlite__import_settle,
 	.roster_list = cw_sqlite__roster_list,
 	.roster_get = cw_sqlite__roster_get,
+	.roster_snapshot = cw_sqlite__roster_snapshot,
+	.roster_seq = cw_sqlite__roster_seq,
 	.free = sqlite_free,
 };
 

@@ -77,6 +77,9 @@ int cw_sqlite__compact_roster_fields(sqlite3 *db);
 int cw_sqlite__roster_get(cw_store *store, int64_t tenant_id, int entity,
                           const char *sourced_id, cw_roster_cb cb,
                           void *payload);
+int cw_sqlite__roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
+                               cw_roster_cb cb, void *payload);
+int cw_sqlite__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
                            const char *since, cw_roster_cb cb, void *payload);
 

@@ -893,6 +893,78 @@ out:
 	return err;
 }
 
+static int read_seq(connection *conn, int64_t tenant_id, int64_t *seq)
+{
+	sqlite3_stmt *st = NULL;
+	int err = 0;
+
+	if (sqlite3_prepare_v2(
+	            conn->db,
+	            "SELECT coalesce(max(first_seq + count), 0) FROM "
+	            "roster_log WHERE tenant_id = ?1",
+	            -1, &st, NULL) != SQLITE_OK)
+		return cw_sqlite__fail(conn->db, "preparing a log position");
+	sqlite3_bind_int64(st, 1, tenant_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	else
+		err = cw_sqlite__fail(conn->db, "reading a log position");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int cw_sqlite__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	int err = cw_sqlite__acquire(s, &conn);
+
+	if (err == 0)
+		err = read_seq(conn, tenant_id, seq);
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
+int cw_sqlite__roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
+                               cw_roster_cb cb, void *payload)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	int err = cw_sqlite__acquire(s, &conn), rc = SQLITE_DONE;
+
+	if (err < 0)
+		return err;
+	if (sqlite3_exec(conn->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "starting a read");
+		goto out;
+	}
+	if ((err = read_seq(conn, tenant_id, seq)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(conn->db,
+	                       "SELECT entity, sourced_id, modified_ms, fields "
+	                       "FROM roster WHERE tenant_id = ?1 ORDER BY "
+	                       "entity, sourced_id",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing a roster snapshot");
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, tenant_id);
+	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = emit(cb, payload, sqlite3_column_int(st, 0),
+		           (const char *)sqlite3_column_text(st, 1), "active",
+		           sqlite3_column_int64(st, 2),
+		           (const char *)sqlite3_column_text(st, 3));
+	if (err == 0 && rc != SQLITE_DONE)
+		err = cw_sqlite__fail(conn->db, "reading a roster snapshot");
+	sqlite3_finalize(st);
+done:
+	sqlite3_exec(conn->db, "COMMIT", NULL, NULL, NULL);
+out:
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
 /* One-off statements outside an import, on a pooled connection. */
 typedef int (*bind_fn)(sqlite3_stmt *st, const void *args);
 typedef int (*row_fn)(sqlite3_stmt *st, void *out);

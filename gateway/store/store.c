@@ -251,3 +251,15 @@ int cw_store_import_expire(cw_store *store, const char *before,
 	return store->backend->import_settle(store, 0, 0, before, "expired", cb,
 	                                     payload);
 }
+
+int cw_store_roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
+                             cw_roster_cb cb, void *payload)
+{
+	return store->backend->roster_snapshot(store, tenant_id, seq, cb,
+	                                       payload);
+}
+
+int cw_store_roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq)
+{
+	return store->backend->roster_seq(store, tenant_id, seq);
+}

@@ -183,6 +183,9 @@ typedef struct {
 	int (*roster_get)(cw_store *store, int64_t tenant_id, int entity,
 	                  const char *sourced_id, cw_roster_cb cb,
 	                  void *payload);
+	int (*roster_snapshot)(cw_store *store, int64_t tenant_id, int64_t *seq,
+	                       cw_roster_cb cb, void *payload);
+	int (*roster_seq)(cw_store *store, int64_t tenant_id, int64_t *seq);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -303,6 +306,14 @@ int cw_store_import_interrupted(cw_store *store, int *count);
  */
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload);
+/**
+ * Every row the tenant holds, by entity then sourcedId, from one snapshot;
+ * *seq is the change-log position that snapshot reflects.
+ */
+int cw_store_roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
+                             cw_roster_cb cb, void *payload);
+/** The tenant's change-log position: it moves with every change. */
+int cw_store_roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 /** Calls cb with one held row; CW_ENOTFOUND when the tenant has none. */
 int cw_store_roster_get(cw_store *store, int64_t tenant_id, int entity,
                         const char *sourced_id, cw_roster_cb cb, void *payload);

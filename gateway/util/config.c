@@ -74,6 +74,9 @@ static const option options[] = {
 	  FIELD(roster_pending_ttl_h),
 	  "hours a held roster import waits for approval before it expires "
 	  "and its upload is deleted" },
+	{ "rest_max_limit", TYPE_INT, "1000", 1, 100000, FIELD(rest_max_limit),
+	  "largest page a OneRoster REST collection returns (limit is "
+	  "lowered to it)" },
 	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
 	  FIELD(master_key_file),
 	  "file holding the master key (mode 0600), relative to the data dir" },

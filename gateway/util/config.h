@@ -22,6 +22,7 @@ typedef struct {
 	char *master_key_file; /* relative paths are under the data dir */
 	long roster_delete_threshold_pct; /* hold imports deleting more */
 	long roster_pending_ttl_h;        /* pending imports expire after */
+	long rest_max_limit;              /* largest OneRoster page */
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

@@ -9,6 +9,7 @@ Suite *suite_cli(void);
 Suite *suite_shutdown(void);
 Suite *suite_roster(void);
 Suite *suite_roster_daemon(void);
+Suite *suite_oneroster(void);
 
 static Suite *init_curl(void)
 {
@@ -17,4 +18,4 @@ static Suite *init_curl(void)
 }
 
 CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
-             suite_roster_daemon)
+             suite_roster_daemon, suite_oneroster)

@@ -132,14 +132,26 @@ END_TEST
 
 START_TEST(gateway_table_scopes)
 {
-	/* Every admin route needs a scope; health and the token endpoint don't.
-	 */
+	/* Admin and OneRoster routes need a scope (admin routes the admin
+	 * scope, OneRoster ones only 1.2 scopes); health and the token
+	 * endpoint need none. */
 	for (size_t i = 0; i < cw_route_count; i++) {
 		const cw_route *r = &cw_routes[i];
-		if (strncmp(r->pattern, "/admin/", 7) == 0)
+		if (strncmp(r->pattern, "/admin/", 7) == 0) {
 			ck_assert_ptr_nonnull(r->scopes);
-		else
+			ck_assert_str_eq(r->scopes,
+			                 "urn:crosswalk:scope:admin");
+		} else if (strncmp(r->pattern, "/ims/oneroster/", 15) == 0) {
+			ck_assert_ptr_nonnull(r->scopes);
+			ck_assert_msg(strstr(r->scopes, "admin") == NULL &&
+			                      strncmp(r->scopes,
+			                              "https://purl.imsglobal."
+			                              "org/spec/or/v1p2/scope/",
+			                              46) == 0,
+			              "%s %s", r->pattern, r->scopes);
+		} else {
 			ck_assert_ptr_null(r->scopes);
+		}
 	}
 }
 END_TEST

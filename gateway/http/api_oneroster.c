@@ -1,0 +1,786 @@
+/* OneRoster 1.2 rostering, read side: collections, singletons and the nested
+ * routes, from the calling client's tenant only (its token says which),
+ * served from the tenant's in-memory index. Paging in the index's sourcedId
+ * order costs the same at any offset; a filter or another sort reads the
+ * whole collection. */
+#include "http/api.h"
+
+#include "engine/roster_index.h"
+#include "http/server.h"
+#include "roster/fields.h"
+#include "roster/query.h"
+#include "roster/rest.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/timeutil.h"
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROLES 64 /* roles shown per user */
+
+typedef struct {
+	const cw_request *req;
+	const cw_roster_index *ix;
+	char origin[300];
+} view;
+
+/* "http://host" as the client reached us (a proxy may say https). */
+static void origin_of(const cw_request *req, char out[300])
+{
+	const char *host = cw_request_header(req, "Host");
+	const char *proto = cw_request_header(req, "X-Forwarded-Proto");
+
+	snprintf(out, 300, "%s://%s",
+	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
+	         host && *host && !strpbrk(host, " \"<>\\") ? host
+	                                                    : "localhost");
+}
+
+static void row_of(cw_or_rest_row *out, cw_or_entity e, const cw_ri_row *row,
+                   char dlm[CW_TIME_ISO_LEN])
+{
+	cw_time_format_iso(row->modified_ms, dlm);
+	out->entity = e;
+	out->sourced_id = row->id;
+	out->status = "active";
+	out->date_last_modified = dlm;
+	out->stored = row->stored;
+}
+
+static cJSON *object_of(const view *v, cw_or_entity e, const cw_ri_row *row)
+{
+	cw_or_rest_row r, roles[MAX_ROLES];
+	char dlm[CW_TIME_ISO_LEN], role_dlm[MAX_ROLES][CW_TIME_ISO_LEN];
+	size_t n = 0;
+
+	row_of(&r, e, row, dlm);
+	if (e == CW_OR_USERS) {
+		cw_ri_list l = cw_roster_index_linked(
+		        v->ix, CW_RI_ROLES_BY_USER, row->id);
+
+		for (; n < l.count && n < MAX_ROLES; n++)
+			row_of(&roles[n], CW_OR_ROLES, l.rows[n], role_dlm[n]);
+	}
+	return cw_or_rest_object(&r, v->origin, roles, n);
+}
+
+/* ---- errors -------------------------------------------------------------- */
+
+static int query_error(cw_response *res, const cw_oq_error *err)
+{
+	if (strcmp(err->code_minor, "internal_server_error") == 0)
+		return CW_ENOMEM;
+	return cw_response_error(res, 400, err->code_minor, "%s", err->message);
+}
+
+static int not_found(cw_response *res, const char *what, const char *id)
+{
+	return cw_response_error(res, 404, "unknownobject",
+	                         "no %s with sourcedId \"%.100s\"", what, id);
+}
+
+/* ---- paging links -------------------------------------------------------- */
+
+static void put_escaped(cw_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			cw_buf_putc(b, (char)*p);
+		} else {
+			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			cw_buf_put(b, esc, 3);
+		}
+	}
+}
+
+/* <origin+path?…&offset=N&limit=L>; rel="name" */
+static void link_to(cw_buf *b, const view *v, long offset, long limit,
+                    const char *rel)
+{
+	static const char *const kept[] = { "sort", "orderBy", "filter",
+		                            "fields", NULL };
+
+	if (b->len)
+		cw_buf_puts(b, ", ");
+	cw_buf_printf(b, "<%s%s?", v->origin, cw_request_path(v->req));
+	for (const char *const *k = kept; *k; k++) {
+		const char *value = cw_request_query(v->req, *k);
+
+		if (!value)
+			continue;
+		cw_buf_printf(b, "%s=", *k);
+		put_escaped(b, value);
+		cw_buf_putc(b, '&');
+	}
+	cw_buf_printf(b, "offset=%ld&limit=%ld>; rel=\"%s\"", offset, limit,
+	              rel);
+}
+
+static int paging_headers(cw_response *res, const view *v, long total,
+                          const cw_oq_query *q)
+{
+	cw_buf links = CW_BUF_INIT(16384);
+	char count[32];
+	long last = total > 0 ? ((total - 1) / q->limit) * q->limit : 0;
+	int err;
+
+	snprintf(count, sizeof(count), "%ld", total);
+	err = cw_response_header(res, "X-Total-Count", count);
+	link_to(&links, v, 0, q->limit, "first");
+	if (q->offset > 0)
+		link_to(&links, v,
+		        q->offset > q->limit ? q->offset - q->limit : 0,
+		        q->limit, "prev");
+	if (q->offset + q->limit < total)
+		link_to(&links, v, q->offset + q->limit, q->limit, "next");
+	link_to(&links, v, last, q->limit, "last");
+	if (err == 0)
+		err = links.error ? links.error
+		                  : cw_response_header(res, "Link", links.data);
+	cw_buf_dispose(&links);
+	return err;
+}
+
+/* ---- collections --------------------------------------------------------- */
+
+typedef struct {
+	const cw_ri_row *row;
+	cJSON *key; /* {"sourcedId", <sort member>} when sorting */
+} match;
+
+static const cw_oq_query *sort_query; /* for qsort, under sort_lock */
+
+static int by_sort(const void *a, const void *b)
+{
+	return cw_oq_compare(sort_query, ((const match *)a)->key,
+	                     ((const match *)b)->key);
+}
+
+static cJSON *sort_key(const cJSON *object, const char *sort)
+{
+	char first[64];
+	size_t n = strcspn(sort, ".");
+	cJSON *key = cJSON_CreateObject();
+	const cJSON *member;
+
+	if (!key)
+		return NULL;
+	snprintf(first, sizeof(first), "%.*s", (int)(n < 63 ? n : 63), sort);
+	cJSON_AddItemToObject(key, "sourcedId",
+	                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+	                                              object, "sourcedId"),
+	                                      1));
+	member = cJSON_GetObjectItemCaseSensitive(object, first);
+	if (member && strcmp(first, "sourcedId") != 0)
+		cJSON_AddItemToObject(key, first, cJSON_Duplicate(member, 1));
+	return key;
+}
+
+/* No filter, sourcedId order (either way): the index's own order. */
+static int plain_order(const cw_oq_query *q)
+{
+	return q->predicate_count == 0 &&
+	       (!q->sort || strcmp(q->sort, "sourcedId") == 0);
+}
+
+/* Matches of q among rows, in q's order: rows are the index's (sourcedId
+ * order); a filter or sort reads each one as JSON. */
+static int select_rows(const view *v, cw_or_entity e, cw_ri_list rows,
+                       const cw_oq_query *q, match **out, size_t *count)
+{
+	static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+	match *m = cw_calloc(rows.count ? rows.count : 1, sizeof(*m));
+	size_t n = 0;
+	int err = 0;
+
+	*out = m;
+	*count = 0;
+	if (!m)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < rows.count; i++) {
+		cJSON *o = object_of(v, e, rows.rows[i]);
+
+		if (!o) {
+			err = CW_ENOMEM;
+			break;
+		}
+		if (cw_oq_match(q, o)) {
+			m[n].row = rows.rows[i];
+			if (q->sort && !(m[n].key = sort_key(o, q->sort)))
+				err = CW_ENOMEM;
+			n++;
+		}
+		cJSON_Delete(o);
+		if (err)
+			break;
+	}
+	if (err == 0 && q->sort && n > 1) {
+		pthread_mutex_lock(&sort_lock);
+		sort_query = q;
+		qsort(m, n, sizeof(*m), by_sort);
+		pthread_mutex_unlock(&sort_lock);
+	}
+	*count = n;
+	return err;
+}
+
+static void free_matches(match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(m[i].key);
+	cw_free(m);
+}
+
+/* Answers a collection request over rows of entity e. */
+static int respond_list(cw_request *req, cw_response *res, const view *v,
+                        cw_or_entity e, cw_ri_list rows, const char *plural)
+{
+	const cw_config *config = cw_request_ctx(req)->config;
+	cw_oq_query q;
+	cw_oq_error qe;
+	match *m = NULL;
+	size_t total = rows.count;
+	cJSON *doc, *list;
+	int err;
+
+	if (cw_oq_parse(&q, cw_request_query(req, "limit"),
+	                cw_request_query(req, "offset"),
+	                cw_request_query(req, "sort"),
+	                cw_request_query(req, "orderBy"),
+	                cw_request_query(req, "filter"),
+	                cw_request_query(req, "fields"), config->rest_max_limit,
+	                &qe) < 0)
+		return query_error(res, &qe);
+	if (cw_oq_check_fields(&q, cw_or_rest_members(e), &qe) < 0) {
+		cw_oq_dispose(&q);
+		return query_error(res, &qe);
+	}
+	if (!plain_order(&q) &&
+	    (err = select_rows(v, e, rows, &q, &m, &total)) < 0) {
+		free_matches(m, total);
+		cw_oq_dispose(&q);
+		return err;
+	}
+	doc = cJSON_CreateObject();
+	list = doc ? cJSON_AddArrayToObject(doc, plural) : NULL;
+	for (size_t i = (size_t)q.offset;
+	     list && i < total && i < (size_t)q.offset + (size_t)q.limit; i++) {
+		const cw_ri_row *row =
+		        m ? m[i].row
+		          : rows.rows[q.descending ? total - 1 - i : i];
+		cJSON *o = object_of(v, e, row);
+
+		if (!o)
+			break;
+		cw_oq_select(&q, o);
+		cJSON_AddItemToArray(list, o);
+	}
+	err = paging_headers(res, v, (long)total, &q);
+	free_matches(m, m ? total : 0);
+	cw_oq_dispose(&q);
+	if (err < 0) {
+		cJSON_Delete(doc);
+		return err;
+	}
+	return cw_response_json(res, 200, doc);
+}
+
+static int respond_one(cw_request *req, cw_response *res, const view *v,
+                       cw_or_entity e, const cw_ri_row *row)
+{
+	cw_oq_query q;
+	cw_oq_error qe;
+	cJSON *doc, *o;
+
+	/* A singleton takes fields only. */
+	if (cw_oq_parse(&q, NULL, NULL, NULL, NULL, NULL,
+	                cw_request_query(req, "fields"), 1, &qe) < 0)
+		return query_error(res, &qe);
+	if (cw_oq_check_fields(&q, cw_or_rest_members(e), &qe) < 0) {
+		cw_oq_dispose(&q);
+		return query_error(res, &qe);
+	}
+	o = object_of(v, e, row);
+	if (o)
+		cw_oq_select(&q, o);
+	cw_oq_dispose(&q);
+	doc = cJSON_CreateObject();
+	if (!o || !doc) {
+		cJSON_Delete(o);
+		cJSON_Delete(doc);
+		return CW_ENOMEM;
+	}
+	cJSON_AddItemToObject(doc, cw_or_rest_singular(e), o);
+	return cw_response_json(res, 200, doc);
+}
+
+/* ---- the tenant's index -------------------------------------------------- */
+
+static int open_view(view *v, cw_request *req)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int err;
+
+	v->req = req;
+	v->ix = NULL;
+	origin_of(req, v->origin);
+	if (!ctx->rosters) {
+		cw_error_set("the roster cache is not running");
+		return CW_ESTORE;
+	}
+	err = cw_roster_cache_get(ctx->rosters, cw_request_auth(req)->tenant_id,
+	                          &v->ix);
+	return err;
+}
+
+static void close_view(view *v)
+{
+	cw_roster_cache_release(cw_request_ctx((cw_request *)v->req)->rosters,
+	                        v->ix);
+}
+
+/* Whether row is in a subset list (kept in sourcedId order). */
+static int in_list(cw_ri_list l, const cw_ri_row *row)
+{
+	size_t lo = 0, hi = l.count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l.rows[mid]->id, row->id);
+
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---- the routes ---------------------------------------------------------- */
+
+typedef struct {
+	cw_or_entity entity;
+	cw_ri_subset subset;
+	const char *what; /* for messages: "school" */
+} collection;
+
+static const collection academic_sessions = { CW_OR_ACADEMIC_SESSIONS,
+	                                      CW_RI_ALL, "academicSession" };
+static const collection classes = { CW_OR_CLASSES, CW_RI_ALL, "class" };
+static const collection courses = { CW_OR_COURSES, CW_RI_ALL, "course" };
+static const collection demographics = { CW_OR_DEMOGRAPHICS, CW_RI_ALL,
+	                                 "demographics record" };
+static const collection enrollments = { CW_OR_ENROLLMENTS, CW_RI_ALL,
+	                                "enrollment" };
+static const collection grading_periods = { CW_OR_ACADEMIC_SESSIONS,
+	                                    CW_RI_GRADING_PERIODS,
+	                                    "gradingPeriod" };
+static const collection orgs = { CW_OR_ORGS, CW_RI_ALL, "org" };
+static const collection schools = { CW_OR_ORGS, CW_RI_SCHOOLS, "school" };
+static const collection students = { CW_OR_USERS, CW_RI_STUDENTS, "student" };
+static const collection teachers = { CW_OR_USERS, CW_RI_TEACHERS, "teacher" };
+static const collection terms = { CW_OR_ACADEMIC_SESSIONS, CW_RI_TERMS,
+	                          "term" };
+static const collection users = { CW_OR_USERS, CW_RI_ALL, "user" };
+
+static int list(cw_request *req, cw_response *res, const collection *c)
+{
+	view v;
+	int err = open_view(&v, req);
+
+	if (err == 0)
+		err = respond_list(
+		        req, res, &v, c->entity,
+		        cw_roster_index_list(v.ix, c->entity, c->subset),
+		        cw_or_rest_plural(c->entity));
+	close_view(&v);
+	return err;
+}
+
+static int get(cw_request *req, cw_response *res, const collection *c)
+{
+	const char *id = cw_request_param(req, "id");
+	const cw_ri_row *row;
+	view v;
+	int err = open_view(&v, req);
+
+	if (err == 0) {
+		row = cw_roster_index_find(v.ix, c->entity, id);
+		if (row && c->subset != CW_RI_ALL &&
+		    !in_list(cw_roster_index_list(v.ix, c->entity, c->subset),
+		             row))
+			row = NULL;
+		err = row ? respond_one(req, res, &v, c->entity, row)
+		          : not_found(res, c->what, id);
+	}
+	close_view(&v);
+	return err;
+}
+
+#define ROUTES(name, c)                                                        \
+	int cw_api_or_list_##name(cw_request *req, cw_response *res)           \
+	{                                                                      \
+		return list(req, res, &c);                                     \
+	}                                                                      \
+	int cw_api_or_get_##name(cw_request *req, cw_response *res)            \
+	{                                                                      \
+		return get(req, res, &c);                                      \
+	}
+
+ROUTES(academic_sessions, academic_sessions)
+ROUTES(classes, classes)
+ROUTES(courses, courses)
+ROUTES(demographics, demographics)
+ROUTES(enrollments, enrollments)
+ROUTES(grading_periods, grading_periods)
+ROUTES(orgs, orgs)
+ROUTES(schools, schools)
+ROUTES(students, students)
+ROUTES(teachers, teachers)
+ROUTES(terms, terms)
+ROUTES(users, users)
+
+/* ---- nested routes ------------------------------------------------------- */
+
+/* Rows gathered for a nested route, kept in sourcedId order, once each. */
+typedef struct {
+	const cw_ri_row **rows;
+	size_t count, alloc;
+} gathered;
+
+static int gather(gathered *g, const cw_ri_row *row)
+{
+	if (g->count == g->alloc) {
+		size_t n = g->alloc ? g->alloc * 2 : 64;
+		const cw_ri_row **grown =
+		        cw_realloc((void *)g->rows, n * sizeof(*grown));
+
+		if (!grown)
+			return CW_ENOMEM;
+		g->rows = grown;
+		g->alloc = n;
+	}
+	g->rows[g->count++] = row;
+	return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp((*(const cw_ri_row *const *)a)->id,
+	              (*(const cw_ri_row *const *)b)->id);
+}
+
+static cw_ri_list gathered_list(gathered *g)
+{
+	cw_ri_list l;
+	size_t n = 0;
+
+	qsort((void *)g->rows, g->count, sizeof(*g->rows), by_id);
+	for (size_t i = 0; i < g->count; i++)
+		if (!n || g->rows[n - 1] != g->rows[i])
+			g->rows[n++] = g->rows[i];
+	g->count = n;
+	l.rows = g->rows;
+	l.count = n;
+	return l;
+}
+
+/* The string at a stored row's column (NUL-terminated copy in out). */
+static int column_is(const cw_ri_row *row, cw_or_entity e, const char *column,
+                     const char *want)
+{
+	cJSON *doc = cJSON_Parse(row->stored);
+	const cJSON *v =
+	        cJSON_GetArrayItem(doc, cw_or_fields_position(e, column));
+	int same = cJSON_IsString(v) && strcmp(v->valuestring, want) == 0;
+
+	cJSON_Delete(doc);
+	return same;
+}
+
+static const char *column_text(const cw_ri_row *row, cw_or_entity e,
+                               const char *column, char out[256])
+{
+	cJSON *doc = cJSON_Parse(row->stored);
+	const cJSON *v =
+	        cJSON_GetArrayItem(doc, cw_or_fields_position(e, column));
+
+	snprintf(out, 256, "%s", cJSON_IsString(v) ? v->valuestring : "");
+	cJSON_Delete(doc);
+	return out;
+}
+
+/* Users of the enrollments in l (with role, when not NULL). */
+static int users_of(const view *v, cw_ri_list l, const char *role, gathered *g)
+{
+	int err = 0;
+
+	for (size_t i = 0; err == 0 && i < l.count; i++) {
+		char user[256];
+		const cw_ri_row *u;
+
+		if (role &&
+		    !column_is(l.rows[i], CW_OR_ENROLLMENTS, "role", role))
+			continue;
+		u = cw_roster_index_find(v->ix, CW_OR_USERS,
+		                         column_text(l.rows[i],
+		                                     CW_OR_ENROLLMENTS,
+		                                     "userSourcedId", user));
+		if (u)
+			err = gather(g, u);
+	}
+	return err;
+}
+
+/* Classes of the enrollments in l. */
+static int classes_of(const view *v, cw_ri_list l, gathered *g)
+{
+	int err = 0;
+
+	for (size_t i = 0; err == 0 && i < l.count; i++) {
+		char cls[256];
+		const cw_ri_row *c = cw_roster_index_find(
+		        v->ix, CW_OR_CLASSES,
+		        column_text(l.rows[i], CW_OR_ENROLLMENTS,
+		                    "classSourcedId", cls));
+
+		if (c)
+			err = gather(g, c);
+	}
+	return err;
+}
+
+typedef enum {
+	N_CLASS_STUDENTS,
+	N_CLASS_TEACHERS,
+	N_COURSE_CLASSES,
+	N_SCHOOL_CLASSES,
+	N_SCHOOL_COURSES,
+	N_SCHOOL_ENROLLMENTS,
+	N_SCHOOL_STUDENTS,
+	N_SCHOOL_TEACHERS,
+	N_SCHOOL_TERMS,
+	N_SCHOOL_CLASS_ENROLLMENTS,
+	N_SCHOOL_CLASS_STUDENTS,
+	N_SCHOOL_CLASS_TEACHERS,
+	N_STUDENT_CLASSES,
+	N_TEACHER_CLASSES,
+	N_USER_CLASSES,
+	N_TERM_CLASSES,
+	N_TERM_GRADING_PERIODS
+} nested_kind;
+
+/* The parent a nested route starts from, which must exist. */
+static const collection *parent_of(nested_kind k)
+{
+	switch (k) {
+	case N_CLASS_STUDENTS:
+	case N_CLASS_TEACHERS: return &classes;
+	case N_COURSE_CLASSES: return &courses;
+	case N_STUDENT_CLASSES: return &students;
+	case N_TEACHER_CLASSES: return &teachers;
+	case N_USER_CLASSES: return &users;
+	case N_TERM_CLASSES:
+	case N_TERM_GRADING_PERIODS: return &terms;
+	default: return &schools;
+	}
+}
+
+static int nested_rows(const view *v, nested_kind k, const char *id,
+                       const char *class_id, gathered *g, cw_or_entity *e)
+{
+	cw_ri_list l;
+	int err = 0;
+
+	switch (k) {
+	case N_CLASS_STUDENTS:
+	case N_CLASS_TEACHERS:
+		*e = CW_OR_USERS;
+		l = cw_roster_index_linked(v->ix, CW_RI_ENROLLMENTS_BY_CLASS,
+		                           id);
+		return users_of(
+		        v, l, k == N_CLASS_STUDENTS ? "student" : "teacher", g);
+	case N_COURSE_CLASSES:
+	case N_SCHOOL_CLASSES:
+	case N_TERM_CLASSES:
+		*e = CW_OR_CLASSES;
+		l = cw_roster_index_linked(
+		        v->ix,
+		        k == N_COURSE_CLASSES   ? CW_RI_CLASSES_BY_COURSE
+		        : k == N_SCHOOL_CLASSES ? CW_RI_CLASSES_BY_SCHOOL
+		                                : CW_RI_CLASSES_BY_TERM,
+		        id);
+		break;
+	case N_SCHOOL_COURSES:
+		*e = CW_OR_COURSES;
+		l = cw_roster_index_linked(v->ix, CW_RI_COURSES_BY_ORG, id);
+		break;
+	case N_SCHOOL_ENROLLMENTS:
+		*e = CW_OR_ENROLLMENTS;
+		l = cw_roster_index_linked(v->ix, CW_RI_ENROLLMENTS_BY_SCHOOL,
+		                           id);
+		break;
+	case N_SCHOOL_STUDENTS:
+	case N_SCHOOL_TEACHERS: {
+		/* Users holding that role at the school (1.2 roles). */
+		const char *role =
+		        k == N_SCHOOL_STUDENTS ? "student" : "teacher";
+
+		*e = CW_OR_USERS;
+		l = cw_roster_index_linked(v->ix, CW_RI_ROLES_BY_ORG, id);
+		for (size_t i = 0; err == 0 && i < l.count; i++) {
+			char user[256];
+			const cw_ri_row *u;
+
+			if (!column_is(l.rows[i], CW_OR_ROLES, "role", role))
+				continue;
+			u = cw_roster_index_find(
+			        v->ix, CW_OR_USERS,
+			        column_text(l.rows[i], CW_OR_ROLES,
+			                    "userSourcedId", user));
+			if (u)
+				err = gather(g, u);
+		}
+		return err;
+	}
+	case N_SCHOOL_TERMS: {
+		/* The terms the school's classes are held in. */
+		*e = CW_OR_ACADEMIC_SESSIONS;
+		l = cw_roster_index_linked(v->ix, CW_RI_CLASSES_BY_SCHOOL, id);
+		for (size_t i = 0; err == 0 && i < l.count; i++) {
+			cJSON *doc = cJSON_Parse(l.rows[i]->stored);
+			const cJSON *t, *list = cJSON_GetArrayItem(
+			                        doc, cw_or_fields_position(
+			                                     CW_OR_CLASSES,
+			                                     "termSourcedIds"));
+
+			cJSON_ArrayForEach(t, list)
+			{
+				const cw_ri_row *term =
+				        cJSON_IsString(t)
+				                ? cw_roster_index_find(
+				                          v->ix,
+				                          CW_OR_ACADEMIC_SESSIONS,
+				                          t->valuestring)
+				                : NULL;
+
+				if (term && err == 0)
+					err = gather(g, term);
+			}
+			cJSON_Delete(doc);
+		}
+		return err;
+	}
+	case N_SCHOOL_CLASS_ENROLLMENTS:
+	case N_SCHOOL_CLASS_STUDENTS:
+	case N_SCHOOL_CLASS_TEACHERS:
+		l = cw_roster_index_linked(v->ix, CW_RI_ENROLLMENTS_BY_CLASS,
+		                           class_id);
+		if (k != N_SCHOOL_CLASS_ENROLLMENTS) {
+			*e = CW_OR_USERS;
+			return users_of(v, l,
+			                k == N_SCHOOL_CLASS_STUDENTS
+			                        ? "student"
+			                        : "teacher",
+			                g);
+		}
+		*e = CW_OR_ENROLLMENTS;
+		break;
+	case N_STUDENT_CLASSES:
+	case N_TEACHER_CLASSES:
+	case N_USER_CLASSES:
+		*e = CW_OR_CLASSES;
+		return classes_of(v,
+		                  cw_roster_index_linked(
+		                          v->ix, CW_RI_ENROLLMENTS_BY_USER, id),
+		                  g);
+	case N_TERM_GRADING_PERIODS:
+		*e = CW_OR_ACADEMIC_SESSIONS;
+		l = cw_roster_index_linked(v->ix, CW_RI_SESSIONS_BY_PARENT, id);
+		for (size_t i = 0; err == 0 && i < l.count; i++)
+			if (column_is(l.rows[i], CW_OR_ACADEMIC_SESSIONS,
+			              "type", "gradingPeriod"))
+				err = gather(g, l.rows[i]);
+		return err;
+	}
+	for (size_t i = 0; err == 0 && i < l.count; i++)
+		err = gather(g, l.rows[i]);
+	return err;
+}
+
+static int nested(cw_request *req, cw_response *res, nested_kind k)
+{
+	const collection *parent = parent_of(k);
+	const char *id = cw_request_param(req, "id");
+	const char *class_id = cw_request_param(req, "class_id");
+	gathered g = { NULL, 0, 0 };
+	cw_or_entity e = CW_OR_NONE;
+	const cw_ri_row *row;
+	view v;
+	int err = open_view(&v, req);
+
+	if (err < 0)
+		goto out;
+	row = cw_roster_index_find(v.ix, parent->entity, id);
+	if (row && parent->subset != CW_RI_ALL &&
+	    !in_list(cw_roster_index_list(v.ix, parent->entity, parent->subset),
+	             row))
+		row = NULL;
+	if (!row) {
+		err = not_found(res, parent->what, id);
+		goto out;
+	}
+	/* /schools/{id}/classes/{class_id}/…: the class must be the
+	 * school's. */
+	if (class_id) {
+		const cw_ri_row *cls =
+		        cw_roster_index_find(v.ix, CW_OR_CLASSES, class_id);
+
+		if (!cls ||
+		    !column_is(cls, CW_OR_CLASSES, "schoolSourcedId", id)) {
+			err = not_found(res, "class of this school", class_id);
+			goto out;
+		}
+	}
+	if ((err = nested_rows(&v, k, id, class_id, &g, &e)) == 0)
+		err = respond_list(req, res, &v, e, gathered_list(&g),
+		                   cw_or_rest_plural(e));
+out:
+	cw_free((void *)g.rows);
+	close_view(&v);
+	return err;
+}
+
+#define NESTED(name, kind)                                                     \
+	int cw_api_or_##name(cw_request *req, cw_response *res)                \
+	{                                                                      \
+		return nested(req, res, kind);                                 \
+	}
+
+NESTED(class_students, N_CLASS_STUDENTS)
+NESTED(class_teachers, N_CLASS_TEACHERS)
+NESTED(course_classes, N_COURSE_CLASSES)
+NESTED(school_classes, N_SCHOOL_CLASSES)
+NESTED(school_courses, N_SCHOOL_COURSES)
+NESTED(school_enrollments, N_SCHOOL_ENROLLMENTS)
+NESTED(school_students, N_SCHOOL_STUDENTS)
+NESTED(school_teachers, N_SCHOOL_TEACHERS)
+NESTED(school_terms, N_SCHOOL_TERMS)
+NESTED(school_class_enrollments, N_SCHOOL_CLASS_ENROLLMENTS)
+NESTED(school_class_students, N_SCHOOL_CLASS_STUDENTS)
+NESTED(school_class_teachers, N_SCHOOL_CLASS_TEACHERS)
+NESTED(student_classes, N_STUDENT_CLASSES)
+NESTED(teacher_classes, N_TEACHER_CLASSES)
+NESTED(user_classes, N_USER_CLASSES)
+NESTED(term_classes, N_TERM_CLASSES)
+NESTED(term_grading_periods, N_TERM_GRADING_PERIODS)

@@ -1,0 +1,41 @@
+/* OneRoster 1.2 REST JSON objects from stored rows (roster/fields.h): the
+ * CSV columns become the JSON binding's members (references as GUIDRefs
+ * {"href","sourcedId","type"}, lists as arrays, userIds as objects,
+ * preferredGivenName as preferredFirstName …), users carry their roles. */
+#ifndef CW_ROSTER_REST_H
+#define CW_ROSTER_REST_H
+
+#include "roster/schema.h"
+
+#include <cjson/cJSON.h>
+
+/** One row as the store hands it over. */
+typedef struct {
+	cw_or_entity entity;
+	const char *sourced_id;
+	const char *status;             /* "active" or "tobedeleted" */
+	const char *date_last_modified; /* ISO 8601 */
+	const char *stored;             /* the stored fields array */
+} cw_or_rest_row;
+
+/**
+ * The 1.2 JSON object of row; origin ("http://host:port") starts every
+ * href. roles: for users, the user's role rows (entity CW_OR_ROLES), or
+ * NULL. NULL when the stored fields cannot be read or memory runs out.
+ */
+cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
+                         const cw_or_rest_row *roles, size_t role_count);
+
+/** The members an entity's JSON objects may have, NULL-terminated. */
+const char *const *cw_or_rest_members(cw_or_entity entity);
+
+/** The singular and plural envelope names ("user", "users"). */
+const char *cw_or_rest_singular(cw_or_entity entity);
+const char *cw_or_rest_plural(cw_or_entity entity);
+
+/** The path of entity's objects under its service ("/users"), and the
+ *  service's base path ("/ims/oneroster/rostering/v1p2"). */
+const char *cw_or_rest_collection(cw_or_entity entity);
+const char *cw_or_rest_service(cw_or_entity entity);
+
+#endif

@@ -1,0 +1,439 @@
+/* The OneRoster 1.2 rostering REST API on a set the test imports: shapes,
+ * paging, filters, subsets, nested routes, scopes and tenants. */
+#include "harness.h"
+
+#include "unit/tmpdir.h"
+#include "util/json.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+Suite *suite_oneroster(void);
+
+#define OR12 "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+#define BASE "/ims/oneroster/rostering/v1p2"
+
+static cwt_env env;
+static cwt_daemon daemon_;
+static char token[64];      /* d1: every rostering scope */
+static char core_token[64]; /* d1: roster-core only */
+static char other_token[64];
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[500];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void import(const char *tenant, const char *dir)
+{
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
+
+	ck_assert_msg(cwt_run(&env, &out, &err, "roster", "import", "--tenant",
+	                      tenant, dir, "--approve", NULL) == 0,
+	              "%s%s", cw_buf_cstr(&out), cw_buf_cstr(&err));
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+
+static void write_set(const char *dir, const char *users)
+{
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	write_file(dir, "manifest.csv",
+	           "propertyName,value\noneroster.version,1.2\n"
+	           "file.orgs,bulk\nfile.academicSessions,bulk\n"
+	           "file.courses,bulk\nfile.classes,bulk\nfile.users,bulk\n"
+	           "file.roles,bulk\nfile.enrollments,bulk\n"
+	           "file.demographics,bulk\n");
+	write_file(dir, "orgs.csv",
+	           "sourcedId,name,type,identifier,parentSourcedId\n"
+	           "dst,District,district,D1,\nsch,School,school,S1,dst\n"
+	           "sch2,Other School,school,S2,dst\n");
+	write_file(dir, "academicSessions.csv",
+	           "sourcedId,title,type,startDate,endDate,parentSourcedId,"
+	           "schoolYear\ny25,2025,schoolYear,2024-08-01,2025-06-30,,"
+	           "2025\nt1,Fall,term,2024-08-01,2024-12-20,y25,2025\n"
+	           "gp1,Q1,gradingPeriod,2024-08-01,2024-10-01,t1,2025\n");
+	write_file(dir, "courses.csv",
+	           "sourcedId,title,courseCode,orgSourcedId\n"
+	           "c,Math,M1,sch\n");
+	write_file(dir, "classes.csv",
+	           "sourcedId,title,courseSourcedId,classType,schoolSourcedId,"
+	           "termSourcedIds,grades\nk,Math A,c,scheduled,sch,t1,"
+	           "\"09,10\"\nk2,Math B,c,scheduled,sch2,t1,09\n");
+	write_file(dir, "users.csv", users);
+	write_file(dir, "roles.csv",
+	           "sourcedId,userSourcedId,roleType,role,orgSourcedId\n"
+	           "r1,s1,primary,student,sch\nr2,s2,primary,student,sch\n"
+	           "r3,t1,primary,teacher,sch\n");
+	write_file(dir, "enrollments.csv",
+	           "sourcedId,classSourcedId,schoolSourcedId,userSourcedId,"
+	           "role\ne1,k,sch,s1,student\ne2,k,sch,t1,teacher\n"
+	           "e3,k2,sch2,s2,student\n");
+	write_file(dir, "demographics.csv",
+	           "sourcedId,birthDate,sex\n"
+	           "s1,2010-01-02,female\n");
+}
+
+static const char users_csv[] =
+        "sourcedId,enabledUser,username,userIds,givenName,familyName,"
+        "preferredGivenName,email\n"
+        "s1,true,s1,{LDAP:a1},Ada,Lovelace,Addie,ada@example.org\n"
+        "s2,true,s2,,Grace,Hopper,,grace@example.org\n"
+        "t1,true,t1,,Alan,Turing,,alan@example.org\n";
+
+static void setup(void)
+{
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	char id[64], secret[64], set[400];
+
+	cwt_env_init(&env);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d2", NULL),
+	                 0);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	snprintf(set, sizeof(set), "%s/set1", env.dir);
+	write_set(set, users_csv);
+	import("d1", set);
+	snprintf(set, sizeof(set), "%s/set2", env.dir);
+	write_set(set, "sourcedId,enabledUser,username,givenName,familyName\n"
+	               "s1,true,x,Other,Person\ns2,true,y,B,C\n"
+	               "t1,true,z,D,E\n");
+	import("d2", set);
+	cwt_start(&daemon_, &env, NULL);
+	cwt_client_add(&env, "d1",
+	               OR12 "roster.readonly " OR12 "roster-core.readonly " OR12
+	                    "roster-demographics.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(token, &daemon_, id, secret, NULL), 0);
+	cwt_client_add(&env, "d1", OR12 "roster-core.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(core_token, &daemon_, id, secret, NULL), 0);
+	cwt_client_add(&env, "d2", OR12 "roster.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(other_token, &daemon_, id, secret, NULL), 0);
+}
+
+static void teardown(void)
+{
+	cwt_stop(&daemon_, SIGTERM, 5000);
+	cwt_env_cleanup(&env);
+}
+
+/* GET path with tok; checks the status; returns the body as JSON. */
+static cJSON *get(const char *path, const char *tok, long status,
+                  cwt_http *keep)
+{
+	cwt_http res;
+	cJSON *doc;
+
+	cwt_get_auth(&res, &daemon_, path, tok);
+	ck_assert_msg(res.status == status, "%s: %ld %s", path, res.status,
+	              cw_buf_cstr(&res.body));
+	doc = cwt_json(&res);
+	if (keep)
+		*keep = res;
+	else
+		cwt_http_dispose(&res);
+	return doc;
+}
+
+static int size_of(const cJSON *doc, const char *name)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItem(doc, name));
+}
+
+/* The sourcedIds of a collection, comma-joined. */
+static void ids_of(char *out, size_t n, const cJSON *doc, const char *name)
+{
+	const cJSON *item;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(item, cJSON_GetObjectItem(doc, name))
+	{
+		size_t len = strlen(out);
+		snprintf(out + len, n - len, "%s%s", len ? "," : "",
+		         cw_json_string(item, "sourcedId"));
+	}
+}
+
+static const char *minor_of(const cJSON *doc)
+{
+	const cJSON *f = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "imsx_CodeMinor"),
+	                            "imsx_codeMinorField"),
+	        0);
+	return cw_json_string(f, "imsx_codeMinorFieldValue");
+}
+
+START_TEST(users_in_the_json_binding)
+{
+	cwt_http res;
+	char header[2048];
+	cJSON *doc = get(BASE "/users", token, 200, &res), *u, *role;
+
+	ck_assert_int_eq(size_of(doc, "users"), 3);
+	ck_assert(cwt_header(&res, "X-Total-Count", header, sizeof(header)));
+	ck_assert_str_eq(header, "3");
+	cwt_http_dispose(&res);
+	u = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "users"), 0);
+	ck_assert_str_eq(cw_json_string(u, "sourcedId"), "s1");
+	ck_assert_str_eq(cw_json_string(u, "status"), "active");
+	ck_assert_str_eq(cw_json_string(u, "enabledUser"), "true");
+	ck_assert_str_eq(cw_json_string(u, "preferredFirstName"), "Addie");
+	ck_assert_ptr_null(cJSON_GetObjectItem(u, "preferredGivenName"));
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetArrayItem(
+	                               cJSON_GetObjectItem(u, "userIds"), 0),
+	                       "identifier"),
+	        "a1");
+	role = cJSON_GetArrayItem(cJSON_GetObjectItem(u, "roles"), 0);
+	ck_assert_str_eq(cw_json_string(role, "role"), "student");
+	ck_assert_str_eq(cw_json_string(role, "roleType"), "primary");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(role, "org"), "type"),
+	        "org");
+	ck_assert_ptr_nonnull(
+	        strstr(cw_json_string(cJSON_GetObjectItem(role, "org"), "href"),
+	               BASE "/orgs/sch"));
+	cJSON_Delete(doc);
+
+	doc = get(BASE "/classes/k", token, 200, NULL);
+	u = cJSON_GetObjectItem(doc, "class");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(u, "course"), "sourcedId"),
+	        "c");
+	ck_assert_str_eq(
+	        cw_json_string(
+	                cJSON_GetArrayItem(cJSON_GetObjectItem(u, "terms"), 0),
+	                "type"),
+	        "academicSession");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(u, "grades")),
+	                 2);
+	cJSON_Delete(doc);
+
+	doc = get(BASE "/users/nobody", token, 404, NULL);
+	ck_assert_str_eq(minor_of(doc), "unknownobject");
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(paging_and_links)
+{
+	cwt_http res;
+	char header[2048], ids[256];
+	cJSON *doc = get(BASE "/users?limit=1&offset=1", token, 200, &res);
+
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "s2");
+	ck_assert(cwt_header(&res, "Link", header, sizeof(header)));
+	ck_assert_ptr_nonnull(
+	        strstr(header, "offset=2&limit=1>; rel=\"next\""));
+	ck_assert_ptr_nonnull(
+	        strstr(header, "offset=0&limit=1>; rel=\"prev\""));
+	ck_assert_ptr_nonnull(
+	        strstr(header, "offset=2&limit=1>; rel=\"last\""));
+	cwt_http_dispose(&res);
+	cJSON_Delete(doc);
+
+	/* Past the end: an empty page, the total still said. */
+	doc = get(BASE "/users?offset=10", token, 200, &res);
+	ck_assert_int_eq(size_of(doc, "users"), 0);
+	ck_assert(cwt_header(&res, "X-Total-Count", header, sizeof(header)));
+	ck_assert_str_eq(header, "3");
+	cwt_http_dispose(&res);
+	cJSON_Delete(doc);
+
+	doc = get(BASE "/users?limit=0", token, 400, NULL);
+	ck_assert_str_eq(minor_of(doc), "invaliddata");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?offset=-1", token, 400, NULL);
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?limit=99999999999", token, 200, NULL);
+	ck_assert_int_eq(size_of(doc, "users"), 3);
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(filters_sorts_and_fields)
+{
+	char ids[256];
+	cJSON *doc, *u;
+
+	doc = get(BASE "/users?filter=givenName%3D%27Grace%27", token, 200,
+	          NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "s2");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?filter=roles.role%3D%27teacher%27%20OR%20"
+	               "givenName%3D%27Ada%27",
+	          token, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "s1,t1");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?sort=familyName&orderBy=desc", token, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "t1,s1,s2"); /* Turing, Lovelace, Hopper */
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?fields=sourcedId,givenName", token, 200, NULL);
+	u = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "users"), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(u), 2);
+	ck_assert_str_eq(cw_json_string(u, "givenName"), "Ada");
+	cJSON_Delete(doc);
+
+	doc = get(BASE "/users?filter=nosuch%3D%27x%27", token, 400, NULL);
+	ck_assert_str_eq(minor_of(doc), "invalid_filter_field");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?filter=givenName%3D%27unclosed", token, 400,
+	          NULL);
+	ck_assert_str_eq(minor_of(doc), "invalid_filter_field");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?fields=sourcedId,bogus", token, 400, NULL);
+	ck_assert_str_eq(minor_of(doc), "invalid_selection_field");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users/s1?fields=email", token, 200, NULL);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "user")),
+	                 1);
+	cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(subsets_and_nested_routes)
+{
+	static const struct {
+		const char *path, *envelope, *ids;
+	} cases[] = {
+		{ BASE "/schools", "orgs", "sch,sch2" },
+		{ BASE "/terms", "academicSessions", "t1" },
+		{ BASE "/gradingPeriods", "academicSessions", "gp1" },
+		{ BASE "/students", "users", "s1,s2" },
+		{ BASE "/teachers", "users", "t1" },
+		{ BASE "/classes/k/students", "users", "s1" },
+		{ BASE "/classes/k/teachers", "users", "t1" },
+		{ BASE "/courses/c/classes", "classes", "k,k2" },
+		{ BASE "/schools/sch/classes", "classes", "k" },
+		{ BASE "/schools/sch/courses", "courses", "c" },
+		{ BASE "/schools/sch/enrollments", "enrollments", "e1,e2" },
+		{ BASE "/schools/sch/students", "users", "s1,s2" },
+		{ BASE "/schools/sch/teachers", "users", "t1" },
+		{ BASE "/schools/sch/terms", "academicSessions", "t1" },
+		{ BASE "/schools/sch/classes/k/enrollments", "enrollments",
+		  "e1,e2" },
+		{ BASE "/schools/sch/classes/k/students", "users", "s1" },
+		{ BASE "/schools/sch/classes/k/teachers", "users", "t1" },
+		{ BASE "/students/s1/classes", "classes", "k" },
+		{ BASE "/teachers/t1/classes", "classes", "k" },
+		{ BASE "/users/s2/classes", "classes", "k2" },
+		{ BASE "/terms/t1/classes", "classes", "k,k2" },
+		{ BASE "/terms/t1/gradingPeriods", "academicSessions", "gp1" },
+	};
+	char ids[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *doc = get(cases[i].path, token, 200, NULL);
+
+		ids_of(ids, sizeof(ids), doc, cases[i].envelope);
+		ck_assert_msg(strcmp(ids, cases[i].ids) == 0, "%s: %s",
+		              cases[i].path, ids);
+		cJSON_Delete(doc);
+	}
+	/* The parent must exist, and be what the route says. */
+	cJSON_Delete(get(BASE "/schools/dst", token, 404, NULL));
+	cJSON_Delete(get(BASE "/schools/nosuch/classes", token, 404, NULL));
+	cJSON_Delete(get(BASE "/students/t1/classes", token, 404, NULL));
+	cJSON_Delete(
+	        get(BASE "/schools/sch2/classes/k/students", token, 404, NULL));
+	cJSON_Delete(get(BASE "/schools/sch", token, 200, NULL));
+}
+END_TEST
+
+START_TEST(scopes_and_tenants)
+{
+	cJSON *doc;
+	char ids[256];
+
+	/* roster-core reads collections, not nested routes nor demographics */
+	cJSON_Delete(get(BASE "/users", core_token, 200, NULL));
+	doc = get(BASE "/classes/k/students", core_token, 403, NULL);
+	cJSON_Delete(doc);
+	cJSON_Delete(get(BASE "/demographics", core_token, 403, NULL));
+	doc = get(BASE "/demographics/s1", token, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(doc, "demographics"), "sex"),
+	        "female");
+	cJSON_Delete(doc);
+	/* The admin client of the system tenant is not a roster client. */
+	{
+		char admin[64];
+
+		ck_assert_int_eq(cwt_token(admin, &daemon_, env.admin_id,
+		                           env.admin_secret, NULL),
+		                 0);
+		cJSON_Delete(get(BASE "/users", admin, 403, NULL));
+	}
+	/* d2's client sees d2's users, under the same ids. */
+	doc = get(BASE "/users/s1", other_token, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(doc, "user"), "givenName"),
+	        "Other");
+	cJSON_Delete(doc);
+	doc = get(BASE "/users?filter=givenName%3D%27Ada%27", other_token, 200,
+	          NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "");
+	cJSON_Delete(doc);
+	cJSON_Delete(get(BASE "/users", "not-a-token", 401, NULL));
+}
+END_TEST
+
+/* An import shows up in the API within a second (the change log moved). */
+START_TEST(imports_show_up)
+{
+	char set[400];
+	cJSON *doc;
+
+	cJSON_Delete(get(BASE "/users", token, 200, NULL));
+	snprintf(set, sizeof(set), "%s/set3", env.dir);
+	write_set(set, "sourcedId,enabledUser,username,givenName,familyName\n"
+	               "s1,true,s1,Ada,Byron\ns2,true,s2,Grace,Hopper\n"
+	               "t1,true,t1,Alan,Turing\n");
+	import("d1", set);
+	for (int i = 0; i < 40; i++) {
+		doc = get(BASE "/users/s1", token, 200, NULL);
+		if (strcmp(cw_json_string(cJSON_GetObjectItem(doc, "user"),
+		                          "familyName"),
+		           "Byron") == 0) {
+			cJSON_Delete(doc);
+			return;
+		}
+		cJSON_Delete(doc);
+		cwt_sleep_ms(100);
+	}
+	ck_abort_msg("the import did not show up");
+}
+END_TEST
+
+Suite *suite_oneroster(void)
+{
+	Suite *s = suite_create("integration/oneroster");
+	TCase *tc = tcase_create("rostering");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, users_in_the_json_binding);
+	tcase_add_test(tc, paging_and_links);
+	tcase_add_test(tc, filters_sorts_and_fields);
+	tcase_add_test(tc, subsets_and_nested_routes);
+	tcase_add_test(tc, scopes_and_tenants);
+	tcase_add_test(tc, imports_show_up);
+	suite_add_tcase(s, tc);
+	return s;
+}
