@@ -95,66 +95,16 @@ static int grow(void **items, size_t *alloc, size_t count, size_t size)
 
 /* ---- reading stored arrays without a parser ------------------------------ */
 
-/* Skips one JSON value at p (our own canonical output); NULL if malformed. */
-static const char *skip_value(const char *p)
-{
-	int depth = 0;
-
-	do {
-		switch (*p) {
-		case '"':
-			for (p++; *p && *p != '"'; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
-				return NULL;
-			p++;
-			break;
-		case '[':
-		case '{':
-			depth++;
-			p++;
-			break;
-		case ']':
-		case '}':
-			depth--;
-			p++;
-			break;
-		case '\0': return NULL;
-		case ',':
-		case ':': p++; break;
-		default:
-			/* null, a number: up to the next separator */
-			while (*p && !strchr(",:]}\"[{", *p))
-				p++;
-		}
-		/* Inside a container, go on to its end. */
-	} while (depth > 0);
-	return p;
-}
-
 /* Element k of a stored array: its text at *at, *len bytes. */
 static int element(const char *stored, int k, const char **at, size_t *len)
 {
-	const char *p = stored;
+	const char *cursor = stored;
 
-	if (!p || *p != '[' || k < 0)
+	if (k < 0)
 		return 0;
-	p++;
-	for (int i = 0; *p && *p != ']'; i++) {
-		const char *end = skip_value(p);
-
-		if (!end)
-			return 0;
-		if (i == k) {
-			*at = p;
-			*len = (size_t)(end - p);
+	for (int i = 0; cw_or_fields_next(&cursor, at, len) == 1; i++)
+		if (i == k)
 			return 1;
-		}
-		p = end;
-		if (*p == ',')
-			p++;
-	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/limits.h"
 #include "util/timeutil.h"
 
 #include <cjson/cJSON.h>
@@ -27,6 +28,9 @@ typedef struct {
 	const cw_request *req;
 	const cw_roster_index *ix;
 	char origin[300];
+	/* Rows of one import share their time: formatted once. */
+	int64_t time_ms;
+	char time_text[CW_TIME_ISO_LEN];
 } view;
 
 /* "http://host" as the client reached us (a proxy may say https). */
@@ -41,10 +45,14 @@ static void origin_of(const cw_request *req, char out[300])
 	                                                    : "localhost");
 }
 
-static void row_of(cw_or_rest_row *out, cw_or_entity e, const cw_ri_row *row,
-                   char dlm[CW_TIME_ISO_LEN])
+static void row_of(view *v, cw_or_rest_row *out, cw_or_entity e,
+                   const cw_ri_row *row, char dlm[CW_TIME_ISO_LEN])
 {
-	cw_time_format_iso(row->modified_ms, dlm);
+	if (row->modified_ms != v->time_ms || !v->time_text[0]) {
+		cw_time_format_iso(row->modified_ms, v->time_text);
+		v->time_ms = row->modified_ms;
+	}
+	memcpy(dlm, v->time_text, CW_TIME_ISO_LEN);
 	out->entity = e;
 	out->sourced_id = row->id;
 	out->status = "active";
@@ -52,21 +60,42 @@ static void row_of(cw_or_rest_row *out, cw_or_entity e, const cw_ri_row *row,
 	out->stored = row->stored;
 }
 
-static cJSON *object_of(const view *v, cw_or_entity e, const cw_ri_row *row)
+static cJSON *object_of(view *v, cw_or_entity e, const cw_ri_row *row)
 {
 	cw_or_rest_row r, roles[MAX_ROLES];
 	char dlm[CW_TIME_ISO_LEN], role_dlm[MAX_ROLES][CW_TIME_ISO_LEN];
 	size_t n = 0;
 
-	row_of(&r, e, row, dlm);
+	row_of(v, &r, e, row, dlm);
 	if (e == CW_OR_USERS) {
 		cw_ri_list l = cw_roster_index_linked(
 		        v->ix, CW_RI_ROLES_BY_USER, row->id);
 
 		for (; n < l.count && n < MAX_ROLES; n++)
-			row_of(&roles[n], CW_OR_ROLES, l.rows[n], role_dlm[n]);
+			row_of(v, &roles[n], CW_OR_ROLES, l.rows[n],
+			       role_dlm[n]);
 	}
 	return cw_or_rest_object(&r, v->origin, roles, n);
+}
+
+/* The same object as JSON text appended to out (no tree). */
+static int write_object(cw_buf *out, view *v, cw_or_entity e,
+                        const cw_ri_row *row)
+{
+	cw_or_rest_row r, roles[MAX_ROLES];
+	char dlm[CW_TIME_ISO_LEN], role_dlm[MAX_ROLES][CW_TIME_ISO_LEN];
+	size_t n = 0;
+
+	row_of(v, &r, e, row, dlm);
+	if (e == CW_OR_USERS) {
+		cw_ri_list l = cw_roster_index_linked(
+		        v->ix, CW_RI_ROLES_BY_USER, row->id);
+
+		for (; n < l.count && n < MAX_ROLES; n++)
+			row_of(v, &roles[n], CW_OR_ROLES, l.rows[n],
+			       role_dlm[n]);
+	}
+	return cw_or_rest_write(out, &r, v->origin, roles, n);
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -102,7 +131,7 @@ static void put_escaped(cw_buf *b, const char *s)
 }
 
 /* <origin+path?…&offset=N&limit=L>; rel="name" */
-static void link_to(cw_buf *b, const view *v, long offset, long limit,
+static void link_to(cw_buf *b, view *v, long offset, long limit,
                     const char *rel)
 {
 	static const char *const kept[] = { "sort", "orderBy", "filter",
@@ -124,7 +153,7 @@ static void link_to(cw_buf *b, const view *v, long offset, long limit,
 	              rel);
 }
 
-static int paging_headers(cw_response *res, const view *v, long total,
+static int paging_headers(cw_response *res, view *v, long total,
                           const cw_oq_query *q)
 {
 	cw_buf links = CW_BUF_INIT(16384);
@@ -193,7 +222,7 @@ static int plain_order(const cw_oq_query *q)
 
 /* Matches of q among rows, in q's order: rows are the index's (sourcedId
  * order); a filter or sort reads each one as JSON. */
-static int select_rows(const view *v, cw_or_entity e, cw_ri_list rows,
+static int select_rows(view *v, cw_or_entity e, cw_ri_list rows,
                        const cw_oq_query *q, match **out, size_t *count)
 {
 	static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -239,8 +268,17 @@ static void free_matches(match *m, size_t n)
 	cw_free(m);
 }
 
+/* Row i of the answer: the matches' order, or the index's either way. */
+static const cw_ri_row *page_row(const match *m, cw_ri_list rows,
+                                 const cw_oq_query *q, size_t i, size_t total)
+{
+	if (m)
+		return m[i].row;
+	return rows.rows[q->descending ? total - 1 - i : i];
+}
+
 /* Answers a collection request over rows of entity e. */
-static int respond_list(cw_request *req, cw_response *res, const view *v,
+static int respond_list(cw_request *req, cw_response *res, view *v,
                         cw_or_entity e, cw_ri_list rows, const char *plural)
 {
 	const cw_config *config = cw_request_ctx(req)->config;
@@ -269,31 +307,53 @@ static int respond_list(cw_request *req, cw_response *res, const view *v,
 		cw_oq_dispose(&q);
 		return err;
 	}
-	doc = cJSON_CreateObject();
+	err = paging_headers(res, v, (long)total, &q);
+	/* Without a selection the page is written straight from the stored
+	 * text; with one, objects are built, trimmed and printed. */
+	if (err == 0 && !q.fields) {
+		cw_buf page = CW_BUF_INIT(CW_LIMIT_RESPONSE);
+
+		cw_buf_printf(&page, "{\"%s\":[", plural);
+		for (size_t i = (size_t)q.offset;
+		     err == 0 && i < total &&
+		     i < (size_t)q.offset + (size_t)q.limit;
+		     i++) {
+			if (i > (size_t)q.offset)
+				cw_buf_putc(&page, ',');
+			err = write_object(&page, v, e,
+			                   page_row(m, rows, &q, i, total));
+		}
+		if (err == 0)
+			err = cw_buf_puts(&page, "]}");
+		if (err == 0)
+			err = cw_response_buf(res, 200, "application/json",
+			                      &page);
+		cw_buf_dispose(&page);
+		free_matches(m, m ? total : 0);
+		cw_oq_dispose(&q);
+		return err;
+	}
+	doc = err == 0 ? cJSON_CreateObject() : NULL;
 	list = doc ? cJSON_AddArrayToObject(doc, plural) : NULL;
 	for (size_t i = (size_t)q.offset;
 	     list && i < total && i < (size_t)q.offset + (size_t)q.limit; i++) {
-		const cw_ri_row *row =
-		        m ? m[i].row
-		          : rows.rows[q.descending ? total - 1 - i : i];
-		cJSON *o = object_of(v, e, row);
+		cJSON *o = object_of(v, e, page_row(m, rows, &q, i, total));
 
 		if (!o)
 			break;
 		cw_oq_select(&q, o);
 		cJSON_AddItemToArray(list, o);
 	}
-	err = paging_headers(res, v, (long)total, &q);
 	free_matches(m, m ? total : 0);
 	cw_oq_dispose(&q);
-	if (err < 0) {
+	if (err < 0 || !doc) {
 		cJSON_Delete(doc);
-		return err;
+		return err < 0 ? err : CW_ENOMEM;
 	}
 	return cw_response_json(res, 200, doc);
 }
 
-static int respond_one(cw_request *req, cw_response *res, const view *v,
+static int respond_one(cw_request *req, cw_response *res, view *v,
                        cw_or_entity e, const cw_ri_row *row)
 {
 	cw_oq_query q;
@@ -307,6 +367,21 @@ static int respond_one(cw_request *req, cw_response *res, const view *v,
 	if (cw_oq_check_fields(&q, cw_or_rest_members(e), &qe) < 0) {
 		cw_oq_dispose(&q);
 		return query_error(res, &qe);
+	}
+	if (!q.fields) {
+		cw_buf one = CW_BUF_INIT(CW_LIMIT_RESPONSE);
+		int err;
+
+		cw_oq_dispose(&q);
+		cw_buf_printf(&one, "{\"%s\":", cw_or_rest_singular(e));
+		err = write_object(&one, v, e, row);
+		if (err == 0)
+			err = cw_buf_putc(&one, '}');
+		if (err == 0)
+			err = cw_response_buf(res, 200, "application/json",
+			                      &one);
+		cw_buf_dispose(&one);
+		return err;
 	}
 	o = object_of(v, e, row);
 	if (o)
@@ -331,6 +406,8 @@ static int open_view(view *v, cw_request *req)
 
 	v->req = req;
 	v->ix = NULL;
+	v->time_ms = 0;
+	v->time_text[0] = '\0';
 	origin_of(req, v->origin);
 	if (!ctx->rosters) {
 		cw_error_set("the roster cache is not running");
@@ -521,7 +598,7 @@ static const char *column_text(const cw_ri_row *row, cw_or_entity e,
 }
 
 /* Users of the enrollments in l (with role, when not NULL). */
-static int users_of(const view *v, cw_ri_list l, const char *role, gathered *g)
+static int users_of(view *v, cw_ri_list l, const char *role, gathered *g)
 {
 	int err = 0;
 
@@ -543,7 +620,7 @@ static int users_of(const view *v, cw_ri_list l, const char *role, gathered *g)
 }
 
 /* Classes of the enrollments in l. */
-static int classes_of(const view *v, cw_ri_list l, gathered *g)
+static int classes_of(view *v, cw_ri_list l, gathered *g)
 {
 	int err = 0;
 
@@ -596,7 +673,7 @@ static const collection *parent_of(nested_kind k)
 	}
 }
 
-static int nested_rows(const view *v, nested_kind k, const char *id,
+static int nested_rows(view *v, nested_kind k, const char *id,
                        const char *class_id, gathered *g, cw_or_entity *e)
 {
 	cw_ri_list l;

@@ -250,3 +250,80 @@ int cw_or_fields_compact(cw_buf *out, cw_or_entity entity, const char *named)
 		err = out->error;
 	return err;
 }
+
+/* The bytes that end a bare JSON value (NUL included). */
+static const unsigned char is_separator[256] = {
+	['\0'] = 1, [','] = 1, [':'] = 1, [']'] = 1,
+	['}'] = 1,  ['"'] = 1, ['['] = 1, ['{'] = 1,
+};
+
+/* Skips one JSON value at p (this module's output); NULL if malformed. */
+static const char *skip_value(const char *p)
+{
+	int depth = 0;
+
+	do {
+		switch (*p) {
+		case '"':
+			for (p++;;) {
+				p += strcspn(p, "\"\\");
+				if (*p != '\\' || !p[1])
+					break;
+				p += 2;
+			}
+			if (!*p)
+				return NULL;
+			p++;
+			break;
+		case '[':
+		case '{':
+			depth++;
+			p++;
+			break;
+		case ']':
+		case '}':
+			if (--depth < 0)
+				return NULL;
+			p++;
+			break;
+		case ',':
+		case ':':
+			if (depth == 0)
+				return NULL;
+			p++;
+			break;
+		case '\0': return NULL;
+		default:
+			/* null, a number, true/false: up to a separator */
+			while (!is_separator[(unsigned char)*p])
+				p++;
+		}
+	} while (depth > 0);
+	return p;
+}
+
+int cw_or_fields_next(const char **cursor, const char **at, size_t *len)
+{
+	const char *p = *cursor, *end;
+
+	if (!p)
+		return -1;
+	if (*p == '[')
+		p++;
+	else if (*p == ',')
+		p++;
+	else if (*p == ']')
+		return 0;
+	else
+		return -1;
+	if (*p == ']') {
+		*cursor = p;
+		return 0;
+	}
+	if (!(end = skip_value(p)) || (*end != ',' && *end != ']'))
+		return -1;
+	*at = p;
+	*len = (size_t)(end - p);
+	*cursor = end;
+	return 1;
+}

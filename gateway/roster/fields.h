@@ -42,6 +42,14 @@ int cw_or_fields_build(cw_buf *out, cw_or_entity entity,
                        const char *const *meta_names,
                        const char *const *meta_values, size_t meta_count);
 
+/**
+ * Walks a stored array without parsing it: *cursor starts at the text (or
+ * where the last call left it); each call gives the next element's JSON
+ * text at *at, *len bytes, and returns 1, or 0 at the end, or -1 when the
+ * text is not an array this module wrote.
+ */
+int cw_or_fields_next(const char **cursor, const char **at, size_t *len);
+
 /** The named form of a stored array (out cleared first); CW_EINVAL when
  *  stored is not one. */
 int cw_or_fields_expand(cw_buf *out, cw_or_entity entity, const char *stored);

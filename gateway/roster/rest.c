@@ -1,6 +1,8 @@
 /* Stored rows as OneRoster 1.2 REST objects; see rest.h. */
 #include "roster/rest.h"
 
+#include "roster/fields.h"
+#include "util/error.h"
 #include "util/json.h"
 
 #include <pthread.h>
@@ -282,4 +284,159 @@ cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
 		}
 	}
 	return o;
+}
+
+/* ---- writing JSON text straight from stored arrays ----------------------- */
+
+/* A string literal's bytes, its length known at compile time. */
+#define LIT(b, s) cw_buf_put((b), (s), sizeof(s) - 1)
+
+/* A GUIDRef for the id in a stored string's text ("id", quotes included;
+ * sourcedIds hold no character JSON escapes). */
+static void write_ref(cw_buf *b, const char *origin, cw_or_entity target,
+                      const char *text, size_t len)
+{
+	const entity_names *n = names_of(target);
+
+	/* Pieces, not a format: this runs for every reference served. */
+	LIT(b, "{\"href\":\"");
+	cw_buf_puts(b, origin);
+	cw_buf_puts(b, n ? n->service : ROSTERING);
+	cw_buf_puts(b, n ? n->collection : "");
+	cw_buf_putc(b, '/');
+	cw_buf_put(b, text + 1, len - 2);
+	LIT(b, "\",\"sourcedId\":");
+	cw_buf_put(b, text, len);
+	LIT(b, ",\"type\":\"");
+	cw_buf_puts(b, n ? n->ref_type : "");
+	LIT(b, "\"}");
+}
+
+/* "{type:identifier}" (JSON string text) as {"type","identifier"}. */
+static void write_user_id(cw_buf *b, const char *text, size_t len)
+{
+	const char *in = text + 1, *end = text + len - 1;
+	const char *colon = memchr(in, ':', (size_t)(end - in));
+
+	if (len >= 4 && *in == '{' && end[-1] == '}' && colon) {
+		LIT(b, "{\"type\":\"");
+		cw_buf_put(b, in + 1, (size_t)(colon - in - 1));
+		LIT(b, "\",\"identifier\":\"");
+		cw_buf_put(b, colon + 1, (size_t)(end - 1 - colon - 1));
+		LIT(b, "\"}");
+		return;
+	}
+	LIT(b, "{\"type\":\"\",\"identifier\":");
+	cw_buf_put(b, text, len);
+	cw_buf_putc(b, '}');
+}
+
+static int write_value(cw_buf *b, const cw_or_column *col, const char *text,
+                       size_t len, const char *origin)
+{
+	const char *cursor, *at;
+	size_t n;
+	int r, first = 1;
+
+	if (*text == '"') {
+		if (col->ref >= 0)
+			write_ref(b, origin, col->ref, text, len);
+		else
+			cw_buf_put(b, text, len);
+		return 0;
+	}
+	if (*text != '[')
+		return CW_EINVAL;
+	if (col->ref < 0 && col->type != CW_OR_PAIR_LIST) {
+		cw_buf_put(b, text, len); /* a list of strings as it is */
+		return 0;
+	}
+	cw_buf_putc(b, '[');
+	for (cursor = text; (r = cw_or_fields_next(&cursor, &at, &n)) == 1;
+	     first = 0) {
+		if (*at != '"')
+			return CW_EINVAL;
+		if (!first)
+			cw_buf_putc(b, ',');
+		if (col->ref >= 0)
+			write_ref(b, origin, col->ref, at, n);
+		else
+			write_user_id(b, at, n);
+	}
+	cw_buf_putc(b, ']');
+	return r < 0 ? CW_EINVAL : 0;
+}
+
+static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
+                        const char *origin, const char *skip, int *first)
+{
+	const char *const *members = cw_or_rest_members(f->entity);
+	const char *cursor = stored, *at;
+	size_t n, k = 0;
+	int r, err = 0;
+
+	while (err == 0 && (r = cw_or_fields_next(&cursor, &at, &n)) == 1) {
+		const cw_or_column *col =
+		        k + 3 < f->column_count ? &f->columns[k + 3] : NULL;
+		k++;
+		if (*at == 'n') /* null: empty */
+			continue;
+		if (*at == '{') {
+			cw_buf_puts(b, *first ? "\"metadata\":"
+			                      : ",\"metadata\":");
+			cw_buf_put(b, at, n);
+			*first = 0;
+			continue;
+		}
+		if (!col)
+			return CW_EINVAL;
+		if (skip && strcmp(col->name, skip) == 0)
+			continue;
+		/* members[] is sourcedId, status, dateLastModified, then the
+		 * columns' members in column order. */
+		cw_buf_puts(b, *first ? "\"" : ",\"");
+		cw_buf_puts(b, members[k + 2]);
+		LIT(b, "\":");
+		*first = 0;
+		err = write_value(b, col, at, n, origin);
+	}
+	if (err == 0 && r < 0)
+		err = CW_EINVAL;
+	return err;
+}
+
+int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
+                     const cw_or_rest_row *roles, size_t role_count)
+{
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, row->entity);
+	int err = 0, first = 0;
+
+	if (!f)
+		return CW_EINVAL;
+	LIT(out, "{\"sourcedId\":\"");
+	cw_buf_put_json_string(out, row->sourced_id);
+	LIT(out, "\",\"status\":\"");
+	cw_buf_puts(out, row->status);
+	LIT(out, "\",\"dateLastModified\":\"");
+	cw_buf_puts(out, row->date_last_modified);
+	cw_buf_putc(out, '"');
+	if (strcmp(row->status, "active") == 0)
+		err = write_fields(out, f, row->stored, origin, NULL, &first);
+	if (err == 0 && row->entity == CW_OR_USERS) {
+		const cw_or_file *rf = cw_or_file_for(CW_OR_V1P2, CW_OR_ROLES);
+
+		LIT(out, ",\"roles\":[");
+		for (size_t i = 0; err == 0 && i < role_count; i++) {
+			int role_first = 1;
+
+			cw_buf_puts(out, i ? ",{" : "{");
+			err = write_fields(out, rf, roles[i].stored, origin,
+			                   "userSourcedId", &role_first);
+			cw_buf_putc(out, '}');
+		}
+		cw_buf_putc(out, ']');
+	}
+	if (err == 0)
+		err = cw_buf_putc(out, '}');
+	return err < 0 ? err : out->error;
 }

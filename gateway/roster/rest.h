@@ -6,6 +6,7 @@
 #define CW_ROSTER_REST_H
 
 #include "roster/schema.h"
+#include "util/buf.h"
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +26,14 @@ typedef struct {
  */
 cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
                          const cw_or_rest_row *roles, size_t role_count);
+
+/**
+ * The same object written straight into out as JSON text (appended), the
+ * stored text copied where it is already JSON: no tree, no re-escaping.
+ * @return 0, CW_EINVAL when the stored fields cannot be read, or ENOMEM
+ */
+int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
+                     const cw_or_rest_row *roles, size_t role_count);
 
 /** The members an entity's JSON objects may have, NULL-terminated. */
 const char *const *cw_or_rest_members(cw_or_entity entity);

@@ -70,6 +70,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 
+	/* Walking the text as a stored array ends, inside the text, and
+	 * each element lies within it. */
+	{
+		const char *cursor = text, *at;
+		size_t len;
+		int r;
+
+		while ((r = cw_or_fields_next(&cursor, &at, &len)) == 1)
+			if (at < text || at + len > text + size - 1 ||
+			    cursor > text + size - 1)
+				abort();
+		if (r != 0 && r != -1)
+			abort();
+	}
+
 	/* The text as a named form. */
 	err = cw_or_fields_compact(&stored, entity, text);
 	check_result(err);
