@@ -13,6 +13,9 @@ int cw_api_healthz(cw_request *req, cw_response *res);
 int cw_api_readyz(cw_request *req, cw_response *res);
 int cw_api_metrics(cw_request *req, cw_response *res);
 
+/* api_openapi.c */
+int cw_api_openapi(cw_request *req, cw_response *res);
+
 /* api_oauth.c */
 int cw_api_oauth_token(cw_request *req, cw_response *res);
 

@@ -24,6 +24,7 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/healthz",                             cw_api_healthz,               NULL,  0,    0 },
 	{ "GET",    "/readyz",                              cw_api_readyz,                NULL,  0,    0 },
 	{ "GET",    "/metrics",                             cw_api_metrics,               NULL,  0,    0 },
+	{ "GET",    "/openapi.json",                        cw_api_openapi,               NULL,  0,    0 },
 	{ "POST",   "/oauth/token",                         cw_api_oauth_token,           NULL,  FORM, 0 },
 	{ "GET",    "/admin/v1/tenants",                    cw_api_admin_tenants_list,    ADMIN, 0,    0 },
 	{ "POST",   "/admin/v1/tenants",                    cw_api_admin_tenants_add,     ADMIN, JSON, 0 },

@@ -421,6 +421,43 @@ START_TEST(imports_show_up)
 }
 END_TEST
 
+/* The OpenAPI document lists the routes served, with their scopes. */
+START_TEST(openapi_describes_the_routes)
+{
+	cwt_http res;
+	cJSON *doc, *paths, *users, *params, *p, *security;
+	int limit = 0, core = 0;
+
+	cwt_request(&res, &daemon_, "GET", "/openapi.json", NULL, NULL);
+	ck_assert_int_eq(res.status, 200);
+	doc = cwt_json(&res);
+	cwt_http_dispose(&res);
+	ck_assert_str_eq(cw_json_string(doc, "openapi"), "3.0.3");
+	paths = cJSON_GetObjectItem(doc, "paths");
+	ck_assert_int_ge(cJSON_GetArraySize(paths), 40);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(
+	        paths, BASE "/schools/{id}/classes/{class_id}/students"));
+	users = cJSON_GetObjectItem(cJSON_GetObjectItem(paths, BASE "/users"),
+	                            "get");
+	params = cJSON_GetObjectItem(users, "parameters");
+	cJSON_ArrayForEach(p, params) limit |=
+	        strcmp(cw_json_string(p, "name"), "limit") == 0;
+	security = cJSON_GetObjectItem(
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(users, "security"), 0),
+	        "OAuth2CC");
+	cJSON_ArrayForEach(p, security) core |=
+	        strcmp(p->valuestring, OR12 "roster-core.readonly") == 0;
+	ck_assert(limit && core);
+	/* A singleton takes no paging parameters. */
+	params = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(
+	                cJSON_GetObjectItem(paths, BASE "/users/{id}"), "get"),
+	        "parameters");
+	ck_assert_int_eq(cJSON_GetArraySize(params), 1);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *suite_oneroster(void)
 {
 	Suite *s = suite_create("integration/oneroster");
@@ -434,6 +471,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, subsets_and_nested_routes);
 	tcase_add_test(tc, scopes_and_tenants);
 	tcase_add_test(tc, imports_show_up);
+	tcase_add_test(tc, openapi_describes_the_routes);
 	suite_add_tcase(s, tc);
 	return s;
 }
