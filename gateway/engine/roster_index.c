@@ -254,6 +254,21 @@ static int index_links(cw_roster_index *ix)
 		{ CW_RI_COURSES_BY_ORG, CW_OR_COURSES, "orgSourcedId" },
 		{ CW_RI_SESSIONS_BY_PARENT, CW_OR_ACADEMIC_SESSIONS,
 		  "parentSourcedId" },
+		{ CW_RI_LINE_ITEMS_BY_CLASS, CW_OR_LINE_ITEMS,
+		  "classSourcedId" },
+		{ CW_RI_RESULTS_BY_LINE_ITEM, CW_OR_RESULTS,
+		  "lineItemSourcedId" },
+		{ CW_RI_RESULTS_BY_STUDENT, CW_OR_RESULTS, "studentSourcedId" },
+		{ CW_RI_SCALES_BY_CLASS, CW_OR_SCORE_SCALES, "classSourcedId" },
+		{ CW_RI_SCALES_BY_ORG, CW_OR_SCORE_SCALES, "orgSourcedId" },
+		{ CW_RI_OBJECTIVES_BY_LINE_ITEM,
+		  CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS, "lineItemSourcedId" },
+		{ CW_RI_SCALES_BY_LINE_ITEM, CW_OR_LINE_ITEM_SCORE_SCALES,
+		  "lineItemSourcedId" },
+		{ CW_RI_OBJECTIVES_BY_RESULT,
+		  CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, "resultSourcedId" },
+		{ CW_RI_SCALES_BY_RESULT, CW_OR_RESULT_SCORE_SCALES,
+		  "resultSourcedId" },
 	};
 	int err = 0;
 

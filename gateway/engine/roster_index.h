@@ -48,6 +48,15 @@ typedef enum {
 	CW_RI_CLASSES_BY_TERM,       /* classes.termSourcedIds */
 	CW_RI_COURSES_BY_ORG,        /* courses.orgSourcedId */
 	CW_RI_SESSIONS_BY_PARENT,    /* academicSessions.parentSourcedId */
+	CW_RI_LINE_ITEMS_BY_CLASS,   /* lineItems.classSourcedId */
+	CW_RI_RESULTS_BY_LINE_ITEM,  /* results.lineItemSourcedId */
+	CW_RI_RESULTS_BY_STUDENT,    /* results.studentSourcedId */
+	CW_RI_SCALES_BY_CLASS,       /* scoreScales.classSourcedId */
+	CW_RI_SCALES_BY_ORG,         /* scoreScales.orgSourcedId */
+	CW_RI_OBJECTIVES_BY_LINE_ITEM, /* lineItemLearningObjectiveIds */
+	CW_RI_SCALES_BY_LINE_ITEM,     /* lineItemScoreScales */
+	CW_RI_OBJECTIVES_BY_RESULT,    /* resultLearningObjectiveIds */
+	CW_RI_SCALES_BY_RESULT,        /* resultScoreScales */
 	CW_RI_LINK_COUNT
 } cw_ri_link;
 

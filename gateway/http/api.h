@@ -82,4 +82,21 @@ int cw_api_or_user_classes(cw_request *req, cw_response *res);
 int cw_api_or_term_classes(cw_request *req, cw_response *res);
 int cw_api_or_term_grading_periods(cw_request *req, cw_response *res);
 
+/* api_oneroster.c: OneRoster 1.2 gradebook (read) */
+int cw_api_or_list_categories(cw_request *req, cw_response *res);
+int cw_api_or_get_categories(cw_request *req, cw_response *res);
+int cw_api_or_list_line_items(cw_request *req, cw_response *res);
+int cw_api_or_get_line_items(cw_request *req, cw_response *res);
+int cw_api_or_list_results(cw_request *req, cw_response *res);
+int cw_api_or_get_results(cw_request *req, cw_response *res);
+int cw_api_or_list_score_scales(cw_request *req, cw_response *res);
+int cw_api_or_get_score_scales(cw_request *req, cw_response *res);
+int cw_api_or_class_categories(cw_request *req, cw_response *res);
+int cw_api_or_class_line_items(cw_request *req, cw_response *res);
+int cw_api_or_class_results(cw_request *req, cw_response *res);
+int cw_api_or_class_score_scales(cw_request *req, cw_response *res);
+int cw_api_or_class_line_item_results(cw_request *req, cw_response *res);
+int cw_api_or_class_student_results(cw_request *req, cw_response *res);
+int cw_api_or_school_score_scales(cw_request *req, cw_response *res);
+
 #endif

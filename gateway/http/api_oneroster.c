@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROLES 64 /* roles shown per user */
+#define MAX_RELATED 64 /* roles per user, links per lineItem or result */
 
 typedef struct {
 	const cw_request *req;
@@ -31,6 +31,7 @@ typedef struct {
 	/* Rows of one import share their time: formatted once. */
 	int64_t time_ms;
 	char time_text[CW_TIME_ISO_LEN];
+	struct related_rows *scratch; /* for write_object */
 } view;
 
 /* "http://host" as the client reached us (a proxy may say https). */
@@ -60,42 +61,76 @@ static void row_of(view *v, cw_or_rest_row *out, cw_or_entity e,
 	out->stored = row->stored;
 }
 
+/* The rows an object carries (a user's roles, a lineItem's or result's
+ * score scale and learning objectives), at most MAX_RELATED. */
+typedef struct related_rows {
+	cw_or_rest_row rows[MAX_RELATED];
+	char times[MAX_RELATED][CW_TIME_ISO_LEN];
+	size_t count;
+} related;
+
+static void add_related(view *v, related *out, cw_ri_link link, cw_or_entity e,
+                        const char *id)
+{
+	cw_ri_list l = cw_roster_index_linked(v->ix, link, id);
+
+	for (size_t i = 0; i < l.count && out->count < MAX_RELATED; i++) {
+		row_of(v, &out->rows[out->count], e, l.rows[i],
+		       out->times[out->count]);
+		out->count++;
+	}
+}
+
+static void related_of(view *v, related *out, cw_or_entity e,
+                       const cw_ri_row *row)
+{
+	out->count = 0;
+	if (e == CW_OR_USERS) {
+		add_related(v, out, CW_RI_ROLES_BY_USER, CW_OR_ROLES, row->id);
+	} else if (e == CW_OR_LINE_ITEMS) {
+		add_related(v, out, CW_RI_SCALES_BY_LINE_ITEM,
+		            CW_OR_LINE_ITEM_SCORE_SCALES, row->id);
+		add_related(v, out, CW_RI_OBJECTIVES_BY_LINE_ITEM,
+		            CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS, row->id);
+	} else if (e == CW_OR_RESULTS) {
+		add_related(v, out, CW_RI_SCALES_BY_RESULT,
+		            CW_OR_RESULT_SCORE_SCALES, row->id);
+		add_related(v, out, CW_RI_OBJECTIVES_BY_RESULT,
+		            CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, row->id);
+	}
+}
+
 static cJSON *object_of(view *v, cw_or_entity e, const cw_ri_row *row)
 {
-	cw_or_rest_row r, roles[MAX_ROLES];
-	char dlm[CW_TIME_ISO_LEN], role_dlm[MAX_ROLES][CW_TIME_ISO_LEN];
-	size_t n = 0;
+	cw_or_rest_row r;
+	char dlm[CW_TIME_ISO_LEN];
+	related *rel = cw_malloc(sizeof(*rel));
+	cJSON *o = NULL;
 
+	if (!rel)
+		return NULL;
 	row_of(v, &r, e, row, dlm);
-	if (e == CW_OR_USERS) {
-		cw_ri_list l = cw_roster_index_linked(
-		        v->ix, CW_RI_ROLES_BY_USER, row->id);
-
-		for (; n < l.count && n < MAX_ROLES; n++)
-			row_of(v, &roles[n], CW_OR_ROLES, l.rows[n],
-			       role_dlm[n]);
-	}
-	return cw_or_rest_object(&r, v->origin, roles, n);
+	related_of(v, rel, e, row);
+	o = cw_or_rest_object(&r, v->origin, rel->rows, rel->count);
+	cw_free(rel);
+	return o;
 }
 
 /* The same object as JSON text appended to out (no tree). */
 static int write_object(cw_buf *out, view *v, cw_or_entity e,
                         const cw_ri_row *row)
 {
-	cw_or_rest_row r, roles[MAX_ROLES];
-	char dlm[CW_TIME_ISO_LEN], role_dlm[MAX_ROLES][CW_TIME_ISO_LEN];
-	size_t n = 0;
+	cw_or_rest_row r;
+	char dlm[CW_TIME_ISO_LEN];
+	int err;
 
 	row_of(v, &r, e, row, dlm);
-	if (e == CW_OR_USERS) {
-		cw_ri_list l = cw_roster_index_linked(
-		        v->ix, CW_RI_ROLES_BY_USER, row->id);
-
-		for (; n < l.count && n < MAX_ROLES; n++)
-			row_of(v, &roles[n], CW_OR_ROLES, l.rows[n],
-			       role_dlm[n]);
-	}
-	return cw_or_rest_write(out, &r, v->origin, roles, n);
+	if (!v->scratch && !(v->scratch = cw_malloc(sizeof(*v->scratch))))
+		return CW_ENOMEM;
+	related_of(v, v->scratch, e, row);
+	err = cw_or_rest_write(out, &r, v->origin, v->scratch->rows,
+	                       v->scratch->count);
+	return err;
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -408,6 +443,7 @@ static int open_view(view *v, cw_request *req)
 	v->ix = NULL;
 	v->time_ms = 0;
 	v->time_text[0] = '\0';
+	v->scratch = NULL;
 	origin_of(req, v->origin);
 	if (!ctx->rosters) {
 		cw_error_set("the roster cache is not running");
@@ -420,6 +456,8 @@ static int open_view(view *v, cw_request *req)
 
 static void close_view(view *v)
 {
+	cw_free(v->scratch);
+	v->scratch = NULL;
 	cw_roster_cache_release(cw_request_ctx((cw_request *)v->req)->rosters,
 	                        v->ix);
 }
@@ -469,6 +507,13 @@ static const collection teachers = { CW_OR_USERS, CW_RI_TEACHERS, "teacher" };
 static const collection terms = { CW_OR_ACADEMIC_SESSIONS, CW_RI_TERMS,
 	                          "term" };
 static const collection users = { CW_OR_USERS, CW_RI_ALL, "user" };
+static const collection categories = { CW_OR_CATEGORIES, CW_RI_ALL,
+	                               "category" };
+static const collection line_items = { CW_OR_LINE_ITEMS, CW_RI_ALL,
+	                               "lineItem" };
+static const collection results = { CW_OR_RESULTS, CW_RI_ALL, "result" };
+static const collection score_scales = { CW_OR_SCORE_SCALES, CW_RI_ALL,
+	                                 "scoreScale" };
 
 static int list(cw_request *req, cw_response *res, const collection *c)
 {
@@ -526,6 +571,10 @@ ROUTES(students, students)
 ROUTES(teachers, teachers)
 ROUTES(terms, terms)
 ROUTES(users, users)
+ROUTES(categories, categories)
+ROUTES(line_items, line_items)
+ROUTES(results, results)
+ROUTES(score_scales, score_scales)
 
 /* ---- nested routes ------------------------------------------------------- */
 
@@ -562,7 +611,8 @@ static cw_ri_list gathered_list(gathered *g)
 	cw_ri_list l;
 	size_t n = 0;
 
-	qsort((void *)g->rows, g->count, sizeof(*g->rows), by_id);
+	if (g->count > 1) /* qsort must not see NULL, even for nothing */
+		qsort((void *)g->rows, g->count, sizeof(*g->rows), by_id);
 	for (size_t i = 0; i < g->count; i++)
 		if (!n || g->rows[n - 1] != g->rows[i])
 			g->rows[n++] = g->rows[i];
@@ -654,7 +704,14 @@ typedef enum {
 	N_TEACHER_CLASSES,
 	N_USER_CLASSES,
 	N_TERM_CLASSES,
-	N_TERM_GRADING_PERIODS
+	N_TERM_GRADING_PERIODS,
+	N_CLASS_CATEGORIES,
+	N_CLASS_LINE_ITEMS,
+	N_CLASS_RESULTS,
+	N_CLASS_SCORE_SCALES,
+	N_CLASS_LINE_ITEM_RESULTS,
+	N_CLASS_STUDENT_RESULTS,
+	N_SCHOOL_SCORE_SCALES
 } nested_kind;
 
 /* The parent a nested route starts from, which must exist. */
@@ -662,7 +719,13 @@ static const collection *parent_of(nested_kind k)
 {
 	switch (k) {
 	case N_CLASS_STUDENTS:
-	case N_CLASS_TEACHERS: return &classes;
+	case N_CLASS_TEACHERS:
+	case N_CLASS_CATEGORIES:
+	case N_CLASS_LINE_ITEMS:
+	case N_CLASS_RESULTS:
+	case N_CLASS_SCORE_SCALES:
+	case N_CLASS_LINE_ITEM_RESULTS:
+	case N_CLASS_STUDENT_RESULTS: return &classes;
 	case N_COURSE_CLASSES: return &courses;
 	case N_STUDENT_CLASSES: return &students;
 	case N_TEACHER_CLASSES: return &teachers;
@@ -781,6 +844,72 @@ static int nested_rows(view *v, nested_kind k, const char *id,
 		                  cw_roster_index_linked(
 		                          v->ix, CW_RI_ENROLLMENTS_BY_USER, id),
 		                  g);
+	case N_CLASS_LINE_ITEMS:
+		*e = CW_OR_LINE_ITEMS;
+		l = cw_roster_index_linked(v->ix, CW_RI_LINE_ITEMS_BY_CLASS,
+		                           id);
+		break;
+	case N_CLASS_SCORE_SCALES:
+	case N_SCHOOL_SCORE_SCALES:
+		*e = CW_OR_SCORE_SCALES;
+		l = cw_roster_index_linked(v->ix,
+		                           k == N_CLASS_SCORE_SCALES
+		                                   ? CW_RI_SCALES_BY_CLASS
+		                                   : CW_RI_SCALES_BY_ORG,
+		                           id);
+		break;
+	case N_CLASS_CATEGORIES:
+	case N_CLASS_RESULTS: {
+		/* Through the class's lineItems. */
+		cw_ri_list items = cw_roster_index_linked(
+		        v->ix, CW_RI_LINE_ITEMS_BY_CLASS, id);
+
+		*e = k == N_CLASS_CATEGORIES ? CW_OR_CATEGORIES : CW_OR_RESULTS;
+		for (size_t i = 0; err == 0 && i < items.count; i++) {
+			char category[256];
+			const cw_ri_row *c;
+
+			if (k == N_CLASS_RESULTS) {
+				cw_ri_list r = cw_roster_index_linked(
+				        v->ix, CW_RI_RESULTS_BY_LINE_ITEM,
+				        items.rows[i]->id);
+
+				for (size_t j = 0; err == 0 && j < r.count; j++)
+					err = gather(g, r.rows[j]);
+				continue;
+			}
+			c = cw_roster_index_find(
+			        v->ix, CW_OR_CATEGORIES,
+			        column_text(items.rows[i], CW_OR_LINE_ITEMS,
+			                    "categorySourcedId", category));
+			if (c)
+				err = gather(g, c);
+		}
+		return err;
+	}
+	case N_CLASS_LINE_ITEM_RESULTS:
+		*e = CW_OR_RESULTS;
+		l = cw_roster_index_linked(v->ix, CW_RI_RESULTS_BY_LINE_ITEM,
+		                           class_id);
+		break;
+	case N_CLASS_STUDENT_RESULTS: {
+		/* The student's results on this class's lineItems. */
+		*e = CW_OR_RESULTS;
+		l = cw_roster_index_linked(v->ix, CW_RI_RESULTS_BY_STUDENT,
+		                           class_id);
+		for (size_t i = 0; err == 0 && i < l.count; i++) {
+			char item[256];
+			const cw_ri_row *li = cw_roster_index_find(
+			        v->ix, CW_OR_LINE_ITEMS,
+			        column_text(l.rows[i], CW_OR_RESULTS,
+			                    "lineItemSourcedId", item));
+
+			if (li && column_is(li, CW_OR_LINE_ITEMS,
+			                    "classSourcedId", id))
+				err = gather(g, l.rows[i]);
+		}
+		return err;
+	}
 	case N_TERM_GRADING_PERIODS:
 		*e = CW_OR_ACADEMIC_SESSIONS;
 		l = cw_roster_index_linked(v->ix, CW_RI_SESSIONS_BY_PARENT, id);
@@ -799,7 +928,11 @@ static int nested(cw_request *req, cw_response *res, nested_kind k)
 {
 	const collection *parent = parent_of(k);
 	const char *id = cw_request_param(req, "id");
+	/* The second id of two-level routes: a school's class, a class's
+	 * lineItem or student. */
 	const char *class_id = cw_request_param(req, "class_id");
+	const char *line_item = cw_request_param(req, "line_item_id");
+	const char *student = cw_request_param(req, "student_id");
 	gathered g = { NULL, 0, 0 };
 	cw_or_entity e = CW_OR_NONE;
 	const cw_ri_row *row;
@@ -828,6 +961,25 @@ static int nested(cw_request *req, cw_response *res, nested_kind k)
 			err = not_found(res, "class of this school", class_id);
 			goto out;
 		}
+	}
+	if (line_item) {
+		const cw_ri_row *li =
+		        cw_roster_index_find(v.ix, CW_OR_LINE_ITEMS, line_item);
+
+		if (!li ||
+		    !column_is(li, CW_OR_LINE_ITEMS, "classSourcedId", id)) {
+			err = not_found(res, "lineItem of this class",
+			                line_item);
+			goto out;
+		}
+		class_id = line_item;
+	}
+	if (student) {
+		if (!cw_roster_index_find(v.ix, CW_OR_USERS, student)) {
+			err = not_found(res, "student", student);
+			goto out;
+		}
+		class_id = student;
 	}
 	if ((err = nested_rows(&v, k, id, class_id, &g, &e)) == 0)
 		err = respond_list(req, res, &v, e, gathered_list(&g),
@@ -861,3 +1013,10 @@ NESTED(teacher_classes, N_TEACHER_CLASSES)
 NESTED(user_classes, N_USER_CLASSES)
 NESTED(term_classes, N_TERM_CLASSES)
 NESTED(term_grading_periods, N_TERM_GRADING_PERIODS)
+NESTED(class_categories, N_CLASS_CATEGORIES)
+NESTED(class_line_items, N_CLASS_LINE_ITEMS)
+NESTED(class_results, N_CLASS_RESULTS)
+NESTED(class_score_scales, N_CLASS_SCORE_SCALES)
+NESTED(class_line_item_results, N_CLASS_LINE_ITEM_RESULTS)
+NESTED(class_student_results, N_CLASS_STUDENT_RESULTS)
+NESTED(school_score_scales, N_SCHOOL_SCORE_SCALES)

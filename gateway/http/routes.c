@@ -17,6 +17,9 @@
 #define OR_R      OR12 "roster.readonly"
 #define OR_D      OR12 "roster-demographics.readonly"
 #define ROSTERING "/ims/oneroster/rostering/v1p2"
+#define OR_GC     OR12 "gradebook-core.readonly " OR12 "gradebook.readonly"
+#define OR_G      OR12 "gradebook.readonly"
+#define GRADEBOOK "/ims/oneroster/gradebook/v1p2"
 
 /* clang-format off */
 const cw_route cw_routes[] = {
@@ -76,6 +79,21 @@ const cw_route cw_routes[] = {
 	{ "GET",    ROSTERING "/users/{id}/classes", cw_api_or_user_classes, OR_R, 0, 0 },
 	{ "GET",    ROSTERING "/terms/{id}/classes", cw_api_or_term_classes, OR_R, 0, 0 },
 	{ "GET",    ROSTERING "/terms/{id}/gradingPeriods", cw_api_or_term_grading_periods, OR_R, 0, 0 },
+	{ "GET",    GRADEBOOK "/categories", cw_api_or_list_categories, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/categories/{id}", cw_api_or_get_categories, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/lineItems", cw_api_or_list_line_items, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/lineItems/{id}", cw_api_or_get_line_items, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/results", cw_api_or_list_results, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/results/{id}", cw_api_or_get_results, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/scoreScales", cw_api_or_list_score_scales, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/scoreScales/{id}", cw_api_or_get_score_scales, OR_GC, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/categories", cw_api_or_class_categories, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/lineItems", cw_api_or_class_line_items, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/results", cw_api_or_class_results, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/scoreScales", cw_api_or_class_score_scales, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/lineItems/{line_item_id}/results", cw_api_or_class_line_item_results, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/classes/{id}/students/{student_id}/results", cw_api_or_class_student_results, OR_G, 0, 0 },
+	{ "GET",    GRADEBOOK "/schools/{id}/scoreScales", cw_api_or_school_score_scales, OR_G, 0, 0 },
 };
 /* clang-format on */
 

@@ -75,9 +75,16 @@ const char *cw_or_rest_service(cw_or_entity e)
 
 /* ---- member names -------------------------------------------------------- */
 
-/* The JSON member of a CSV column: references lose "SourcedId(s)", and
- * preferred names follow the JSON binding. */
-static void member_name(char out[64], const cw_or_column *col)
+/* Columns the JSON binding does not carry (CSV-only links). */
+static int hidden(cw_or_entity e, const cw_or_column *col)
+{
+	return e == CW_OR_SCORE_SCALES &&
+	       strcmp(col->name, "orgSourcedId") == 0;
+}
+
+/* The JSON member of a CSV column: references lose "SourcedId(s)", and a
+ * few names follow the JSON binding. */
+static void member_name(char out[64], cw_or_entity e, const cw_or_column *col)
 {
 	size_t len = strlen(col->name);
 
@@ -85,6 +92,9 @@ static void member_name(char out[64], const cw_or_column *col)
 		snprintf(out, 64, "preferredFirstName");
 	} else if (strcmp(col->name, "preferredFamilyName") == 0) {
 		snprintf(out, 64, "preferredLastName");
+	} else if (e == CW_OR_LINE_ITEMS &&
+	           strcmp(col->name, "academicSessionSourcedId") == 0) {
+		snprintf(out, 64, "gradingPeriod");
 	} else if (col->ref >= 0 && len > 10 &&
 	           strcmp(col->name + len - 10, "SourcedIds") == 0) {
 		snprintf(out, 64, "%.*ss", (int)(len - 10), col->name);
@@ -98,33 +108,48 @@ static void member_name(char out[64], const cw_or_column *col)
 
 #define MAX_MEMBERS 40
 
+/* Per entity: sourcedId, status, dateLastModified, one member per further
+ * column (NULL-free: a hidden column keeps its slot under its CSV name,
+ * skipped when written), then the members joins add. */
 static const char *member_table[CW_OR_ENTITY_COUNT][MAX_MEMBERS + 1];
 static char member_text[CW_OR_ENTITY_COUNT][MAX_MEMBERS][64];
+/* The published list, without hidden columns. */
+static const char *public_table[CW_OR_ENTITY_COUNT][MAX_MEMBERS + 1];
 
 static void build_members(void)
 {
 	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
 		const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, e);
-		size_t n = 0;
+		size_t n = 0, p = 3;
 
 		if (!f)
 			continue;
-		for (size_t i = 3; i < f->column_count && n + 3 < MAX_MEMBERS;
+		for (size_t i = 3; i < f->column_count && n + 5 < MAX_MEMBERS;
 		     i++)
-			member_name(member_text[e][n++], &f->columns[i]);
+			member_name(member_text[e][n++], e, &f->columns[i]);
 		snprintf(member_text[e][n++], 64, "metadata");
 		if (e == CW_OR_USERS)
 			snprintf(member_text[e][n++], 64, "roles");
-		member_table[e][0] = "sourcedId";
-		member_table[e][1] = "status";
-		member_table[e][2] = "dateLastModified";
-		for (size_t i = 0; i < n; i++)
+		if (e == CW_OR_LINE_ITEMS || e == CW_OR_RESULTS) {
+			snprintf(member_text[e][n++], 64, "scoreScale");
+			snprintf(member_text[e][n++], 64,
+			         "learningObjectiveSet");
+		}
+		member_table[e][0] = public_table[e][0] = "sourcedId";
+		member_table[e][1] = public_table[e][1] = "status";
+		member_table[e][2] = public_table[e][2] = "dateLastModified";
+		for (size_t i = 0; i < n; i++) {
 			member_table[e][i + 3] = member_text[e][i];
+			if (i + 3 >= f->column_count ||
+			    !hidden(e, &f->columns[i + 3]))
+				public_table[e][p++] = member_text[e][i];
+		}
 		member_table[e][n + 3] = NULL;
+		public_table[e][p] = NULL;
 	}
 }
 
-const char *const *cw_or_rest_members(cw_or_entity e)
+static const char *const *members_of(cw_or_entity e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -134,156 +159,9 @@ const char *const *cw_or_rest_members(cw_or_entity e)
 	return member_table[e][0] ? member_table[e] : NULL;
 }
 
-/* ---- objects ------------------------------------------------------------- */
-
-static cJSON *guid_ref(const char *origin, cw_or_entity target, const char *id)
+const char *const *cw_or_rest_members(cw_or_entity e)
 {
-	const entity_names *n = names_of(target);
-	cJSON *ref = cJSON_CreateObject();
-	char href[1024];
-
-	if (!ref)
-		return NULL;
-	snprintf(href, sizeof(href), "%s%s%s/%s", origin,
-	         n ? n->service : ROSTERING, n ? n->collection : "", id);
-	cJSON_AddStringToObject(ref, "href", href);
-	cJSON_AddStringToObject(ref, "sourcedId", id);
-	cJSON_AddStringToObject(ref, "type", n ? n->ref_type : "");
-	return ref;
-}
-
-/* "{type:identifier}" as {"type", "identifier"}. */
-static cJSON *user_id(const char *pair)
-{
-	size_t len = strlen(pair);
-	const char *colon = strchr(pair, ':');
-	cJSON *o = cJSON_CreateObject();
-	char type[256], identifier[1024];
-
-	if (!o)
-		return NULL;
-	if (len >= 2 && pair[0] == '{' && pair[len - 1] == '}' && colon) {
-		snprintf(type, sizeof(type), "%.*s", (int)(colon - pair - 1),
-		         pair + 1);
-		snprintf(identifier, sizeof(identifier), "%.*s",
-		         (int)(pair + len - 1 - colon - 1), colon + 1);
-	} else {
-		type[0] = '\0';
-		snprintf(identifier, sizeof(identifier), "%s", pair);
-	}
-	cJSON_AddStringToObject(o, "type", type);
-	cJSON_AddStringToObject(o, "identifier", identifier);
-	return o;
-}
-
-static cJSON *value_of(const cw_or_column *col, const cJSON *item,
-                       const char *origin)
-{
-	cJSON *out;
-	const cJSON *e;
-
-	if (cJSON_IsString(item)) {
-		if (col->ref >= 0)
-			return guid_ref(origin, col->ref, item->valuestring);
-		return cJSON_CreateString(item->valuestring);
-	}
-	if (!cJSON_IsArray(item) || !(out = cJSON_CreateArray()))
-		return NULL;
-	cJSON_ArrayForEach(e, item)
-	{
-		cJSON *v;
-
-		if (!cJSON_IsString(e))
-			continue;
-		if (col->ref >= 0)
-			v = guid_ref(origin, col->ref, e->valuestring);
-		else if (col->type == CW_OR_PAIR_LIST)
-			v = user_id(e->valuestring);
-		else
-			v = cJSON_CreateString(e->valuestring);
-		if (v)
-			cJSON_AddItemToArray(out, v);
-	}
-	return out;
-}
-
-/* The members of a stored row, in column order, into object. */
-static int add_fields(cJSON *object, const cw_or_file *f, const char *stored,
-                      const char *origin, const char *const *skip)
-{
-	cJSON *doc = NULL;
-	const cJSON *item;
-	size_t k = 0;
-
-	if (cw_json_parse(&doc, stored, strlen(stored), 4, NULL) < 0 ||
-	    !cJSON_IsArray(doc)) {
-		cJSON_Delete(doc);
-		return -1;
-	}
-	for (item = doc->child; item; item = item->next, k++) {
-		const cw_or_column *col;
-		char member[64];
-		int skipped = 0;
-
-		if (cJSON_IsObject(item)) {
-			cJSON_AddItemToObject(object, "metadata",
-			                      cJSON_Duplicate(item, 1));
-			continue;
-		}
-		if (cJSON_IsNull(item) || k + 3 >= f->column_count)
-			continue;
-		col = &f->columns[k + 3];
-		for (const char *const *s = skip; s && *s; s++)
-			skipped |= strcmp(*s, col->name) == 0;
-		if (skipped)
-			continue;
-		member_name(member, col);
-		cJSON_AddItemToObject(object, member,
-		                      value_of(col, item, origin));
-	}
-	cJSON_Delete(doc);
-	return 0;
-}
-
-static cJSON *role_object(const cw_or_rest_row *role, const char *origin)
-{
-	static const char *const not_in_role[] = { "userSourcedId", NULL };
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, CW_OR_ROLES);
-	cJSON *o = cJSON_CreateObject();
-
-	if (o && add_fields(o, f, role->stored, origin, not_in_role) < 0) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
-}
-
-cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
-                         const cw_or_rest_row *roles, size_t role_count)
-{
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, row->entity);
-	cJSON *o = f ? cJSON_CreateObject() : NULL;
-
-	if (!o)
-		return NULL;
-	cJSON_AddStringToObject(o, "sourcedId", row->sourced_id);
-	cJSON_AddStringToObject(o, "status", row->status);
-	cJSON_AddStringToObject(o, "dateLastModified", row->date_last_modified);
-	if (strcmp(row->status, "active") == 0 &&
-	    add_fields(o, f, row->stored, origin, NULL) < 0) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	if (row->entity == CW_OR_USERS) {
-		cJSON *list = cJSON_AddArrayToObject(o, "roles");
-
-		for (size_t i = 0; list && i < role_count; i++) {
-			cJSON *r = role_object(&roles[i], origin);
-			if (r)
-				cJSON_AddItemToArray(list, r);
-		}
-	}
-	return o;
+	return members_of(e) ? public_table[e] : NULL;
 }
 
 /* ---- writing JSON text straight from stored arrays ----------------------- */
@@ -312,35 +190,46 @@ static void write_ref(cw_buf *b, const char *origin, cw_or_entity target,
 	LIT(b, "\"}");
 }
 
-/* "{type:identifier}" (JSON string text) as {"type","identifier"}. */
-static void write_user_id(cw_buf *b, const char *text, size_t len)
+/* "{left:right}" (JSON string text) as {"<a>":"left","<b>":"right"}:
+ * userIds (type, identifier), scoreScaleValue (itemValueLHS, …RHS). */
+static void write_pair(cw_buf *b, const char *text, size_t len, const char *a,
+                       const char *bname)
 {
 	const char *in = text + 1, *end = text + len - 1;
 	const char *colon = memchr(in, ':', (size_t)(end - in));
 
+	LIT(b, "{\"");
+	cw_buf_puts(b, a);
+	LIT(b, "\":");
 	if (len >= 4 && *in == '{' && end[-1] == '}' && colon) {
-		LIT(b, "{\"type\":\"");
+		cw_buf_putc(b, '"');
 		cw_buf_put(b, in + 1, (size_t)(colon - in - 1));
-		LIT(b, "\",\"identifier\":\"");
+		LIT(b, "\",\"");
+		cw_buf_puts(b, bname);
+		LIT(b, "\":\"");
 		cw_buf_put(b, colon + 1, (size_t)(end - 1 - colon - 1));
 		LIT(b, "\"}");
 		return;
 	}
-	LIT(b, "{\"type\":\"\",\"identifier\":");
+	LIT(b, "\"\",\"");
+	cw_buf_puts(b, bname);
+	LIT(b, "\":");
 	cw_buf_put(b, text, len);
 	cw_buf_putc(b, '}');
 }
 
-static int write_value(cw_buf *b, const cw_or_column *col, const char *text,
-                       size_t len, const char *origin)
+static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
+                       const char *text, size_t len, const char *origin)
 {
 	const char *cursor, *at;
 	size_t n;
-	int r, first = 1;
+	int r, first = 1, scale = e == CW_OR_SCORE_SCALES;
 
 	if (*text == '"') {
 		if (col->ref >= 0)
 			write_ref(b, origin, col->ref, text, len);
+		else if (col->type == CW_OR_INT || col->type == CW_OR_FLOAT)
+			cw_buf_put(b, text + 1, len - 2); /* a JSON number */
 		else
 			cw_buf_put(b, text, len);
 		return 0;
@@ -361,16 +250,18 @@ static int write_value(cw_buf *b, const cw_or_column *col, const char *text,
 		if (col->ref >= 0)
 			write_ref(b, origin, col->ref, at, n);
 		else
-			write_user_id(b, at, n);
+			write_pair(b, at, n, scale ? "itemValueLHS" : "type",
+			           scale ? "itemValueRHS" : "identifier");
 	}
 	cw_buf_putc(b, ']');
 	return r < 0 ? CW_EINVAL : 0;
 }
 
+/* The members of a stored row. skip: a column left out (a role's user). */
 static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
                         const char *origin, const char *skip, int *first)
 {
-	const char *const *members = cw_or_rest_members(f->entity);
+	const char *const *members = members_of(f->entity);
 	const char *cursor = stored, *at;
 	size_t n, k = 0;
 	int r, err = 0;
@@ -378,6 +269,7 @@ static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
 	while (err == 0 && (r = cw_or_fields_next(&cursor, &at, &n)) == 1) {
 		const cw_or_column *col =
 		        k + 3 < f->column_count ? &f->columns[k + 3] : NULL;
+
 		k++;
 		if (*at == 'n') /* null: empty */
 			continue;
@@ -390,7 +282,8 @@ static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
 		}
 		if (!col)
 			return CW_EINVAL;
-		if (skip && strcmp(col->name, skip) == 0)
+		if ((skip && strcmp(col->name, skip) == 0) ||
+		    hidden(f->entity, col))
 			continue;
 		/* members[] is sourcedId, status, dateLastModified, then the
 		 * columns' members in column order. */
@@ -398,20 +291,130 @@ static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
 		cw_buf_puts(b, members[k + 2]);
 		LIT(b, "\":");
 		*first = 0;
-		err = write_value(b, col, at, n, origin);
+		err = write_value(b, f->entity, col, at, n, origin);
 	}
 	if (err == 0 && r < 0)
 		err = CW_EINVAL;
 	return err;
 }
 
+/* Element named column of a stored row, as JSON text. */
+static int column_text(const cw_or_rest_row *row, const char *column,
+                       const char **at, size_t *len)
+{
+	int k = cw_or_fields_position(row->entity, column);
+	const char *cursor = row->stored;
+
+	for (int i = 0; k >= 0 && cw_or_fields_next(&cursor, at, len) == 1; i++)
+		if (i == k)
+			return **at != 'n';
+	return 0;
+}
+
+static void write_roles(cw_buf *out, const cw_or_rest_row *related,
+                        size_t count, const char *origin, int *err)
+{
+	const cw_or_file *rf = cw_or_file_for(CW_OR_V1P2, CW_OR_ROLES);
+	int any = 0;
+
+	LIT(out, ",\"roles\":[");
+	for (size_t i = 0; *err == 0 && i < count; i++) {
+		int first = 1;
+
+		if (related[i].entity != CW_OR_ROLES)
+			continue;
+		cw_buf_puts(out, any ? ",{" : "{");
+		*err = write_fields(out, rf, related[i].stored, origin,
+		                    "userSourcedId", &first);
+		cw_buf_putc(out, '}');
+		any = 1;
+	}
+	cw_buf_putc(out, ']');
+}
+
+/* lineItems and results: their score scale and learning objectives come
+ * from the CSV link files (…ScoreScales, …LearningObjectiveIds). */
+static void write_gradebook_links(cw_buf *out, cw_or_entity e,
+                                  const cw_or_rest_row *related, size_t count,
+                                  const char *origin)
+{
+	cw_or_entity scales = e == CW_OR_LINE_ITEMS
+	                              ? CW_OR_LINE_ITEM_SCORE_SCALES
+	                              : CW_OR_RESULT_SCORE_SCALES;
+	cw_or_entity objectives =
+	        e == CW_OR_LINE_ITEMS ? CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS
+	                              : CW_OR_RESULT_LEARNING_OBJECTIVE_IDS;
+	const char *at, *src, *other;
+	size_t n, sn, on;
+	int sets = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (related[i].entity == scales &&
+		    column_text(&related[i], "scoreScaleSourcedId", &at, &n)) {
+			LIT(out, ",\"scoreScale\":");
+			write_ref(out, origin, CW_OR_SCORE_SCALES, at, n);
+			break;
+		}
+	/* One set per source, in the order sources first appear. */
+	for (size_t i = 0; i < count; i++) {
+		int seen = 0, first = 1;
+
+		if (related[i].entity != objectives ||
+		    !column_text(&related[i], "source", &src, &sn))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = related[j].entity == objectives &&
+			       column_text(&related[j], "source", &other,
+			                   &on) &&
+			       on == sn && memcmp(other, src, sn) == 0;
+		if (seen)
+			continue;
+		cw_buf_puts(out, sets++ ? ",{\"source\":"
+		                        : ",\"learningObjectiveSet\":[{"
+		                          "\"source\":");
+		cw_buf_put(out, src, sn);
+		cw_buf_puts(out, e == CW_OR_LINE_ITEMS
+		                         ? ",\"learningObjectiveIds\":["
+		                         : ",\"learningObjectiveResults\":[");
+		for (size_t j = i; j < count; j++) {
+			if (related[j].entity != objectives ||
+			    !column_text(&related[j], "source", &other, &on) ||
+			    on != sn || memcmp(other, src, sn) != 0 ||
+			    !column_text(&related[j], "learningObjectiveId",
+			                 &at, &n))
+				continue;
+			if (!first)
+				cw_buf_putc(out, ',');
+			first = 0;
+			if (e == CW_OR_LINE_ITEMS) {
+				cw_buf_put(out, at, n);
+				continue;
+			}
+			LIT(out, "{\"learningObjectiveId\":");
+			cw_buf_put(out, at, n);
+			if (column_text(&related[j], "score", &at, &n)) {
+				LIT(out, ",\"score\":");
+				cw_buf_put(out, at + 1, n - 2);
+			}
+			if (column_text(&related[j], "textScore", &at, &n)) {
+				LIT(out, ",\"textScore\":");
+				cw_buf_put(out, at, n);
+			}
+			cw_buf_putc(out, '}');
+		}
+		LIT(out, "]}");
+	}
+	if (sets)
+		cw_buf_putc(out, ']');
+}
+
 int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
-                     const cw_or_rest_row *roles, size_t role_count)
+                     const cw_or_rest_row *related, size_t related_count)
 {
 	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, row->entity);
 	int err = 0, first = 0;
 
-	if (!f)
+	if (!f || !members_of(row->entity))
 		return CW_EINVAL;
 	LIT(out, "{\"sourcedId\":\"");
 	cw_buf_put_json_string(out, row->sourced_id);
@@ -422,21 +425,27 @@ int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
 	cw_buf_putc(out, '"');
 	if (strcmp(row->status, "active") == 0)
 		err = write_fields(out, f, row->stored, origin, NULL, &first);
-	if (err == 0 && row->entity == CW_OR_USERS) {
-		const cw_or_file *rf = cw_or_file_for(CW_OR_V1P2, CW_OR_ROLES);
-
-		LIT(out, ",\"roles\":[");
-		for (size_t i = 0; err == 0 && i < role_count; i++) {
-			int role_first = 1;
-
-			cw_buf_puts(out, i ? ",{" : "{");
-			err = write_fields(out, rf, roles[i].stored, origin,
-			                   "userSourcedId", &role_first);
-			cw_buf_putc(out, '}');
-		}
-		cw_buf_putc(out, ']');
-	}
+	if (err == 0 && row->entity == CW_OR_USERS)
+		write_roles(out, related, related_count, origin, &err);
+	if (err == 0 &&
+	    (row->entity == CW_OR_LINE_ITEMS || row->entity == CW_OR_RESULTS))
+		write_gradebook_links(out, row->entity, related, related_count,
+		                      origin);
 	if (err == 0)
 		err = cw_buf_putc(out, '}');
 	return err < 0 ? err : out->error;
+}
+
+/* The tree is the text parsed: one writer, so the two cannot differ. */
+cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
+                         const cw_or_rest_row *related, size_t related_count)
+{
+	cw_buf text = CW_BUF_INIT((size_t)64 << 20);
+	cJSON *doc = NULL;
+
+	if (cw_or_rest_write(&text, row, origin, related, related_count) == 0 &&
+	    cw_json_parse(&doc, text.data, text.len, 16, NULL) < 0)
+		doc = NULL;
+	cw_buf_dispose(&text);
+	return doc;
 }

@@ -21,11 +21,12 @@ typedef struct {
 
 /**
  * The 1.2 JSON object of row; origin ("http://host:port") starts every
- * href. roles: for users, the user's role rows (entity CW_OR_ROLES), or
- * NULL. NULL when the stored fields cannot be read or memory runs out.
+ * href. related: the rows the object carries, each by its entity: a user's
+ * roles; a lineItem's or result's score-scale and learning-objective link
+ * rows. NULL when the stored fields cannot be read or memory runs out.
  */
 cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
-                         const cw_or_rest_row *roles, size_t role_count);
+                         const cw_or_rest_row *related, size_t related_count);
 
 /**
  * The same object written straight into out as JSON text (appended), the
@@ -33,7 +34,7 @@ cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
  * @return 0, CW_EINVAL when the stored fields cannot be read, or ENOMEM
  */
 int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
-                     const cw_or_rest_row *roles, size_t role_count);
+                     const cw_or_rest_row *related, size_t related_count);
 
 /** The members an entity's JSON objects may have, NULL-terminated. */
 const char *const *cw_or_rest_members(cw_or_entity entity);

@@ -52,7 +52,46 @@ static void write_set(const char *dir, const char *users)
 	           "file.orgs,bulk\nfile.academicSessions,bulk\n"
 	           "file.courses,bulk\nfile.classes,bulk\nfile.users,bulk\n"
 	           "file.roles,bulk\nfile.enrollments,bulk\n"
-	           "file.demographics,bulk\n");
+	           "file.demographics,bulk\nfile.categories,bulk\n"
+	           "file.scoreScales,bulk\nfile.lineItems,bulk\n"
+	           "file.results,bulk\nfile.lineItemLearningObjectiveIds,bulk\n"
+	           "file.resultLearningObjectiveIds,bulk\n"
+	           "file.lineItemScoreScales,bulk\n"
+	           "file.resultScoreScales,bulk\n");
+	write_file(dir, "categories.csv",
+	           "sourcedId,title,weight\n"
+	           "cat,Homework,2\n");
+	write_file(dir, "scoreScales.csv",
+	           "sourcedId,title,type,orgSourcedId,courseSourcedId,"
+	           "classSourcedId,scoreScaleValue\nsc,Mastery,mastery,sch,c,k,"
+	           "\"{Proficient:3},{Advanced:4}\"\n");
+	write_file(dir, "lineItems.csv",
+	           "sourcedId,title,assignDate,dueDate,classSourcedId,"
+	           "categorySourcedId,academicSessionSourcedId,resultValueMin,"
+	           "resultValueMax,schoolSourcedId\n"
+	           "li1,Ratios,2024-09-01,2024-09-15,k,cat,gp1,0,4,sch\n"
+	           "li2,Essay,2024-09-01,2024-09-15,k2,cat,gp1,0,4,sch2\n");
+	write_file(dir, "results.csv",
+	           "sourcedId,lineItemSourcedId,studentSourcedId,scoreStatus,"
+	           "score,scoreDate,textScore,classSourcedId\n"
+	           "res1,li1,s1,fully graded,3,2024-09-16,Proficient,k\n"
+	           "res2,li2,s2,fully graded,2.5,2024-09-16,,k2\n");
+	write_file(
+	        dir, "lineItemLearningObjectiveIds.csv",
+	        "sourcedId,lineItemSourcedId,source,learningObjectiveId\n"
+	        "lo1,li1,case,urn:uuid:5e3c9b2a-7f4d-4c1e-9a0b-1d2e3f405162\n"
+	        "lo2,li1,case,urn:uuid:6f4dac3b-8a5e-4d2f-8b1c-2e3f40516273\n");
+	write_file(
+	        dir, "resultLearningObjectiveIds.csv",
+	        "sourcedId,resultSourcedId,source,learningObjectiveId,score,"
+	        "textScore\nro1,res1,case,"
+	        "urn:uuid:5e3c9b2a-7f4d-4c1e-9a0b-1d2e3f405162,3,Proficient\n");
+	write_file(dir, "lineItemScoreScales.csv",
+	           "sourcedId,lineItemSourcedId,scoreScaleSourcedId\n"
+	           "ls1,li1,sc\n");
+	write_file(dir, "resultScoreScales.csv",
+	           "sourcedId,resultSourcedId,scoreScaleSourcedId\n"
+	           "rs1,res1,sc\n");
 	write_file(dir, "orgs.csv",
 	           "sourcedId,name,type,identifier,parentSourcedId\n"
 	           "dst,District,district,D1,\nsch,School,school,S1,dst\n"
@@ -421,6 +460,90 @@ START_TEST(imports_show_up)
 }
 END_TEST
 
+#define GB "/ims/oneroster/gradebook/v1p2"
+
+/* Gradebook reads: lineItems and results with their CASE objectives and
+ * score scales, numbers as numbers, the class-nested routes. */
+START_TEST(gradebook_reads)
+{
+	static const struct {
+		const char *path, *envelope, *ids;
+	} cases[] = {
+		{ GB "/lineItems", "lineItems", "li1,li2" },
+		{ GB "/results", "results", "res1,res2" },
+		{ GB "/categories", "categories", "cat" },
+		{ GB "/scoreScales", "scoreScales", "sc" },
+		{ GB "/classes/k/lineItems", "lineItems", "li1" },
+		{ GB "/classes/k/results", "results", "res1" },
+		{ GB "/classes/k2/categories", "categories", "cat" },
+		{ GB "/classes/k/scoreScales", "scoreScales", "sc" },
+		{ GB "/classes/k/lineItems/li1/results", "results", "res1" },
+		{ GB "/classes/k2/students/s2/results", "results", "res2" },
+		{ GB "/classes/k/students/s2/results", "results", "" },
+		{ GB "/schools/sch/scoreScales", "scoreScales", "sc" },
+		{ GB "/results?filter=score%3E%272.9%27", "results", "res1" },
+	};
+	cJSON *doc, *li, *set, *res, *scale;
+	char gb_token[64], id[64], secret[64], ids[256];
+
+	cwt_client_add(&env, "d1", OR12 "gradebook.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(gb_token, &daemon_, id, secret, NULL), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		doc = get(cases[i].path, gb_token, 200, NULL);
+		ids_of(ids, sizeof(ids), doc, cases[i].envelope);
+		ck_assert_msg(strcmp(ids, cases[i].ids) == 0, "%s: %s",
+		              cases[i].path, ids);
+		cJSON_Delete(doc);
+	}
+	doc = get(GB "/lineItems/li1", gb_token, 200, NULL);
+	li = cJSON_GetObjectItem(doc, "lineItem");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(li, "gradingPeriod"),
+	                       "type"),
+	        "academicSession");
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(li, "resultValueMax")));
+	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(li, "scoreScale"),
+	                                "sourcedId"),
+	                 "sc");
+	set = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(li, "learningObjectiveSet"), 0);
+	ck_assert_str_eq(cw_json_string(set, "source"), "case");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
+	                         set, "learningObjectiveIds")),
+	                 2);
+	cJSON_Delete(doc);
+	doc = get(GB "/results/res1", gb_token, 200, NULL);
+	res = cJSON_GetObjectItem(doc, "result");
+	ck_assert_double_eq(cJSON_GetObjectItem(res, "score")->valuedouble, 3);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(res, "student"), "type"),
+	        "user");
+	set = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(
+	                cJSON_GetArrayItem(cJSON_GetObjectItem(
+	                                           res, "learningObjectiveSet"),
+	                                   0),
+	                "learningObjectiveResults"),
+	        0);
+	ck_assert_str_eq(cw_json_string(set, "textScore"), "Proficient");
+	ck_assert_double_eq(cJSON_GetObjectItem(set, "score")->valuedouble, 3);
+	cJSON_Delete(doc);
+	doc = get(GB "/scoreScales/sc", gb_token, 200, NULL);
+	scale = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "scoreScale"),
+	                            "scoreScaleValue"),
+	        1);
+	ck_assert_str_eq(cw_json_string(scale, "itemValueLHS"), "Advanced");
+	ck_assert_str_eq(cw_json_string(scale, "itemValueRHS"), "4");
+	ck_assert_ptr_null(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(doc, "scoreScale"), "org"));
+	cJSON_Delete(doc);
+	cJSON_Delete(get(GB "/classes/k/lineItems/li2/results", gb_token, 404,
+	                 NULL));
+	cJSON_Delete(get(GB "/lineItems", core_token, 403, NULL));
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -472,6 +595,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, scopes_and_tenants);
 	tcase_add_test(tc, imports_show_up);
 	tcase_add_test(tc, openapi_describes_the_routes);
+	tcase_add_test(tc, gradebook_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }
