@@ -269,6 +269,12 @@ static int index_links(cw_roster_index *ix)
 		  CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, "resultSourcedId" },
 		{ CW_RI_SCALES_BY_RESULT, CW_OR_RESULT_SCORE_SCALES,
 		  "resultSourcedId" },
+		{ CW_RI_RESOURCES_BY_CLASS, CW_OR_CLASS_RESOURCES,
+		  "classSourcedId" },
+		{ CW_RI_RESOURCES_BY_COURSE, CW_OR_COURSE_RESOURCES,
+		  "courseSourcedId" },
+		{ CW_RI_RESOURCES_BY_USER, CW_OR_USER_RESOURCES,
+		  "userSourcedId" },
 	};
 	int err = 0;
 

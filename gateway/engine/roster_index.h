@@ -38,25 +38,28 @@ typedef enum {
 
 /** Links from a row id to the rows that name it. */
 typedef enum {
-	CW_RI_ROLES_BY_USER,         /* roles.userSourcedId */
-	CW_RI_ROLES_BY_ORG,          /* roles.orgSourcedId */
-	CW_RI_ENROLLMENTS_BY_CLASS,  /* enrollments.classSourcedId */
-	CW_RI_ENROLLMENTS_BY_USER,   /* enrollments.userSourcedId */
-	CW_RI_ENROLLMENTS_BY_SCHOOL, /* enrollments.schoolSourcedId */
-	CW_RI_CLASSES_BY_SCHOOL,     /* classes.schoolSourcedId */
-	CW_RI_CLASSES_BY_COURSE,     /* classes.courseSourcedId */
-	CW_RI_CLASSES_BY_TERM,       /* classes.termSourcedIds */
-	CW_RI_COURSES_BY_ORG,        /* courses.orgSourcedId */
-	CW_RI_SESSIONS_BY_PARENT,    /* academicSessions.parentSourcedId */
-	CW_RI_LINE_ITEMS_BY_CLASS,   /* lineItems.classSourcedId */
-	CW_RI_RESULTS_BY_LINE_ITEM,  /* results.lineItemSourcedId */
-	CW_RI_RESULTS_BY_STUDENT,    /* results.studentSourcedId */
-	CW_RI_SCALES_BY_CLASS,       /* scoreScales.classSourcedId */
-	CW_RI_SCALES_BY_ORG,         /* scoreScales.orgSourcedId */
+	CW_RI_ROLES_BY_USER,           /* roles.userSourcedId */
+	CW_RI_ROLES_BY_ORG,            /* roles.orgSourcedId */
+	CW_RI_ENROLLMENTS_BY_CLASS,    /* enrollments.classSourcedId */
+	CW_RI_ENROLLMENTS_BY_USER,     /* enrollments.userSourcedId */
+	CW_RI_ENROLLMENTS_BY_SCHOOL,   /* enrollments.schoolSourcedId */
+	CW_RI_CLASSES_BY_SCHOOL,       /* classes.schoolSourcedId */
+	CW_RI_CLASSES_BY_COURSE,       /* classes.courseSourcedId */
+	CW_RI_CLASSES_BY_TERM,         /* classes.termSourcedIds */
+	CW_RI_COURSES_BY_ORG,          /* courses.orgSourcedId */
+	CW_RI_SESSIONS_BY_PARENT,      /* academicSessions.parentSourcedId */
+	CW_RI_LINE_ITEMS_BY_CLASS,     /* lineItems.classSourcedId */
+	CW_RI_RESULTS_BY_LINE_ITEM,    /* results.lineItemSourcedId */
+	CW_RI_RESULTS_BY_STUDENT,      /* results.studentSourcedId */
+	CW_RI_SCALES_BY_CLASS,         /* scoreScales.classSourcedId */
+	CW_RI_SCALES_BY_ORG,           /* scoreScales.orgSourcedId */
 	CW_RI_OBJECTIVES_BY_LINE_ITEM, /* lineItemLearningObjectiveIds */
 	CW_RI_SCALES_BY_LINE_ITEM,     /* lineItemScoreScales */
 	CW_RI_OBJECTIVES_BY_RESULT,    /* resultLearningObjectiveIds */
 	CW_RI_SCALES_BY_RESULT,        /* resultScoreScales */
+	CW_RI_RESOURCES_BY_CLASS,      /* classResources.classSourcedId */
+	CW_RI_RESOURCES_BY_COURSE,     /* courseResources.courseSourcedId */
+	CW_RI_RESOURCES_BY_USER,       /* userResources.userSourcedId */
 	CW_RI_LINK_COUNT
 } cw_ri_link;
 

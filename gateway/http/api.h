@@ -99,4 +99,11 @@ int cw_api_or_class_line_item_results(cw_request *req, cw_response *res);
 int cw_api_or_class_student_results(cw_request *req, cw_response *res);
 int cw_api_or_school_score_scales(cw_request *req, cw_response *res);
 
+/* api_oneroster.c: OneRoster 1.2 resources (read) */
+int cw_api_or_list_resources(cw_request *req, cw_response *res);
+int cw_api_or_get_resources(cw_request *req, cw_response *res);
+int cw_api_or_class_resources(cw_request *req, cw_response *res);
+int cw_api_or_course_resources(cw_request *req, cw_response *res);
+int cw_api_or_user_resources(cw_request *req, cw_response *res);
+
 #endif

@@ -514,6 +514,7 @@ static const collection line_items = { CW_OR_LINE_ITEMS, CW_RI_ALL,
 static const collection results = { CW_OR_RESULTS, CW_RI_ALL, "result" };
 static const collection score_scales = { CW_OR_SCORE_SCALES, CW_RI_ALL,
 	                                 "scoreScale" };
+static const collection resources = { CW_OR_RESOURCES, CW_RI_ALL, "resource" };
 
 static int list(cw_request *req, cw_response *res, const collection *c)
 {
@@ -575,6 +576,7 @@ ROUTES(categories, categories)
 ROUTES(line_items, line_items)
 ROUTES(results, results)
 ROUTES(score_scales, score_scales)
+ROUTES(resources, resources)
 
 /* ---- nested routes ------------------------------------------------------- */
 
@@ -711,7 +713,10 @@ typedef enum {
 	N_CLASS_SCORE_SCALES,
 	N_CLASS_LINE_ITEM_RESULTS,
 	N_CLASS_STUDENT_RESULTS,
-	N_SCHOOL_SCORE_SCALES
+	N_SCHOOL_SCORE_SCALES,
+	N_CLASS_RESOURCES,
+	N_COURSE_RESOURCES,
+	N_USER_RESOURCES
 } nested_kind;
 
 /* The parent a nested route starts from, which must exist. */
@@ -725,7 +730,10 @@ static const collection *parent_of(nested_kind k)
 	case N_CLASS_RESULTS:
 	case N_CLASS_SCORE_SCALES:
 	case N_CLASS_LINE_ITEM_RESULTS:
-	case N_CLASS_STUDENT_RESULTS: return &classes;
+	case N_CLASS_STUDENT_RESULTS:
+	case N_CLASS_RESOURCES: return &classes;
+	case N_COURSE_RESOURCES: return &courses;
+	case N_USER_RESOURCES: return &users;
 	case N_COURSE_CLASSES: return &courses;
 	case N_STUDENT_CLASSES: return &students;
 	case N_TEACHER_CLASSES: return &teachers;
@@ -910,6 +918,33 @@ static int nested_rows(view *v, nested_kind k, const char *id,
 		}
 		return err;
 	}
+	case N_CLASS_RESOURCES:
+	case N_COURSE_RESOURCES:
+	case N_USER_RESOURCES: {
+		/* The link rows name the resources. */
+		cw_ri_link link =
+		        k == N_CLASS_RESOURCES    ? CW_RI_RESOURCES_BY_CLASS
+		        : k == N_COURSE_RESOURCES ? CW_RI_RESOURCES_BY_COURSE
+		                                  : CW_RI_RESOURCES_BY_USER;
+		cw_or_entity via =
+		        k == N_CLASS_RESOURCES    ? CW_OR_CLASS_RESOURCES
+		        : k == N_COURSE_RESOURCES ? CW_OR_COURSE_RESOURCES
+		                                  : CW_OR_USER_RESOURCES;
+
+		*e = CW_OR_RESOURCES;
+		l = cw_roster_index_linked(v->ix, link, id);
+		for (size_t i = 0; err == 0 && i < l.count; i++) {
+			char resource[256];
+			const cw_ri_row *r = cw_roster_index_find(
+			        v->ix, CW_OR_RESOURCES,
+			        column_text(l.rows[i], via, "resourceSourcedId",
+			                    resource));
+
+			if (r)
+				err = gather(g, r);
+		}
+		return err;
+	}
 	case N_TERM_GRADING_PERIODS:
 		*e = CW_OR_ACADEMIC_SESSIONS;
 		l = cw_roster_index_linked(v->ix, CW_RI_SESSIONS_BY_PARENT, id);
@@ -1020,3 +1055,6 @@ NESTED(class_score_scales, N_CLASS_SCORE_SCALES)
 NESTED(class_line_item_results, N_CLASS_LINE_ITEM_RESULTS)
 NESTED(class_student_results, N_CLASS_STUDENT_RESULTS)
 NESTED(school_score_scales, N_SCHOOL_SCORE_SCALES)
+NESTED(class_resources, N_CLASS_RESOURCES)
+NESTED(course_resources, N_COURSE_RESOURCES)
+NESTED(user_resources, N_USER_RESOURCES)

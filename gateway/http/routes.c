@@ -20,6 +20,9 @@
 #define OR_GC     OR12 "gradebook-core.readonly " OR12 "gradebook.readonly"
 #define OR_G      OR12 "gradebook.readonly"
 #define GRADEBOOK "/ims/oneroster/gradebook/v1p2"
+#define OR_SC     OR12 "resource-core.readonly " OR12 "resource.readonly"
+#define OR_S      OR12 "resource.readonly"
+#define RESOURCES "/ims/oneroster/resources/v1p2"
 
 /* clang-format off */
 const cw_route cw_routes[] = {
@@ -94,6 +97,11 @@ const cw_route cw_routes[] = {
 	{ "GET",    GRADEBOOK "/classes/{id}/lineItems/{line_item_id}/results", cw_api_or_class_line_item_results, OR_G, 0, 0 },
 	{ "GET",    GRADEBOOK "/classes/{id}/students/{student_id}/results", cw_api_or_class_student_results, OR_G, 0, 0 },
 	{ "GET",    GRADEBOOK "/schools/{id}/scoreScales", cw_api_or_school_score_scales, OR_G, 0, 0 },
+	{ "GET",    RESOURCES "/resources", cw_api_or_list_resources, OR_SC, 0, 0 },
+	{ "GET",    RESOURCES "/resources/{id}", cw_api_or_get_resources, OR_SC, 0, 0 },
+	{ "GET",    RESOURCES "/classes/{id}/resources", cw_api_or_class_resources, OR_S, 0, 0 },
+	{ "GET",    RESOURCES "/courses/{id}/resources", cw_api_or_course_resources, OR_S, 0, 0 },
+	{ "GET",    RESOURCES "/users/{id}/resources", cw_api_or_user_resources, OR_S, 0, 0 },
 };
 /* clang-format on */
 

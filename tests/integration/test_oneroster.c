@@ -57,7 +57,21 @@ static void write_set(const char *dir, const char *users)
 	           "file.results,bulk\nfile.lineItemLearningObjectiveIds,bulk\n"
 	           "file.resultLearningObjectiveIds,bulk\n"
 	           "file.lineItemScoreScales,bulk\n"
-	           "file.resultScoreScales,bulk\n");
+	           "file.resultScoreScales,bulk\nfile.resources,bulk\n"
+	           "file.classResources,bulk\nfile.courseResources,bulk\n"
+	           "file.userResources,bulk\n");
+	write_file(
+	        dir, "resources.csv",
+	        "sourcedId,vendorResourceId,title,roles,importance,vendorId\n"
+	        "rsa,V1,Algebra Tiles,student,primary,ven\n"
+	        "rsb,V2,Atlas,,secondary,ven\n");
+	write_file(dir, "classResources.csv",
+	           "sourcedId,classSourcedId,resourceSourcedId\ncr1,k,rsa\n");
+	write_file(dir, "courseResources.csv",
+	           "sourcedId,courseSourcedId,resourceSourcedId\nkr1,c,rsb\n");
+	write_file(dir, "userResources.csv",
+	           "sourcedId,userSourcedId,resourceSourcedId\nur1,s1,rsa\n"
+	           "ur2,s1,rsb\n");
 	write_file(dir, "categories.csv",
 	           "sourcedId,title,weight\n"
 	           "cat,Homework,2\n");
@@ -544,6 +558,41 @@ START_TEST(gradebook_reads)
 }
 END_TEST
 
+#define RS "/ims/oneroster/resources/v1p2"
+
+START_TEST(resource_reads)
+{
+	static const struct {
+		const char *path, *ids;
+	} cases[] = {
+		{ RS "/resources", "rsa,rsb" },
+		{ RS "/classes/k/resources", "rsa" },
+		{ RS "/courses/c/resources", "rsb" },
+		{ RS "/users/s1/resources", "rsa,rsb" },
+		{ RS "/users/s2/resources", "" },
+	};
+	char rs_token[64], id[64], secret[64], ids[256];
+	cJSON *doc;
+
+	cwt_client_add(&env, "d1", OR12 "resource.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(rs_token, &daemon_, id, secret, NULL), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		doc = get(cases[i].path, rs_token, 200, NULL);
+		ids_of(ids, sizeof(ids), doc, "resources");
+		ck_assert_msg(strcmp(ids, cases[i].ids) == 0, "%s: %s",
+		              cases[i].path, ids);
+		cJSON_Delete(doc);
+	}
+	doc = get(RS "/resources/rsa", rs_token, 200, NULL);
+	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(doc, "resource"),
+	                                "vendorResourceId"),
+	                 "V1");
+	cJSON_Delete(doc);
+	cJSON_Delete(get(RS "/classes/nosuch/resources", rs_token, 404, NULL));
+	cJSON_Delete(get(RS "/resources", token, 403, NULL));
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -596,6 +645,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, imports_show_up);
 	tcase_add_test(tc, openapi_describes_the_routes);
 	tcase_add_test(tc, gradebook_reads);
+	tcase_add_test(tc, resource_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }
