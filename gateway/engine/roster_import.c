@@ -544,7 +544,7 @@ static void build_references(void)
 }
 
 /* Every reference column of the stored 1.2 model, built once. */
-static const cw_roster_ref *model_references(size_t *count)
+const cw_roster_ref *cw_roster_model_references(size_t *count)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -759,7 +759,7 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 	if (err < 0)
 		goto out;
 	pp.v11 = out->check.manifest.version == CW_OR_V1P1;
-	policy.refs = model_references(&policy.ref_count);
+	policy.refs = cw_roster_model_references(&policy.ref_count);
 	err = cw_store_import_commit(im.import, bulk_mask(&out->check.manifest),
 	                             &policy, out->counts, &applied);
 	if (err == 0)
@@ -850,4 +850,65 @@ char *cw_roster_import_report_json(const cw_roster_import_result *r)
 	text = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
 	return text;
+}
+
+/* ---- small writes (the REST API) ----------------------------------------- */
+
+static int write_decide(const cw_roster_counts *counts, void *payload)
+{
+	(void)counts;
+	(void)payload;
+	return 1;
+}
+
+typedef struct {
+	int reported;
+	char first[300];
+} dangling_note;
+
+static void write_dangling(const cw_roster_ref *ref, const char *sourced_id,
+                           const char *target_id, void *payload)
+{
+	dangling_note *d = payload;
+
+	if (d->reported++ == 0)
+		snprintf(d->first, sizeof(d->first),
+		         "%s \"%.60s\" still points at %s \"%.60s\"",
+		         cw_or_entity_name(ref->entity), sourced_id,
+		         cw_or_entity_name(ref->target), target_id);
+}
+
+int cw_roster_write(cw_store *store, int64_t tenant_id,
+                    const cw_roster_change *changes, size_t count)
+{
+	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
+	dangling_note note = { 0, "" };
+	cw_import_policy policy = { NULL, NULL, 0, write_dangling,
+		                    write_decide, NULL, &note };
+	char stamp[CW_TIME_ISO_LEN], message[600];
+	cw_store_import *imp = NULL;
+	int err, applied = 0;
+
+	policy.refs = cw_roster_model_references(&policy.ref_count);
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	err = cw_store_import_begin(&imp, store, tenant_id, stamp, 0);
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		cw_roster_record r = { changes[i].entity,
+			               changes[i].sourced_id,
+			               changes[i].deleted ? "tobedeleted"
+			                                  : "active",
+			               "",
+			               changes[i].fields ? changes[i].fields
+			                                 : "[]",
+			               0 };
+		err = cw_store_import_put(imp, &r);
+	}
+	if (err == 0)
+		err = cw_store_import_commit(imp, 0, &policy, counts, &applied);
+	snprintf(message, sizeof(message), "%s",
+	         note.reported ? note.first : cw_error_last());
+	cw_store_import_end(imp);
+	if (err < 0)
+		cw_error_set("%s", message);
+	return err;
 }

@@ -53,6 +53,25 @@ int cw_roster_drop_upload(const char *source, void *data_dir);
 int cw_roster_expire_pending(cw_store *store, const char *data_dir, long ttl_h,
                              int *count);
 
+/** Every reference column of the stored 1.2 model, for dangling checks. */
+const cw_roster_ref *cw_roster_model_references(size_t *count);
+
+/** One row a write changes: put (fields in the stored form) or delete. */
+typedef struct {
+	cw_or_entity entity;
+	const char *sourced_id;
+	int deleted;
+	const char *fields; /* NULL when deleted */
+} cw_roster_change;
+
+/**
+ * Applies changes to a tenant's roster in one transaction, through the
+ * import path: change log, exports and the REST index see them. CW_EINVAL
+ * (message set) when a kept row would point at a deleted one.
+ */
+int cw_roster_write(cw_store *store, int64_t tenant_id,
+                    const cw_roster_change *changes, size_t count);
+
 /** The report as JSON (for --json and the stored import record). */
 char *cw_roster_import_report_json(const cw_roster_import_result *result);
 

@@ -679,3 +679,12 @@ void cw_roster_cache_release(cw_roster_cache *c, const cw_roster_index *ix)
 	}
 	pthread_mutex_unlock(&c->lock);
 }
+
+void cw_roster_cache_invalidate(cw_roster_cache *c, int64_t tenant_id)
+{
+	pthread_mutex_lock(&c->lock);
+	for (tenant_slot *s = c->slots; s; s = s->next)
+		if (s->tenant_id == tenant_id)
+			s->checked_ms = INT64_MIN / 2;
+	pthread_mutex_unlock(&c->lock);
+}

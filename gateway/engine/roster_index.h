@@ -97,5 +97,7 @@ void cw_roster_cache_free(cw_roster_cache *cache);
 int cw_roster_cache_get(cw_roster_cache *cache, int64_t tenant_id,
                         const cw_roster_index **out);
 void cw_roster_cache_release(cw_roster_cache *cache, const cw_roster_index *ix);
+/** The next get asks the change log at once (after a write). */
+void cw_roster_cache_invalidate(cw_roster_cache *cache, int64_t tenant_id);
 
 #endif

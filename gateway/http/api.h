@@ -40,6 +40,8 @@ int cw_api_roster_import_status(cw_request *req, cw_response *res);
 int cw_api_roster_import_approve(cw_request *req, cw_response *res);
 
 /* api_oneroster.c: OneRoster 1.2 rostering (read) */
+/** "http://host" (or https behind a proxy that says so) for hrefs. */
+void cw_api_origin(const cw_request *req, char out[300]);
 int cw_api_or_list_academic_sessions(cw_request *req, cw_response *res);
 int cw_api_or_get_academic_sessions(cw_request *req, cw_response *res);
 int cw_api_or_list_classes(cw_request *req, cw_response *res);
@@ -105,5 +107,11 @@ int cw_api_or_get_resources(cw_request *req, cw_response *res);
 int cw_api_or_class_resources(cw_request *req, cw_response *res);
 int cw_api_or_course_resources(cw_request *req, cw_response *res);
 int cw_api_or_user_resources(cw_request *req, cw_response *res);
+
+/* api_gradebook.c: OneRoster 1.2 gradebook writes */
+int cw_api_or_put_results(cw_request *req, cw_response *res);
+int cw_api_or_delete_results(cw_request *req, cw_response *res);
+int cw_api_or_put_line_items(cw_request *req, cw_response *res);
+int cw_api_or_delete_line_items(cw_request *req, cw_response *res);
 
 #endif

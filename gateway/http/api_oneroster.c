@@ -35,7 +35,7 @@ typedef struct {
 } view;
 
 /* "http://host" as the client reached us (a proxy may say https). */
-static void origin_of(const cw_request *req, char out[300])
+void cw_api_origin(const cw_request *req, char out[300])
 {
 	const char *host = cw_request_header(req, "Host");
 	const char *proto = cw_request_header(req, "X-Forwarded-Proto");
@@ -444,7 +444,7 @@ static int open_view(view *v, cw_request *req)
 	v->time_ms = 0;
 	v->time_text[0] = '\0';
 	v->scratch = NULL;
-	origin_of(req, v->origin);
+	cw_api_origin(req, v->origin);
 	if (!ctx->rosters) {
 		cw_error_set("the roster cache is not running");
 		return CW_ESTORE;

@@ -19,6 +19,8 @@
 #define ROSTERING "/ims/oneroster/rostering/v1p2"
 #define OR_GC     OR12 "gradebook-core.readonly " OR12 "gradebook.readonly"
 #define OR_G      OR12 "gradebook.readonly"
+#define OR_GPUT   OR12 "gradebook.createput"
+#define OR_GDEL   OR12 "gradebook.delete"
 #define GRADEBOOK "/ims/oneroster/gradebook/v1p2"
 #define OR_SC     OR12 "resource-core.readonly " OR12 "resource.readonly"
 #define OR_S      OR12 "resource.readonly"
@@ -102,6 +104,10 @@ const cw_route cw_routes[] = {
 	{ "GET",    RESOURCES "/classes/{id}/resources", cw_api_or_class_resources, OR_S, 0, 0 },
 	{ "GET",    RESOURCES "/courses/{id}/resources", cw_api_or_course_resources, OR_S, 0, 0 },
 	{ "GET",    RESOURCES "/users/{id}/resources", cw_api_or_user_resources, OR_S, 0, 0 },
+	{ "PUT",    GRADEBOOK "/results/{id}", cw_api_or_put_results, OR_GPUT, JSON, 0 },
+	{ "DELETE", GRADEBOOK "/results/{id}", cw_api_or_delete_results, OR_GDEL, 0, 0 },
+	{ "PUT",    GRADEBOOK "/lineItems/{id}", cw_api_or_put_line_items, OR_GPUT, JSON, 0 },
+	{ "DELETE", GRADEBOOK "/lineItems/{id}", cw_api_or_delete_line_items, OR_GDEL, 0, 0 },
 };
 /* clang-format on */
 

@@ -593,6 +593,176 @@ START_TEST(resource_reads)
 }
 END_TEST
 
+/* PUT with a bearer token and a JSON body; returns the answer parsed. */
+static cJSON *send(const char *method, const char *path, const char *tok,
+                   const char *body, long status)
+{
+	char auth[128];
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	cwt_http res;
+	cJSON *doc = NULL;
+
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", tok);
+	cwt_request(&res, &daemon_, method, path, headers, body);
+	ck_assert_msg(res.status == status, "%s %s: %ld %s", method, path,
+	              res.status, cw_buf_cstr(&res.body));
+	if (res.body.len)
+		doc = cwt_json(&res);
+	cwt_http_dispose(&res);
+	return doc;
+}
+
+static const char *description(const cJSON *doc)
+{
+	return cw_json_string(doc, "imsx_description");
+}
+
+#define LO "urn:uuid:5e3c9b2a-7f4d-4c1e-9a0b-1d2e3f405162"
+
+/* Mastery comes back: results and lineItems written through the API, with
+ * their objectives and scale, checked as an import checks a row. */
+START_TEST(gradebook_writes)
+{
+	static const struct {
+		const char *body, *pointer;
+	} bad[] = {
+		{ "{\"result\":{\"lineItem\":{\"sourcedId\":\"li1\"},"
+		  "\"student\":{\"sourcedId\":\"s2\"},\"scoreStatus\":"
+		  "\"bogus\",\"scoreDate\":\"2024-10-01\"}}",
+		  "/result/scoreStatus" },
+		{ "{\"result\":{\"lineItem\":{\"sourcedId\":\"nope\"},"
+		  "\"student\":{\"sourcedId\":\"s2\"},\"scoreStatus\":"
+		  "\"submitted\",\"scoreDate\":\"2024-10-01\"}}",
+		  "/result/lineItem/sourcedId" },
+		{ "{\"result\":{\"lineItem\":{\"sourcedId\":\"li1\"},"
+		  "\"student\":{\"sourcedId\":\"s2\"},\"scoreStatus\":"
+		  "\"submitted\"}}",
+		  "/result/scoreDate" },
+		{ "{\"result\":{\"grade\":\"A\"}}", "/result/grade" },
+		{ "{\"result\":{\"sourcedId\":\"other\"}}",
+		  "/result/sourcedId" },
+		{ "{\"result\":{\"score\":\"high\"}}", "/result/score" },
+		{ "{\"result\":{\"lineItem\":\"li1\"}}", "/result/lineItem" },
+		{ "{\"results\":{}}", "expected {\"result\"" },
+	};
+	char id[64], secret[64], writer[64], out[400], text[8192];
+	cw_buf o = CW_BUF_INIT(1 << 16), e = CW_BUF_INIT(1 << 16);
+	cJSON *doc, *r;
+
+	cwt_client_add(&env, "d1",
+	               OR12 "gradebook.createput " OR12 "gradebook.delete " OR12
+	                    "gradebook.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(writer, &daemon_, id, secret, NULL), 0);
+
+	doc = send("PUT", GB "/results/res9", writer,
+	           "{\"result\":{\"sourcedId\":\"res9\",\"lineItem\":"
+	           "{\"sourcedId\":\"li1\"},\"student\":{\"sourcedId\":"
+	           "\"s2\"},\"scoreStatus\":\"fully graded\",\"score\":4,"
+	           "\"scoreDate\":\"2024-10-01\",\"textScore\":\"Advanced\","
+	           "\"late\":false,\"scoreScale\":{\"sourcedId\":\"sc\"},"
+	           "\"learningObjectiveSet\":[{\"source\":\"case\","
+	           "\"learningObjectiveResults\":[{\"learningObjectiveId\":"
+	           "\"" LO "\",\"score\":4}]}]}}",
+	           201);
+	ck_assert_double_eq(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "result"), "score")
+	                ->valuedouble,
+	        4);
+	cJSON_Delete(doc);
+	doc = get(GB "/results/res9", writer, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "result");
+	ck_assert_str_eq(cw_json_string(r, "late"), "false");
+	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(r, "scoreScale"),
+	                                "sourcedId"),
+	                 "sc");
+	ck_assert_str_eq(
+	        cw_json_string(
+	                cJSON_GetArrayItem(
+	                        cJSON_GetObjectItem(
+	                                cJSON_GetArrayItem(
+	                                        cJSON_GetObjectItem(
+	                                                r,
+	                                                "learningObjectiveSet"),
+	                                        0),
+	                                "learningObjectiveResults"),
+	                        0),
+	                "learningObjectiveId"),
+	        LO);
+	cJSON_Delete(doc);
+
+	/* Written again without objectives: the old link rows go. */
+	cJSON_Delete(send("PUT", GB "/results/res9", writer,
+	                  "{\"result\":{\"lineItem\":{\"sourcedId\":\"li1\"},"
+	                  "\"student\":{\"sourcedId\":\"s2\"},"
+	                  "\"scoreStatus\":\"fully graded\",\"score\":2,"
+	                  "\"scoreDate\":\"2024-10-02\"}}",
+	                  201));
+	doc = get(GB "/results/res9", writer, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "result");
+	ck_assert_double_eq(cJSON_GetObjectItem(r, "score")->valuedouble, 2);
+	ck_assert_ptr_null(cJSON_GetObjectItem(r, "learningObjectiveSet"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(r, "scoreScale"));
+	cJSON_Delete(doc);
+
+	/* It is in the roster like an imported row: the CSV export has it. */
+	snprintf(out, sizeof(out), "%s/exported", env.dir);
+	ck_assert_int_eq(cwt_run(&env, &o, &e, "roster", "export", "--tenant",
+	                         "d1", "--version", "1.2", "--out", out, NULL),
+	                 0);
+	{
+		char path[500];
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), "%s/results.csv", out);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		text[n] = '\0';
+		fclose(f);
+		ck_assert_ptr_nonnull(strstr(text, "res9,,,li1,s2,fully "
+		                                   "graded,2,2024-10-02"));
+	}
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		doc = send("PUT", GB "/results/res9", writer, bad[i].body, 422);
+		ck_assert_msg(strstr(description(doc), bad[i].pointer) != NULL,
+		              "%s: %s", bad[i].body, description(doc));
+		cJSON_Delete(doc);
+	}
+	cJSON_Delete(send("PUT", GB "/results/res9", token, "{}", 403));
+
+	/* A new lineItem shows up under its class. */
+	cJSON_Delete(send("PUT", GB "/lineItems/li3", writer,
+	                  "{\"lineItem\":{\"title\":\"Quiz\",\"assignDate\":"
+	                  "\"2024-10-01T00:00:00Z\",\"dueDate\":\"2024-10-08\","
+	                  "\"class\":{\"sourcedId\":\"k\"},\"category\":"
+	                  "{\"sourcedId\":\"cat\"},\"gradingPeriod\":"
+	                  "{\"sourcedId\":\"gp1\"},\"school\":{\"sourcedId\":"
+	                  "\"sch\"},\"resultValueMax\":4,"
+	                  "\"learningObjectiveSet\":[{\"source\":\"case\","
+	                  "\"learningObjectiveIds\":[\"" LO "\"]}]}}",
+	                  201));
+	doc = get(GB "/classes/k/lineItems", writer, 200, NULL);
+	ids_of(text, sizeof(text), doc, "lineItems");
+	ck_assert_str_eq(text, "li1,li3");
+	cJSON_Delete(doc);
+
+	/* Deleting: a lineItem results point at stays (409); a result goes. */
+	doc = send("DELETE", GB "/lineItems/li1", writer, NULL, 409);
+	ck_assert_ptr_nonnull(strstr(description(doc), "res"));
+	cJSON_Delete(doc);
+	cJSON_Delete(send("DELETE", GB "/results/res9", writer, NULL, 204));
+	cJSON_Delete(get(GB "/results/res9", writer, 404, NULL));
+	cJSON_Delete(send("DELETE", GB "/results/res9", writer, NULL, 404));
+	cJSON_Delete(send("DELETE", GB "/lineItems/li3", writer, NULL, 204));
+	cw_buf_dispose(&o);
+	cw_buf_dispose(&e);
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -646,6 +816,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, openapi_describes_the_routes);
 	tcase_add_test(tc, gradebook_reads);
 	tcase_add_test(tc, resource_reads);
+	tcase_add_test(tc, gradebook_writes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,707 @@
+/* OneRoster 1.2 gradebook writes: PUT and DELETE of lineItems and results,
+ * the way mastery comes back from CBE tools. A body is mapped onto the CSV
+ * columns of its file and checked by the same row reader as an import (so
+ * the rules are the same), its references against the tenant, and written
+ * with its score-scale and learning-objective link rows in one transaction
+ * through the import path: the change log and the exports see it. A
+ * problem answers 422 with the JSON pointer of the member at fault. */
+#include "http/api.h"
+
+#include "engine/roster_import.h"
+#include "engine/roster_index.h"
+#include "http/server.h"
+#include "roster/fields.h"
+#include "roster/rest.h"
+#include "roster/rows.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/csv.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/timeutil.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINKS 64 /* objectives (and one scale) per object */
+
+typedef enum { M_STRING, M_DATE, M_NUMBER, M_BOOL, M_REF } member_kind;
+
+typedef struct {
+	const char *member, *column;
+	member_kind kind;
+	cw_or_entity target; /* M_REF */
+} member_spec;
+
+static const member_spec result_members[] = {
+	{ "lineItem", "lineItemSourcedId", M_REF, CW_OR_LINE_ITEMS },
+	{ "student", "studentSourcedId", M_REF, CW_OR_USERS },
+	{ "class", "classSourcedId", M_REF, CW_OR_CLASSES },
+	{ "scoreStatus", "scoreStatus", M_STRING, CW_OR_NONE },
+	{ "score", "score", M_NUMBER, CW_OR_NONE },
+	{ "scoreDate", "scoreDate", M_DATE, CW_OR_NONE },
+	{ "comment", "comment", M_STRING, CW_OR_NONE },
+	{ "textScore", "textScore", M_STRING, CW_OR_NONE },
+	{ "inProgress", "inProgress", M_BOOL, CW_OR_NONE },
+	{ "incomplete", "incomplete", M_BOOL, CW_OR_NONE },
+	{ "late", "late", M_BOOL, CW_OR_NONE },
+	{ "missing", "missing", M_BOOL, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const member_spec line_item_members[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ "description", "description", M_STRING, CW_OR_NONE },
+	{ "assignDate", "assignDate", M_DATE, CW_OR_NONE },
+	{ "dueDate", "dueDate", M_DATE, CW_OR_NONE },
+	{ "class", "classSourcedId", M_REF, CW_OR_CLASSES },
+	{ "category", "categorySourcedId", M_REF, CW_OR_CATEGORIES },
+	{ "gradingPeriod", "academicSessionSourcedId", M_REF,
+	  CW_OR_ACADEMIC_SESSIONS },
+	{ "resultValueMin", "resultValueMin", M_NUMBER, CW_OR_NONE },
+	{ "resultValueMax", "resultValueMax", M_NUMBER, CW_OR_NONE },
+	{ "school", "schoolSourcedId", M_REF, CW_OR_ORGS },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+typedef struct {
+	cw_or_entity entity, scales, objectives;
+	cw_ri_link scales_link, objectives_link;
+	const member_spec *members;
+	const char *what; /* "result" */
+} kind;
+
+static const kind result_kind = { CW_OR_RESULTS,
+	                          CW_OR_RESULT_SCORE_SCALES,
+	                          CW_OR_RESULT_LEARNING_OBJECTIVE_IDS,
+	                          CW_RI_SCALES_BY_RESULT,
+	                          CW_RI_OBJECTIVES_BY_RESULT,
+	                          result_members,
+	                          "result" };
+static const kind line_item_kind = { CW_OR_LINE_ITEMS,
+	                             CW_OR_LINE_ITEM_SCORE_SCALES,
+	                             CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
+	                             CW_RI_SCALES_BY_LINE_ITEM,
+	                             CW_RI_OBJECTIVES_BY_LINE_ITEM,
+	                             line_item_members,
+	                             "lineItem" };
+
+/* A body on its way to rows: a cell per column of the entity's file, the
+ * pointer each came from, the link rows. */
+typedef struct {
+	const kind *k;
+	const char *id;
+	cw_or_cell cells[CW_OR_FIELDS_MAX];
+	const char *pointers[CW_OR_FIELDS_MAX];
+	char text[CW_OR_FIELDS_MAX][64]; /* numbers and booleans made text */
+	const cJSON *metadata;
+	const char *scale; /* scoreScale.sourcedId, or NULL */
+	struct {
+		const char *source, *objective, *text_score;
+		char score[64];
+	} objectives[MAX_LINKS];
+	size_t objective_count;
+	char pointer[200]; /* where the first problem is */
+	char problem[400];
+} body;
+
+static int fail_at(body *b, const char *pointer, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int fail_at(body *b, const char *pointer, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(b->pointer, sizeof(b->pointer), "%s", pointer);
+	va_start(ap, fmt);
+	vsnprintf(b->problem, sizeof(b->problem), fmt, ap);
+	va_end(ap);
+	return CW_EINVAL;
+}
+
+static int number_text(char out[64], const cJSON *v)
+{
+	char *end;
+
+	if (cJSON_IsNumber(v)) {
+		snprintf(out, 64, "%.15g", v->valuedouble);
+		return 1;
+	}
+	if (cJSON_IsString(v) && *v->valuestring &&
+	    strlen(v->valuestring) < 64) {
+		(void)strtod(v->valuestring, &end);
+		snprintf(out, 64, "%s", v->valuestring);
+		return *end == '\0';
+	}
+	return 0;
+}
+
+/* One member onto its column. */
+static int take_member(body *b, const member_spec *m, const cJSON *v,
+                       const char *base)
+{
+	int k = cw_or_fields_position(b->k->entity, m->column);
+	char pointer[200];
+	const cJSON *id;
+
+	snprintf(pointer, sizeof(pointer), "%s/%s", base, m->member);
+	if (k < 0)
+		return fail_at(b, pointer, "not a column of this object");
+	b->pointers[k] = m->member;
+	switch (m->kind) {
+	case M_REF:
+		id = cJSON_GetObjectItemCaseSensitive(v, "sourcedId");
+		if (!cJSON_IsString(id))
+			return fail_at(b, pointer,
+			               "expected a reference: {\"sourcedId\": "
+			               "\"…\"}");
+		b->cells[k] = (cw_or_cell){ id->valuestring,
+			                    strlen(id->valuestring) };
+		return 0;
+	case M_NUMBER:
+		if (!number_text(b->text[k], v))
+			return fail_at(b, pointer, "expected a number");
+		b->cells[k] = (cw_or_cell){ b->text[k], strlen(b->text[k]) };
+		return 0;
+	case M_BOOL:
+		if (cJSON_IsBool(v))
+			snprintf(b->text[k], 64, "%s",
+			         cJSON_IsTrue(v) ? "true" : "false");
+		else if (cJSON_IsString(v) && strlen(v->valuestring) < 64)
+			snprintf(b->text[k], 64, "%s", v->valuestring);
+		else
+			return fail_at(b, pointer,
+			               "expected \"true\" or "
+			               "\"false\"");
+		b->cells[k] = (cw_or_cell){ b->text[k], strlen(b->text[k]) };
+		return 0;
+	case M_DATE:
+		/* The JSON binding sends date-times; the model keeps the day.
+		 */
+		if (!cJSON_IsString(v) || strlen(v->valuestring) < 10)
+			return fail_at(b, pointer,
+			               "expected a date (YYYY-MM-DD)");
+		b->cells[k] = (cw_or_cell){ v->valuestring, 10 };
+		return 0;
+	case M_STRING:
+		if (!cJSON_IsString(v))
+			return fail_at(b, pointer, "expected a string");
+		b->cells[k] =
+		        (cw_or_cell){ v->valuestring, strlen(v->valuestring) };
+		return 0;
+	}
+	return 0;
+}
+
+static int take_objectives(body *b, const cJSON *sets, const char *base)
+{
+	const cJSON *set, *entry;
+	size_t s = 0;
+
+	if (!cJSON_IsArray(sets))
+		return fail_at(b, base, "expected an array of sets");
+	cJSON_ArrayForEach(set, sets)
+	{
+		const cJSON *source =
+		        cJSON_GetObjectItemCaseSensitive(set, "source");
+		const char *list_name = b->k->entity == CW_OR_LINE_ITEMS
+		                                ? "learningObjectiveIds"
+		                                : "learningObjectiveResults";
+		const cJSON *list =
+		        cJSON_GetObjectItemCaseSensitive(set, list_name);
+		char pointer[200];
+		size_t e = 0;
+
+		snprintf(pointer, sizeof(pointer), "%s/%zu/source", base, s);
+		if (!cJSON_IsString(source) || !*source->valuestring)
+			return fail_at(b, pointer,
+			               "expected a source (case, "
+			               "unknown or ext:…)");
+		snprintf(pointer, sizeof(pointer), "%s/%zu/%s", base, s,
+		         list_name);
+		if (!cJSON_IsArray(list))
+			return fail_at(b, pointer, "expected an array");
+		cJSON_ArrayForEach(entry, list)
+		{
+			const cJSON *objective = entry, *score = NULL,
+			            *text = NULL;
+			char at[240];
+
+			if (b->objective_count == MAX_LINKS)
+				return fail_at(b, pointer,
+				               "more than %d objectives",
+				               MAX_LINKS);
+			snprintf(at, sizeof(at), "%s/%zu", pointer, e++);
+			if (b->k->entity == CW_OR_RESULTS) {
+				objective = cJSON_GetObjectItemCaseSensitive(
+				        entry, "learningObjectiveId");
+				score = cJSON_GetObjectItemCaseSensitive(
+				        entry, "score");
+				text = cJSON_GetObjectItemCaseSensitive(
+				        entry, "textScore");
+			}
+			if (!cJSON_IsString(objective) ||
+			    !*objective->valuestring)
+				return fail_at(b, at,
+				               "expected a learning "
+				               "objective id");
+			b->objectives[b->objective_count].source =
+			        source->valuestring;
+			b->objectives[b->objective_count].objective =
+			        objective->valuestring;
+			b->objectives[b->objective_count].score[0] = '\0';
+			if (score &&
+			    !number_text(
+			            b->objectives[b->objective_count].score,
+			            score))
+				return fail_at(b, at,
+				               "score: expected a number");
+			b->objectives[b->objective_count].text_score =
+			        cJSON_IsString(text) ? text->valuestring : NULL;
+			b->objective_count++;
+		}
+		s++;
+	}
+	return 0;
+}
+
+/* Maps the object's members; unknown ones are refused. */
+static int take_body(body *b, const cJSON *o, const char *base)
+{
+	const cJSON *v;
+	int err = 0;
+
+	cJSON_ArrayForEach(v, o)
+	{
+		const member_spec *m = b->k->members;
+		char pointer[200];
+
+		snprintf(pointer, sizeof(pointer), "%s/%s", base, v->string);
+		while (m->member && strcmp(m->member, v->string) != 0)
+			m++;
+		if (m->member) {
+			err = take_member(b, m, v, base);
+		} else if (strcmp(v->string, "sourcedId") == 0) {
+			if (!cJSON_IsString(v) ||
+			    strcmp(v->valuestring, b->id) != 0)
+				err = fail_at(
+				        b, pointer,
+				        "differs from the sourcedId in the "
+				        "path");
+		} else if (strcmp(v->string, "status") == 0 ||
+		           strcmp(v->string, "dateLastModified") == 0) {
+			continue; /* the gateway sets them */
+		} else if (strcmp(v->string, "metadata") == 0) {
+			const cJSON *item;
+
+			if (!cJSON_IsObject(v))
+				err = fail_at(b, pointer, "expected an object");
+			cJSON_ArrayForEach(item,
+			                   v) if (!err && !cJSON_IsString(item))
+			        err = fail_at(b, pointer,
+			                      "metadata values are strings");
+			b->metadata = v;
+		} else if (strcmp(v->string, "scoreScale") == 0) {
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(
+			        v, "sourcedId");
+
+			if (!cJSON_IsString(id))
+				err = fail_at(b, pointer,
+				              "expected a reference");
+			else
+				b->scale = id->valuestring;
+		} else if (strcmp(v->string, "learningObjectiveSet") == 0) {
+			err = take_objectives(b, v, pointer);
+		} else {
+			err = fail_at(b, pointer, "not a member of a %s",
+			              b->k->what);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- the row reader's rules ---------------------------------------------- */
+
+typedef struct {
+	body *b;
+	cw_buf *stored;
+	int failed;
+} checking;
+
+static void on_diag(const cw_diag *d, void *payload)
+{
+	checking *c = payload;
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, c->b->k->entity);
+	size_t n = strcspn(d->message, ":");
+	char pointer[200];
+
+	if (d->severity != CW_DIAG_ERROR || c->failed++)
+		return;
+	/* The message starts with the column's name: back to the member. */
+	snprintf(pointer, sizeof(pointer), "/%s", c->b->k->what);
+	for (size_t i = 3; i < f->column_count; i++)
+		if (strlen(f->columns[i].name) == n &&
+		    strncmp(f->columns[i].name, d->message, n) == 0)
+			snprintf(pointer, sizeof(pointer), "/%s/%s",
+			         c->b->k->what,
+			         c->b->pointers[i - 3] ? c->b->pointers[i - 3]
+			                               : f->columns[i].name);
+	fail_at(c->b, pointer, "%s", d->message);
+}
+
+static int on_row(const cw_or_row *row, void *payload)
+{
+	checking *c = payload;
+	cw_or_cell cells[CW_OR_FIELDS_MAX] = { { NULL, 0 } };
+	size_t count = 0;
+
+	for (size_t i = 3; i < row->file->column_count; i++) {
+		cells[i - 3] =
+		        (cw_or_cell){ row->values[i], strlen(row->values[i]) };
+		if (*row->values[i])
+			count = i - 2;
+	}
+	return cw_or_fields_build(c->stored, row->file->entity, cells, count,
+	                          (const char *const *)row->metadata_names,
+	                          (const char *const *)row->metadata_values,
+	                          row->metadata_count);
+}
+
+/* The body as one delta CSV row through the import's reader: its rules,
+ * its normalising, and the stored form of the row that passes. */
+static int check_row(body *b, cw_buf *stored)
+{
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, b->k->entity);
+	cw_buf csv = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	char stamp[CW_TIME_ISO_LEN];
+	checking c = { b, stored, 0 };
+	cw_or_reader *reader = NULL;
+	const cJSON *m;
+	int err;
+
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	for (size_t i = 0; i < f->column_count; i++)
+		cw_csv_write_field(&csv, f->columns[i].name,
+		                   i + 1 == f->column_count && !b->metadata);
+	cJSON_ArrayForEach(m, b->metadata)
+	{
+		char name[300];
+
+		snprintf(name, sizeof(name), "metadata.%s", m->string);
+		cw_csv_write_field(&csv, name, !m->next);
+	}
+	cw_csv_write_field(&csv, b->id, 0);
+	cw_csv_write_field(&csv, "active", 0);
+	cw_csv_write_field(&csv, stamp, f->column_count == 3 && !b->metadata);
+	for (size_t i = 3; i < f->column_count; i++) {
+		char value[CW_LIMIT_CSV_FIELD];
+		const cw_or_cell *cell = &b->cells[i - 3];
+
+		snprintf(value, sizeof(value), "%.*s",
+		         (int)(cell->s ? cell->len : 0),
+		         cell->s ? cell->s : "");
+		cw_csv_write_field(&csv, value,
+		                   i + 1 == f->column_count && !b->metadata);
+	}
+	cJSON_ArrayForEach(m, b->metadata)
+	        cw_csv_write_field(&csv, m->valuestring, !m->next);
+	err = csv.error;
+	if (err == 0)
+		err = cw_or_reader_new(&reader, f, CW_OR_DELTA, f->name,
+		                       on_diag, on_row, &c);
+	if (err == 0)
+		err = cw_or_reader_feed(reader, csv.data, csv.len);
+	if (err == 0)
+		err = cw_or_reader_finish(reader);
+	cw_or_reader_free(reader);
+	cw_buf_dispose(&csv);
+	if (c.failed)
+		return CW_EINVAL;
+	return err;
+}
+
+/* ---- the handlers -------------------------------------------------------- */
+
+static int ignore(const cw_roster_record *r, void *payload)
+{
+	(void)r;
+	(void)payload;
+	return 0;
+}
+
+/* 0 when the tenant holds it, CW_ENOTFOUND when not. */
+static int exists(cw_store *store, int64_t tenant, cw_or_entity e,
+                  const char *id)
+{
+	return cw_store_roster_get(store, tenant, e, id, ignore, NULL);
+}
+
+static int check_refs(body *b, cw_store *store, int64_t tenant)
+{
+	for (const member_spec *m = b->k->members; m->member; m++) {
+		int k = cw_or_fields_position(b->k->entity, m->column);
+		char id[256], pointer[200];
+		int err;
+
+		if (m->kind != M_REF || k < 0 || !b->cells[k].s)
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)b->cells[k].len,
+		         b->cells[k].s);
+		err = exists(store, tenant, m->target, id);
+		snprintf(pointer, sizeof(pointer), "/%s/%s/sourcedId",
+		         b->k->what, m->member);
+		if (err == CW_ENOTFOUND)
+			return fail_at(b, pointer, "no %s \"%.100s\"",
+			               cw_or_entity_name(m->target), id);
+		if (err < 0)
+			return err;
+	}
+	if (b->scale) {
+		int err = exists(store, tenant, CW_OR_SCORE_SCALES, b->scale);
+		char pointer[200];
+
+		snprintf(pointer, sizeof(pointer), "/%s/scoreScale/sourcedId",
+		         b->k->what);
+		if (err == CW_ENOTFOUND)
+			return fail_at(b, pointer, "no scoreScale \"%.100s\"",
+			               b->scale);
+		return err < 0 ? err : 0;
+	}
+	return 0;
+}
+
+/* The row's link rows now held (from a fresh index). */
+static int held_links(cw_request *req, const kind *k, const char *id,
+                      cw_buf *ids)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	const cw_roster_index *ix = NULL;
+	int err;
+
+	cw_roster_cache_invalidate(ctx->rosters, tenant);
+	if ((err = cw_roster_cache_get(ctx->rosters, tenant, &ix)) < 0)
+		return err;
+	for (int which = 0; which < 2; which++) {
+		cw_ri_list l = cw_roster_index_linked(
+		        ix, which ? k->objectives_link : k->scales_link, id);
+
+		for (size_t i = 0; i < l.count; i++) {
+			cw_buf_putc(ids, which ? 'o' : 's');
+			cw_buf_put(ids, l.rows[i]->id,
+			           strlen(l.rows[i]->id) + 1);
+		}
+	}
+	cw_roster_cache_release(ctx->rosters, ix);
+	return ids->error;
+}
+
+static int respond_problem(cw_response *res, const body *b)
+{
+	return cw_response_error(res, 422, "invaliddata", "%s: %s", b->pointer,
+	                         b->problem);
+}
+
+static int put(cw_request *req, cw_response *res, const kind *k)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	const char *id = cw_request_param(req, "id");
+	body *b = cw_calloc(1, sizeof(*b));
+	cw_buf stored = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	cw_buf links = CW_BUF_INIT(1 << 20), held = CW_BUF_INIT(1 << 20);
+	cw_roster_change changes[2 + 2 * MAX_LINKS + MAX_LINKS];
+	char link_ids[MAX_LINKS + 1][300];
+	size_t n = 0, link_at[MAX_LINKS + 1];
+	cJSON *doc = NULL;
+	const cJSON *o;
+	int err;
+
+	if (!b)
+		return CW_ENOMEM;
+	b->k = k;
+	b->id = id;
+	if ((err = cw_request_json_object(&doc, req, res)) < 0) {
+		err = 0; /* answered */
+		goto out;
+	}
+	o = cJSON_GetObjectItemCaseSensitive(doc, k->what);
+	if (!cw_or_guid_valid(id, strlen(id))) {
+		fail_at(b, "/", "\"%.60s\" is not a sourcedId", id);
+		err = respond_problem(res, b);
+		goto out;
+	}
+	if (!cJSON_IsObject(o)) {
+		fail_at(b, "", "expected {\"%s\": {…}}", k->what);
+		err = respond_problem(res, b);
+		goto out;
+	}
+	{
+		char base[64];
+
+		snprintf(base, sizeof(base), "/%s", k->what);
+		err = take_body(b, o, base);
+	}
+	if (err == 0)
+		err = check_row(b, &stored);
+	if (err == 0)
+		err = check_refs(b, ctx->store, tenant);
+	if (err == CW_EINVAL) {
+		err = respond_problem(res, b);
+		goto out;
+	}
+	if (err < 0)
+		goto out;
+	changes[n++] = (cw_roster_change){ k->entity, id, 0, stored.data };
+	/* Link rows: "<id>.scoreScale", "<id>.objective.<n>". */
+	if (b->scale) {
+		cw_or_cell cells[3] = { { NULL, 0 },
+			                { id, strlen(id) },
+			                { b->scale, strlen(b->scale) } };
+
+		link_at[0] = links.len;
+		cw_or_fields_build(&stored, k->scales, cells, 3, NULL, NULL, 0);
+		cw_buf_put(&links, stored.data, stored.len + 1);
+		snprintf(link_ids[0], sizeof(link_ids[0]), "%s.scoreScale", id);
+	}
+	for (size_t i = 0; i < b->objective_count; i++) {
+		cw_or_cell cells[5] = {
+			{ id, strlen(id) },
+			{ b->objectives[i].source,
+			  strlen(b->objectives[i].source) },
+			{ b->objectives[i].objective,
+			  strlen(b->objectives[i].objective) },
+			{ b->objectives[i].score,
+			  strlen(b->objectives[i].score) },
+			{ b->objectives[i].text_score,
+			  b->objectives[i].text_score
+			          ? strlen(b->objectives[i].text_score)
+			          : 0 }
+		};
+
+		link_at[i + 1] = links.len;
+		cw_or_fields_build(&stored, k->objectives, cells,
+		                   k->entity == CW_OR_RESULTS ? 5 : 3, NULL,
+		                   NULL, 0);
+		cw_buf_put(&links, stored.data, stored.len + 1);
+		snprintf(link_ids[i + 1], sizeof(link_ids[i + 1]),
+		         "%s.objective.%zu", id, i + 1);
+	}
+	/* stored was reused: rebuild the main row's text last. */
+	if ((err = check_row(b, &stored)) < 0 || links.error)
+		goto out;
+	changes[0].fields = stored.data;
+	if (b->scale)
+		changes[n++] = (cw_roster_change){ k->scales, link_ids[0], 0,
+			                           links.data + link_at[0] };
+	for (size_t i = 0; i < b->objective_count; i++)
+		changes[n++] =
+		        (cw_roster_change){ k->objectives, link_ids[i + 1], 0,
+			                    links.data + link_at[i + 1] };
+	/* Link rows held before and not written again go. */
+	if ((err = held_links(req, k, id, &held)) < 0)
+		goto out;
+	for (const char *p = held.data;
+	     p && p < held.data + held.len &&
+	     n < sizeof(changes) / sizeof(changes[0]);
+	     p += strlen(p) + 1) {
+		int again = 0;
+
+		for (size_t i = 0; i < n; i++)
+			again |= strcmp(changes[i].sourced_id, p + 1) == 0;
+		if (!again)
+			changes[n++] =
+			        (cw_roster_change){ *p == 's' ? k->scales
+				                              : k->objectives,
+				                    p + 1, 1, NULL };
+	}
+	if ((err = cw_roster_write(ctx->store, tenant, changes, n)) < 0)
+		goto out;
+	cw_roster_cache_invalidate(ctx->rosters, tenant);
+	{
+		cJSON *answer = cJSON_CreateObject();
+		char stamp[CW_TIME_ISO_LEN], origin[300];
+		cw_or_rest_row row = { k->entity, id, "active", stamp,
+			               stored.data };
+
+		cw_time_format_iso(cw_time_now_ms(), stamp);
+		cw_api_origin(req, origin);
+		cJSON_AddItemToObject(answer, k->what,
+		                      cw_or_rest_object(&row, origin, NULL, 0));
+		err = cw_response_json(res, 201, answer);
+	}
+out:
+	cJSON_Delete(doc);
+	cw_buf_dispose(&stored);
+	cw_buf_dispose(&links);
+	cw_buf_dispose(&held);
+	cw_free(b);
+	return err;
+}
+
+static int delete (cw_request *req, cw_response *res, const kind *k)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	const char *id = cw_request_param(req, "id");
+	cw_buf held = CW_BUF_INIT(1 << 20);
+	cw_roster_change changes[1 + 2 * MAX_LINKS];
+	size_t n = 0;
+	int err = exists(ctx->store, tenant, k->entity, id);
+
+	if (err == CW_ENOTFOUND) {
+		err = cw_response_error(res, 404, "unknownobject",
+		                        "no %s with sourcedId \"%.100s\"",
+		                        k->what, id);
+		goto out;
+	}
+	if (err < 0 || (err = held_links(req, k, id, &held)) < 0)
+		goto out;
+	changes[n++] = (cw_roster_change){ k->entity, id, 1, NULL };
+	for (const char *p = held.data;
+	     p && p < held.data + held.len &&
+	     n < sizeof(changes) / sizeof(changes[0]);
+	     p += strlen(p) + 1)
+		changes[n++] = (cw_roster_change){ *p == 's' ? k->scales
+			                                     : k->objectives,
+			                           p + 1, 1, NULL };
+	err = cw_roster_write(ctx->store, tenant, changes, n);
+	if (err == CW_EINVAL) {
+		/* Rows still point at it (a lineItem's results …). */
+		err = cw_response_error(res, 409, "invaliddata", "%s",
+		                        cw_error_last());
+		goto out;
+	}
+	if (err == 0) {
+		cw_roster_cache_invalidate(ctx->rosters, tenant);
+		err = cw_response_text(res, 204, "application/json", "", 0);
+	}
+out:
+	cw_buf_dispose(&held);
+	return err;
+}
+
+int cw_api_or_put_results(cw_request *req, cw_response *res)
+{
+	return put(req, res, &result_kind);
+}
+
+int cw_api_or_delete_results(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &result_kind);
+}
+
+int cw_api_or_put_line_items(cw_request *req, cw_response *res)
+{
+	return put(req, res, &line_item_kind);
+}
+
+int cw_api_or_delete_line_items(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &line_item_kind);
+}
