@@ -628,11 +628,13 @@ int cw_roster_cache_get(cw_roster_cache *c, int64_t tenant_id,
 		pthread_mutex_unlock(&c->lock);
 		return CW_ENOMEM;
 	}
-	/* One build at a time per tenant; the others wait for it. */
-	while (s->building)
+	/* One build at a time per tenant. While it runs, the others read
+	 * the index it replaces; only a tenant's first build makes them
+	 * wait. */
+	while (s->building && !s->index)
 		pthread_cond_wait(&c->built, &c->lock);
 	stale = !s->index || now - s->checked_ms >= c->recheck_ms;
-	if (!stale) {
+	if (!stale || s->building) {
 		err = hold(c, s->index);
 		if (err == 0)
 			*out = s->index;
