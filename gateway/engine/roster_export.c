@@ -97,20 +97,6 @@ static int list_rows(cw_store *store, int64_t tenant, int entity,
 
 /* ---- 1.2 roles as 1.1 users.role / orgSourcedIds ------------------------- */
 
-static const char *role_v11(const char *role)
-{
-	static const char *const same[] = { "aide",    "guardian", "parent",
-		                            "proctor", "relative", "student",
-		                            "teacher", NULL };
-
-	for (const char *const *s = same; *s; s++)
-		if (strcmp(*s, role) == 0)
-			return *s;
-	if (strstr(role, "dministrator") || strcmp(role, "principal") == 0)
-		return "administrator";
-	return "aide"; /* counselor and ext: roles: 1.1 has no closer word */
-}
-
 /* Column name of a stored row of entity (roster/fields.h). */
 static const cJSON *stored_item(const cJSON *doc, cw_or_entity entity,
                                 const char *name)
@@ -341,7 +327,8 @@ static void v11_user_field(writer *w, cw_buf *out, const char *sourced_id,
 
 	cw_buf_clear(out);
 	if (strcmp(column, "role") == 0 && count)
-		cw_buf_puts(out, role_v11(links[0].role));
+		cw_buf_puts(out, cw_or_role_v11(links[0].role,
+		                                strlen(links[0].role)));
 	for (size_t i = 0; strcmp(column, "orgSourcedIds") == 0 && i < count;
 	     i++) {
 		if (out->len)

@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/limits.h"
 #include "util/timeutil.h"
 
@@ -32,6 +33,8 @@ typedef struct {
 	int64_t time_ms;
 	char time_text[CW_TIME_ISO_LEN];
 	struct related_rows *scratch; /* for write_object */
+	int v11;                      /* the 1.1 binding (/v1p1 routes) */
+	cw_buf text;                  /* for object_of */
 } view;
 
 /* "http://host" as the client reached us (a proxy may say https). */
@@ -100,37 +103,37 @@ static void related_of(view *v, related *out, cw_or_entity e,
 	}
 }
 
-static cJSON *object_of(view *v, cw_or_entity e, const cw_ri_row *row)
-{
-	cw_or_rest_row r;
-	char dlm[CW_TIME_ISO_LEN];
-	related *rel = cw_malloc(sizeof(*rel));
-	cJSON *o = NULL;
-
-	if (!rel)
-		return NULL;
-	row_of(v, &r, e, row, dlm);
-	related_of(v, rel, e, row);
-	o = cw_or_rest_object(&r, v->origin, rel->rows, rel->count);
-	cw_free(rel);
-	return o;
-}
-
-/* The same object as JSON text appended to out (no tree). */
+/* The object as JSON text appended to out (no tree), in the view's
+ * binding. */
 static int write_object(cw_buf *out, view *v, cw_or_entity e,
                         const cw_ri_row *row)
 {
 	cw_or_rest_row r;
 	char dlm[CW_TIME_ISO_LEN];
-	int err;
 
 	row_of(v, &r, e, row, dlm);
 	if (!v->scratch && !(v->scratch = cw_malloc(sizeof(*v->scratch))))
 		return CW_ENOMEM;
 	related_of(v, v->scratch, e, row);
-	err = cw_or_rest_write(out, &r, v->origin, v->scratch->rows,
-	                       v->scratch->count);
-	return err;
+	return (v->v11 ? cw_or_rest_write_v11 : cw_or_rest_write)(
+	        out, &r, v->origin, v->scratch->rows, v->scratch->count);
+}
+
+/* The same object as a tree, for filters, sorts and selections. */
+static cJSON *object_of(view *v, cw_or_entity e, const cw_ri_row *row)
+{
+	cJSON *o = NULL;
+
+	cw_buf_clear(&v->text);
+	if (write_object(&v->text, v, e, row) == 0 &&
+	    cw_json_parse(&o, v->text.data, v->text.len, 16, NULL) < 0)
+		o = NULL;
+	return o;
+}
+
+static const char *const *members_for(const view *v, cw_or_entity e)
+{
+	return v->v11 ? cw_or_rest_members_v11(e) : cw_or_rest_members(e);
 }
 
 /* ---- errors -------------------------------------------------------------- */
@@ -332,7 +335,7 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 	                cw_request_query(req, "fields"), config->rest_max_limit,
 	                &qe) < 0)
 		return query_error(res, &qe);
-	if (cw_oq_check_fields(&q, cw_or_rest_members(e), &qe) < 0) {
+	if (cw_oq_check_fields(&q, members_for(v, e), &qe) < 0) {
 		cw_oq_dispose(&q);
 		return query_error(res, &qe);
 	}
@@ -399,7 +402,7 @@ static int respond_one(cw_request *req, cw_response *res, view *v,
 	if (cw_oq_parse(&q, NULL, NULL, NULL, NULL, NULL,
 	                cw_request_query(req, "fields"), 1, &qe) < 0)
 		return query_error(res, &qe);
-	if (cw_oq_check_fields(&q, cw_or_rest_members(e), &qe) < 0) {
+	if (cw_oq_check_fields(&q, members_for(v, e), &qe) < 0) {
 		cw_oq_dispose(&q);
 		return query_error(res, &qe);
 	}
@@ -444,6 +447,8 @@ static int open_view(view *v, cw_request *req)
 	v->time_ms = 0;
 	v->time_text[0] = '\0';
 	v->scratch = NULL;
+	v->v11 = strncmp(cw_request_path(req), "/ims/oneroster/v1p1/", 20) == 0;
+	v->text = (cw_buf)CW_BUF_INIT(CW_LIMIT_RESPONSE);
 	cw_api_origin(req, v->origin);
 	if (!ctx->rosters) {
 		cw_error_set("the roster cache is not running");
@@ -458,6 +463,7 @@ static void close_view(view *v)
 {
 	cw_free(v->scratch);
 	v->scratch = NULL;
+	cw_buf_dispose(&v->text);
 	cw_roster_cache_release(cw_request_ctx((cw_request *)v->req)->rosters,
 	                        v->ix);
 }

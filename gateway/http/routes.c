@@ -26,6 +26,15 @@
 #define OR_S      OR12 "resource.readonly"
 #define RESOURCES "/ims/oneroster/resources/v1p2"
 
+/* OneRoster 1.1: the same data in the 1.1 binding, one base path. */
+#define OR11  "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+#define V1_RC OR11 "roster-core.readonly " OR11 "roster.readonly"
+#define V1_R  OR11 "roster.readonly"
+#define V1_D  OR11 "roster-demographics.readonly"
+#define V1_G  OR11 "gradebook.readonly"
+#define V1_S  OR11 "resource.readonly"
+#define V1P1  "/ims/oneroster/v1p1"
+
 /* clang-format off */
 const cw_route cw_routes[] = {
 	/* method   path                                    handler                       scopes body  flags */
@@ -108,6 +117,62 @@ const cw_route cw_routes[] = {
 	{ "DELETE", GRADEBOOK "/results/{id}", cw_api_or_delete_results, OR_GDEL, 0, 0 },
 	{ "PUT",    GRADEBOOK "/lineItems/{id}", cw_api_or_put_line_items, OR_GPUT, JSON, 0 },
 	{ "DELETE", GRADEBOOK "/lineItems/{id}", cw_api_or_delete_line_items, OR_GDEL, 0, 0 },
+	{ "GET",    V1P1 "/academicSessions", cw_api_or_list_academic_sessions, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/academicSessions/{id}", cw_api_or_get_academic_sessions, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/classes", cw_api_or_list_classes, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}", cw_api_or_get_classes, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/courses", cw_api_or_list_courses, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/courses/{id}", cw_api_or_get_courses, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/demographics", cw_api_or_list_demographics, V1_D, 0, 0 },
+	{ "GET",    V1P1 "/demographics/{id}", cw_api_or_get_demographics, V1_D, 0, 0 },
+	{ "GET",    V1P1 "/enrollments", cw_api_or_list_enrollments, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/enrollments/{id}", cw_api_or_get_enrollments, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/gradingPeriods", cw_api_or_list_grading_periods, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/gradingPeriods/{id}", cw_api_or_get_grading_periods, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/orgs", cw_api_or_list_orgs, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/orgs/{id}", cw_api_or_get_orgs, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/schools", cw_api_or_list_schools, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}", cw_api_or_get_schools, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/students", cw_api_or_list_students, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/students/{id}", cw_api_or_get_students, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/teachers", cw_api_or_list_teachers, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/teachers/{id}", cw_api_or_get_teachers, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/terms", cw_api_or_list_terms, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/terms/{id}", cw_api_or_get_terms, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/users", cw_api_or_list_users, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/users/{id}", cw_api_or_get_users, V1_RC, 0, 0 },
+	{ "GET",    V1P1 "/categories", cw_api_or_list_categories, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/categories/{id}", cw_api_or_get_categories, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/lineItems", cw_api_or_list_line_items, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/lineItems/{id}", cw_api_or_get_line_items, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/results", cw_api_or_list_results, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/results/{id}", cw_api_or_get_results, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/resources", cw_api_or_list_resources, V1_S, 0, 0 },
+	{ "GET",    V1P1 "/resources/{id}", cw_api_or_get_resources, V1_S, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/students", cw_api_or_class_students, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/teachers", cw_api_or_class_teachers, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/courses/{id}/classes", cw_api_or_course_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/classes", cw_api_or_school_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/courses", cw_api_or_school_courses, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/enrollments", cw_api_or_school_enrollments, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/students", cw_api_or_school_students, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/teachers", cw_api_or_school_teachers, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/terms", cw_api_or_school_terms, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/classes/{class_id}/enrollments", cw_api_or_school_class_enrollments, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/classes/{class_id}/students", cw_api_or_school_class_students, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/schools/{id}/classes/{class_id}/teachers", cw_api_or_school_class_teachers, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/students/{id}/classes", cw_api_or_student_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/teachers/{id}/classes", cw_api_or_teacher_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/users/{id}/classes", cw_api_or_user_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/terms/{id}/classes", cw_api_or_term_classes, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/terms/{id}/gradingPeriods", cw_api_or_term_grading_periods, V1_R, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/lineItems", cw_api_or_class_line_items, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/results", cw_api_or_class_results, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/lineItems/{line_item_id}/results", cw_api_or_class_line_item_results, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/students/{student_id}/results", cw_api_or_class_student_results, V1_G, 0, 0 },
+	{ "GET",    V1P1 "/classes/{id}/resources", cw_api_or_class_resources, V1_S, 0, 0 },
+	{ "GET",    V1P1 "/courses/{id}/resources", cw_api_or_course_resources, V1_S, 0, 0 },
+	{ "GET",    V1P1 "/users/{id}/resources", cw_api_or_user_resources, V1_S, 0, 0 },
 };
 /* clang-format on */
 

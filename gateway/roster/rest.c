@@ -164,22 +164,93 @@ const char *const *cw_or_rest_members(cw_or_entity e)
 	return members_of(e) ? public_table[e] : NULL;
 }
 
+static int in_v11_file(cw_or_entity e, const char *column);
+
+/* 1.1: the members whose columns 1.1 has, users' role and orgs. */
+static const char *v11_table[CW_OR_ENTITY_COUNT][MAX_MEMBERS + 3];
+
+static void build_members_v11(void)
+{
+	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
+		const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, e);
+		size_t n = 0;
+
+		if (!f || !members_of(e) || !cw_or_file_for(CW_OR_V1P1, e))
+			continue;
+		for (size_t i = 0; member_table[e][i]; i++) {
+			const char *m = member_table[e][i];
+
+			if (i >= 3 && i < f->column_count &&
+			    (!in_v11_file(e, f->columns[i].name) ||
+			     hidden(e, &f->columns[i])))
+				continue;
+			if (strcmp(m, "roles") == 0 ||
+			    strcmp(m, "scoreScale") == 0 ||
+			    strcmp(m, "learningObjectiveSet") == 0)
+				continue;
+			v11_table[e][n++] = m;
+		}
+		if (e == CW_OR_USERS) {
+			v11_table[e][n++] = "role";
+			v11_table[e][n++] = "orgs";
+		}
+		v11_table[e][n] = NULL;
+	}
+}
+
+const char *const *cw_or_rest_members_v11(cw_or_entity e)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (e < 0 || e >= CW_OR_ENTITY_COUNT)
+		return NULL;
+	pthread_once(&once, build_members_v11);
+	return v11_table[e][0] ? v11_table[e] : NULL;
+}
+
 /* ---- writing JSON text straight from stored arrays ----------------------- */
 
 /* A string literal's bytes, its length known at compile time. */
 #define LIT(b, s) cw_buf_put((b), (s), sizeof(s) - 1)
 
+/* Where hrefs start and which binding is written. */
+typedef struct {
+	const char *origin;
+	int v11; /* the 1.1 JSON binding */
+} wctx;
+
+#define V1P1 "/ims/oneroster/v1p1"
+
+/* Whether a 1.2 column exists in the entity's 1.1 file (lineItems'
+ * academicSession was 1.1's gradingPeriod). */
+static int in_v11_file(cw_or_entity e, const char *column)
+{
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P1, e);
+
+	if (!f)
+		return 0;
+	if (e == CW_OR_LINE_ITEMS &&
+	    strcmp(column, "academicSessionSourcedId") == 0)
+		return 1;
+	return cw_or_column_index(f, column) >= 0;
+}
+
+static int in_v11(cw_or_entity e, const cw_or_column *col)
+{
+	return in_v11_file(e, col->name);
+}
+
 /* A GUIDRef for the id in a stored string's text ("id", quotes included;
  * sourcedIds hold no character JSON escapes). */
-static void write_ref(cw_buf *b, const char *origin, cw_or_entity target,
+static void write_ref(cw_buf *b, const wctx *w, cw_or_entity target,
                       const char *text, size_t len)
 {
 	const entity_names *n = names_of(target);
 
 	/* Pieces, not a format: this runs for every reference served. */
 	LIT(b, "{\"href\":\"");
-	cw_buf_puts(b, origin);
-	cw_buf_puts(b, n ? n->service : ROSTERING);
+	cw_buf_puts(b, w->origin);
+	cw_buf_puts(b, w->v11 ? V1P1 : n ? n->service : ROSTERING);
 	cw_buf_puts(b, n ? n->collection : "");
 	cw_buf_putc(b, '/');
 	cw_buf_put(b, text + 1, len - 2);
@@ -219,7 +290,7 @@ static void write_pair(cw_buf *b, const char *text, size_t len, const char *a,
 }
 
 static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
-                       const char *text, size_t len, const char *origin)
+                       const char *text, size_t len, const wctx *w)
 {
 	const char *cursor, *at;
 	size_t n;
@@ -227,7 +298,7 @@ static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
 
 	if (*text == '"') {
 		if (col->ref >= 0)
-			write_ref(b, origin, col->ref, text, len);
+			write_ref(b, w, col->ref, text, len);
 		else if (col->type == CW_OR_INT || col->type == CW_OR_FLOAT)
 			cw_buf_put(b, text + 1, len - 2); /* a JSON number */
 		else
@@ -248,7 +319,7 @@ static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
 		if (!first)
 			cw_buf_putc(b, ',');
 		if (col->ref >= 0)
-			write_ref(b, origin, col->ref, at, n);
+			write_ref(b, w, col->ref, at, n);
 		else
 			write_pair(b, at, n, scale ? "itemValueLHS" : "type",
 			           scale ? "itemValueRHS" : "identifier");
@@ -259,7 +330,7 @@ static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
 
 /* The members of a stored row. skip: a column left out (a role's user). */
 static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
-                        const char *origin, const char *skip, int *first)
+                        const wctx *w, const char *skip, int *first)
 {
 	const char *const *members = members_of(f->entity);
 	const char *cursor = stored, *at;
@@ -283,7 +354,8 @@ static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
 		if (!col)
 			return CW_EINVAL;
 		if ((skip && strcmp(col->name, skip) == 0) ||
-		    hidden(f->entity, col))
+		    hidden(f->entity, col) ||
+		    (w->v11 && !in_v11(f->entity, col)))
 			continue;
 		/* members[] is sourcedId, status, dateLastModified, then the
 		 * columns' members in column order. */
@@ -291,7 +363,7 @@ static int write_fields(cw_buf *b, const cw_or_file *f, const char *stored,
 		cw_buf_puts(b, members[k + 2]);
 		LIT(b, "\":");
 		*first = 0;
-		err = write_value(b, f->entity, col, at, n, origin);
+		err = write_value(b, f->entity, col, at, n, w);
 	}
 	if (err == 0 && r < 0)
 		err = CW_EINVAL;
@@ -312,7 +384,7 @@ static int column_text(const cw_or_rest_row *row, const char *column,
 }
 
 static void write_roles(cw_buf *out, const cw_or_rest_row *related,
-                        size_t count, const char *origin, int *err)
+                        size_t count, const wctx *w, int *err)
 {
 	const cw_or_file *rf = cw_or_file_for(CW_OR_V1P2, CW_OR_ROLES);
 	int any = 0;
@@ -324,7 +396,7 @@ static void write_roles(cw_buf *out, const cw_or_rest_row *related,
 		if (related[i].entity != CW_OR_ROLES)
 			continue;
 		cw_buf_puts(out, any ? ",{" : "{");
-		*err = write_fields(out, rf, related[i].stored, origin,
+		*err = write_fields(out, rf, related[i].stored, w,
 		                    "userSourcedId", &first);
 		cw_buf_putc(out, '}');
 		any = 1;
@@ -336,7 +408,7 @@ static void write_roles(cw_buf *out, const cw_or_rest_row *related,
  * from the CSV link files (…ScoreScales, …LearningObjectiveIds). */
 static void write_gradebook_links(cw_buf *out, cw_or_entity e,
                                   const cw_or_rest_row *related, size_t count,
-                                  const char *origin)
+                                  const wctx *w)
 {
 	cw_or_entity scales = e == CW_OR_LINE_ITEMS
 	                              ? CW_OR_LINE_ITEM_SCORE_SCALES
@@ -352,7 +424,7 @@ static void write_gradebook_links(cw_buf *out, cw_or_entity e,
 		if (related[i].entity == scales &&
 		    column_text(&related[i], "scoreScaleSourcedId", &at, &n)) {
 			LIT(out, ",\"scoreScale\":");
-			write_ref(out, origin, CW_OR_SCORE_SCALES, at, n);
+			write_ref(out, w, CW_OR_SCORE_SCALES, at, n);
 			break;
 		}
 	/* One set per source, in the order sources first appear. */
@@ -408,8 +480,40 @@ static void write_gradebook_links(cw_buf *out, cw_or_entity e,
 		cw_buf_putc(out, ']');
 }
 
-int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
-                     const cw_or_rest_row *related, size_t related_count)
+/* 1.1 users: one role (the primary one's, in 1.1 words) and the orgs of
+ * all their roles, primary first. */
+static void write_role_v11(cw_buf *out, const cw_or_rest_row *related,
+                           size_t count, const wctx *w)
+{
+	const char *at, *type;
+	size_t n, tn;
+	int first = 1;
+
+	for (int primary = 1; primary >= 0; primary--)
+		for (size_t i = 0; i < count; i++) {
+			if (related[i].entity != CW_OR_ROLES ||
+			    !column_text(&related[i], "roleType", &type, &tn) ||
+			    (tn == 9) != primary || /* "primary" quoted */
+			    !column_text(&related[i], "role", &at, &n))
+				continue;
+			if (first) {
+				LIT(out, ",\"role\":\"");
+				cw_buf_puts(out, cw_or_role_v11(at + 1, n - 2));
+				LIT(out, "\",\"orgs\":[");
+			}
+			if (column_text(&related[i], "orgSourcedId", &at, &n)) {
+				if (!first)
+					cw_buf_putc(out, ',');
+				write_ref(out, w, CW_OR_ORGS, at, n);
+				first = 0;
+			}
+		}
+	if (!first)
+		cw_buf_putc(out, ']');
+}
+
+static int write_object(cw_buf *out, const cw_or_rest_row *row, const wctx *w,
+                        const cw_or_rest_row *related, size_t related_count)
 {
 	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, row->entity);
 	int err = 0, first = 0;
@@ -424,16 +528,37 @@ int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
 	cw_buf_puts(out, row->date_last_modified);
 	cw_buf_putc(out, '"');
 	if (strcmp(row->status, "active") == 0)
-		err = write_fields(out, f, row->stored, origin, NULL, &first);
-	if (err == 0 && row->entity == CW_OR_USERS)
-		write_roles(out, related, related_count, origin, &err);
-	if (err == 0 &&
+		err = write_fields(out, f, row->stored, w, NULL, &first);
+	if (err == 0 && row->entity == CW_OR_USERS) {
+		if (w->v11)
+			write_role_v11(out, related, related_count, w);
+		else
+			write_roles(out, related, related_count, w, &err);
+	}
+	if (err == 0 && !w->v11 &&
 	    (row->entity == CW_OR_LINE_ITEMS || row->entity == CW_OR_RESULTS))
 		write_gradebook_links(out, row->entity, related, related_count,
-		                      origin);
+		                      w);
 	if (err == 0)
 		err = cw_buf_putc(out, '}');
 	return err < 0 ? err : out->error;
+}
+
+int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
+                     const cw_or_rest_row *related, size_t related_count)
+{
+	wctx w = { origin, 0 };
+
+	return write_object(out, row, &w, related, related_count);
+}
+
+int cw_or_rest_write_v11(cw_buf *out, const cw_or_rest_row *row,
+                         const char *origin, const cw_or_rest_row *related,
+                         size_t related_count)
+{
+	wctx w = { origin, 1 };
+
+	return write_object(out, row, &w, related, related_count);
 }
 
 /* The tree is the text parsed: one writer, so the two cannot differ. */

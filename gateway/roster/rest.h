@@ -36,8 +36,19 @@ cJSON *cw_or_rest_object(const cw_or_rest_row *row, const char *origin,
 int cw_or_rest_write(cw_buf *out, const cw_or_rest_row *row, const char *origin,
                      const cw_or_rest_row *related, size_t related_count);
 
+/**
+ * The 1.1 JSON binding of the same row: only the members 1.1 has, hrefs
+ * under /ims/oneroster/v1p1, a user's role and orgs from its role rows.
+ */
+int cw_or_rest_write_v11(cw_buf *out, const cw_or_rest_row *row,
+                         const char *origin, const cw_or_rest_row *related,
+                         size_t related_count);
+
 /** The members an entity's JSON objects may have, NULL-terminated. */
 const char *const *cw_or_rest_members(cw_or_entity entity);
+
+/** The same for the 1.1 binding (users: role and orgs, no roles). */
+const char *const *cw_or_rest_members_v11(cw_or_entity entity);
 
 /** The singular and plural envelope names ("user", "users"). */
 const char *cw_or_rest_singular(cw_or_entity entity);

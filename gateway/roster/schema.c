@@ -2,6 +2,7 @@
  * 1.1); the reader matches headers by name, the writer uses these orders. */
 #include "roster/schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define R  CW_OR_REQUIRED
@@ -415,4 +416,20 @@ int cw_or_column_index(const cw_or_file *file, const char *name)
 		if (strcmp(file->columns[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *cw_or_role_v11(const char *role, size_t len)
+{
+	static const char *const same[] = { "aide",    "guardian", "parent",
+		                            "proctor", "relative", "student",
+		                            "teacher", NULL };
+	char word[64];
+
+	for (const char *const *s = same; *s; s++)
+		if (strlen(*s) == len && memcmp(*s, role, len) == 0)
+			return *s;
+	snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), role);
+	if (strstr(word, "dministrator") || strcmp(word, "principal") == 0)
+		return "administrator";
+	return "aide"; /* counselor and ext: roles: 1.1 has no closer word */
 }

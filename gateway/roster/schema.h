@@ -79,6 +79,10 @@ const cw_or_file *cw_or_file_for(cw_or_version version, cw_or_entity entity);
 const cw_or_file *cw_or_file_named(cw_or_version version, const char *name);
 /** The entity's file name ("users"), whatever the version. */
 const char *cw_or_entity_name(cw_or_entity entity);
+/** The 1.1 role word for a 1.2 role (len bytes): the same word where 1.1
+ *  has it, "administrator" for the administrators and principal, "aide"
+ *  for the rest (counselor, ext: roles). */
+const char *cw_or_role_v11(const char *role, size_t len);
 /** Index of the column called name in file, or -1. */
 int cw_or_column_index(const cw_or_file *file, const char *name);
 

@@ -763,6 +763,57 @@ START_TEST(gradebook_writes)
 }
 END_TEST
 
+#define OR11 "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+#define V1   "/ims/oneroster/v1p1"
+
+/* The same data in the 1.1 binding: users with role and orgs, hrefs under
+ * /v1p1, members 1.1 does not have left out; its own scopes. */
+START_TEST(v11_binding)
+{
+	char v1_token[64], id[64], secret[64], ids[256];
+	cJSON *doc, *u, *li;
+
+	cwt_client_add(&env, "d1",
+	               OR11 "roster.readonly " OR11 "roster-core.readonly " OR11
+	                    "gradebook.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(v1_token, &daemon_, id, secret, NULL), 0);
+	doc = get(V1 "/users/s1", v1_token, 200, NULL);
+	u = cJSON_GetObjectItem(doc, "user");
+	ck_assert_str_eq(cw_json_string(u, "role"), "student");
+	ck_assert_ptr_nonnull(strstr(
+	        cw_json_string(
+	                cJSON_GetArrayItem(cJSON_GetObjectItem(u, "orgs"), 0),
+	                "href"),
+	        V1 "/orgs/sch"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(u, "roles"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(u, "preferredFirstName"));
+	cJSON_Delete(doc);
+	doc = get(V1 "/teachers", v1_token, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "t1");
+	cJSON_Delete(doc);
+	doc = get(V1 "/classes/k/students", v1_token, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "users");
+	ck_assert_str_eq(ids, "s1");
+	cJSON_Delete(doc);
+	doc = get(V1 "/lineItems/li1", v1_token, 200, NULL);
+	li = cJSON_GetObjectItem(doc, "lineItem");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(li, "gradingPeriod"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(li, "school"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(li, "learningObjectiveSet"));
+	cJSON_Delete(doc);
+	cJSON_Delete(
+	        get(V1 "/users?fields=sourcedId,role", v1_token, 200, NULL));
+	doc = get(V1 "/users?fields=roles", v1_token, 400, NULL);
+	ck_assert_str_eq(minor_of(doc), "invalid_selection_field");
+	cJSON_Delete(doc);
+	/* Each binding takes its own scopes. */
+	cJSON_Delete(get(V1 "/users", token, 403, NULL));
+	cJSON_Delete(get(BASE "/users", v1_token, 403, NULL));
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -817,6 +868,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, gradebook_reads);
 	tcase_add_test(tc, resource_reads);
 	tcase_add_test(tc, gradebook_writes);
+	tcase_add_test(tc, v11_binding);
 	suite_add_tcase(s, tc);
 	return s;
 }
