@@ -883,7 +883,7 @@ int cw_roster_write(cw_store *store, int64_t tenant_id,
 {
 	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
 	dangling_note note = { 0, "" };
-	cw_import_policy policy = { NULL, NULL, 0, write_dangling,
+	cw_import_policy policy = { NULL,         NULL, 0,    write_dangling,
 		                    write_decide, NULL, &note };
 	char stamp[CW_TIME_ISO_LEN], message[600];
 	cw_store_import *imp = NULL;
@@ -893,14 +893,14 @@ int cw_roster_write(cw_store *store, int64_t tenant_id,
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	err = cw_store_import_begin(&imp, store, tenant_id, stamp, 0);
 	for (size_t i = 0; err == 0 && i < count; i++) {
-		cw_roster_record r = { changes[i].entity,
-			               changes[i].sourced_id,
-			               changes[i].deleted ? "tobedeleted"
-			                                  : "active",
-			               "",
-			               changes[i].fields ? changes[i].fields
-			                                 : "[]",
-			               0 };
+		cw_roster_record r = {
+			changes[i].entity,
+			changes[i].sourced_id,
+			changes[i].deleted ? "tobedeleted" : "active",
+			"",
+			changes[i].fields ? changes[i].fields : "[]",
+			0
+		};
 		err = cw_store_import_put(imp, &r);
 	}
 	if (err == 0)
