@@ -215,12 +215,12 @@ static int take_objectives(body *b, const cJSON *sets, const char *base)
 		char pointer[200];
 		size_t e = 0;
 
-		snprintf(pointer, sizeof(pointer), "%s/%zu/source", base, s);
+		snprintf(pointer, sizeof(pointer), "%.120s/%zu/source", base, s);
 		if (!cJSON_IsString(source) || !*source->valuestring)
 			return fail_at(b, pointer,
 			               "expected a source (case, "
 			               "unknown or ext:…)");
-		snprintf(pointer, sizeof(pointer), "%s/%zu/%s", base, s,
+		snprintf(pointer, sizeof(pointer), "%.120s/%zu/%s", base, s,
 		         list_name);
 		if (!cJSON_IsArray(list))
 			return fail_at(b, pointer, "expected an array");
@@ -517,7 +517,7 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 	cw_buf links = CW_BUF_INIT(1 << 20), held = CW_BUF_INIT(1 << 20);
 	cw_roster_change changes[2 + 2 * MAX_LINKS + MAX_LINKS];
 	char link_ids[MAX_LINKS + 1][300];
-	size_t n = 0, link_at[MAX_LINKS + 1];
+	size_t n = 0, link_at[MAX_LINKS + 1] = { 0 };
 	cJSON *doc = NULL;
 	const cJSON *o;
 	int err;

@@ -330,8 +330,9 @@ START_TEST(expand_errors)
 		"[null,null,null,null,null,null,null,{\"a\":null}]",
 		"[null,null,null,null,null,null,null,{\"a\":[\"b\"]}]",
 		"[null,null,null,null,null,null,null,{\"a\":{}}]",
-		"[null,null,null,null,null,null,null,{\"a\":\"b\",\"a\":\"c\"}"
-		"]",
+		/* a metadata name twice */
+		("[null,null,null,null,null,null,null,{\"a\":\"b\",\"a\":\"c\"}"
+		 "]"),
 		/* Text after the value; too long even if the rest is null. */
 		"[\"c1\"] junk",
 		"[\"c1\"]{\"junk\"",
