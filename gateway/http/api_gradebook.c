@@ -215,7 +215,8 @@ static int take_objectives(body *b, const cJSON *sets, const char *base)
 		char pointer[200];
 		size_t e = 0;
 
-		snprintf(pointer, sizeof(pointer), "%.120s/%zu/source", base, s);
+		snprintf(pointer, sizeof(pointer), "%.120s/%zu/source", base,
+		         s);
 		if (!cJSON_IsString(source) || !*source->valuestring)
 			return fail_at(b, pointer,
 			               "expected a source (case, "
