@@ -47,6 +47,9 @@ struct cw_roster_index {
 	/* cw_roster_index_linked hands out row pointer lists: one per link,
 	 * parallel to links[], so a range of pairs is a range of rows. */
 	const cw_ri_row **link_rows[CW_RI_LINK_COUNT];
+	/* Where a single-valued link's key is in its rows' stored text. */
+	cw_or_entity key_entity[CW_RI_LINK_COUNT];
+	int key_position[CW_RI_LINK_COUNT];
 	int64_t seq; /* the change log it reflects */
 	int failed;
 };
@@ -234,6 +237,26 @@ static int by_key(const void *a, const void *b)
 	return strcmp(x->row->id, y->row->id);
 }
 
+/* Sorts a link's pairs by key and keeps its rows in that order; drops the
+ * pairs when the key can be read from the row again. */
+static int finish_link(cw_roster_index *ix, cw_ri_link l, int drop_pairs)
+{
+	if (!ix->link_count[l])
+		return 0;
+	qsort(ix->links[l], ix->link_count[l], sizeof(link_pair), by_key);
+	ix->link_rows[l] = cw_malloc(ix->link_count[l] * sizeof(cw_ri_row *));
+	if (!ix->link_rows[l])
+		return CW_ENOMEM;
+	for (size_t i = 0; i < ix->link_count[l]; i++)
+		ix->link_rows[l][i] = ix->links[l][i].row;
+	if (drop_pairs) {
+		cw_free(ix->links[l]);
+		ix->links[l] = NULL;
+		ix->link_alloc[l] = 0;
+	}
+	return 0;
+}
+
 static int index_links(cw_roster_index *ix)
 {
 	static const struct {
@@ -278,28 +301,34 @@ static int index_links(cw_roster_index *ix)
 	};
 	int err = 0;
 
+	/* One link at a time, so the (key, row) pairs of only one are held:
+	 * most single-valued links keep just their sorted rows and read a
+	 * row's key from its stored text when searched. */
 	for (size_t s = 0; err == 0 && s < sizeof(singles) / sizeof(singles[0]);
 	     s++) {
 		const entity_rows *er = &ix->entity[singles[s].entity];
+		cw_ri_link l = singles[s].link;
 
 		for (size_t i = 0; err == 0 && i < er->count; i++)
-			err = link_by(ix, singles[s].link, &er->rows[i],
-			              singles[s].column, singles[s].entity);
+			err = link_by(ix, l, &er->rows[i], singles[s].column,
+			              singles[s].entity);
+		ix->key_entity[l] = singles[s].entity;
+		ix->key_position[l] = cw_or_fields_position(singles[s].entity,
+		                                            singles[s].column);
+		/* The links every page of users and of a class's members
+		 * follow keep their pairs: a key read from a row costs a
+		 * second cache miss at each step of the search. */
+		if (err == 0)
+			err = finish_link(
+			        ix, l,
+			        l != CW_RI_ROLES_BY_USER &&
+			                l != CW_RI_ENROLLMENTS_BY_CLASS);
 	}
+	/* classes.termSourcedIds: a class under several keys keeps pairs. */
 	for (size_t i = 0; err == 0 && i < ix->entity[CW_OR_CLASSES].count; i++)
 		err = link_terms(ix, &ix->entity[CW_OR_CLASSES].rows[i]);
-	for (int l = 0; err == 0 && l < CW_RI_LINK_COUNT; l++) {
-		if (!ix->link_count[l])
-			continue;
-		qsort(ix->links[l], ix->link_count[l], sizeof(link_pair),
-		      by_key);
-		ix->link_rows[l] =
-		        cw_malloc(ix->link_count[l] * sizeof(cw_ri_row *));
-		if (!ix->link_rows[l])
-			return CW_ENOMEM;
-		for (size_t i = 0; i < ix->link_count[l]; i++)
-			ix->link_rows[l][i] = ix->links[l][i].row;
-	}
+	if (err == 0)
+		err = finish_link(ix, CW_RI_CLASSES_BY_TERM, 0);
 	return err;
 }
 
@@ -440,14 +469,32 @@ const cw_ri_row *cw_roster_index_find(const cw_roster_index *ix, cw_or_entity e,
 	return NULL;
 }
 
-static int key_cmp(const link_pair *p, const char *id, size_t len)
+/* The key of entry i of link l: its pair's, or read from its row. */
+static int entry_key(const cw_roster_index *ix, cw_ri_link l, size_t i,
+                     const char **key, size_t *len)
 {
-	size_t n = p->key_len < len ? p->key_len : len;
-	int c = memcmp(p->key, id, n);
+	if (ix->links[l]) {
+		*key = ix->links[l][i].key;
+		*len = ix->links[l][i].key_len;
+		return 1;
+	}
+	return element_string(ix->link_rows[l][i]->stored, ix->key_position[l],
+	                      key, len);
+}
 
+static int entry_cmp(const cw_roster_index *ix, cw_ri_link l, size_t i,
+                     const char *id, size_t len)
+{
+	const char *key = "";
+	size_t n = 0, m;
+	int c;
+
+	entry_key(ix, l, i, &key, &n);
+	m = n < len ? n : len;
+	c = memcmp(key, id, m);
 	if (c)
 		return c;
-	return p->key_len == len ? 0 : p->key_len < len ? -1 : 1;
+	return n == len ? 0 : n < len ? -1 : 1;
 }
 
 cw_ri_list cw_roster_index_linked(const cw_roster_index *ix, cw_ri_link link,
@@ -456,22 +503,22 @@ cw_ri_list cw_roster_index_linked(const cw_roster_index *ix, cw_ri_link link,
 	cw_ri_list l = { NULL, 0 };
 	size_t len = strlen(id), lo = 0, hi, first;
 
-	if (link < 0 || link >= CW_RI_LINK_COUNT)
+	if (link < 0 || link >= CW_RI_LINK_COUNT || !ix->link_rows[link])
 		return l;
 	hi = ix->link_count[link];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (key_cmp(&ix->links[link][mid], id, len) < 0)
+		if (entry_cmp(ix, link, mid, id, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	first = lo;
 	while (lo < ix->link_count[link] &&
-	       key_cmp(&ix->links[link][lo], id, len) == 0)
+	       entry_cmp(ix, link, lo, id, len) == 0)
 		lo++;
-	l.rows = ix->link_rows[link] ? ix->link_rows[link] + first : NULL;
+	l.rows = ix->link_rows[link] + first;
 	l.count = lo - first;
 	return l;
 }
@@ -493,7 +540,8 @@ size_t cw_roster_index_bytes(const cw_roster_index *ix)
 		n += ix->entity[e].alloc * sizeof(cw_ri_row) +
 		     ix->entity[e].count * sizeof(cw_ri_row *);
 	for (int l = 0; l < CW_RI_LINK_COUNT; l++)
-		n += ix->link_alloc[l] * sizeof(link_pair) +
+		n += (ix->links[l] ? ix->link_alloc[l] * sizeof(link_pair)
+		                   : 0) +
 		     ix->link_count[l] * sizeof(cw_ri_row *);
 	return n;
 }
