@@ -113,5 +113,9 @@ int cw_api_or_put_results(cw_request *req, cw_response *res);
 int cw_api_or_delete_results(cw_request *req, cw_response *res);
 int cw_api_or_put_line_items(cw_request *req, cw_response *res);
 int cw_api_or_delete_line_items(cw_request *req, cw_response *res);
+int cw_api_or_put_categories(cw_request *req, cw_response *res);
+int cw_api_or_delete_categories(cw_request *req, cw_response *res);
+int cw_api_or_put_score_scales(cw_request *req, cw_response *res);
+int cw_api_or_delete_score_scales(cw_request *req, cw_response *res);
 
 #endif

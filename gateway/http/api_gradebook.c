@@ -28,7 +28,14 @@
 
 #define MAX_LINKS 64 /* objectives (and one scale) per object */
 
-typedef enum { M_STRING, M_DATE, M_NUMBER, M_BOOL, M_REF } member_kind;
+typedef enum {
+	M_STRING,
+	M_DATE,
+	M_NUMBER,
+	M_BOOL,
+	M_REF,
+	M_PAIRS /* [{"itemValueLHS", "itemValueRHS"}] */
+} member_kind;
 
 typedef struct {
 	const char *member, *column;
@@ -67,11 +74,27 @@ static const member_spec line_item_members[] = {
 	{ NULL, NULL, M_STRING, CW_OR_NONE },
 };
 
+static const member_spec category_members[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ "weight", "weight", M_NUMBER, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const member_spec score_scale_members[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ "type", "type", M_STRING, CW_OR_NONE },
+	{ "class", "classSourcedId", M_REF, CW_OR_CLASSES },
+	{ "course", "courseSourcedId", M_REF, CW_OR_COURSES },
+	{ "scoreScaleValue", "scoreScaleValue", M_PAIRS, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
 typedef struct {
 	cw_or_entity entity, scales, objectives;
 	cw_ri_link scales_link, objectives_link;
 	const member_spec *members;
 	const char *what; /* "result" */
+	int links;        /* has score-scale and objective link rows */
 } kind;
 
 static const kind result_kind = { CW_OR_RESULTS,
@@ -80,14 +103,24 @@ static const kind result_kind = { CW_OR_RESULTS,
 	                          CW_RI_SCALES_BY_RESULT,
 	                          CW_RI_OBJECTIVES_BY_RESULT,
 	                          result_members,
-	                          "result" };
+	                          "result",
+	                          1 };
 static const kind line_item_kind = { CW_OR_LINE_ITEMS,
 	                             CW_OR_LINE_ITEM_SCORE_SCALES,
 	                             CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
 	                             CW_RI_SCALES_BY_LINE_ITEM,
 	                             CW_RI_OBJECTIVES_BY_LINE_ITEM,
 	                             line_item_members,
-	                             "lineItem" };
+	                             "lineItem",
+	                             1 };
+static const kind category_kind = { CW_OR_CATEGORIES, CW_OR_NONE,
+	                            CW_OR_NONE,       CW_RI_LINK_COUNT,
+	                            CW_RI_LINK_COUNT, category_members,
+	                            "category",       0 };
+static const kind score_scale_kind = { CW_OR_SCORE_SCALES, CW_OR_NONE,
+	                               CW_OR_NONE,         CW_RI_LINK_COUNT,
+	                               CW_RI_LINK_COUNT,   score_scale_members,
+	                               "scoreScale",       0 };
 
 /* A body on its way to rows: a cell per column of the entity's file, the
  * pointer each came from, the link rows. */
@@ -104,6 +137,8 @@ typedef struct {
 		char score[64];
 	} objectives[MAX_LINKS];
 	size_t objective_count;
+	char pairs[4096];  /* scoreScaleValue as "{L:R},{L:R}" */
+	char org[256];     /* a scoreScale's org, from its class */
 	char pointer[200]; /* where the first problem is */
 	char problem[400];
 } body;
@@ -186,6 +221,42 @@ static int take_member(body *b, const member_spec *m, const cJSON *v,
 			               "expected a date (YYYY-MM-DD)");
 		b->cells[k] = (cw_or_cell){ v->valuestring, 10 };
 		return 0;
+	case M_PAIRS: {
+		const cJSON *pair;
+		size_t used = 0, i = 0;
+
+		if (!cJSON_IsArray(v) || !v->child)
+			return fail_at(b, pointer,
+			               "expected an array of "
+			               "{itemValueLHS, itemValueRHS}");
+		cJSON_ArrayForEach(pair, v)
+		{
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(
+			        pair, "itemValueLHS");
+			const cJSON *r = cJSON_GetObjectItemCaseSensitive(
+			        pair, "itemValueRHS");
+			char at[240];
+			int n;
+
+			snprintf(at, sizeof(at), "%.150s/%zu", pointer, i++);
+			if (!cJSON_IsString(l) || !cJSON_IsString(r) ||
+			    strpbrk(l->valuestring, "{}:,") ||
+			    strpbrk(r->valuestring, "{}:,"))
+				return fail_at(
+				        b, at,
+				        "expected {\"itemValueLHS\": "
+				        "\"…\", \"itemValueRHS\": \"…\"} "
+				        "without { } : ,");
+			n = snprintf(b->pairs + used, sizeof(b->pairs) - used,
+			             "%s{%s:%s}", used ? "," : "",
+			             l->valuestring, r->valuestring);
+			if (n < 0 || (size_t)n >= sizeof(b->pairs) - used)
+				return fail_at(b, pointer, "too long");
+			used += (size_t)n;
+		}
+		b->cells[k] = (cw_or_cell){ b->pairs, used };
+		return 0;
+	}
 	case M_STRING:
 		if (!cJSON_IsString(v))
 			return fail_at(b, pointer, "expected a string");
@@ -305,7 +376,8 @@ static int take_body(body *b, const cJSON *o, const char *base)
 			        err = fail_at(b, pointer,
 			                      "metadata values are strings");
 			b->metadata = v;
-		} else if (strcmp(v->string, "scoreScale") == 0) {
+		} else if (b->k->links &&
+		           strcmp(v->string, "scoreScale") == 0) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(
 			        v, "sourcedId");
 
@@ -314,7 +386,8 @@ static int take_body(body *b, const cJSON *o, const char *base)
 				              "expected a reference");
 			else
 				b->scale = id->valuestring;
-		} else if (strcmp(v->string, "learningObjectiveSet") == 0) {
+		} else if (b->k->links &&
+		           strcmp(v->string, "learningObjectiveSet") == 0) {
 			err = take_objectives(b, v, pointer);
 		} else {
 			err = fail_at(b, pointer, "not a member of a %s",
@@ -485,6 +558,8 @@ static int held_links(cw_request *req, const kind *k, const char *id,
 	const cw_roster_index *ix = NULL;
 	int err;
 
+	if (!k->links)
+		return 0;
 	cw_roster_cache_invalidate(ctx->rosters, tenant);
 	if ((err = cw_roster_cache_get(ctx->rosters, tenant, &ix)) < 0)
 		return err;
@@ -500,6 +575,47 @@ static int held_links(cw_request *req, const kind *k, const char *id,
 	}
 	cw_roster_cache_release(ctx->rosters, ix);
 	return ids->error;
+}
+
+static int keep_fields(const cw_roster_record *r, void *payload)
+{
+	return cw_buf_puts(payload, r->fields);
+}
+
+/* The 1.2 JSON binding of a scoreScale has no org, the CSV model needs
+ * one: its class's school. */
+static int org_of_class(body *b, cw_store *store, int64_t tenant)
+{
+	int k = cw_or_fields_position(CW_OR_SCORE_SCALES, "classSourcedId");
+	int o = cw_or_fields_position(CW_OR_SCORE_SCALES, "orgSourcedId");
+	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	char id[256];
+	cJSON *doc = NULL;
+	const cJSON *school;
+	int err;
+
+	if (k < 0 || o < 0 || !b->cells[k].s)
+		return 0; /* no class: the row check says it is required */
+	snprintf(id, sizeof(id), "%.*s", (int)b->cells[k].len, b->cells[k].s);
+	err = cw_store_roster_get(store, tenant, CW_OR_CLASSES, id, keep_fields,
+	                          &fields);
+	if (err == CW_ENOTFOUND)
+		err = fail_at(b, "/scoreScale/class/sourcedId",
+		              "no class \"%.100s\"", id);
+	if (err == 0) {
+		doc = cJSON_Parse(fields.data);
+		school = cJSON_GetArrayItem(
+		        doc, cw_or_fields_position(CW_OR_CLASSES,
+		                                   "schoolSourcedId"));
+		if (cJSON_IsString(school)) {
+			snprintf(b->org, sizeof(b->org), "%s",
+			         school->valuestring);
+			b->cells[o] = (cw_or_cell){ b->org, strlen(b->org) };
+		}
+		cJSON_Delete(doc);
+	}
+	cw_buf_dispose(&fields);
+	return err;
 }
 
 static int respond_problem(cw_response *res, const body *b)
@@ -548,6 +664,8 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 		snprintf(base, sizeof(base), "/%s", k->what);
 		err = take_body(b, o, base);
 	}
+	if (err == 0 && k->entity == CW_OR_SCORE_SCALES)
+		err = org_of_class(b, ctx->store, tenant);
 	if (err == 0)
 		err = check_row(b, &stored);
 	if (err == 0)
@@ -705,4 +823,24 @@ int cw_api_or_put_line_items(cw_request *req, cw_response *res)
 int cw_api_or_delete_line_items(cw_request *req, cw_response *res)
 {
 	return delete (req, res, &line_item_kind);
+}
+
+int cw_api_or_put_categories(cw_request *req, cw_response *res)
+{
+	return put(req, res, &category_kind);
+}
+
+int cw_api_or_delete_categories(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &category_kind);
+}
+
+int cw_api_or_put_score_scales(cw_request *req, cw_response *res)
+{
+	return put(req, res, &score_scale_kind);
+}
+
+int cw_api_or_delete_score_scales(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &score_scale_kind);
 }

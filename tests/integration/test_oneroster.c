@@ -758,6 +758,38 @@ START_TEST(gradebook_writes)
 	cJSON_Delete(get(GB "/results/res9", writer, 404, NULL));
 	cJSON_Delete(send("DELETE", GB "/results/res9", writer, NULL, 404));
 	cJSON_Delete(send("DELETE", GB "/lineItems/li3", writer, NULL, 204));
+
+	/* Categories and score scales; a scale's org is its class's school. */
+	cJSON_Delete(send("PUT", GB "/categories/cat2", writer,
+	                  "{\"category\":{\"title\":\"Quizzes\",\"weight\":3}}",
+	                  201));
+	doc = get(GB "/categories/cat2", writer, 200, NULL);
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(doc, "category"), "weight")));
+	cJSON_Delete(doc);
+	cJSON_Delete(send("PUT", GB "/scoreScales/sc2", writer,
+	                  "{\"scoreScale\":{\"title\":\"Levels\",\"type\":"
+	                  "\"mastery\",\"class\":{\"sourcedId\":\"k\"},"
+	                  "\"course\":{\"sourcedId\":\"c\"},"
+	                  "\"scoreScaleValue\":[{\"itemValueLHS\":\"Met\","
+	                  "\"itemValueRHS\":\"3\"}]}}",
+	                  201));
+	doc = get(GB "/schools/sch/scoreScales", writer, 200, NULL);
+	ids_of(text, sizeof(text), doc, "scoreScales");
+	ck_assert_str_eq(text, "sc,sc2");
+	cJSON_Delete(doc);
+	doc = send("PUT", GB "/scoreScales/sc2", writer,
+	           "{\"scoreScale\":{\"title\":\"Levels\",\"type\":\"m\","
+	           "\"class\":{\"sourcedId\":\"k\"},\"course\":"
+	           "{\"sourcedId\":\"c\"},\"scoreScaleValue\":"
+	           "[{\"itemValueLHS\":\"a:b\",\"itemValueRHS\":\"3\"}]}}",
+	           422);
+	ck_assert_ptr_nonnull(
+	        strstr(description(doc), "/scoreScale/scoreScaleValue/0"));
+	cJSON_Delete(doc);
+	cJSON_Delete(send("DELETE", GB "/categories/cat", writer, NULL, 409));
+	cJSON_Delete(send("DELETE", GB "/categories/cat2", writer, NULL, 204));
+	cJSON_Delete(send("DELETE", GB "/scoreScales/sc2", writer, NULL, 204));
 	cw_buf_dispose(&o);
 	cw_buf_dispose(&e);
 }
