@@ -195,8 +195,11 @@ static int open_transaction(sqlite_import *imp)
 
 	if (err < 0)
 		return err;
-	/* Another import may hold the write lock for minutes: queue up. */
-	sqlite3_busy_timeout(imp->conn->db, IMPORT_LOCK_WAIT_MS);
+	/* Another import may hold the write lock for minutes: an import
+	 * queues up; an API write (no import record) does not hang its
+	 * request that long. */
+	if (imp->import_id)
+		sqlite3_busy_timeout(imp->conn->db, IMPORT_LOCK_WAIT_MS);
 	err = exec(imp, "BEGIN IMMEDIATE");
 	sqlite3_busy_timeout(imp->conn->db, CW_SQLITE_BUSY_TIMEOUT_MS);
 	if (err < 0)

@@ -241,9 +241,11 @@ int cw_store_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
 
 /**
  * Starts an import into a tenant at time at (its rows' dateLastModified when
- * they bring none): takes the write lock (waiting behind another import)
- * and opens the one transaction every row goes into. Nothing is visible to
- * readers until cw_store_import_commit applies.
+ * they bring none): takes the write lock and opens the one transaction
+ * every row goes into. Nothing is visible to readers until
+ * cw_store_import_commit applies. An import with a record (import_id) waits
+ * behind another one for as long as it takes; a small write (import_id 0,
+ * the REST API) waits only the usual few seconds and fails CW_ESTORE.
  */
 int cw_store_import_begin(cw_store_import **out, cw_store *store,
                           int64_t tenant_id, const char *at, int64_t import_id);
