@@ -18,7 +18,6 @@
 #include "util/timeutil.h"
 
 #include <cjson/cJSON.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,12 +222,24 @@ typedef struct {
 	cJSON *key; /* {"sourcedId", <sort member>} when sorting */
 } match;
 
-static const cw_oq_query *sort_query; /* for qsort, under sort_lock */
-
-static int by_sort(const void *a, const void *b)
+/* A merge sort of matches by q (qsort takes no context, and a global one
+ * would serialise sorted requests); stable, n log n, tmp holds n. */
+static void sort_matches(match *m, match *tmp, size_t n, const cw_oq_query *q)
 {
-	return cw_oq_compare(sort_query, ((const match *)a)->key,
-	                     ((const match *)b)->key);
+	size_t half = n / 2, i = 0, j = half, k = 0;
+
+	if (n < 2)
+		return;
+	sort_matches(m, tmp, half, q);
+	sort_matches(m + half, tmp, n - half, q);
+	while (i < half && j < n)
+		tmp[k++] = cw_oq_compare(q, m[j].key, m[i].key) < 0 ? m[j++]
+		                                                    : m[i++];
+	while (i < half)
+		tmp[k++] = m[i++];
+	while (j < n)
+		tmp[k++] = m[j++];
+	memcpy(m, tmp, n * sizeof(*m));
 }
 
 static cJSON *sort_key(const cJSON *object, const char *sort)
@@ -263,7 +274,6 @@ static int plain_order(const cw_oq_query *q)
 static int select_rows(view *v, cw_or_entity e, cw_ri_list rows,
                        const cw_oq_query *q, match **out, size_t *count)
 {
-	static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 	match *m = cw_calloc(rows.count ? rows.count : 1, sizeof(*m));
 	size_t n = 0;
 	int err = 0;
@@ -290,10 +300,13 @@ static int select_rows(view *v, cw_or_entity e, cw_ri_list rows,
 			break;
 	}
 	if (err == 0 && q->sort && n > 1) {
-		pthread_mutex_lock(&sort_lock);
-		sort_query = q;
-		qsort(m, n, sizeof(*m), by_sort);
-		pthread_mutex_unlock(&sort_lock);
+		match *tmp = cw_malloc(n * sizeof(*tmp));
+
+		if (!tmp)
+			err = CW_ENOMEM;
+		else
+			sort_matches(m, tmp, n, q);
+		cw_free(tmp);
 	}
 	*count = n;
 	return err;
