@@ -17,6 +17,7 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/limits.h"
 #include "util/timeutil.h"
 
@@ -139,6 +140,7 @@ typedef struct {
 	size_t objective_count;
 	char pairs[4096];  /* scoreScaleValue as "{L:R},{L:R}" */
 	char org[256];     /* a scoreScale's org, from its class */
+	char base[64];     /* "/result", or "/results/3" in a POST */
 	char pointer[200]; /* where the first problem is */
 	char problem[400];
 } body;
@@ -417,12 +419,11 @@ static void on_diag(const cw_diag *d, void *payload)
 	if (d->severity != CW_DIAG_ERROR || c->failed++)
 		return;
 	/* The message starts with the column's name: back to the member. */
-	snprintf(pointer, sizeof(pointer), "/%s", c->b->k->what);
+	snprintf(pointer, sizeof(pointer), "%s", c->b->base);
 	for (size_t i = 3; i < f->column_count; i++)
 		if (strlen(f->columns[i].name) == n &&
 		    strncmp(f->columns[i].name, d->message, n) == 0)
-			snprintf(pointer, sizeof(pointer), "/%s/%s",
-			         c->b->k->what,
+			snprintf(pointer, sizeof(pointer), "%s/%s", c->b->base,
 			         c->b->pointers[i - 3] ? c->b->pointers[i - 3]
 			                               : f->columns[i].name);
 	fail_at(c->b, pointer, "%s", d->message);
@@ -527,8 +528,8 @@ static int check_refs(body *b, cw_store *store, int64_t tenant)
 		snprintf(id, sizeof(id), "%.*s", (int)b->cells[k].len,
 		         b->cells[k].s);
 		err = exists(store, tenant, m->target, id);
-		snprintf(pointer, sizeof(pointer), "/%s/%s/sourcedId",
-		         b->k->what, m->member);
+		snprintf(pointer, sizeof(pointer), "%s/%s/sourcedId", b->base,
+		         m->member);
 		if (err == CW_ENOTFOUND)
 			return fail_at(b, pointer, "no %s \"%.100s\"",
 			               cw_or_entity_name(m->target), id);
@@ -539,8 +540,8 @@ static int check_refs(body *b, cw_store *store, int64_t tenant)
 		int err = exists(store, tenant, CW_OR_SCORE_SCALES, b->scale);
 		char pointer[200];
 
-		snprintf(pointer, sizeof(pointer), "/%s/scoreScale/sourcedId",
-		         b->k->what);
+		snprintf(pointer, sizeof(pointer), "%s/scoreScale/sourcedId",
+		         b->base);
 		if (err == CW_ENOTFOUND)
 			return fail_at(b, pointer, "no scoreScale \"%.100s\"",
 			               b->scale);
@@ -599,9 +600,14 @@ static int org_of_class(body *b, cw_store *store, int64_t tenant)
 	snprintf(id, sizeof(id), "%.*s", (int)b->cells[k].len, b->cells[k].s);
 	err = cw_store_roster_get(store, tenant, CW_OR_CLASSES, id, keep_fields,
 	                          &fields);
-	if (err == CW_ENOTFOUND)
-		err = fail_at(b, "/scoreScale/class/sourcedId",
-		              "no class \"%.100s\"", id);
+	if (err == CW_ENOTFOUND) {
+		char pointer[200];
+
+		snprintf(pointer, sizeof(pointer), "%s/class/sourcedId",
+		         b->base);
+		if (err == CW_ENOTFOUND)
+			err = fail_at(b, pointer, "no class \"%.100s\"", id);
+	}
 	if (err == 0) {
 		doc = cJSON_Parse(fields.data);
 		school = cJSON_GetArrayItem(
@@ -624,57 +630,43 @@ static int respond_problem(cw_response *res, const body *b)
 	                         b->problem);
 }
 
-static int put(cw_request *req, cw_response *res, const kind *k)
+/* Checks o as k's object id (pointers in problems start at base) and,
+ * when write, stores it with its link rows in one transaction (replacing
+ * link rows it held before). CW_EINVAL with b->pointer and b->problem set;
+ * stored_out (may be NULL) gets the row's stored form. */
+static int put_object(cw_request *req, body *b, const kind *k, const char *id,
+                      const cJSON *o, const char *base, int write,
+                      cw_buf *stored_out)
 {
 	cw_ctx *ctx = cw_request_ctx(req);
 	int64_t tenant = cw_request_auth(req)->tenant_id;
-	const char *id = cw_request_param(req, "id");
-	body *b = cw_calloc(1, sizeof(*b));
 	cw_buf stored = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	cw_buf links = CW_BUF_INIT(1 << 20), held = CW_BUF_INIT(1 << 20);
 	cw_roster_change changes[2 + 2 * MAX_LINKS + MAX_LINKS];
 	char link_ids[MAX_LINKS + 1][300];
 	size_t n = 0, link_at[MAX_LINKS + 1] = { 0 };
-	cJSON *doc = NULL;
-	const cJSON *o;
 	int err;
 
-	if (!b)
-		return CW_ENOMEM;
+	memset(b, 0, sizeof(*b));
 	b->k = k;
 	b->id = id;
-	if ((err = cw_request_json_object(&doc, req, res)) < 0) {
-		err = 0; /* answered */
-		goto out;
-	}
-	o = cJSON_GetObjectItemCaseSensitive(doc, k->what);
+	snprintf(b->base, sizeof(b->base), "%s", base);
 	if (!cw_or_guid_valid(id, strlen(id))) {
-		fail_at(b, "/", "\"%.60s\" is not a sourcedId", id);
-		err = respond_problem(res, b);
+		err = fail_at(b, base, "\"%.60s\" is not a sourcedId", id);
 		goto out;
 	}
 	if (!cJSON_IsObject(o)) {
-		fail_at(b, "", "expected {\"%s\": {…}}", k->what);
-		err = respond_problem(res, b);
+		err = fail_at(b, base, "expected an object");
 		goto out;
 	}
-	{
-		char base[64];
-
-		snprintf(base, sizeof(base), "/%s", k->what);
-		err = take_body(b, o, base);
-	}
+	err = take_body(b, o, base);
 	if (err == 0 && k->entity == CW_OR_SCORE_SCALES)
 		err = org_of_class(b, ctx->store, tenant);
 	if (err == 0)
 		err = check_row(b, &stored);
 	if (err == 0)
 		err = check_refs(b, ctx->store, tenant);
-	if (err == CW_EINVAL) {
-		err = respond_problem(res, b);
-		goto out;
-	}
-	if (err < 0)
+	if (err < 0 || !write)
 		goto out;
 	changes[n++] = (cw_roster_change){ k->entity, id, 0, stored.data };
 	/* Link rows: "<id>.scoreScale", "<id>.objective.<n>". */
@@ -739,10 +731,45 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 				                              : k->objectives,
 				                    p + 1, 1, NULL };
 	}
-	if ((err = cw_roster_write(ctx->store, tenant, changes, n)) < 0)
+	if ((err = cw_roster_write(ctx->store, tenant, changes, n)) == 0)
+		cw_roster_cache_invalidate(ctx->rosters, tenant);
+out:
+	if (err == 0 && stored_out)
+		err = cw_buf_put(stored_out, stored.data, stored.len);
+	cw_buf_dispose(&stored);
+	cw_buf_dispose(&links);
+	cw_buf_dispose(&held);
+	return err;
+}
+
+static int put(cw_request *req, cw_response *res, const kind *k)
+{
+	const char *id = cw_request_param(req, "id");
+	body *b = cw_calloc(1, sizeof(*b));
+	cw_buf stored = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	char base[64];
+	cJSON *doc = NULL;
+	int err;
+
+	if (!b)
+		return CW_ENOMEM;
+	if ((err = cw_request_json_object(&doc, req, res)) < 0) {
+		err = 0; /* answered */
 		goto out;
-	cw_roster_cache_invalidate(ctx->rosters, tenant);
-	{
+	}
+	snprintf(base, sizeof(base), "/%s", k->what);
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, k->what))) {
+		b->k = k;
+		fail_at(b, "", "expected {\"%s\": {…}}", k->what);
+		err = respond_problem(res, b);
+		goto out;
+	}
+	err = put_object(req, b, k, id,
+	                 cJSON_GetObjectItemCaseSensitive(doc, k->what), base,
+	                 1, &stored);
+	if (err == CW_EINVAL) {
+		err = respond_problem(res, b);
+	} else if (err == 0) {
 		cJSON *answer = cJSON_CreateObject();
 		char stamp[CW_TIME_ISO_LEN], origin[300];
 		cw_or_rest_row row = { k->entity, id, "active", stamp,
@@ -757,8 +784,169 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 out:
 	cJSON_Delete(doc);
 	cw_buf_dispose(&stored);
-	cw_buf_dispose(&links);
-	cw_buf_dispose(&held);
+	cw_free(b);
+	return err;
+}
+
+/* ---- POST: several new objects under a parent ---------------------------- */
+
+#define MAX_POSTED 100
+
+/* What a POST route's path fixes in each object (its class, school or
+ * lineItem). */
+typedef struct {
+	const kind *k;
+	const char *plural;  /* the body's array: "lineItems" */
+	const char *member;  /* the reference the path sets: "class" */
+	cw_or_entity parent; /* what the path names */
+} post_route;
+
+/* A new sourcedId: the supplied one when it is free, else a UUID. */
+static int allocate(cw_store *store, int64_t tenant, const kind *k,
+                    const char *supplied, char out[64], char taken[][64],
+                    size_t count)
+{
+	unsigned char r[16];
+	int free_id =
+	        supplied && strlen(supplied) < 64 &&
+	        cw_or_guid_valid(supplied, strlen(supplied)) &&
+	        exists(store, tenant, k->entity, supplied) == CW_ENOTFOUND;
+
+	for (size_t i = 0; free_id && i < count; i++)
+		free_id = strcmp(taken[i], supplied) != 0;
+	if (free_id) {
+		snprintf(out, 64, "%s", supplied);
+		return 0;
+	}
+	if (cw_random_bytes(r, sizeof(r)) < 0)
+		return CW_EIO;
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* version 4 */
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	snprintf(out, 64,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x"
+	         "%02x%02x",
+	         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+	         r[10], r[11], r[12], r[13], r[14], r[15]);
+	return 0;
+}
+
+static int post(cw_request *req, cw_response *res, const post_route *route)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	const char *parent = cw_request_param(req, "id");
+	const kind *k = route->k;
+	body *b = cw_calloc(1, sizeof(*b));
+	char(*ids)[64] = cw_calloc(MAX_POSTED, 64);
+	char(*supplied)[64] = cw_calloc(MAX_POSTED, 64);
+	cJSON *doc = NULL, *items, *item, *answer, *pairs;
+	size_t count = 0;
+	int err;
+
+	if (!b || !ids || !supplied) {
+		err = CW_ENOMEM;
+		goto out;
+	}
+	if ((err = cw_request_json_object(&doc, req, res)) < 0) {
+		err = 0; /* answered */
+		goto out;
+	}
+	err = exists(ctx->store, tenant, route->parent, parent);
+	if (err == CW_ENOTFOUND) {
+		err = cw_response_error(res, 404, "unknownobject",
+		                        "no %s with sourcedId \"%.100s\"",
+		                        cw_or_entity_name(route->parent),
+		                        parent);
+		goto out;
+	}
+	if (err < 0)
+		goto out;
+	items = cJSON_GetObjectItemCaseSensitive(doc, route->plural);
+	b->k = k;
+	if (!cJSON_IsArray(items) || !items->child ||
+	    cJSON_GetArraySize(items) > MAX_POSTED) {
+		fail_at(b, "", "expected {\"%s\": [1 to %d objects]}",
+		        route->plural, MAX_POSTED);
+		err = respond_problem(res, b);
+		goto out;
+	}
+	/* The path's parent goes into each object; one naming another is
+	 * refused. All are checked before any is written. */
+	cJSON_ArrayForEach(item, items)
+	{
+		const cJSON *ref =
+		        cJSON_GetObjectItemCaseSensitive(item, route->member);
+		const cJSON *given =
+		        cJSON_GetObjectItemCaseSensitive(item, "sourcedId");
+		char base[64], pointer[128];
+
+		snprintf(base, sizeof(base), "/%s/%zu", route->plural, count);
+		if (cJSON_IsObject(item) && !ref) {
+			cJSON *r = cJSON_AddObjectToObject(item, route->member);
+
+			cJSON_AddStringToObject(r, "sourcedId", parent);
+		} else if (cJSON_IsObject(item) &&
+		           !(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+		                     ref, "sourcedId")) &&
+		             strcmp(cJSON_GetObjectItemCaseSensitive(
+		                            ref, "sourcedId")
+		                            ->valuestring,
+		                    parent) == 0)) {
+			snprintf(pointer, sizeof(pointer), "%s/%s/sourcedId",
+			         base, route->member);
+			fail_at(b, pointer, "differs from the %s in the path",
+			        route->member);
+			err = respond_problem(res, b);
+			goto out;
+		}
+		if (cJSON_IsString(given))
+			snprintf(supplied[count], 64, "%s", given->valuestring);
+		if ((err = allocate(ctx->store, tenant, k,
+		                    cJSON_IsString(given) ? given->valuestring
+		                                          : NULL,
+		                    ids[count], ids, count)) < 0)
+			goto out;
+		if (cJSON_IsObject(item))
+			cJSON_DeleteItemFromObjectCaseSensitive(item,
+			                                        "sourcedId");
+		err = put_object(req, b, k, ids[count], item, base, 0, NULL);
+		if (err == CW_EINVAL) {
+			err = respond_problem(res, b);
+			goto out;
+		}
+		if (err < 0)
+			goto out;
+		count++;
+	}
+	count = 0;
+	cJSON_ArrayForEach(item, items)
+	{
+		char base[64];
+
+		snprintf(base, sizeof(base), "/%s/%zu", route->plural, count);
+		if ((err = put_object(req, b, k, ids[count], item, base, 1,
+		                      NULL)) < 0)
+			goto out;
+		count++;
+	}
+	answer = cJSON_CreateObject();
+	pairs = cJSON_AddArrayToObject(answer, "sourcedIdPairs");
+	count = 0;
+	cJSON_ArrayForEach(item, items)
+	{
+		cJSON *pair = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(pairs, pair);
+		cJSON_AddStringToObject(pair, "suppliedSourcedId",
+		                        supplied[count]);
+		cJSON_AddStringToObject(pair, "allocatedSourcedId", ids[count]);
+		count++;
+	}
+	err = cw_response_json(res, 201, answer);
+out:
+	cJSON_Delete(doc);
+	cw_free(ids);
+	cw_free(supplied);
 	cw_free(b);
 	return err;
 }
@@ -843,4 +1031,26 @@ int cw_api_or_put_score_scales(cw_request *req, cw_response *res)
 int cw_api_or_delete_score_scales(cw_request *req, cw_response *res)
 {
 	return delete (req, res, &score_scale_kind);
+}
+
+static const post_route class_line_items = { &line_item_kind, "lineItems",
+	                                     "class", CW_OR_CLASSES };
+static const post_route school_line_items = { &line_item_kind, "lineItems",
+	                                      "school", CW_OR_ORGS };
+static const post_route line_item_results = { &result_kind, "results",
+	                                      "lineItem", CW_OR_LINE_ITEMS };
+
+int cw_api_or_post_class_line_items(cw_request *req, cw_response *res)
+{
+	return post(req, res, &class_line_items);
+}
+
+int cw_api_or_post_school_line_items(cw_request *req, cw_response *res)
+{
+	return post(req, res, &school_line_items);
+}
+
+int cw_api_or_post_line_item_results(cw_request *req, cw_response *res)
+{
+	return post(req, res, &line_item_results);
 }

@@ -21,6 +21,7 @@
 #define OR_G      OR12 "gradebook.readonly"
 #define OR_GPUT   OR12 "gradebook.createput"
 #define OR_GDEL   OR12 "gradebook.delete"
+#define OR_GPOST  OR12 "gradebook.createpost"
 #define GRADEBOOK "/ims/oneroster/gradebook/v1p2"
 #define OR_SC     OR12 "resource-core.readonly " OR12 "resource.readonly"
 #define OR_S      OR12 "resource.readonly"
@@ -117,6 +118,9 @@ const cw_route cw_routes[] = {
 	{ "DELETE", GRADEBOOK "/results/{id}", cw_api_or_delete_results, OR_GDEL, 0, 0 },
 	{ "PUT",    GRADEBOOK "/lineItems/{id}", cw_api_or_put_line_items, OR_GPUT, JSON, 0 },
 	{ "DELETE", GRADEBOOK "/lineItems/{id}", cw_api_or_delete_line_items, OR_GDEL, 0, 0 },
+	{ "POST",   GRADEBOOK "/classes/{id}/lineItems", cw_api_or_post_class_line_items, OR_GPOST, JSON, 0 },
+	{ "POST",   GRADEBOOK "/schools/{id}/lineItems", cw_api_or_post_school_line_items, OR_GPOST, JSON, 0 },
+	{ "POST",   GRADEBOOK "/lineItems/{id}/results", cw_api_or_post_line_item_results, OR_GPOST, JSON, 0 },
 	{ "PUT",    GRADEBOOK "/categories/{id}", cw_api_or_put_categories, OR_GPUT, JSON, 0 },
 	{ "DELETE", GRADEBOOK "/categories/{id}", cw_api_or_delete_categories, OR_GDEL, 0, 0 },
 	{ "PUT",    GRADEBOOK "/scoreScales/{id}", cw_api_or_put_score_scales, OR_GPUT, JSON, 0 },

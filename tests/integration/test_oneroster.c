@@ -846,6 +846,87 @@ START_TEST(v11_binding)
 }
 END_TEST
 
+/* POST: new objects under a parent, ids allocated (the supplied one when
+ * free), all checked before any is written. */
+START_TEST(gradebook_posts)
+{
+	char id[64], secret[64], poster[64], ids[512];
+	const cJSON *pairs, *p;
+	cJSON *doc;
+
+	cwt_client_add(&env, "d1",
+	               OR12 "gradebook.createpost " OR12 "gradebook.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(poster, &daemon_, id, secret, NULL), 0);
+	doc = send("POST", GB "/classes/k/lineItems", poster,
+	           "{\"lineItems\":[{\"sourcedId\":\"li5\",\"title\":\"Exit\","
+	           "\"assignDate\":\"2024-11-01\",\"dueDate\":\"2024-11-02\","
+	           "\"category\":{\"sourcedId\":\"cat\"},\"gradingPeriod\":"
+	           "{\"sourcedId\":\"gp1\"},\"school\":{\"sourcedId\":"
+	           "\"sch\"}},{\"sourcedId\":\"li1\",\"title\":\"Taken\","
+	           "\"assignDate\":\"2024-11-01\",\"dueDate\":\"2024-11-02\","
+	           "\"category\":{\"sourcedId\":\"cat\"},\"gradingPeriod\":"
+	           "{\"sourcedId\":\"gp1\"},\"school\":{\"sourcedId\":"
+	           "\"sch\"}}]}",
+	           201);
+	pairs = cJSON_GetObjectItem(doc, "sourcedIdPairs");
+	ck_assert_int_eq(cJSON_GetArraySize(pairs), 2);
+	p = cJSON_GetArrayItem(pairs, 0);
+	ck_assert_str_eq(cw_json_string(p, "suppliedSourcedId"), "li5");
+	ck_assert_str_eq(cw_json_string(p, "allocatedSourcedId"), "li5");
+	/* li1 is taken: a new id, not an overwrite. */
+	p = cJSON_GetArrayItem(pairs, 1);
+	ck_assert_str_eq(cw_json_string(p, "suppliedSourcedId"), "li1");
+	ck_assert_str_ne(cw_json_string(p, "allocatedSourcedId"), "li1");
+	ck_assert_int_eq(strlen(cw_json_string(p, "allocatedSourcedId")), 36);
+	cJSON_Delete(doc);
+	doc = get(GB "/lineItems/li1", poster, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(doc, "lineItem"), "title"),
+	        "Ratios");
+	cJSON_Delete(doc);
+	doc = get(GB "/classes/k/lineItems", poster, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "lineItems");
+	ck_assert_ptr_nonnull(strstr(ids, "li5"));
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(doc, "lineItems")), 3);
+	cJSON_Delete(doc);
+
+	cJSON_Delete(send("POST", GB "/lineItems/li5/results", poster,
+	                  "{\"results\":[{\"sourcedId\":\"res7\",\"student\":"
+	                  "{\"sourcedId\":\"s1\"},\"scoreStatus\":"
+	                  "\"submitted\",\"scoreDate\":\"2024-11-03\"}]}",
+	                  201));
+	doc = get(GB "/classes/k/lineItems/li5/results", poster, 200, NULL);
+	ids_of(ids, sizeof(ids), doc, "results");
+	ck_assert_str_eq(ids, "res7");
+	cJSON_Delete(doc);
+
+	/* One bad object: nothing is written, and the pointer says which. */
+	doc = send("POST", GB "/classes/k/lineItems", poster,
+	           "{\"lineItems\":[{\"sourcedId\":\"li6\",\"title\":\"A\","
+	           "\"assignDate\":\"2024-11-01\",\"dueDate\":\"2024-11-02\","
+	           "\"category\":{\"sourcedId\":\"cat\"},\"gradingPeriod\":"
+	           "{\"sourcedId\":\"gp1\"},\"school\":{\"sourcedId\":"
+	           "\"sch\"}},{\"title\":\"B\"}]}",
+	           422);
+	ck_assert_ptr_nonnull(strstr(description(doc), "/lineItems/1/"));
+	cJSON_Delete(doc);
+	cJSON_Delete(get(GB "/lineItems/li6", poster, 404, NULL));
+	doc = send("POST", GB "/classes/k/lineItems", poster,
+	           "{\"lineItems\":[{\"class\":{\"sourcedId\":\"k2\"}}]}", 422);
+	ck_assert_ptr_nonnull(
+	        strstr(description(doc), "/lineItems/0/class/sourcedId"));
+	cJSON_Delete(doc);
+	cJSON_Delete(send("POST", GB "/classes/nosuch/lineItems", poster,
+	                  "{\"lineItems\":[]}", 404));
+	cJSON_Delete(send("POST", GB "/classes/k/lineItems", poster,
+	                  "{\"lineItems\":[]}", 422));
+	cJSON_Delete(send("POST", GB "/classes/k/lineItems", token,
+	                  "{\"lineItems\":[]}", 403));
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -901,6 +982,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, resource_reads);
 	tcase_add_test(tc, gradebook_writes);
 	tcase_add_test(tc, v11_binding);
+	tcase_add_test(tc, gradebook_posts);
 	suite_add_tcase(s, tc);
 	return s;
 }
