@@ -630,13 +630,79 @@ static int respond_problem(cw_response *res, const body *b)
 	                         b->problem);
 }
 
+/* Changes of several objects, written together (a POST). */
+typedef struct {
+	cw_buf text; /* sourcedIds and fields, each ending in NUL */
+	struct {
+		cw_or_entity entity;
+		size_t id_at, fields_at;
+		int deleted;
+	} * items;
+	size_t count, alloc;
+} collector;
+
+static int collect(collector *c, const cw_roster_change *changes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c->count == c->alloc) {
+			size_t want = c->alloc ? c->alloc * 2 : 64;
+			void *grown =
+			        cw_realloc(c->items, want * sizeof(*c->items));
+
+			if (!grown)
+				return CW_ENOMEM;
+			c->items = grown;
+			c->alloc = want;
+		}
+		c->items[c->count].entity = changes[i].entity;
+		c->items[c->count].deleted = changes[i].deleted;
+		c->items[c->count].id_at = c->text.len;
+		cw_buf_put(&c->text, changes[i].sourced_id,
+		           strlen(changes[i].sourced_id) + 1);
+		c->items[c->count].fields_at = c->text.len;
+		cw_buf_puts(&c->text,
+		            changes[i].fields ? changes[i].fields : "");
+		if (cw_buf_put(&c->text, "", 1) < 0)
+			return CW_ENOMEM;
+		c->count++;
+	}
+	return 0;
+}
+
+/* Writes everything collected in one transaction. */
+static int write_collected(cw_request *req, collector *c)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	cw_roster_change *changes =
+	        cw_calloc(c->count ? c->count : 1, sizeof(*changes));
+	int err;
+
+	if (!changes)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < c->count; i++) {
+		const char *fields = c->text.data + c->items[i].fields_at;
+
+		changes[i] = (cw_roster_change){
+			c->items[i].entity, c->text.data + c->items[i].id_at,
+			c->items[i].deleted, c->items[i].deleted ? NULL : fields
+		};
+	}
+	err = cw_roster_write(ctx->store, tenant, changes, c->count);
+	if (err == 0)
+		cw_roster_cache_invalidate(ctx->rosters, tenant);
+	cw_free(changes);
+	return err;
+}
+
 /* Checks o as k's object id (pointers in problems start at base) and,
  * when write, stores it with its link rows in one transaction (replacing
- * link rows it held before). CW_EINVAL with b->pointer and b->problem set;
- * stored_out (may be NULL) gets the row's stored form. */
+ * link rows it held before), or adds them to into for the caller to write.
+ * CW_EINVAL with b->pointer and b->problem set; stored_out (may be NULL)
+ * gets the row's stored form. */
 static int put_object(cw_request *req, body *b, const kind *k, const char *id,
                       const cJSON *o, const char *base, int write,
-                      cw_buf *stored_out)
+                      cw_buf *stored_out, collector *into)
 {
 	cw_ctx *ctx = cw_request_ctx(req);
 	int64_t tenant = cw_request_auth(req)->tenant_id;
@@ -731,7 +797,10 @@ static int put_object(cw_request *req, body *b, const kind *k, const char *id,
 				                              : k->objectives,
 				                    p + 1, 1, NULL };
 	}
-	if ((err = cw_roster_write(ctx->store, tenant, changes, n)) == 0)
+	/* Written now, or with the other objects of a POST. */
+	if (into)
+		err = collect(into, changes, n);
+	else if ((err = cw_roster_write(ctx->store, tenant, changes, n)) == 0)
 		cw_roster_cache_invalidate(ctx->rosters, tenant);
 out:
 	if (err == 0 && stored_out)
@@ -766,7 +835,7 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 	}
 	err = put_object(req, b, k, id,
 	                 cJSON_GetObjectItemCaseSensitive(doc, k->what), base,
-	                 1, &stored);
+	                 1, &stored, NULL);
 	if (err == CW_EINVAL) {
 		err = respond_problem(res, b);
 	} else if (err == 0) {
@@ -839,6 +908,7 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 	body *b = cw_calloc(1, sizeof(*b));
 	char(*ids)[64] = cw_calloc(MAX_POSTED, 64);
 	char(*supplied)[64] = cw_calloc(MAX_POSTED, 64);
+	collector all = { CW_BUF_INIT((size_t)64 << 20), NULL, 0, 0 };
 	cJSON *doc = NULL, *items, *item, *answer, *pairs;
 	size_t count = 0;
 	int err;
@@ -909,7 +979,8 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 		if (cJSON_IsObject(item))
 			cJSON_DeleteItemFromObjectCaseSensitive(item,
 			                                        "sourcedId");
-		err = put_object(req, b, k, ids[count], item, base, 0, NULL);
+		err = put_object(req, b, k, ids[count], item, base, 0, NULL,
+		                 NULL);
 		if (err == CW_EINVAL) {
 			err = respond_problem(res, b);
 			goto out;
@@ -918,6 +989,7 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 			goto out;
 		count++;
 	}
+	/* All of them in one transaction. */
 	count = 0;
 	cJSON_ArrayForEach(item, items)
 	{
@@ -925,10 +997,12 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 
 		snprintf(base, sizeof(base), "/%s/%zu", route->plural, count);
 		if ((err = put_object(req, b, k, ids[count], item, base, 1,
-		                      NULL)) < 0)
+		                      NULL, &all)) < 0)
 			goto out;
 		count++;
 	}
+	if ((err = write_collected(req, &all)) < 0)
+		goto out;
 	answer = cJSON_CreateObject();
 	pairs = cJSON_AddArrayToObject(answer, "sourcedIdPairs");
 	count = 0;
@@ -945,6 +1019,8 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 	err = cw_response_json(res, 201, answer);
 out:
 	cJSON_Delete(doc);
+	cw_buf_dispose(&all.text);
+	cw_free(all.items);
 	cw_free(ids);
 	cw_free(supplied);
 	cw_free(b);
