@@ -738,3 +738,17 @@ void cw_roster_cache_invalidate(cw_roster_cache *c, int64_t tenant_id)
 			s->checked_ms = INT64_MIN / 2;
 	pthread_mutex_unlock(&c->lock);
 }
+
+const cw_roster_index *cw_roster_cache_peek(cw_roster_cache *c,
+                                            int64_t tenant_id)
+{
+	const cw_roster_index *ix = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	for (tenant_slot *s = c->slots; s; s = s->next)
+		if (s->tenant_id == tenant_id && s->index &&
+		    hold(c, s->index) == 0)
+			ix = s->index;
+	pthread_mutex_unlock(&c->lock);
+	return ix;
+}

@@ -97,6 +97,12 @@ void cw_roster_cache_free(cw_roster_cache *cache);
 int cw_roster_cache_get(cw_roster_cache *cache, int64_t tenant_id,
                         const cw_roster_index **out);
 void cw_roster_cache_release(cw_roster_cache *cache, const cw_roster_index *ix);
+/**
+ * The tenant's index as it stands, however old, without asking the change
+ * log or building (NULL when there is none yet); release it as any.
+ */
+const cw_roster_index *cw_roster_cache_peek(cw_roster_cache *cache,
+                                            int64_t tenant_id);
 /** The next get asks the change log at once (after a write). */
 void cw_roster_cache_invalidate(cw_roster_cache *cache, int64_t tenant_id);
 

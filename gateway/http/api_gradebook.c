@@ -551,6 +551,18 @@ static int check_refs(body *b, cw_store *store, int64_t tenant)
 }
 
 /* The row's link rows now held (from a fresh index). */
+/* Adds a held link row (which: 's' scale, 'o' objective) to the list
+ * unless it is there already. */
+static void held_add(cw_buf *ids, char which, const char *id)
+{
+	for (const char *p = ids->data; p && p < ids->data + ids->len;
+	     p += strlen(p) + 1)
+		if (strcmp(p + 1, id) == 0)
+			return;
+	cw_buf_putc(ids, which);
+	cw_buf_put(ids, id, strlen(id) + 1);
+}
+
 static int held_links(cw_request *req, const kind *k, const char *id,
                       cw_buf *ids)
 {
@@ -559,10 +571,14 @@ static int held_links(cw_request *req, const kind *k, const char *id,
 	const cw_roster_index *ix = NULL;
 	int err;
 
+	char made[300];
+
 	if (!k->links)
 		return 0;
-	cw_roster_cache_invalidate(ctx->rosters, tenant);
-	if ((err = cw_roster_cache_get(ctx->rosters, tenant, &ix)) < 0)
+	/* Link rows an import brought: the index as it stands (a second
+	 * old at most; a write must not wait for a rebuild). */
+	ix = cw_roster_cache_peek(ctx->rosters, tenant);
+	if (!ix && (err = cw_roster_cache_get(ctx->rosters, tenant, &ix)) < 0)
 		return err;
 	for (int which = 0; which < 2; which++) {
 		cw_ri_list l = cw_roster_index_linked(
@@ -575,6 +591,16 @@ static int held_links(cw_request *req, const kind *k, const char *id,
 		}
 	}
 	cw_roster_cache_release(ctx->rosters, ix);
+	/* Link rows this API made (maybe in the last second): the store. */
+	snprintf(made, sizeof(made), "%s.scoreScale", id);
+	if (exists(ctx->store, tenant, k->scales, made) == 0)
+		held_add(ids, 's', made);
+	for (size_t n = 1; n <= MAX_LINKS; n++) {
+		snprintf(made, sizeof(made), "%s.objective.%zu", id, n);
+		if (exists(ctx->store, tenant, k->objectives, made) != 0)
+			break;
+		held_add(ids, 'o', made);
+	}
 	return ids->error;
 }
 
