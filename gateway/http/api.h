@@ -120,5 +120,6 @@ int cw_api_or_delete_score_scales(cw_request *req, cw_response *res);
 int cw_api_or_post_class_line_items(cw_request *req, cw_response *res);
 int cw_api_or_post_school_line_items(cw_request *req, cw_response *res);
 int cw_api_or_post_line_item_results(cw_request *req, cw_response *res);
+int cw_api_or_post_class_session_results(cw_request *req, cw_response *res);
 
 #endif

@@ -894,7 +894,50 @@ typedef struct {
 	const char *plural;  /* the body's array: "lineItems" */
 	const char *member;  /* the reference the path sets: "class" */
 	cw_or_entity parent; /* what the path names */
+	int in_session;      /* the path also names an academicSession: each
+	                        result's lineItem must be of the class and it */
 } post_route;
+
+/* The lineItem a posted result points at must be of the path's class and
+ * academicSession. */
+static int check_line_item_of(body *b, cw_store *store, int64_t tenant,
+                              const char *class_id, const char *session_id)
+{
+	int at = cw_or_fields_position(CW_OR_RESULTS, "lineItemSourcedId");
+	int cls = cw_or_fields_position(CW_OR_LINE_ITEMS, "classSourcedId");
+	int ses = cw_or_fields_position(CW_OR_LINE_ITEMS,
+	                                "academicSessionSourcedId");
+	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	char id[256], pointer[200];
+	cJSON *doc = NULL;
+	const cJSON *c, *s;
+	int err;
+
+	if (at < 0 || !b->cells[at].s)
+		return 0; /* the row check has refused it */
+	snprintf(id, sizeof(id), "%.*s", (int)b->cells[at].len, b->cells[at].s);
+	snprintf(pointer, sizeof(pointer), "%s/lineItem/sourcedId", b->base);
+	err = cw_store_roster_get(store, tenant, CW_OR_LINE_ITEMS, id,
+	                          keep_fields, &fields);
+	if (err < 0)
+		goto out;
+	doc = cJSON_Parse(fields.data);
+	c = cJSON_GetArrayItem(doc, cls);
+	s = cJSON_GetArrayItem(doc, ses);
+	if (!cJSON_IsString(c) || strcmp(c->valuestring, class_id) != 0)
+		err = fail_at(b, pointer,
+		              "lineItem \"%.100s\" is not of class \"%.100s\"",
+		              id, class_id);
+	else if (!cJSON_IsString(s) || strcmp(s->valuestring, session_id) != 0)
+		err = fail_at(b, pointer,
+		              "lineItem \"%.100s\" is not of academicSession "
+		              "\"%.100s\"",
+		              id, session_id);
+out:
+	cJSON_Delete(doc);
+	cw_buf_dispose(&fields);
+	return err;
+}
 
 /* A new sourcedId: the supplied one when it is free, else a UUID. */
 static int allocate(cw_store *store, int64_t tenant, const kind *k,
@@ -930,6 +973,7 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 	cw_ctx *ctx = cw_request_ctx(req);
 	int64_t tenant = cw_request_auth(req)->tenant_id;
 	const char *parent = cw_request_param(req, "id");
+	const char *session = NULL;
 	const kind *k = route->k;
 	body *b = cw_calloc(1, sizeof(*b));
 	char(*ids)[64] = cw_calloc(MAX_POSTED, 64);
@@ -954,6 +998,19 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 		                        cw_or_entity_name(route->parent),
 		                        parent);
 		goto out;
+	}
+	if (err == 0 && route->in_session) {
+		session = cw_request_param(req, "academic_session_id");
+		err = exists(ctx->store, tenant, CW_OR_ACADEMIC_SESSIONS,
+		             session);
+		if (err == CW_ENOTFOUND) {
+			err = cw_response_error(
+			        res, 404, "unknownobject",
+			        "no academicSession with sourcedId "
+			        "\"%.100s\"",
+			        session);
+			goto out;
+		}
 	}
 	if (err < 0)
 		goto out;
@@ -1007,6 +1064,9 @@ static int post(cw_request *req, cw_response *res, const post_route *route)
 			                                        "sourcedId");
 		err = put_object(req, b, k, ids[count], item, base, 0, NULL,
 		                 NULL);
+		if (err == 0 && session)
+			err = check_line_item_of(b, ctx->store, tenant, parent,
+			                         session);
 		if (err == CW_EINVAL) {
 			err = respond_problem(res, b);
 			goto out;
@@ -1136,11 +1196,13 @@ int cw_api_or_delete_score_scales(cw_request *req, cw_response *res)
 }
 
 static const post_route class_line_items = { &line_item_kind, "lineItems",
-	                                     "class", CW_OR_CLASSES };
+	                                     "class", CW_OR_CLASSES, 0 };
 static const post_route school_line_items = { &line_item_kind, "lineItems",
-	                                      "school", CW_OR_ORGS };
+	                                      "school", CW_OR_ORGS, 0 };
 static const post_route line_item_results = { &result_kind, "results",
-	                                      "lineItem", CW_OR_LINE_ITEMS };
+	                                      "lineItem", CW_OR_LINE_ITEMS, 0 };
+static const post_route class_session_results = { &result_kind, "results",
+	                                          "class", CW_OR_CLASSES, 1 };
 
 int cw_api_or_post_class_line_items(cw_request *req, cw_response *res)
 {
@@ -1155,4 +1217,9 @@ int cw_api_or_post_school_line_items(cw_request *req, cw_response *res)
 int cw_api_or_post_line_item_results(cw_request *req, cw_response *res)
 {
 	return post(req, res, &line_item_results);
+}
+
+int cw_api_or_post_class_session_results(cw_request *req, cw_response *res)
+{
+	return post(req, res, &class_session_results);
 }

@@ -121,6 +121,7 @@ const cw_route cw_routes[] = {
 	{ "POST",   GRADEBOOK "/classes/{id}/lineItems", cw_api_or_post_class_line_items, OR_GPOST, JSON, 0 },
 	{ "POST",   GRADEBOOK "/schools/{id}/lineItems", cw_api_or_post_school_line_items, OR_GPOST, JSON, 0 },
 	{ "POST",   GRADEBOOK "/lineItems/{id}/results", cw_api_or_post_line_item_results, OR_GPOST, JSON, 0 },
+	{ "POST",   GRADEBOOK "/classes/{id}/academicSessions/{academic_session_id}/results", cw_api_or_post_class_session_results, OR_GPOST, JSON, 0 },
 	{ "PUT",    GRADEBOOK "/categories/{id}", cw_api_or_put_categories, OR_GPUT, JSON, 0 },
 	{ "DELETE", GRADEBOOK "/categories/{id}", cw_api_or_delete_categories, OR_GDEL, 0, 0 },
 	{ "PUT",    GRADEBOOK "/scoreScales/{id}", cw_api_or_put_score_scales, OR_GPUT, JSON, 0 },

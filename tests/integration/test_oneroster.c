@@ -924,6 +924,49 @@ START_TEST(gradebook_posts)
 	                  "{\"lineItems\":[]}", 422));
 	cJSON_Delete(send("POST", GB "/classes/k/lineItems", token,
 	                  "{\"lineItems\":[]}", 403));
+
+	/* Results for a class in an academicSession: each result's lineItem
+	 * must be of both (li5 is class k's, in gp1). */
+	doc = send("POST", GB "/classes/k/academicSessions/gp1/results", poster,
+	           "{\"results\":[{\"sourcedId\":\"res8\",\"lineItem\":"
+	           "{\"sourcedId\":\"li5\"},\"student\":{\"sourcedId\":"
+	           "\"s1\"},\"scoreStatus\":\"fully graded\",\"score\":3,"
+	           "\"scoreDate\":\"2024-11-04\"}]}",
+	           201);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "sourcedIdPairs"), 0);
+	ck_assert_str_eq(cw_json_string(p, "allocatedSourcedId"), "res8");
+	cJSON_Delete(doc);
+	doc = get(GB "/results/res8", poster, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(
+	                cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "result"),
+	                                    "class"),
+	                "sourcedId"),
+	        "k");
+	cJSON_Delete(doc);
+	/* li2 is class k2's: refused, nothing written. */
+	doc = send("POST", GB "/classes/k/academicSessions/gp1/results", poster,
+	           "{\"results\":[{\"sourcedId\":\"res10\",\"lineItem\":"
+	           "{\"sourcedId\":\"li2\"},\"student\":{\"sourcedId\":"
+	           "\"s1\"},\"scoreStatus\":\"submitted\",\"scoreDate\":"
+	           "\"2024-11-04\"}]}",
+	           422);
+	ck_assert_ptr_nonnull(
+	        strstr(description(doc), "/results/0/lineItem/sourcedId"));
+	ck_assert_ptr_nonnull(strstr(description(doc), "not of class"));
+	cJSON_Delete(doc);
+	cJSON_Delete(get(GB "/results/res10", poster, 404, NULL));
+	/* A lineItem of the class but another session. */
+	doc = send("POST", GB "/classes/k/academicSessions/t1/results", poster,
+	           "{\"results\":[{\"lineItem\":{\"sourcedId\":\"li5\"},"
+	           "\"student\":{\"sourcedId\":\"s1\"},\"scoreStatus\":"
+	           "\"submitted\",\"scoreDate\":\"2024-11-04\"}]}",
+	           422);
+	ck_assert_ptr_nonnull(strstr(description(doc), "academicSession"));
+	cJSON_Delete(doc);
+	cJSON_Delete(send("POST",
+	                  GB "/classes/k/academicSessions/nosuch/results",
+	                  poster, "{\"results\":[]}", 404));
 }
 END_TEST
 
