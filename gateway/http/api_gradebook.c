@@ -96,6 +96,7 @@ typedef struct {
 	const member_spec *members;
 	const char *what; /* "result" */
 	int links;        /* has score-scale and objective link rows */
+	int v11;          /* the 1.1 binding: 1.2-only columns are kept */
 } kind;
 
 static const kind result_kind = { CW_OR_RESULTS,
@@ -105,7 +106,8 @@ static const kind result_kind = { CW_OR_RESULTS,
 	                          CW_RI_OBJECTIVES_BY_RESULT,
 	                          result_members,
 	                          "result",
-	                          1 };
+	                          1,
+	                          0 };
 static const kind line_item_kind = { CW_OR_LINE_ITEMS,
 	                             CW_OR_LINE_ITEM_SCORE_SCALES,
 	                             CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
@@ -113,15 +115,87 @@ static const kind line_item_kind = { CW_OR_LINE_ITEMS,
 	                             CW_RI_OBJECTIVES_BY_LINE_ITEM,
 	                             line_item_members,
 	                             "lineItem",
-	                             1 };
-static const kind category_kind = { CW_OR_CATEGORIES, CW_OR_NONE,
-	                            CW_OR_NONE,       CW_RI_LINK_COUNT,
-	                            CW_RI_LINK_COUNT, category_members,
-	                            "category",       0 };
-static const kind score_scale_kind = { CW_OR_SCORE_SCALES, CW_OR_NONE,
-	                               CW_OR_NONE,         CW_RI_LINK_COUNT,
-	                               CW_RI_LINK_COUNT,   score_scale_members,
-	                               "scoreScale",       0 };
+	                             1,
+	                             0 };
+static const kind category_kind = { CW_OR_CATEGORIES,
+	                            CW_OR_NONE,
+	                            CW_OR_NONE,
+	                            CW_RI_LINK_COUNT,
+	                            CW_RI_LINK_COUNT,
+	                            category_members,
+	                            "category",
+	                            0,
+	                            0 };
+static const kind score_scale_kind = { CW_OR_SCORE_SCALES,
+	                               CW_OR_NONE,
+	                               CW_OR_NONE,
+	                               CW_RI_LINK_COUNT,
+	                               CW_RI_LINK_COUNT,
+	                               score_scale_members,
+	                               "scoreScale",
+	                               0,
+	                               0 };
+
+/* OneRoster 1.1: the members its binding has. A lineItem's school is its
+ * class's; the columns 1.1 lacks (a result's textScore, a category's
+ * weight …) keep what the row held, so a 1.1 client loses nothing a 1.2
+ * one wrote. */
+static const member_spec result_members_v11[] = {
+	{ "lineItem", "lineItemSourcedId", M_REF, CW_OR_LINE_ITEMS },
+	{ "student", "studentSourcedId", M_REF, CW_OR_USERS },
+	{ "scoreStatus", "scoreStatus", M_STRING, CW_OR_NONE },
+	{ "score", "score", M_NUMBER, CW_OR_NONE },
+	{ "scoreDate", "scoreDate", M_DATE, CW_OR_NONE },
+	{ "comment", "comment", M_STRING, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const member_spec line_item_members_v11[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ "description", "description", M_STRING, CW_OR_NONE },
+	{ "assignDate", "assignDate", M_DATE, CW_OR_NONE },
+	{ "dueDate", "dueDate", M_DATE, CW_OR_NONE },
+	{ "class", "classSourcedId", M_REF, CW_OR_CLASSES },
+	{ "category", "categorySourcedId", M_REF, CW_OR_CATEGORIES },
+	{ "gradingPeriod", "academicSessionSourcedId", M_REF,
+	  CW_OR_ACADEMIC_SESSIONS },
+	{ "resultValueMin", "resultValueMin", M_NUMBER, CW_OR_NONE },
+	{ "resultValueMax", "resultValueMax", M_NUMBER, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const member_spec category_members_v11[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const kind result_kind_v11 = { CW_OR_RESULTS,
+	                              CW_OR_NONE,
+	                              CW_OR_NONE,
+	                              CW_RI_LINK_COUNT,
+	                              CW_RI_LINK_COUNT,
+	                              result_members_v11,
+	                              "result",
+	                              0,
+	                              1 };
+static const kind line_item_kind_v11 = { CW_OR_LINE_ITEMS,
+	                                 CW_OR_NONE,
+	                                 CW_OR_NONE,
+	                                 CW_RI_LINK_COUNT,
+	                                 CW_RI_LINK_COUNT,
+	                                 line_item_members_v11,
+	                                 "lineItem",
+	                                 0,
+	                                 1 };
+static const kind category_kind_v11 = { CW_OR_CATEGORIES,
+	                                CW_OR_NONE,
+	                                CW_OR_NONE,
+	                                CW_RI_LINK_COUNT,
+	                                CW_RI_LINK_COUNT,
+	                                category_members_v11,
+	                                "category",
+	                                0,
+	                                1 };
 
 /* A body on its way to rows: a cell per column of the entity's file, the
  * pointer each came from, the link rows. */
@@ -140,6 +214,7 @@ typedef struct {
 	size_t objective_count;
 	char pairs[4096];  /* scoreScaleValue as "{L:R},{L:R}" */
 	char org[256];     /* a scoreScale's org, from its class */
+	char kept[8192];   /* 1.2-only values a 1.1 write keeps */
 	char base[64];     /* "/result", or "/results/3" in a POST */
 	char pointer[200]; /* where the first problem is */
 	char problem[400];
@@ -609,12 +684,14 @@ static int keep_fields(const cw_roster_record *r, void *payload)
 	return cw_buf_puts(payload, r->fields);
 }
 
-/* The 1.2 JSON binding of a scoreScale has no org, the CSV model needs
- * one: its class's school. */
-static int org_of_class(body *b, cw_store *store, int64_t tenant)
+/* The 1.2 JSON binding of a scoreScale has no org, and the 1.1 one of a
+ * lineItem no school; the CSV model needs them: the class's school goes
+ * into column. */
+static int school_of_class(body *b, cw_store *store, int64_t tenant,
+                           const char *column)
 {
-	int k = cw_or_fields_position(CW_OR_SCORE_SCALES, "classSourcedId");
-	int o = cw_or_fields_position(CW_OR_SCORE_SCALES, "orgSourcedId");
+	int k = cw_or_fields_position(b->k->entity, "classSourcedId");
+	int o = cw_or_fields_position(b->k->entity, column);
 	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	char id[256];
 	cJSON *doc = NULL;
@@ -631,8 +708,7 @@ static int org_of_class(body *b, cw_store *store, int64_t tenant)
 
 		snprintf(pointer, sizeof(pointer), "%s/class/sourcedId",
 		         b->base);
-		if (err == CW_ENOTFOUND)
-			err = fail_at(b, pointer, "no class \"%.100s\"", id);
+		err = fail_at(b, pointer, "no class \"%.100s\"", id);
 	}
 	if (err == 0) {
 		doc = cJSON_Parse(fields.data);
@@ -646,6 +722,55 @@ static int org_of_class(body *b, cw_store *store, int64_t tenant)
 		}
 		cJSON_Delete(doc);
 	}
+	cw_buf_dispose(&fields);
+	return err;
+}
+
+/* Whether the 1.1 binding carries the 1.2 column (a lineItem's
+ * academicSession was 1.1's gradingPeriod; its school is derived). */
+static int in_v11_binding(cw_or_entity e, const char *column)
+{
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P1, e);
+
+	if (e == CW_OR_LINE_ITEMS &&
+	    (strcmp(column, "academicSessionSourcedId") == 0 ||
+	     strcmp(column, "schoolSourcedId") == 0))
+		return 1;
+	return f && cw_or_column_index(f, column) >= 0;
+}
+
+/* A 1.1 write over a row: the columns 1.1 has not keep their values. */
+static int keep_v12_only(body *b, cw_store *store, int64_t tenant)
+{
+	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, b->k->entity);
+	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
+	size_t used = 0;
+	cJSON *doc = NULL;
+	int err = cw_store_roster_get(store, tenant, b->k->entity, b->id,
+	                              keep_fields, &fields);
+
+	if (err == CW_ENOTFOUND) {
+		err = 0; /* a new row: nothing to keep */
+		goto out;
+	}
+	if (err < 0 || !(doc = cJSON_Parse(fields.data)))
+		goto out;
+	for (size_t i = 3; i < f->column_count; i++) {
+		const cJSON *v = cJSON_GetArrayItem(doc, (int)(i - 3));
+		size_t len;
+
+		if (in_v11_binding(b->k->entity, f->columns[i].name) ||
+		    !cJSON_IsString(v) || b->cells[i - 3].s)
+			continue;
+		len = strlen(v->valuestring);
+		if (used + len + 1 > sizeof(b->kept))
+			continue; /* cannot be: stored values are capped */
+		memcpy(b->kept + used, v->valuestring, len + 1);
+		b->cells[i - 3] = (cw_or_cell){ b->kept + used, len };
+		used += len + 1;
+	}
+out:
+	cJSON_Delete(doc);
 	cw_buf_dispose(&fields);
 	return err;
 }
@@ -753,7 +878,11 @@ static int put_object(cw_request *req, body *b, const kind *k, const char *id,
 	}
 	err = take_body(b, o, base);
 	if (err == 0 && k->entity == CW_OR_SCORE_SCALES)
-		err = org_of_class(b, ctx->store, tenant);
+		err = school_of_class(b, ctx->store, tenant, "orgSourcedId");
+	if (err == 0 && k->v11 && k->entity == CW_OR_LINE_ITEMS)
+		err = school_of_class(b, ctx->store, tenant, "schoolSourcedId");
+	if (err == 0 && k->v11)
+		err = keep_v12_only(b, ctx->store, tenant);
 	if (err == 0)
 		err = check_row(b, &stored);
 	if (err == 0)
@@ -837,6 +966,37 @@ out:
 	return err;
 }
 
+/* The written object in the 1.1 binding, in its envelope. */
+static int answer_v11(cw_request *req, cw_response *res, const kind *k,
+                      const char *id, const char *stored)
+{
+	cw_buf out = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 8);
+	char stamp[CW_TIME_ISO_LEN], origin[300];
+	cw_or_rest_row row = { k->entity, id, "active", stamp, stored };
+	int err;
+
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	cw_api_origin(req, origin);
+	cw_buf_putc(&out, '{');
+	cw_buf_putc(&out, '"');
+	cw_buf_puts(&out, k->what);
+	cw_buf_puts(&out, "\":");
+	err = cw_or_rest_write_v11(&out, &row, origin, NULL, 0);
+	if (err == 0 && (err = cw_buf_putc(&out, '}')) == 0)
+		err = cw_response_buf(res, 201, "application/json", &out);
+	cw_buf_dispose(&out);
+	return err;
+}
+
+/* The binding a request speaks: the 1.1 kind under /v1p1. */
+static const kind *binding_kind(cw_request *req, const kind *v12,
+                                const kind *v11)
+{
+	return strncmp(cw_request_path(req), "/ims/oneroster/v1p1/", 20) == 0
+	               ? v11
+	               : v12;
+}
+
 static int put(cw_request *req, cw_response *res, const kind *k)
 {
 	const char *id = cw_request_param(req, "id");
@@ -864,6 +1024,8 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 	                 1, &stored, NULL);
 	if (err == CW_EINVAL) {
 		err = respond_problem(res, b);
+	} else if (err == 0 && k->v11) {
+		err = answer_v11(req, res, k, id, stored.data);
 	} else if (err == 0) {
 		cJSON *answer = cJSON_CreateObject();
 		char stamp[CW_TIME_ISO_LEN], origin[300];
@@ -1157,7 +1319,7 @@ out:
 
 int cw_api_or_put_results(cw_request *req, cw_response *res)
 {
-	return put(req, res, &result_kind);
+	return put(req, res, binding_kind(req, &result_kind, &result_kind_v11));
 }
 
 int cw_api_or_delete_results(cw_request *req, cw_response *res)
@@ -1167,7 +1329,8 @@ int cw_api_or_delete_results(cw_request *req, cw_response *res)
 
 int cw_api_or_put_line_items(cw_request *req, cw_response *res)
 {
-	return put(req, res, &line_item_kind);
+	return put(req, res,
+	           binding_kind(req, &line_item_kind, &line_item_kind_v11));
 }
 
 int cw_api_or_delete_line_items(cw_request *req, cw_response *res)
@@ -1177,7 +1340,8 @@ int cw_api_or_delete_line_items(cw_request *req, cw_response *res)
 
 int cw_api_or_put_categories(cw_request *req, cw_response *res)
 {
-	return put(req, res, &category_kind);
+	return put(req, res,
+	           binding_kind(req, &category_kind, &category_kind_v11));
 }
 
 int cw_api_or_delete_categories(cw_request *req, cw_response *res)

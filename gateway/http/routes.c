@@ -34,6 +34,8 @@
 #define V1_D  OR11 "roster-demographics.readonly"
 #define V1_G  OR11 "gradebook.readonly"
 #define V1_S  OR11 "resource.readonly"
+#define V1_GPUT OR11 "gradebook.createput"
+#define V1_GDEL OR11 "gradebook.delete"
 #define V1P1  "/ims/oneroster/v1p1"
 
 /* clang-format off */
@@ -182,6 +184,12 @@ const cw_route cw_routes[] = {
 	{ "GET",    V1P1 "/classes/{id}/resources", cw_api_or_class_resources, V1_S, 0, 0 },
 	{ "GET",    V1P1 "/courses/{id}/resources", cw_api_or_course_resources, V1_S, 0, 0 },
 	{ "GET",    V1P1 "/users/{id}/resources", cw_api_or_user_resources, V1_S, 0, 0 },
+	{ "PUT",    V1P1 "/categories/{id}", cw_api_or_put_categories, V1_GPUT, JSON, 0 },
+	{ "DELETE", V1P1 "/categories/{id}", cw_api_or_delete_categories, V1_GDEL, 0, 0 },
+	{ "PUT",    V1P1 "/lineItems/{id}", cw_api_or_put_line_items, V1_GPUT, JSON, 0 },
+	{ "DELETE", V1P1 "/lineItems/{id}", cw_api_or_delete_line_items, V1_GDEL, 0, 0 },
+	{ "PUT",    V1P1 "/results/{id}", cw_api_or_put_results, V1_GPUT, JSON, 0 },
+	{ "DELETE", V1P1 "/results/{id}", cw_api_or_delete_results, V1_GDEL, 0, 0 },
 };
 /* clang-format on */
 

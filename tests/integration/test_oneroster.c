@@ -846,6 +846,105 @@ START_TEST(v11_binding)
 }
 END_TEST
 
+/* 1.1 writes: the 1.1 shapes in, stored in the 1.2 model; what 1.1 has
+ * not (a result's textScore, objectives and scale, a category's weight)
+ * stays as it was; a lineItem's school is its class's. */
+START_TEST(v11_writes)
+{
+	char id[64], secret[64], v1[64], v12[64];
+	cJSON *doc, *r;
+
+	cwt_client_add(&env, "d1",
+	               OR11 "gradebook.createput " OR11 "gradebook.delete " OR11
+	                    "gradebook.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(v1, &daemon_, id, secret, NULL), 0);
+	cwt_client_add(&env, "d1", OR12 "gradebook.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(v12, &daemon_, id, secret, NULL), 0);
+
+	doc = send("PUT", V1 "/results/res1", v1,
+	           "{\"result\":{\"lineItem\":{\"sourcedId\":\"li1\"},"
+	           "\"student\":{\"sourcedId\":\"s1\"},\"scoreStatus\":"
+	           "\"fully graded\",\"score\":3.5,\"scoreDate\":"
+	           "\"2024-09-20\",\"comment\":\"Good\"}}",
+	           201);
+	r = cJSON_GetObjectItem(doc, "result");
+	ck_assert_str_eq(cw_json_string(r, "comment"), "Good");
+	ck_assert_ptr_null(cJSON_GetObjectItem(r, "textScore"));
+	ck_assert_ptr_nonnull(strstr(
+	        cw_json_string(cJSON_GetObjectItem(r, "lineItem"), "href"),
+	        V1 "/lineItems/li1"));
+	cJSON_Delete(doc);
+	doc = get(GB "/results/res1", v12, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "result");
+	ck_assert_double_eq(cJSON_GetObjectItem(r, "score")->valuedouble, 3.5);
+	ck_assert_str_eq(cw_json_string(r, "textScore"), "Proficient");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(r, "class"), "sourcedId"),
+	        "k");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(r, "learningObjectiveSet"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(r, "scoreScale"));
+	cJSON_Delete(doc);
+
+	/* A new lineItem: gradingPeriod in, the school from the class. */
+	cJSON_Delete(send("PUT", V1 "/lineItems/li4", v1,
+	                  "{\"lineItem\":{\"title\":\"Lab\",\"assignDate\":"
+	                  "\"2024-10-01\",\"dueDate\":\"2024-10-05\","
+	                  "\"class\":{\"sourcedId\":\"k2\"},\"category\":"
+	                  "{\"sourcedId\":\"cat\"},\"gradingPeriod\":"
+	                  "{\"sourcedId\":\"gp1\"}}}",
+	                  201));
+	doc = get(GB "/lineItems/li4", v12, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(
+	                cJSON_GetObjectItem(
+	                        cJSON_GetObjectItem(doc, "lineItem"), "school"),
+	                "sourcedId"),
+	        "sch2");
+	cJSON_Delete(doc);
+	doc = get(V1 "/lineItems/li4", v1, 200, NULL);
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(
+	                               cJSON_GetObjectItem(doc, "lineItem"),
+	                               "gradingPeriod"),
+	                       "sourcedId"),
+	        "gp1");
+	cJSON_Delete(doc);
+	/* 1.2-only members are not 1.1's. */
+	doc = send("PUT", V1 "/lineItems/li4", v1,
+	           "{\"lineItem\":{\"title\":\"Lab\",\"school\":"
+	           "{\"sourcedId\":\"sch\"}}}",
+	           422);
+	ck_assert_ptr_nonnull(strstr(description(doc), "/lineItem/school"));
+	cJSON_Delete(doc);
+	doc = send("PUT", V1 "/results/res1", v1,
+	           "{\"result\":{\"textScore\":\"A\"}}", 422);
+	ck_assert_ptr_nonnull(strstr(description(doc), "/result/textScore"));
+	cJSON_Delete(doc);
+
+	/* A category's title from 1.1, its weight kept. */
+	cJSON_Delete(send("PUT", V1 "/categories/cat", v1,
+	                  "{\"category\":{\"title\":\"Practice\"}}", 201));
+	doc = get(GB "/categories/cat", v12, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "category");
+	ck_assert_str_eq(cw_json_string(r, "title"), "Practice");
+	ck_assert_double_eq(cJSON_GetObjectItem(r, "weight")->valuedouble, 2);
+	cJSON_Delete(doc);
+
+	/* Deleting through 1.1 takes the result's link rows with it. */
+	cJSON_Delete(send("DELETE", V1 "/results/res1", v1, NULL, 204));
+	cJSON_Delete(get(GB "/results/res1", v12, 404, NULL));
+	cJSON_Delete(send("DELETE", V1 "/lineItems/li4", v1, NULL, 204));
+	cJSON_Delete(send("DELETE", V1 "/lineItems/li4", v1, NULL, 404));
+	/* Each binding takes its own scopes. */
+	cJSON_Delete(send("PUT", V1 "/categories/cat", v12,
+	                  "{\"category\":{\"title\":\"X\"}}", 403));
+	cJSON_Delete(send("PUT", GB "/categories/cat", v1,
+	                  "{\"category\":{\"title\":\"X\"}}", 403));
+	cJSON_Delete(send("DELETE", V1 "/categories/cat", token, NULL, 403));
+}
+END_TEST
+
 /* POST: new objects under a parent, ids allocated (the supplied one when
  * free), all checked before any is written. */
 START_TEST(gradebook_posts)
@@ -1025,6 +1124,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, resource_reads);
 	tcase_add_test(tc, gradebook_writes);
 	tcase_add_test(tc, v11_binding);
+	tcase_add_test(tc, v11_writes);
 	tcase_add_test(tc, gradebook_posts);
 	suite_add_tcase(s, tc);
 	return s;
