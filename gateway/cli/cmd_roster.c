@@ -92,7 +92,7 @@ static void print_text(const cw_or_package_report *r, const printer *p,
 		return;
 	printf("  %-34s %-6s %10s %8s %8s\n", "file", "mode", "rows", "errors",
 	       "warnings");
-	for (int i = 0; i < CW_OR_ENTITY_COUNT; i++) {
+	for (int i = 0; i < CW_OR_CSV_ENTITY_COUNT; i++) {
 		cw_or_entity e = cw_or_read_order[i];
 		char name[80];
 
@@ -124,7 +124,7 @@ static cJSON *report_json(const cw_or_package_report *r, printer *p, int valid)
 	cJSON_AddNumberToObject(doc, "warnings", (double)r->warnings);
 	cJSON_AddNumberToObject(doc, "rows", (double)r->rows);
 	files = cJSON_AddArrayToObject(doc, "files");
-	for (int i = 0; r->manifest_ok && files && i < CW_OR_ENTITY_COUNT;
+	for (int i = 0; r->manifest_ok && files && i < CW_OR_CSV_ENTITY_COUNT;
 	     i++) {
 		cw_or_entity e = cw_or_read_order[i];
 		cJSON *f;

@@ -528,7 +528,7 @@ static size_t reference_count;
 static void build_references(void)
 {
 	size_t files;
-	const cw_or_file *f = cw_or_files(CW_OR_V1P2, &files);
+	const cw_or_file *f = cw_or_model_files(&files);
 
 	for (size_t i = 0; i < files; i++)
 		for (size_t c = 3; c < f[i].column_count; c++) {

@@ -298,6 +298,12 @@ static int index_links(cw_roster_index *ix)
 		  "courseSourcedId" },
 		{ CW_RI_RESOURCES_BY_USER, CW_OR_USER_RESOURCES,
 		  "userSourcedId" },
+		{ CW_RI_OBJECTIVES_BY_ASSESSMENT_LINE_ITEM,
+		  CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
+		  "assessmentLineItemSourcedId" },
+		{ CW_RI_OBJECTIVES_BY_ASSESSMENT_RESULT,
+		  CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS,
+		  "assessmentResultSourcedId" },
 	};
 	int err = 0;
 

@@ -60,6 +60,8 @@ typedef enum {
 	CW_RI_RESOURCES_BY_CLASS,      /* classResources.classSourcedId */
 	CW_RI_RESOURCES_BY_COURSE,     /* courseResources.courseSourcedId */
 	CW_RI_RESOURCES_BY_USER,       /* userResources.userSourcedId */
+	CW_RI_OBJECTIVES_BY_ASSESSMENT_LINE_ITEM, /* assessmentLineItem… */
+	CW_RI_OBJECTIVES_BY_ASSESSMENT_RESULT,    /* assessmentResult… */
 	CW_RI_LINK_COUNT
 } cw_ri_link;
 

@@ -108,6 +108,12 @@ int cw_api_or_class_resources(cw_request *req, cw_response *res);
 int cw_api_or_course_resources(cw_request *req, cw_response *res);
 int cw_api_or_user_resources(cw_request *req, cw_response *res);
 
+/* api_oneroster.c: the assessment results profile (read) */
+int cw_api_or_list_assessment_line_items(cw_request *req, cw_response *res);
+int cw_api_or_get_assessment_line_items(cw_request *req, cw_response *res);
+int cw_api_or_list_assessment_results(cw_request *req, cw_response *res);
+int cw_api_or_get_assessment_results(cw_request *req, cw_response *res);
+
 /* api_gradebook.c: OneRoster 1.2 gradebook writes */
 int cw_api_or_put_results(cw_request *req, cw_response *res);
 int cw_api_or_delete_results(cw_request *req, cw_response *res);
@@ -121,5 +127,9 @@ int cw_api_or_post_class_line_items(cw_request *req, cw_response *res);
 int cw_api_or_post_school_line_items(cw_request *req, cw_response *res);
 int cw_api_or_post_line_item_results(cw_request *req, cw_response *res);
 int cw_api_or_post_class_session_results(cw_request *req, cw_response *res);
+int cw_api_or_put_assessment_line_items(cw_request *req, cw_response *res);
+int cw_api_or_delete_assessment_line_items(cw_request *req, cw_response *res);
+int cw_api_or_put_assessment_results(cw_request *req, cw_response *res);
+int cw_api_or_delete_assessment_results(cw_request *req, cw_response *res);
 
 #endif

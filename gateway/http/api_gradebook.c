@@ -197,6 +197,68 @@ static const kind category_kind_v11 = { CW_OR_CATEGORIES,
 	                                0,
 	                                1 };
 
+/* The assessment results profile: references are columns of the row (its
+ * scale too); learning objectives are link rows, as for lineItems. */
+static const member_spec assessment_line_item_members[] = {
+	{ "title", "title", M_STRING, CW_OR_NONE },
+	{ "description", "description", M_STRING, CW_OR_NONE },
+	{ "class", "classSourcedId", M_REF, CW_OR_CLASSES },
+	{ "parentAssessmentLineItem", "parentAssessmentLineItemSourcedId",
+	  M_REF, CW_OR_ASSESSMENT_LINE_ITEMS },
+	{ "scoreScale", "scoreScaleSourcedId", M_REF, CW_OR_SCORE_SCALES },
+	{ "resultValueMin", "resultValueMin", M_NUMBER, CW_OR_NONE },
+	{ "resultValueMax", "resultValueMax", M_NUMBER, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const member_spec assessment_result_members[] = {
+	{ "assessmentLineItem", "assessmentLineItemSourcedId", M_REF,
+	  CW_OR_ASSESSMENT_LINE_ITEMS },
+	{ "student", "studentSourcedId", M_REF, CW_OR_USERS },
+	{ "score", "score", M_NUMBER, CW_OR_NONE },
+	{ "textScore", "textScore", M_STRING, CW_OR_NONE },
+	{ "scoreDate", "scoreDate", M_DATE, CW_OR_NONE },
+	{ "scoreScale", "scoreScaleSourcedId", M_REF, CW_OR_SCORE_SCALES },
+	{ "scorePercentile", "scorePercentile", M_NUMBER, CW_OR_NONE },
+	{ "scoreStatus", "scoreStatus", M_STRING, CW_OR_NONE },
+	{ "comment", "comment", M_STRING, CW_OR_NONE },
+	{ "inProgress", "inProgress", M_BOOL, CW_OR_NONE },
+	{ "incomplete", "incomplete", M_BOOL, CW_OR_NONE },
+	{ "late", "late", M_BOOL, CW_OR_NONE },
+	{ "missing", "missing", M_BOOL, CW_OR_NONE },
+	{ NULL, NULL, M_STRING, CW_OR_NONE },
+};
+
+static const kind assessment_line_item_kind = {
+	CW_OR_ASSESSMENT_LINE_ITEMS,
+	CW_OR_NONE,
+	CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
+	CW_RI_LINK_COUNT,
+	CW_RI_OBJECTIVES_BY_ASSESSMENT_LINE_ITEM,
+	assessment_line_item_members,
+	"assessmentLineItem",
+	1,
+	0
+};
+static const kind assessment_result_kind = {
+	CW_OR_ASSESSMENT_RESULTS,
+	CW_OR_NONE,
+	CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS,
+	CW_RI_LINK_COUNT,
+	CW_RI_OBJECTIVES_BY_ASSESSMENT_RESULT,
+	assessment_result_members,
+	"assessmentResult",
+	1,
+	0
+};
+
+/* Objectives with a score and textScore (results), not bare ids. */
+static int scored(const kind *k)
+{
+	return k->entity == CW_OR_RESULTS ||
+	       k->entity == CW_OR_ASSESSMENT_RESULTS;
+}
+
 /* A body on its way to rows: a cell per column of the entity's file, the
  * pointer each came from, the link rows. */
 typedef struct {
@@ -355,9 +417,9 @@ static int take_objectives(body *b, const cJSON *sets, const char *base)
 	{
 		const cJSON *source =
 		        cJSON_GetObjectItemCaseSensitive(set, "source");
-		const char *list_name = b->k->entity == CW_OR_LINE_ITEMS
-		                                ? "learningObjectiveIds"
-		                                : "learningObjectiveResults";
+		const char *list_name = scored(b->k)
+		                                ? "learningObjectiveResults"
+		                                : "learningObjectiveIds";
 		const cJSON *list =
 		        cJSON_GetObjectItemCaseSensitive(set, list_name);
 		char pointer[200];
@@ -384,7 +446,7 @@ static int take_objectives(body *b, const cJSON *sets, const char *base)
 				               "more than %d objectives",
 				               MAX_LINKS);
 			snprintf(at, sizeof(at), "%s/%zu", pointer, e++);
-			if (b->k->entity == CW_OR_RESULTS) {
+			if (scored(b->k)) {
 				objective = cJSON_GetObjectItemCaseSensitive(
 				        entry, "learningObjectiveId");
 				score = cJSON_GetObjectItemCaseSensitive(
@@ -487,7 +549,7 @@ typedef struct {
 static void on_diag(const cw_diag *d, void *payload)
 {
 	checking *c = payload;
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, c->b->k->entity);
+	const cw_or_file *f = cw_or_model_file(c->b->k->entity);
 	size_t n = strcspn(d->message, ":");
 	char pointer[200];
 
@@ -526,7 +588,7 @@ static int on_row(const cw_or_row *row, void *payload)
  * its normalising, and the stored form of the row that passes. */
 static int check_row(body *b, cw_buf *stored)
 {
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, b->k->entity);
+	const cw_or_file *f = cw_or_model_file(b->k->entity);
 	cw_buf csv = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	char stamp[CW_TIME_ISO_LEN];
 	checking c = { b, stored, 0 };
@@ -668,7 +730,8 @@ static int held_links(cw_request *req, const kind *k, const char *id,
 	cw_roster_cache_release(ctx->rosters, ix);
 	/* Link rows this API made (maybe in the last second): the store. */
 	snprintf(made, sizeof(made), "%s.scoreScale", id);
-	if (exists(ctx->store, tenant, k->scales, made) == 0)
+	if (k->scales != CW_OR_NONE &&
+	    exists(ctx->store, tenant, k->scales, made) == 0)
 		held_add(ids, 's', made);
 	for (size_t n = 1; n <= MAX_LINKS; n++) {
 		snprintf(made, sizeof(made), "%s.objective.%zu", id, n);
@@ -742,7 +805,7 @@ static int in_v11_binding(cw_or_entity e, const char *column)
 /* A 1.1 write over a row: the columns 1.1 has not keep their values. */
 static int keep_v12_only(body *b, cw_store *store, int64_t tenant)
 {
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, b->k->entity);
+	const cw_or_file *f = cw_or_model_file(b->k->entity);
 	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD * 4);
 	size_t used = 0;
 	cJSON *doc = NULL;
@@ -918,8 +981,7 @@ static int put_object(cw_request *req, body *b, const kind *k, const char *id,
 
 		link_at[i + 1] = links.len;
 		cw_or_fields_build(&stored, k->objectives, cells,
-		                   k->entity == CW_OR_RESULTS ? 5 : 3, NULL,
-		                   NULL, 0);
+		                   scored(k) ? 5 : 3, NULL, NULL, 0);
 		cw_buf_put(&links, stored.data, stored.len + 1);
 		snprintf(link_ids[i + 1], sizeof(link_ids[i + 1]),
 		         "%s.objective.%zu", id, i + 1);
@@ -1386,4 +1448,24 @@ int cw_api_or_post_line_item_results(cw_request *req, cw_response *res)
 int cw_api_or_post_class_session_results(cw_request *req, cw_response *res)
 {
 	return post(req, res, &class_session_results);
+}
+
+int cw_api_or_put_assessment_line_items(cw_request *req, cw_response *res)
+{
+	return put(req, res, &assessment_line_item_kind);
+}
+
+int cw_api_or_delete_assessment_line_items(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &assessment_line_item_kind);
+}
+
+int cw_api_or_put_assessment_results(cw_request *req, cw_response *res)
+{
+	return put(req, res, &assessment_result_kind);
+}
+
+int cw_api_or_delete_assessment_results(cw_request *req, cw_response *res)
+{
+	return delete (req, res, &assessment_result_kind);
 }

@@ -99,6 +99,14 @@ static void related_of(view *v, related *out, cw_or_entity e,
 		            CW_OR_RESULT_SCORE_SCALES, row->id);
 		add_related(v, out, CW_RI_OBJECTIVES_BY_RESULT,
 		            CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, row->id);
+	} else if (e == CW_OR_ASSESSMENT_LINE_ITEMS) {
+		add_related(v, out, CW_RI_OBJECTIVES_BY_ASSESSMENT_LINE_ITEM,
+		            CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
+		            row->id);
+	} else if (e == CW_OR_ASSESSMENT_RESULTS) {
+		add_related(v, out, CW_RI_OBJECTIVES_BY_ASSESSMENT_RESULT,
+		            CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS,
+		            row->id);
 	}
 }
 
@@ -534,6 +542,11 @@ static const collection results = { CW_OR_RESULTS, CW_RI_ALL, "result" };
 static const collection score_scales = { CW_OR_SCORE_SCALES, CW_RI_ALL,
 	                                 "scoreScale" };
 static const collection resources = { CW_OR_RESOURCES, CW_RI_ALL, "resource" };
+static const collection assessment_line_items = { CW_OR_ASSESSMENT_LINE_ITEMS,
+	                                          CW_RI_ALL,
+	                                          "assessmentLineItem" };
+static const collection assessment_results = { CW_OR_ASSESSMENT_RESULTS,
+	                                       CW_RI_ALL, "assessmentResult" };
 
 static int list(cw_request *req, cw_response *res, const collection *c)
 {
@@ -596,6 +609,8 @@ ROUTES(line_items, line_items)
 ROUTES(results, results)
 ROUTES(score_scales, score_scales)
 ROUTES(resources, resources)
+ROUTES(assessment_line_items, assessment_line_items)
+ROUTES(assessment_results, assessment_results)
 
 /* ---- nested routes ------------------------------------------------------- */
 

@@ -23,20 +23,23 @@
 #define OR_GDEL   OR12 "gradebook.delete"
 #define OR_GPOST  OR12 "gradebook.createpost"
 #define GRADEBOOK "/ims/oneroster/gradebook/v1p2"
+#define OR_AR     OR12 "assessment.readonly"
+#define OR_APUT   OR12 "assessment.createput"
+#define OR_ADEL   OR12 "assessment.delete"
 #define OR_SC     OR12 "resource-core.readonly " OR12 "resource.readonly"
 #define OR_S      OR12 "resource.readonly"
 #define RESOURCES "/ims/oneroster/resources/v1p2"
 
 /* OneRoster 1.1: the same data in the 1.1 binding, one base path. */
-#define OR11  "https://purl.imsglobal.org/spec/or/v1p1/scope/"
-#define V1_RC OR11 "roster-core.readonly " OR11 "roster.readonly"
-#define V1_R  OR11 "roster.readonly"
-#define V1_D  OR11 "roster-demographics.readonly"
-#define V1_G  OR11 "gradebook.readonly"
-#define V1_S  OR11 "resource.readonly"
+#define OR11    "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+#define V1_RC   OR11 "roster-core.readonly " OR11 "roster.readonly"
+#define V1_R    OR11 "roster.readonly"
+#define V1_D    OR11 "roster-demographics.readonly"
+#define V1_G    OR11 "gradebook.readonly"
+#define V1_S    OR11 "resource.readonly"
 #define V1_GPUT OR11 "gradebook.createput"
 #define V1_GDEL OR11 "gradebook.delete"
-#define V1P1  "/ims/oneroster/v1p1"
+#define V1P1    "/ims/oneroster/v1p1"
 
 /* clang-format off */
 const cw_route cw_routes[] = {
@@ -128,6 +131,14 @@ const cw_route cw_routes[] = {
 	{ "DELETE", GRADEBOOK "/categories/{id}", cw_api_or_delete_categories, OR_GDEL, 0, 0 },
 	{ "PUT",    GRADEBOOK "/scoreScales/{id}", cw_api_or_put_score_scales, OR_GPUT, JSON, 0 },
 	{ "DELETE", GRADEBOOK "/scoreScales/{id}", cw_api_or_delete_score_scales, OR_GDEL, 0, 0 },
+	{ "GET",    GRADEBOOK "/assessmentLineItems", cw_api_or_list_assessment_line_items, OR_AR, 0, 0 },
+	{ "GET",    GRADEBOOK "/assessmentLineItems/{id}", cw_api_or_get_assessment_line_items, OR_AR, 0, 0 },
+	{ "PUT",    GRADEBOOK "/assessmentLineItems/{id}", cw_api_or_put_assessment_line_items, OR_APUT, JSON, 0 },
+	{ "DELETE", GRADEBOOK "/assessmentLineItems/{id}", cw_api_or_delete_assessment_line_items, OR_ADEL, 0, 0 },
+	{ "GET",    GRADEBOOK "/assessmentResults", cw_api_or_list_assessment_results, OR_AR, 0, 0 },
+	{ "GET",    GRADEBOOK "/assessmentResults/{id}", cw_api_or_get_assessment_results, OR_AR, 0, 0 },
+	{ "PUT",    GRADEBOOK "/assessmentResults/{id}", cw_api_or_put_assessment_results, OR_APUT, JSON, 0 },
+	{ "DELETE", GRADEBOOK "/assessmentResults/{id}", cw_api_or_delete_assessment_results, OR_ADEL, 0, 0 },
 	{ "GET",    V1P1 "/academicSessions", cw_api_or_list_academic_sessions, V1_RC, 0, 0 },
 	{ "GET",    V1P1 "/academicSessions/{id}", cw_api_or_get_academic_sessions, V1_RC, 0, 0 },
 	{ "GET",    V1P1 "/classes", cw_api_or_list_classes, V1_RC, 0, 0 },

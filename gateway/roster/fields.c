@@ -28,7 +28,7 @@ static int is_list(cw_or_type type)
 
 static const cw_or_file *model(cw_or_entity entity)
 {
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, entity);
+	const cw_or_file *f = cw_or_model_file(entity);
 
 	return f && f->column_count >= 3 &&
 	                       f->column_count - 3 <= CW_OR_FIELDS_MAX

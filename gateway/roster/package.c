@@ -16,7 +16,7 @@
 #define CHUNK        (256 * 1024)
 #define MANIFEST_MAX (64 * 1024)
 
-const cw_or_entity cw_or_read_order[CW_OR_ENTITY_COUNT] = {
+const cw_or_entity cw_or_read_order[CW_OR_CSV_ENTITY_COUNT] = {
 	CW_OR_ACADEMIC_SESSIONS,
 	CW_OR_ORGS,
 	CW_OR_COURSES,
@@ -361,7 +361,7 @@ int cw_or_package_check(cw_or_package_report *out, cw_or_source *src,
 		err = read_manifest(&c, src, chunk);
 	if (err == 0)
 		err = src->list(src, check_listed, &c);
-	for (int i = 0; err == 0 && i < CW_OR_ENTITY_COUNT; i++) {
+	for (int i = 0; err == 0 && i < CW_OR_CSV_ENTITY_COUNT; i++) {
 		cw_or_entity e = cw_or_read_order[i];
 		const cw_or_file *f = cw_or_file_for(out->manifest.version, e);
 

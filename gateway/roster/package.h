@@ -64,6 +64,6 @@ int cw_or_package_check(cw_or_package_report *out, cw_or_source *src,
                         const cw_or_package_hooks *hooks);
 
 /** Files in the order they are read: referenced before referencing. */
-extern const cw_or_entity cw_or_read_order[CW_OR_ENTITY_COUNT];
+extern const cw_or_entity cw_or_read_order[CW_OR_CSV_ENTITY_COUNT];
 
 #endif

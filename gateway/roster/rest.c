@@ -45,6 +45,13 @@ static const entity_names names[CW_OR_ENTITY_COUNT] = {
 	                         GRADEBOOK, "scoreScale" },
 	[CW_OR_RESOURCES] = { "resource", "resources", "/resources", RESOURCES,
 	                      "resource" },
+	[CW_OR_ASSESSMENT_LINE_ITEMS] = { "assessmentLineItem",
+	                                  "assessmentLineItems",
+	                                  "/assessmentLineItems", GRADEBOOK,
+	                                  "assessmentLineItem" },
+	[CW_OR_ASSESSMENT_RESULTS] = { "assessmentResult", "assessmentResults",
+	                               "/assessmentResults", GRADEBOOK,
+	                               "assessmentResult" },
 };
 
 static const entity_names *names_of(cw_or_entity e)
@@ -119,7 +126,7 @@ static const char *public_table[CW_OR_ENTITY_COUNT][MAX_MEMBERS + 1];
 static void build_members(void)
 {
 	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
-		const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, e);
+		const cw_or_file *f = cw_or_model_file(e);
 		size_t n = 0, p = 3;
 
 		if (!f)
@@ -130,11 +137,11 @@ static void build_members(void)
 		snprintf(member_text[e][n++], 64, "metadata");
 		if (e == CW_OR_USERS)
 			snprintf(member_text[e][n++], 64, "roles");
-		if (e == CW_OR_LINE_ITEMS || e == CW_OR_RESULTS) {
+		if (e == CW_OR_LINE_ITEMS || e == CW_OR_RESULTS)
 			snprintf(member_text[e][n++], 64, "scoreScale");
+		if (cw_or_rest_objectives_of(e) != CW_OR_NONE)
 			snprintf(member_text[e][n++], 64,
 			         "learningObjectiveSet");
-		}
 		member_table[e][0] = public_table[e][0] = "sourcedId";
 		member_table[e][1] = public_table[e][1] = "status";
 		member_table[e][2] = public_table[e][2] = "dateLastModified";
@@ -172,7 +179,7 @@ static const char *v11_table[CW_OR_ENTITY_COUNT][MAX_MEMBERS + 3];
 static void build_members_v11(void)
 {
 	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
-		const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, e);
+		const cw_or_file *f = cw_or_model_file(e);
 		size_t n = 0;
 
 		if (!f || !members_of(e) || !cw_or_file_for(CW_OR_V1P1, e))
@@ -404,18 +411,38 @@ static void write_roles(cw_buf *out, const cw_or_rest_row *related,
 	cw_buf_putc(out, ']');
 }
 
+cw_or_entity cw_or_rest_objectives_of(cw_or_entity e)
+{
+	switch (e) {
+	case CW_OR_LINE_ITEMS: return CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS;
+	case CW_OR_RESULTS: return CW_OR_RESULT_LEARNING_OBJECTIVE_IDS;
+	case CW_OR_ASSESSMENT_LINE_ITEMS:
+		return CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS;
+	case CW_OR_ASSESSMENT_RESULTS:
+		return CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS;
+	default: return CW_OR_NONE;
+	}
+}
+
+/* Objectives with a score (results) rather than bare ids (lineItems). */
+static int scored_objectives(cw_or_entity e)
+{
+	return e == CW_OR_RESULTS || e == CW_OR_ASSESSMENT_RESULTS;
+}
+
 /* lineItems and results: their score scale and learning objectives come
- * from the CSV link files (…ScoreScales, …LearningObjectiveIds). */
+ * from the CSV link files (…ScoreScales, …LearningObjectiveIds); the
+ * assessment profile's objectives from link rows of the same shape (its
+ * scale is a column of the row). */
 static void write_gradebook_links(cw_buf *out, cw_or_entity e,
                                   const cw_or_rest_row *related, size_t count,
                                   const wctx *w)
 {
 	cw_or_entity scales = e == CW_OR_LINE_ITEMS
 	                              ? CW_OR_LINE_ITEM_SCORE_SCALES
-	                              : CW_OR_RESULT_SCORE_SCALES;
-	cw_or_entity objectives =
-	        e == CW_OR_LINE_ITEMS ? CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS
-	                              : CW_OR_RESULT_LEARNING_OBJECTIVE_IDS;
+	                      : e == CW_OR_RESULTS ? CW_OR_RESULT_SCORE_SCALES
+	                                           : CW_OR_NONE;
+	cw_or_entity objectives = cw_or_rest_objectives_of(e);
 	const char *at, *src, *other;
 	size_t n, sn, on;
 	int sets = 0;
@@ -445,7 +472,7 @@ static void write_gradebook_links(cw_buf *out, cw_or_entity e,
 		                        : ",\"learningObjectiveSet\":[{"
 		                          "\"source\":");
 		cw_buf_put(out, src, sn);
-		cw_buf_puts(out, e == CW_OR_LINE_ITEMS
+		cw_buf_puts(out, !scored_objectives(e)
 		                         ? ",\"learningObjectiveIds\":["
 		                         : ",\"learningObjectiveResults\":[");
 		for (size_t j = i; j < count; j++) {
@@ -458,7 +485,7 @@ static void write_gradebook_links(cw_buf *out, cw_or_entity e,
 			if (!first)
 				cw_buf_putc(out, ',');
 			first = 0;
-			if (e == CW_OR_LINE_ITEMS) {
+			if (!scored_objectives(e)) {
 				cw_buf_put(out, at, n);
 				continue;
 			}
@@ -515,7 +542,7 @@ static void write_role_v11(cw_buf *out, const cw_or_rest_row *related,
 static int write_object(cw_buf *out, const cw_or_rest_row *row, const wctx *w,
                         const cw_or_rest_row *related, size_t related_count)
 {
-	const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, row->entity);
+	const cw_or_file *f = cw_or_model_file(row->entity);
 	int err = 0, first = 0;
 
 	if (!f || !members_of(row->entity))
@@ -536,7 +563,7 @@ static int write_object(cw_buf *out, const cw_or_rest_row *row, const wctx *w,
 			write_roles(out, related, related_count, w, &err);
 	}
 	if (err == 0 && !w->v11 &&
-	    (row->entity == CW_OR_LINE_ITEMS || row->entity == CW_OR_RESULTS))
+	    cw_or_rest_objectives_of(row->entity) != CW_OR_NONE)
 		write_gradebook_links(out, row->entity, related, related_count,
 		                      w);
 	if (err == 0)

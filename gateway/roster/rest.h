@@ -50,6 +50,10 @@ const char *const *cw_or_rest_members(cw_or_entity entity);
 /** The same for the 1.1 binding (users: role and orgs, no roles). */
 const char *const *cw_or_rest_members_v11(cw_or_entity entity);
 
+/** The link rows holding an entity's learningObjectiveSet
+ *  (lineItemLearningObjectiveIds …), or CW_OR_NONE. */
+cw_or_entity cw_or_rest_objectives_of(cw_or_entity entity);
+
 /** The singular and plural envelope names ("user", "users"). */
 const char *cw_or_rest_singular(cw_or_entity entity);
 const char *cw_or_rest_plural(cw_or_entity entity);

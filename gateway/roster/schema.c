@@ -328,7 +328,54 @@ static const cw_or_column user_resources[] = {
 	{"resourceSourcedId", CW_OR_GUID, R, NULL, CW_OR_RESOURCES},
 };
 
-static const cw_or_file files_v12[] = {
+/* The assessment results profile (REST only). Its references are columns
+ * of the row; learning objectives are link rows as for lineItems. */
+static const cw_or_column assessment_line_items[] = {
+	COMMON,
+	{"title", CW_OR_STRING, R, NULL, NO},
+	{"description", CW_OR_STRING, 0, NULL, NO},
+	{"classSourcedId", CW_OR_GUID, 0, NULL, CW_OR_CLASSES},
+	{"parentAssessmentLineItemSourcedId", CW_OR_GUID, 0, NULL, CW_OR_ASSESSMENT_LINE_ITEMS},
+	{"scoreScaleSourcedId", CW_OR_GUID, 0, NULL, CW_OR_SCORE_SCALES},
+	{"resultValueMin", CW_OR_FLOAT, 0, NULL, NO},
+	{"resultValueMax", CW_OR_FLOAT, 0, NULL, NO},
+};
+
+static const cw_or_column assessment_results[] = {
+	COMMON,
+	{"assessmentLineItemSourcedId", CW_OR_GUID, R, NULL, CW_OR_ASSESSMENT_LINE_ITEMS},
+	{"studentSourcedId", CW_OR_GUID, R, NULL, CW_OR_USERS},
+	{"score", CW_OR_FLOAT, 0, NULL, NO},
+	{"textScore", CW_OR_STRING, 0, NULL, NO},
+	{"scoreDate", CW_OR_DATE, R, NULL, NO},
+	{"scoreScaleSourcedId", CW_OR_GUID, 0, NULL, CW_OR_SCORE_SCALES},
+	{"scorePercentile", CW_OR_FLOAT, 0, NULL, NO},
+	{"scoreStatus", CW_OR_ENUM, R | X, score_statuses, NO},
+	{"comment", CW_OR_STRING, 0, NULL, NO},
+	{"inProgress", CW_OR_BOOL, 0, NULL, NO},
+	{"incomplete", CW_OR_BOOL, 0, NULL, NO},
+	{"late", CW_OR_BOOL, 0, NULL, NO},
+	{"missing", CW_OR_BOOL, 0, NULL, NO},
+};
+
+static const cw_or_column assessment_line_item_objectives[] = {
+	COMMON,
+	{"assessmentLineItemSourcedId", CW_OR_GUID, R, NULL, CW_OR_ASSESSMENT_LINE_ITEMS},
+	{"source", CW_OR_ENUM, R | X, objective_sources, NO},
+	{"learningObjectiveId", CW_OR_STRING, R, NULL, NO},
+};
+
+static const cw_or_column assessment_result_objectives[] = {
+	COMMON,
+	{"assessmentResultSourcedId", CW_OR_GUID, R, NULL, CW_OR_ASSESSMENT_RESULTS},
+	{"source", CW_OR_ENUM, R | X, objective_sources, NO},
+	{"learningObjectiveId", CW_OR_STRING, R, NULL, NO},
+	{"score", CW_OR_FLOAT, 0, NULL, NO},
+	{"textScore", CW_OR_STRING, 0, NULL, NO},
+};
+
+/* The 1.2 CSV files, then the REST-only tables: by entity, in one array. */
+static const cw_or_file model_files[] = {
 	FILE_ENTRY(CW_OR_ACADEMIC_SESSIONS, "academicSessions", academic_sessions),
 	FILE_ENTRY(CW_OR_ORGS, "orgs", orgs),
 	FILE_ENTRY(CW_OR_COURSES, "courses", courses),
@@ -350,7 +397,13 @@ static const cw_or_file files_v12[] = {
 	FILE_ENTRY(CW_OR_CLASS_RESOURCES, "classResources", class_resources),
 	FILE_ENTRY(CW_OR_COURSE_RESOURCES, "courseResources", course_resources),
 	FILE_ENTRY(CW_OR_USER_RESOURCES, "userResources", user_resources),
+	FILE_ENTRY(CW_OR_ASSESSMENT_LINE_ITEMS, "assessmentLineItems", assessment_line_items),
+	FILE_ENTRY(CW_OR_ASSESSMENT_RESULTS, "assessmentResults", assessment_results),
+	FILE_ENTRY(CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS, "assessmentLineItemLearningObjectiveIds", assessment_line_item_objectives),
+	FILE_ENTRY(CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS, "assessmentResultLearningObjectiveIds", assessment_result_objectives),
 };
+
+#define files_v12 model_files
 
 static const cw_or_file files_v11[] = {
 	FILE_ENTRY(CW_OR_ACADEMIC_SESSIONS, "academicSessions", academic_sessions),
@@ -371,14 +424,30 @@ static const cw_or_file files_v11[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof(a[0]))
 
+_Static_assert(COUNT(model_files) == CW_OR_ENTITY_COUNT,
+               "one model table per entity");
+
 const cw_or_file *cw_or_files(cw_or_version version, size_t *count)
 {
 	if (version == CW_OR_V1P1) {
 		*count = COUNT(files_v11);
 		return files_v11;
 	}
-	*count = COUNT(files_v12);
+	*count = CW_OR_CSV_ENTITY_COUNT;
 	return files_v12;
+}
+
+const cw_or_file *cw_or_model_file(cw_or_entity entity)
+{
+	if (entity < 0 || entity >= CW_OR_ENTITY_COUNT)
+		return NULL;
+	return &model_files[entity];
+}
+
+const cw_or_file *cw_or_model_files(size_t *count)
+{
+	*count = COUNT(model_files);
+	return model_files;
 }
 
 const cw_or_file *cw_or_file_for(cw_or_version version, cw_or_entity entity)

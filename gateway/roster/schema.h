@@ -27,9 +27,17 @@ typedef enum {
 	CW_OR_CLASS_RESOURCES,
 	CW_OR_COURSE_RESOURCES,
 	CW_OR_USER_RESOURCES,
+	/* The assessment results profile: REST only, no CSV file. */
+	CW_OR_ASSESSMENT_LINE_ITEMS,
+	CW_OR_ASSESSMENT_RESULTS,
+	CW_OR_ASSESSMENT_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
+	CW_OR_ASSESSMENT_RESULT_LEARNING_OBJECTIVE_IDS,
 	CW_OR_ENTITY_COUNT,
 	CW_OR_NONE = -1
 } cw_or_entity;
+
+/* The entities with a CSV file (in 1.2): the first ones. */
+#define CW_OR_CSV_ENTITY_COUNT (CW_OR_USER_RESOURCES + 1)
 
 typedef enum {
 	CW_OR_STRING,      /* any text */
@@ -75,6 +83,14 @@ typedef enum { CW_OR_V1P1 = 11, CW_OR_V1P2 = 12 } cw_or_version;
 const cw_or_file *cw_or_files(cw_or_version version, size_t *count);
 /** The file for an entity in a version, or NULL when that version has none. */
 const cw_or_file *cw_or_file_for(cw_or_version version, cw_or_entity entity);
+/**
+ * The stored model's table of an entity: its 1.2 CSV file, or for the
+ * entities the REST binding alone has (assessment results) a table of the
+ * same shape, named as its collection. NULL for no entity.
+ */
+const cw_or_file *cw_or_model_file(cw_or_entity entity);
+/** Every table of the stored model, CSV files first. */
+const cw_or_file *cw_or_model_files(size_t *count);
 /** The file named name ("users"), or NULL. */
 const cw_or_file *cw_or_file_named(cw_or_version version, const char *name);
 /** The entity's file name ("users"), whatever the version. */

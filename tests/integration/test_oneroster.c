@@ -1069,6 +1069,158 @@ START_TEST(gradebook_posts)
 }
 END_TEST
 
+/* The assessment results profile: its own objects and scopes, CASE
+ * objectives stored and returned intact, references checked, kept out of
+ * the CSV binding (which has no file for them). */
+START_TEST(assessment_profile)
+{
+	char id[64], secret[64], tok[64], d2tok[64], ids[256], path[600];
+	cwt_http res;
+	const cJSON *r, *o;
+	cJSON *doc;
+	cw_buf out = CW_BUF_INIT(1 << 16), err = CW_BUF_INIT(1 << 16);
+	struct stat st;
+
+	cwt_client_add(&env, "d1",
+	               OR12 "assessment.createput " OR12
+	                    "assessment.delete " OR12 "assessment.readonly",
+	               id, secret);
+	ck_assert_int_eq(cwt_token(tok, &daemon_, id, secret, NULL), 0);
+	cJSON_Delete(send("PUT", GB "/assessmentLineItems/ali1", tok,
+	                  "{\"assessmentLineItem\":{\"title\":\"Unit test\","
+	                  "\"class\":{\"sourcedId\":\"k\"},\"scoreScale\":"
+	                  "{\"sourcedId\":\"sc\"},\"resultValueMin\":0,"
+	                  "\"resultValueMax\":4,\"learningObjectiveSet\":[{"
+	                  "\"source\":\"case\",\"learningObjectiveIds\":[\"" LO
+	                  "\"]}]}}",
+	                  201));
+	cJSON_Delete(send("PUT", GB "/assessmentLineItems/ali2", tok,
+	                  "{\"assessmentLineItem\":{\"title\":\"Part 1\","
+	                  "\"parentAssessmentLineItem\":{\"sourcedId\":"
+	                  "\"ali1\"}}}",
+	                  201));
+	cJSON_Delete(
+	        send("PUT", GB "/assessmentResults/ar1", tok,
+	             "{\"assessmentResult\":{\"assessmentLineItem\":"
+	             "{\"sourcedId\":\"ali1\"},\"student\":{\"sourcedId\":"
+	             "\"s1\"},\"scoreStatus\":\"fully graded\",\"score\":3,"
+	             "\"scorePercentile\":88.5,\"scoreDate\":\"2024-12-01\","
+	             "\"textScore\":\"Proficient\",\"learningObjectiveSet\":"
+	             "[{\"source\":\"case\",\"learningObjectiveResults\":[{"
+	             "\"learningObjectiveId\":\"" LO "\",\"score\":3,"
+	             "\"textScore\":\"Proficient\"}]}]}}",
+	             201));
+
+	doc = get(GB "/assessmentResults/ar1", tok, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "assessmentResult");
+	o = cJSON_GetObjectItem(r, "assessmentLineItem");
+	ck_assert_str_eq(cw_json_string(o, "type"), "assessmentLineItem");
+	ck_assert_ptr_nonnull(strstr(cw_json_string(o, "href"),
+	                             GB "/assessmentLineItems/ali1"));
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(r, "student"), "type"),
+	        "user");
+	ck_assert_double_eq(
+	        cJSON_GetObjectItem(r, "scorePercentile")->valuedouble, 88.5);
+	o = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(
+	                cJSON_GetArrayItem(
+	                        cJSON_GetObjectItem(r, "learningObjectiveSet"),
+	                        0),
+	                "learningObjectiveResults"),
+	        0);
+	ck_assert_str_eq(cw_json_string(o, "learningObjectiveId"), LO);
+	ck_assert_double_eq(cJSON_GetObjectItem(o, "score")->valuedouble, 3);
+	ck_assert_str_eq(cw_json_string(o, "textScore"), "Proficient");
+	cJSON_Delete(doc);
+	doc = get(GB "/assessmentLineItems/ali1", tok, 200, NULL);
+	r = cJSON_GetObjectItem(doc, "assessmentLineItem");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(r, "scoreScale"), "type"),
+	        "scoreScale");
+	ck_assert_str_eq(
+	        cJSON_GetArrayItem(
+	                cJSON_GetObjectItem(
+	                        cJSON_GetArrayItem(
+	                                cJSON_GetObjectItem(
+	                                        r, "learningObjectiveSet"),
+	                                0),
+	                        "learningObjectiveIds"),
+	                0)
+	                ->valuestring,
+	        LO);
+	cJSON_Delete(doc);
+	doc = get(GB "/assessmentLineItems?filter=title%3D%27Unit%20test%27",
+	          tok, 200, &res);
+	ids_of(ids, sizeof(ids), doc, "assessmentLineItems");
+	ck_assert_str_eq(ids, "ali1");
+	ck_assert_int_eq(cwt_header(&res, "X-Total-Count", ids, sizeof(ids)),
+	                 1);
+	ck_assert_str_eq(ids, "1");
+	cwt_http_dispose(&res);
+	cJSON_Delete(doc);
+
+	/* Bad bodies: the pointer at fault, nothing written. */
+	doc = send("PUT", GB "/assessmentResults/ar2", tok,
+	           "{\"assessmentResult\":{\"assessmentLineItem\":"
+	           "{\"sourcedId\":\"nope\"},\"student\":{\"sourcedId\":"
+	           "\"s1\"},\"scoreStatus\":\"submitted\",\"scoreDate\":"
+	           "\"2024-12-01\"}}",
+	           422);
+	ck_assert_ptr_nonnull(strstr(description(doc),
+	                             "/assessmentResult/assessmentLineItem/"
+	                             "sourcedId"));
+	cJSON_Delete(doc);
+	doc = send("PUT", GB "/assessmentResults/ar2", tok,
+	           "{\"assessmentResult\":{\"assessmentLineItem\":"
+	           "{\"sourcedId\":\"ali1\"},\"student\":{\"sourcedId\":"
+	           "\"s1\"},\"scoreStatus\":\"submitted\"}}",
+	           422);
+	ck_assert_ptr_nonnull(
+	        strstr(description(doc), "/assessmentResult/scoreDate"));
+	cJSON_Delete(doc);
+	cJSON_Delete(get(GB "/assessmentResults/ar2", tok, 404, NULL));
+
+	/* Kept apart: their own scopes, their tenant, no CSV file. */
+	cJSON_Delete(get(GB "/assessmentLineItems", token, 403, NULL));
+	cwt_client_add(&env, "d2", OR12 "assessment.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(d2tok, &daemon_, id, secret, NULL), 0);
+	cJSON_Delete(get(GB "/assessmentLineItems/ali1", d2tok, 404, NULL));
+	doc = get(GB "/assessmentLineItems", d2tok, 200, NULL);
+	ck_assert_int_eq(size_of(doc, "assessmentLineItems"), 0);
+	cJSON_Delete(doc);
+	cJSON_Delete(send("PUT", GB "/assessmentLineItems/ali9", d2tok,
+	                  "{\"assessmentLineItem\":{\"title\":\"x\"}}", 403));
+	snprintf(path, sizeof(path), "%s/assessment-export", env.dir);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "roster", "export",
+	                         "--tenant", "d1", "--version", "1.2", "--out",
+	                         path, NULL),
+	                 0);
+	snprintf(path, sizeof(path), "%s/assessment-export/results.csv",
+	         env.dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	snprintf(path, sizeof(path),
+	         "%s/assessment-export/assessmentResults.csv", env.dir);
+	ck_assert_int_ne(stat(path, &st), 0);
+
+	/* A line item its results (and parts) point at stays. */
+	doc = send("DELETE", GB "/assessmentLineItems/ali1", tok, NULL, 409);
+	ck_assert_msg(strstr(description(doc), "ar1") ||
+	                      strstr(description(doc), "ali2"),
+	              "%s", description(doc));
+	cJSON_Delete(doc);
+	cJSON_Delete(
+	        send("DELETE", GB "/assessmentResults/ar1", tok, NULL, 204));
+	cJSON_Delete(get(GB "/assessmentResults/ar1", tok, 404, NULL));
+	cJSON_Delete(
+	        send("DELETE", GB "/assessmentLineItems/ali2", tok, NULL, 204));
+	cJSON_Delete(
+	        send("DELETE", GB "/assessmentLineItems/ali1", tok, NULL, 204));
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -1126,6 +1278,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, v11_binding);
 	tcase_add_test(tc, v11_writes);
 	tcase_add_test(tc, gradebook_posts);
+	tcase_add_test(tc, assessment_profile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,11 +68,12 @@ START_TEST(position_misses)
 }
 END_TEST
 
-/* Every column after the first three of every 1.2 file, in file order. */
+/* Every column after the first three of every model table (the 1.2 files
+ * and the REST-only ones), in table order. */
 START_TEST(position_every_column)
 {
 	for (int e = 0; e < CW_OR_ENTITY_COUNT; e++) {
-		const cw_or_file *f = cw_or_file_for(CW_OR_V1P2, e);
+		const cw_or_file *f = cw_or_model_file(e);
 
 		ck_assert_ptr_nonnull(f);
 		ck_assert_uint_le(f->column_count - 3, CW_OR_FIELDS_MAX);

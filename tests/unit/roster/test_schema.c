@@ -30,6 +30,34 @@ START_TEST(file_sets)
 }
 END_TEST
 
+/* The stored model: the 1.2 files, then the tables the REST binding alone
+ * has (the assessment profile), none of them a CSV file. */
+START_TEST(model_tables)
+{
+	size_t n, csv;
+	const cw_or_file *model = cw_or_model_files(&n);
+	const cw_or_file *v12 = cw_or_files(CW_OR_V1P2, &csv);
+
+	ck_assert_uint_eq(n, CW_OR_ENTITY_COUNT);
+	ck_assert_uint_eq(csv, CW_OR_CSV_ENTITY_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(model[i].entity, (int)i);
+		ck_assert_ptr_eq(cw_or_model_file((cw_or_entity)i), &model[i]);
+		ck_assert_uint_lt(model[i].column_count, CW_OR_MAX_COLUMNS);
+		if (i < csv)
+			ck_assert_ptr_eq(&v12[i], &model[i]);
+		else
+			ck_assert_ptr_null(
+			        cw_or_file_for(CW_OR_V1P2, (cw_or_entity)i));
+	}
+	ck_assert_ptr_null(cw_or_file_named(CW_OR_V1P2, "assessmentResults"));
+	ck_assert_str_eq(cw_or_entity_name(CW_OR_ASSESSMENT_RESULTS),
+	                 "assessmentResults");
+	ck_assert_ptr_null(cw_or_model_file(CW_OR_NONE));
+	ck_assert_ptr_null(cw_or_model_file(CW_OR_ENTITY_COUNT));
+}
+END_TEST
+
 START_TEST(column_orders)
 {
 	const cw_or_file *users = cw_or_file_for(CW_OR_V1P2, CW_OR_USERS);
@@ -51,7 +79,7 @@ END_TEST
 START_TEST(references_point_at_known_files)
 {
 	size_t n;
-	const cw_or_file *files = cw_or_files(CW_OR_V1P2, &n);
+	const cw_or_file *files = cw_or_model_files(&n);
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < files[i].column_count; k++) {
@@ -86,6 +114,7 @@ Suite *suite_roster_schema(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, file_sets);
+	tcase_add_test(tc, model_tables);
 	tcase_add_test(tc, column_counts_are_bounded);
 	tcase_add_test(tc, column_orders);
 	tcase_add_test(tc, references_point_at_known_files);
