@@ -48,6 +48,10 @@ void cw_api_origin(const cw_request *req, char out[300])
 	                                                    : "localhost");
 }
 
+/* The stored text of a deleted row a collection shows (see tombstones):
+ * it is told apart by this address. */
+static const char tombstone_text[] = "[]";
+
 static void row_of(view *v, cw_or_rest_row *out, cw_or_entity e,
                    const cw_ri_row *row, char dlm[CW_TIME_ISO_LEN])
 {
@@ -58,7 +62,7 @@ static void row_of(view *v, cw_or_rest_row *out, cw_or_entity e,
 	memcpy(dlm, v->time_text, CW_TIME_ISO_LEN);
 	out->entity = e;
 	out->sourced_id = row->id;
-	out->status = "active";
+	out->status = row->stored == tombstone_text ? "tobedeleted" : "active";
 	out->date_last_modified = dlm;
 	out->stored = row->stored;
 }
@@ -122,6 +126,8 @@ static int write_object(cw_buf *out, view *v, cw_or_entity e,
 	if (!v->scratch && !(v->scratch = cw_malloc(sizeof(*v->scratch))))
 		return CW_ENOMEM;
 	related_of(v, v->scratch, e, row);
+	if (row->stored == tombstone_text)
+		v->scratch->count = 0;
 	return (v->v11 ? cw_or_rest_write_v11 : cw_or_rest_write)(
 	        out, &r, v->origin, v->scratch->rows, v->scratch->count);
 }
@@ -336,15 +342,120 @@ static const cw_ri_row *page_row(const match *m, cw_ri_list rows,
 	return rows.rows[q->descending ? total - 1 - i : i];
 }
 
+/* ---- deleted rows -------------------------------------------------------- */
+
+/* A client following changes (filter=dateLastModified>'…', or
+ * status='tobedeleted') sees the rows deleted since as status
+ * "tobedeleted" with no other member, from the change log. Only whole
+ * collections show them: a deleted row is in no subset or link. */
+typedef struct {
+	cw_ri_row *rows;
+	size_t count, alloc;
+	const cw_ri_row **merged; /* index rows and these, by sourcedId */
+} tombstones;
+
+static int take_tombstone(const cw_roster_record *r, void *payload)
+{
+	tombstones *t = payload;
+	cw_ri_row *row;
+
+	if (strcmp(r->status, "tobedeleted") != 0)
+		return 0;
+	if (t->count == t->alloc) {
+		size_t want = t->alloc ? t->alloc * 2 : 64;
+		void *grown = cw_realloc(t->rows, want * sizeof(*t->rows));
+
+		if (!grown)
+			return CW_ENOMEM;
+		t->rows = grown;
+		t->alloc = want;
+	}
+	row = &t->rows[t->count];
+	if (cw_time_parse_iso(r->date_last_modified, &row->modified_ms) < 0)
+		row->modified_ms = 0;
+	row->stored = tombstone_text;
+	if (!(row->id = cw_strdup(r->sourced_id)))
+		return CW_ENOMEM;
+	t->count++;
+	return 0;
+}
+
+static void tombstones_dispose(tombstones *t)
+{
+	for (size_t i = 0; i < t->count; i++)
+		cw_free((char *)t->rows[i].id);
+	cw_free(t->rows);
+	cw_free(t->merged);
+}
+
+/* From when the query asks for deleted rows, or 0 when it does not. */
+static int deleted_since(const cw_oq_query *q, char out[CW_TIME_ISO_LEN])
+{
+	int64_t since = -1, at;
+
+	for (int i = 0; i < q->predicate_count; i++) {
+		const cw_oq_predicate *p = &q->predicates[i];
+
+		if (strcmp(p->field, "status") == 0 && p->op == CW_OQ_EQ &&
+		    strcmp(p->value, "tobedeleted") == 0)
+			since = 0;
+		else if (strcmp(p->field, "dateLastModified") == 0 &&
+		         (p->op == CW_OQ_GT || p->op == CW_OQ_GE ||
+		          p->op == CW_OQ_EQ) &&
+		         cw_time_parse_iso(p->value, &at) == 0 &&
+		         (since < 0 || at - 1 < since))
+			since = at > 0 ? at - 1 : 0;
+	}
+	/* Under OR the other predicate may take older deletions too. */
+	if (since > 0 && q->join_or)
+		since = 0;
+	if (since < 0)
+		return 0;
+	cw_time_format_iso(since, out);
+	return 1;
+}
+
+/* rows with the deleted rows q asks for merged in, in sourcedId order. */
+static int with_tombstones(cw_request *req, cw_or_entity e,
+                           const cw_oq_query *q, cw_ri_list *rows,
+                           tombstones *t)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	char since[CW_TIME_ISO_LEN];
+	size_t i = 0, j = 0, n = 0;
+	int err;
+
+	if (!deleted_since(q, since))
+		return 0;
+	err = cw_store_roster_list(ctx->store, cw_request_auth(req)->tenant_id,
+	                           e, since, take_tombstone, t);
+	if (err < 0 || t->count == 0)
+		return err;
+	t->merged = cw_malloc((rows->count + t->count) * sizeof(*t->merged));
+	if (!t->merged)
+		return CW_ENOMEM;
+	while (i < rows->count || j < t->count)
+		t->merged[n++] = j == t->count || (i < rows->count &&
+		                                   strcmp(rows->rows[i]->id,
+		                                          t->rows[j].id) < 0)
+		                         ? rows->rows[i++]
+		                         : &t->rows[j++];
+	rows->rows = t->merged;
+	rows->count = n;
+	return 0;
+}
+
 /* Answers a collection request over rows of entity e. */
 static int respond_list(cw_request *req, cw_response *res, view *v,
-                        cw_or_entity e, cw_ri_list rows, const char *plural)
+                        cw_or_entity e, cw_ri_list rows, const char *plural,
+                        int deletions)
 {
 	const cw_config *config = cw_request_ctx(req)->config;
 	cw_oq_query q;
 	cw_oq_error qe;
+	tombstones t = { NULL, 0, 0, NULL };
 	match *m = NULL;
-	size_t total = rows.count;
+	size_t total;
 	cJSON *doc, *list;
 	int err;
 
@@ -360,9 +471,16 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 		cw_oq_dispose(&q);
 		return query_error(res, &qe);
 	}
+	if (deletions && (err = with_tombstones(req, e, &q, &rows, &t)) < 0) {
+		tombstones_dispose(&t);
+		cw_oq_dispose(&q);
+		return err;
+	}
+	total = rows.count;
 	if (!plain_order(&q) &&
 	    (err = select_rows(v, e, rows, &q, &m, &total)) < 0) {
 		free_matches(m, total);
+		tombstones_dispose(&t);
 		cw_oq_dispose(&q);
 		return err;
 	}
@@ -389,6 +507,7 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 			                      &page);
 		cw_buf_dispose(&page);
 		free_matches(m, m ? total : 0);
+		tombstones_dispose(&t);
 		cw_oq_dispose(&q);
 		return err;
 	}
@@ -404,6 +523,7 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 		cJSON_AddItemToArray(list, o);
 	}
 	free_matches(m, m ? total : 0);
+	tombstones_dispose(&t);
 	cw_oq_dispose(&q);
 	if (err < 0 || !doc) {
 		cJSON_Delete(doc);
@@ -557,7 +677,7 @@ static int list(cw_request *req, cw_response *res, const collection *c)
 		err = respond_list(
 		        req, res, &v, c->entity,
 		        cw_roster_index_list(v.ix, c->entity, c->subset),
-		        cw_or_rest_plural(c->entity));
+		        cw_or_rest_plural(c->entity), c->subset == CW_RI_ALL);
 	close_view(&v);
 	return err;
 }
@@ -1052,7 +1172,7 @@ static int nested(cw_request *req, cw_response *res, nested_kind k)
 	}
 	if ((err = nested_rows(&v, k, id, class_id, &g, &e)) == 0)
 		err = respond_list(req, res, &v, e, gathered_list(&g),
-		                   cw_or_rest_plural(e));
+		                   cw_or_rest_plural(e), 0);
 out:
 	cw_free((void *)g.rows);
 	close_view(&v);

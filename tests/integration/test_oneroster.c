@@ -5,6 +5,7 @@
 
 #include "unit/tmpdir.h"
 #include "util/json.h"
+#include "util/timeutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -1102,6 +1103,87 @@ START_TEST(assessment_profile)
 }
 END_TEST
 
+/* The JSON status of the object sourcedId in a collection's answer, or
+ * NULL when it is not there. */
+static const char *status_in(const cJSON *doc, const char *plural,
+                             const char *id)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(doc, plural))
+	{
+		if (strcmp(cw_json_string(o, "sourcedId"), id) == 0)
+			return cw_json_string(o, "status");
+	}
+	return NULL;
+}
+
+/* A client following changes sees deletions: rows deleted after its
+ * dateLastModified bound come back as status "tobedeleted". */
+START_TEST(deletions_show_to_delta_clients)
+{
+	char id[64], secret[64], writer[64], v1[64], since[CW_TIME_ISO_LEN];
+	char path[300];
+	const cJSON *o;
+	cJSON *doc;
+
+	cwt_client_add(&env, "d1",
+	               OR12 "gradebook.delete " OR12 "gradebook.readonly", id,
+	               secret);
+	ck_assert_int_eq(cwt_token(writer, &daemon_, id, secret, NULL), 0);
+	cwt_client_add(&env, "d1", OR11 "gradebook.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(v1, &daemon_, id, secret, NULL), 0);
+	cw_time_format_iso(cw_time_now_ms() - 1000, since);
+	cJSON_Delete(send("DELETE", GB "/results/res2", writer, NULL, 204));
+
+	snprintf(path, sizeof(path),
+	         GB "/results?filter=dateLastModified%%3E%%27%s%%27", since);
+	doc = get(path, writer, 200, NULL);
+	ck_assert_str_eq(status_in(doc, "results", "res2"), "tobedeleted");
+	cJSON_ArrayForEach(o, cJSON_GetObjectItem(doc, "results"))
+	{
+		if (strcmp(cw_json_string(o, "sourcedId"), "res2") == 0) {
+			ck_assert_ptr_null(cJSON_GetObjectItem(o, "lineItem"));
+			ck_assert_ptr_nonnull(
+			        cJSON_GetObjectItem(o, "dateLastModified"));
+		}
+	}
+	cJSON_Delete(doc);
+	doc = get(GB "/results", writer, 200, NULL);
+	ck_assert_ptr_null(status_in(doc, "results", "res2"));
+	cJSON_Delete(doc);
+	doc = get(GB "/results?filter=status%3D%27tobedeleted%27", writer, 200,
+	          NULL);
+	ck_assert_int_eq(size_of(doc, "results"), 1);
+	ck_assert_str_eq(status_in(doc, "results", "res2"), "tobedeleted");
+	cJSON_Delete(doc);
+	snprintf(path, sizeof(path),
+	         GB "/results?filter=status%%3D%%27active%%27%%20AND%%20"
+	            "dateLastModified%%3E%%27%s%%27",
+	         since);
+	doc = get(path, writer, 200, NULL);
+	ck_assert_ptr_null(status_in(doc, "results", "res2"));
+	cJSON_Delete(doc);
+	doc = get(GB "/results?filter=dateLastModified%3E%272999-01-01T00:00:"
+	             "00.000Z%27",
+	          writer, 200, NULL);
+	ck_assert_int_eq(size_of(doc, "results"), 0);
+	cJSON_Delete(doc);
+	/* Nested routes follow links, which a deleted row is in none of. */
+	snprintf(path, sizeof(path),
+	         GB "/classes/k2/results?filter=dateLastModified%%3E%%27%s%%27",
+	         since);
+	doc = get(path, writer, 200, NULL);
+	ck_assert_ptr_null(status_in(doc, "results", "res2"));
+	cJSON_Delete(doc);
+	snprintf(path, sizeof(path),
+	         V1 "/results?filter=dateLastModified%%3E%%27%s%%27", since);
+	doc = get(path, v1, 200, NULL);
+	ck_assert_str_eq(status_in(doc, "results", "res2"), "tobedeleted");
+	cJSON_Delete(doc);
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -1160,6 +1242,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, v11_writes);
 	tcase_add_test(tc, gradebook_posts);
 	tcase_add_test(tc, assessment_profile);
+	tcase_add_test(tc, deletions_show_to_delta_clients);
 	suite_add_tcase(s, tc);
 	return s;
 }
