@@ -1028,6 +1028,67 @@ out:
 	return err;
 }
 
+/* The written object with the link rows just written (its scale and
+ * learning objectives), as a GET would show it. */
+static int answer_v12(cw_request *req, cw_response *res, const kind *k,
+                      const char *id, const char *stored)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	cw_or_rest_row row = { k->entity, id, "active", NULL, stored };
+	cw_or_rest_row related[MAX_LINKS + 1];
+	char ids[MAX_LINKS + 1][300], stamp[CW_TIME_ISO_LEN], origin[300];
+	cw_buf text =
+	        CW_BUF_INIT((size_t)CW_LIMIT_CSV_RECORD * 4 * (MAX_LINKS + 1));
+	size_t at[MAX_LINKS + 1], count = 0;
+	cJSON *answer;
+	int err = 0;
+
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	row.date_last_modified = stamp;
+	for (size_t n = 0; k->links && n <= MAX_LINKS && err == 0; n++) {
+		cw_or_entity e = n ? k->objectives : k->scales;
+
+		if (n)
+			snprintf(ids[count], sizeof(ids[count]),
+			         "%s.objective.%zu", id, n);
+		else
+			snprintf(ids[count], sizeof(ids[count]),
+			         "%s.scoreScale", id);
+		at[count] = text.len;
+		if (e == CW_OR_NONE)
+			continue;
+		err = cw_store_roster_get(ctx->store, tenant, e, ids[count],
+		                          keep_fields, &text);
+		if (err == CW_ENOTFOUND && n) {
+			err = 0;
+			break;
+		}
+		if (err == CW_ENOTFOUND) {
+			err = 0;
+			continue;
+		}
+		if (err == 0 && (err = cw_buf_putc(&text, '\0')) == 0) {
+			related[count] =
+			        (cw_or_rest_row){ e, ids[count], "active",
+				                  stamp, NULL };
+			count++;
+		}
+	}
+	for (size_t i = 0; err == 0 && i < count; i++)
+		related[i].stored = text.data + at[i];
+	cw_api_origin(req, origin);
+	answer = err == 0 ? cJSON_CreateObject() : NULL;
+	if (answer)
+		cJSON_AddItemToObject(
+		        answer, k->what,
+		        cw_or_rest_object(&row, origin, related, count));
+	cw_buf_dispose(&text);
+	if (err < 0)
+		return err;
+	return cw_response_json(res, 201, answer);
+}
+
 /* The written object in the 1.1 binding, in its envelope. */
 static int answer_v11(cw_request *req, cw_response *res, const kind *k,
                       const char *id, const char *stored)
@@ -1089,16 +1150,7 @@ static int put(cw_request *req, cw_response *res, const kind *k)
 	} else if (err == 0 && k->v11) {
 		err = answer_v11(req, res, k, id, stored.data);
 	} else if (err == 0) {
-		cJSON *answer = cJSON_CreateObject();
-		char stamp[CW_TIME_ISO_LEN], origin[300];
-		cw_or_rest_row row = { k->entity, id, "active", stamp,
-			               stored.data };
-
-		cw_time_format_iso(cw_time_now_ms(), stamp);
-		cw_api_origin(req, origin);
-		cJSON_AddItemToObject(answer, k->what,
-		                      cw_or_rest_object(&row, origin, NULL, 0));
-		err = cw_response_json(res, 201, answer);
+		err = answer_v12(req, res, k, id, stored.data);
 	}
 out:
 	cJSON_Delete(doc);

@@ -552,6 +552,18 @@ START_TEST(gradebook_writes)
 	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "result"), "score")
 	                ->valuedouble,
 	        4);
+	/* The answer is the object as stored, its links included. */
+	r = cJSON_GetObjectItem(doc, "result");
+	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(r, "scoreScale"),
+	                                "sourcedId"),
+	                 "sc");
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(
+	                cJSON_GetArrayItem(
+	                        cJSON_GetObjectItem(r, "learningObjectiveSet"),
+	                        0),
+	                "learningObjectiveResults")),
+	        1);
 	cJSON_Delete(doc);
 	doc = get(GB "/results/res9", writer, 200, NULL);
 	r = cJSON_GetObjectItem(doc, "result");
