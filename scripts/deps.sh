@@ -5,10 +5,11 @@ set -euo pipefail
 
 kind=${1:-build}
 packages=(build-essential cmake pkg-config git ca-certificates
-          libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev)
+          libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev
+          libcurl4-openssl-dev)
 case "$kind" in
   build) ;;
-  test)  packages+=(check libcurl4-openssl-dev clang-format curl zip) ;;
+  test)  packages+=(check clang-format curl zip) ;;
   bench) packages+=(wrk nginx-light curl) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

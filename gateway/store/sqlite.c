@@ -695,6 +695,12 @@ static const cw_store_backend sqlite_backend = {
 	.roster_get = cw_sqlite__roster_get,
 	.roster_snapshot = cw_sqlite__roster_snapshot,
 	.roster_seq = cw_sqlite__roster_seq,
+	.case_import = cw_sqlite__case_import,
+	.case_get = cw_sqlite__case_get,
+	.case_documents = cw_sqlite__case_documents,
+	.case_package = cw_sqlite__case_package,
+	.case_links = cw_sqlite__case_links,
+	.case_kind = cw_sqlite__case_kind,
 	.free = sqlite_free,
 };
 

@@ -83,4 +83,19 @@ int cw_sqlite__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 int cw_sqlite__roster_list(cw_store *store, int64_t tenant_id, int entity,
                            const char *since, cw_roster_cb cb, void *payload);
 
+/* sqlite_case.c */
+int cw_sqlite__case_import(cw_store *store, int64_t tenant_id,
+                           const cw_case_import *import,
+                           cw_case_counts counts[CW_STORE_CASE_KINDS]);
+int cw_sqlite__case_get(cw_store *store, int64_t tenant_id,
+                        const char *identifier, cw_case_cb cb, void *payload);
+int cw_sqlite__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+                              void *payload);
+int cw_sqlite__case_package(cw_store *store, int64_t tenant_id,
+                            const char *identifier, int version, cw_buf *out);
+int cw_sqlite__case_links(cw_store *store, int64_t tenant_id,
+                          const char *identifier, cw_case_cb cb, void *payload);
+int cw_sqlite__case_kind(cw_store *store, int64_t tenant_id, int kind,
+                         cw_case_cb cb, void *payload);
+
 #endif

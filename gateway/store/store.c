@@ -263,3 +263,43 @@ int cw_store_roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq)
 {
 	return store->backend->roster_seq(store, tenant_id, seq);
 }
+
+int cw_store_case_import(cw_store *store, int64_t tenant_id,
+                         const cw_case_import *import,
+                         cw_case_counts counts[CW_STORE_CASE_KINDS])
+{
+	return store->backend->case_import(store, tenant_id, import, counts);
+}
+
+int cw_store_case_get(cw_store *store, int64_t tenant_id,
+                      const char *identifier, cw_case_cb cb, void *payload)
+{
+	return store->backend->case_get(store, tenant_id, identifier, cb,
+	                                payload);
+}
+
+int cw_store_case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+                            void *payload)
+{
+	return store->backend->case_documents(store, tenant_id, cb, payload);
+}
+
+int cw_store_case_package(cw_store *store, int64_t tenant_id,
+                          const char *identifier, int version, cw_buf *out)
+{
+	return store->backend->case_package(store, tenant_id, identifier,
+	                                    version, out);
+}
+
+int cw_store_case_links(cw_store *store, int64_t tenant_id,
+                        const char *identifier, cw_case_cb cb, void *payload)
+{
+	return store->backend->case_links(store, tenant_id, identifier, cb,
+	                                  payload);
+}
+
+int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
+                       cw_case_cb cb, void *payload)
+{
+	return store->backend->case_kind(store, tenant_id, kind, cb, payload);
+}

@@ -126,6 +126,37 @@ typedef struct {
 	void *payload;
 } cw_import_policy;
 typedef int (*cw_roster_cb)(const cw_roster_record *record, void *payload);
+
+/* ---- CASE frameworks ----------------------------------------------------- */
+
+#define CW_STORE_CASE_KINDS 16 /* kind numbers (case/model.h) are below */
+
+/** One object of a package, as imported and as read back. */
+typedef struct {
+	const char *identifier;
+	int kind;                         /* cw_case_kind */
+	const char *body;                 /* strict 1.1 JSON */
+	size_t body_len;                  /* 0: strlen(body) */
+	const char *origin, *destination; /* an association's ends */
+	const char *document;             /* read back: its CFDocument */
+	int retired;                      /* read back: left its package */
+} cw_case_record;
+
+/** A package to store: every object, and the texts served for it. */
+typedef struct {
+	const char *identifier, *title, *last_change, *source;
+	const char *document; /* the CFDocument's JSON */
+	const char *package_v1p1, *package_v1p0;
+	size_t v1p1_len, v1p0_len;
+	const cw_case_record *objects;
+	size_t object_count;
+} cw_case_import;
+
+typedef struct {
+	uint64_t added, changed, retired, unchanged;
+} cw_case_counts;
+
+typedef int (*cw_case_cb)(const cw_case_record *record, void *payload);
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -186,6 +217,19 @@ typedef struct {
 	int (*roster_snapshot)(cw_store *store, int64_t tenant_id, int64_t *seq,
 	                       cw_roster_cb cb, void *payload);
 	int (*roster_seq)(cw_store *store, int64_t tenant_id, int64_t *seq);
+	int (*case_import)(cw_store *store, int64_t tenant_id,
+	                   const cw_case_import *import,
+	                   cw_case_counts counts[CW_STORE_CASE_KINDS]);
+	int (*case_get)(cw_store *store, int64_t tenant_id,
+	                const char *identifier, cw_case_cb cb, void *payload);
+	int (*case_documents)(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+	                      void *payload);
+	int (*case_package)(cw_store *store, int64_t tenant_id,
+	                    const char *identifier, int version, cw_buf *out);
+	int (*case_links)(cw_store *store, int64_t tenant_id,
+	                  const char *identifier, cw_case_cb cb, void *payload);
+	int (*case_kind)(cw_store *store, int64_t tenant_id, int kind,
+	                 cw_case_cb cb, void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -322,5 +366,34 @@ int cw_store_roster_get(cw_store *store, int64_t tenant_id, int entity,
 
 /** 1 when name is a valid tenant name: [a-z0-9][a-z0-9-]{0,62}. */
 int cw_tenant_name_valid(const char *name);
+
+/* ---- CASE ---------------------------------------------------------------- */
+
+/**
+ * Stores a package in one transaction: new objects added, changed ones
+ * updated, the document's items, associations and rubrics it no longer has
+ * retired (definitions are shared between documents and stay), each change
+ * logged; counts per kind. An object of another document with the same
+ * identifier refuses the whole package (CW_EEXISTS, message names it).
+ */
+int cw_store_case_import(cw_store *store, int64_t tenant_id,
+                         const cw_case_import *import,
+                         cw_case_counts counts[CW_STORE_CASE_KINDS]);
+/** The object with identifier (retired ones too); CW_ENOTFOUND. */
+int cw_store_case_get(cw_store *store, int64_t tenant_id,
+                      const char *identifier, cw_case_cb cb, void *payload);
+/** Every CFDocument of the tenant, by identifier. */
+int cw_store_case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+                            void *payload);
+/** The package text served for a document (version 10 or 11) appended to
+ *  out; CW_ENOTFOUND. */
+int cw_store_case_package(cw_store *store, int64_t tenant_id,
+                          const char *identifier, int version, cw_buf *out);
+/** The associations (not retired) with identifier at either end. */
+int cw_store_case_links(cw_store *store, int64_t tenant_id,
+                        const char *identifier, cw_case_cb cb, void *payload);
+/** Every object of a kind the tenant holds (retired ones too). */
+int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
+                       cw_case_cb cb, void *payload);
 
 #endif

@@ -59,6 +59,8 @@
 #define CW_LIMIT_ZIP_BYTES         (8LL << 30) /* a zip, expanded */
 #define CW_LIMIT_ZIP_RATIO         200LL       /* expanded / zipped */
 #define CW_LIMIT_DIAGNOSTICS_SHOWN 10000L      /* problems printed per run */
+#define CW_LIMIT_CASE_PACKAGE      (512L << 20) /* a CFPackage, as JSON text */
+#define CW_LIMIT_FETCH_TIMEOUT     120L         /* seconds for one pull */
 #define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L       /* in-flight drain on SIGTERM */
 
 #endif

@@ -1,0 +1,256 @@
+/* crosswalk case validate | import. */
+#include "cli/cli.h"
+
+#include "engine/case_import.h"
+#include "net/fetch.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/limits.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const cw_option no_options[] = { { NULL, NULL, NULL, 0 } };
+
+static const cw_command_spec validate_spec = {
+	"case validate",
+	"FILE [--json]",
+	"Check a CASE 1.0 or 1.1 CFPackage (JSON).",
+	"Reports every problem as FILE#POINTER: severity: code: message, the\n"
+	"pointer (RFC 6901) naming the member at fault: types and required\n"
+	"members, identifiers, duplicate identifiers, isChildOf cycles,\n"
+	"associations whose ends are not in the package, CFItemType against\n"
+	"CFItemTypeURI (codes: docs/case-diagnostics.md). Exit 0 when valid\n"
+	"(warnings allowed), 1 when not. --json prints {\"valid\", "
+	"\"document\",\n"
+	"\"title\", \"errors\", \"warnings\", \"diagnostics\": [{\"pointer\",\n"
+	"\"severity\", \"code\", \"message\"}], \"diagnostics_truncated\"}.",
+	no_options,
+	1,
+	1
+};
+
+typedef struct {
+	const char *path;
+	int json;
+	long shown, hidden;
+	cJSON *list;
+} printer;
+
+static void on_diag(const cw_case_diag *d, void *payload)
+{
+	printer *p = payload;
+	const char *severity =
+	        d->severity == CW_CASE_ERROR ? "error" : "warning";
+	cJSON *item;
+
+	if (p->shown >= CW_LIMIT_DIAGNOSTICS_SHOWN) {
+		p->hidden++;
+		return;
+	}
+	p->shown++;
+	if (!p->json) {
+		printf("%s#%s: %s: %s: %s\n", p->path, d->pointer, severity,
+		       d->code, d->message);
+		return;
+	}
+	if (!(item = cJSON_CreateObject()))
+		return;
+	cJSON_AddStringToObject(item, "pointer", d->pointer);
+	cJSON_AddStringToObject(item, "severity", severity);
+	cJSON_AddStringToObject(item, "code", d->code);
+	cJSON_AddStringToObject(item, "message", d->message);
+	cJSON_AddItemToArray(p->list, item);
+}
+
+static int is_url(const char *s)
+{
+	return strncasecmp(s, "http://", 7) == 0 ||
+	       strncasecmp(s, "https://", 8) == 0;
+}
+
+/* The package text of a file or a URL, capped. */
+static int load(char **out, size_t *len, const char *where)
+{
+	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
+	cw_fetch_options o = { CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT,
+		               NULL, "application/json" };
+	long status;
+	int err;
+
+	if (!is_url(where))
+		return cw_file_read(out, len, where, CW_LIMIT_CASE_PACKAGE);
+	err = cw_net_fetch(&body, &status, where, &o);
+	if (err == 0 && !(*out = malloc(body.len + 1)))
+		err = CW_ENOMEM;
+	if (err == 0) {
+		memcpy(*out, body.data ? body.data : "", body.len);
+		(*out)[body.len] = '\0';
+		*len = body.len;
+	}
+	cw_buf_dispose(&body);
+	return err;
+}
+
+static cJSON *result_json(const cw_case_import_result *r, printer *p, int valid)
+{
+	cJSON *doc = cw_case_import_result_json(r);
+
+	if (!doc)
+		return NULL;
+	cJSON_AddBoolToObject(doc, "valid", valid);
+	cJSON_AddItemToObject(doc, "diagnostics", p->list);
+	p->list = NULL;
+	cJSON_AddBoolToObject(doc, "diagnostics_truncated", p->hidden > 0);
+	return doc;
+}
+
+static int run_validate(const cw_args *args)
+{
+	printer p = { args->positionals[0], args->json, 0, 0, NULL };
+	cw_case_import_options o = { NULL, NULL, NULL, on_diag, &p };
+	cw_case_import_result r;
+	char *text = NULL;
+	size_t len = 0;
+	int err, code;
+
+	if ((err = load(&text, &len, p.path)) < 0)
+		return cw_cli_fail(args, err);
+	if (p.json && !(p.list = cJSON_CreateArray())) {
+		free(text);
+		return CW_EXIT_INTERNAL;
+	}
+	err = cw_case_validate_buffer(&r, NULL, 0, text, len, &o);
+	free(text);
+	if (err < 0 && err != CW_EINVAL) {
+		cJSON_Delete(p.list);
+		return cw_cli_fail(args, err);
+	}
+	code = err == 0 ? CW_EXIT_OK : CW_EXIT_INVALID;
+	if (p.json) {
+		if (cw_cli_print_json(result_json(&r, &p, err == 0)) !=
+		    CW_EXIT_OK)
+			code = CW_EXIT_INTERNAL;
+	} else {
+		if (p.hidden)
+			printf("... %ld more problems not shown\n", p.hidden);
+		printf("%s: %s, %zu errors, %zu warnings\n", p.path,
+		       err == 0 ? "valid" : "invalid", r.errors, r.warnings);
+	}
+	cJSON_Delete(p.list);
+	return code;
+}
+
+const cw_command cw_cmd_case_validate = { &validate_spec, run_validate };
+
+static const cw_option import_options[] = {
+	{ "tenant", "NAME", "the tenant to import into (required)", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const cw_command_spec import_spec = {
+	"case import",
+	"--tenant NAME FILE|URL [--json]",
+	"Check a CASE CFPackage and store it for a tenant, all or nothing.",
+	"The package (a file, or an http(s) URL fetched with a 512 MiB and\n"
+	"120 s cap) is checked as `case validate` does, its association ends\n"
+	"also against the tenant's other frameworks. Any error: nothing is\n"
+	"stored (exit 1). Importing it again updates it in place: objects\n"
+	"added, changed and retired (items the package no longer has stay\n"
+	"readable on their own) go to the change log; an unchanged package\n"
+	"writes nothing. --json prints {\"document\", \"title\", \"changed\",\n"
+	"\"errors\", \"warnings\", \"objects\": {\"CFItems\": {\"added\",\n"
+	"\"changed\", \"retired\", \"unchanged\"} …}, \"valid\", "
+	"\"diagnostics\"}.",
+	import_options,
+	1,
+	1
+};
+
+static void print_import(const cw_case_import_result *r)
+{
+	printf("Import of %s (%s): %s\n", r->document, r->title,
+	       r->changed ? "applied" : "unchanged");
+	printf("  %-24s %9s %9s %9s %9s\n", "objects", "added", "changed",
+	       "retired", "unchanged");
+	for (int k = 0; k < CW_CASE_KIND_COUNT; k++) {
+		const cw_case_counts *c = &r->counts[k];
+
+		if (!c->added && !c->changed && !c->retired && !c->unchanged)
+			continue;
+		printf("  %-24s %9llu %9llu %9llu %9llu\n",
+		       cw_case_class_of((cw_case_kind)k)->collection,
+		       (unsigned long long)c->added,
+		       (unsigned long long)c->changed,
+		       (unsigned long long)c->retired,
+		       (unsigned long long)c->unchanged);
+	}
+}
+
+static int import_into(const cw_args *args, cw_cli_env *env, printer *p,
+                       const cw_tenant *tenant)
+{
+	cw_case_import_options o = { p->path, "cli", tenant->name, on_diag, p };
+	cw_case_import_result r;
+	char *text = NULL;
+	size_t len = 0;
+	int err = load(&text, &len, p->path), code;
+
+	if (err < 0)
+		return cw_cli_fail(args, err);
+	err = cw_case_import_buffer(&r, env->store, tenant->id, text, len, &o);
+	free(text);
+	if (err < 0 && err != CW_EINVAL && err != CW_EEXISTS)
+		return cw_cli_fail(args, err);
+	code = err == 0 ? CW_EXIT_OK : CW_EXIT_INVALID;
+	if (err == CW_EEXISTS)
+		fprintf(stderr, "crosswalk case import: %s; nothing stored\n",
+		        cw_error_last());
+	if (p->json) {
+		if (cw_cli_print_json(result_json(&r, p, err == 0)) !=
+		    CW_EXIT_OK)
+			code = CW_EXIT_INTERNAL;
+	} else if (err == 0) {
+		print_import(&r);
+	} else if (err == CW_EINVAL) {
+		printf("%s: invalid, %zu errors, %zu warnings; nothing "
+		       "stored\n",
+		       p->path, r.errors, r.warnings);
+	}
+	return code;
+}
+
+static int run_import(const cw_args *args)
+{
+	const char *name = cw_args_get(args, "tenant");
+	printer p = { args->positionals[0], args->json, 0, 0, NULL };
+	cw_tenant tenant;
+	cw_cli_env env;
+	int code, err;
+
+	if (!name) {
+		fprintf(stderr,
+		        "crosswalk case import: --tenant is required\n");
+		return CW_EXIT_USAGE;
+	}
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	err = cw_store_tenant_get(env.store, name, &tenant);
+	if (err < 0) {
+		if (err == CW_ENOTFOUND)
+			cw_error_set("no tenant \"%s\"", name);
+		code = cw_cli_fail(args, err);
+	} else if (p.json && !(p.list = cJSON_CreateArray())) {
+		code = CW_EXIT_INTERNAL;
+	} else {
+		code = import_into(args, &env, &p, &tenant);
+	}
+	cJSON_Delete(p.list);
+	cw_cli_env_close(&env);
+	return code;
+}
+
+const cw_command cw_cmd_case_import = { &import_spec, run_import };

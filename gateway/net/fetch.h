@@ -1,0 +1,24 @@
+/* HTTP(S) GET with libcurl under caps: a size limit that cuts the transfer,
+ * a time limit, redirects only to http(s), and a clear message on failure.
+ * For pulling CASE packages (and later OneRoster and badges). */
+#ifndef CW_NET_FETCH_H
+#define CW_NET_FETCH_H
+
+#include "util/buf.h"
+
+typedef struct {
+	size_t max_bytes;   /* the body is cut and the fetch fails past it */
+	long timeout_s;     /* the whole transfer */
+	const char *bearer; /* Authorization: Bearer …, or NULL */
+	const char *accept; /* Accept header, or NULL */
+} cw_fetch_options;
+
+/**
+ * GETs url into out (appended). CW_EINVAL for a URL that is not http(s),
+ * CW_ETOOBIG past max_bytes, CW_EIO for a network failure or a status other
+ * than 2xx (the message says which; *status gets the HTTP status or 0).
+ */
+int cw_net_fetch(cw_buf *out, long *status, const char *url,
+                 const cw_fetch_options *options);
+
+#endif

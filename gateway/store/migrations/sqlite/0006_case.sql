@@ -1,0 +1,50 @@
+-- 0006: CASE frameworks. Each tenant's documents with the packages served
+-- for them (1.1 and 1.0 text, made at import), every object of every
+-- package by identifier (strict 1.1 JSON; associations with their ends, so
+-- an item's associations are an index lookup), and a change log kept in
+-- chunks as the roster's is.
+CREATE TABLE case_documents (
+  tenant_id INTEGER NOT NULL,
+  identifier TEXT NOT NULL,
+  title TEXT NOT NULL,
+  last_change TEXT NOT NULL,
+  source TEXT,
+  imported_at_ms INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  package_v1p1 BLOB NOT NULL,
+  package_v1p0 BLOB NOT NULL,
+  PRIMARY KEY (tenant_id, identifier)
+) WITHOUT ROWID;
+
+-- kind: 0 CFDocument, 1 CFItem, 2 CFAssociation, 3 CFConcept, 4 CFSubject,
+-- 5 CFLicense, 6 CFItemType, 7 CFAssociationGrouping, 8 CFRubric.
+-- retired_ms: the object left its package (it is still served on its own,
+-- since results and badges may point at it).
+CREATE TABLE case_objects (
+  tenant_id INTEGER NOT NULL,
+  identifier TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  body TEXT NOT NULL,
+  origin TEXT,
+  destination TEXT,
+  retired_ms INTEGER,
+  PRIMARY KEY (tenant_id, identifier)
+) WITHOUT ROWID;
+CREATE INDEX case_objects_by_document ON case_objects(tenant_id, document);
+CREATE INDEX case_objects_by_origin ON case_objects(tenant_id, origin)
+  WHERE origin IS NOT NULL;
+CREATE INDEX case_objects_by_destination ON case_objects(tenant_id, destination)
+  WHERE destination IS NOT NULL;
+
+-- `changes` is count times: an operation byte ('a' added, 'u' changed,
+-- 'r' retired), a kind byte ('0' + kind), the identifier, a NUL byte.
+CREATE TABLE case_log (
+  first_seq INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  count INTEGER NOT NULL CHECK (count > 0),
+  changes BLOB NOT NULL
+);
+CREATE INDEX case_log_by_tenant ON case_log(tenant_id, first_seq);
