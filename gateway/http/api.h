@@ -39,6 +39,13 @@ int cw_api_roster_import_start(cw_request *req, cw_response *res);
 int cw_api_roster_import_status(cw_request *req, cw_response *res);
 int cw_api_roster_import_approve(cw_request *req, cw_response *res);
 
+/* paging.c */
+/** X-Total-Count and Link (first, prev, next, last) for a page at offset of
+ *  limit rows out of total; links keep sort, orderBy, filter and fields. */
+int cw_api_paging_headers(cw_response *res, const cw_request *req,
+                          const char *origin, long total, long offset,
+                          long limit);
+
 /* api_oneroster.c: OneRoster 1.2 rostering (read) */
 /** "http://host" (or https behind a proxy that says so) for hrefs. */
 void cw_api_origin(const cw_request *req, char out[300]);

@@ -164,71 +164,6 @@ static int not_found(cw_response *res, const char *what, const char *id)
 	                         "no %s with sourcedId \"%.100s\"", what, id);
 }
 
-/* ---- paging links -------------------------------------------------------- */
-
-static void put_escaped(cw_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
-			cw_buf_putc(b, (char)*p);
-		} else {
-			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			cw_buf_put(b, esc, 3);
-		}
-	}
-}
-
-/* <origin+path?…&offset=N&limit=L>; rel="name" */
-static void link_to(cw_buf *b, view *v, long offset, long limit,
-                    const char *rel)
-{
-	static const char *const kept[] = { "sort", "orderBy", "filter",
-		                            "fields", NULL };
-
-	if (b->len)
-		cw_buf_puts(b, ", ");
-	cw_buf_printf(b, "<%s%s?", v->origin, cw_request_path(v->req));
-	for (const char *const *k = kept; *k; k++) {
-		const char *value = cw_request_query(v->req, *k);
-
-		if (!value)
-			continue;
-		cw_buf_printf(b, "%s=", *k);
-		put_escaped(b, value);
-		cw_buf_putc(b, '&');
-	}
-	cw_buf_printf(b, "offset=%ld&limit=%ld>; rel=\"%s\"", offset, limit,
-	              rel);
-}
-
-static int paging_headers(cw_response *res, view *v, long total,
-                          const cw_oq_query *q)
-{
-	cw_buf links = CW_BUF_INIT(16384);
-	char count[32];
-	long last = total > 0 ? ((total - 1) / q->limit) * q->limit : 0;
-	int err;
-
-	snprintf(count, sizeof(count), "%ld", total);
-	err = cw_response_header(res, "X-Total-Count", count);
-	link_to(&links, v, 0, q->limit, "first");
-	if (q->offset > 0)
-		link_to(&links, v,
-		        q->offset > q->limit ? q->offset - q->limit : 0,
-		        q->limit, "prev");
-	if (q->offset + q->limit < total)
-		link_to(&links, v, q->offset + q->limit, q->limit, "next");
-	link_to(&links, v, last, q->limit, "last");
-	if (err == 0)
-		err = links.error ? links.error
-		                  : cw_response_header(res, "Link", links.data);
-	cw_buf_dispose(&links);
-	return err;
-}
-
 /* ---- collections --------------------------------------------------------- */
 
 typedef struct {
@@ -484,7 +419,8 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 		cw_oq_dispose(&q);
 		return err;
 	}
-	err = paging_headers(res, v, (long)total, &q);
+	err = cw_api_paging_headers(res, v->req, v->origin, (long)total,
+	                            q.offset, q.limit);
 	/* Without a selection the page is written straight from the stored
 	 * text; with one, objects are built, trimmed and printed. */
 	if (err == 0 && !q.fields) {
