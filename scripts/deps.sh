@@ -8,7 +8,7 @@ packages=(build-essential cmake pkg-config git ca-certificates
           libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev)
 case "$kind" in
   build) ;;
-  test)  packages+=(check libcurl4-openssl-dev clang-format curl zip) ;;
+  test)  packages+=(check libcurl4-openssl-dev clang-format curl zip python3-oauthlib) ;;
   bench) packages+=(wrk nginx-light curl) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
