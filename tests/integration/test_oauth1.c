@@ -88,8 +88,9 @@ static void teardown(void)
 	cwt_env_cleanup(&env);
 }
 
-/* Runs oauth1_sign.py (extra: NULL-terminated options); out gets its one
- * line: the Authorization value, or with --query the signed URL. */
+/* Runs oauth1_sign.py for http://127.0.0.1:PORT/path (https when path
+ * starts with "s:"; extra: NULL-terminated options); out gets its one line:
+ * the Authorization value, or with --query the signed URL. */
 static void sign_with(char *out, size_t n, const char *method, const char *path,
                       const char *key, const char *sec, const char *alg,
                       const char *const *extra)
@@ -97,10 +98,12 @@ static void sign_with(char *out, size_t n, const char *method, const char *path,
 	const char *argv[16] = { CW_OAUTH1_PYTHON, CW_OAUTH1_SIGNER };
 	char url[1024];
 	size_t used = 0, argc = 2;
-	int fds[2], status = 0;
+	int fds[2], status = 0, https = strncmp(path, "s:", 2) == 0;
 	pid_t pid;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", daemon_.port, path);
+	snprintf(url, sizeof(url), "%s://127.0.0.1:%d%s",
+	         https ? "https" : "http", daemon_.port,
+	         path + (https ? 2 : 0));
 	for (size_t i = 0; extra && extra[i] && argc < 9; i++)
 		argv[argc++] = extra[i];
 	/* Secrets may begin with '-': positionals after "--". */
@@ -149,16 +152,21 @@ static void sign(char *out, size_t n, const char *path, const char *key,
 
 /* GET path with the Authorization value auth (NULL: none); checks the
  * status and returns the body as JSON. */
-static cJSON *get(const char *path, const char *auth, long status,
-                  cwt_http *keep)
+static cJSON *get_with(const char *path, const char *auth, const char *extra,
+                       long status, cwt_http *keep)
 {
 	char header[2048];
-	const char *headers[] = { header, NULL };
+	const char *headers[3] = { NULL };
+	size_t count = 0;
 	cwt_http res;
 	cJSON *doc;
 
 	snprintf(header, sizeof(header), "Authorization: %s", auth);
-	cwt_request(&res, &daemon_, "GET", path, auth ? headers : NULL, NULL);
+	if (auth)
+		headers[count++] = header;
+	if (extra)
+		headers[count++] = extra;
+	cwt_request(&res, &daemon_, "GET", path, headers, NULL);
 	ck_assert_msg(res.status == status, "%s: %ld %s", path, res.status,
 	              cw_buf_cstr(&res.body));
 	doc = cwt_json(&res);
@@ -167,6 +175,12 @@ static cJSON *get(const char *path, const char *auth, long status,
 	else
 		cwt_http_dispose(&res);
 	return doc;
+}
+
+static cJSON *get(const char *path, const char *auth, long status,
+                  cwt_http *keep)
+{
+	return get_with(path, auth, NULL, status, keep);
 }
 
 static const char *family_name(const cJSON *doc, int i)
@@ -248,6 +262,22 @@ START_TEST(query_parameters_are_accepted)
 	cJSON_Delete(doc);
 	/* Once only, as in a header. */
 	refused(path, NULL, "oauth_nonce");
+}
+END_TEST
+
+/* Behind a TLS proxy the client signs an https URL; the proxy says so. */
+START_TEST(forwarded_https_is_signed_as_https)
+{
+	char auth[2048];
+
+	sign(auth, sizeof(auth), "s:" USERS, id, secret, "HMAC-SHA256");
+	cJSON_Delete(
+	        get_with(USERS, auth, "X-Forwarded-Proto: https", 200, NULL));
+	sign(auth, sizeof(auth), "s:" USERS, id, secret, "HMAC-SHA256");
+	refused(USERS, auth, "signature does not match");
+	/* The Host header is what was signed: another one fails. */
+	sign(auth, sizeof(auth), USERS, id, secret, "HMAC-SHA256");
+	cJSON_Delete(get_with(USERS, auth, "Host: gateway.example", 401, NULL));
 }
 END_TEST
 
@@ -393,6 +423,7 @@ Suite *suite_oauth1(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, both_hmacs_are_accepted);
 	tcase_add_test(tc, query_parameters_are_accepted);
+	tcase_add_test(tc, forwarded_https_is_signed_as_https);
 	tcase_add_test(tc, replayed_nonce_is_refused);
 	tcase_add_test(tc, stale_timestamps_are_refused);
 	tcase_add_test(tc, wrong_secret_or_tampered_request);
