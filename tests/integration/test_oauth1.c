@@ -414,6 +414,46 @@ START_TEST(old_clients_are_told_to_make_a_new_one)
 }
 END_TEST
 
+/* /openapi.json says which routes take signatures. */
+START_TEST(openapi_lists_the_scheme)
+{
+	cwt_http res;
+	cJSON *doc, *security;
+
+	cwt_request(&res, &daemon_, "GET", "/openapi.json", NULL, NULL);
+	ck_assert_int_eq(res.status, 200);
+	doc = cwt_json(&res);
+	cwt_http_dispose(&res);
+	ck_assert_str_eq(
+	        cw_json_string(
+	                cJSON_GetObjectItem(
+	                        cJSON_GetObjectItem(
+	                                cJSON_GetObjectItem(doc, "components"),
+	                                "securitySchemes"),
+	                        "OAuth1"),
+	                "scheme"),
+	        "OAuth");
+	security = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(
+	                cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
+	                                    "/ims/oneroster/v1p1/users"),
+	                "get"),
+	        "security");
+	ck_assert_int_eq(cJSON_GetArraySize(security), 2);
+	ck_assert_ptr_nonnull(
+	        cJSON_GetObjectItem(cJSON_GetArrayItem(security, 1), "OAuth1"));
+	security = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(
+	                cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
+	                                    "/ims/oneroster/rostering/v1p2/"
+	                                    "users"),
+	                "get"),
+	        "security");
+	ck_assert_int_eq(cJSON_GetArraySize(security), 1);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *suite_oauth1(void)
 {
 	Suite *s = suite_create("integration/oauth1");
@@ -431,6 +471,7 @@ Suite *suite_oauth1(void)
 	tcase_add_test(tc, other_routes_need_bearer_tokens);
 	tcase_add_test(tc, tenants_are_isolated);
 	tcase_add_test(tc, old_clients_are_told_to_make_a_new_one);
+	tcase_add_test(tc, openapi_lists_the_scheme);
 	suite_add_tcase(s, tc);
 	return s;
 }
