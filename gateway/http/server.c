@@ -387,8 +387,10 @@ static int grant(cw_request *req, cw_token_info *info)
 	req->auth_scopes = info->scopes; /* now owned by the request */
 	req->auth.scopes = info->scopes;
 	info->scopes = NULL;
+	/* A token has an expiry, a signed request none. */
 	if (!cw_scope_has_any(req->auth.scopes, req->route->scopes)) {
-		cw_error_set("the token lacks the scope this route needs");
+		cw_error_set("the %s lacks the scope this route needs",
+		             info->expires_at_ms ? "token" : "client");
 		return 403;
 	}
 	return 0;
