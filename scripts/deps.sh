@@ -9,7 +9,7 @@ packages=(build-essential cmake pkg-config git ca-certificates
           libcurl4-openssl-dev)
 case "$kind" in
   build) ;;
-  test)  packages+=(check clang-format curl zip) ;;
+  test)  packages+=(check clang-format curl zip python3-oauthlib) ;;
   bench) packages+=(wrk nginx-light curl) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "engine/credentials.h"
+#include "engine/datadir.h"
 #include "engine/scope.h"
 #include "engine/views.h"
 #include "util/alloc.h"
@@ -66,6 +67,7 @@ static int run_add(const cw_args *args)
 {
 	const char *tenant = cw_args_get(args, "tenant");
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
+	unsigned char key[CW_MASTER_KEY_LEN];
 	cw_new_client client = { 0 };
 	cw_cli_env env;
 	int code, err;
@@ -90,8 +92,11 @@ static int run_add(const cw_args *args)
 		cw_buf_dispose(&scopes);
 		return code;
 	}
-	err = cw_credentials_client_create(&client, env.store, tenant,
-	                                   scopes.data, "cli");
+	err = cw_datadir_master_key(key, env.data_dir, &env.config);
+	if (err == 0)
+		err = cw_credentials_client_create(&client, env.store, key,
+		                                   tenant, scopes.data, "cli");
+	memset(key, 0, sizeof(key));
 	if (err < 0) {
 		code = cw_cli_fail(args, err);
 	} else if (args->json) {

@@ -125,6 +125,22 @@ static void expire_pending(cw_ctx *ctx)
 		CW_LOG(CW_LOG_INFO, "imports_expired", "i:count", count, NULL);
 }
 
+/* A nonce only guards requests whose timestamp is still accepted; a minute
+ * past the window it can go. */
+static void purge_nonces(cw_ctx *ctx)
+{
+	int64_t before =
+	        cw_time_now_ms() / 1000 - CW_LIMIT_OAUTH1_WINDOW_S - 60;
+	int purged = 0;
+
+	if (cw_store_nonce_purge(ctx->store, before, &purged) < 0)
+		CW_LOG(CW_LOG_WARN, "nonce_purge_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (purged)
+		CW_LOG(CW_LOG_INFO, "oauth1_nonces_purged", "i:count", purged,
+		       NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
@@ -145,6 +161,7 @@ static void wait_for_signal(cw_ctx *ctx)
 		else if (purged)
 			CW_LOG(CW_LOG_INFO, "tokens_purged", "i:count", purged,
 			       NULL);
+		purge_nonces(ctx);
 	}
 }
 
@@ -184,7 +201,6 @@ static int run_serve(const cw_args *args)
 		goto out;
 	cw_log_set_level((cw_log_level)env.config.log_level);
 	err = cw_datadir_master_key(key, env.data_dir, &env.config);
-	memset(key, 0, sizeof(key));
 	if (err < 0 || (err = install_signals()) < 0) {
 		code = cw_cli_fail(args, err);
 		goto out;
@@ -192,6 +208,7 @@ static int run_serve(const cw_args *args)
 	ctx.config = &env.config;
 	ctx.store = env.store;
 	ctx.data_dir = env.data_dir;
+	ctx.master_key = key;
 	if ((err = cw_jobs_new(&jobs, MAX_IMPORT_JOBS)) < 0 ||
 	    (err = cw_roster_cache_new(&rosters, env.store,
 	                               ROSTER_RECHECK_MS)) < 0 ||
@@ -233,6 +250,7 @@ static int run_serve(const cw_args *args)
 	CW_LOG(CW_LOG_INFO, "stopped", NULL);
 out:
 	cw_server_free(server);
+	memset(key, 0, sizeof(key));
 	cw_roster_cache_free(rosters);
 	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);

@@ -73,13 +73,14 @@ int cw_credentials_secret_matches(const char *stored, const char *secret)
 	return cw_const_time_equal(digest, stored + 8 + 2 * SALT_LEN, 64);
 }
 
-int cw_credentials_client_create(cw_new_client *out, cw_store *store,
-                                 const char *tenant, const char *scopes,
-                                 const char *actor)
+int cw_credentials_client_create(
+        cw_new_client *out, cw_store *store,
+        const unsigned char master_key[CW_SECRETBOX_KEY_LEN],
+        const char *tenant, const char *scopes, const char *actor)
 {
 	cw_buf normalized = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
 	unsigned char id_raw[CW_CLIENT_ID_LEN / 2];
-	char hash[128], stamp[CW_TIME_ISO_LEN];
+	char hash[128], stamp[CW_TIME_ISO_LEN], *sealed = NULL;
 	cw_client client = { 0 };
 	cw_tenant row;
 	cw_audit_entry audit = { 0 };
@@ -95,11 +96,15 @@ int cw_credentials_client_create(cw_new_client *out, cw_store *store,
 	    (err = cw_credentials_hash_secret(hash, out->client_secret)) < 0)
 		goto out;
 	cw_hex_encode(out->client_id, id_raw, sizeof(id_raw));
+	if ((err = cw_secretbox_seal(&sealed, master_key, out->client_id,
+	                             out->client_secret, CW_SECRET_LEN)) < 0)
+		goto out;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	memcpy(client.client_id, out->client_id, sizeof(client.client_id));
 	client.tenant_id = row.id;
 	client.scopes = normalized.data;
 	client.secret_hash = hash;
+	client.secret_sealed = sealed;
 	memcpy(client.created_at, stamp, sizeof(stamp));
 	if ((err = cw_store_client_add(store, &client)) < 0)
 		goto out;
@@ -120,6 +125,7 @@ out:
 			err = audit_err;
 	}
 	cw_buf_dispose(&normalized);
+	cw_free(sealed);
 	if (err < 0)
 		cw_new_client_dispose(out);
 	return err;
@@ -234,6 +240,87 @@ int cw_credentials_token_check(cw_token_info *out, cw_store *store,
 		cw_error_set("the token's client was revoked");
 		err = CW_EAUTH;
 	}
+	if (err < 0)
+		cw_token_info_dispose(out);
+	return err;
+}
+
+/* The client's secret, opened; CW_EAUTH for a client that cannot sign. */
+static int open_secret(char **out, const cw_client *client,
+                       const unsigned char master_key[CW_SECRETBOX_KEY_LEN])
+{
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (client->revoked_at[0]) {
+		cw_error_set("the client was revoked");
+		return CW_EAUTH;
+	}
+	if (!client->secret_sealed || !*client->secret_sealed) {
+		cw_error_set(
+		        "this client was created before OAuth 1.0a support "
+		        "and its secret is kept only hashed: create a new "
+		        "client to sign requests");
+		return CW_EAUTH;
+	}
+	err = cw_secretbox_open(out, &len, master_key, client->client_id,
+	                        client->secret_sealed,
+	                        strlen(client->secret_sealed));
+	if (err == CW_EAUTH || err == CW_EINVAL) {
+		cw_error_set(
+		        "the sealed secret of client %s does not open with "
+		        "this master key",
+		        client->client_id);
+		err = CW_EIO;
+	}
+	return err;
+}
+
+static int fill_info(cw_token_info *out, const cw_client *client)
+{
+	memcpy(out->client_id, client->client_id, sizeof(out->client_id));
+	out->tenant_id = client->tenant_id;
+	memcpy(out->tenant, client->tenant, sizeof(out->tenant));
+	memcpy(out->tenant_created_at, client->tenant_created_at,
+	       sizeof(out->tenant_created_at));
+	out->scopes = cw_strdup(client->scopes);
+	return out->scopes ? 0 : CW_ENOMEM;
+}
+
+int cw_credentials_oauth1_check(
+        cw_token_info *out, cw_store *store,
+        const unsigned char master_key[CW_SECRETBOX_KEY_LEN],
+        const cw_oauth1_request *request, const char *base, size_t base_len,
+        int64_t now_ms)
+{
+	cw_client client = { 0 };
+	char *secret = NULL;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = cw_store_client_get(store, request->consumer_key, &client);
+	if (err == CW_ENOTFOUND) {
+		cw_error_set("unknown client (oauth_consumer_key)");
+		return CW_EAUTH;
+	}
+	if (err < 0)
+		return err;
+	if ((err = open_secret(&secret, &client, master_key)) < 0 ||
+	    (err = cw_oauth1_verify(request, secret, base, base_len)) < 0)
+		goto out;
+	err = cw_store_nonce_add(store, client.client_id, request->nonce,
+	                         request->timestamp_s, now_ms);
+	if (err == CW_EEXISTS)
+		err = CW_EAUTH;
+	if (err == 0)
+		err = fill_info(out, &client);
+out:
+	if (secret) {
+		memset(secret, 0, strlen(secret));
+		cw_free(secret);
+	}
+	cw_client_dispose(&client);
 	if (err < 0)
 		cw_token_info_dispose(out);
 	return err;

@@ -1,9 +1,13 @@
 /* API clients and their OAuth 2.0 bearer tokens: creation, secret checks,
- * token issue and verification. Secrets and tokens are only stored hashed. */
+ * token issue and verification; OAuth 1.0a signed requests. Tokens are only
+ * stored hashed; secrets hashed, and sealed under the master key for the
+ * HMAC of OAuth 1.0a signatures. */
 #ifndef CW_ENGINE_CREDENTIALS_H
 #define CW_ENGINE_CREDENTIALS_H
 
+#include "engine/oauth1.h"
 #include "store/store.h"
+#include "util/secretbox.h"
 
 #include <stdint.h>
 
@@ -25,11 +29,14 @@ typedef struct {
 
 /**
  * Creates a client of tenant with the given scope list and audits it as actor.
- * CW_ENOTFOUND for an unknown tenant, CW_EINVAL for a bad scope list.
+ * Its secret is stored hashed and sealed under master_key (bound to the
+ * client id). CW_ENOTFOUND for an unknown tenant, CW_EINVAL for a bad scope
+ * list.
  */
-int cw_credentials_client_create(cw_new_client *out, cw_store *store,
-                                 const char *tenant, const char *scopes,
-                                 const char *actor);
+int cw_credentials_client_create(
+        cw_new_client *out, cw_store *store,
+        const unsigned char master_key[CW_SECRETBOX_KEY_LEN],
+        const char *tenant, const char *scopes, const char *actor);
 void cw_new_client_dispose(cw_new_client *client);
 
 /**
@@ -55,6 +62,21 @@ void cw_issued_token_dispose(cw_issued_token *token);
  */
 int cw_credentials_token_check(cw_token_info *out, cw_store *store,
                                const char *token, int64_t now_ms);
+
+/**
+ * Authenticates an OAuth 1.0a request already parsed and checked
+ * (cw_oauth1_check) whose signature base string is base: the consumer key
+ * names a known, active client with a sealed secret, the signature matches
+ * that secret, and the client did not use the nonce before (it is recorded).
+ * out is filled as for a bearer token (no expiry). CW_EAUTH (message says
+ * why), CW_EIO when the sealed secret does not open under master_key,
+ * CW_ESTORE.
+ */
+int cw_credentials_oauth1_check(
+        cw_token_info *out, cw_store *store,
+        const unsigned char master_key[CW_SECRETBOX_KEY_LEN],
+        const cw_oauth1_request *request, const char *base, size_t base_len,
+        int64_t now_ms);
 
 /** Hashes a secret as "sha256$SALT$DIGEST" (hex) into out (128 bytes). */
 int cw_credentials_hash_secret(char out[128], const char *secret);

@@ -13,7 +13,9 @@ typedef struct {
 	const char *data_dir;
 	cw_jobs *jobs;            /* background jobs (imports) */
 	cw_roster_cache *rosters; /* tenants' rosters for the REST API */
-	volatile int stopping;    /* set at shutdown: jobs give up */
+	/* Seals new clients' secrets, opens them for OAuth 1.0a requests. */
+	const unsigned char *master_key;
+	volatile int stopping; /* set at shutdown: jobs give up */
 } cw_ctx;
 
 #endif

@@ -190,7 +190,8 @@ static int find_admin(const cw_client *client, void *payload)
 	return 1; /* stop: one is enough */
 }
 
-static int ensure_admin(cw_init_report *out, cw_store *store)
+static int ensure_admin(cw_init_report *out, cw_store *store,
+                        const unsigned char key[CW_MASTER_KEY_LEN])
 {
 	admin_search search = { { 0 } };
 	cw_tenant system;
@@ -217,8 +218,9 @@ static int ensure_admin(cw_init_report *out, cw_store *store)
 		       sizeof(out->existing_admin));
 		return 0;
 	}
-	err = cw_credentials_client_create(&out->admin, store, CW_SYSTEM_TENANT,
-	                                   CW_SCOPE_ADMIN, "cli");
+	err = cw_credentials_client_create(&out->admin, store, key,
+	                                   CW_SYSTEM_TENANT, CW_SCOPE_ADMIN,
+	                                   "cli");
 	if (err == 0)
 		out->created_admin = 1;
 	return err;
@@ -228,6 +230,7 @@ int cw_datadir_init(cw_init_report *out, const char *dir,
                     const cw_config_layers *flags, cw_buf *errors)
 {
 	cw_buf path = CW_BUF_INIT(4096), text = CW_BUF_INIT(64 * 1024);
+	unsigned char key[CW_MASTER_KEY_LEN];
 	cw_config config = { 0 };
 	cw_store *store = NULL;
 	struct stat st;
@@ -254,7 +257,9 @@ int cw_datadir_init(cw_init_report *out, const char *dir,
 	if ((err = cw_store_open(&store, config.store, dir)) < 0 ||
 	    (err = cw_store_migrate(store, &out->migrations_applied)) < 0)
 		goto out;
-	err = ensure_admin(out, store);
+	if ((err = cw_datadir_master_key(key, dir, &config)) == 0)
+		err = ensure_admin(out, store, key);
+	memset(key, 0, sizeof(key));
 out:
 	cw_store_free(store);
 	cw_config_dispose(&config);

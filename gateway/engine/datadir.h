@@ -9,7 +9,7 @@
 #include "util/config.h"
 
 #define CW_CONFIG_FILE_NAME "crosswalk.conf"
-#define CW_MASTER_KEY_LEN   32
+#define CW_MASTER_KEY_LEN   CW_SECRETBOX_KEY_LEN
 
 /** The data dir: flag, else $CROSSWALK_DATA_DIR, else ./crosswalk-data. */
 const char *cw_datadir_pick(const char *flag);

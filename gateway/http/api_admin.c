@@ -211,6 +211,7 @@ int cw_api_admin_clients_add(cw_request *req, cw_response *res)
 	}
 	actor_of(req, actor);
 	err = cw_credentials_client_create(&client, cw_request_ctx(req)->store,
+	                                   cw_request_ctx(req)->master_key,
 	                                   tenant.name, cw_buf_cstr(&scopes),
 	                                   actor);
 	if (err == CW_EINVAL) {

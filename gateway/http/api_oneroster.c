@@ -40,10 +40,8 @@ typedef struct {
 void cw_api_origin(const cw_request *req, char out[300])
 {
 	const char *host = cw_request_header(req, "Host");
-	const char *proto = cw_request_header(req, "X-Forwarded-Proto");
 
-	snprintf(out, 300, "%s://%s",
-	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
+	snprintf(out, 300, "%s://%s", cw_request_scheme(req),
 	         host && *host && !strpbrk(host, " \"<>\\") ? host
 	                                                    : "localhost");
 }

@@ -101,8 +101,9 @@ static void add_responses(cJSON *op, const cw_route *r)
 	}
 }
 
-/* security: [{"OAuth2CC": [scope, …]}] — any one of the scopes. */
-static void add_security(cJSON *op, const char *scopes)
+/* security: [{"OAuth2CC": [scope, …]}] — any one of the scopes; on the
+ * OneRoster 1.1 routes also [{"OAuth1": []}], a signed request. */
+static void add_security(cJSON *op, const char *pattern, const char *scopes)
 {
 	cJSON *security = cJSON_AddArrayToObject(op, "security");
 	cJSON *any = cJSON_CreateObject();
@@ -117,6 +118,11 @@ static void add_security(cJSON *op, const char *scopes)
 		p += n + (p[n] == ' ');
 	}
 	cJSON_AddItemToArray(security, any);
+	if (strncmp(pattern, "/ims/oneroster/v1p1/", 20) == 0) {
+		any = cJSON_CreateObject();
+		cJSON_AddArrayToObject(any, "OAuth1");
+		cJSON_AddItemToArray(security, any);
+	}
 }
 
 static void add_scope_names(cJSON *scopes, const char *list)
@@ -130,6 +136,22 @@ static void add_scope_names(cJSON *scopes, const char *list)
 			cJSON_AddStringToObject(scopes, scope, scope);
 		p += n + (p[n] == ' ');
 	}
+}
+
+/* OAuth 1.0a has no OpenAPI type of its own: an HTTP scheme ("OAuth" is
+ * registered for RFC 5849) with the details said in words. */
+static void add_oauth1_scheme(cJSON *schemes)
+{
+	cJSON *scheme = cJSON_AddObjectToObject(schemes, "OAuth1");
+
+	cJSON_AddStringToObject(scheme, "type", "http");
+	cJSON_AddStringToObject(scheme, "scheme", "OAuth");
+	cJSON_AddStringToObject(
+	        scheme, "description",
+	        "OAuth 1.0a signed requests (RFC 5849), two-legged: consumer "
+	        "key = client_id, consumer secret = client_secret, "
+	        "HMAC-SHA256 or HMAC-SHA1; parameters in the Authorization "
+	        "header or the query. OneRoster 1.1 routes only.");
 }
 
 int cw_api_openapi(cw_request *req, cw_response *res)
@@ -162,6 +184,7 @@ int cw_api_openapi(cw_request *req, cw_response *res)
 	flows = cJSON_AddObjectToObject(flows, "clientCredentials");
 	cJSON_AddStringToObject(flows, "tokenUrl", "/oauth/token");
 	scopes = cJSON_AddObjectToObject(flows, "scopes");
+	add_oauth1_scheme(schemes);
 	paths = cJSON_AddObjectToObject(doc, "paths");
 	for (size_t i = 0; i < cw_route_count; i++) {
 		const cw_route *r = &cw_routes[i];
@@ -178,7 +201,7 @@ int cw_api_openapi(cw_request *req, cw_response *res)
 		if (is_collection(r->pattern) && strcmp(r->method, "GET") == 0)
 			add_query_parameters(params);
 		if (r->scopes) {
-			add_security(op, r->scopes);
+			add_security(op, r->pattern, r->scopes);
 			add_scope_names(scopes, r->scopes);
 		}
 		add_responses(op, r);

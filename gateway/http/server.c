@@ -5,6 +5,7 @@
 #include "http/server.h"
 
 #include "engine/credentials.h"
+#include "engine/oauth1.h"
 #include "engine/scope.h"
 #include "http/imsx.h"
 #include "util/alloc.h"
@@ -45,6 +46,7 @@ struct cw_request {
 	cw_server *server;
 	struct MHD_Connection *conn;
 	const char *method;
+	char *raw_uri; /* the request target as sent (OAuth 1.0a signs it) */
 	char *path;
 	cw_route_match match;
 	const cw_route *route;
@@ -56,7 +58,8 @@ struct cw_request {
 	int status;
 	int too_big;
 	int responded;
-	int upload_fd; /* CW_ROUTE_UPLOAD: the body's file, else -1 */
+	int auth_deferred; /* OAuth 1.0a over a form body: checked with it */
+	int upload_fd;     /* CW_ROUTE_UPLOAD: the body's file, else -1 */
 	char *upload_path;
 	int upload_kept; /* the handler took the file */
 	uint64_t upload_bytes;
@@ -115,6 +118,13 @@ const char *cw_request_query(const cw_request *req, const char *key)
 const char *cw_request_header(const cw_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *cw_request_scheme(const cw_request *req)
+{
+	const char *proto = cw_request_header(req, "X-Forwarded-Proto");
+
+	return proto && strcmp(proto, "https") == 0 ? "https" : "http";
 }
 
 const char *cw_request_upload(const cw_request *req)
@@ -302,6 +312,15 @@ static enum MHD_Result send_response(cw_request *req, cw_response *res)
 	return result;
 }
 
+/* The OneRoster 1.1 routes, where OAuth 1.0a signatures are accepted. */
+#define V1P1_PREFIX "/ims/oneroster/v1p1/"
+
+static int is_v1p1(const cw_request *req)
+{
+	return strncmp(req->route->pattern, V1P1_PREFIX,
+	               sizeof(V1P1_PREFIX) - 1) == 0;
+}
+
 static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
                                   ...) __attribute__((format(printf, 3, 4)));
 
@@ -319,6 +338,9 @@ static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
 	                  description);
 	if (status == 405)
 		cw_response_header(&res, "Allow", req->match.allow);
+	if (status == 401 && req->route && is_v1p1(req))
+		cw_response_header(&res, "WWW-Authenticate",
+		                   "OAuth realm=\"crosswalk\"");
 	if (status == 401)
 		cw_response_header(&res, "WWW-Authenticate",
 		                   "Bearer realm=\"crosswalk\", "
@@ -351,16 +373,38 @@ static void assign_request_id(cw_request *req)
 	        (unsigned long long)atomic_fetch_add(&req->server->next_id, 1));
 }
 
-/* Returns 0 when the bearer token carries one of the route's scopes, else the
- * HTTP status to answer (401, 403, 500) with the reason in cw_error_last. */
-static int authenticate(cw_request *req)
+/* The caller is the client info names (taken by the request); 0 when it
+ * holds one of the route's scopes, else 403. */
+static int grant(cw_request *req, cw_token_info *info)
 {
-	const char *header = cw_request_header(req, "Authorization");
+	req->auth.authenticated = 1;
+	memcpy(req->auth.client_id, info->client_id,
+	       sizeof(req->auth.client_id));
+	req->auth.tenant_id = info->tenant_id;
+	memcpy(req->auth.tenant, info->tenant, sizeof(req->auth.tenant));
+	memcpy(req->auth.tenant_created_at, info->tenant_created_at,
+	       sizeof(req->auth.tenant_created_at));
+	req->auth_scopes = info->scopes; /* now owned by the request */
+	req->auth.scopes = info->scopes;
+	info->scopes = NULL;
+	/* A token has an expiry, a signed request none. */
+	if (!cw_scope_has_any(req->auth.scopes, req->route->scopes)) {
+		cw_error_set("the %s lacks the scope this route needs",
+		             info->expires_at_ms ? "token" : "client");
+		return 403;
+	}
+	return 0;
+}
+
+static int authenticate_bearer(cw_request *req, const char *header)
+{
 	cw_token_info info;
 	int err;
 
 	if (!header || strncasecmp(header, "Bearer ", 7) != 0) {
-		cw_error_set("a bearer token is required");
+		cw_error_set(is_v1p1(req) ? "a bearer token or an OAuth 1.0a "
+		                            "signature is required"
+		                          : "a bearer token is required");
 		return 401;
 	}
 	if (strlen(header) > CW_LIMIT_AUTH_HEADER) {
@@ -378,20 +422,116 @@ static int authenticate(cw_request *req)
 		cw_metrics_store_error(req->server->metrics);
 		return 500;
 	}
-	req->auth.authenticated = 1;
-	memcpy(req->auth.client_id, info.client_id,
-	       sizeof(req->auth.client_id));
-	req->auth.tenant_id = info.tenant_id;
-	memcpy(req->auth.tenant, info.tenant, sizeof(req->auth.tenant));
-	memcpy(req->auth.tenant_created_at, info.tenant_created_at,
-	       sizeof(req->auth.tenant_created_at));
-	req->auth_scopes = info.scopes; /* now owned by the request */
-	req->auth.scopes = info.scopes;
-	if (!cw_scope_has_any(info.scopes, req->route->scopes)) {
-		cw_error_set("the token lacks the scope this route needs");
-		return 403;
+	return grant(req, &info);
+}
+
+/* The body's parameters are signed when it is a form (RFC 5849 3.4.1.3.1). */
+static const char *form_body(const cw_request *req, size_t *len)
+{
+	const char *type = cw_request_header(req, "Content-Type");
+
+	*len = 0;
+	if (!type ||
+	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+		return NULL;
+	*len = req->body.len;
+	return cw_buf_cstr(&req->body);
+}
+
+/* Parses, checks and builds the base string of the request's signature. */
+static int oauth1_prepare(cw_oauth1_request *r, cw_buf *base, cw_request *req,
+                          int64_t now_ms)
+{
+	const char *header = cw_request_header(req, "Authorization");
+	const char *host = cw_request_header(req, "Host");
+	const char *query = strchr(req->raw_uri, '?'), *body;
+	size_t path_len =
+	        query ? (size_t)(query - req->raw_uri) : strlen(req->raw_uri);
+	size_t body_len;
+	int err;
+
+	body = form_body(req, &body_len);
+	err = cw_oauth1_parse(r, cw_oauth1_is_header(header) ? header : NULL,
+	                      header ? strlen(header) : 0,
+	                      query ? query + 1 : NULL,
+	                      query ? strlen(query + 1) : 0, body, body_len);
+	if (err == 0)
+		err = cw_oauth1_check(r, now_ms / 1000,
+		                      CW_LIMIT_OAUTH1_WINDOW_S);
+	if (err == 0 && !host) {
+		cw_error_set("OAuth 1.0a needs the Host header the request was "
+		             "signed for");
+		err = CW_EAUTH;
 	}
-	return 0;
+	if (err == 0)
+		err = cw_oauth1_base_string(base, req->method,
+		                            cw_request_scheme(req), host,
+		                            req->raw_uri, path_len, r);
+	return err;
+}
+
+/* An OAuth 1.0a signed request: the client is the consumer key's. Returns 0
+ * or the status to answer, as authenticate. */
+static int authenticate_oauth1(cw_request *req)
+{
+	cw_ctx *ctx = req->server->ctx;
+	cw_buf base = CW_BUF_INIT(CW_LIMIT_OAUTH1_BASE);
+	int64_t now_ms = cw_time_now_ms();
+	cw_oauth1_request r = { 0 };
+	cw_token_info info = { 0 };
+	int err, status = 401;
+
+	if (!req->raw_uri || !ctx->master_key) {
+		cw_error_set("OAuth 1.0a is not available (no request URI or "
+		             "master key)");
+		return 500;
+	}
+	err = oauth1_prepare(&r, &base, req, now_ms);
+	if (err == 0)
+		err = cw_credentials_oauth1_check(&info, ctx->store,
+		                                  ctx->master_key, &r,
+		                                  base.data, base.len, now_ms);
+	if (err == 0)
+		status = grant(req, &info);
+	else if (err == CW_ENOMEM || err == CW_ESTORE || err == CW_EIO)
+		status = 500;
+	if (err == CW_ESTORE)
+		cw_metrics_store_error(req->server->metrics);
+	if (status == 500)
+		CW_LOG(CW_LOG_ERROR, "oauth1_failed", "s:request_id",
+		       req->request_id, "s:message", cw_error_last(), NULL);
+	cw_token_info_dispose(&info);
+	cw_oauth1_request_dispose(&r);
+	cw_buf_dispose(&base);
+	return status;
+}
+
+/* Returns 0 when the request's credential (a bearer token, or on the 1.1
+ * routes an OAuth 1.0a signature) carries one of the route's scopes, else
+ * the HTTP status to answer (401, 403, 500) with the reason in
+ * cw_error_last. An OAuth 1.0a request with a form body is checked once the
+ * body is in (auth_deferred). */
+static int authenticate(cw_request *req)
+{
+	const char *header = cw_request_header(req, "Authorization");
+	size_t body_len;
+	int oauth1 = cw_oauth1_is_header(header) ||
+	             (!header && (cw_request_query(req, "oauth_signature") ||
+	                          cw_request_query(req, "oauth_consumer_key")));
+
+	if (!oauth1)
+		return authenticate_bearer(req, header);
+	if (!is_v1p1(req)) {
+		cw_error_set("OAuth 1.0a signatures are accepted on "
+		             "/ims/oneroster/v1p1 only; this route needs a "
+		             "bearer token");
+		return 401;
+	}
+	if (form_body(req, &body_len)) {
+		req->auth_deferred = 1;
+		return 0;
+	}
+	return authenticate_oauth1(req);
 }
 
 static long body_limit(const cw_request *req)
@@ -491,6 +631,8 @@ static enum MHD_Result finish_request(cw_request *req)
 		return send_error(req, 413,
 		                  "request body larger than %ld bytes",
 		                  body_limit(req));
+	if (req->auth_deferred && (err = authenticate_oauth1(req)) != 0)
+		return send_error(req, err, "%s", cw_error_last());
 	cw_error_clear();
 	err = req->route->handler(req, &res);
 	if (err < 0) {
@@ -516,9 +658,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	cw_request *req = *con_cls;
 
 	(void)version;
-	if (!req) {
-		req = cw_calloc(1, sizeof(*req));
-		if (!req)
+	if (!req || !req->server) {
+		if (!req && !(req = cw_calloc(1, sizeof(*req))))
 			return MHD_NO;
 		*con_cls = req;
 		req->server = srv;
@@ -556,6 +697,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int64_t duration;
 
 	(void)conn;
+	if (req && !req->server) { /* never reached on_request */
+		cw_free(req->raw_uri);
+		cw_free(req);
+		*con_cls = NULL;
+		return;
+	}
 	if (!req)
 		return;
 	duration = cw_time_mono_us() - req->start_us;
@@ -581,9 +728,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	cw_free(req->upload_path);
 	cw_buf_dispose(&req->body);
 	cw_free(req->auth_scopes);
+	cw_free(req->raw_uri);
 	cw_free(req->path);
 	cw_free(req);
 	*con_cls = NULL;
+}
+
+/* Called with the request target as sent, before MHD decodes it; the
+ * request object starts here so that OAuth 1.0a can sign the raw path and
+ * query. A NULL return (no memory) makes on_request allocate it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	cw_request *req = cw_calloc(1, sizeof(*req));
+
+	(void)cls;
+	(void)conn;
+	if (req)
+		req->raw_uri = cw_strdup(uri);
+	return req;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -665,6 +827,7 @@ int cw_server_start(cw_server **out, cw_ctx *ctx, const cw_route *routes,
 	        MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	        (size_t)config->max_header_bytes + 4096,
 	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!srv->daemon) {
 		cw_error_set(

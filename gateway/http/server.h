@@ -51,6 +51,8 @@ const char *cw_request_param(const cw_request *req, const char *name);
 const char *cw_request_query(const cw_request *req, const char *key);
 /** A request header (case-insensitive name); NULL when absent. */
 const char *cw_request_header(const cw_request *req, const char *name);
+/** "https" when a proxy says so (X-Forwarded-Proto), else "http". */
+const char *cw_request_scheme(const cw_request *req);
 const char *cw_request_body(const cw_request *req, size_t *len);
 /** CW_ROUTE_UPLOAD routes: the file holding the body (deleted after the
  *  response unless kept). */

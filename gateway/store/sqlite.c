@@ -19,7 +19,8 @@ extern const cw_embedded_file cw_sqlite_migrations[];
 
 #define CLIENT_COLUMNS                                                         \
 	"c.client_id, c.tenant_id, t.name, c.scopes, c.secret_hash, "          \
-	"c.created_at, coalesce(c.revoked_at, '') "                            \
+	"c.created_at, coalesce(c.revoked_at, ''), "                           \
+	"coalesce(c.secret_sealed, ''), t.created_at "                         \
 	"FROM clients c JOIN tenants t ON t.id = c.tenant_id "
 
 static const char *const statement_sql[ST_COUNT] = {
@@ -32,7 +33,8 @@ static const char *const statement_sql[ST_COUNT] = {
 	        "SELECT id, name, created_at FROM tenants ORDER BY name",
 	[ST_CLIENT_ADD] =
 	        "INSERT INTO clients(client_id, tenant_id, secret_hash, "
-	        "scopes, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	        "scopes, created_at, secret_sealed) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_CLIENT_GET] = "SELECT " CLIENT_COLUMNS "WHERE c.client_id = ?1",
 	[ST_CLIENT_LIST] =
 	        "SELECT " CLIENT_COLUMNS "WHERE ?1 = 0 OR c.tenant_id = ?1 "
@@ -49,6 +51,9 @@ static const char *const statement_sql[ST_COUNT] = {
 	        "k.client_id JOIN tenants t ON t.id = k.tenant_id "
 	        "WHERE k.token_hash = ?1",
 	[ST_TOKEN_PURGE] = "DELETE FROM tokens WHERE expires_at_ms < ?1",
+	[ST_NONCE_ADD] = "INSERT INTO oauth1_nonces(client_id, nonce, "
+	                 "timestamp_s, seen_at_ms) VALUES (?1, ?2, ?3, ?4)",
+	[ST_NONCE_PURGE] = "DELETE FROM oauth1_nonces WHERE timestamp_s < ?1",
 	[ST_AUDIT_APPEND] = "INSERT INTO audit_log(at, actor, tenant, action, "
 	                    "target, outcome, detail) "
 	                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -430,7 +435,10 @@ static int read_client(sqlite3_stmt *stmt, cw_client *out)
 	out->secret_hash = dup_column(stmt, 4);
 	copy_column(out->created_at, sizeof(out->created_at), stmt, 5);
 	copy_column(out->revoked_at, sizeof(out->revoked_at), stmt, 6);
-	if (!out->scopes || !out->secret_hash) {
+	out->secret_sealed = dup_column(stmt, 7);
+	copy_column(out->tenant_created_at, sizeof(out->tenant_created_at),
+	            stmt, 8);
+	if (!out->scopes || !out->secret_hash || !out->secret_sealed) {
 		cw_client_dispose(out);
 		return CW_ENOMEM;
 	}
@@ -451,6 +459,10 @@ static int sqlite_client_add(cw_store *store, const cw_client *client)
 	bind_text(stmt, 3, client->secret_hash);
 	bind_text(stmt, 4, client->scopes);
 	bind_text(stmt, 5, client->created_at);
+	bind_text(stmt, 6,
+	          client->secret_sealed && *client->secret_sealed
+	                  ? client->secret_sealed
+	                  : NULL);
 	return run_write(s, conn, stmt, NULL);
 }
 
@@ -589,6 +601,43 @@ static int sqlite_token_purge(cw_store *store, int64_t now_ms, int *purged)
 	return run_write(s, conn, stmt, purged);
 }
 
+/* ---- OAuth 1.0a nonces --------------------------------------------------- */
+
+static int sqlite_nonce_add(cw_store *store, const char *client_id,
+                            const char *nonce, int64_t timestamp_s,
+                            int64_t now_ms)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn;
+	sqlite3_stmt *stmt;
+	int err = begin(s, ST_NONCE_ADD, &conn, &stmt);
+
+	if (err < 0)
+		return err;
+	bind_text(stmt, 1, client_id);
+	bind_text(stmt, 2, nonce);
+	sqlite3_bind_int64(stmt, 3, timestamp_s);
+	sqlite3_bind_int64(stmt, 4, now_ms);
+	err = run_write(s, conn, stmt, NULL);
+	if (err == CW_EEXISTS)
+		cw_error_set("oauth_nonce was used before by this client (a "
+		             "replayed request?)");
+	return err;
+}
+
+static int sqlite_nonce_purge(cw_store *store, int64_t before_s, int *purged)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn;
+	sqlite3_stmt *stmt;
+	int err = begin(s, ST_NONCE_PURGE, &conn, &stmt);
+
+	if (err < 0)
+		return err;
+	sqlite3_bind_int64(stmt, 1, before_s);
+	return run_write(s, conn, stmt, purged);
+}
+
 /* ---- audit log ----------------------------------------------------------- */
 
 static int sqlite_audit_append(cw_store *store, const cw_audit_entry *entry)
@@ -679,6 +728,8 @@ static const cw_store_backend sqlite_backend = {
 	.token_add = sqlite_token_add,
 	.token_lookup = sqlite_token_lookup,
 	.token_purge = sqlite_token_purge,
+	.nonce_add = sqlite_nonce_add,
+	.nonce_purge = sqlite_nonce_purge,
 	.audit_append = sqlite_audit_append,
 	.audit_list = sqlite_audit_list,
 	.import_begin = cw_sqlite__import_begin,

@@ -116,7 +116,8 @@ void cw_client_dispose(cw_client *client)
 {
 	cw_free(client->scopes);
 	cw_free(client->secret_hash);
-	client->scopes = client->secret_hash = NULL;
+	cw_free(client->secret_sealed);
+	client->scopes = client->secret_hash = client->secret_sealed = NULL;
 }
 
 int cw_store_token_add(cw_store *store, const cw_token *token)
@@ -133,6 +134,18 @@ int cw_store_token_lookup(cw_store *store, const char *token_hash,
 int cw_store_token_purge(cw_store *store, int64_t now_ms, int *purged)
 {
 	return store->backend->token_purge(store, now_ms, purged);
+}
+
+int cw_store_nonce_add(cw_store *store, const char *client_id,
+                       const char *nonce, int64_t timestamp_s, int64_t now_ms)
+{
+	return store->backend->nonce_add(store, client_id, nonce, timestamp_s,
+	                                 now_ms);
+}
+
+int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged)
+{
+	return store->backend->nonce_purge(store, before_s, purged);
 }
 
 void cw_token_info_dispose(cw_token_info *info)

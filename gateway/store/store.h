@@ -25,8 +25,12 @@ typedef struct {
 	char tenant[CW_TENANT_NAME_MAX + 1];
 	char *scopes;      /* space-separated */
 	char *secret_hash; /* "sha256$SALT$DIGEST" */
+	/* The secret sealed under the master key (util/secretbox.h); "" for
+	 * clients made before OAuth 1.0a support. */
+	char *secret_sealed;
 	char created_at[32];
 	char revoked_at[32]; /* "" while active */
+	char tenant_created_at[32];
 } cw_client;
 
 typedef struct {
@@ -184,6 +188,10 @@ typedef struct {
 	int (*token_lookup)(cw_store *store, const char *token_hash,
 	                    cw_token_info *out);
 	int (*token_purge)(cw_store *store, int64_t now_ms, int *purged);
+	int (*nonce_add)(cw_store *store, const char *client_id,
+	                 const char *nonce, int64_t timestamp_s,
+	                 int64_t now_ms);
+	int (*nonce_purge)(cw_store *store, int64_t before_s, int *purged);
 	int (*audit_append)(cw_store *store, const cw_audit_entry *entry);
 	int (*audit_list)(cw_store *store, const char *tenant,
 	                  int64_t after_seq, int limit, cw_audit_cb cb,
@@ -277,6 +285,15 @@ int cw_store_token_lookup(cw_store *store, const char *token_hash,
                           cw_token_info *out);
 int cw_store_token_purge(cw_store *store, int64_t now_ms, int *purged);
 void cw_token_info_dispose(cw_token_info *info);
+
+/**
+ * Records an OAuth 1.0a nonce of a client with its request's timestamp.
+ * CW_EEXISTS when the client used it already (a replay).
+ */
+int cw_store_nonce_add(cw_store *store, const char *client_id,
+                       const char *nonce, int64_t timestamp_s, int64_t now_ms);
+/** Forgets nonces whose timestamp is before before_s (out of the window). */
+int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged);
 
 int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
 /** Entries after after_seq, oldest first; tenant NULL means all. */

@@ -74,6 +74,32 @@ void cw_base64url_encode(char *out, const unsigned char *data, size_t len)
 	out[o] = '\0';
 }
 
+size_t cw_base64_len(size_t len)
+{
+	return (len + 2) / 3 * 4;
+}
+
+void cw_base64_encode(char *out, const unsigned char *data, size_t len)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                               "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= data[i + 2];
+		out[o++] = alphabet[v >> 18];
+		out[o++] = alphabet[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? alphabet[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
 static int base64_value(char c)
 {
 	if (c >= 'A' && c <= 'Z')

@@ -14,6 +14,10 @@ int cw_hex_decode(unsigned char *out, size_t out_len, const char *hex,
 size_t cw_base64url_len(size_t len);
 void cw_base64url_encode(char *out, const unsigned char *data, size_t len);
 
+/** Standard base64 with padding; out needs cw_base64_len(len) + 1 bytes. */
+size_t cw_base64_len(size_t len);
+void cw_base64_encode(char *out, const unsigned char *data, size_t len);
+
 /**
  * Decodes standard base64 (padding required, no whitespace) into a new
  * NUL-terminated buffer. CW_EINVAL on a bad character or length.

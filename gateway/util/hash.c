@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 
@@ -41,6 +42,24 @@ int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data, size_t len)
 	if (err == 0)
 		cw_hex_encode(out, digest, sizeof(digest));
 	return err;
+}
+
+int cw_hmac(unsigned char out[CW_HMAC_MAX_LEN], size_t *out_len,
+            cw_hmac_alg alg, const void *key, size_t key_len, const void *data,
+            size_t len)
+{
+	const EVP_MD *md = alg == CW_HMAC_SHA1 ? EVP_sha1() : EVP_sha256();
+	unsigned int mac_len = 0;
+
+	*out_len = 0;
+	if (!md || key_len > 0x7fffffff ||
+	    !HMAC(md, key, (int)key_len, data, len, out, &mac_len) ||
+	    mac_len > CW_HMAC_MAX_LEN) {
+		cw_error_set("HMAC failed");
+		return CW_ENOMEM;
+	}
+	*out_len = mac_len;
+	return 0;
 }
 
 int cw_random_bytes(unsigned char *out, size_t len)

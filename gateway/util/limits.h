@@ -62,5 +62,13 @@
 #define CW_LIMIT_CASE_PACKAGE      (512L << 20) /* a CFPackage, as JSON text */
 #define CW_LIMIT_FETCH_TIMEOUT     120L         /* seconds for one pull */
 #define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L       /* in-flight drain on SIGTERM */
+#define CW_LIMIT_SEALED_PLAIN      1024L       /* a secret sealed at rest */
+#define CW_LIMIT_SEALED_TEXT       2048L       /* its sealed text */
+
+/* OAuth 1.0a signed requests (RFC 5849) on the OneRoster 1.1 routes. */
+#define CW_LIMIT_OAUTH1_WINDOW_S 300L         /* oauth_timestamp: now +- this */
+#define CW_LIMIT_OAUTH1_NONCE    128L         /* oauth_nonce length */
+#define CW_LIMIT_OAUTH1_PARAMS   256L         /* parameters signed */
+#define CW_LIMIT_OAUTH1_BASE     (64L * 1024) /* signature base string */
 
 #endif

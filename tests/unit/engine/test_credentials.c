@@ -4,10 +4,13 @@
 #include "engine/scope.h"
 #include "unit/tmpdir.h"
 #include "util/error.h"
+#include "util/alloc.h"
 #include "util/hash.h"
+#include "util/limits.h"
 #include "util/timeutil.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 Suite *suite_credentials(void);
@@ -17,6 +20,7 @@ Suite *suite_credentials(void);
 
 static char dir[256];
 static cw_store *store;
+static const unsigned char test_key[CW_SECRETBOX_KEY_LEN] = { 7, 1, 2, 3 };
 
 static void setup(void)
 {
@@ -57,8 +61,8 @@ START_TEST(create_stores_no_plaintext)
 	cw_new_client made;
 	cw_client row;
 
-	ck_assert_int_eq(cw_credentials_client_create(&made, store, "d1",
-	                                              R " " RC, "test"),
+	ck_assert_int_eq(cw_credentials_client_create(&made, store, test_key,
+	                                              "d1", R " " RC, "test"),
 	                 0);
 	ck_assert_uint_eq(strlen(made.client_id), 32);
 	ck_assert_uint_eq(strlen(made.client_secret), CW_SECRET_LEN);
@@ -67,6 +71,21 @@ START_TEST(create_stores_no_plaintext)
 	ck_assert_ptr_null(strstr(row.secret_hash, made.client_secret));
 	ck_assert(cw_credentials_secret_matches(row.secret_hash,
 	                                        made.client_secret));
+	/* Sealed too, bound to the client id, under the master key. */
+	ck_assert_int_eq(strncmp(row.secret_sealed, "v1:", 3), 0);
+	ck_assert_ptr_null(strstr(row.secret_sealed, made.client_secret));
+	{
+		char *plain = NULL;
+		size_t len = 0;
+
+		ck_assert_int_eq(cw_secretbox_open(&plain, &len, test_key,
+		                                   made.client_id,
+		                                   row.secret_sealed,
+		                                   strlen(row.secret_sealed)),
+		                 0);
+		ck_assert_str_eq(plain, made.client_secret);
+		cw_free(plain);
+	}
 	cw_client_dispose(&row);
 	cw_new_client_dispose(&made);
 }
@@ -76,11 +95,12 @@ START_TEST(create_rejects_bad_input)
 {
 	cw_new_client made;
 
-	ck_assert_int_eq(
-	        cw_credentials_client_create(&made, store, "nope", R, "test"),
-	        CW_ENOTFOUND);
-	ck_assert_int_eq(cw_credentials_client_create(&made, store, "d1",
-	                                              "urn:made:up", "test"),
+	ck_assert_int_eq(cw_credentials_client_create(&made, store, test_key,
+	                                              "nope", R, "test"),
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_credentials_client_create(&made, store, test_key,
+	                                              "d1", "urn:made:up",
+	                                              "test"),
 	                 CW_EINVAL);
 }
 END_TEST
@@ -90,7 +110,7 @@ START_TEST(client_check)
 	cw_new_client made;
 	cw_client client;
 
-	cw_credentials_client_create(&made, store, "d1", R, "test");
+	cw_credentials_client_create(&made, store, test_key, "d1", R, "test");
 	ck_assert_int_eq(cw_credentials_client_check(&client, store,
 	                                             made.client_id,
 	                                             made.client_secret),
@@ -123,7 +143,8 @@ START_TEST(tokens_scoped_expiring_revocable)
 	cw_token_info info;
 	int64_t now = cw_time_now_ms();
 
-	cw_credentials_client_create(&made, store, "d2", R " " RC, "test");
+	cw_credentials_client_create(&made, store, test_key, "d2", R " " RC,
+	                             "test");
 	cw_credentials_client_check(&client, store, made.client_id,
 	                            made.client_secret);
 	/* No scope asked: all of the client's. */
@@ -172,7 +193,7 @@ START_TEST(tokens_are_stored_hashed)
 	cw_token_info info;
 	char hash[65];
 
-	cw_credentials_client_create(&made, store, "d1", R, "test");
+	cw_credentials_client_create(&made, store, test_key, "d1", R, "test");
 	cw_credentials_client_check(&client, store, made.client_id,
 	                            made.client_secret);
 	cw_credentials_token_issue(&token, store, &client, NULL, 60);
@@ -189,6 +210,123 @@ START_TEST(tokens_are_stored_hashed)
 }
 END_TEST
 
+/* A request of client_id signed with secret (HMAC-SHA256, in the query). */
+static void signed_request(cw_oauth1_request *r, cw_buf *base,
+                           const char *client_id, const char *secret,
+                           const char *nonce, int64_t now_s)
+{
+	char query[512], sig[CW_OAUTH1_SIGNATURE_LEN];
+
+	snprintf(query, sizeof(query),
+	         "limit=2&oauth_consumer_key=%s&oauth_nonce=%s&"
+	         "oauth_signature_method=HMAC-SHA256&oauth_timestamp=%lld&"
+	         "oauth_signature=x",
+	         client_id, nonce, (long long)now_s);
+	ck_assert_int_eq(
+	        cw_oauth1_parse(r, NULL, 0, query, strlen(query), NULL, 0), 0);
+	ck_assert_int_eq(cw_oauth1_check(r, now_s, CW_LIMIT_OAUTH1_WINDOW_S),
+	                 0);
+	cw_buf_clear(base);
+	ck_assert_int_eq(
+	        cw_oauth1_base_string(base, "GET", "http", "h", "/x", 2, r), 0);
+	ck_assert_int_eq(cw_oauth1_sign(sig, CW_HMAC_SHA256, secret, NULL,
+	                                base->data, base->len),
+	                 0);
+	cw_free(r->signature);
+	r->signature = cw_strdup(sig);
+}
+
+static int oauth1_check(cw_token_info *info, const unsigned char *key,
+                        const char *id, const char *secret, const char *nonce)
+{
+	int64_t now = cw_time_now_ms();
+	cw_buf base = CW_BUF_INIT(1 << 16);
+	cw_oauth1_request r;
+	int err;
+
+	signed_request(&r, &base, id, secret, nonce, now / 1000);
+	err = cw_credentials_oauth1_check(info, store, key, &r, base.data,
+	                                  base.len, now);
+	cw_oauth1_request_dispose(&r);
+	cw_buf_dispose(&base);
+	return err;
+}
+
+START_TEST(oauth1_signed_requests)
+{
+	unsigned char other_key[CW_SECRETBOX_KEY_LEN] = { 9 };
+	cw_new_client made;
+	cw_token_info info;
+
+	cw_credentials_client_create(&made, store, test_key, "d2", R, "test");
+	ck_assert_int_eq(oauth1_check(&info, test_key, made.client_id,
+	                              made.client_secret, "n1"),
+	                 0);
+	ck_assert_str_eq(info.tenant, "d2");
+	ck_assert_str_eq(info.client_id, made.client_id);
+	ck_assert_str_eq(info.scopes, R);
+	ck_assert_str_ne(info.tenant_created_at, "");
+	cw_token_info_dispose(&info);
+	/* The nonce once only; another one is fine. */
+	ck_assert_int_eq(oauth1_check(&info, test_key, made.client_id,
+	                              made.client_secret, "n1"),
+	                 CW_EAUTH);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "oauth_nonce"));
+	ck_assert_int_eq(oauth1_check(&info, test_key, made.client_id,
+	                              made.client_secret, "n2"),
+	                 0);
+	cw_token_info_dispose(&info);
+	/* A wrong secret is refused and burns no nonce. */
+	ck_assert_int_eq(
+	        oauth1_check(&info, test_key, made.client_id, "wrong", "n3"),
+	        CW_EAUTH);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "signature"));
+	ck_assert_int_eq(oauth1_check(&info, test_key, made.client_id,
+	                              made.client_secret, "n3"),
+	                 0);
+	cw_token_info_dispose(&info);
+	/* Another master key cannot open the secret: an internal error. */
+	ck_assert_int_eq(oauth1_check(&info, other_key, made.client_id,
+	                              made.client_secret, "n4"),
+	                 CW_EIO);
+	ck_assert_int_eq(oauth1_check(&info, test_key, "unknown",
+	                              made.client_secret, "n5"),
+	                 CW_EAUTH);
+	ck_assert_str_eq(cw_error_last(),
+	                 "unknown client (oauth_consumer_key)");
+	cw_store_client_revoke(store, made.client_id, "2026");
+	ck_assert_int_eq(oauth1_check(&info, test_key, made.client_id,
+	                              made.client_secret, "n6"),
+	                 CW_EAUTH);
+	ck_assert_str_eq(cw_error_last(), "the client was revoked");
+	cw_new_client_dispose(&made);
+}
+END_TEST
+
+/* Clients made before the secret was sealed can only use bearer tokens. */
+START_TEST(oauth1_needs_a_sealed_secret)
+{
+	cw_client old = { 0 };
+	cw_tenant d1;
+	char hash[128];
+	cw_token_info info;
+
+	ck_assert_int_eq(cw_store_tenant_get(store, "d1", &d1), 0);
+	ck_assert_int_eq(cw_credentials_hash_secret(hash, "old-secret"), 0);
+	snprintf(old.client_id, sizeof(old.client_id), "%s",
+	         "00000000000000000000000000000001");
+	old.tenant_id = d1.id;
+	old.scopes = (char *)R;
+	old.secret_hash = hash;
+	snprintf(old.created_at, sizeof(old.created_at), "2025");
+	ck_assert_int_eq(cw_store_client_add(store, &old), 0);
+	ck_assert_int_eq(oauth1_check(&info, test_key, old.client_id,
+	                              "old-secret", "n1"),
+	                 CW_EAUTH);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "create a new client"));
+}
+END_TEST
+
 Suite *suite_credentials(void)
 {
 	Suite *s = suite_create("engine/credentials");
@@ -199,6 +337,8 @@ Suite *suite_credentials(void)
 	tcase_add_test(tc, create_stores_no_plaintext);
 	tcase_add_test(tc, create_rejects_bad_input);
 	tcase_add_test(tc, client_check);
+	tcase_add_test(tc, oauth1_signed_requests);
+	tcase_add_test(tc, oauth1_needs_a_sealed_secret);
 	tcase_add_test(tc, tokens_scoped_expiring_revocable);
 	tcase_add_test(tc, tokens_are_stored_hashed);
 	suite_add_tcase(s, tc);

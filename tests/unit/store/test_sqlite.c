@@ -201,6 +201,30 @@ static int collect_audit(const cw_audit_entry *entry, void *payload)
 	return 0;
 }
 
+/* OAuth 1.0a nonces: once per client; purged by their timestamp. */
+START_TEST(nonces_once_per_client)
+{
+	cw_tenant a;
+	int purged = -1;
+
+	cw_store_tenant_add(store, "a", &a);
+	add_client("c1", a.id, "s1");
+	add_client("c2", a.id, "s1");
+	ck_assert_int_eq(cw_store_nonce_add(store, "c1", "n", 1000, 5), 0);
+	ck_assert_int_eq(cw_store_nonce_add(store, "c1", "n", 1001, 6),
+	                 CW_EEXISTS);
+	ck_assert_int_eq(cw_store_nonce_add(store, "c2", "n", 1000, 5), 0);
+	ck_assert_int_eq(cw_store_nonce_add(store, "c1", "m", 2000, 5), 0);
+	ck_assert_int_eq(cw_store_nonce_purge(store, 1500, &purged), 0);
+	ck_assert_int_eq(purged, 2);
+	ck_assert_int_eq(cw_store_nonce_add(store, "c1", "n", 1000, 7), 0);
+	ck_assert_int_eq(cw_store_nonce_add(store, "c1", "m", 2000, 7),
+	                 CW_EEXISTS);
+	/* Only a known client's. */
+	ck_assert_int_ne(cw_store_nonce_add(store, "nobody", "n", 1000, 5), 0);
+}
+END_TEST
+
 START_TEST(audit_log_is_append_only)
 {
 	cw_audit_entry e1 = { 0,    "",        "cli", "t1", "tenant.add",
@@ -389,6 +413,7 @@ Suite *suite_sqlite(void)
 	tcase_add_test(tc, tenants);
 	tcase_add_test(tc, clients_by_tenant_and_revocation);
 	tcase_add_test(tc, tokens_lookup_and_purge);
+	tcase_add_test(tc, nonces_once_per_client);
 	tcase_add_test(tc, audit_log_is_append_only);
 	tcase_add_test(tc, concurrent_use);
 	tcase_add_test(tc, held_imports_are_settled);

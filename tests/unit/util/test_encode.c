@@ -36,6 +36,10 @@ START_TEST(base64_vectors)
 	ck_assert_uint_eq(len, strlen(plain));
 	ck_assert_mem_eq(decoded, plain, len);
 	cw_free(decoded);
+	cw_base64_encode(encoded, (const unsigned char *)plain, strlen(plain));
+	ck_assert_str_eq(encoded, rfc4648[_i].base64);
+	ck_assert_uint_eq(cw_base64_len(strlen(plain)),
+	                  strlen(rfc4648[_i].base64));
 	cw_base64url_encode(encoded, (const unsigned char *)plain,
 	                    strlen(plain));
 	ck_assert_str_eq(encoded, rfc4648[_i].base64url);
@@ -106,6 +110,30 @@ START_TEST(sha256_known_answer)
 }
 END_TEST
 
+/* RFC 2202 test case 2 and RFC 4231 test case 2. */
+START_TEST(hmac_known_answers)
+{
+	static const char data[] = "what do ya want for nothing?";
+	unsigned char mac[CW_HMAC_MAX_LEN];
+	char hex[2 * CW_HMAC_MAX_LEN + 1];
+	size_t len = 0;
+
+	ck_assert_int_eq(
+	        cw_hmac(mac, &len, CW_HMAC_SHA1, "Jefe", 4, data, strlen(data)),
+	        0);
+	ck_assert_uint_eq(len, CW_SHA1_LEN);
+	cw_hex_encode(hex, mac, len);
+	ck_assert_str_eq(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+	ck_assert_int_eq(cw_hmac(mac, &len, CW_HMAC_SHA256, "Jefe", 4, data,
+	                         strlen(data)),
+	                 0);
+	ck_assert_uint_eq(len, 32);
+	cw_hex_encode(hex, mac, len);
+	ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c7"
+	                      "5a003f089d2739839dec58b964ec3843");
+}
+END_TEST
+
 Suite *suite_encode(void)
 {
 	Suite *s = suite_create("util/encode");
@@ -117,6 +145,7 @@ Suite *suite_encode(void)
 	tcase_add_test(tc, hex_round_trip);
 	tcase_add_test(tc, form_decoding);
 	tcase_add_test(tc, sha256_known_answer);
+	tcase_add_test(tc, hmac_known_answers);
 	suite_add_tcase(s, tc);
 	return s;
 }
