@@ -39,6 +39,24 @@ int cw_api_roster_import_start(cw_request *req, cw_response *res);
 int cw_api_roster_import_status(cw_request *req, cw_response *res);
 int cw_api_roster_import_approve(cw_request *req, cw_response *res);
 
+/* api_case.c: the CASE 1.0 and 1.1 provider */
+int cw_api_case_documents(cw_request *req, cw_response *res);
+int cw_api_case_document(cw_request *req, cw_response *res);
+int cw_api_case_package(cw_request *req, cw_response *res);
+int cw_api_case_item(cw_request *req, cw_response *res);
+int cw_api_case_item_associations(cw_request *req, cw_response *res);
+int cw_api_case_association(cw_request *req, cw_response *res);
+int cw_api_case_association_grouping(cw_request *req, cw_response *res);
+int cw_api_case_concept(cw_request *req, cw_response *res);
+int cw_api_case_subject(cw_request *req, cw_response *res);
+int cw_api_case_item_type(cw_request *req, cw_response *res);
+int cw_api_case_license(cw_request *req, cw_response *res);
+int cw_api_case_rubric(cw_request *req, cw_response *res);
+/* api_openapi.c: the 1.1 discovery document */
+int cw_api_case_discovery(cw_request *req, cw_response *res);
+/* api_case_admin.c */
+int cw_api_case_import(cw_request *req, cw_response *res);
+
 /* paging.c */
 /** X-Total-Count and Link (first, prev, next, last) for a page at offset of
  *  limit rows out of total; links keep sort, orderBy, filter and fields. */

@@ -12,7 +12,10 @@ static int is_collection(const char *pattern)
 {
 	const char *last = strrchr(pattern, '/');
 
-	return strncmp(pattern, "/ims/", 5) == 0 && last && last[1] != '{';
+	return strncmp(pattern, "/ims/", 5) == 0 && last && last[1] != '{' &&
+	       !strstr(pattern, "/discovery/") &&
+	       (strncmp(pattern, "/ims/case/", 10) != 0 ||
+	        strcmp(last, "/CFDocuments") == 0);
 }
 
 static void lower(char *out, size_t n, const char *method)
@@ -154,25 +157,26 @@ static void add_oauth1_scheme(cJSON *schemes)
 	        "header or the query. OneRoster 1.1 routes only.");
 }
 
-int cw_api_openapi(cw_request *req, cw_response *res)
+/* The document for the routes under prefix (NULL: all), their paths
+ * relative to it and the server URL ending in it. */
+static cJSON *describe(const cw_request *req, const char *prefix,
+                       const char *title, const char *about)
 {
 	cJSON *doc = cJSON_CreateObject(), *info, *servers, *paths, *schemes,
 	      *flows, *scopes;
-	const char *host = cw_request_header(req, "Host");
-	char url[300];
+	size_t skip = prefix ? strlen(prefix) : 0;
+	char url[400], origin[300];
 
 	if (!doc)
-		return cw_response_json(res, 500, NULL);
+		return NULL;
 	cJSON_AddStringToObject(doc, "openapi", "3.0.3");
 	info = cJSON_AddObjectToObject(doc, "info");
-	cJSON_AddStringToObject(info, "title", "Crosswalk");
+	cJSON_AddStringToObject(info, "title", title);
 	cJSON_AddStringToObject(info, "version", CW_VERSION);
-	cJSON_AddStringToObject(info, "description",
-	                        "OneRoster 1.2 rostering and the Crosswalk "
-	                        "admin API, as this daemon serves them.");
+	cJSON_AddStringToObject(info, "description", about);
 	servers = cJSON_AddArrayToObject(doc, "servers");
-	snprintf(url, sizeof(url), "http://%s",
-	         host && !strpbrk(host, " \"<>\\") ? host : "localhost");
+	cw_api_origin(req, origin);
+	snprintf(url, sizeof(url), "%s%s", origin, prefix ? prefix : "");
 	cJSON_AddItemToArray(servers, cJSON_CreateObject());
 	cJSON_AddStringToObject(cJSON_GetArrayItem(servers, 0), "url", url);
 	schemes = cJSON_AddObjectToObject(
@@ -184,16 +188,19 @@ int cw_api_openapi(cw_request *req, cw_response *res)
 	flows = cJSON_AddObjectToObject(flows, "clientCredentials");
 	cJSON_AddStringToObject(flows, "tokenUrl", "/oauth/token");
 	scopes = cJSON_AddObjectToObject(flows, "scopes");
-	add_oauth1_scheme(schemes);
+	if (!prefix)
+		add_oauth1_scheme(schemes);
 	paths = cJSON_AddObjectToObject(doc, "paths");
 	for (size_t i = 0; i < cw_route_count; i++) {
 		const cw_route *r = &cw_routes[i];
-		cJSON *path = cJSON_GetObjectItem(paths, r->pattern), *op,
-		      *params;
+		const char *name = r->pattern + skip;
+		cJSON *path, *op, *params;
 		char method[8];
 
-		if (!path)
-			path = cJSON_AddObjectToObject(paths, r->pattern);
+		if (prefix && strncmp(r->pattern, prefix, skip) != 0)
+			continue;
+		if (!(path = cJSON_GetObjectItem(paths, name)))
+			path = cJSON_AddObjectToObject(paths, name);
 		lower(method, sizeof(method), r->method);
 		op = cJSON_AddObjectToObject(path, method);
 		params = cJSON_AddArrayToObject(op, "parameters");
@@ -206,5 +213,24 @@ int cw_api_openapi(cw_request *req, cw_response *res)
 		}
 		add_responses(op, r);
 	}
-	return cw_response_json(res, 200, doc);
+	return doc;
+}
+
+int cw_api_openapi(cw_request *req, cw_response *res)
+{
+	return cw_response_json(
+	        res, 200,
+	        describe(req, NULL, "Crosswalk",
+	                 "OneRoster 1.1 and 1.2, CASE 1.0 and 1.1 and the "
+	                 "Crosswalk admin API, as this daemon serves them."));
+}
+
+int cw_api_case_discovery(cw_request *req, cw_response *res)
+{
+	return cw_response_json(
+	        res, 200,
+	        describe(req, "/ims/case/v1p1", "CASE 1.1 (Crosswalk)",
+	                 "The CASE 1.1 provider service of this daemon: the "
+	                 "twelve read operations, for the calling client's "
+	                 "tenant."));
 }

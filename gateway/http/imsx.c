@@ -1,6 +1,8 @@
 /* imsx_StatusInfo as the OneRoster / 1EdTech REST bindings define it. */
 #include "http/imsx.h"
 
+#include <string.h>
+
 cJSON *cw_imsx_status(const char *code_major, const char *severity,
                       const char *code_minor, const char *description)
 {
@@ -45,4 +47,11 @@ const char *cw_imsx_minor_for_status(int status)
 	case 500: return "internal_server_error";
 	default: return "invaliddata";
 	}
+}
+
+const char *cw_imsx_minor_for_path(int status, const char *path)
+{
+	if (status == 401 && path && strncmp(path, "/ims/case/v1p1/", 15) == 0)
+		return "unauthorised_request";
+	return cw_imsx_minor_for_status(status);
 }

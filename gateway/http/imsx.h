@@ -11,4 +11,8 @@ cJSON *cw_imsx_status(const char *code_major, const char *severity,
 /** The codeMinor that fits an HTTP status (unknownobject for 404 …). */
 const char *cw_imsx_minor_for_status(int status);
 
+/** The same in the spelling of the binding path is under: CASE 1.1 says
+ *  unauthorised_request where the others say unauthorisedrequest. */
+const char *cw_imsx_minor_for_path(int status, const char *path);
+
 #endif

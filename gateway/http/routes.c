@@ -41,6 +41,71 @@
 #define V1_GDEL OR11 "gradebook.delete"
 #define V1P1    "/ims/oneroster/v1p1"
 
+/* CASE: the provider takes the CASE Network read scope. */
+#define CASE_R                                                                 \
+	"http://purl.imsglobal.org/casenetwork/case/v1p0/scope/core.readonly"
+#define CASE_ROUTES(base)                                                        \
+	{ "GET", base "/CFDocuments", cw_api_case_documents, CASE_R, 0, 0 },     \
+	        { "GET",                                                         \
+		  base "/CFDocuments/{id}",                                      \
+		  cw_api_case_document,                                          \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFPackages/{id}",                                       \
+		  cw_api_case_package,                                           \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET", base "/CFItems/{id}", cw_api_case_item, CASE_R, 0, 0 }, \
+	        { "GET",                                                         \
+		  base "/CFItemAssociations/{id}",                               \
+		  cw_api_case_item_associations,                                 \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFAssociations/{id}",                                   \
+		  cw_api_case_association,                                       \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFAssociationGroupings/{id}",                           \
+		  cw_api_case_association_grouping,                              \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFConcepts/{id}",                                       \
+		  cw_api_case_concept,                                           \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFSubjects/{id}",                                       \
+		  cw_api_case_subject,                                           \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFItemTypes/{id}",                                      \
+		  cw_api_case_item_type,                                         \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	        { "GET",                                                         \
+		  base "/CFLicenses/{id}",                                       \
+		  cw_api_case_license,                                           \
+		  CASE_R,                                                        \
+		  0,                                                             \
+		  0 },                                                           \
+	{                                                                        \
+		"GET", base "/CFRubrics/{id}", cw_api_case_rubric, CASE_R, 0,    \
+		        0                                                        \
+	}
+
 /* clang-format off */
 const cw_route cw_routes[] = {
 	/* method   path                                    handler                       scopes body  flags */
@@ -58,6 +123,10 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/roster/imports",             cw_api_roster_import_start,   ADMIN, 0,    UPLOAD },
 	{ "GET",    "/admin/v1/roster/imports/{id}",        cw_api_roster_import_status,  ADMIN, 0,    0 },
 	{ "POST",   "/admin/v1/roster/imports/{id}/approve", cw_api_roster_import_approve, ADMIN, 0,   0 },
+	{ "POST",   "/admin/v1/case/imports",               cw_api_case_import,           ADMIN, 0,    UPLOAD },
+	CASE_ROUTES("/ims/case/v1p0"),
+	CASE_ROUTES("/ims/case/v1p1"),
+	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },

@@ -334,8 +334,9 @@ static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(description, sizeof(description), fmt, ap);
 	va_end(ap);
-	cw_response_error(&res, status, cw_imsx_minor_for_status(status), "%s",
-	                  description);
+	cw_response_error(&res, status,
+	                  cw_imsx_minor_for_path(status, cw_request_path(req)),
+	                  "%s", description);
 	if (status == 405)
 		cw_response_header(&res, "Allow", req->match.allow);
 	if (status == 401 && req->route && is_v1p1(req))
