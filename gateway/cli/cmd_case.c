@@ -1,7 +1,9 @@
 /* crosswalk case validate | import. */
 #include "cli/cli.h"
 
+#include "engine/case_crosswalk.h"
 #include "engine/case_import.h"
+#include "util/alloc.h"
 #include "net/fetch.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -254,3 +256,93 @@ static int run_import(const cw_args *args)
 }
 
 const cw_command cw_cmd_case_import = { &import_spec, run_import };
+
+static const cw_command_spec crosswalk_spec = {
+	"case crosswalk",
+	"--tenant NAME ITEM_ID [--json]",
+	"The items an item matches in the tenant's other CASE frameworks.",
+	"Follows exactMatchOf associations both ways and transitively, and\n"
+	"isRelatedTo and ext: associations one step, to items of other stored\n"
+	"documents (an end stored nowhere here is listed too, as not stored).\n"
+	"Exit 1 when the tenant has no such item. --json prints {\"item\",\n"
+	"\"matches\": [{\"identifier\", \"document\", \"documentTitle\",\n"
+	"\"humanCodingScheme\", \"fullStatement\", \"relation\", \"via\", "
+	"\"hops\",\n"
+	"\"stored\"}]}.",
+	import_options,
+	1,
+	1
+};
+
+static void print_matches(const cJSON *doc)
+{
+	const cJSON *m;
+	int n = 0;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(doc, "matches"))
+	{
+		const char *title = cJSON_GetStringValue(
+		        cJSON_GetObjectItem(m, "documentTitle"));
+		const char *code = cJSON_GetStringValue(
+		        cJSON_GetObjectItem(m, "humanCodingScheme"));
+
+		printf("%-16s %s  %s%s%s  (%d hop%s)\n",
+		       cJSON_GetStringValue(cJSON_GetObjectItem(m, "relation")),
+		       cJSON_GetStringValue(
+		               cJSON_GetObjectItem(m, "identifier")),
+		       title ? title : "not stored here", code ? "  " : "",
+		       code ? code : "",
+		       (int)cJSON_GetObjectItem(m, "hops")->valuedouble,
+		       cJSON_GetObjectItem(m, "hops")->valuedouble == 1 ? ""
+		                                                        : "s");
+		n++;
+	}
+	printf("%d match%s\n", n, n == 1 ? "" : "es");
+}
+
+static int run_crosswalk(const cw_args *args)
+{
+	const char *name = cw_args_get(args, "tenant");
+	cw_case_match *matches = NULL;
+	size_t count = 0;
+	cw_tenant tenant;
+	cw_cli_env env;
+	cJSON *doc = NULL;
+	int code, err;
+
+	if (!name) {
+		fprintf(stderr,
+		        "crosswalk case crosswalk: --tenant is required\n");
+		return CW_EXIT_USAGE;
+	}
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	err = cw_store_tenant_get(env.store, name, &tenant);
+	if (err == CW_ENOTFOUND)
+		cw_error_set("no tenant \"%s\"", name);
+	if (err == 0) {
+		err = cw_case_crosswalk(&matches, &count, env.store, tenant.id,
+		                        args->positionals[0]);
+		if (err == CW_ENOTFOUND)
+			cw_error_set("tenant %s has no CFItem %.100s", name,
+			             args->positionals[0]);
+	}
+	if (err == 0 && !(doc = cw_case_crosswalk_json(env.store, tenant.id,
+	                                               args->positionals[0],
+	                                               matches, count)))
+		err = CW_ENOMEM;
+	if (err < 0) {
+		code = cw_cli_fail(args, err);
+	} else if (args->json) {
+		code = cw_cli_print_json(doc);
+		doc = NULL;
+	} else {
+		print_matches(doc);
+	}
+	cJSON_Delete(doc);
+	cw_free(matches);
+	cw_cli_env_close(&env);
+	return code;
+}
+
+const cw_command cw_cmd_case_crosswalk = { &crosswalk_spec, run_crosswalk };

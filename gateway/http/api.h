@@ -52,6 +52,7 @@ int cw_api_case_subject(cw_request *req, cw_response *res);
 int cw_api_case_item_type(cw_request *req, cw_response *res);
 int cw_api_case_license(cw_request *req, cw_response *res);
 int cw_api_case_rubric(cw_request *req, cw_response *res);
+int cw_api_case_crosswalk(cw_request *req, cw_response *res);
 /* api_openapi.c: the 1.1 discovery document */
 int cw_api_case_discovery(cw_request *req, cw_response *res);
 /* api_case_admin.c */

@@ -6,6 +6,7 @@
 
 #include "case/package.h"
 #include "case/write.h"
+#include "engine/case_crosswalk.h"
 #include "http/imsx.h"
 #include "http/server.h"
 #include "roster/query.h"
@@ -517,5 +518,29 @@ int cw_api_case_documents(cw_request *req, cw_response *res)
 		err = respond_documents(req, res, l.list, &q);
 	cw_oq_dispose(&q);
 	cJSON_Delete(l.list);
+	return err;
+}
+
+/* ---- crosswalks ---------------------------------------------------------- */
+
+/* GET /crosswalk/v1/case/items/{id}/matches: the items it matches in the
+ * tenant's other frameworks (engine/case_crosswalk.h). */
+int cw_api_case_crosswalk(cw_request *req, cw_response *res)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	const char *id = cw_request_param(req, "id");
+	cw_case_match *matches = NULL;
+	size_t count = 0;
+	int err = cw_case_crosswalk(&matches, &count, ctx->store,
+	                            tenant_of(req), id);
+
+	if (err == CW_ENOTFOUND)
+		err = not_found(res, CW_CASE_V1P1, "CFItem", id);
+	else if (err == 0)
+		err = cw_response_json(
+		        res, 200,
+		        cw_case_crosswalk_json(ctx->store, tenant_of(req), id,
+		                               matches, count));
+	cw_free(matches);
 	return err;
 }

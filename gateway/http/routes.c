@@ -127,6 +127,7 @@ const cw_route cw_routes[] = {
 	CASE_ROUTES("/ims/case/v1p0"),
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
+	{ "GET",    "/crosswalk/v1/case/items/{id}/matches", cw_api_case_crosswalk, CASE_R, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },

@@ -573,6 +573,93 @@ START_TEST(import_from_a_url)
 }
 END_TEST
 
+/* A one-item framework whose item has one association of type to 'to'. */
+static cJSON *mini(const char *doc_id, const char *item_id, const char *assoc,
+                   const char *type, const char *to)
+{
+	cJSON *p = package(doc_id, 1);
+	cJSON *items = cJSON_CreateArray(), *assocs = cJSON_CreateArray();
+	char child[64];
+
+	snprintf(child, sizeof(child), "%.35s9", assoc);
+	cJSON_AddItemToArray(items, item(item_id, "Matched"));
+	cJSON_AddItemToArray(assocs,
+	                     association(child, "isChildOf", item_id, doc_id));
+	cJSON_AddItemToArray(assocs, association(assoc, type, item_id, to));
+	cJSON_ReplaceItemInObject(p, "CFItems", items);
+	cJSON_ReplaceItemInObject(p, "CFAssociations", assocs);
+	cJSON_DeleteItemFromObject(p, "CFDefinitions");
+	return p;
+}
+
+#define DOC3 "33333333-4444-4555-8666-777777777777"
+#define J1   "d1000000-0000-4000-8000-000000000001"
+#define J2   "d1000000-0000-4000-8000-000000000002"
+#define K1   "d2000000-0000-4000-8000-000000000001"
+
+static const cJSON *match_of(const cJSON *doc, const char *id)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(doc, "matches"))
+	{
+		if (strcmp(cw_json_string(m, "identifier"), id) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* Crosswalks: exactMatchOf both ways and through a third framework,
+ * isRelatedTo one step, outside ends listed as not stored. */
+START_TEST(crosswalk_between_frameworks)
+{
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 16);
+	char path[400];
+	cJSON *doc = NULL;
+	const cJSON *m;
+
+	path_of(path, sizeof(path), "j.json");
+	write_json(path, mini(DOC2, J1, "f1000000-0000-4000-8000-000000000001",
+	                      "exactMatchOf", I2));
+	ck_assert_int_eq(run(&out, "import", "d1", path), 0);
+	path_of(path, sizeof(path), "k.json");
+	write_json(path, mini(DOC3, K1, "f2000000-0000-4000-8000-000000000001",
+	                      "exactMatchOf", J1));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(run(&out, "import", "d1", path), 0);
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "case", "crosswalk",
+	                         "--tenant", "d1", I2, "--json", NULL),
+	                 0);
+	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 16, NULL), 0);
+	m = match_of(doc, J1);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(cw_json_string(m, "documentTitle"), "Math Standards");
+	ck_assert_int_eq((int)cJSON_GetObjectItem(m, "hops")->valuedouble, 1);
+	m = match_of(doc, K1);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(m, "hops")->valuedouble, 2);
+	m = match_of(doc, EXT);
+	ck_assert_ptr_nonnull(m);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(m, "stored")));
+	ck_assert_ptr_null(match_of(doc, I1)); /* same framework */
+	cJSON_Delete(doc);
+	/* The endpoint says the same, from K1's side. */
+	doc = get("/crosswalk/v1/case/items/" K1 "/matches", token, 200, NULL);
+	ck_assert_ptr_nonnull(match_of(doc, J1));
+	ck_assert_ptr_nonnull(match_of(doc, I2));
+	cJSON_Delete(doc);
+	cJSON_Delete(get("/crosswalk/v1/case/items/" K1 "/matches", d2_token,
+	                 404, NULL));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "case", "crosswalk",
+	                         "--tenant", "d1", EXT, NULL),
+	                 1);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 Suite *suite_case(void)
 {
 	Suite *s = suite_create("integration/case");
@@ -586,6 +673,7 @@ Suite *suite_case(void)
 	tcase_add_test(tc, bad_imports_store_nothing);
 	tcase_add_test(tc, admin_import_endpoint);
 	tcase_add_test(tc, import_from_a_url);
+	tcase_add_test(tc, crosswalk_between_frameworks);
 	suite_add_tcase(s, tc);
 	return s;
 }
