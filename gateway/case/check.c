@@ -6,6 +6,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strset.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -18,13 +19,17 @@ typedef struct {
 	cw_case_kind kind;
 	uint32_t seq;        /* order of appearance */
 	uint32_t pointer_at; /* into the pointer text */
+	/* An association's ends among the package's nodes (document and
+	 * items), as entry positions once sorted; -1 when outside. */
+	int32_t from, to;
 } entry;
 
 typedef struct {
 	cw_case_report_ctx r;
 	entry *entries;
 	size_t count, alloc;
-	cw_buf pointers; /* NUL-terminated pointers of the entries */
+	cw_buf pointers;  /* NUL-terminated pointers of the entries */
+	cw_strset *first; /* identifier -> the first entry with it */
 } gathered;
 
 static int add(gathered *g, const cJSON *o, cw_case_kind kind,
@@ -44,8 +49,10 @@ static int add(gathered *g, const cJSON *o, cw_case_kind kind,
 		g->entries = grown;
 		g->alloc = want;
 	}
-	g->entries[g->count] = (entry){ id, o, kind, (uint32_t)g->count,
-		                        (uint32_t)g->pointers.len };
+	g->entries[g->count] = (entry){
+		id, o, kind, (uint32_t)g->count, (uint32_t)g->pointers.len,
+		-1, -1
+	};
 	g->count++;
 	return cw_buf_put(&g->pointers, pointer, strlen(pointer) + 1);
 }
@@ -116,54 +123,44 @@ static int gather(gathered *g, const cJSON *root)
 	return err;
 }
 
-static int by_id(const void *a, const void *b)
-{
-	const entry *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	if (c)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 static const char *pointer_of(const gathered *g, const entry *e)
 {
 	return g->pointers.data + e->pointer_at;
 }
 
-/* The first entry with identifier id (of kind, or any when NONE). */
+/* The first entry with identifier id, if it is of kind (any when NONE). */
 static const entry *find(const gathered *g, const char *id, cw_case_kind kind)
 {
-	size_t lo = 0, hi = g->count;
+	uint32_t i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(g->entries[mid].id, id) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < g->count && strcmp(g->entries[lo].id, id) == 0; lo++)
-		if (kind == CW_CASE_NONE || g->entries[lo].kind == kind)
-			return &g->entries[lo];
-	return NULL;
+	if (!id || !cw_strset_get(g->first, id, strlen(id), &i))
+		return NULL;
+	if (kind != CW_CASE_NONE && g->entries[i].kind != kind)
+		return NULL;
+	return &g->entries[i];
 }
 
-static void check_duplicates(gathered *g)
+/* Indexes every identifier; a second use of one is an error. */
+static int check_duplicates(gathered *g)
 {
-	for (size_t i = 1; i < g->count; i++) {
-		const entry *a = &g->entries[i - 1], *b = &g->entries[i];
-
+	for (size_t i = 0; i < g->count; i++) {
+		const entry *b = &g->entries[i];
+		uint32_t first;
 		char at[CW_CASE_POINTER_MAX];
+		int added = cw_strset_put(g->first, b->id, strlen(b->id),
+		                          (uint32_t)i, &first);
 
-		if (strcmp(a->id, b->id) != 0)
+		if (added < 0)
+			return added;
+		if (added)
 			continue;
 		snprintf(at, sizeof(at), "%.400s/identifier", pointer_of(g, b));
-		cw_case_report(
-		        &g->r, at, CW_CASE_ERROR, "case.identifier.duplicate",
-		        "identifier %s is also at %s", b->id, pointer_of(g, a));
+		cw_case_report(&g->r, at, CW_CASE_ERROR,
+		               "case.identifier.duplicate",
+		               "identifier %s is also at %s", b->id,
+		               pointer_of(g, &g->entries[first]));
 	}
+	return 0;
 }
 
 /* ---- associations -------------------------------------------------------- */
@@ -171,15 +168,33 @@ static void check_duplicates(gathered *g)
 /* The package's node (document or item) an end names, or NULL. */
 static const entry *node(const gathered *g, const char *id)
 {
-	const entry *e = find(g, id, CW_CASE_ITEM);
+	const entry *e = find(g, id, CW_CASE_NONE);
 
-	return e ? e : find(g, id, CW_CASE_DOCUMENT);
+	return e && (e->kind == CW_CASE_ITEM || e->kind == CW_CASE_DOCUMENT)
+	               ? e
+	               : NULL;
 }
 
 static const char *end_id(const cJSON *a, const char *end)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 	        cJSON_GetObjectItemCaseSensitive(a, end), "identifier"));
+}
+
+/* Each association's ends, looked up once for all the checks. */
+static void resolve_ends(gathered *g)
+{
+	for (size_t i = 0; i < g->count; i++) {
+		entry *a = &g->entries[i];
+		const entry *from, *to;
+
+		if (a->kind != CW_CASE_ASSOCIATION)
+			continue;
+		from = node(g, end_id(a->object, "originNodeURI"));
+		to = node(g, end_id(a->object, "destinationNodeURI"));
+		a->from = from ? (int32_t)(from - g->entries) : -1;
+		a->to = to ? (int32_t)(to - g->entries) : -1;
+	}
 }
 
 static int known(const gathered *g, const char *id)
@@ -201,9 +216,9 @@ static void check_ends(gathered *g, const entry *a)
 
 	if (!origin || !destination)
 		return; /* reported when read */
-	in_origin = node(g, origin) != NULL;
-	in_destination = node(g, destination) != NULL;
-	if (child && !find(g, origin, CW_CASE_ITEM)) {
+	in_origin = a->from >= 0;
+	in_destination = a->to >= 0;
+	if (child && (!in_origin || g->entries[a->from].kind != CW_CASE_ITEM)) {
 		snprintf(at, sizeof(at), "%.400s/originNodeURI/identifier",
 		         pointer_of(g, a));
 		cw_case_report(&g->r, at, CW_CASE_ERROR,
@@ -255,14 +270,14 @@ static int build_graph(gathered *g, graph *gr, size_t *edges)
 			const char *type = cJSON_GetStringValue(
 			        cJSON_GetObjectItemCaseSensitive(
 			                a->object, "associationType"));
-			const char *o = end_id(a->object, "originNodeURI");
-			const char *d = end_id(a->object, "destinationNodeURI");
 			const entry *from, *to;
 
 			if (a->kind != CW_CASE_ASSOCIATION || !type ||
-			    strcmp(type, "isChildOf") || !o || !d ||
-			    !(from = node(g, o)) || !(to = node(g, d)))
+			    strcmp(type, "isChildOf") || a->from < 0 ||
+			    a->to < 0)
 				continue;
+			from = &g->entries[a->from];
+			to = &g->entries[a->to];
 			if (pass == 0) {
 				gr->first[node_index(g, from) + 1]++;
 				continue;
@@ -372,16 +387,18 @@ static void check_item_type(gathered *g, const entry *e)
 
 int cw_case_check(cw_case_package *package, const cw_case_read_options *options)
 {
-	gathered g = {
-		{ options, package }, NULL, 0, 0, CW_BUF_INIT((size_t)1 << 30)
-	};
+	gathered g = { { options, package },         NULL, 0, 0,
+		       CW_BUF_INIT((size_t)1 << 30), NULL };
 	int err = gather(&g, package->root);
 
 	if (err == 0 && g.pointers.error)
 		err = g.pointers.error;
+	if (err == 0)
+		err = cw_strset_new(&g.first);
+	if (err == 0)
+		err = check_duplicates(&g);
 	if (err == 0) {
-		qsort(g.entries, g.count, sizeof(entry), by_id);
-		check_duplicates(&g);
+		resolve_ends(&g);
 		for (size_t i = 0; i < g.count; i++) {
 			if (g.entries[i].kind == CW_CASE_ASSOCIATION)
 				check_ends(&g, &g.entries[i]);
@@ -392,5 +409,6 @@ int cw_case_check(cw_case_package *package, const cw_case_read_options *options)
 	}
 	cw_free(g.entries);
 	cw_buf_dispose(&g.pointers);
+	cw_strset_free(g.first);
 	return err;
 }

@@ -2,6 +2,7 @@
  * docs/reference/case.md §1.2). */
 #include "case/model.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define R   CW_CASE_REQUIRED
@@ -206,13 +207,59 @@ const cw_case_class *cw_case_class_of(cw_case_kind kind)
 	return &classes[kind];
 }
 
+/* Per class, its member positions sorted by name, for binary searches
+ * (every object of a package asks for each of its members). */
+static unsigned char by_name[CW_CASE_KIND_COUNT][CW_CASE_MAX_MEMBERS];
+
+static void sort_names(void)
+{
+	for (int k = 0; k < CW_CASE_KIND_COUNT; k++) {
+		const cw_case_class *c = &classes[k];
+
+		for (size_t i = 0; i < c->member_count; i++) {
+			size_t j = i;
+
+			while (j > 0 &&
+			       strcmp(c->members[by_name[k][j - 1]].name,
+			              c->members[i].name) > 0) {
+				by_name[k][j] = by_name[k][j - 1];
+				j--;
+			}
+			by_name[k][j] = (unsigned char)i;
+		}
+	}
+}
+
+int cw_case_member_index(const cw_case_class *c, const char *name)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t lo = 0, hi;
+
+	if (!c)
+		return -1;
+	pthread_once(&once, sort_names);
+	hi = c->member_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int i = by_name[c->kind][mid];
+		int cmp = strcmp(c->members[i].name, name);
+
+		if (cmp == 0)
+			return i;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 const cw_case_member *cw_case_member_of(const cw_case_class *c,
                                         const char *name)
 {
-	for (size_t i = 0; c && i < c->member_count; i++)
-		if (strcmp(c->members[i].name, name) == 0)
-			return &c->members[i];
-	return NULL;
+	int i = cw_case_member_index(c, name);
+
+	return i < 0 ? NULL : &c->members[i];
 }
 
 int cw_case_association_type(const char *type)

@@ -63,9 +63,14 @@ typedef struct {
 
 /** The table of a kind, or NULL. */
 const cw_case_class *cw_case_class_of(cw_case_kind kind);
-/** The member of a class called name, or NULL. */
+/** The member of a class called name, or NULL (a binary search). */
 const cw_case_member *cw_case_member_of(const cw_case_class *c,
                                         const char *name);
+/** Its position in the class's members, or -1. */
+int cw_case_member_index(const cw_case_class *c, const char *name);
+
+/* More members than any class has. */
+#define CW_CASE_MAX_MEMBERS 32
 
 /** The kinds CFDefinitions holds, in the order the spec lists them. */
 extern const cw_case_kind cw_case_definition_kinds[5];

@@ -41,11 +41,16 @@ void cw_case_report(cw_case_report_ctx *r, const char *pointer,
 	r->options->on_diag(&d, r->options->diag_payload);
 }
 
-/* pointer + "/" + token (RFC 6901: ~ as ~0, / as ~1), cut to fit. */
+/* pointer + "/" + token (RFC 6901: ~ as ~0, / as ~1), cut to fit. Called
+ * for every member of every object: no printf. */
 static void join(char out[POINTER_MAX], const char *pointer, const char *token)
 {
-	size_t n = (size_t)snprintf(out, POINTER_MAX, "%s/", pointer);
+	size_t n = strlen(pointer);
 
+	if (n > POINTER_MAX - 2)
+		n = POINTER_MAX - 2;
+	memmove(out, pointer, n);
+	out[n++] = '/';
 	for (const char *t = token; *t && n + 3 < POINTER_MAX; t++) {
 		if (*t == '~' || *t == '/') {
 			out[n++] = '~';
@@ -54,12 +59,20 @@ static void join(char out[POINTER_MAX], const char *pointer, const char *token)
 			out[n++] = *t;
 		}
 	}
-	out[n < POINTER_MAX ? n : POINTER_MAX - 1] = '\0';
+	out[n] = '\0';
 }
 
 static void join_index(char out[POINTER_MAX], const char *pointer, size_t i)
 {
-	snprintf(out, POINTER_MAX, "%.480s/%zu", pointer, i);
+	char digits[24];
+	size_t d = sizeof(digits);
+
+	digits[--d] = '\0';
+	do {
+		digits[--d] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i && d);
+	join(out, pointer, digits + d);
 }
 
 static const char *type_name(const cJSON *v)
@@ -436,11 +449,11 @@ static int member_value(reader *rd, const cw_case_member *m, cJSON *v,
 }
 
 /* Older names of members: found under them, kept under the new one. */
-static const char *alias_of(cw_case_kind kind, const char *name)
+static const char *current_name(cw_case_kind kind, const char *name)
 {
-	if (kind == CW_CASE_ITEM && strcmp(name, "educationLevel") == 0)
-		return "educationalLevel";
-	return NULL;
+	if (kind == CW_CASE_ITEM && strcmp(name, "educationalLevel") == 0)
+		return "educationLevel";
+	return name;
 }
 
 static int dropped(const cw_case_class *c, const char *name)
@@ -491,13 +504,27 @@ static int keep_unknown(reader *rd, cJSON *o, cJSON *kept,
 	return 0;
 }
 
+/* The members of o the class has, detached into their slots (the first
+ * of a repeated name wins; the rest stay in o as unknown). */
+static void take_known(cJSON *o, const cw_case_class *c, cw_case_kind kind,
+                       cJSON *slot[CW_CASE_MAX_MEMBERS])
+{
+	for (cJSON *m = o->child, *next; m; m = next) {
+		int i = cw_case_member_index(c, current_name(kind, m->string));
+
+		next = m->next;
+		if (i >= 0 && !slot[i])
+			slot[i] = cJSON_DetachItemViaPointer(o, m);
+	}
+}
+
 /* o in place: its members in class order, each in canonical form. */
 static int normalize_object(reader *rd, cJSON *o, cw_case_kind kind,
                             const char *pointer)
 {
 	const cw_case_class *c = cw_case_class_of(kind);
 	cw_case_report_ctx r = { rd->options, rd->package };
-	cJSON *kept;
+	cJSON *slot[CW_CASE_MAX_MEMBERS] = { NULL }, *kept;
 	int err = 0;
 
 	if (!cJSON_IsObject(o)) {
@@ -508,19 +535,18 @@ static int normalize_object(reader *rd, cJSON *o, cw_case_kind kind,
 	}
 	if (!(kept = cJSON_CreateObject()))
 		return CW_ENOMEM;
-	for (size_t i = 0; err >= 0 && i < c->member_count; i++) {
+	take_known(o, c, kind, slot);
+	for (size_t i = 0; i < c->member_count; i++) {
 		const cw_case_member *m = &c->members[i];
-		const char *name = m->name;
-		cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, name);
+		cJSON *v = slot[i];
+		int absent = !v || cJSON_IsNull(v);
 		char at[POINTER_MAX];
-		int absent;
 
-		if (!v && alias_of(kind, name))
-			v = cJSON_DetachItemFromObjectCaseSensitive(
-			        o, name = alias_of(kind, name));
-		absent = !v || cJSON_IsNull(v);
-
-		join(at, pointer, name);
+		if (err < 0) {
+			cJSON_Delete(v);
+			continue;
+		}
+		join(at, pointer, v ? v->string : m->name);
 		err = v ? member_value(rd, m, v, at) : 0;
 		if (err > 0) {
 			cJSON_AddItemToObject(kept, m->name, v);

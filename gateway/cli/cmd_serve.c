@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CASE_CACHE_BYTES        ((size_t)512 << 20) /* CASE package texts kept */
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
 /* How stale a tenant's REST view of its roster may be: its change log is
  * asked at most this often. */
@@ -191,6 +192,7 @@ static int run_serve(const cw_args *args)
 	cw_server *server = NULL;
 	cw_jobs *jobs = NULL;
 	cw_roster_cache *rosters = NULL;
+	cw_case_cache *packages = NULL;
 	cw_cli_env env = { 0 };
 	cw_ctx ctx = { 0 };
 	int code, err, interrupted = 0;
@@ -212,6 +214,7 @@ static int run_serve(const cw_args *args)
 	if ((err = cw_jobs_new(&jobs, MAX_IMPORT_JOBS)) < 0 ||
 	    (err = cw_roster_cache_new(&rosters, env.store,
 	                               ROSTER_RECHECK_MS)) < 0 ||
+	    (err = cw_case_cache_new(&packages, CASE_CACHE_BYTES)) < 0 ||
 	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
 		code = cw_cli_fail(args, err);
 		goto out;
@@ -222,6 +225,7 @@ static int run_serve(const cw_args *args)
 	expire_pending(&ctx);
 	ctx.jobs = jobs;
 	ctx.rosters = rosters;
+	ctx.packages = packages;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {
 		code = cw_cli_fail(args, err);
@@ -252,6 +256,7 @@ out:
 	cw_server_free(server);
 	memset(key, 0, sizeof(key));
 	cw_roster_cache_free(rosters);
+	cw_case_cache_free(packages);
 	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);
 	cw_config_layers_free(flags);

@@ -138,15 +138,12 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 {
 	bodies b = { CW_BUF_INIT((size_t)1 << 31), NULL, 0, 0 };
 	cw_buf v11 = CW_BUF_INIT((size_t)1 << 31);
-	cw_buf v10 = CW_BUF_INIT((size_t)1 << 31);
 	cw_case_record *records = NULL;
 	cw_case_import imp = { 0 };
 	int err = add_bodies(&b, p);
 
 	if (err == 0)
 		err = cw_case_write_package(&v11, p->root, CW_CASE_V1P1);
-	if (err == 0)
-		err = cw_case_write_package(&v10, p->root, CW_CASE_V1P0);
 	if (err == 0 && !(records = cw_calloc(b.count + 1, sizeof(*records))))
 		err = CW_ENOMEM;
 	for (size_t i = 0; err == 0 && i < b.count; i++) {
@@ -172,9 +169,7 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 			                o ? o->source : NULL,
 			                b.text.data + b.items[0].at,
 			                v11.data,
-			                v10.data,
 			                v11.len,
-			                v10.len,
 			                records,
 			                b.count };
 		err = cw_store_case_import(store, tenant_id, &imp,
@@ -188,7 +183,6 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 	cw_free(b.items);
 	cw_buf_dispose(&b.text);
 	cw_buf_dispose(&v11);
-	cw_buf_dispose(&v10);
 	return err;
 }
 

@@ -2,6 +2,7 @@
 #ifndef CW_ENGINE_CTX_H
 #define CW_ENGINE_CTX_H
 
+#include "engine/case_cache.h"
 #include "engine/jobs.h"
 #include "engine/roster_index.h"
 #include "store/store.h"
@@ -13,6 +14,7 @@ typedef struct {
 	const char *data_dir;
 	cw_jobs *jobs;            /* background jobs (imports) */
 	cw_roster_cache *rosters; /* tenants' rosters for the REST API */
+	cw_case_cache *packages;  /* CASE packages for the provider */
 	/* Seals new clients' secrets, opens them for OAuth 1.0a requests. */
 	const unsigned char *master_key;
 	volatile int stopping; /* set at shutdown: jobs give up */

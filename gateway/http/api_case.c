@@ -6,6 +6,7 @@
 
 #include "case/package.h"
 #include "case/write.h"
+#include "engine/case_cache.h"
 #include "engine/case_crosswalk.h"
 #include "http/imsx.h"
 #include "http/server.h"
@@ -344,21 +345,44 @@ out:
 
 /* ---- packages and the document list -------------------------------------- */
 
+typedef struct {
+	cw_case_cache *cache;
+	const cw_case_text *text;
+} held_text;
+
+static void release_text(void *arg)
+{
+	held_text *h = arg;
+
+	cw_case_cache_release(h->cache, h->text);
+	cw_free(h);
+}
+
+/* The package's text is shared from the cache, not copied: a framework
+ * can be tens of megabytes. */
 int cw_api_case_package(cw_request *req, cw_response *res)
 {
 	cw_ctx *ctx = cw_request_ctx(req);
 	const char *id = cw_request_param(req, "id");
 	cw_case_version v = version_of(req);
-	cw_buf out = CW_BUF_INIT((size_t)CW_LIMIT_CASE_PACKAGE * 2);
-	int err = cw_store_case_package(ctx->store, tenant_of(req), id, (int)v,
-	                                &out);
+	held_text *h = cw_calloc(1, sizeof(*h));
+	int err;
 
-	if (err == CW_ENOTFOUND)
-		err = not_found(res, v, "CFPackage", id);
-	else if (err == 0)
-		err = cw_response_buf(res, 200, "application/json", &out);
-	cw_buf_dispose(&out);
-	return err;
+	if (!h)
+		return CW_ENOMEM;
+	h->cache = ctx->packages;
+	err = cw_case_cache_get(ctx->packages, ctx->store, tenant_of(req), id,
+	                        (int)v, &h->text);
+	if (err == CW_ENOTFOUND) {
+		cw_free(h);
+		return not_found(res, v, "CFPackage", id);
+	}
+	if (err < 0) {
+		cw_free(h);
+		return err;
+	}
+	return cw_response_shared(res, 200, "application/json", h->text->data,
+	                          h->text->len, release_text, h);
 }
 
 typedef struct {

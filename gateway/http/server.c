@@ -190,6 +190,9 @@ int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res)
 static void set_body(cw_response *res, int status, const char *type, char *body,
                      size_t len)
 {
+	if (res->shared && res->release)
+		res->release(res->release_arg);
+	res->shared = NULL;
 	cw_free(res->body);
 	res->status = status;
 	res->content_type = type;
@@ -218,6 +221,21 @@ int cw_response_text(cw_response *res, int status, const char *content_type,
 	if (!copy)
 		return CW_ENOMEM;
 	set_body(res, status, content_type, copy, len);
+	return 0;
+}
+
+int cw_response_shared(cw_response *res, int status, const char *content_type,
+                       const char *data, size_t len, void (*release)(void *arg),
+                       void *arg)
+{
+	cw_free(res->body);
+	res->body = NULL;
+	res->status = status;
+	res->content_type = content_type;
+	res->shared = data;
+	res->body_len = len;
+	res->release = release;
+	res->release_arg = arg;
 	return 0;
 }
 
@@ -269,6 +287,8 @@ int cw_response_header(cw_response *res, const char *name, const char *value)
 
 void cw_response_dispose(cw_response *res)
 {
+	if (res->shared && res->release)
+		res->release(res->release_arg);
 	cw_free(res->body);
 	for (size_t i = 0; i < res->header_count; i++) {
 		cw_free(res->headers[i].name);
@@ -284,18 +304,27 @@ static enum MHD_Result send_response(cw_request *req, cw_response *res)
 	struct MHD_Response *response;
 	enum MHD_Result result;
 
-	if (!res->body) {
+	if (!res->body && !res->shared) {
 		/* A handler that set nothing has a bug; say so safely. */
 		cw_response_error(res, 500, "internal_server_error",
 		                  "internal error");
 		if (!res->body)
 			return MHD_NO;
 	}
-	response = MHD_create_response_from_buffer_with_free_callback(
-	        res->body_len, res->body, cw_free);
-	if (!response)
+	if (res->shared)
+		response =
+		        MHD_create_response_from_buffer_with_free_callback_cls(
+		                res->body_len, (void *)res->shared,
+		                res->release, res->release_arg);
+	else
+		response = MHD_create_response_from_buffer_with_free_callback(
+		        res->body_len, res->body, cw_free);
+	if (!response) {
+		cw_response_dispose(res); /* frees or releases the body */
 		return MHD_NO;
+	}
 	res->body = NULL; /* now owned by the MHD response */
+	res->shared = NULL;
 	MHD_add_response_header(response, "Content-Type", res->content_type);
 	MHD_add_response_header(response, "X-Request-Id", req->request_id);
 	MHD_add_response_header(response, "Cache-Control", "no-store");

@@ -31,6 +31,10 @@ struct cw_response {
 	const char *content_type;
 	char *body; /* cw_malloc'd */
 	size_t body_len;
+	/* Or a body the response only borrows (cw_response_shared). */
+	const char *shared;
+	void (*release)(void *arg);
+	void *release_arg;
 	size_t header_count;
 	struct {
 		char *name;
@@ -73,6 +77,11 @@ int cw_request_json_object(cJSON **out, cw_request *req, cw_response *res);
 int cw_response_json(cw_response *res, int status, cJSON *doc);
 int cw_response_text(cw_response *res, int status, const char *content_type,
                      const char *text, size_t len);
+/** len bytes at data as the body, not copied: release(arg) is called once
+ *  they are sent (or the response is dropped). For large shared texts. */
+int cw_response_shared(cw_response *res, int status, const char *content_type,
+                       const char *data, size_t len, void (*release)(void *arg),
+                       void *arg);
 /** Takes the bytes of buf as the body. */
 int cw_response_buf(cw_response *res, int status, const char *content_type,
                     cw_buf *buf);

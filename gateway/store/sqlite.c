@@ -750,6 +750,7 @@ static const cw_store_backend sqlite_backend = {
 	.case_get = cw_sqlite__case_get,
 	.case_documents = cw_sqlite__case_documents,
 	.case_package = cw_sqlite__case_package,
+	.case_stamp = cw_sqlite__case_stamp,
 	.case_links = cw_sqlite__case_links,
 	.case_kind = cw_sqlite__case_kind,
 	.free = sqlite_free,

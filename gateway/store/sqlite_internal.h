@@ -94,7 +94,10 @@ int cw_sqlite__case_get(cw_store *store, int64_t tenant_id,
 int cw_sqlite__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
                               void *payload);
 int cw_sqlite__case_package(cw_store *store, int64_t tenant_id,
-                            const char *identifier, int version, cw_buf *out);
+                            const char *identifier, cw_buf *out,
+                            int64_t *stamp);
+int cw_sqlite__case_stamp(cw_store *store, int64_t tenant_id,
+                          const char *identifier, int64_t *stamp);
 int cw_sqlite__case_links(cw_store *store, int64_t tenant_id,
                           const char *identifier, cw_case_cb cb, void *payload);
 int cw_sqlite__case_kind(cw_store *store, int64_t tenant_id, int kind,

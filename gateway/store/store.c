@@ -298,10 +298,16 @@ int cw_store_case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
 }
 
 int cw_store_case_package(cw_store *store, int64_t tenant_id,
-                          const char *identifier, int version, cw_buf *out)
+                          const char *identifier, cw_buf *out, int64_t *stamp)
 {
-	return store->backend->case_package(store, tenant_id, identifier,
-	                                    version, out);
+	return store->backend->case_package(store, tenant_id, identifier, out,
+	                                    stamp);
+}
+
+int cw_store_case_stamp(cw_store *store, int64_t tenant_id,
+                        const char *identifier, int64_t *stamp)
+{
+	return store->backend->case_stamp(store, tenant_id, identifier, stamp);
 }
 
 int cw_store_case_links(cw_store *store, int64_t tenant_id,

@@ -146,12 +146,12 @@ typedef struct {
 	int retired;                      /* read back: left its package */
 } cw_case_record;
 
-/** A package to store: every object, and the texts served for it. */
+/** A package to store: every object, and the 1.1 text served for it. */
 typedef struct {
 	const char *identifier, *title, *last_change, *source;
 	const char *document; /* the CFDocument's JSON */
-	const char *package_v1p1, *package_v1p0;
-	size_t v1p1_len, v1p0_len;
+	const char *package;  /* as /ims/case/v1p1/CFPackages/{id} answers */
+	size_t package_len;
 	const cw_case_record *objects;
 	size_t object_count;
 } cw_case_import;
@@ -233,7 +233,10 @@ typedef struct {
 	int (*case_documents)(cw_store *store, int64_t tenant_id, cw_case_cb cb,
 	                      void *payload);
 	int (*case_package)(cw_store *store, int64_t tenant_id,
-	                    const char *identifier, int version, cw_buf *out);
+	                    const char *identifier, cw_buf *out,
+	                    int64_t *stamp);
+	int (*case_stamp)(cw_store *store, int64_t tenant_id,
+	                  const char *identifier, int64_t *stamp);
 	int (*case_links)(cw_store *store, int64_t tenant_id,
 	                  const char *identifier, cw_case_cb cb, void *payload);
 	int (*case_kind)(cw_store *store, int64_t tenant_id, int kind,
@@ -402,10 +405,13 @@ int cw_store_case_get(cw_store *store, int64_t tenant_id,
 /** Every CFDocument of the tenant, by identifier. */
 int cw_store_case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
                             void *payload);
-/** The package text served for a document (version 10 or 11) appended to
- *  out; CW_ENOTFOUND. */
+/** The 1.1 package text of a document appended to out, and *stamp, which
+ *  changes whenever the package does; CW_ENOTFOUND. */
 int cw_store_case_package(cw_store *store, int64_t tenant_id,
-                          const char *identifier, int version, cw_buf *out);
+                          const char *identifier, cw_buf *out, int64_t *stamp);
+/** The same stamp alone (cheap: for caches); CW_ENOTFOUND. */
+int cw_store_case_stamp(cw_store *store, int64_t tenant_id,
+                        const char *identifier, int64_t *stamp);
 /** The associations (not retired) with identifier at either end. */
 int cw_store_case_links(cw_store *store, int64_t tenant_id,
                         const char *identifier, cw_case_cb cb, void *payload);

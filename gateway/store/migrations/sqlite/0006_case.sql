@@ -1,5 +1,5 @@
--- 0006: CASE frameworks. Each tenant's documents with the packages served
--- for them (1.1 and 1.0 text, made at import), every object of every
+-- 0006: CASE frameworks. Each tenant's documents with the package served
+-- for them (its 1.1 text, deflated, made at import), every object of every
 -- package by identifier (strict 1.1 JSON; associations with their ends, so
 -- an item's associations are an index lookup), and a change log kept in
 -- chunks as the roster's is.
@@ -11,8 +11,8 @@ CREATE TABLE case_documents (
   source TEXT,
   imported_at_ms INTEGER NOT NULL,
   document TEXT NOT NULL,
-  package_v1p1 BLOB NOT NULL,
-  package_v1p0 BLOB NOT NULL,
+  package BLOB NOT NULL,
+  package_bytes INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, identifier)
 ) WITHOUT ROWID;
 
