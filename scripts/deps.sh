@@ -5,7 +5,8 @@ set -euo pipefail
 
 kind=${1:-build}
 packages=(build-essential cmake pkg-config git ca-certificates
-          libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev)
+          libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev
+          libpcre2-dev)
 case "$kind" in
   build) ;;
   test)  packages+=(check libcurl4-openssl-dev clang-format curl zip) ;;
