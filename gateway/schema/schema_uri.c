@@ -146,9 +146,19 @@ static int merge_paths(cw_buf *merged, const uri_parts *base,
 	return merged->error;
 }
 
+/* The path without dot segments, appended to out (which holds the scheme
+ * and authority already, so the removal works on a buffer of its own). */
 static int put_path(cw_buf *out, const char *path, size_t len)
 {
-	return remove_dot_segments(out, path, len);
+	cw_buf clean = CW_BUF_INIT(URI_MAX);
+	int err = remove_dot_segments(&clean, path, len);
+
+	if (err == 0)
+		err = cw_buf_put(out, clean.data ? clean.data : "", clean.len);
+	else
+		out->error = err;
+	cw_buf_dispose(&clean);
+	return err;
 }
 
 static void put_target(cw_buf *out, const uri_parts *base, const uri_parts *ref)

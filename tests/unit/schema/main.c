@@ -1,0 +1,8 @@
+/* Unit tests of gateway/schema. */
+#include "unit/runner.h"
+
+Suite *suite_schema_validate(void);
+Suite *suite_schema_compile(void);
+Suite *suite_schema_uri(void);
+
+CW_TEST_MAIN(suite_schema_validate, suite_schema_compile, suite_schema_uri)
