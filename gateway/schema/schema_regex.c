@@ -103,9 +103,10 @@ static void put_property(cw_buf *out, const char *name, size_t len)
  * returns the last byte consumed. */
 static const char *put_property_escape(cw_buf *out, const char *p)
 {
-	const char *close = strchr(p + 2, '}');
+	/* p[1] first: the pattern may end right after the letter. */
+	const char *close = p[1] == '{' ? strchr(p + 2, '}') : NULL;
 
-	if (p[1] != '{' || !close) {
+	if (!close) {
 		cw_buf_putc(out, '\\');
 		cw_buf_putc(out, *p);
 		return p;

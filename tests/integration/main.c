@@ -10,6 +10,7 @@ Suite *suite_shutdown(void);
 Suite *suite_roster(void);
 Suite *suite_roster_daemon(void);
 Suite *suite_oneroster(void);
+Suite *suite_or_schemas(void);
 
 static Suite *init_curl(void)
 {
@@ -18,4 +19,4 @@ static Suite *init_curl(void)
 }
 
 CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
-             suite_roster_daemon, suite_oneroster)
+             suite_roster_daemon, suite_oneroster, suite_or_schemas)
