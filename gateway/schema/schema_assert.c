@@ -84,8 +84,10 @@ static int check_type(sch_eval *eval, const sch_node *node, const cJSON *inst)
 	}
 	cJSON_ArrayForEach(each, type)
 	{
-		if (cJSON_IsString(each) && has_type(inst, each->valuestring))
+		if (cJSON_IsString(each) && has_type(inst, each->valuestring)) {
+			cw_buf_dispose(&names);
 			return 1;
+		}
 		if (names.len)
 			cw_buf_puts(&names, " or ");
 		cw_buf_puts(&names,
