@@ -332,6 +332,11 @@ int cw_schema_validate(cw_schema_result *out, const cw_schema *schema,
 	if (eval.failure)
 		record_failure(&eval);
 	err = eval.failure ? eval.failure : (valid ? 0 : CW_EINVAL);
+	/* Branches rolled back may leave an empty list behind. */
+	if (out && out->count == 0) {
+		cw_free(out->errors);
+		out->errors = NULL;
+	}
 	cw_buf_dispose(&eval.instance_path);
 	cw_buf_dispose(&eval.keyword_path);
 	return err;

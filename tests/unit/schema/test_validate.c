@@ -159,6 +159,7 @@ START_TEST(failed_branches_are_kept_or_dropped)
 	                 0);
 	ck_assert_int_eq(st_validate(&result, schema, "7"), 0);
 	ck_assert_uint_eq(result.count, 0);
+	cw_schema_result_dispose(&result);
 	ck_assert_int_eq(st_validate(&result, schema, "null"), CW_EINVAL);
 	/* Each branch's error, then the anyOf summary. */
 	ck_assert_uint_eq(result.count, 3);
@@ -258,6 +259,7 @@ START_TEST(instance_depth)
 	options.max_instance_depth = 3;
 	ck_assert_int_eq(st_compile(&schema, "true", &options), 0);
 	ck_assert_int_eq(st_validate(&result, schema, "[[[]]]"), 0);
+	cw_schema_result_dispose(&result);
 	ck_assert_int_eq(st_validate(&result, schema, "[[[[]]]]"), CW_ETOOBIG);
 	ck_assert_uint_eq(result.count, 1);
 	ck_assert_str_eq(result.errors[0].message, "instance nested too deep");
