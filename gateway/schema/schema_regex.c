@@ -56,6 +56,11 @@ static const char *const categories[][2] = {
 	{ "Surrogate", "Cs" },
 	{ "Private_Use", "Co" },
 	{ "Unassigned", "Cn" },
+	/* The other aliases of PropertyValueAliases.txt. */
+	{ "digit", "Nd" },
+	{ "punct", "P" },
+	{ "Combining_Mark", "M" },
+	{ "cntrl", "Cc" },
 };
 
 static int starts_with(const char *s, size_t len, const char *prefix)
