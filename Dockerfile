@@ -4,12 +4,13 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev \
-      libcurl4-openssl-dev zlib1g-dev \
+      libcurl4-openssl-dev zlib1g-dev libpcre2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY cmake ./cmake
 COPY gateway ./gateway
+COPY schemas ./schemas
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && cmake --build /build -j"$(nproc)" \
  && strip /build/crosswalk
@@ -17,7 +18,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 \
-      libsqlite3-0 libssl3 libarchive13 libcurl4 curl ca-certificates \
+      libsqlite3-0 libssl3 libarchive13 libcurl4 libpcre2-8-0 curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system crosswalk \
  && useradd --system --gid crosswalk --home-dir /var/lib/crosswalk crosswalk \
