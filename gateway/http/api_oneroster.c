@@ -378,6 +378,33 @@ static int with_tombstones(cw_request *req, cw_or_entity e,
 	return 0;
 }
 
+/* The collection's query. A sort on a field the objects do not have gives
+ * the default order, as the binding says (1.1 §3.4, 1.2 §3.3); an unknown
+ * filter or selection field is an error. */
+static int parse_query(cw_oq_query *q, cw_request *req,
+                       const char *const *members, long max_limit,
+                       cw_oq_error *qe)
+{
+	const char *sort = cw_request_query(req, "sort");
+
+	for (int tries = 0; tries < 2; tries++) {
+		if (cw_oq_parse(q, cw_request_query(req, "limit"),
+		                cw_request_query(req, "offset"), sort,
+		                cw_request_query(req, "orderBy"),
+		                cw_request_query(req, "filter"),
+		                cw_request_query(req, "fields"), max_limit,
+		                qe) < 0)
+			return CW_EINVAL;
+		if (cw_oq_check_fields(q, members, qe) == 0)
+			return 0;
+		cw_oq_dispose(q);
+		if (strcmp(qe->code_minor, "invalid_sort_field") != 0)
+			return CW_EINVAL;
+		sort = NULL;
+	}
+	return CW_EINVAL;
+}
+
 /* Answers a collection request over rows of entity e. */
 static int respond_list(cw_request *req, cw_response *res, view *v,
                         cw_or_entity e, cw_ri_list rows, const char *plural,
@@ -392,18 +419,9 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 	cJSON *doc, *list;
 	int err;
 
-	if (cw_oq_parse(&q, cw_request_query(req, "limit"),
-	                cw_request_query(req, "offset"),
-	                cw_request_query(req, "sort"),
-	                cw_request_query(req, "orderBy"),
-	                cw_request_query(req, "filter"),
-	                cw_request_query(req, "fields"), config->rest_max_limit,
+	if (parse_query(&q, req, members_for(v, e), config->rest_max_limit,
 	                &qe) < 0)
 		return query_error(res, &qe);
-	if (cw_oq_check_fields(&q, members_for(v, e), &qe) < 0) {
-		cw_oq_dispose(&q);
-		return query_error(res, &qe);
-	}
 	if (deletions && (err = with_tombstones(req, e, &q, &rows, &t)) < 0) {
 		tombstones_dispose(&t);
 		cw_oq_dispose(&q);

@@ -296,6 +296,15 @@ static void write_pair(cw_buf *b, const char *text, size_t len, const char *a,
 	cw_buf_putc(b, '}');
 }
 
+/* The CSV binding gives a lineItem's assignDate and dueDate as days; the
+ * JSON binding wants date-times: the day's start in UTC. */
+static int day_as_time(cw_or_entity e, const cw_or_column *col)
+{
+	return e == CW_OR_LINE_ITEMS && col->type == CW_OR_DATE &&
+	       (strcmp(col->name, "assignDate") == 0 ||
+	        strcmp(col->name, "dueDate") == 0);
+}
+
 static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
                        const char *text, size_t len, const wctx *w)
 {
@@ -307,7 +316,9 @@ static int write_value(cw_buf *b, cw_or_entity e, const cw_or_column *col,
 		if (col->ref >= 0)
 			write_ref(b, w, col->ref, text, len);
 		else if (col->type == CW_OR_INT || col->type == CW_OR_FLOAT)
-			cw_buf_put(b, text + 1, len - 2); /* a JSON number */
+			cw_buf_put(b, text + 1, len - 2);  /* a JSON number */
+		else if (day_as_time(e, col) && len == 12) /* "YYYY-MM-DD" */
+			cw_buf_printf(b, "\"%.10sT00:00:00.000Z\"", text + 1);
 		else
 			cw_buf_put(b, text, len);
 		return 0;
