@@ -11,6 +11,7 @@
 #include "util/timeutil.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,9 +181,9 @@ static int number_value(cw_case_report_ctx *r, cJSON *v, const char *pointer,
 		}
 	}
 	if (!cJSON_IsNumber(v) ||
-	    (whole && (v->valuedouble != (double)(long long)v->valuedouble ||
-	               v->valuedouble > 2147483647.0 ||
-	               v->valuedouble < -2147483648.0))) {
+	    (whole && (v->valuedouble > 2147483647.0 ||
+	               v->valuedouble < -2147483648.0 ||
+	               v->valuedouble != floor(v->valuedouble)))) {
 		cw_case_report(r, pointer, CW_CASE_ERROR, "case.number",
 		               "expected %s, found %s",
 		               whole ? "a whole number" : "a number",

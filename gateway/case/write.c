@@ -21,7 +21,8 @@ static int write_number(cw_buf *out, double d)
 {
 	if (!isfinite(d))
 		return cw_buf_puts(out, "null");
-	if (d == (double)(long long)d && fabs(d) < 9007199254740992.0)
+	/* The range first: converting a larger double is undefined. */
+	if (fabs(d) < 9007199254740992.0 && d == (double)(long long)d)
 		return cw_buf_printf(out, "%lld", (long long)d);
 	return cw_buf_printf(out, "%.17g", d);
 }

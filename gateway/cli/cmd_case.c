@@ -3,6 +3,10 @@
 
 #include "engine/case_crosswalk.h"
 #include "engine/case_import.h"
+#include "engine/case_mirror.h"
+#include "engine/datadir.h"
+#include "util/json.h"
+#include "util/timeutil.h"
 #include "util/alloc.h"
 #include "net/fetch.h"
 #include "util/error.h"
@@ -346,3 +350,146 @@ static int run_crosswalk(const cw_args *args)
 }
 
 const cw_command cw_cmd_case_crosswalk = { &crosswalk_spec, run_crosswalk };
+
+static const cw_option mirror_options[] = {
+	{ "tenant", "NAME", "the tenant to mirror into (required)", 0 },
+	{ "every", "DURATION",
+	  "keep the mirror and let the daemon refresh it this often (90s, 30m, "
+	  "6h, 1d)",
+	  0 },
+	{ "token-url", "URL", "OAuth 2.0 token endpoint of the server", 0 },
+	{ "client-id", "ID", "OAuth 2.0 client id", 0 },
+	{ "client-secret", "SECRET", "OAuth 2.0 client secret", 0 },
+	{ "scope", "SCOPES", "scopes to ask the token endpoint for", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const cw_command_spec mirror_spec = {
+	"case mirror",
+	"--tenant NAME BASE_URL [--every DURATION] [--token-url URL "
+	"--client-id ID --client-secret SECRET [--scope S]] [--json]",
+	"Pull every framework a CASE server lists into a tenant.",
+	"BASE_URL is the server's CASE root (…/ims/case/v1p0 or …/v1p1). Its\n"
+	"/CFDocuments list is read page by page (a bare array is taken too);\n"
+	"each document's /CFPackages/{id} is fetched and imported as `case\n"
+	"import` does, so a refresh writes only what changed. With --every\n"
+	"the mirror is kept\n"
+	"(the client secret sealed under the master key) and `crosswalk "
+	"serve`\n"
+	"refreshes it on that schedule. Exit 0 when every package imported, 1\n"
+	"otherwise. --json prints {\"listed\", \"changed\", \"unchanged\",\n"
+	"\"failed\", \"error\", \"documents\": [{\"identifier\", \"title\",\n"
+	"\"outcome\", \"message\"}], \"mirror_id\"}.",
+	mirror_options,
+	1,
+	1
+};
+
+static void print_mirror(const cw_case_mirror_report *r)
+{
+	const cJSON *d;
+
+	cJSON_ArrayForEach(d, r->documents)
+	{
+		const char *message =
+		        cJSON_GetStringValue(cJSON_GetObjectItem(d, "message"));
+
+		printf("  %-10s %s  %s%s%s\n",
+		       cJSON_GetStringValue(cJSON_GetObjectItem(d, "outcome")),
+		       cJSON_GetStringValue(
+		               cJSON_GetObjectItem(d, "identifier")),
+		       cJSON_GetStringValue(cJSON_GetObjectItem(d, "title")),
+		       message ? ": " : "", message ? message : "");
+	}
+	printf("Mirror: %zu listed, %zu changed, %zu unchanged, %zu "
+	       "failed%s%s\n",
+	       r->listed, r->changed, r->unchanged, r->failed,
+	       r->error[0] ? "; " : "", r->error);
+}
+
+static int mirror_now(const cw_args *args, cw_cli_env *env,
+                      const cw_tenant *tenant, int64_t id)
+{
+	unsigned char key[CW_MASTER_KEY_LEN];
+	cw_case_mirror_options o = { args->positionals[0],
+		                     cw_args_get(args, "token-url"),
+		                     cw_args_get(args, "client-id"),
+		                     cw_args_get(args, "client-secret"),
+		                     cw_args_get(args, "scope"),
+		                     "cli",
+		                     tenant->name,
+		                     NULL };
+	long every = cw_case_mirror_parse_every(cw_args_get(args, "every"));
+	cw_case_mirror_report r;
+	int err = 0, code;
+
+	if (cw_args_get(args, "every")) {
+		if ((err = cw_datadir_master_key(key, env->data_dir,
+		                                 &env->config)) == 0)
+			err = cw_case_mirror_schedule(
+			        env->store, key, tenant->id, &o, every, &id);
+		memset(key, 0, sizeof(key));
+		if (err < 0)
+			return cw_cli_fail(args, err);
+	}
+	err = cw_case_mirror_run(&r, env->store, tenant->id, &o);
+	if (err < 0 && err != CW_EIO && err != CW_EAUTH && err != CW_EINVAL) {
+		cw_case_mirror_report_dispose(&r);
+		return cw_cli_fail(args, err);
+	}
+	code = err == 0 && r.failed == 0 ? CW_EXIT_OK : CW_EXIT_INVALID;
+	if (id) {
+		cJSON *report = cw_case_mirror_report_json(&r);
+		char *text = report ? cw_json_print(report) : NULL;
+
+		(void)cw_store_case_mirror_done(
+		        env->store, id, cw_time_now_ms(),
+		        cw_time_now_ms() + every * 1000L, text);
+		cJSON_Delete(report);
+		cw_free(text);
+	}
+	if (args->json) {
+		cJSON *doc = cw_case_mirror_report_json(&r);
+
+		if (doc && id)
+			cJSON_AddNumberToObject(doc, "mirror_id", (double)id);
+		if (cw_cli_print_json(doc) != CW_EXIT_OK)
+			code = CW_EXIT_INTERNAL;
+	} else {
+		print_mirror(&r);
+	}
+	cw_case_mirror_report_dispose(&r);
+	return code;
+}
+
+static int run_mirror(const cw_args *args)
+{
+	const char *name = cw_args_get(args, "tenant");
+	const char *every = cw_args_get(args, "every");
+	cw_tenant tenant;
+	cw_cli_env env;
+	int code, err;
+
+	if (!name || (every && cw_case_mirror_parse_every(every) < 0) ||
+	    (cw_args_get(args, "token-url") &&
+	     (!cw_args_get(args, "client-id") ||
+	      !cw_args_get(args, "client-secret")))) {
+		fprintf(stderr,
+		        "crosswalk case mirror: --tenant is required; --every "
+		        "takes 90s, 30m, 6h or 1d; --token-url needs "
+		        "--client-id "
+		        "and --client-secret\n");
+		return CW_EXIT_USAGE;
+	}
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	err = cw_store_tenant_get(env.store, name, &tenant);
+	if (err == CW_ENOTFOUND)
+		cw_error_set("no tenant \"%s\"", name);
+	code = err < 0 ? cw_cli_fail(args, err)
+	               : mirror_now(args, &env, &tenant, 0);
+	cw_cli_env_close(&env);
+	return code;
+}
+
+const cw_command cw_cmd_case_mirror = { &mirror_spec, run_mirror };

@@ -2,6 +2,7 @@
  * stops accepting, lets in-flight requests finish, closes the store. */
 #include "cli/cli.h"
 
+#include "engine/case_mirror.h"
 #include "engine/ctx.h"
 #include "engine/datadir.h"
 #include "engine/jobs.h"
@@ -21,10 +22,11 @@
 
 #define CASE_CACHE_BYTES        ((size_t)512 << 20) /* CASE package texts kept */
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
+#define MIRROR_CHECK_MS         (5L * 1000) /* how often due mirrors start */
 /* How stale a tenant's REST view of its roster may be: its change log is
  * asked at most this often. */
 #define ROSTER_RECHECK_MS 1000
-#define MAX_IMPORT_JOBS   2    /* imports at once */
+#define MAX_IMPORT_JOBS   4    /* imports and mirror runs at once */
 #define JOB_STOP_MS       700L /* jobs get this long to give up */
 
 static const cw_option serve_options[] = {
@@ -145,12 +147,17 @@ static void purge_nonces(cw_ctx *ctx)
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
+	int64_t next_mirrors = cw_time_mono_ms();
 
 	while (!stop_signal) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
 		int purged = 0;
 
 		nanosleep(&tick, NULL);
+		if (cw_time_mono_ms() >= next_mirrors) {
+			next_mirrors = cw_time_mono_ms() + MIRROR_CHECK_MS;
+			cw_case_mirrors_tick(ctx);
+		}
 		if (cw_time_mono_ms() < next_purge)
 			continue;
 		next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;

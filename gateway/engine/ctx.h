@@ -8,7 +8,7 @@
 #include "store/store.h"
 #include "util/config.h"
 
-typedef struct {
+typedef struct cw_ctx_tag {
 	const cw_config *config;
 	cw_store *store;
 	const char *data_dir;

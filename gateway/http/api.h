@@ -57,6 +57,10 @@ int cw_api_case_crosswalk(cw_request *req, cw_response *res);
 int cw_api_case_discovery(cw_request *req, cw_response *res);
 /* api_case_admin.c */
 int cw_api_case_import(cw_request *req, cw_response *res);
+int cw_api_case_mirrors_list(cw_request *req, cw_response *res);
+int cw_api_case_mirrors_add(cw_request *req, cw_response *res);
+int cw_api_case_mirror_run(cw_request *req, cw_response *res);
+int cw_api_case_mirror_delete(cw_request *req, cw_response *res);
 
 /* paging.c */
 /** X-Total-Count and Link (first, prev, next, last) for a page at offset of

@@ -77,8 +77,47 @@ static int configure(CURL *c, const char *url, const cw_fetch_options *o,
 	return 0;
 }
 
+static int perform(cw_buf *out, long *status, const char *url,
+                   const cw_fetch_options *o, const char *form,
+                   const char *user, const char *password);
+
 int cw_net_fetch(cw_buf *out, long *status, const char *url,
                  const cw_fetch_options *o)
+{
+	return perform(out, status, url, o, NULL, NULL, NULL);
+}
+
+int cw_net_post_form(cw_buf *out, long *status, const char *url,
+                     const char *form, const char *user, const char *password,
+                     const cw_fetch_options *o)
+{
+	return perform(out, status, url, o, form ? form : "", user, password);
+}
+
+/* A POST of form with Basic credentials, on a configured handle. */
+static int set_post(CURL *c, const char *form, const char *user,
+                    const char *password)
+{
+	CURLcode rc = curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+
+	if (rc == CURLE_OK && user && password) {
+		rc = curl_easy_setopt(c, CURLOPT_HTTPAUTH,
+		                      (long)CURLAUTH_BASIC);
+		if (rc == CURLE_OK)
+			rc = curl_easy_setopt(c, CURLOPT_USERNAME, user);
+		if (rc == CURLE_OK)
+			rc = curl_easy_setopt(c, CURLOPT_PASSWORD, password);
+	}
+	if (rc != CURLE_OK) {
+		cw_error_set("fetch: %s", curl_easy_strerror(rc));
+		return CW_EIO;
+	}
+	return 0;
+}
+
+static int perform(cw_buf *out, long *status, const char *url,
+                   const cw_fetch_options *o, const char *form,
+                   const char *user, const char *password)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct curl_slist *headers = NULL;
@@ -100,6 +139,8 @@ int cw_net_fetch(cw_buf *out, long *status, const char *url,
 		return CW_ENOMEM;
 	}
 	err = configure(c, url, o, &s, &headers);
+	if (err == 0 && form)
+		err = set_post(c, form, user, password);
 	if (err == 0 && (rc = curl_easy_perform(c)) != CURLE_OK) {
 		if (s.too_big) {
 			cw_error_set("%.200s: the answer is larger than %zu "

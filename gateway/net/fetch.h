@@ -21,4 +21,13 @@ typedef struct {
 int cw_net_fetch(cw_buf *out, long *status, const char *url,
                  const cw_fetch_options *options);
 
+/**
+ * POSTs an application/x-www-form-urlencoded body with HTTP Basic
+ * credentials (user and password not NULL) into out: for OAuth 2.0 token
+ * endpoints. The same caps and errors as cw_net_fetch.
+ */
+int cw_net_post_form(cw_buf *out, long *status, const char *url,
+                     const char *form, const char *user, const char *password,
+                     const cw_fetch_options *options);
+
 #endif

@@ -753,6 +753,10 @@ static const cw_store_backend sqlite_backend = {
 	.case_stamp = cw_sqlite__case_stamp,
 	.case_links = cw_sqlite__case_links,
 	.case_kind = cw_sqlite__case_kind,
+	.case_mirror_put = cw_sqlite__case_mirror_put,
+	.case_mirror_list = cw_sqlite__case_mirror_list,
+	.case_mirror_done = cw_sqlite__case_mirror_done,
+	.case_mirror_delete = cw_sqlite__case_mirror_delete,
 	.free = sqlite_free,
 };
 

@@ -103,4 +103,14 @@ int cw_sqlite__case_links(cw_store *store, int64_t tenant_id,
 int cw_sqlite__case_kind(cw_store *store, int64_t tenant_id, int kind,
                          cw_case_cb cb, void *payload);
 
+int cw_sqlite__case_mirror_put(cw_store *store, const cw_case_mirror *mirror,
+                               int64_t *id);
+int cw_sqlite__case_mirror_list(cw_store *store, int64_t tenant_id,
+                                int64_t due_before_ms, cw_case_mirror_cb cb,
+                                void *payload);
+int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
+                                int64_t next_run_ms, const char *report);
+int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
+                                  int64_t id);
+
 #endif

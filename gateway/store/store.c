@@ -322,3 +322,29 @@ int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
 {
 	return store->backend->case_kind(store, tenant_id, kind, cb, payload);
 }
+
+int cw_store_case_mirror_put(cw_store *store, const cw_case_mirror *mirror,
+                             int64_t *id)
+{
+	return store->backend->case_mirror_put(store, mirror, id);
+}
+
+int cw_store_case_mirror_list(cw_store *store, int64_t tenant_id,
+                              int64_t due_before_ms, cw_case_mirror_cb cb,
+                              void *payload)
+{
+	return store->backend->case_mirror_list(store, tenant_id, due_before_ms,
+	                                        cb, payload);
+}
+
+int cw_store_case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
+                              int64_t next_run_ms, const char *report)
+{
+	return store->backend->case_mirror_done(store, id, ran_ms, next_run_ms,
+	                                        report);
+}
+
+int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id)
+{
+	return store->backend->case_mirror_delete(store, tenant_id, id);
+}

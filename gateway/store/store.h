@@ -161,6 +161,18 @@ typedef struct {
 } cw_case_counts;
 
 typedef int (*cw_case_cb)(const cw_case_record *record, void *payload);
+
+/** A CASE server a tenant mirrors on a schedule. */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *base_url;
+	long every_s;
+	const char *token_url, *client_id, *secret_sealed, *scope;
+	int64_t next_run_ms, last_run_ms; /* last_run_ms 0: never */
+	const char *last_report;          /* JSON, or NULL */
+} cw_case_mirror;
+
+typedef int (*cw_case_mirror_cb)(const cw_case_mirror *mirror, void *payload);
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -241,6 +253,15 @@ typedef struct {
 	                  const char *identifier, cw_case_cb cb, void *payload);
 	int (*case_kind)(cw_store *store, int64_t tenant_id, int kind,
 	                 cw_case_cb cb, void *payload);
+	int (*case_mirror_put)(cw_store *store, const cw_case_mirror *mirror,
+	                       int64_t *id);
+	int (*case_mirror_list)(cw_store *store, int64_t tenant_id,
+	                        int64_t due_before_ms, cw_case_mirror_cb cb,
+	                        void *payload);
+	int (*case_mirror_done)(cw_store *store, int64_t id, int64_t ran_ms,
+	                        int64_t next_run_ms, const char *report);
+	int (*case_mirror_delete)(cw_store *store, int64_t tenant_id,
+	                          int64_t id);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -418,5 +439,20 @@ int cw_store_case_links(cw_store *store, int64_t tenant_id,
 /** Every object of a kind the tenant holds (retired ones too). */
 int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
                        cw_case_cb cb, void *payload);
+
+/** Adds a tenant's mirror, or replaces the one of the same base URL;
+ *  *id its id. */
+int cw_store_case_mirror_put(cw_store *store, const cw_case_mirror *mirror,
+                             int64_t *id);
+/** The tenant's mirrors (0: every tenant's), only those due before
+ *  due_before_ms when it is not 0; by id. */
+int cw_store_case_mirror_list(cw_store *store, int64_t tenant_id,
+                              int64_t due_before_ms, cw_case_mirror_cb cb,
+                              void *payload);
+/** Records a run: when, the next one, the report. */
+int cw_store_case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
+                              int64_t next_run_ms, const char *report);
+/** CW_ENOTFOUND when the tenant has no such mirror. */
+int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
 
 #endif

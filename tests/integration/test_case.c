@@ -533,6 +533,49 @@ static int free_port(void)
 	return port;
 }
 
+/* A one-item framework whose item has one association of type to 'to'. */
+static cJSON *mini(const char *doc_id, const char *item_id, const char *assoc,
+                   const char *type, const char *to)
+{
+	cJSON *p = package(doc_id, 1);
+	cJSON *items = cJSON_CreateArray(), *assocs = cJSON_CreateArray();
+	char child[64];
+
+	snprintf(child, sizeof(child), "%.35s9", assoc);
+	cJSON_AddItemToArray(items, item(item_id, "Matched"));
+	cJSON_AddItemToArray(assocs,
+	                     association(child, "isChildOf", item_id, doc_id));
+	cJSON_AddItemToArray(assocs, association(assoc, type, item_id, to));
+	cJSON_ReplaceItemInObject(p, "CFItems", items);
+	cJSON_ReplaceItemInObject(p, "CFAssociations", assocs);
+	cJSON_DeleteItemFromObject(p, "CFDefinitions");
+	return p;
+}
+
+#define DOC3 "33333333-4444-4555-8666-777777777777"
+#define J1   "d1000000-0000-4000-8000-000000000001"
+#define J2   "d1000000-0000-4000-8000-000000000002"
+#define K1   "d2000000-0000-4000-8000-000000000001"
+
+/* `case mirror --tenant T URL [--token-url … --client-id … --client-secret …]
+ * --json`; the exit code. */
+static int mirror(cw_buf *out, const char *tenant, const char *url,
+                  const char *const oauth[3])
+{
+	cw_buf err = CW_BUF_INIT(1 << 20);
+	int code = oauth ? cwt_run(&env, out, &err, "case", "mirror",
+	                           "--tenant", tenant, url, "--token-url",
+	                           oauth[0], "--client-id", oauth[1],
+	                           "--client-secret", oauth[2], "--json", NULL)
+	                 : cwt_run(&env, out, &err, "case", "mirror",
+	                           "--tenant", tenant, url, "--json", NULL);
+
+	if (code != 0)
+		cw_buf_puts(out, cw_buf_cstr(&err));
+	cw_buf_dispose(&err);
+	return code;
+}
+
 /* `case import URL`: fetched over HTTP from a server on loopback. */
 START_TEST(import_from_a_url)
 {
@@ -567,35 +610,36 @@ START_TEST(import_from_a_url)
 	cw_buf_clear(&out);
 	ck_assert_int_ne(run(&out, "import", "d2", url), 0);
 	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "404"));
+	/* The same directory as a CASE server that answers /CFDocuments with
+	 * a bare array (as some do): a mirror reads it. */
+	{
+		char sub[600];
+		cJSON *list = cJSON_CreateArray(), *d = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(d, "identifier", DOC3);
+		cJSON_AddStringToObject(d, "title", "Mirrored");
+		cJSON_AddStringToObject(d, "lastChangeDateTime",
+		                        "2025-01-01T00:00:00Z");
+		cJSON_AddItemToArray(list, d);
+		snprintf(sub, sizeof(sub), "%s/CFDocuments", dir);
+		write_json(sub, list);
+		snprintf(sub, sizeof(sub), "%s/CFPackages", dir);
+		ck_assert_int_eq(mkdir(sub, 0700), 0);
+		snprintf(sub, sizeof(sub), "%s/CFPackages/%s", dir, DOC3);
+		write_json(sub, mini(DOC3, K1,
+		                     "f2000000-0000-4000-8000-000000000001",
+		                     "isRelatedTo", I1));
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+	cw_buf_clear(&out);
+	ck_assert_int_eq(mirror(&out, "d2", url, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "\"changed\":1"));
+	cJSON_Delete(get(V11 "/CFItems/" K1, d2_token, 200, NULL));
 	kill(server, SIGTERM);
 	waitpid(server, NULL, 0);
 	cw_buf_dispose(&out);
 }
 END_TEST
-
-/* A one-item framework whose item has one association of type to 'to'. */
-static cJSON *mini(const char *doc_id, const char *item_id, const char *assoc,
-                   const char *type, const char *to)
-{
-	cJSON *p = package(doc_id, 1);
-	cJSON *items = cJSON_CreateArray(), *assocs = cJSON_CreateArray();
-	char child[64];
-
-	snprintf(child, sizeof(child), "%.35s9", assoc);
-	cJSON_AddItemToArray(items, item(item_id, "Matched"));
-	cJSON_AddItemToArray(assocs,
-	                     association(child, "isChildOf", item_id, doc_id));
-	cJSON_AddItemToArray(assocs, association(assoc, type, item_id, to));
-	cJSON_ReplaceItemInObject(p, "CFItems", items);
-	cJSON_ReplaceItemInObject(p, "CFAssociations", assocs);
-	cJSON_DeleteItemFromObject(p, "CFDefinitions");
-	return p;
-}
-
-#define DOC3 "33333333-4444-4555-8666-777777777777"
-#define J1   "d1000000-0000-4000-8000-000000000001"
-#define J2   "d1000000-0000-4000-8000-000000000002"
-#define K1   "d2000000-0000-4000-8000-000000000001"
 
 static const cJSON *match_of(const cJSON *doc, const char *id)
 {
@@ -660,6 +704,115 @@ START_TEST(crosswalk_between_frameworks)
 }
 END_TEST
 
+/* Mirroring a CASE server with OAuth 2.0: the daemon itself, d1's
+ * provider, pulled into d2; again, nothing changes; a change at the source
+ * comes over; a mirror kept for the daemon runs on its own. */
+START_TEST(mirror_a_case_server)
+{
+	cw_buf out = CW_BUF_INIT(1 << 20);
+	char id[64], secret[64], base[200], token_url[200], path[400];
+	char admin[64], auth[128], route[200];
+	const char *oauth[3] = { token_url, id, secret };
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	cwt_http res;
+	cJSON *doc = NULL, *list;
+
+	cwt_client_add(&env, "d1", CASE_SCOPE, id, secret);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V11, daemon_.port);
+	snprintf(token_url, sizeof(token_url),
+	         "http://127.0.0.1:%d/oauth/token", daemon_.port);
+	ck_assert_msg(mirror(&out, "d2", base, oauth) == 0, "%s",
+	              cw_buf_cstr(&out));
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "\"changed\":1"));
+	cJSON_Delete(get(V11 "/CFItems/" I1, d2_token, 200, NULL));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(mirror(&out, "d2", base, oauth), 0);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "\"unchanged\":1"));
+	/* A change at the source comes over on the next pull. */
+	path_of(path, sizeof(path), "v2.json");
+	write_json(path, package(DOC, 2));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(run(&out, "import", "d1", path), 0);
+	cw_buf_clear(&out);
+	ck_assert_int_eq(mirror(&out, "d2", base, oauth), 0);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "\"changed\":1"));
+	doc = get(V11 "/CFItems/" I1, d2_token, 200, NULL);
+	ck_assert_str_eq(cw_json_string(doc, "fullStatement"), "Ratios, v2");
+	cJSON_Delete(doc);
+	/* Without its token the server says no: exit 1, the reason given. */
+	cw_buf_clear(&out);
+	ck_assert_int_eq(mirror(&out, "d2", base, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "401"));
+
+	/* A mirror kept for the daemon: it runs within seconds. */
+	{
+		char admin_id[64], admin_secret[64], body[800];
+
+		cwt_client_add(&env, "d2", "urn:crosswalk:scope:admin",
+		               admin_id, admin_secret);
+		ck_assert_int_eq(cwt_token(admin, &daemon_, admin_id,
+		                           admin_secret, NULL),
+		                 0);
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin);
+		snprintf(body, sizeof(body),
+		         "{\"url\":\"%s\",\"every\":\"1h\",\"token_url\":"
+		         "\"%s\",\"client_id\":\"%s\",\"client_secret\":"
+		         "\"%s\"}",
+		         base, token_url, id, secret);
+		cwt_request(&res, &daemon_, "POST", "/admin/v1/case/mirrors",
+		            headers, body);
+		ck_assert_msg(res.status == 201, "%s", cw_buf_cstr(&res.body));
+		cwt_http_dispose(&res);
+	}
+	for (int i = 0; i < 100; i++) {
+		const cJSON *last;
+
+		cwt_request(&res, &daemon_, "GET", "/admin/v1/case/mirrors",
+		            headers, NULL);
+		doc = cwt_json(&res);
+		cwt_http_dispose(&res);
+		list = cJSON_GetObjectItem(doc, "mirrors");
+		last = cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0),
+		                           "last_report");
+		if (last && cJSON_GetObjectItem(last, "listed"))
+			break;
+		cJSON_Delete(doc);
+		doc = NULL;
+		cwt_sleep_ms(200);
+	}
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(
+	        (int)cJSON_GetObjectItem(
+	                cJSON_GetObjectItem(
+	                        cJSON_GetArrayItem(
+	                                cJSON_GetObjectItem(doc, "mirrors"), 0),
+	                        "last_report"),
+	                "listed")
+	                ->valuedouble,
+	        1);
+	snprintf(route, sizeof(route), "/admin/v1/case/mirrors/%d/run",
+	         (int)cJSON_GetObjectItem(
+	                 cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "mirrors"),
+	                                    0),
+	                 "id")
+	                 ->valuedouble);
+	cJSON_Delete(doc);
+	cwt_request(&res, &daemon_, "POST", route, headers, NULL);
+	ck_assert_msg(res.status == 200, "%s", cw_buf_cstr(&res.body));
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&res.body), "\"listed\":1"));
+	cwt_http_dispose(&res);
+	route[strlen(route) - 4] = '\0'; /* …/mirrors/{id} */
+	cwt_request(&res, &daemon_, "DELETE", route, headers, NULL);
+	ck_assert_int_eq(res.status, 204);
+	cwt_http_dispose(&res);
+	cwt_request(&res, &daemon_, "DELETE", route, headers, NULL);
+	ck_assert_int_eq(res.status, 404);
+	cwt_http_dispose(&res);
+	cw_buf_dispose(&out);
+}
+END_TEST
+
 Suite *suite_case(void)
 {
 	Suite *s = suite_create("integration/case");
@@ -674,6 +827,7 @@ Suite *suite_case(void)
 	tcase_add_test(tc, admin_import_endpoint);
 	tcase_add_test(tc, import_from_a_url);
 	tcase_add_test(tc, crosswalk_between_frameworks);
+	tcase_add_test(tc, mirror_a_case_server);
 	suite_add_tcase(s, tc);
 	return s;
 }
