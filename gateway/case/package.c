@@ -5,12 +5,14 @@
 #include "case/package.h"
 
 #include "case/check.h"
+#include "schema/builtin.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,9 +183,9 @@ static int number_value(cw_case_report_ctx *r, cJSON *v, const char *pointer,
 		}
 	}
 	if (!cJSON_IsNumber(v) ||
-	    (whole && (v->valuedouble > 2147483647.0 ||
-	               v->valuedouble < -2147483648.0 ||
-	               v->valuedouble != floor(v->valuedouble)))) {
+	    (whole &&
+	     (v->valuedouble > 2147483647.0 || v->valuedouble < -2147483648.0 ||
+	      v->valuedouble != floor(v->valuedouble)))) {
 		cw_case_report(r, pointer, CW_CASE_ERROR, "case.number",
 		               "expected %s, found %s",
 		               whole ? "a whole number" : "a number",
@@ -724,6 +726,104 @@ static int order_root(reader *rd, cJSON *root)
 	return 0;
 }
 
+/* schemas/case/v1p1/cfpackage.json, compiled once for every reader. */
+static cw_schema *package_schema;
+static int package_schema_err;
+
+static void compile_schema(void)
+{
+	cw_schema_options o;
+
+	cw_schema_options_init(&o);
+	o.format_assert = 1;
+	o.max_work = 1L << 40; /* the package is capped; its size bounds it */
+	o.max_errors = 1000;
+	package_schema_err = cw_schema_builtin_compile(
+	        &package_schema, CW_SCHEMA_SET_CASE_V1P1, "cfpackage.json", &o);
+}
+
+static int compiled_schema(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, compile_schema);
+	if (package_schema_err < 0) {
+		cw_error_set("the CASE package schema does not compile");
+		return CW_ESTORE;
+	}
+	return 0;
+}
+
+static int report_schema(cw_case_report_ctx *r, cw_schema_result *result)
+{
+	for (size_t i = 0; i < result->count; i++)
+		cw_case_report(r, result->errors[i].instance_location,
+		               CW_CASE_ERROR, "case.schema", "%s",
+		               result->errors[i].message);
+	cw_schema_result_dispose(result);
+	return 0;
+}
+
+/* A schema check on its own thread; its result is reported on settle. */
+typedef struct {
+	pthread_t thread;
+	const cJSON *root;
+	cw_schema_result result;
+	int err;
+} pending_check;
+
+static void *check_in_background(void *arg)
+{
+	pending_check *c = arg;
+
+	c->err = cw_schema_validate(&c->result, package_schema, c->root);
+	return NULL;
+}
+
+/* The strict form against the CASE 1.1 package schema: what the reader
+ * let through must still be a package the spec allows. */
+static int schema_check(cw_case_report_ctx *r, const cJSON *root,
+                        int background)
+{
+	cw_schema_result result = { NULL, 0, 0 };
+	pending_check *c;
+	int err = compiled_schema();
+
+	if (err < 0)
+		return err;
+	if (background && (c = cw_calloc(1, sizeof(*c)))) {
+		c->root = root;
+		if (pthread_create(&c->thread, NULL, check_in_background, c) ==
+		    0) {
+			r->package->pending = c;
+			return 0;
+		}
+		cw_free(c); /* no thread: checked here */
+	}
+	err = cw_schema_validate(&result, package_schema, root);
+	report_schema(r, &result);
+	return err == CW_ENOMEM ? err : 0;
+}
+
+int cw_case_package_settle(cw_case_package *package,
+                           const cw_case_read_options *options)
+{
+	cw_case_report_ctx r = { options, package };
+	pending_check *c = package ? package->pending : NULL;
+	int err = 0;
+
+	if (c) {
+		pthread_join(c->thread, NULL);
+		package->pending = NULL;
+		err = c->err == CW_ENOMEM ? CW_ENOMEM : 0;
+		report_schema(&r, &c->result);
+		cw_free(c);
+	}
+	if (err < 0)
+		return err;
+	return package && package->errors ? CW_EINVAL : 0;
+}
+
 int cw_case_package_read(cw_case_package **out, const char *buf, size_t len,
                          const cw_case_read_options *options)
 {
@@ -760,6 +860,9 @@ int cw_case_package_read(cw_case_package **out, const char *buf, size_t len,
 	err = normalize_root(&rd, p->root);
 	if (err == 0)
 		err = order_root(&rd, p->root);
+	if (err == 0 && p->errors == 0)
+		err = schema_check(&r, p->root,
+		                   options && options->schema_in_background);
 	if (err == 0)
 		err = cw_case_check(p, options);
 	p->document = cJSON_GetObjectItemCaseSensitive(p->root, "CFDocument");
@@ -775,6 +878,7 @@ void cw_case_package_free(cw_case_package *package)
 {
 	if (!package)
 		return;
+	(void)cw_case_package_settle(package, NULL);
 	cJSON_Delete(package->root);
 	cw_free(package);
 }

@@ -29,6 +29,9 @@ typedef struct {
 	void *known_payload;
 	cw_case_diag_cb on_diag; /* may be NULL */
 	void *diag_payload;
+	/* Non-zero: the schema check runs on a thread of its own while the
+	 * caller goes on; cw_case_package_settle waits for it. */
+	int schema_in_background;
 } cw_case_read_options;
 
 typedef struct {
@@ -39,6 +42,7 @@ typedef struct {
 	cJSON *root;
 	const cJSON *document; /* root's CFDocument */
 	size_t errors, warnings;
+	void *pending; /* a schema check running in the background */
 } cw_case_package;
 
 /**
@@ -55,6 +59,14 @@ typedef struct {
 int cw_case_package_read(cw_case_package **out, const char *buf, size_t len,
                          const cw_case_read_options *options);
 void cw_case_package_free(cw_case_package *package);
+
+/**
+ * Waits for a schema check started in the background and reports what it
+ * found. The tree must not change before. 0, CW_EINVAL when the package
+ * now has errors, CW_ENOMEM.
+ */
+int cw_case_package_settle(cw_case_package *package,
+                           const cw_case_read_options *options);
 
 /** The package's objects of a kind: its CFItems, CFAssociations, or the
  *  CFDefinitions list of a definition kind, or CFRubrics. NULL if none. */

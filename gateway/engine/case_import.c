@@ -33,11 +33,12 @@ static int known(const char *identifier, void *payload)
 
 static int read_package(cw_case_package **out, cw_case_import_result *result,
                         cw_store *store, int64_t tenant_id, const char *buf,
-                        size_t len, const cw_case_import_options *o)
+                        size_t len, const cw_case_import_options *o,
+                        int background)
 {
 	lookup l = { store, tenant_id };
 	cw_case_read_options ro = { known, &l, o ? o->on_diag : NULL,
-		                    o ? o->diag_payload : NULL };
+		                    o ? o->diag_payload : NULL, background };
 	int err;
 
 	memset(result, 0, sizeof(*result));
@@ -63,7 +64,7 @@ int cw_case_validate_buffer(cw_case_import_result *out, cw_store *store,
                             const cw_case_import_options *options)
 {
 	cw_case_package *p = NULL;
-	int err = read_package(&p, out, store, tenant_id, buf, len, options);
+	int err = read_package(&p, out, store, tenant_id, buf, len, options, 0);
 
 	cw_case_package_free(p);
 	return err;
@@ -133,7 +134,7 @@ static const char *end_of(const cJSON *association, const char *end)
 }
 
 static int store_package(cw_case_import_result *result, cw_store *store,
-                         int64_t tenant_id, const cw_case_package *p,
+                         int64_t tenant_id, cw_case_package *p,
                          const cw_case_import_options *o)
 {
 	bodies b = { CW_BUF_INIT((size_t)1 << 31), NULL, 0, 0 };
@@ -144,6 +145,16 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 
 	if (err == 0)
 		err = cw_case_write_package(&v11, p->root, CW_CASE_V1P1);
+	/* The schema check ran meanwhile: its verdict before anything is
+	 * stored. */
+	if (err == 0) {
+		cw_case_read_options ro = { NULL, NULL, o ? o->on_diag : NULL,
+			                    o ? o->diag_payload : NULL, 0 };
+
+		err = cw_case_package_settle(p, &ro);
+		result->errors = p->errors;
+		result->warnings = p->warnings;
+	}
 	if (err == 0 && !(records = cw_calloc(b.count + 1, sizeof(*records))))
 		err = CW_ENOMEM;
 	for (size_t i = 0; err == 0 && i < b.count; i++) {
@@ -211,7 +222,7 @@ int cw_case_import_buffer(cw_case_import_result *out, cw_store *store,
                           const cw_case_import_options *options)
 {
 	cw_case_package *p = NULL;
-	int err = read_package(&p, out, store, tenant_id, buf, len, options);
+	int err = read_package(&p, out, store, tenant_id, buf, len, options, 1);
 
 	if (err == 0)
 		err = store_package(out, store, tenant_id, p, options);

@@ -27,7 +27,7 @@ static void write_both(const cw_case_package *p, cw_buf *v11, cw_buf *v10)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	cw_case_read_options o = { known_none, NULL, NULL, NULL };
+	cw_case_read_options o = { known_none, NULL, NULL, NULL, 0 };
 	cw_buf v11 = CW_BUF_INIT(1 << 24), v10 = CW_BUF_INIT(1 << 24);
 	cw_buf again11 = CW_BUF_INIT(1 << 24), again10 = CW_BUF_INIT(1 << 24);
 	cw_case_package *p = NULL, *q = NULL;

@@ -454,6 +454,18 @@ START_TEST(bad_imports_store_nothing)
 	doc = get(V11 "/CFItems/" I1, token, 200, NULL);
 	ck_assert_str_eq(cw_json_string(doc, "fullStatement"), "Ratios");
 	cJSON_Delete(doc);
+	/* The 1.1 schema is checked too (on the import's second thread). */
+	bad = package(DOC, 2);
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(bad, "CFDocument"),
+	                          "caseVersion", cJSON_CreateString("9.9"));
+	path_of(path, sizeof(path), "bad3.json");
+	write_json(path, bad);
+	cw_buf_clear(&out);
+	ck_assert_int_eq(run(&out, "import", "d1", path), 1);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&out), "case.schema"));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&out), "/CFDocument/caseVersion"));
+	cJSON_Delete(get(V11 "/CFItems/" I4, token, 404, NULL));
 	/* Another document that claims I1. */
 	path_of(path, sizeof(path), "other.json");
 	write_json(path, package(DOC2, 1));

@@ -43,7 +43,7 @@ static void collect(const cw_case_diag *d, void *payload)
 
 static int read_text(cw_case_package **out, collected *c, const char *text)
 {
-	cw_case_read_options o = { NULL, NULL, collect, c };
+	cw_case_read_options o = { NULL, NULL, collect, c, 0 };
 
 	memset(c, 0, sizeof(*c));
 	return cw_case_package_read(out, text, strlen(text), &o);
@@ -192,6 +192,24 @@ START_TEST(bad_values_are_reported_where_they_are)
 		  "\"identifier\":\"" DOC "\",\"uri\":\"u\"},"
 		  "\"lastChangeDateTime\":\"2020-01-01T00:00:00Z\"}]}",
 		  "E case.association.type /CFAssociations/0/associationType" },
+		/* What the reader lets through, the 1.1 schema does not. */
+		{ "{\"CFDocument\":{\"identifier\":\"" DOC "\",\"uri\":\"u\","
+		  "\"creator\":\"c\",\"title\":\"t\",\"caseVersion\":\"2.0\","
+		  "\"lastChangeDateTime\":\"2020-01-01T00:00:00Z\"}}",
+		  "E case.schema /CFDocument/caseVersion" },
+		{ "{\"CFDocument\":{\"identifier\":\"" DOC "\",\"uri\":\"u\","
+		  "\"creator\":\"c\",\"title\":\"t\",\"lastChangeDateTime\":"
+		  "\"2020-01-01T00:00:00Z\"},\"CFAssociations\":[{"
+		  "\"identifier\":"
+		  "\"" AS1 "\",\"uri\":\"u\",\"associationType\":\"isPeerOf\","
+		  "\"originNodeURI\":{\"title\":\"a\",\"identifier\":\"" DOC
+		  "\",\"uri\":\"u\",\"targetType\":\"no spaces\"},"
+		  "\"destinationNodeURI\":{\"title\":\"a\",\"identifier\":"
+		  "\"x\","
+		  "\"uri\":\"u\"},\"lastChangeDateTime\":\"2020-01-01T00:00:"
+		  "00Z\"}"
+		  "]}",
+		  "E case.schema /CFAssociations/0/originNodeURI/targetType" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -239,7 +257,7 @@ START_TEST(what_a_schema_cannot_say)
 	char text[8192];
 	cw_case_package *p;
 	collected c;
-	cw_case_read_options o = { known_one, (void *)IT2, collect, &c };
+	cw_case_read_options o = { known_one, (void *)IT2, collect, &c, 0 };
 
 	/* Duplicate identifiers. */
 	package_with(text, sizeof(text), ITEM(IT1) "," ITEM(IT1), "");
@@ -328,7 +346,7 @@ START_TEST(shared_fixtures_read)
 		size_t len = 0;
 		cw_case_package *p;
 		collected c;
-		cw_case_read_options o = { NULL, NULL, collect, &c };
+		cw_case_read_options o = { NULL, NULL, collect, &c, 0 };
 
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		ck_assert_int_eq(cw_file_read(&text, &len, path, 1 << 24), 0);
