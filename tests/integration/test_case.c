@@ -502,7 +502,9 @@ START_TEST(admin_import_endpoint)
 	char *text;
 
 	/* d2 holds nothing yet, so DOC2 with d1's item ids is fine there. */
-	text = cJSON_PrintUnformatted(package(DOC2, 1));
+	doc = package(DOC2, 1);
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
 	ck_assert_int_eq(post_package("", text, &doc), 201);
 	ck_assert_str_eq(cw_json_string(doc, "document"), DOC2);
 	cJSON_Delete(doc);
