@@ -323,6 +323,38 @@ START_TEST(hostile_input_fails_cleanly)
 }
 END_TEST
 
+/* 100,000 items with one bad date: that one error, at its pointer. */
+START_TEST(one_bad_date_among_many)
+{
+	cw_buf text = CW_BUF_INIT((size_t)64 << 20);
+	cw_case_package *p;
+	collected c;
+
+	cw_buf_puts(&text,
+	            "{\"CFDocument\":{\"identifier\":\"" DOC
+	            "\",\"uri\":\"u\",\"creator\":\"c\",\"title\":"
+	            "\"t\",\"lastChangeDateTime\":\"2020-01-01T00:00:00Z\""
+	            "},\"CFItems\":[");
+	for (int i = 0; i < 100000; i++)
+		cw_buf_printf(&text,
+		              "%s{\"identifier\":\"%08x-0000-4000-8000-"
+		              "000000000000\",\"uri\":\"u\",\"fullStatement\":"
+		              "\"s\",\"lastChangeDateTime\":\"%s\"}",
+		              i ? "," : "", i,
+		              i == 73512 ? "2020-13-45T99:00:00Z"
+		                         : "2020-01-01T00:00:00Z");
+	cw_buf_puts(&text, "]}");
+	ck_assert_int_eq(text.error, 0);
+	ck_assert_int_eq(read_text(&p, &c, cw_buf_cstr(&text)), CW_EINVAL);
+	ck_assert_uint_eq(c.errors, 1);
+	ck_assert_ptr_nonnull(strstr(c.text,
+	                             "E case.datetime "
+	                             "/CFItems/73512/lastChangeDateTime"));
+	cw_case_package_free(p);
+	cw_buf_dispose(&text);
+}
+END_TEST
+
 /* The shared OpenSALT packages read without errors (skipped without
  * ../shared). */
 START_TEST(shared_fixtures_read)
@@ -372,6 +404,7 @@ Suite *suite_case_package(void)
 	tcase_add_test(tc, bad_values_are_reported_where_they_are);
 	tcase_add_test(tc, what_a_schema_cannot_say);
 	tcase_add_test(tc, hostile_input_fails_cleanly);
+	tcase_add_test(tc, one_bad_date_among_many);
 	tcase_add_test(tc, shared_fixtures_read);
 	suite_add_tcase(s, tc);
 	return s;
