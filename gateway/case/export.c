@@ -197,9 +197,51 @@ static int pick_parents(cw_case_tree *t)
 	return 0;
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Codes in natural order: runs of digits by their value, so 1.2 comes
+ * before 1.10; codes equal that way fall back to byte order. */
+static int code_compare(const char *a, const char *b)
+{
+	const char *x = a, *y = b;
+
+	while (*x && *y) {
+		if (is_digit(*x) && is_digit(*y)) {
+			size_t nx, ny;
+			int c;
+
+			while (*x == '0' && is_digit(x[1]))
+				x++;
+			while (*y == '0' && is_digit(y[1]))
+				y++;
+			for (nx = 0; is_digit(x[nx]); nx++)
+				;
+			for (ny = 0; is_digit(y[ny]); ny++)
+				;
+			if (nx != ny)
+				return nx < ny ? -1 : 1;
+			if ((c = strncmp(x, y, nx)) != 0)
+				return c;
+			x += nx;
+			y += ny;
+			continue;
+		}
+		if (*x != *y)
+			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+		x++;
+		y++;
+	}
+	if (*x || *y)
+		return *x ? 1 : -1;
+	return strcmp(a, b);
+}
+
 /* Siblings: sequenceNumber (those without last), then humanCodingScheme
- * (those without last), then identifier. Items under the document come
- * before the items with no parent in the package. */
+ * (natural order, those without last), then identifier. Items under the
+ * document come before the items with no parent in the package. */
 static int sibling_order(const void *a, const void *b)
 {
 	const cw_case_node *x = *(const cw_case_node *const *)a;
@@ -216,7 +258,7 @@ static int sibling_order(const void *a, const void *b)
 		return x->seq < y->seq ? -1 : 1;
 	if (!x->code != !y->code)
 		return x->code ? -1 : 1;
-	if (x->code && (c = strcmp(x->code, y->code)) != 0)
+	if (x->code && (c = code_compare(x->code, y->code)) != 0)
 		return c;
 	return strcmp(x->id, y->id);
 }
