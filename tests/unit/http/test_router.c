@@ -163,6 +163,18 @@ START_TEST(gateway_table_scopes)
 			                                     : "/or/v1p1/") ==
 			                              NULL,
 			              "%s %s", r->pattern, r->scopes);
+		} else if (strncmp(r->pattern, "/ims/case/", 10) == 0 ||
+		           strncmp(r->pattern, "/crosswalk/v1/case/", 19) ==
+		                   0) {
+			/* CASE reads take the CASE Network scope; only the
+			 * 1.1 discovery document is public. */
+			if (strstr(r->pattern, "/discovery/"))
+				ck_assert_ptr_null(r->scopes);
+			else
+				ck_assert_str_eq(
+				        r->scopes,
+				        "http://purl.imsglobal.org/casenetwork/"
+				        "case/v1p0/scope/core.readonly");
 		} else {
 			ck_assert_ptr_null(r->scopes);
 		}
