@@ -172,13 +172,13 @@ static size_t ratings_of(rating out[MAX_RATINGS], const alignments *a,
 	return n;
 }
 
-/* Mastery: the default scale's, else the second-highest level of the
- * rubric (the highest when it has one), as the default scale does. */
+/* Mastery: the default scale's, else the rubric's second-highest level
+ * when it has three or more (as the default scale), else its highest. */
 static double mastery_of(const rating *r, size_t n, int defaulted)
 {
 	if (defaulted)
 		return CW_CASE_EXPORT_DEFAULT_MASTERY;
-	return n > 1 ? r[1].points : r[0].points;
+	return n > 2 ? r[1].points : r[0].points;
 }
 
 static int put_number_field(cw_buf *out, double d)

@@ -13,6 +13,7 @@ Suite *suite_oneroster(void);
 Suite *suite_or_routes(void);
 Suite *suite_oauth1(void);
 Suite *suite_case(void);
+Suite *suite_case_export(void);
 
 static Suite *init_curl(void)
 {
@@ -22,4 +23,4 @@ static Suite *init_curl(void)
 
 CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
              suite_roster_daemon, suite_oneroster, suite_or_routes,
-             suite_oauth1, suite_case)
+             suite_oauth1, suite_case, suite_case_export)
