@@ -381,6 +381,30 @@ static int add_nodes(cw_case_tree *t)
 	return 0;
 }
 
+void cw_case_edges_sort(cw_case_edge *edges, size_t count)
+{
+	if (count)
+		qsort(edges, count, sizeof(*edges), by_child);
+}
+
+const cw_case_edge *cw_case_edges_of(const cw_case_edge *edges, size_t count,
+                                     size_t child, size_t *n)
+{
+	size_t low = 0, high = count;
+
+	while (low < high) {
+		size_t mid = low + (high - low) / 2;
+
+		if (edges[mid].child < child)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	for (*n = 0; low + *n < count && edges[low + *n].child == child;)
+		(*n)++;
+	return edges + low;
+}
+
 int cw_case_tree_build(cw_case_tree *out, const cJSON *root)
 {
 	int err;
@@ -392,7 +416,7 @@ int cw_case_tree_build(cw_case_tree *out, const cJSON *root)
 		cw_case_tree_dispose(out);
 		return err;
 	}
-	qsort(out->extra, out->extra_count, sizeof(*out->extra), by_child);
+	cw_case_edges_sort(out->extra, out->extra_count);
 	return 0;
 }
 

@@ -49,6 +49,13 @@ typedef struct {
 /** Builds the tree of the package root; 0 or CW_ENOMEM. */
 int cw_case_tree_build(cw_case_tree *out, const cJSON *root);
 void cw_case_tree_dispose(cw_case_tree *tree);
+/** The edges of child in edges sorted by child: the first, and how many
+ *  in *n. */
+const cw_case_edge *cw_case_edges_of(const cw_case_edge *edges, size_t count,
+                                     size_t child, size_t *n);
+/** Sorts edges by child, then parent. */
+void cw_case_edges_sort(cw_case_edge *edges, size_t count);
+
 /** The node of an identifier, or CW_CASE_NO_NODE. */
 size_t cw_case_tree_find(const cw_case_tree *tree, const char *id);
 

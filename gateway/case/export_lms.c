@@ -198,13 +198,16 @@ static int canvas_parents(cw_buf *out, const cw_case_tree *t, size_t node)
 {
 	cw_buf list = CW_BUF_INIT((size_t)1 << 20);
 	const cw_case_node *n = &t->nodes[node];
+	size_t count;
+	const cw_case_edge *edges =
+	        cw_case_edges_of(t->extra, t->extra_count, node, &count);
 	int err;
 
 	cw_buf_puts(&list, parent_id(t, n));
-	for (size_t i = 0; i < t->extra_count; i++) {
-		const cw_case_edge *e = &t->extra[i];
+	for (size_t i = 0; i < count; i++) {
+		const cw_case_edge *e = &edges[i];
 
-		if (e->child != node || e->parent == n->parent)
+		if (e->parent == n->parent)
 			continue;
 		if (t->nodes[e->parent].row < n->row &&
 		    (e->parent == 0 || t->nodes[e->parent].children > 0)) {
@@ -306,36 +309,69 @@ out:
 /* ---- Moodle ---------------------------------------------------------------
  */
 
-/* Moodle relates competencies both ways; each pair is written once, on the
- * origin's row, and only between items of this framework. */
-static int moodle_related(cw_buf *out, const cw_case_tree *t, size_t node)
-{
-	cw_buf list = CW_BUF_INIT((size_t)1 << 20);
-	const cJSON *a;
-	int err;
+typedef struct {
+	cw_case_edge *list; /* origin as child, the other end as parent */
+	size_t count;
+} related;
 
+/* Moodle relates competencies both ways; each pair is taken once, from
+ * its origin, and only between items of this framework. */
+static int collect_related(related *out, const cw_case_tree *t)
+{
+	const cJSON *a;
+	size_t alloc = 0;
+
+	memset(out, 0, sizeof(*out));
 	cJSON_ArrayForEach(
 	        a, cJSON_GetObjectItemCaseSensitive(t->root, "CFAssociations"))
 	{
 		const char *type = cw_case_text(a, "associationType");
-		const char *from = cw_json_string(
-		        cJSON_GetObjectItemCaseSensitive(a, "originNodeURI"),
-		        "identifier");
-		const char *to =
-		        cw_json_string(cJSON_GetObjectItemCaseSensitive(
-		                               a, "destinationNodeURI"),
-		                       "identifier");
-		size_t other = cw_case_tree_find(t, to);
+		size_t from = cw_case_tree_find(
+		        t, cw_json_string(cJSON_GetObjectItemCaseSensitive(
+		                                  a, "originNodeURI"),
+		                          "identifier"));
+		size_t to = cw_case_tree_find(
+		        t, cw_json_string(cJSON_GetObjectItemCaseSensitive(
+		                                  a, "destinationNodeURI"),
+		                          "identifier"));
 
 		if ((strcmp(type, "isRelatedTo") &&
 		     strcmp(type, "exactMatchOf")) ||
-		    !from || strcmp(from, t->nodes[node].id) ||
-		    other == CW_CASE_NO_NODE || other == node)
+		    from == CW_CASE_NO_NODE || to == CW_CASE_NO_NODE ||
+		    from == to)
+			continue;
+		if (out->count == alloc) {
+			size_t want = alloc ? alloc * 2 : 64;
+			cw_case_edge *grown =
+			        cw_realloc(out->list, want * sizeof(*grown));
+
+			if (!grown)
+				return CW_ENOMEM;
+			out->list = grown;
+			alloc = want;
+		}
+		out->list[out->count++] = (cw_case_edge){ from, to };
+	}
+	cw_case_edges_sort(out->list, out->count);
+	return 0;
+}
+
+/* relatedidnumbers: comma-separated; Moodle reads %2C back as a comma. */
+static int moodle_related(cw_buf *out, const cw_case_tree *t, const related *r,
+                          size_t node)
+{
+	cw_buf list = CW_BUF_INIT((size_t)1 << 20);
+	size_t count;
+	const cw_case_edge *e =
+	        cw_case_edges_of(r->list, r->count, node, &count);
+	int err;
+
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0 && e[i].parent == e[i - 1].parent)
 			continue;
 		if (list.len)
 			cw_buf_putc(&list, ',');
-		/* Moodle splits on commas and reads %2C back as one. */
-		for (const char *p = t->nodes[other].id; *p; p++)
+		for (const char *p = t->nodes[e[i].parent].id; *p; p++)
 			if (*p == ',')
 				cw_buf_puts(&list, "%2C");
 			else
@@ -375,7 +411,8 @@ static int moodle_framework(cw_buf *out, const cw_case_tree *t)
 	return err;
 }
 
-static int moodle_item(cw_buf *out, const cw_case_tree *t, size_t node)
+static int moodle_item(cw_buf *out, const cw_case_tree *t, const related *r,
+                       size_t node)
 {
 	const cw_case_node *n = &t->nodes[node];
 	char parent[LABEL_BYTES], idnumber[LABEL_BYTES], shortname[LABEL_BYTES];
@@ -395,7 +432,7 @@ static int moodle_item(cw_buf *out, const cw_case_tree *t, size_t node)
 	field(out, "");
 	field(out, "0");
 	field(out, "null");
-	moodle_related(out, t, node);
+	moodle_related(out, t, r, node);
 	cw_buf_printf(out, "%zu,", n->row);
 	field(out, "");
 	field(out, "");
@@ -422,12 +459,19 @@ int cw_case_export_moodle(cw_buf *out, size_t *rows, const cw_case_tree *t)
 		"Taxonomy"
 	};
 
-	fields(out, header, 14);
-	moodle_framework(out, t);
-	for (size_t i = 0; i < t->order_count && out->error == 0; i++)
-		moodle_item(out, t, t->order[i]);
-	*rows = t->order_count + 1;
-	return out->error;
+	related r;
+	int err = collect_related(&r, t);
+
+	if (err == 0) {
+		fields(out, header, 14);
+		moodle_framework(out, t);
+		for (size_t i = 0; i < t->order_count && out->error == 0; i++)
+			moodle_item(out, t, &r, t->order[i]);
+		*rows = t->order_count + 1;
+		err = out->error;
+	}
+	cw_free(r.list);
+	return err;
 }
 
 /* ---- PowerSchool ----------------------------------------------------------
