@@ -55,15 +55,15 @@
 #define CW_LIMIT_LOG_LINE          8192L               /* one log line */
 #define CW_LIMIT_CSV_FIELD         (64L * 1024)        /* one CSV field */
 #define CW_LIMIT_CSV_RECORD        (1024L * 1024)      /* one CSV record */
-#define CW_LIMIT_CSV_FIELDS        1024L       /* fields in one record */
-#define CW_LIMIT_ZIP_BYTES         (8LL << 30) /* a zip, expanded */
-#define CW_LIMIT_ZIP_RATIO         200LL       /* expanded / zipped */
-#define CW_LIMIT_DIAGNOSTICS_SHOWN 10000L      /* problems printed per run */
+#define CW_LIMIT_CSV_FIELDS        1024L        /* fields in one record */
+#define CW_LIMIT_ZIP_BYTES         (8LL << 30)  /* a zip, expanded */
+#define CW_LIMIT_ZIP_RATIO         200LL        /* expanded / zipped */
+#define CW_LIMIT_DIAGNOSTICS_SHOWN 10000L       /* problems printed per run */
 #define CW_LIMIT_CASE_PACKAGE      (512L << 20) /* a CFPackage, as JSON text */
 #define CW_LIMIT_FETCH_TIMEOUT     120L         /* seconds for one pull */
-#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L       /* in-flight drain on SIGTERM */
-#define CW_LIMIT_SEALED_PLAIN      1024L       /* a secret sealed at rest */
-#define CW_LIMIT_SEALED_TEXT       2048L       /* its sealed text */
+#define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L        /* in-flight drain on SIGTERM */
+#define CW_LIMIT_SEALED_PLAIN      1024L        /* a secret sealed at rest */
+#define CW_LIMIT_SEALED_TEXT       2048L        /* its sealed text */
 
 /* OAuth 1.0a signed requests (RFC 5849) on the OneRoster 1.1 routes. */
 #define CW_LIMIT_OAUTH1_WINDOW_S 300L         /* oauth_timestamp: now +- this */
