@@ -570,13 +570,15 @@ static int unique_title(char *out, size_t n, cw_strset *seen,
                         const cJSON *object, const char *id)
 {
 	char label[LABEL_BYTES];
-	int added;
+	int added, written;
 
 	cw_case_label(out, n, object, TITLE_MAX);
 	if ((added = cw_strset_put(seen, out, strlen(out), 0, NULL)) != 0)
 		return added < 0 ? added : 0;
 	cw_case_label(label, sizeof(label), object, TITLE_MAX - 40);
-	snprintf(out, n, "%s (%s)", label, id);
+	written = snprintf(out, n, "%s (%s)", label, id);
+	if (written < 0 || (size_t)written >= n)
+		cw_case_cut(out, n, id, TITLE_MAX); /* an identifier too long */
 	added = cw_strset_put(seen, out, strlen(out), 0, NULL);
 	return added < 0 ? added : 0;
 }

@@ -9,6 +9,7 @@
 #include "util/limits.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -180,6 +181,7 @@ static int run_export(const cw_args *args)
 	const char *doc = cw_args_get(args, "doc");
 	const char *format_name = cw_args_get(args, "format");
 	cw_case_export_format format;
+	char lower[128];
 	cw_cli_env env;
 	int code;
 
@@ -194,6 +196,12 @@ static int run_export(const cw_args *args)
 		        "powerschool, schoology, csv, case-json or "
 		        "ob3-achievements\n");
 		return CW_EXIT_USAGE;
+	}
+	/* Identifiers are stored in lower case. */
+	if (strlen(doc) < sizeof(lower)) {
+		for (size_t i = 0; i <= strlen(doc); i++)
+			lower[i] = (char)tolower((unsigned char)doc[i]);
+		doc = lower;
 	}
 	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
 		return code;
