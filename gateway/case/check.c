@@ -380,7 +380,8 @@ int cw_case_check(cw_case_package *package, const cw_case_read_options *options)
 	if (err == 0 && g.pointers.error)
 		err = g.pointers.error;
 	if (err == 0) {
-		qsort(g.entries, g.count, sizeof(entry), by_id);
+		if (g.count) /* qsort(NULL, 0) is undefined */
+			qsort(g.entries, g.count, sizeof(entry), by_id);
 		check_duplicates(&g);
 		for (size_t i = 0; i < g.count; i++) {
 			if (g.entries[i].kind == CW_CASE_ASSOCIATION)

@@ -98,7 +98,7 @@ static int load_held(importing *im)
 	if (err == 0 && rc != SQLITE_DONE)
 		err = cw_sqlite__fail(im->conn->db, "reading a document");
 	sqlite3_finalize(st);
-	if (err == 0)
+	if (err == 0 && im->held_count)
 		qsort(im->held, im->held_count, sizeof(held), by_identifier);
 	return err;
 }
@@ -107,6 +107,8 @@ static held *find_held(importing *im, const char *identifier)
 {
 	held key = { (char *)identifier, NULL, 0, 0, 0 };
 
+	if (!im->held_count)
+		return NULL;
 	return bsearch(&key, im->held, im->held_count, sizeof(held),
 	               by_identifier);
 }

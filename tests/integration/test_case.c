@@ -486,11 +486,12 @@ static long post_package(const char *query, const char *body, cJSON **doc)
 
 START_TEST(admin_import_endpoint)
 {
-	cJSON *doc, *bad = package(DOC2, 1);
+	cJSON *doc, *bad = package(DOC2, 1), *good = package(DOC2, 1);
 	char *text;
 
 	/* d2 holds nothing yet, so DOC2 with d1's item ids is fine there. */
-	text = cJSON_PrintUnformatted(package(DOC2, 1));
+	text = cJSON_PrintUnformatted(good);
+	cJSON_Delete(good);
 	ck_assert_int_eq(post_package("", text, &doc), 201);
 	ck_assert_str_eq(cw_json_string(doc, "document"), DOC2);
 	cJSON_Delete(doc);
