@@ -24,12 +24,15 @@ static const cw_option no_options[] = { { NULL, NULL, NULL, 0 } };
 static const cw_command_spec validate_spec = {
 	"case validate",
 	"FILE [--json]",
-	"Check a CASE 1.0 or 1.1 CFPackage (JSON).",
+	"Check a CASE 1.0 or 1.1 CFPackage (JSON, or the spreadsheet CSV).",
 	"Reports every problem as FILE#POINTER: severity: code: message, the\n"
 	"pointer (RFC 6901) naming the member at fault: types and required\n"
 	"members, identifiers, duplicate identifiers, isChildOf cycles,\n"
 	"associations whose ends are not in the package, CFItemType against\n"
-	"CFItemTypeURI (codes: docs/case-diagnostics.md). Exit 0 when valid\n"
+	"CFItemTypeURI (codes: docs/case-diagnostics.md). A file starting\n"
+	"with the header of `case export --format csv`, or named *.csv, is\n"
+	"read as that spreadsheet (docs/case-csv.md; its problems at\n"
+	"FILE#LINE:COLUMN). Exit 0 when valid\n"
 	"(warnings allowed), 1 when not. --json prints {\"valid\", "
 	"\"document\",\n"
 	"\"title\", \"errors\", \"warnings\", \"diagnostics\": [{\"pointer\",\n"
@@ -70,6 +73,14 @@ static void on_diag(const cw_case_diag *d, void *payload)
 	cJSON_AddStringToObject(item, "code", d->code);
 	cJSON_AddStringToObject(item, "message", d->message);
 	cJSON_AddItemToArray(p->list, item);
+}
+
+/* A .csv file is the spreadsheet CSV (case/sheet.h). */
+static int csv_named(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
 }
 
 static int is_url(const char *s)
@@ -117,7 +128,8 @@ static cJSON *result_json(const cw_case_import_result *r, printer *p, int valid)
 static int run_validate(const cw_args *args)
 {
 	printer p = { args->positionals[0], args->json, 0, 0, NULL };
-	cw_case_import_options o = { NULL, NULL, NULL, on_diag, &p };
+	cw_case_import_options o = { NULL,    NULL, NULL,
+		                     on_diag, &p,   csv_named(p.path) };
 	cw_case_import_result r;
 	char *text = NULL;
 	size_t len = 0;
@@ -162,8 +174,10 @@ static const cw_command_spec import_spec = {
 	"--tenant NAME FILE|URL [--json]",
 	"Check a CASE CFPackage and store it for a tenant, all or nothing.",
 	"The package (a file, or an http(s) URL fetched with a 512 MiB and\n"
-	"120 s cap) is checked as `case validate` does, its association ends\n"
-	"also against the tenant's other frameworks. Any error: nothing is\n"
+	"120 s cap; JSON, or the spreadsheet CSV of `case export --format\n"
+	"csv`, docs/case-csv.md) is checked as `case validate` does, its\n"
+	"association ends also against the tenant's other frameworks. Any "
+	"error: nothing is\n"
 	"stored (exit 1). Importing it again updates it in place: objects\n"
 	"added, changed and retired (items the package no longer has stay\n"
 	"readable on their own) go to the change log; an unchanged package\n"
@@ -199,7 +213,8 @@ static void print_import(const cw_case_import_result *r)
 static int import_into(const cw_args *args, cw_cli_env *env, printer *p,
                        const cw_tenant *tenant)
 {
-	cw_case_import_options o = { p->path, "cli", tenant->name, on_diag, p };
+	cw_case_import_options o = { p->path, "cli", tenant->name,
+		                     on_diag, p,     csv_named(p->path) };
 	cw_case_import_result r;
 	char *text = NULL;
 	size_t len = 0;

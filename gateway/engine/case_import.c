@@ -3,10 +3,12 @@
  * what it holds, so an unchanged package writes nothing. */
 #include "engine/case_import.h"
 
+#include "case/sheet.h"
 #include "case/write.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/limits.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +33,32 @@ static int known(const char *identifier, void *payload)
 	                                     ignore, NULL) == 0;
 }
 
+typedef struct {
+	const cw_case_import_options *options;
+	size_t errors;
+} sheet_count;
+
+static void count_sheet_diag(const cw_case_diag *d, void *payload)
+{
+	sheet_count *c = payload;
+
+	c->errors++;
+	if (c->options && c->options->on_diag)
+		c->options->on_diag(d, c->options->diag_payload);
+}
+
+/* The spreadsheet CSV (case/sheet.h) becomes CFPackage JSON first. */
+static int sheet_to_json(cw_buf *json, cw_case_import_result *result,
+                         const char *buf, size_t len,
+                         const cw_case_import_options *o)
+{
+	sheet_count c = { o, 0 };
+	int err = cw_case_sheet_read(json, buf, len, count_sheet_diag, &c);
+
+	result->errors = c.errors;
+	return err;
+}
+
 static int read_package(cw_case_package **out, cw_case_import_result *result,
                         cw_store *store, int64_t tenant_id, const char *buf,
                         size_t len, const cw_case_import_options *o,
@@ -39,9 +67,17 @@ static int read_package(cw_case_package **out, cw_case_import_result *result,
 	lookup l = { store, tenant_id };
 	cw_case_read_options ro = { known, &l, o ? o->on_diag : NULL,
 		                    o ? o->diag_payload : NULL, background };
-	int err;
+	cw_buf json = CW_BUF_INIT((size_t)CW_LIMIT_CASE_PACKAGE * 2);
+	int err = 0;
 
 	memset(result, 0, sizeof(*result));
+	*out = NULL;
+	if ((o && o->csv) || cw_case_sheet_is(buf, len)) {
+		if ((err = sheet_to_json(&json, result, buf, len, o)) < 0)
+			goto out;
+		buf = cw_buf_cstr(&json);
+		len = json.len;
+	}
 	err = cw_case_package_read(out, buf, len, &ro);
 	if (*out) {
 		result->errors = (*out)->errors;
@@ -56,6 +92,8 @@ static int read_package(cw_case_package **out, cw_case_import_result *result,
 		                 ? cw_json_string((*out)->document, "title")
 		                 : "");
 	}
+out:
+	cw_buf_dispose(&json);
 	return err;
 }
 

@@ -1,4 +1,5 @@
-/* CASE framework imports: a CFPackage read and checked (case/package.h),
+/* CASE framework imports: a CFPackage (JSON, or the spreadsheet CSV of
+ * case/sheet.h) read and checked (case/package.h),
  * then stored in one transaction (objects added, changed, retired, logged)
  * with the 1.1 and 1.0 texts the provider serves; audited. */
 #ifndef CW_ENGINE_CASE_IMPORT_H
@@ -21,6 +22,9 @@ typedef struct {
 	const char *tenant; /* its name, for the audit log */
 	cw_case_diag_cb on_diag;
 	void *diag_payload;
+	/* 1: the text is the spreadsheet CSV (case/sheet.h) even if it does
+	 * not start with its header; it is taken as one anyway when it does */
+	int csv;
 } cw_case_import_options;
 
 /**

@@ -166,8 +166,8 @@ static void pull_package(puller *m, const char *id, const char *title)
 {
 	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
 	char url[2200];
-	cw_case_import_options io = { url, m->o->actor, m->o->tenant, NULL,
-		                      NULL };
+	cw_case_import_options io = { url,  m->o->actor, m->o->tenant,
+		                      NULL, NULL,        0 };
 	cw_case_import_result result;
 	int err;
 

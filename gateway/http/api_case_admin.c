@@ -100,8 +100,11 @@ int cw_api_case_import(cw_request *req, cw_response *res)
 	const char *url = cw_request_query(req, "url");
 	shown s = { cJSON_CreateArray(), 0 };
 	cw_case_import_options o = { url ? url : "upload",
-		                     cw_request_auth(req)->client_id, NULL,
-		                     on_diag, &s };
+		                     cw_request_auth(req)->client_id,
+		                     NULL,
+		                     on_diag,
+		                     &s,
+		                     0 };
 	cw_case_import_result r;
 	cw_tenant tenant;
 	char *text = NULL;
