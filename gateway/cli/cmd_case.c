@@ -93,8 +93,10 @@ static int is_url(const char *s)
 static int load(char **out, size_t *len, const char *where)
 {
 	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
+	/* The operator's own command: any address (the daemon's fetches for
+	 * tenants are the ones kept off private networks). */
 	cw_fetch_options o = { CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT,
-		               NULL, "application/json" };
+		               NULL, "application/json", 0 };
 	long status;
 	int err;
 
@@ -433,7 +435,8 @@ static int mirror_now(const cw_args *args, cw_cli_env *env,
 		                     cw_args_get(args, "scope"),
 		                     "cli",
 		                     tenant->name,
-		                     NULL };
+		                     NULL,
+		                     0 /* the operator's own command */ };
 	long every = cw_case_mirror_parse_every(cw_args_get(args, "every"));
 	cw_case_mirror_report r;
 	int err = 0, code;

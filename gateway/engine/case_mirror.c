@@ -36,7 +36,8 @@ static void fail(cw_case_mirror_report *r, const char *prefix, const char *what)
 
 static int get_token(puller *m)
 {
-	cw_fetch_options fo = { 1 << 16, 30, NULL, "application/json" };
+	cw_fetch_options fo = { 1 << 16, 30, NULL, "application/json",
+		                m->o->public_only };
 	cw_buf body = CW_BUF_INIT(1 << 16), form = CW_BUF_INIT(4096);
 	cJSON *doc = NULL;
 	const char *token;
@@ -82,7 +83,7 @@ static int get(puller *m, cw_buf *out, const char *url, size_t max)
 {
 	cw_fetch_options fo = { max, CW_LIMIT_FETCH_TIMEOUT,
 		                m->token[0] ? m->token : NULL,
-		                "application/json" };
+		                "application/json", m->o->public_only };
 	long status;
 
 	out->max = max;
@@ -321,7 +322,7 @@ int cw_case_mirror_schedule(cw_store *store, const unsigned char *key,
 int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
                               const unsigned char *key,
                               const cw_case_mirror *mirror,
-                              volatile int *stopping)
+                              volatile int *stopping, int public_only)
 {
 	cw_case_mirror_options o = { mirror->base_url,
 		                     mirror->token_url,
@@ -330,7 +331,8 @@ int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
 		                     mirror->scope,
 		                     "scheduler",
 		                     NULL,
-		                     stopping };
+		                     stopping,
+		                     public_only };
 	char aad[2200], *secret = NULL, *text;
 	size_t secret_len = 0;
 	int64_t started = cw_time_now_ms();

@@ -18,6 +18,7 @@ typedef struct {
 	const char *client_id, *client_secret, *scope;
 	const char *actor, *tenant; /* for the audit log */
 	volatile int *stopping;     /* set: the run stops between packages */
+	int public_only;            /* refuse private addresses (net/fetch.h) */
 } cw_case_mirror_options;
 
 typedef struct {
@@ -55,7 +56,7 @@ int cw_case_mirror_schedule(cw_store *store, const unsigned char *key,
 int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
                               const unsigned char *key,
                               const cw_case_mirror *mirror,
-                              volatile int *stopping);
+                              volatile int *stopping, int public_only);
 
 /** The daemon's tick: starts every mirror that is due as a background job
  *  (engine/case_mirror_jobs.c). */

@@ -35,9 +35,9 @@ static void run_job(void *arg)
 {
 	job *j = arg;
 	cw_case_mirror_report r;
-	int err =
-	        cw_case_mirror_run_stored(&r, j->ctx->store, j->ctx->master_key,
-	                                  &j->m, &j->ctx->stopping);
+	int err = cw_case_mirror_run_stored(
+	        &r, j->ctx->store, j->ctx->master_key, &j->m, &j->ctx->stopping,
+	        !j->ctx->config->fetch_private_addresses);
 
 	CW_LOG(err == 0 && r.failed == 0 ? CW_LOG_INFO : CW_LOG_WARN,
 	       "case_mirror_run", "l:mirror", (long long)j->m.id, "s:url",

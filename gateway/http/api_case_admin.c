@@ -53,8 +53,11 @@ static void on_diag(const cw_case_diag *d, void *payload)
 static int load(char **text, size_t *len, cw_request *req, const char *url)
 {
 	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
-	cw_fetch_options o = { CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT,
-		               NULL, "application/json" };
+	cw_fetch_options o = {
+		CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT, NULL,
+		"application/json",
+		!cw_request_ctx(req)->config->fetch_private_addresses
+	};
 	long status;
 	int err;
 
@@ -304,8 +307,9 @@ int cw_api_case_mirror_run(cw_request *req, cw_response *res)
 	int err = mirror_of(&f, req, res);
 
 	if (err == 0) {
-		err = cw_case_mirror_run_stored(&r, ctx->store, ctx->master_key,
-		                                &f.found, &ctx->stopping);
+		err = cw_case_mirror_run_stored(
+		        &r, ctx->store, ctx->master_key, &f.found,
+		        &ctx->stopping, !ctx->config->fetch_private_addresses);
 		if (err == 0 || err == CW_EIO || err == CW_EAUTH ||
 		    err == CW_EINVAL)
 			err = cw_response_json(res, err == 0 ? 200 : 502,

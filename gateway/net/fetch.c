@@ -3,8 +3,12 @@
 
 #include "util/error.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -13,7 +17,57 @@ typedef struct {
 	cw_buf *out;
 	size_t max, got;
 	int too_big;
+	int refused; /* a private address was not connected to */
 } sink;
+
+/* 1 for addresses a tenant's fetch may not reach. */
+static int private_v4(uint32_t a)
+{
+	return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
+	       (a >> 16) == 0xa9fe ||          /* 169.254/16 */
+	       (a >> 20) == 0xac1 ||           /* 172.16/12 */
+	       (a >> 16) == 0xc0a8 ||          /* 192.168/16 */
+	       (a >> 22) == (100u << 2 | 1) || /* 100.64/10 */
+	       (a >> 28) >= 0xe;               /* multicast, reserved */
+}
+
+static int private_address(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		return private_v4(ntohl(in->sin_addr.s_addr));
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a =
+		        &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		const unsigned char *b = a->s6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			return private_v4((uint32_t)b[12] << 24 |
+			                  (uint32_t)b[13] << 16 |
+			                  (uint32_t)b[14] << 8 | b[15]);
+		return IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) ||
+		       (b[0] & 0xfe) == 0xfc || /* fc00::/7 */
+		       (b[0] == 0xfe &&
+		        (b[1] & 0xc0) == 0x80) || /* fe80::/10 */
+		       b[0] == 0xff;              /* multicast */
+	}
+	return 1;
+}
+
+static curl_socket_t open_public(void *payload, curlsocktype purpose,
+                                 struct curl_sockaddr *address)
+{
+	sink *s = payload;
+
+	(void)purpose;
+	if (private_address(&address->addr)) {
+		s->refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(address->family, address->socktype, address->protocol);
+}
 
 static size_t on_data(char *data, size_t size, size_t count, void *payload)
 {
@@ -59,6 +113,11 @@ static int configure(CURL *c, const char *url, const cw_fetch_options *o,
 		rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_USERAGENT, "crosswalk");
+	if (rc == CURLE_OK && o->public_only)
+		rc = curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION,
+		                      open_public);
+	if (rc == CURLE_OK && o->public_only)
+		rc = curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, s);
 	if (o->accept) {
 		snprintf(line, sizeof(line), "Accept: %s", o->accept);
 		*headers = curl_slist_append(*headers, line);
@@ -121,7 +180,7 @@ static int perform(cw_buf *out, long *status, const char *url,
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct curl_slist *headers = NULL;
-	sink s = { out, o->max_bytes, 0, 0 };
+	sink s = { out, o->max_bytes, 0, 0, 0 };
 	CURL *c;
 	CURLcode rc;
 	int err;
@@ -142,7 +201,14 @@ static int perform(cw_buf *out, long *status, const char *url,
 	if (err == 0 && form)
 		err = set_post(c, form, user, password);
 	if (err == 0 && (rc = curl_easy_perform(c)) != CURLE_OK) {
-		if (s.too_big) {
+		if (s.refused) {
+			cw_error_set(
+			        "%.200s: refused: the address is loopback, "
+			        "private or link-local (config "
+			        "fetch_private_addresses)",
+			        url);
+			err = CW_EINVAL;
+		} else if (s.too_big) {
 			cw_error_set("%.200s: the answer is larger than %zu "
 			             "bytes",
 			             url, s.max);

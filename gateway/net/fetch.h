@@ -11,6 +11,10 @@ typedef struct {
 	long timeout_s;     /* the whole transfer */
 	const char *bearer; /* Authorization: Bearer …, or NULL */
 	const char *accept; /* Accept header, or NULL */
+	/* Non-zero: connections to loopback, private, link-local and
+	 * unspecified addresses are refused (redirects too): what the daemon
+	 * fetches for a tenant cannot reach the gateway's own network. */
+	int public_only;
 } cw_fetch_options;
 
 /**

@@ -77,6 +77,10 @@ static const option options[] = {
 	{ "rest_max_limit", TYPE_INT, "1000", 1, 100000, FIELD(rest_max_limit),
 	  "largest page a OneRoster REST collection returns (limit is "
 	  "lowered to it)" },
+	{ "fetch_private_addresses", TYPE_INT, "0", 0, 1,
+	  FIELD(fetch_private_addresses),
+	  "1 lets the daemon's own fetches (CASE imports by URL, mirrors) "
+	  "reach loopback, private and link-local addresses; 0 refuses them" },
 	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
 	  FIELD(master_key_file),
 	  "file holding the master key (mode 0600), relative to the data dir" },

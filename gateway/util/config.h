@@ -23,6 +23,8 @@ typedef struct {
 	long roster_delete_threshold_pct; /* hold imports deleting more */
 	long roster_pending_ttl_h;        /* pending imports expire after */
 	long rest_max_limit;              /* largest OneRoster page */
+	long fetch_private_addresses;     /* 1: the daemon may fetch from
+	                                     loopback and private networks */
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

@@ -187,7 +187,9 @@ static void setup(void)
 	              cw_buf_cstr(&out));
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
-	cwt_start(&daemon_, &env, NULL);
+	/* The tests' CASE servers are on loopback: let the daemon fetch from
+	 * there (refused by default: see daemon_fetches_stay_public). */
+	cwt_start(&daemon_, &env, "--set", "fetch_private_addresses=1", NULL);
 	cwt_client_add(&env, "d1", CASE_SCOPE, id, secret);
 	ck_assert_int_eq(cwt_token(token, &daemon_, id, secret, NULL), 0);
 	cwt_client_add(&env, "d2", CASE_SCOPE, id, secret);
@@ -827,6 +829,39 @@ START_TEST(mirror_a_case_server)
 }
 END_TEST
 
+/* By default a tenant admin cannot make the daemon fetch from loopback
+ * or private networks (the gateway's own admin API, a metadata service). */
+START_TEST(daemon_fetches_stay_public)
+{
+	char id[64], secret[64], admin[64], auth[128], path[300];
+	const char *headers[] = { auth, NULL };
+	cwt_daemon strict;
+	cwt_http res;
+
+	cwt_start(&strict, &env, NULL);
+	cwt_client_add(&env, "d2", "urn:crosswalk:scope:admin", id, secret);
+	ck_assert_int_eq(cwt_token(admin, &strict, id, secret, NULL), 0);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin);
+	snprintf(path, sizeof(path),
+	         "/admin/v1/case/imports?url=http://127.0.0.1:%d/healthz",
+	         daemon_.port);
+	cwt_request(&res, &strict, "POST", path, headers, "");
+	ck_assert_msg(res.status == 422, "%ld %s", res.status,
+	              cw_buf_cstr(&res.body));
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&res.body), "refused"));
+	cwt_http_dispose(&res);
+	/* Through a name that resolves to loopback, too. */
+	snprintf(path, sizeof(path),
+	         "/admin/v1/case/imports?url=http://localhost:%d/healthz",
+	         daemon_.port);
+	cwt_request(&res, &strict, "POST", path, headers, "");
+	ck_assert_int_eq(res.status, 422);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&res.body), "refused"));
+	cwt_http_dispose(&res);
+	cwt_stop(&strict, SIGTERM, 5000);
+}
+END_TEST
+
 Suite *suite_case(void)
 {
 	Suite *s = suite_create("integration/case");
@@ -842,6 +877,7 @@ Suite *suite_case(void)
 	tcase_add_test(tc, import_from_a_url);
 	tcase_add_test(tc, crosswalk_between_frameworks);
 	tcase_add_test(tc, mirror_a_case_server);
+	tcase_add_test(tc, daemon_fetches_stay_public);
 	suite_add_tcase(s, tc);
 	return s;
 }
