@@ -55,6 +55,13 @@ int cw_buf_puts(cw_buf *buf, const char *s)
 
 int cw_buf_putc(cw_buf *buf, char c)
 {
+	/* The common case, room and no error, without the general path:
+	 * writers put single bytes between every value. */
+	if (!buf->error && buf->len + 2 <= buf->alloc && buf->len < buf->max) {
+		buf->data[buf->len++] = c;
+		buf->data[buf->len] = '\0';
+		return 0;
+	}
 	return cw_buf_put(buf, &c, 1);
 }
 
