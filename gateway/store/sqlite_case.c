@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <zlib.h>
 
 /* Definitions (concepts, subjects, licences, item types, groupings) are
@@ -317,13 +318,53 @@ static int deflate_package(const cw_case_import *p, unsigned char **out,
 	return 0;
 }
 
-static int put_document(importing *im)
+/* The package is deflated on a thread of its own while the objects go
+ * in: the two take about as long. */
+typedef struct {
+	pthread_t thread;
+	const cw_case_import *import;
+	unsigned char *packed;
+	uLongf packed_len;
+	int err, started;
+} deflating;
+
+static void *deflate_in_background(void *arg)
+{
+	deflating *d = arg;
+
+	d->err = deflate_package(d->import, &d->packed, &d->packed_len);
+	return NULL;
+}
+
+static void deflate_start(deflating *d, const cw_case_import *import)
+{
+	d->import = import;
+	d->started =
+	        pthread_create(&d->thread, NULL, deflate_in_background, d) == 0;
+}
+
+/* The deflated package (the caller frees *packed). */
+static int deflate_finish(deflating *d, unsigned char **packed,
+                          uLongf *packed_len)
+{
+	if (d->started)
+		pthread_join(d->thread, NULL);
+	else
+		d->err = deflate_package(d->import, &d->packed, &d->packed_len);
+	d->started = 0;
+	*packed = d->packed;
+	*packed_len = d->packed_len;
+	d->packed = NULL;
+	return d->err;
+}
+
+static int put_document(importing *im, deflating *d)
 {
 	const cw_case_import *p = im->import;
 	sqlite3_stmt *st = NULL;
 	unsigned char *packed = NULL;
 	uLongf packed_len = 0;
-	int err = deflate_package(p, &packed, &packed_len);
+	int err = deflate_finish(d, &packed, &packed_len);
 
 	if (err == 0)
 		err = prepare(
@@ -387,7 +428,11 @@ static int put_objects(importing *im)
 
 static int import_all(importing *im)
 {
-	int err = load_held(im);
+	deflating d = { 0 };
+	int err, wrote;
+
+	deflate_start(&d, im->import);
+	err = load_held(im);
 
 	if (err == 0)
 		err = next_seq(im);
@@ -418,8 +463,16 @@ static int import_all(importing *im)
 	if (err == 0)
 		err = flush_log(im);
 	/* An unchanged package writes nothing (the texts are the same). */
-	if (err == 0 && (changed_any(im->counts) || im->held_count == 0))
-		err = put_document(im);
+	wrote = err == 0 && (changed_any(im->counts) || im->held_count == 0);
+	if (wrote) {
+		err = put_document(im, &d);
+	} else {
+		unsigned char *packed = NULL;
+		uLongf len = 0;
+
+		(void)deflate_finish(&d, &packed, &len); /* not needed */
+		cw_free(packed);
+	}
 	return err;
 }
 
@@ -579,8 +632,11 @@ static int inflate_package(cw_buf *out, const void *packed, int packed_len,
 	return err;
 }
 
-int cw_sqlite__case_package(cw_store *store, int64_t tenant_id,
-                            const char *identifier, cw_buf *out, int64_t *stamp)
+/* One row of a document by (tenant, identifier): on_row reads it.
+ * CW_ENOTFOUND when there is none. */
+static int document_row(cw_store *store, const char *sql, int64_t tenant_id,
+                        const char *identifier,
+                        int (*on_row)(sqlite3_stmt *st, void *arg), void *arg)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn = NULL;
@@ -589,61 +645,62 @@ int cw_sqlite__case_package(cw_store *store, int64_t tenant_id,
 
 	if (err < 0)
 		return err;
-	if (sqlite3_prepare_v2(conn->db,
-	                       "SELECT package, package_bytes, imported_at_ms "
-	                       "FROM case_documents WHERE tenant_id = ?1 AND "
-	                       "identifier = ?2",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		err = cw_sqlite__fail(conn->db, "preparing a package read");
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_text(st, 2, identifier, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*stamp = sqlite3_column_int64(st, 2);
-		err = inflate_package(out, sqlite3_column_blob(st, 0),
-		                      sqlite3_column_bytes(st, 0),
-		                      sqlite3_column_int64(st, 1));
-	} else if (rc == SQLITE_DONE) {
-		err = CW_ENOTFOUND;
-	} else {
-		err = cw_sqlite__fail(conn->db, "reading a package");
-	}
-out:
-	sqlite3_finalize(st);
-	cw_sqlite__release(s, conn);
-	return err;
-}
-
-int cw_sqlite__case_stamp(cw_store *store, int64_t tenant_id,
-                          const char *identifier, int64_t *stamp)
-{
-	sqlite_store *s = (sqlite_store *)store;
-	connection *conn = NULL;
-	sqlite3_stmt *st = NULL;
-	int err = cw_sqlite__acquire(s, &conn), rc;
-
-	if (err < 0)
-		return err;
-	if (sqlite3_prepare_v2(conn->db,
-	                       "SELECT imported_at_ms FROM case_documents "
-	                       "WHERE tenant_id = ?1 AND identifier = ?2",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		err = cw_sqlite__fail(conn->db, "preparing a package read");
+	if (sqlite3_prepare_v2(conn->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing a document read");
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_text(st, 2, identifier, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*stamp = sqlite3_column_int64(st, 0);
+		err = on_row(st, arg);
 	else if (rc == SQLITE_DONE)
 		err = CW_ENOTFOUND;
 	else
-		err = cw_sqlite__fail(conn->db, "reading a package stamp");
+		err = cw_sqlite__fail(conn->db, "reading a document");
 out:
 	sqlite3_finalize(st);
 	cw_sqlite__release(s, conn);
 	return err;
+}
+
+typedef struct {
+	cw_buf *out;
+	int64_t *stamp;
+} package_read;
+
+static int read_package(sqlite3_stmt *st, void *arg)
+{
+	package_read *p = arg;
+
+	*p->stamp = sqlite3_column_int64(st, 2);
+	return p->out ? inflate_package(p->out, sqlite3_column_blob(st, 0),
+	                                sqlite3_column_bytes(st, 0),
+	                                sqlite3_column_int64(st, 1))
+	              : 0;
+}
+
+int cw_sqlite__case_package(cw_store *store, int64_t tenant_id,
+                            const char *identifier, cw_buf *out, int64_t *stamp)
+{
+	package_read p = { out, stamp };
+
+	return document_row(
+	        store,
+	        "SELECT package, package_bytes, imported_at_ms FROM "
+	        "case_documents WHERE tenant_id = ?1 AND identifier "
+	        "= ?2",
+	        tenant_id, identifier, read_package, &p);
+}
+
+int cw_sqlite__case_stamp(cw_store *store, int64_t tenant_id,
+                          const char *identifier, int64_t *stamp)
+{
+	package_read p = { NULL, stamp };
+
+	return document_row(
+	        store,
+	        "SELECT NULL, 0, imported_at_ms FROM case_documents "
+	        "WHERE tenant_id = ?1 AND identifier = ?2",
+	        tenant_id, identifier, read_package, &p);
 }
