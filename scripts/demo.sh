@@ -18,10 +18,11 @@ cmake --build build/release -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 if ! "$bin" tenant list --data-dir "$data_dir" | grep -q '^demo '; then
   "$bin" tenant add demo --data-dir "$data_dir"
   echo
-  echo "Demo tenant admin client (roster and gradebook scopes too):"
+  echo "Demo tenant admin client (roster, gradebook and CASE read scopes too):"
   or=https://purl.imsglobal.org/spec/or/v1p2/scope
+  case_read=http://purl.imsglobal.org/casenetwork/case/v1p0/scope/core.readonly
   "$bin" client add --data-dir "$data_dir" --tenant demo \
-    --scope "urn:crosswalk:scope:admin $or/roster.readonly $or/gradebook.readonly"
+    --scope "urn:crosswalk:scope:admin $or/roster.readonly $or/gradebook.readonly $case_read"
 fi
 echo
 echo "Try:  curl http://$listen/healthz"
