@@ -382,6 +382,16 @@ static enum MHD_Result send_error(cw_request *req, int status, const char *fmt,
 	return send_response(req, &res);
 }
 
+static enum MHD_Result send_busy(cw_request *req)
+{
+	cw_response res = { 0 };
+
+	cw_response_error(&res, 503, "server_busy",
+	                  "the store is busy with a long write; try again");
+	cw_response_header(&res, "Retry-After", "2");
+	return send_response(req, &res);
+}
+
 static void assign_request_id(cw_request *req)
 {
 	const char *given = cw_request_header(req, "X-Request-Id");
@@ -665,6 +675,12 @@ static enum MHD_Result finish_request(cw_request *req)
 		return send_error(req, err, "%s", cw_error_last());
 	cw_error_clear();
 	err = req->route->handler(req, &res);
+	if (err == CW_EBUSY) {
+		/* The store is locked by a long write (an import): 503
+		 * server_busy, which 1EdTech clients retry. */
+		cw_response_dispose(&res);
+		return send_busy(req);
+	}
 	if (err < 0) {
 		if (err == CW_ESTORE)
 			cw_metrics_store_error(req->server->metrics);

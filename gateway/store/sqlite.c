@@ -72,6 +72,10 @@ int cw_sqlite__fail(sqlite3 *db, const char *what)
 	cw_error_set("store: %s: %s", what, sqlite3_errmsg(db));
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		return CW_EEXISTS;
+	/* Another connection held the write lock past the busy timeout (a
+	 * long import): the caller may try again. */
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+		return CW_EBUSY;
 	return CW_ESTORE;
 }
 

@@ -41,6 +41,7 @@ const char *cw_error_name(int code)
 	case CW_EUSAGE: return "EUSAGE";
 	case CW_EUNSUPPORTED: return "EUNSUPPORTED";
 	case CW_ECANCELED: return "ECANCELED";
+	case CW_EBUSY: return "EBUSY";
 	default: return "EUNKNOWN";
 	}
 }

@@ -14,7 +14,8 @@ enum {
 	CW_EAUTH = -8,     /* credentials rejected */
 	CW_EUSAGE = -9,    /* the command line is wrong */
 	CW_EUNSUPPORTED = -10,
-	CW_ECANCELED = -11 /* stopped on request (shutdown) */
+	CW_ECANCELED = -11, /* stopped on request (shutdown) */
+	CW_EBUSY = -12      /* the store stayed locked: try again later */
 };
 
 /** Sets the calling thread's error message (printf format). */

@@ -8,6 +8,7 @@
 #include "util/timeutil.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1202,6 +1203,42 @@ START_TEST(deletions_show_to_delta_clients)
 }
 END_TEST
 
+/* A write while another process holds the store's write lock past the busy
+ * timeout: 503 server_busy with Retry-After, nothing half-written; the same
+ * write goes through once the lock is gone. */
+START_TEST(busy_store_answers_server_busy)
+{
+	char id[64], secret[64], writer[64], path[400];
+	const char *auth[] = { NULL, "Content-Type: application/json", NULL };
+	char header[128], value[16];
+	sqlite3 *db = NULL;
+	cwt_http res;
+
+	cwt_client_add(&env, "d1", OR12 "gradebook.createput", id, secret);
+	ck_assert_int_eq(cwt_token(writer, &daemon_, id, secret, NULL), 0);
+	snprintf(header, sizeof(header), "Authorization: Bearer %s", writer);
+	auth[0] = header;
+	snprintf(path, sizeof(path), "%s/crosswalk.db", env.dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	cwt_request(&res, &daemon_, "PUT", GB "/categories/busy", auth,
+	            "{\"category\":{\"title\":\"Busy\"}}");
+	ck_assert_msg(res.status == 503, "%ld %s", res.status,
+	              cw_buf_cstr(&res.body));
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&res.body), "server_busy"));
+	ck_assert(cwt_header(&res, "Retry-After", value, sizeof(value)));
+	cwt_http_dispose(&res);
+	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	cwt_request(&res, &daemon_, "PUT", GB "/categories/busy", auth,
+	            "{\"category\":{\"title\":\"Busy\"}}");
+	ck_assert_int_eq(res.status, 201);
+	cwt_http_dispose(&res);
+}
+END_TEST
+
 /* The OpenAPI document lists the routes served, with their scopes. */
 START_TEST(openapi_describes_the_routes)
 {
@@ -1261,6 +1298,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, gradebook_posts);
 	tcase_add_test(tc, assessment_profile);
 	tcase_add_test(tc, deletions_show_to_delta_clients);
+	tcase_add_test(tc, busy_store_answers_server_busy);
 	suite_add_tcase(s, tc);
 	return s;
 }
