@@ -247,6 +247,29 @@ static const char *end_of(const cJSON *association, const char *end)
 	        "identifier");
 }
 
+/* The schema check ran on its thread while the rows went in: its verdict
+ * decides whether they are committed. */
+typedef struct {
+	cw_case_package *p;
+	cw_case_import_result *result;
+	const cw_case_import_options *o;
+} settling;
+
+static int settle(void *payload)
+{
+	settling *s = payload;
+	cw_case_read_options ro = { NULL, NULL, s->o ? s->o->on_diag : NULL,
+		                    s->o ? s->o->diag_payload : NULL, 0 };
+	int err;
+
+	if (!s->p->pending)
+		return s->p->errors ? CW_EINVAL : 0;
+	err = cw_case_package_settle(s->p, &ro);
+	s->result->errors = s->p->errors;
+	s->result->warnings = s->p->warnings;
+	return err;
+}
+
 static int store_package(cw_case_import_result *result, cw_store *store,
                          int64_t tenant_id, cw_case_package *p,
                          const cw_case_import_options *o)
@@ -257,18 +280,10 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 	cw_case_import imp = { 0 };
 	int err = add_bodies(&b, p);
 
+	settling s = { p, result, o };
+
 	if (err == 0)
 		err = package_text(&v11, &b, p->root);
-	/* The schema check ran meanwhile: its verdict before anything is
-	 * stored. */
-	if (err == 0) {
-		cw_case_read_options ro = { NULL, NULL, o ? o->on_diag : NULL,
-			                    o ? o->diag_payload : NULL, 0 };
-
-		err = cw_case_package_settle(p, &ro);
-		result->errors = p->errors;
-		result->warnings = p->warnings;
-	}
 	if (err == 0 && !(records = cw_calloc(b.count + 1, sizeof(*records))))
 		err = CW_ENOMEM;
 	for (size_t i = 0; err == 0 && i < b.count; i++) {
@@ -296,10 +311,14 @@ static int store_package(cw_case_import_result *result, cw_store *store,
 			                v11.data,
 			                v11.len,
 			                records,
-			                b.count };
+			                b.count,
+			                settle,
+			                &s };
 		err = cw_store_case_import(store, tenant_id, &imp,
 		                           result->counts);
 	}
+	if (err < 0) /* the check must end before the tree goes */
+		(void)settle(&s);
 	for (int k = 0; err == 0 && k < CW_STORE_CASE_KINDS; k++)
 		result->changed |= result->counts[k].added ||
 		                   result->counts[k].changed ||

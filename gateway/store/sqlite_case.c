@@ -462,6 +462,9 @@ static int import_all(importing *im)
 		err = retire_rest(im);
 	if (err == 0)
 		err = flush_log(im);
+	if (err == 0 && im->import->before_commit)
+		err = im->import->before_commit(
+		        im->import->before_commit_payload);
 	/* An unchanged package writes nothing (the texts are the same). */
 	wrote = err == 0 && (changed_any(im->counts) || im->held_count == 0);
 	if (wrote) {

@@ -154,6 +154,11 @@ typedef struct {
 	size_t package_len;
 	const cw_case_record *objects;
 	size_t object_count;
+	/* Called just before the transaction commits (may be NULL): an error
+	 * rolls everything back and is returned. Lets a check still running
+	 * elsewhere give its verdict while the rows go in. */
+	int (*before_commit)(void *payload);
+	void *before_commit_payload;
 } cw_case_import;
 
 typedef struct {
