@@ -30,6 +30,7 @@ typedef struct {
 } tally;
 
 static int verbose;
+static tally sha384_counts; /* the entries with hashAlgorithm SHA384 */
 
 static char *read_suite_file(const char *name, size_t *len)
 {
@@ -169,10 +170,18 @@ static int run_manifest(const cJSON *manifest, tally counts[KINDS])
 			unknown++;
 			continue;
 		}
-		if (run_entry(entry, kind))
+		int passed = run_entry(entry, kind);
+
+		if (passed)
 			counts[kind].passed++;
 		else
 			counts[kind].failed++;
+		if (member(entry, "hashAlgorithm")) {
+			if (passed)
+				sha384_counts.passed++;
+			else
+				sha384_counts.failed++;
+		}
 	}
 	return unknown ? -1 : 0;
 }
@@ -210,6 +219,9 @@ int main(int argc, char **argv)
 		total.failed += counts[k].failed;
 		total.skipped += counts[k].skipped;
 	}
+	printf("%-30s %4zu passed %3zu failed %3zu skipped\n",
+	       "  of them SHA-384", sha384_counts.passed, sha384_counts.failed,
+	       sha384_counts.skipped);
 	printf("%-30s %4zu passed %3zu failed %3zu skipped\n",
 	       "rdf-canon total", total.passed, total.failed, total.skipped);
 	return err == 0 && total.failed == 0 && total.passed > 0 ? EXIT_SUCCESS
