@@ -80,6 +80,8 @@ static size_t issuer_find(const issuer *is, size_t node)
 	return NONE;
 }
 
+static int issuer_append(issuer *is, size_t node, size_t *number);
+
 /* The node's number in is, issuing the next one when it has none. */
 static int issuer_issue(issuer *is, size_t node, size_t *number)
 {
@@ -89,6 +91,12 @@ static int issuer_issue(issuer *is, size_t node, size_t *number)
 		*number = found;
 		return 0;
 	}
+	return issuer_append(is, node, number);
+}
+
+/* Issues the next number to node, which has none yet. */
+static int issuer_append(issuer *is, size_t node, size_t *number)
+{
 	if (is->count == is->alloc) {
 		size_t alloc = is->alloc ? is->alloc * 2 : 8;
 		size_t *grown = cw_realloc(is->nodes, alloc * sizeof(*grown));
@@ -608,7 +616,8 @@ static int issue_canonical(state *st, size_t node)
 
 	if (st->canon[node] != NONE)
 		return 0;
-	if ((err = issuer_issue(&st->canon_issuer, node, &number)) == 0)
+	/* canon[] already says it has none: no search of the issuer. */
+	if ((err = issuer_append(&st->canon_issuer, node, &number)) == 0)
 		st->canon[node] = number;
 	return err;
 }
