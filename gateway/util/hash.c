@@ -75,3 +75,25 @@ int cw_const_time_equal(const void *a, const void *b, size_t len)
 {
 	return CRYPTO_memcmp(a, b, len) == 0;
 }
+
+static EVP_MD *sha384_md;
+static pthread_once_t sha384_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha384(void)
+{
+	sha384_md = EVP_MD_fetch(NULL, "SHA384", NULL);
+}
+
+int cw_sha384(unsigned char out[CW_SHA384_LEN], const void *data, size_t len)
+{
+	unsigned int out_len = 0;
+
+	pthread_once(&sha384_once, fetch_sha384);
+	if (!sha384_md ||
+	    EVP_Digest(data, len, out, &out_len, sha384_md, NULL) != 1 ||
+	    out_len != CW_SHA384_LEN) {
+		cw_error_set("SHA-384 failed");
+		return CW_ENOMEM;
+	}
+	return 0;
+}

@@ -11,6 +11,10 @@ int cw_sha256(unsigned char out[CW_SHA256_LEN], const void *data, size_t len);
 /** SHA-256 of data as 64 lowercase hex digits plus NUL. */
 int cw_sha256_hex(char out[2 * CW_SHA256_LEN + 1], const void *data,
                   size_t len);
+#define CW_SHA384_LEN 48
+
+/** SHA-384 of data into out; 0 or CW_ENOMEM. */
+int cw_sha384(unsigned char out[CW_SHA384_LEN], const void *data, size_t len);
 #define CW_SHA1_LEN     20
 #define CW_HMAC_MAX_LEN 32
 

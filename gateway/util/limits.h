@@ -71,4 +71,11 @@
 #define CW_LIMIT_OAUTH1_PARAMS   256L         /* parameters signed */
 #define CW_LIMIT_OAUTH1_BASE     (64L * 1024) /* signature base string */
 
+/* N-Quads and RDF Dataset Canonicalization (RDFC-1.0). */
+#define CW_LIMIT_NQUADS_BYTES (64L << 20) /* an N-Quads document */
+#define CW_LIMIT_NQUADS_QUADS 1000000L    /* quads in one dataset */
+#define CW_LIMIT_RDFC_WORK    200000L /* hash N-degree calls + permutations */
+#define CW_LIMIT_RDFC_DEPTH   1024L   /* hash N-degree recursion depth */
+#define CW_LIMIT_RDFC_OUTPUT  (512L << 20) /* the canonical document */
+
 #endif

@@ -1,0 +1,7 @@
+/* Unit tests of gateway/jsonld. */
+#include "unit/runner.h"
+
+Suite *suite_jsonld_nquads(void);
+Suite *suite_jsonld_rdfc(void);
+
+CW_TEST_MAIN(suite_jsonld_nquads, suite_jsonld_rdfc)
