@@ -8,6 +8,7 @@
 #   ITEMS=20000 DURATION=10s CONNECTIONS=8 bench/case_bench.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 root=$(dirname "$here")
 out=$here/out/case
 items=${ITEMS:-20000}
@@ -88,37 +89,12 @@ done
 token=$(curl -fsS -u "$id:$secret" -d grant_type=client_credentials \
   "$url/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 path=/ims/case/v1p1/CFPackages/$doc
-mkdir -p "$out/nginx/html" "$out/nginx/tmp" "$out/nginx/logs"
+mkdir -p "$out/nginx/html"
 first_ms=$(curl -fsS -o "$out/nginx/html/package" -w '%{time_total}' \
   -H "Authorization: Bearer $token" "$url$path" |
   awk '{ printf "%.0f", $1 * 1000 }')
 bytes=$(stat -c %s "$out/nginx/html/package")
-port=$((20000 + RANDOM % 40000))
-user_line=
-[ "$(id -u)" = 0 ] && user_line='user root;'
-cat >"$out/nginx/nginx.conf" <<NGINX
-$user_line
-daemon off;
-worker_processes auto;
-pid $out/nginx/nginx.pid;
-error_log $out/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  types { } default_type application/json; access_log off;
-  open_file_cache max=16 inactive=60s; sendfile off; tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path $out/nginx/tmp/body; proxy_temp_path $out/nginx/tmp/proxy;
-  fastcgi_temp_path $out/nginx/tmp/fastcgi; uwsgi_temp_path $out/nginx/tmp/uwsgi;
-  scgi_temp_path $out/nginx/tmp/scgi;
-  server { listen 127.0.0.1:$port; root $out/nginx/html; location = /package { } }
-}
-NGINX
-"$nginx" -p "$out/nginx" -c "$out/nginx/nginx.conf" >/dev/null 2>&1 &
-ngx_pid=$!
-for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/package" 2>/dev/null && break
-  sleep 0.1
-done
+start_nginx "$out" package
 cat >"$out/report.lua" <<'LUA'
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %.1f %.2f %.2f %d\n",

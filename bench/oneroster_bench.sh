@@ -8,6 +8,7 @@
 #   STUDENTS=200000 DURATION=10s CONNECTIONS=32 bench/oneroster_bench.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 root=$(dirname "$here")
 out=$here/out/oneroster
 students=${STUDENTS:-200000}
@@ -73,36 +74,11 @@ first_ms=$(curl -fsS -o /dev/null -w '%{time_total}' \
   awk '{ printf "%.1f", $1 * 1000 }')
 
 # ---- nginx serving one page's bytes ------------------------------------------
-mkdir -p "$out/nginx/html" "$out/nginx/tmp" "$out/nginx/logs"
+mkdir -p "$out/nginx/html"
 curl -fsS -H "Authorization: Bearer $token" \
   "$url$base/users?limit=100&offset=$((users / 2))" -o "$out/nginx/html/page"
 page_bytes=$(stat -c %s "$out/nginx/html/page")
-port=$((20000 + RANDOM % 40000))
-user_line=
-[ "$(id -u)" = 0 ] && user_line='user root;'
-cat >"$out/nginx/nginx.conf" <<EOF
-$user_line
-daemon off;
-worker_processes auto;
-pid $out/nginx/nginx.pid;
-error_log $out/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  types { } default_type application/json; access_log off;
-  open_file_cache max=16 inactive=60s; sendfile off; tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path $out/nginx/tmp/body; proxy_temp_path $out/nginx/tmp/proxy;
-  fastcgi_temp_path $out/nginx/tmp/fastcgi; uwsgi_temp_path $out/nginx/tmp/uwsgi;
-  scgi_temp_path $out/nginx/tmp/scgi;
-  server { listen 127.0.0.1:$port; root $out/nginx/html; location = /page { } }
-}
-EOF
-"$nginx" -p "$out/nginx" -c "$out/nginx/nginx.conf" >/dev/null 2>&1 &
-ngx_pid=$!
-for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/page" 2>/dev/null && break
-  sleep 0.1
-done
+start_nginx "$out" page
 
 # ---- wrk --------------------------------------------------------------------
 cat >"$out/users.lua" <<EOF
