@@ -6,6 +6,7 @@
 #include "case/write.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/limits.h"
 
 #include <pthread.h>
@@ -104,19 +105,21 @@ static int load(cw_buf *out, int64_t *stamp, cw_store *store, int64_t tenant_id,
                 const char *id, int version)
 {
 	cw_buf v11 = CW_BUF_INIT((size_t)CW_LIMIT_CASE_PACKAGE * 2);
-	cw_case_package *p = NULL;
+	cJSON *root = NULL;
 	int err = cw_store_case_package(store, tenant_id, id, &v11, stamp);
 
 	if (err == 0 && version == CW_CASE_V1P1) {
 		*out = v11;
 		return 0;
 	}
-	if (err == 0 && cw_case_package_read(&p, v11.data, v11.len, NULL) < 0 &&
-	    (!p || !p->root))
+	/* The stored text is the strict form, checked when it was imported:
+	 * parsed, not read and checked again. */
+	if (err == 0 && cw_json_parse(&root, v11.data, v11.len,
+	                              CW_CASE_MAX_DEPTH, NULL) < 0)
 		err = CW_ESTORE;
 	if (err == 0)
-		err = cw_case_write_package(out, p->root, CW_CASE_V1P0);
-	cw_case_package_free(p);
+		err = cw_case_write_package(out, root, CW_CASE_V1P0);
+	cJSON_Delete(root);
 	cw_buf_dispose(&v11);
 	return err;
 }
