@@ -92,26 +92,14 @@ static int is_url(const char *s)
 /* The package text of a file or a URL, capped. */
 static int load(char **out, size_t *len, const char *where)
 {
-	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
 	/* The operator's own command: any address (the daemon's fetches for
 	 * tenants are the ones kept off private networks). */
 	cw_fetch_options o = { CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT,
 		               NULL, "application/json", 0 };
-	long status;
-	int err;
 
 	if (!is_url(where))
 		return cw_file_read(out, len, where, CW_LIMIT_CASE_PACKAGE);
-	err = cw_net_fetch(&body, &status, where, &o);
-	if (err == 0 && !(*out = malloc(body.len + 1)))
-		err = CW_ENOMEM;
-	if (err == 0) {
-		memcpy(*out, body.data ? body.data : "", body.len);
-		(*out)[body.len] = '\0';
-		*len = body.len;
-	}
-	cw_buf_dispose(&body);
-	return err;
+	return cw_net_fetch_text(out, len, where, &o);
 }
 
 static cJSON *result_json(const cw_case_import_result *r, printer *p, int valid)
@@ -140,11 +128,11 @@ static int run_validate(const cw_args *args)
 	if ((err = load(&text, &len, p.path)) < 0)
 		return cw_cli_fail(args, err);
 	if (p.json && !(p.list = cJSON_CreateArray())) {
-		free(text);
+		cw_free(text);
 		return CW_EXIT_INTERNAL;
 	}
 	err = cw_case_validate_buffer(&r, NULL, 0, text, len, &o);
-	free(text);
+	cw_free(text);
 	if (err < 0 && err != CW_EINVAL) {
 		cJSON_Delete(p.list);
 		return cw_cli_fail(args, err);
@@ -225,7 +213,7 @@ static int import_into(const cw_args *args, cw_cli_env *env, printer *p,
 	if (err < 0)
 		return cw_cli_fail(args, err);
 	err = cw_case_import_buffer(&r, env->store, tenant->id, text, len, &o);
-	free(text);
+	cw_free(text);
 	if (err < 0 && err != CW_EINVAL && err != CW_EEXISTS)
 		return cw_cli_fail(args, err);
 	code = err == 0 ? CW_EXIT_OK : CW_EXIT_INVALID;

@@ -52,28 +52,16 @@ static void on_diag(const cw_case_diag *d, void *payload)
 /* The package text: the uploaded body, or the URL's. */
 static int load(char **text, size_t *len, cw_request *req, const char *url)
 {
-	cw_buf body = CW_BUF_INIT(CW_LIMIT_CASE_PACKAGE);
 	cw_fetch_options o = {
 		CW_LIMIT_CASE_PACKAGE, CW_LIMIT_FETCH_TIMEOUT, NULL,
 		"application/json",
 		!cw_request_ctx(req)->config->fetch_private_addresses
 	};
-	long status;
-	int err;
 
 	if (!url)
 		return cw_file_read(text, len, cw_request_upload(req),
 		                    CW_LIMIT_CASE_PACKAGE);
-	err = cw_net_fetch(&body, &status, url, &o);
-	if (err == 0 && !(*text = malloc(body.len + 1)))
-		err = CW_ENOMEM;
-	if (err == 0) {
-		memcpy(*text, body.data ? body.data : "", body.len);
-		(*text)[body.len] = '\0';
-		*len = body.len;
-	}
-	cw_buf_dispose(&body);
-	return err;
+	return cw_net_fetch_text(text, len, url, &o);
 }
 
 static int answer(cw_response *res, int err, const cw_case_import_result *r,
@@ -134,7 +122,7 @@ int cw_api_case_import(cw_request *req, cw_response *res)
 	else if (err == 0 || err == CW_EINVAL)
 		err = answer(res, err, &r, &s);
 out:
-	free(text);
+	cw_free(text);
 	cJSON_Delete(s.list);
 	return err > 0 ? 0 : err;
 }

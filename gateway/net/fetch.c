@@ -1,6 +1,7 @@
 /* HTTP GET with caps; see fetch.h. */
 #include "net/fetch.h"
 
+#include "util/alloc.h"
 #include "util/error.h"
 
 #include <arpa/inet.h>
@@ -144,6 +145,20 @@ int cw_net_fetch(cw_buf *out, long *status, const char *url,
                  const cw_fetch_options *o)
 {
 	return perform(out, status, url, o, NULL, NULL, NULL);
+}
+
+int cw_net_fetch_text(char **out, size_t *len, const char *url,
+                      const cw_fetch_options *o)
+{
+	cw_buf body = CW_BUF_INIT(o->max_bytes);
+	long status;
+	int err = cw_net_fetch(&body, &status, url, o);
+
+	*out = NULL;
+	if (err == 0 && !(*out = cw_buf_detach(&body, len)))
+		err = CW_ENOMEM;
+	cw_buf_dispose(&body);
+	return err;
 }
 
 int cw_net_post_form(cw_buf *out, long *status, const char *url,

@@ -25,6 +25,11 @@ typedef struct {
 int cw_net_fetch(cw_buf *out, long *status, const char *url,
                  const cw_fetch_options *options);
 
+/** The same into a new NUL-terminated buffer (*out, cw_free; *len its
+ *  length), for callers that read files into one the same way. */
+int cw_net_fetch_text(char **out, size_t *len, const char *url,
+                      const cw_fetch_options *options);
+
 /**
  * POSTs an application/x-www-form-urlencoded body with HTTP Basic
  * credentials (user and password not NULL) into out: for OAuth 2.0 token
