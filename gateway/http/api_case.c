@@ -17,6 +17,7 @@
 #include "util/json.h"
 #include "util/limits.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -415,21 +416,27 @@ static int add_document(const cw_case_record *r, void *payload)
 	return err < 0 ? CW_EIO : 0;
 }
 
-/* The members a CFDocument in the list has, for filter and fields. */
+/* The members a CFDocument in the list has, for filter and fields; made
+ * once (pthread_once: requests run on several threads). */
+static const char *document_names[48];
+
+static void list_document_members(void)
+{
+	const cw_case_class *c = cw_case_class_of(CW_CASE_DOCUMENT);
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->member_count && n < 46; i++)
+		document_names[n++] = c->members[i].name;
+	document_names[n++] = "CFPackageURI";
+	document_names[n] = NULL;
+}
+
 static const char *const *document_members(void)
 {
-	static const char *names[48];
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!names[0]) {
-		const cw_case_class *c = cw_case_class_of(CW_CASE_DOCUMENT);
-		size_t n = 0;
-
-		for (size_t i = 0; i < c->member_count && n < 46; i++)
-			names[n++] = c->members[i].name;
-		names[n++] = "CFPackageURI";
-		names[n] = NULL;
-	}
-	return names;
+	pthread_once(&once, list_document_members);
+	return document_names;
 }
 
 /* The query as CASE reads it: an unknown filter field is an error, an
