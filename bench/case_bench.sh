@@ -70,24 +70,9 @@ timed "case import (again, unchanged)" "$bin" case import --tenant bench \
   "$pkg" --data-dir "$out/data"
 doc=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['CFDocument']['identifier'])" "$pkg")
 scope=http://purl.imsglobal.org/casenetwork/case/v1p0/scope/core.readonly
-client=$("$bin" client add --tenant bench --scope "$scope" --json \
-  --data-dir "$out/data")
-id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' <<<"$client")
-secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' <<<"$client")
 
-# ---- crosswalk serving the package -------------------------------------------
-"$bin" serve --data-dir "$out/data" --listen 127.0.0.1:0 --log-level warn \
-  >"$out/serve.out" 2>"$out/serve.err" &
-cw_pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^crosswalk listening on \(http:[^ ]*\)$/\1/p' "$out/serve.out")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$out/serve.err" >&2; exit 1; }
-token=$(curl -fsS -u "$id:$secret" -d grant_type=client_credentials \
-  "$url/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+# ---- crosswalk ---------------------------------------------------------------
+serve_with_token "$out" "$scope"
 path=/ims/case/v1p1/CFPackages/$doc
 mkdir -p "$out/nginx/html"
 first_ms=$(curl -fsS -o "$out/nginx/html/package" -w '%{time_total}' \

@@ -33,3 +33,26 @@ NGINX
     sleep 0.1
   done
 }
+
+# serve_with_token OUT_DIR SCOPE: a client of tenant bench with SCOPE, then
+# `crosswalk serve` on a free loopback port, and a token for the client (sets
+# cw_pid, url and token; $bin is the binary).
+serve_with_token() {
+  local out=$1 scope=$2 client id secret
+  client=$("$bin" client add --tenant bench --scope "$scope" --json \
+    --data-dir "$out/data")
+  id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' <<<"$client")
+  secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' <<<"$client")
+  "$bin" serve --data-dir "$out/data" --listen 127.0.0.1:0 --log-level warn \
+    >"$out/serve.out" 2>"$out/serve.err" &
+  cw_pid=$!
+  url=
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^crosswalk listening on \(http:[^ ]*\)$/\1/p' "$out/serve.out")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$out/serve.err" >&2; exit 1; }
+  token=$(curl -fsS -u "$id:$secret" -d grant_type=client_credentials \
+    "$url/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+}

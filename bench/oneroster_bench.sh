@@ -46,24 +46,9 @@ rm -rf "$out/data"
 "$bin" tenant add bench --data-dir "$out/data" >/dev/null
 "$bin" roster import --tenant bench "$set_dir" --data-dir "$out/data" >/dev/null
 scope=https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly
-client=$("$bin" client add --tenant bench --scope "$scope" --json \
-  --data-dir "$out/data")
-id=$(sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' <<<"$client")
-secret=$(sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p' <<<"$client")
 
 # ---- crosswalk ---------------------------------------------------------------
-"$bin" serve --data-dir "$out/data" --listen 127.0.0.1:0 --log-level warn \
-  >"$out/serve.out" 2>"$out/serve.err" &
-cw_pid=$!
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^crosswalk listening on \(http:[^ ]*\)$/\1/p' "$out/serve.out")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$out/serve.err" >&2; exit 1; }
-token=$(curl -fsS -u "$id:$secret" -d grant_type=client_credentials \
-  "$url/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+serve_with_token "$out" "$scope"
 base=/ims/oneroster/rostering/v1p2
 users=$(curl -fsS -o /dev/null -D - -H "Authorization: Bearer $token" \
   "$url$base/users?limit=1" | tr -d '\r' | sed -n 's/^X-Total-Count: //Ip')
