@@ -78,4 +78,8 @@
 #define CW_LIMIT_RDFC_DEPTH   1024L   /* hash N-degree recursion depth */
 #define CW_LIMIT_RDFC_OUTPUT  (512L << 20) /* the canonical document */
 
+#define CW_LIMIT_JSONLD_WORK       2000000L /* nodes and terms per expansion */
+#define CW_LIMIT_JSONLD_CONTEXTS   64L      /* remote contexts per expansion */
+#define CW_LIMIT_JSONLD_DEPTH      64L      /* nested objects and contexts */
+
 #endif
