@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include <cjson/cJSON.h>
+#include "jsonld/jsonld.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -51,6 +52,13 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_client_revoke, cw_cmd_version, cw_cmd_roster_validate,
         cw_cmd_roster_import, cw_cmd_roster_export, cw_cmd_case_validate,
         cw_cmd_case_import, cw_cmd_case_crosswalk, cw_cmd_case_mirror,
-        cw_cmd_case_export, cw_cmd_rdf_canonize;
+        cw_cmd_case_export, cw_cmd_rdf_canonize, cw_cmd_jsonld_expand,
+        cw_cmd_jsonld_canonize;
+
+/** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
+int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);
+/** Prints a JSON-LD error as FILE: POINTER: CODE: message. */
+void cw_cli_jsonld_report(const char *path, int err,
+                          const cw_jsonld_error *where);
 
 #endif

@@ -28,15 +28,17 @@ typedef enum {
 } cw_jsonld_rdf_direction;
 
 typedef struct {
-	const char *base;             /* the document's base IRI, or NULL */
-	const cJSON *expand_context;  /* applied before the document's, or NULL */
-	int json_ld_10;               /* processingMode json-ld-1.0 */
+	const char *base; /* the document's base IRI, or NULL */
+	const cJSON
+	        *expand_context; /* applied before the document's, or NULL */
+	int json_ld_10;          /* processingMode json-ld-1.0 */
 	/* Safe mode: a term or value that would be dropped because no context
 	 * defines it (or an IRI that is not absolute) is an error (code
 	 * "dropped term"), so nothing unsigned hides in a signed document. */
 	int safe;
 	const cw_jsonld_loader *loader; /* NULL: cw_jsonld_loader_default() */
-	size_t max_work; /* 0: CW_LIMIT_JSONLD_WORK; nodes and terms processed */
+	size_t max_work; /* 0: CW_LIMIT_JSONLD_WORK; nodes and terms processed
+	                  */
 	size_t max_contexts; /* 0: default; remote contexts loaded per run */
 	/* toRdf */
 	int produce_generalized_rdf;

@@ -28,8 +28,8 @@ int cw_jsonld_loader_add(cw_jsonld_loader *loader, const char *url,
 int cw_jsonld_loader_add_embedded(cw_jsonld_loader *loader);
 
 /** Calls fn for a url not in the table; what it returns is kept. */
-void cw_jsonld_loader_set_fetch(cw_jsonld_loader *loader,
-                                cw_jsonld_fetch_fn fn, void *arg);
+void cw_jsonld_loader_set_fetch(cw_jsonld_loader *loader, cw_jsonld_fetch_fn fn,
+                                void *arg);
 
 /**
  * The document at url (fragment dropped), borrowed from the loader and valid

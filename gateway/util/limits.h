@@ -80,6 +80,6 @@
 
 #define CW_LIMIT_JSONLD_WORK       2000000L /* nodes and terms per expansion */
 #define CW_LIMIT_JSONLD_CONTEXTS   64L      /* remote contexts per expansion */
-#define CW_LIMIT_JSONLD_DEPTH      64L      /* nested objects and contexts */
+#define CW_LIMIT_JSONLD_DEPTH      256L     /* nested objects and arrays */
 
 #endif
