@@ -1,12 +1,16 @@
-# Crosswalk gateway image: compilers only in the build stage; the runtime runs
-# as an unprivileged user with the data dir as a volume.
+# Crosswalk gateway image: compilers (and Node.js, which generates the embedded
+# JSON-LD contexts from pinned npm packages) only in the build stage; the
+# runtime runs as an unprivileged user with the data dir as a volume.
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev \
-      libcurl4-openssl-dev zlib1g-dev libpcre2-dev \
+      libcurl4-openssl-dev zlib1g-dev libpcre2-dev ca-certificates nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+COPY tools/node/package.json tools/node/package-lock.json ./tools/node/
+RUN cd tools/node && npm ci --no-audit --no-fund --loglevel=error
+COPY tools/node/gen-contexts.mjs ./tools/node/
 COPY CMakeLists.txt ./
 COPY cmake ./cmake
 COPY gateway ./gateway

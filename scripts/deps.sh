@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Crosswalk needs from Debian 12 packages, skipping those already
-# there. Usage: scripts/deps.sh [build|test|bench]  (test and bench add tools)
+# there, and the pinned npm packages of tools/node (the JSON-LD contexts the
+# build embeds, the Node interop scripts). Usage: scripts/deps.sh
+# [build|test|bench]  (test and bench add tools; every kind builds)
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 kind=${1:-build}
 packages=(build-essential cmake pkg-config git ca-certificates
@@ -13,6 +16,20 @@ case "$kind" in
   bench) packages+=(wrk nginx-light curl) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
+# Node.js and npm: Debian's (Node 18) unless a node and npm are already on
+# PATH (another nodejs package may bundle npm and conflict with Debian's).
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
+# npm ci when tools/node/node_modules is missing or older than the lock file.
+npm_install() {
+  local dir="$root/tools/node"
+  if [ -f "$dir/node_modules/.package-lock.json" ] &&
+     [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    return 0
+  fi
+  echo "Installing the npm packages of tools/node (npm ci)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,7 +37,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  npm_install
+  exit 0
+fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,3 +51,4 @@ echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_install

@@ -15,6 +15,7 @@
 
 typedef enum {
 	TYPE_STRING,
+	TYPE_TEXT, /* a string that may be empty */
 	TYPE_INT,
 	TYPE_LEVEL,
 	TYPE_LISTEN,
@@ -84,6 +85,16 @@ static const option options[] = {
 	{ "master_key_file", TYPE_STRING, "master.key", 0, 0,
 	  FIELD(master_key_file),
 	  "file holding the master key (mode 0600), relative to the data dir" },
+	{ "jsonld_contexts_dir", TYPE_TEXT, "", 0, 0,
+	  FIELD(jsonld_contexts_dir),
+	  "directory of operator-supplied JSON-LD contexts (such as CLR 2.0), "
+	  "relative to the data dir; only the files jsonld_context_pins names "
+	  "are read" },
+	{ "jsonld_context_pins", TYPE_TEXT, "", 0, 0,
+	  FIELD(jsonld_context_pins),
+	  "contexts of jsonld_contexts_dir, comma-separated "
+	  "`URL=SHA256HEX FILE` entries: a file whose SHA-256 differs is an "
+	  "error" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -378,6 +389,7 @@ static int resolve_one(cw_config *out, const option *opt, const char *value,
 			return CW_EINVAL;
 		}
 		break;
+	case TYPE_TEXT: break;
 	case TYPE_STRING:
 		if (!*value) {
 			cw_buf_printf(errors, "%s: %s: must not be empty\n",
@@ -427,7 +439,10 @@ void cw_config_dispose(cw_config *config)
 	cw_free(config->listen);
 	cw_free(config->store);
 	cw_free(config->master_key_file);
+	cw_free(config->jsonld_contexts_dir);
+	cw_free(config->jsonld_context_pins);
 	config->listen = config->store = config->master_key_file = NULL;
+	config->jsonld_contexts_dir = config->jsonld_context_pins = NULL;
 }
 
 int cw_config_write_default(cw_buf *out)

@@ -25,6 +25,11 @@ typedef struct {
 	long rest_max_limit;              /* largest OneRoster page */
 	long fetch_private_addresses;     /* 1: the daemon may fetch from
 	                                     loopback and private networks */
+	/* Operator-supplied JSON-LD contexts (engine/contexts_dir.h): the
+	 * directory (relative paths are under the data dir) and the
+	 * `URL=SHA256HEX FILE, …` pins; "" when unset. */
+	char *jsonld_contexts_dir;
+	char *jsonld_context_pins;
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

@@ -78,8 +78,11 @@
 #define CW_LIMIT_RDFC_DEPTH   1024L   /* hash N-degree recursion depth */
 #define CW_LIMIT_RDFC_OUTPUT  (512L << 20) /* the canonical document */
 
-#define CW_LIMIT_JSONLD_WORK       2000000L /* nodes and terms per expansion */
-#define CW_LIMIT_JSONLD_CONTEXTS   64L      /* remote contexts per expansion */
-#define CW_LIMIT_JSONLD_DEPTH      256L     /* nested objects and arrays */
+#define CW_LIMIT_JSONLD_WORK      2000000L   /* nodes and terms per expansion */
+#define CW_LIMIT_JSONLD_CONTEXTS  64L        /* remote contexts per expansion */
+#define CW_LIMIT_JSONLD_DEPTH     256L       /* nested objects and arrays */
+#define CW_LIMIT_JSONLD_DOCUMENT  (1L << 20) /* one loaded document, as JSON */
+#define CW_LIMIT_JSONLD_DOCUMENTS 1024L      /* documents in one loader */
+#define CW_LIMIT_JSONLD_PINS      4096L      /* jsonld_context_pins text */
 
 #endif

@@ -3,5 +3,6 @@
 
 Suite *suite_jsonld_nquads(void);
 Suite *suite_jsonld_rdfc(void);
+Suite *suite_jsonld_loader(void);
 
-CW_TEST_MAIN(suite_jsonld_nquads, suite_jsonld_rdfc)
+CW_TEST_MAIN(suite_jsonld_nquads, suite_jsonld_rdfc, suite_jsonld_loader)

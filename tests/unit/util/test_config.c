@@ -214,6 +214,8 @@ START_TEST(default_file_round_trips)
 	ck_assert_ptr_nonnull(strstr(text.data, "# log_level = info"));
 	ck_assert_int_eq(load(&config, text.data, &errors, &flag_error), 0);
 	ck_assert_str_eq(config.listen, "127.0.0.1:8080");
+	ck_assert_str_eq(config.jsonld_contexts_dir, "");
+	ck_assert_str_eq(config.jsonld_context_pins, "");
 	cw_config_dispose(&config);
 	cw_buf_dispose(&text);
 	cw_buf_dispose(&errors);
