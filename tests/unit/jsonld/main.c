@@ -4,5 +4,7 @@
 Suite *suite_jsonld_nquads(void);
 Suite *suite_jsonld_rdfc(void);
 Suite *suite_jsonld_loader(void);
+Suite *suite_jsonld_to_rdf(void);
 
-CW_TEST_MAIN(suite_jsonld_nquads, suite_jsonld_rdfc, suite_jsonld_loader)
+CW_TEST_MAIN(suite_jsonld_nquads, suite_jsonld_rdfc, suite_jsonld_loader,
+             suite_jsonld_to_rdf)
