@@ -91,6 +91,7 @@ jl_ctx *jl_ctx_new(jl_run *run, const char *base)
 		return NULL;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->base = ctx->original_base = base;
+	ctx->cache_id = jl_cache_root();
 	ctx->terms = terms_new(&run->arena, 16);
 	return ctx->terms ? ctx : NULL;
 }
@@ -532,7 +533,7 @@ static int term_scoped_context(jl_run *run, jl_ctx *ctx, const cJSON *value,
 		return jl_fail(run, "invalid term definition",
 		               "scoped contexts need JSON-LD 1.1");
 	jl_ctx *checked;
-	jl_ctx_flags flags = { 1, 1, 0 };
+	jl_ctx_flags flags = { 1, 1, 0, 0 };
 	int err = jl_ctx_process(&checked, run, ctx, scoped, defined->base_url,
 	                         defined->remote, flags);
 	if (err == CW_EINVAL && run->where) {
@@ -706,6 +707,7 @@ static int create_term(jl_run *run, jl_ctx *ctx, const cJSON *local,
 		return CW_ENOMEM;
 	memset(def, 0, sizeof(*def));
 	def->protected_ = defined->protected_ ? 1 : 0;
+	def->cached = run->caching ? 1 : 0;
 	const jl_term *previous = jl_term_get(ctx, term);
 	if (!run->json_ld_10 && strcmp(term, "@type") == 0) {
 		err = term_type_keyword(run, value, def);
@@ -802,10 +804,16 @@ static int process_remote(jl_ctx **result, jl_run *run, const char *ref,
 		return CW_ENOMEM;
 	*node = (jl_remote){ url, *remote, depth };
 	*remote = node;
-	if ((err = load_context(&loaded, run, url)) < 0)
+	const cJSON *doc = NULL;
+	int embedded = cw_jsonld_loader_get(cw_jsonld_loader_default(), url,
+	                                    &doc) == 0 &&
+	               cJSON_IsObject(doc) && member(doc, "@context");
+	if (embedded)
+		loaded = member(doc, "@context");
+	else if ((err = load_context(&loaded, run, url)) < 0)
 		return err;
 	jl_ctx_flags inner = { flags.override_protected, 1,
-		               flags.validate_scoped };
+		               flags.validate_scoped, embedded };
 	return jl_ctx_process(result, run, *result, loaded, url, node, inner);
 }
 
@@ -834,7 +842,8 @@ static int context_import(const cJSON **context, jl_run *run,
 		               "an imported context cannot @import");
 	cJSON *merged = cJSON_Duplicate(loaded, 1);
 	const cJSON *item;
-	if (!merged || !cJSON_AddItemToArray(run->garbage, merged))
+	cJSON *bin = run->caching ? jl_cache_garbage() : run->garbage;
+	if (!merged || !bin || !cJSON_AddItemToArray(bin, merged))
 		return CW_ENOMEM;
 	cJSON_ArrayForEach(item, *context)
 	{
@@ -950,6 +959,7 @@ static int process_definition(jl_ctx *result, jl_run *run, const cJSON *context,
 {
 	int err;
 	const cJSON *v;
+	result->cache_id = NULL;
 	if ((err = context_version(run, context)) < 0 ||
 	    (err = context_import(&context, run, base_url)) < 0)
 		return err;
@@ -996,8 +1006,10 @@ static int process_null(jl_ctx **result, jl_run *run, const jl_ctx *active,
 	jl_ctx *fresh = jl_ctx_new(run, active->original_base);
 	if (!fresh)
 		return CW_ENOMEM;
-	if (!flags.propagate)
+	if (!flags.propagate) {
 		fresh->previous = *result;
+		fresh->cache_id = NULL;
+	}
 	*result = fresh;
 	return 0;
 }
@@ -1021,6 +1033,19 @@ int jl_ctx_process(jl_ctx **out, jl_run *run, const jl_ctx *active,
                    const cJSON *local, const char *base_url,
                    const jl_remote *remote, jl_ctx_flags flags)
 {
+	int used = 0;
+	int err = jl_cache_process(out, run, active, local, base_url, flags,
+	                           &used);
+	if (err < 0 || used)
+		return err;
+	return jl_ctx_process_uncached(out, run, active, local, base_url,
+	                               remote, flags);
+}
+
+int jl_ctx_process_uncached(jl_ctx **out, jl_run *run, const jl_ctx *active,
+                            const cJSON *local, const char *base_url,
+                            const jl_remote *remote, jl_ctx_flags flags)
+{
 	int err;
 	jl_ctx *result = ctx_copy(run, active);
 	if (!result)
@@ -1033,8 +1058,10 @@ int jl_ctx_process(jl_ctx **out, jl_run *run, const jl_ctx *active,
 		if (p)
 			flags.propagate = cJSON_IsTrue(p);
 	}
-	if (!flags.propagate && !result->previous)
+	if (!flags.propagate && !result->previous) {
 		result->previous = active;
+		result->cache_id = NULL;
+	}
 	if (cJSON_IsArray(local)) {
 		const cJSON *item;
 		cJSON_ArrayForEach(item, local)

@@ -608,7 +608,7 @@ static int map_context(const jl_ctx **out, jl_obj *o, const jl_term *def,
 		                           : NULL;
 		if (t && t->context) {
 			jl_ctx *scoped;
-			jl_ctx_flags flags = { 0, 1, 1 };
+			jl_ctx_flags flags = { 0, 1, 1, t->cached };
 			int err =
 			        jl_ctx_process(&scoped, o->run, ctx, t->context,
 			                       t->base_url, NULL, flags);
@@ -787,7 +787,7 @@ static int expand_nests(jl_obj *o, const cJSON *element)
 			        jl_term_get(o->active, name->valuestring);
 			if (def && def->context) {
 				jl_ctx *scoped;
-				jl_ctx_flags flags = { 1, 1, 1 };
+				jl_ctx_flags flags = { 1, 1, 1, def->cached };
 				int e = jl_ctx_process(&scoped, o->run,
 				                       o->active, def->context,
 				                       def->base_url, NULL,
@@ -914,7 +914,7 @@ static int apply_types(jl_obj *o, jl_ctx **active, const cJSON *element)
 			        jl_term_get(o->type_scoped, terms[k]);
 			if (!def || !def->context)
 				continue;
-			jl_ctx_flags flags = { 0, 0, 1 };
+			jl_ctx_flags flags = { 0, 0, 1, def->cached };
 			if ((err = jl_ctx_process(active, o->run, *active,
 			                          def->context, def->base_url,
 			                          NULL, flags)) < 0)
@@ -1036,14 +1036,14 @@ static int expand_object(cJSON **out, jl_run *run, const jl_ctx *active,
 			ctx = (jl_ctx *)active->previous;
 	}
 	if (pdef && pdef->context) {
-		jl_ctx_flags flags = { 1, 1, 1 };
+		jl_ctx_flags flags = { 1, 1, 1, pdef->cached };
 		if ((err = jl_ctx_process(&ctx, run, ctx, pdef->context,
 		                          pdef->base_url, NULL, flags)) < 0)
 			return err;
 	}
 	const cJSON *local = member(element, "@context");
 	if (local) {
-		jl_ctx_flags flags = { 0, 1, 1 };
+		jl_ctx_flags flags = { 0, 1, 1, 0 };
 		size_t saved = jl_path_push(run, "@context");
 		if ((err = jl_ctx_process(&ctx, run, ctx, local, base_url, NULL,
 		                          flags)) < 0)
@@ -1140,7 +1140,7 @@ static int expand_element(cJSON **out, jl_run *run, const jl_ctx *active,
 		const jl_term *pdef = jl_term_get(active, property);
 		jl_ctx *ctx = (jl_ctx *)active;
 		if (pdef && pdef->context) {
-			jl_ctx_flags flags = { 1, 1, 1 };
+			jl_ctx_flags flags = { 1, 1, 1, pdef->cached };
 			if ((err = jl_ctx_process(&ctx, run, ctx, pdef->context,
 			                          pdef->base_url, NULL,
 			                          flags)) < 0)
@@ -1190,7 +1190,7 @@ static int initial_context(jl_ctx **out, jl_run *run, const char *base)
 	const cJSON *local = opt->expand_context;
 	if (cJSON_IsObject(local) && member(local, "@context"))
 		local = member(local, "@context");
-	jl_ctx_flags flags = { 0, 1, 1 };
+	jl_ctx_flags flags = { 0, 1, 1, 0 };
 	return jl_ctx_process(out, run, *out, local, base, NULL, flags);
 }
 

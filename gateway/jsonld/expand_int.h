@@ -43,7 +43,8 @@ typedef struct {
 	unsigned container;
 	int direction;
 	unsigned has_language : 1, has_direction : 1, prefix : 1,
-	        protected_ : 1, reverse : 1;
+	        protected_ : 1, reverse : 1,
+	        cached : 1; /* made into the context cache: immutable */
 } jl_term;
 
 typedef struct {
@@ -67,6 +68,8 @@ struct jl_ctx {
 	int terms_shared; /* copy terms before changing them */
 	int has_protected;
 	const jl_ctx *previous; /* for non-propagated contexts */
+	/* The cached context this one equals (but for base IRIs), or NULL */
+	const jl_ctx *cache_id;
 };
 
 /* The remote contexts seen on the way to a context (a stack). */
@@ -84,6 +87,7 @@ typedef struct {
 	const cw_jsonld_loader *loader;
 	cw_jsonld_error *where;
 	int json_ld_10;
+	int caching; /* processing into the context cache */
 	size_t work, max_work, depth, loads, max_loads;
 	char path[256];
 	size_t path_len;
@@ -114,11 +118,27 @@ typedef struct {
 	int override_protected;
 	int propagate;
 	int validate_scoped;
+	int cacheable; /* local is an embedded (immutable) context */
 } jl_ctx_flags;
 
 int jl_ctx_process(jl_ctx **out, jl_run *run, const jl_ctx *active,
                    const cJSON *local, const char *base_url,
                    const jl_remote *remote, jl_ctx_flags flags);
+
+/* The context processor without the cache. */
+int jl_ctx_process_uncached(jl_ctx **out, jl_run *run, const jl_ctx *active,
+                            const cJSON *local, const char *base_url,
+                            const jl_remote *remote, jl_ctx_flags flags);
+
+/* The empty context every cache chain starts from. */
+const jl_ctx *jl_cache_root(void);
+/* Documents made while caching (@import merges) live here. */
+cJSON *jl_cache_garbage(void);
+/* Processes local on active through the process-wide cache of embedded
+ * contexts. *used is 0 when the cache does not apply. */
+int jl_cache_process(jl_ctx **out, jl_run *run, const jl_ctx *active,
+                     const cJSON *local, const char *base_url,
+                     jl_ctx_flags flags, int *used);
 
 /* IRI Expansion (§5.2). local and defined are set during context
  * processing only; *out may be NULL (a null mapping). */
