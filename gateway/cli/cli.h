@@ -51,6 +51,6 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_client_revoke, cw_cmd_version, cw_cmd_roster_validate,
         cw_cmd_roster_import, cw_cmd_roster_export, cw_cmd_case_validate,
         cw_cmd_case_import, cw_cmd_case_crosswalk, cw_cmd_case_mirror,
-        cw_cmd_case_export, cw_cmd_rdf_canonize;
+        cw_cmd_case_export, cw_cmd_rdf_canonize, cw_cmd_keys_generate;
 
 #endif

@@ -62,8 +62,8 @@
 #define CW_LIMIT_CASE_PACKAGE      (512L << 20) /* a CFPackage, as JSON text */
 #define CW_LIMIT_FETCH_TIMEOUT     120L         /* seconds for one pull */
 #define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L        /* in-flight drain on SIGTERM */
-#define CW_LIMIT_SEALED_PLAIN      1024L        /* a secret sealed at rest */
-#define CW_LIMIT_SEALED_TEXT       2048L        /* its sealed text */
+#define CW_LIMIT_SEALED_PLAIN      4096L        /* a secret sealed at rest */
+#define CW_LIMIT_SEALED_TEXT       8192L        /* its sealed text */
 
 /* OAuth 1.0a signed requests (RFC 5849) on the OneRoster 1.1 routes. */
 #define CW_LIMIT_OAUTH1_WINDOW_S 300L         /* oauth_timestamp: now +- this */
@@ -78,8 +78,17 @@
 #define CW_LIMIT_RDFC_DEPTH   1024L   /* hash N-degree recursion depth */
 #define CW_LIMIT_RDFC_OUTPUT  (512L << 20) /* the canonical document */
 
-#define CW_LIMIT_JSONLD_WORK       2000000L /* nodes and terms per expansion */
-#define CW_LIMIT_JSONLD_CONTEXTS   64L      /* remote contexts per expansion */
-#define CW_LIMIT_JSONLD_DEPTH      64L      /* nested objects and contexts */
+#define CW_LIMIT_JSONLD_WORK     2000000L /* nodes and terms per expansion */
+#define CW_LIMIT_JSONLD_CONTEXTS 64L      /* remote contexts per expansion */
+#define CW_LIMIT_JSONLD_DEPTH    64L      /* nested objects and contexts */
+
+/* Keys, JWS and VC-JWT (gateway/crypto). */
+#define CW_LIMIT_BASE58_TEXT  1024L          /* base58btc text decoded */
+#define CW_LIMIT_BASE58_BYTES 700L           /* bytes base58btc-encoded */
+#define CW_LIMIT_DID_URL      2048L          /* a did:key DID URL */
+#define CW_LIMIT_JWS_BYTES    (1024L * 1024) /* a compact JWS */
+#define CW_LIMIT_JWS_HEADER   (8L * 1024)    /* its decoded JOSE header */
+#define CW_LIMIT_JWS_DEPTH    16             /* JSON nesting in the header */
+#define CW_LIMIT_KEYFILE      (64L * 1024)   /* a key file */
 
 #endif
