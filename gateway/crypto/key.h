@@ -31,6 +31,8 @@ int cw_key_is_private(const cw_key *key);
 
 /** PKCS#8 / SPKI DER of the private or public key. */
 int cw_key_private_der(cw_buf *out, const cw_key *key);
+int cw_key_public_der(cw_buf *out, const cw_key *key);
+/** A key from SPKI (public) or PKCS#8 / traditional (private) DER. */
 int cw_key_from_der(cw_key **out, const unsigned char *der, size_t len);
 /** PEM (private "PRIVATE KEY" or public "PUBLIC KEY") in and out. */
 int cw_key_write_pem(cw_buf *out, const cw_key *key, int include_private);

@@ -74,6 +74,60 @@ void cw_base64url_encode(char *out, const unsigned char *data, size_t len)
 	out[o] = '\0';
 }
 
+static int base64url_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+int cw_base64url_decode(unsigned char **out, size_t *out_len, const char *in,
+                        size_t in_len)
+{
+	unsigned char *bytes;
+	uint32_t acc = 0;
+	size_t o = 0;
+	int bits = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (in_len % 4 == 1)
+		return CW_EINVAL;
+	bytes = cw_malloc(in_len / 4 * 3 + 3);
+	if (!bytes)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < in_len; i++) {
+		int v = base64url_value(in[i]);
+
+		if (v < 0)
+			goto bad;
+		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			bytes[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	/* The bits left over must be zero: one text per byte string. */
+	if (acc & ((1u << bits) - 1))
+		goto bad;
+	bytes[o] = '\0';
+	*out = bytes;
+	*out_len = o;
+	return 0;
+bad:
+	cw_free(bytes);
+	return CW_EINVAL;
+}
+
 size_t cw_base64_len(size_t len)
 {
 	return (len + 2) / 3 * 4;

@@ -13,6 +13,12 @@ int cw_hex_decode(unsigned char *out, size_t out_len, const char *hex,
 /** Unpadded base64url; out needs cw_base64url_len(len) + 1 bytes. */
 size_t cw_base64url_len(size_t len);
 void cw_base64url_encode(char *out, const unsigned char *data, size_t len);
+/**
+ * Decodes unpadded base64url strictly (RFC 7515 §2: no '=', no whitespace,
+ * unused bits zero) into a new NUL-terminated buffer; CW_EINVAL otherwise.
+ */
+int cw_base64url_decode(unsigned char **out, size_t *out_len, const char *in,
+                        size_t in_len);
 
 /** Standard base64 with padding; out needs cw_base64_len(len) + 1 bytes. */
 size_t cw_base64_len(size_t len);

@@ -62,8 +62,8 @@
 #define CW_LIMIT_CASE_PACKAGE      (512L << 20) /* a CFPackage, as JSON text */
 #define CW_LIMIT_FETCH_TIMEOUT     120L         /* seconds for one pull */
 #define CW_LIMIT_SHUTDOWN_DRAIN_MS 4000L        /* in-flight drain on SIGTERM */
-#define CW_LIMIT_SEALED_PLAIN      1024L        /* a secret sealed at rest */
-#define CW_LIMIT_SEALED_TEXT       2048L        /* its sealed text */
+#define CW_LIMIT_SEALED_PLAIN      4096L        /* a secret sealed at rest */
+#define CW_LIMIT_SEALED_TEXT       8192L        /* its sealed text */
 
 /* OAuth 1.0a signed requests (RFC 5849) on the OneRoster 1.1 routes. */
 #define CW_LIMIT_OAUTH1_WINDOW_S 300L         /* oauth_timestamp: now +- this */
@@ -84,5 +84,14 @@
 #define CW_LIMIT_JSONLD_DOCUMENT  (1L << 20) /* one loaded document, as JSON */
 #define CW_LIMIT_JSONLD_DOCUMENTS 1024L      /* documents in one loader */
 #define CW_LIMIT_JSONLD_PINS      4096L      /* jsonld_context_pins text */
+
+/* Keys, JWS and VC-JWT (gateway/crypto). */
+#define CW_LIMIT_BASE58_TEXT  1024L          /* base58btc text decoded */
+#define CW_LIMIT_BASE58_BYTES 700L           /* bytes base58btc-encoded */
+#define CW_LIMIT_DID_URL      2048L          /* a did:key DID URL */
+#define CW_LIMIT_JWS_BYTES    (1024L * 1024) /* a compact JWS */
+#define CW_LIMIT_JWS_HEADER   (8L * 1024)    /* its decoded JOSE header */
+#define CW_LIMIT_JWS_DEPTH    16             /* JSON nesting in the header */
+#define CW_LIMIT_KEYFILE      (64L * 1024)   /* a key file */
 
 #endif

@@ -9,7 +9,8 @@ Suite *suite_roster_uploads(void);
 Suite *suite_roster_index(void);
 Suite *suite_oauth1(void);
 Suite *suite_contexts_dir(void);
+Suite *suite_keyfile(void);
 
 CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir, suite_roster_source,
              suite_roster_uploads, suite_roster_index, suite_oauth1,
-             suite_contexts_dir)
+             suite_contexts_dir, suite_keyfile)

@@ -1,0 +1,9 @@
+/* Unit tests of gateway/crypto. */
+#include "unit/runner.h"
+
+Suite *suite_multibase(void);
+Suite *suite_key(void);
+Suite *suite_jws(void);
+Suite *suite_vcjwt(void);
+
+CW_TEST_MAIN(suite_multibase, suite_key, suite_jws, suite_vcjwt)
