@@ -44,12 +44,43 @@ static int put_b64(cw_buf *out, const unsigned char *data, size_t len)
 	return err;
 }
 
+static int is_private_jwk(const cJSON *jwk)
+{
+	for (size_t i = 0;
+	     i < sizeof(private_members) / sizeof(private_members[0]); i++)
+		if (cJSON_GetObjectItemCaseSensitive(jwk, private_members[i]))
+			return 1;
+	return 0;
+}
+
+/* Copies one member of header_extra into header. */
+static int add_extra(cJSON *header, const cJSON *item)
+{
+	cJSON *copy;
+
+	if (!item->string ||
+	    cJSON_GetObjectItemCaseSensitive(header, item->string)) {
+		cw_error_set("JWS header_extra: \"%s\" is set already",
+		             item->string ? item->string : "");
+		return CW_EINVAL;
+	}
+	if (strcmp(item->string, "jwk") == 0 && is_private_jwk(item)) {
+		cw_error_set("JWS header_extra: the jwk has private members");
+		return CW_EINVAL;
+	}
+	if (!(copy = cJSON_Duplicate(item, 1)) ||
+	    !cJSON_AddItemToObject(header, item->string, copy)) {
+		cJSON_Delete(copy);
+		return CW_ENOMEM;
+	}
+	return 0;
+}
+
 static int build_header(char **out, const cw_key *key, const cJSON *extra)
 {
+	const char *alg = cw_jws_alg(cw_key_get_type(key));
 	cJSON *header = cJSON_CreateObject(), *item;
-	int err = header && cJSON_AddStringToObject(
-	                            header, "alg",
-	                            cw_jws_alg(cw_key_get_type(key)))
+	int err = header && cJSON_AddStringToObject(header, "alg", alg)
 	                  ? 0
 	                  : CW_ENOMEM;
 
@@ -58,23 +89,9 @@ static int build_header(char **out, const cw_key *key, const cJSON *extra)
 		cw_error_set("JWS header_extra must be a JSON object");
 		err = CW_EINVAL;
 	}
-	cJSON_ArrayForEach(item, extra)
-	{
-		cJSON *copy;
-
-		if (err < 0)
-			break;
-		if (!item->string ||
-		    cJSON_GetObjectItemCaseSensitive(header, item->string)) {
-			cw_error_set("JWS header_extra: \"%s\" is set already",
-			             item->string ? item->string : "");
-			err = CW_EINVAL;
-		} else if (!(copy = cJSON_Duplicate(item, 1)) ||
-		           !cJSON_AddItemToObject(header, item->string, copy)) {
-			cJSON_Delete(copy);
-			err = CW_ENOMEM;
-		}
-	}
+	for (item = extra ? extra->child : NULL; item && err == 0;
+	     item = item->next)
+		err = add_extra(header, item);
 	if (err == 0 && !(*out = cw_json_print(header)))
 		err = CW_ENOMEM;
 	cJSON_Delete(header);
@@ -112,15 +129,6 @@ out:
 	cw_free(header);
 	cw_buf_dispose(&input);
 	return err;
-}
-
-static int is_private_jwk(const cJSON *jwk)
-{
-	for (size_t i = 0;
-	     i < sizeof(private_members) / sizeof(private_members[0]); i++)
-		if (cJSON_GetObjectItemCaseSensitive(jwk, private_members[i]))
-			return 1;
-	return 0;
 }
 
 /* A member name that appears twice makes a header mean two things. */

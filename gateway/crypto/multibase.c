@@ -69,6 +69,24 @@ static void mul_add(unsigned char *bytes, size_t *used, unsigned v)
 	}
 }
 
+/* The digits in[from..len) as a little-endian number in bytes. */
+static int accumulate(unsigned char *bytes, size_t *used, const char *in,
+                      size_t from, size_t len)
+{
+	for (size_t i = from; i < len; i++) {
+		int v = digit_value(in[i]);
+
+		if (v < 0) {
+			cw_error_set("base58btc: invalid character at offset "
+			             "%zu",
+			             i);
+			return CW_EINVAL;
+		}
+		mul_add(bytes, used, (unsigned)v);
+	}
+	return 0;
+}
+
 int cw_base58btc_decode(unsigned char **out, size_t *out_len, const char *in,
                         size_t in_len)
 {
@@ -94,18 +112,8 @@ int cw_base58btc_decode(unsigned char **out, size_t *out_len, const char *in,
 		err = CW_ENOMEM;
 		goto out;
 	}
-	for (size_t i = zeros; i < in_len; i++) {
-		int v = digit_value(in[i]);
-
-		if (v < 0) {
-			cw_error_set("base58btc: invalid character at offset "
-			             "%zu",
-			             i);
-			err = CW_EINVAL;
-			goto out;
-		}
-		mul_add(bytes, &used, (unsigned)v);
-	}
+	if ((err = accumulate(bytes, &used, in, zeros, in_len)) < 0)
+		goto out;
 	memset(result, 0, zeros);
 	for (size_t i = 0; i < used; i++)
 		result[zeros + i] = bytes[used - 1 - i];

@@ -1,5 +1,7 @@
 /* Fuzzes compact JWS parsing and verification (a fixed Ed25519 key, the
- * header's jwk, OB 3.0 and OB 2.0 rules) and VC-JWT claim checks. */
+ * header's jwk, OB 3.0 and OB 2.0 rules) and VC-JWT claim checks. An input
+ * with a NUL byte is "header members JSON" NUL "payload": it is signed first,
+ * so the header rules and the claim checks see validly signed JWTs. */
 #include "fuzz.h"
 
 #include "crypto/jws.h"
@@ -68,6 +70,30 @@ static void run(const char *text, size_t len, const cw_key *key)
 	cJSON_Delete(credential);
 }
 
+/* Signs payload with the members of extra_text; what signs and parses must
+ * verify. */
+static void sign_then_run(const char *extra_text, size_t extra_len,
+                          const char *payload, size_t len, const cw_key *key)
+{
+	cJSON *extra = cJSON_ParseWithLength(extra_text, extra_len);
+	cw_buf jws = CW_BUF_INIT(1 << 20);
+	cw_jws_result *r = NULL;
+
+	if (extra && cw_jws_sign(&jws, key, extra,
+	                         (const unsigned char *)payload, len) == 0) {
+		run(jws.data, jws.len, key);
+		if (cw_jws_parse(&r, jws.data, jws.len, CW_JWS_OB2) == 0) {
+			cw_jws_result_free(r);
+			if (cw_jws_verify(&r, jws.data, jws.len, key,
+			                  CW_JWS_OB2) != 0)
+				abort();
+		}
+		cw_jws_result_free(r);
+	}
+	cJSON_Delete(extra);
+	cw_buf_dispose(&jws);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static cw_key *key;
@@ -79,7 +105,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size)
 		memcpy(text, data, size);
-	run(text, size, key);
+	if (size && memchr(text, '\0', size)) {
+		size_t n = strlen(text);
+
+		sign_then_run(text, n, text + n + 1, size - n - 1, key);
+	} else {
+		run(text, size, key);
+	}
 	free(text);
 	return 0;
 }
