@@ -181,7 +181,8 @@ static int write_object(cw_buf *out, const cJSON *object, int depth)
 		return CW_ENOMEM;
 	count = 0;
 	cJSON_ArrayForEach(member, object) members[count++] = member;
-	qsort(members, count, sizeof(*members), compare_members);
+	if (count > 1)
+		qsort(members, count, sizeof(*members), compare_members);
 	cw_buf_putc(out, '{');
 	for (size_t i = 0; i < count && err == 0; i++) {
 		if (i)

@@ -373,6 +373,11 @@ static int place(cw_node_map *m, const active *a, cw_node_map_item *item,
 	return items_push(values, item);
 }
 
+static const cJSON *get(const cJSON *object, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(object, key);
+}
+
 static int check_value(cw_node_map *m, const cJSON *element, const path *at)
 {
 	const cJSON *member, *value = NULL, *type = NULL;
@@ -397,6 +402,11 @@ static int check_value(cw_node_map *m, const cJSON *element, const path *at)
 			               "@language, @direction and @index of a "
 			               "value object must be strings");
 	}
+	if ((member = get(element, "@direction")) &&
+	    strcmp(member->valuestring, "ltr") != 0 &&
+	    strcmp(member->valuestring, "rtl") != 0)
+		return invalid(m, at, "invalid base direction",
+		               "@direction must be \"ltr\" or \"rtl\"");
 	if (type && !cJSON_IsString(type))
 		return invalid(m, at, "invalid typed value",
 		               "@type of a value object must be a string");
@@ -581,8 +591,11 @@ static int generate_reverse(cw_node_map *m, const cJSON *reverse,
 		path here = { at, member->string, 0 };
 		active inner = *a;
 
-		inner.property = member->string;
-		if ((err = generate(m, member, &inner, &here, depth + 1)) < 0)
+		/* The algorithm keeps a blank reverse property as it is;
+		 * relabelled, it cannot clash with an issued label. */
+		if ((err = identifier(m, member->string, &inner.property)) <
+		            0 ||
+		    (err = generate(m, member, &inner, &here, depth + 1)) < 0)
 			return err;
 	}
 	return 0;
@@ -611,7 +624,8 @@ static int generate_properties(cw_node_map *m, const cJSON *element,
 		if (member->string[0] != '@')
 			members[count++] = member;
 	}
-	qsort(members, count, sizeof(*members), compare_names);
+	if (count > 1)
+		qsort(members, count, sizeof(*members), compare_names);
 	for (size_t i = 0; i < count && err == 0; i++) {
 		path here = { at, members[i]->string, 0 };
 		active inner = *a;
@@ -626,11 +640,6 @@ static int generate_properties(cw_node_map *m, const cJSON *element,
 	}
 	cw_free(members);
 	return err;
-}
-
-static const cJSON *get(const cJSON *object, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(object, key);
 }
 
 static int generate_node(cw_node_map *m, const cJSON *element, const active *a,

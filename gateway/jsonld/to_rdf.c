@@ -106,6 +106,16 @@ static cw_rdf_term resource(const char *id)
 	return t;
 }
 
+/* What the algorithm leaves out: nothing normally (0), an error with code
+ * "dropped term" in safe mode, as jsonld.js's safe mode does. */
+static int drop(emitter *e, const char *event, const char *what)
+{
+	if (!e->options->safe)
+		return 0;
+	return cw_jsonld_node_map_fail(e->where, CW_EINVAL, "dropped term",
+	                               NULL, "%s: %s", event, what);
+}
+
 static cw_rdf_term iri_term(const char *iri)
 {
 	cw_rdf_term t = { CW_RDF_IRI, (char *)iri, strlen(iri), NULL, NULL };
@@ -186,7 +196,10 @@ static int put_double(cw_buf *out, double v)
 	return cw_buf_printf(out, "E%ld", exponent);
 }
 
-/* An integral double below 1e21, every digit (JavaScript's toFixed(0)). */
+/* An integral double below 1e21, every digit (JavaScript's toFixed(0)).
+ * cJSON keeps numbers as doubles, so an integer past 2^53 was rounded when
+ * it was parsed (9007199254740993 comes out as ...992), as in jsonld.js;
+ * so was a decimal with more than 17 significant digits. */
 static int put_integer(cw_buf *out, double v)
 {
 	return v == 0 ? cw_buf_putc(out, '0') : cw_buf_printf(out, "%.0f", v);
@@ -270,12 +283,16 @@ static int value_to_rdf(emitter *e, const cw_node_map_item *item,
 	cw_jsonld_rdf_direction mode = e->options->rdf_direction;
 	int err;
 
-	if ((item->type && strcmp(item->type, "@json") != 0 &&
-	     !is_iri(item->type)) ||
-	    (language && !is_language(language))) {
-		*none = 1;
-		return 0;
-	}
+	*none = 1;
+	if (item->type && strcmp(item->type, "@json") != 0 &&
+	    !is_iri(item->type))
+		return drop(e, "invalid datatype", item->type);
+	if (language && !is_language(language))
+		return drop(e, "invalid language tag", language);
+	if (direction && mode == CW_JSONLD_RDF_DIRECTION_NONE &&
+	    (err = drop(e, "rdfDirection not set", direction)) < 0)
+		return err;
+	*none = 0;
 	cw_buf_clear(&e->text);
 	if ((err = lexical_form(e,
 	                        cJSON_GetObjectItemCaseSensitive(v, "@value"),
@@ -339,10 +356,11 @@ static int object_to_rdf(emitter *e, const cw_node_map_item *item,
 	*none = 0;
 	switch (item->kind) {
 	case CW_NODE_MAP_REF:
-		if (!is_resource(item->id))
+		if (!is_resource(item->id)) {
 			*none = 1;
-		else
-			*out = resource(item->id);
+			return drop(e, "relative object reference", item->id);
+		}
+		*out = resource(item->id);
 		return 0;
 	case CW_NODE_MAP_LIST: return list_to_rdf(e, &item->list, out);
 	default: return value_to_rdf(e, item, out, none);
@@ -356,9 +374,10 @@ static int emit_property(emitter *e, const cw_rdf_term *subject,
 	cw_rdf_term predicate = resource(name), object;
 	int err = 0;
 
-	if (is_blank(name) ? !e->options->produce_generalized_rdf
-	                   : !is_iri(name))
-		return 0;
+	if (is_blank(name) && !e->options->produce_generalized_rdf)
+		return drop(e, "blank node predicate", name);
+	if (!is_blank(name) && !is_iri(name))
+		return drop(e, "relative predicate reference", name);
 	for (size_t i = 0; i < property->values.count && err == 0; i++) {
 		size_t at = e->ds->count;
 		int none = 0;
@@ -384,15 +403,18 @@ static int emit_node(emitter *e, cw_node_map_node *node)
 	int err = 0;
 
 	if (!is_resource(node->id))
-		return 0;
+		return drop(e, "relative subject reference", node->id);
 	for (size_t i = 0; i < node->type_count && err == 0; i++) {
-		if (!is_resource(node->types[i]))
-			continue;
 		object = resource(node->types[i]);
-		err = add_at(e, e->ds->count, &subject, &type, &object);
+		err = is_resource(node->types[i])
+		              ? add_at(e, e->ds->count, &subject, &type,
+		                       &object)
+		              : drop(e, "relative type reference",
+		                     node->types[i]);
 	}
-	qsort(node->properties, node->property_count, sizeof(*node->properties),
-	      compare_properties);
+	if (node->property_count > 1)
+		qsort(node->properties, node->property_count,
+		      sizeof(*node->properties), compare_properties);
 	for (size_t i = 0; i < node->property_count && err == 0; i++)
 		err = emit_property(e, &subject, &node->properties[i]);
 	return err;
@@ -415,8 +437,10 @@ static int emit_graph(emitter *e, cw_node_map_graph *graph)
 	else if (is_resource(graph->name))
 		e->graph = resource(graph->name);
 	else
-		return 0;
-	qsort(graph->nodes, graph->count, sizeof(*graph->nodes), compare_nodes);
+		return drop(e, "relative graph reference", graph->name);
+	if (graph->count > 1)
+		qsort(graph->nodes, graph->count, sizeof(*graph->nodes),
+		      compare_nodes);
 	for (size_t i = 0; i < graph->count && err == 0; i++)
 		err = emit_node(e, graph->nodes[i]);
 	return err;
@@ -440,7 +464,8 @@ static int emit_dataset(emitter *e)
 	if (!(sorted = cw_calloc(count ? count : 1, sizeof(*sorted))))
 		return CW_ENOMEM;
 	memcpy(sorted, graphs, count * sizeof(*sorted));
-	qsort(sorted, count, sizeof(*sorted), compare_graphs);
+	if (count > 1)
+		qsort(sorted, count, sizeof(*sorted), compare_graphs);
 	for (size_t i = 0; i < count && err == 0; i++)
 		err = emit_graph(e, sorted[i]);
 	cw_free(sorted);

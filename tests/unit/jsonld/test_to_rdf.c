@@ -205,6 +205,37 @@ START_TEST(dropped_iris)
 }
 END_TEST
 
+/* Safe mode refuses to leave anything out of what would be signed. */
+static const char *const unsafe[] = {
+	"[{\"@id\":\"relative\",\"http://p\":[{\"@value\":\"x\"}]}]",
+	NODE "{\"@id\":\"rel\"}]}]",
+	"[{\"@id\":\"http://s\",\"rel\":[{\"@value\":\"x\"}]}]",
+	"[{\"@id\":\"http://s\",\"_:p\":[{\"@value\":\"x\"}]}]",
+	NODE "{\"@value\":\"l\",\"@language\":\"a b\"}]}]",
+	NODE "{\"@value\":\"l\",\"@type\":\"reltype\"}]}]",
+	NODE "{\"@value\":\"l\",\"@direction\":\"rtl\"}]}]",
+	"[{\"@id\":\"http://s\",\"@type\":[\"rel\"]}]",
+	/* A graph with a relative name. */
+	("[{\"@id\":\"rel\",\"@graph\":[{\"@id\":\"http://s\","
+	 "\"http://p\":[{\"@value\":\"x\"}]}]}]"),
+};
+
+START_TEST(safe_mode)
+{
+	cw_rdf_dataset *ds = NULL;
+	cw_jsonld_error where;
+	cw_jsonld_options o;
+
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(convert(&ds, unsafe[_i], &o, &where), 0);
+	cw_rdf_dataset_free(ds);
+	o.safe = 1;
+	ck_assert_int_eq(convert(&ds, unsafe[_i], &o, &where), CW_EINVAL);
+	ck_assert_ptr_null(ds);
+	ck_assert_str_eq(where.code, "dropped term");
+}
+END_TEST
+
 START_TEST(generalized_rdf)
 {
 	cw_jsonld_options o;
@@ -265,6 +296,8 @@ static const struct {
 	{ NODE
 	  "{\"@value\":\"x\",\"@type\":\"http://t\",\"@language\":\"en\"}]}]",
 	  "invalid value object", "/0/http:~1~1p/0" },
+	{ NODE "{\"@value\":\"x\",\"@direction\":\"up\"}]}]",
+	  "invalid base direction", "/0/http:~1~1p/0" },
 	{ NODE "{\"@list\":{}}]}]", "invalid set or list object",
 	  "/0/http:~1~1p/0" },
 	{ "[{\"@id\":\"http://a\",\"@type\":[1]}]", "invalid type value",
@@ -358,6 +391,8 @@ Suite *suite_jsonld_to_rdf(void)
 	tcase_add_test(tc, blank_node_labels);
 	tcase_add_test(tc, named_graphs);
 	tcase_add_test(tc, dropped_iris);
+	tcase_add_loop_test(tc, safe_mode, 0,
+	                    sizeof(unsafe) / sizeof(unsafe[0]));
 	tcase_add_test(tc, generalized_rdf);
 	tcase_add_test(tc, reverse_included_duplicates);
 	tcase_add_test(tc, directions);
