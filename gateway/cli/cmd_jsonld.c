@@ -2,6 +2,8 @@
  * N-Quads of a JSON-LD document, with embedded contexts only. */
 #include "cli/cli.h"
 
+#include "engine/contexts_dir.h"
+#include "engine/datadir.h"
 #include "jsonld/jsonld.h"
 #include "jsonld/rdfc.h"
 #include "util/alloc.h"
@@ -67,10 +69,44 @@ static int map_fetch(void *arg, const char *url, cJSON **doc)
 
 static map_state the_map;
 
+/* The operator's pinned contexts (jsonld_contexts_dir, jsonld_context_pins)
+ * when the data dir has a config that names some. */
+static int add_operator_contexts(cw_jsonld_loader *loader, const cw_args *args)
+{
+	cw_config config;
+	cw_buf errors = CW_BUF_INIT(16 * 1024), dir = CW_BUF_INIT(4096);
+	int flag_error = 0;
+	const char *data_dir = cw_datadir_pick(args->data_dir);
+	int err = cw_datadir_load_config(&config, data_dir, NULL, &errors,
+	                                 &flag_error);
+	cw_buf_dispose(&errors);
+	if (err < 0) /* no data dir: only embedded contexts and --map */
+		return 0;
+	const char *pins = config.jsonld_context_pins;
+	const char *sub = config.jsonld_contexts_dir;
+	if (pins && *pins) {
+		if (sub && sub[0] == '/')
+			cw_buf_puts(&dir, sub);
+		else
+			cw_buf_printf(&dir, "%s/%s", data_dir, sub ? sub : "");
+		err = dir.error ? dir.error
+		                : cw_jsonld_loader_add_dir(
+		                          loader, cw_buf_cstr(&dir), pins);
+		if (err < 0)
+			fprintf(stderr,
+			        "crosswalk %s: jsonld_context_pins: %s\n",
+			        args->spec->name, cw_error_last());
+	}
+	cw_buf_dispose(&dir);
+	cw_config_dispose(&config);
+	return err;
+}
+
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args)
 {
 	int err = cw_jsonld_loader_new(out);
-	if (err < 0 || (err = cw_jsonld_loader_add_embedded(*out)) < 0)
+	if (err < 0 || (err = cw_jsonld_loader_add_embedded(*out)) < 0 ||
+	    (err = add_operator_contexts(*out, args)) < 0)
 		return err;
 	for (int i = 0; i < cw_args_count(args, "map"); i++) {
 		if (!strchr(cw_args_get_nth(args, "map", i), '=')) {

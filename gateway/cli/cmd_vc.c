@@ -4,6 +4,7 @@
 
 #include "crypto/dataintegrity.h"
 #include "crypto/jws.h"
+#include "crypto/validity.h"
 #include "crypto/vcjwt.h"
 #include "engine/datadir.h"
 #include "engine/keyfile.h"
@@ -11,6 +12,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -235,6 +237,10 @@ static int verify_jwt(verify_result *v, const char *text, size_t len,
 		         parsed->alg ? parsed->alg : "");
 		err = cw_vcjwt_verify(&credential, text, len, key);
 	}
+	if (err == 0 && (err = cw_vc_check_validity(
+	                         credential, cw_time_now_ms(), v->di.message,
+	                         sizeof(v->di.message))) < 0)
+		snprintf(v->di.step, sizeof(v->di.step), "validity");
 	if (err < 0)
 		snprintf(v->message, sizeof(v->message), "%s", cw_error_last());
 	cJSON_Delete(credential);
@@ -266,6 +272,11 @@ static int verify_file(verify_result *v, const char *path,
 		cw_di_verify_options o = { loader, NULL, NULL };
 		v->format = "di";
 		err = cw_di_verify(credential, &o, &v->di);
+		if (err == 0 &&
+		    (err = cw_vc_check_validity(credential, cw_time_now_ms(),
+		                                v->di.message,
+		                                sizeof(v->di.message))) < 0)
+			snprintf(v->di.step, sizeof(v->di.step), "validity");
 		if (err < 0)
 			snprintf(v->message, sizeof(v->message), "%s%s%s",
 			         v->di.step, v->di.step[0] ? ": " : "",
@@ -331,7 +342,9 @@ static int run_verify(const cw_args *args)
 		} else if (err == 0) {
 			printf("%s: verified (%s%s%s, %s)\n", path, v.di.type,
 			       v.di.cryptosuite[0] ? " " : "", v.di.cryptosuite,
-			       v.di.verification_method);
+			       v.di.verification_method[0]
+			               ? v.di.verification_method
+			               : "the key in its header");
 		} else {
 			printf("%s: NOT verified: %s\n", path, v.message);
 		}

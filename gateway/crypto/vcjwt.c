@@ -131,6 +131,15 @@ int cw_vcjwt_create(cw_buf *out, const cw_key *key, const cJSON *credential,
 	if (err == 0 && verification_method &&
 	    !cJSON_AddStringToObject(header, "kid", verification_method))
 		err = CW_ENOMEM;
+	if (err == 0 && !verification_method) {
+		/* No key URL to name: the header carries the public key. */
+		cJSON *jwk = NULL;
+		if ((err = cw_key_to_jwk(&jwk, key)) == 0 &&
+		    !cJSON_AddItemToObject(header, "jwk", jwk)) {
+			cJSON_Delete(jwk);
+			err = CW_ENOMEM;
+		}
+	}
 	if (err == 0)
 		err = make_payload(&payload, credential);
 	if (err == 0)
