@@ -6,6 +6,8 @@
 //   node vc-interop.mjs sign --seed HEX --vm VM_ID [--created DATETIME]
 //                            [--suite eddsa-rdfc-2022|ed25519-2020] FILE
 //   node vc-interop.mjs canonize [OPTIONS] FILE      RDFC-1.0 N-Quads (safe)
+//   node vc-interop.mjs canonize [OPTIONS] --out-dir DIR FILE...
+//                                                    DIR/NAME.nq per FILE
 //   node vc-interop.mjs expand [OPTIONS] FILE        expanded JSON-LD (safe)
 //
 // OPTIONS: --contexts FILE.json (URL -> context, the format of
@@ -16,7 +18,8 @@
 // @digitalbazaar/vc (the issuer must be the key's controller, dates): the
 // W3C test vector's issuer is not its key's. A FILE holding a test vector ({"signedCredential"})
 // is read as its signed credential.
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {basename, join} from 'node:path';
 
 import * as vc from '@digitalbazaar/vc';
 import jsonld from 'jsonld';
@@ -31,7 +34,7 @@ import {makeLoader} from './lib/loader.mjs';
 
 const USAGE = `usage: vc-interop.mjs verify [--contexts FILE] [--key VM=MULTIBASE] [--proof-only] FILE...
        vc-interop.mjs sign --seed HEX --vm VM_ID [--created DATETIME] [--suite eddsa-rdfc-2022|ed25519-2020] FILE
-       vc-interop.mjs canonize [--contexts FILE] FILE
+       vc-interop.mjs canonize [--contexts FILE] [--out-dir DIR] FILE...
        vc-interop.mjs expand [--contexts FILE] FILE`;
 
 class UsageError extends Error {}
@@ -165,17 +168,34 @@ async function sign(argv) {
 }
 
 async function canonize(argv) {
-  const options = parseArgs(argv, ['contexts'], []);
-  if (options.files.length !== 1)
-    throw new UsageError('canonize needs one FILE');
+  const options = parseArgs(argv, ['contexts'], ['out-dir']);
+  const outDir = options['out-dir'];
+  if (!options.files.length || (options.files.length > 1 && !outDir))
+    throw new UsageError('canonize needs one FILE, or --out-dir DIR');
   const {documentLoader} = makeLoader({contextFiles: options.contexts});
-  const doc = JSON.parse(readFileSync(options.files[0], 'utf8'));
-  const nquads = await jsonld.canonize(doc, {
-    algorithm: 'RDFC-1.0', format: 'application/n-quads', documentLoader,
-    safe: true,
-  });
-  process.stdout.write(nquads);
-  return 0;
+  const canonical = file => jsonld.canonize(
+    JSON.parse(readFileSync(file, 'utf8')), {
+      algorithm: 'RDFC-1.0', format: 'application/n-quads', documentLoader,
+      safe: true,
+    });
+  if (!outDir) {
+    process.stdout.write(await canonical(options.files[0]));
+    return 0;
+  }
+  // --out-dir: DIR/NAME.nq for each FILE (NAME: its base name without
+  // .json), or DIR/NAME.err holding the error; exit 1 when one failed.
+  let code = 0;
+  for (const file of options.files) {
+    const name = join(outDir, basename(file).replace(/\.json$/, ''));
+    try {
+      writeFileSync(`${name}.nq`, await canonical(file));
+    } catch (error) {
+      writeFileSync(`${name}.err`, `${error.message}\n`);
+      console.error(`vc-interop: ${file}: ${error.message}`);
+      code = 1;
+    }
+  }
+  return code;
 }
 
 async function expand(argv) {
