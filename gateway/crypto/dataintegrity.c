@@ -182,6 +182,36 @@ static int attach_proof(cJSON *doc, cJSON *proof)
 	return cJSON_AddItemToArray(existing, proof) ? 0 : CW_ENOMEM;
 }
 
+/* Numbers JSON-LD processors canonicalize differently: JSON-LD 1.1 makes a
+ * non-integral number an xsd:double ("1.0E-7"), but jsonld.js, the
+ * verifier most wallets use, decides by the '.' in JavaScript's text of
+ * the number, which has none below 1e-6 ("1e-7"), and writes "0". A
+ * signature over such a number would not verify there. */
+static int ambiguous_number(const cJSON *v, cw_buf *path)
+{
+	if (cJSON_IsNumber(v)) {
+		double d =
+		        v->valuedouble < 0 ? -v->valuedouble : v->valuedouble;
+		return d > 0 && d < 1e-6;
+	}
+	const cJSON *item;
+	size_t i = 0, saved = path->len;
+	cJSON_ArrayForEach(item, v)
+	{
+		if (item->string)
+			cw_buf_printf(path, "/%s", item->string);
+		else
+			cw_buf_printf(path, "/%zu", i);
+		i++;
+		if (ambiguous_number(item, path))
+			return 1;
+		path->len = saved;
+		if (path->data)
+			path->data[saved] = '\0';
+	}
+	return 0;
+}
+
 static int sign_checks(const cJSON *credential, const cw_key *key,
                        const cw_di_sign_options *o, cw_di_report *r)
 {
@@ -202,7 +232,18 @@ static int sign_checks(const cJSON *credential, const cw_key *key,
 		return report_fail(r, "proof", CW_EINVAL,
 		                   "created \"%s\" is not an XSD dateTime",
 		                   o->created);
-	return 0;
+	cw_buf path = CW_BUF_INIT(1024);
+	int bad = ambiguous_number(credential, &path);
+	int err = bad ? report_fail(r, "document", CW_EINVAL,
+	                            "the number at %s is between 0 and 1e-6: "
+	                            "JSON-LD processors disagree on its "
+	                            "canonical form (jsonld.js writes 0), so "
+	                            "the proof would not verify everywhere; "
+	                            "write it as a string",
+	                            cw_buf_cstr(&path))
+	              : 0;
+	cw_buf_dispose(&path);
+	return err;
 }
 
 int cw_di_sign(cJSON **out, const cJSON *credential, const cw_key *key,

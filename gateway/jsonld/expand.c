@@ -571,13 +571,16 @@ static int index_item(cJSON **itemp, jl_obj *o, const char *key,
 			return CW_ENOMEM;
 		err = expand_value(&re, o->run, o->active, index_key, str);
 		cJSON_Delete(str);
-		if (err < 0 ||
-		    (err = jl_expand_iri(&eik, o->run, (jl_ctx *)o->active,
-		                         index_key, 0, 1, NULL, NULL)) < 0)
+		if (err == 0)
+			err = jl_expand_iri(&eik, o->run, (jl_ctx *)o->active,
+			                    index_key, 0, 1, NULL, NULL);
+		if (err == 0 && is_value_object(item))
+			err = jl_fail(o->run, "invalid value object",
+			              "a property-valued index on a value");
+		if (err < 0) {
+			cJSON_Delete(re);
 			return err;
-		if (is_value_object(item))
-			return jl_fail(o->run, "invalid value object",
-			               "a property-valued index on a value");
+		}
 		return prepend(item, eik, re);
 	}
 	if ((c & JL_C_INDEX) && !member(item, "@index") && !none)

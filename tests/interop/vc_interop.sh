@@ -255,5 +255,21 @@ for file in "$tmp/variants"/*.json; do
   fi
 done
 
+echo "== 6. numbers JSON-LD processors canonicalize differently"
+# JSON-LD 1.1 makes 1e-7 "1.0E-7"^^xsd:double; jsonld.js writes "0" (no '.'
+# in JavaScript's "1e-7"). A proof over it would not verify in Node, so
+# crosswalk refuses to sign it, naming the number.
+sed 's/"achievement": *{/&"creditsAvailable":1e-7,/' \
+  "$tmp/ob3-pem.json" >"$tmp/tiny.json"
+grep -q '"creditsAvailable":1e-7' "$tmp/tiny.json" ||
+  setup_fail "no achievement in the OB 3.0 fixture"
+if "$cw" vc sign --key "$tmp/a.pem" "$tmp/tiny.json" >"$tmp/out" 2>&1; then
+  fail "crosswalk refuses to sign 1e-7" "$tmp/out"
+elif grep -q 'creditsAvailable is between 0 and 1e-6' "$tmp/out"; then
+  pass "crosswalk refuses to sign 1e-7, naming it"
+else
+  fail "crosswalk refuses to sign 1e-7, naming it" "$tmp/out"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
