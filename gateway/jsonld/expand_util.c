@@ -152,11 +152,18 @@ static const char *const keywords[] = {
 
 int jl_is_keyword(const char *s)
 {
-	if (!s || s[0] != '@')
+	if (!s || s[0] != '@' || !s[1])
 		return 0;
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+	/* keywords[] is sorted: scan only those with the same second letter
+	 * (this runs for every key and IRI expanded) */
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+		if (keywords[i][1] < s[1])
+			continue;
+		if (keywords[i][1] > s[1])
+			break;
 		if (strcmp(s, keywords[i]) == 0)
 			return 1;
+	}
 	return 0;
 }
 

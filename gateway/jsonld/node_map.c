@@ -32,6 +32,7 @@ struct cw_node_map {
 	size_t serial, work, max_work;
 	cw_jsonld_error *where;
 	cw_buf key;
+	cw_buf item_text; /* add_unique's scratch */
 };
 
 /* Where in the input: a chain up to the root, for JSON pointers. */
@@ -152,8 +153,14 @@ static int lookup(cw_node_map *m, char tag, size_t serial, const char *name,
                   const char *extra, size_t extra_len, uint32_t value,
                   uint32_t *found)
 {
+	char digits[24];
+	size_t n = sizeof(digits);
+	do /* tag and serial without printf: this is the hot path */
+		digits[--n] = (char)('0' + serial % 10);
+	while ((serial /= 10) && n > 1);
+	digits[--n] = tag;
 	cw_buf_clear(&m->key);
-	cw_buf_printf(&m->key, "%c%zu", tag, serial);
+	cw_buf_put(&m->key, digits + n, sizeof(digits) - n);
 	cw_buf_put(&m->key, "", 1);
 	cw_buf_puts(&m->key, name);
 	if (extra) {
@@ -329,26 +336,83 @@ static int item_key(cw_buf *out, const cw_node_map_item *item)
 	return cw_jcs_write(out, item->value);
 }
 
+/* Exact JSON equality (numbers by value, objects by their members in any
+ * order): what two JCS texts being equal means, without writing them. */
+static int json_same(const cJSON *a, const cJSON *b)
+{
+	if ((a->type & 0xFF) != (b->type & 0xFF))
+		return 0;
+	if (cJSON_IsString(a))
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	if (cJSON_IsNumber(a))
+		return a->valuedouble == b->valuedouble;
+	if (!cJSON_IsArray(a) && !cJSON_IsObject(a))
+		return 1; /* null, true, false */
+	if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+		return 0;
+	const cJSON *x, *y = b->child;
+	cJSON_ArrayForEach(x, a)
+	{
+		const cJSON *peer = cJSON_IsArray(a)
+		                            ? y
+		                            : cJSON_GetObjectItemCaseSensitive(
+		                                      b, x->string);
+		if (!peer || !json_same(x, peer))
+			return 0;
+		y = y ? y->next : NULL;
+	}
+	return 1;
+}
+
+static int item_same(const cw_node_map_item *a, const cw_node_map_item *b)
+{
+	if (a->kind != b->kind || a->kind == CW_NODE_MAP_LIST)
+		return 0;
+	if (a->kind == CW_NODE_MAP_REF)
+		return strcmp(a->id, b->id) == 0;
+	return json_same(a->value, b->value);
+}
+
+/* Records item's key for the keyed check; 1 when an equal one was there. */
+static int item_seen(cw_node_map *m, const cw_node_map_node *node,
+                     const char *property, const cw_node_map_item *item)
+{
+	uint32_t found;
+	int err = item_key(&m->item_text, item);
+	if (err < 0)
+		return err;
+	err = lookup(m, 'd', node->serial, property, m->item_text.data,
+	             m->item_text.len, 0, &found);
+	return err < 0 ? err : !err;
+}
+
+/* Few values (the usual case): compare with each; past LINEAR_MAX, keyed
+ * lookups, after the values so far are keyed too. */
+#define LINEAR_MAX 32
+
 /* Adds item (taken) to node's property unless an equal item is there. */
 static int add_unique(cw_node_map *m, cw_node_map_node *node,
                       const char *property, cw_node_map_item *item)
 {
-	cw_buf text = CW_BUF_INIT(KEY_MAX);
 	cw_node_map_items *values = NULL;
-	uint32_t found;
-	int err;
+	int err = property_get(m, node, property, &values), seen = 0;
 
-	if ((err = property_get(m, node, property, &values)) < 0 ||
-	    (err = item_key(&text, item)) < 0 ||
-	    (err = lookup(m, 'd', node->serial, property, text.data, text.len,
-	                  0, &found)) <= 0) {
-		item_free(item);
-		goto out;
+	if (err == 0 && values->count < LINEAR_MAX) {
+		for (size_t i = 0; i < values->count && !seen; i++)
+			seen = item_same(values->items[i], item);
+	} else if (err == 0) {
+		for (size_t i = 0;
+		     values->count == LINEAR_MAX && i < LINEAR_MAX && err >= 0;
+		     i++)
+			err = item_seen(m, node, property, values->items[i]);
+		if (err >= 0)
+			err = seen = item_seen(m, node, property, item);
 	}
-	err = items_push(values, item);
-out:
-	cw_buf_dispose(&text);
-	return err < 0 ? err : 0;
+	if (err < 0 || seen) {
+		item_free(item);
+		return err < 0 ? err : 0;
+	}
+	return items_push(values, item);
 }
 
 /* Puts item where the active subject, property and list say. */
@@ -738,6 +802,7 @@ int cw_jsonld_node_map_build(cw_node_map **out, const cJSON *expanded,
 	if (!m)
 		return CW_ENOMEM;
 	m->key = (cw_buf)CW_BUF_INIT(KEY_MAX);
+	m->item_text = (cw_buf)CW_BUF_INIT(KEY_MAX);
 	m->max_work = max_work ? max_work : CW_LIMIT_JSONLD_WORK;
 	m->where = where;
 	if ((err = cw_strset_new(&m->keys)) < 0 ||
@@ -789,5 +854,6 @@ void cw_jsonld_node_map_free(cw_node_map *map)
 	cw_free(map->blanks);
 	cw_strset_free(map->keys);
 	cw_buf_dispose(&map->key);
+	cw_buf_dispose(&map->item_text);
 	cw_free(map);
 }

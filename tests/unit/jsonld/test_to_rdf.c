@@ -378,6 +378,29 @@ START_TEST(jcs_numbers)
 }
 END_TEST
 
+/* Duplicate values are dropped whether a property has few values (compared
+ * one by one) or many (keyed, including those added before the switch). */
+START_TEST(duplicates_few_and_many)
+{
+	cw_buf json = CW_BUF_INIT(1 << 20);
+	cw_rdf_dataset *ds = NULL;
+	cw_buf_puts(&json, "[{\"@id\":\"http://s\",\"http://p\":[");
+	for (int i = 0; i < 40; i++)
+		cw_buf_printf(&json,
+		              "%s{\"@value\":%d},{\"@id\":\"http://o%d\"}",
+		              i ? "," : "", i, i);
+	/* again: one from the linear part, one past it, and 0.3 vs its
+	 * neighbour 0.30000000000000004, which are different values */
+	cw_buf_puts(&json, ",{\"@value\":5},{\"@id\":\"http://o38\"},"
+	                   "{\"@value\":0.3},{\"@value\":0.30000000000000004}"
+	                   "]}]");
+	ck_assert_int_eq(convert(&ds, cw_buf_cstr(&json), NULL, NULL), 0);
+	ck_assert_uint_eq(ds->count, 82);
+	cw_rdf_dataset_free(ds);
+	cw_buf_dispose(&json);
+}
+END_TEST
+
 Suite *suite_jsonld_to_rdf(void)
 {
 	Suite *s = suite_create("jsonld_to_rdf");
@@ -400,6 +423,7 @@ Suite *suite_jsonld_to_rdf(void)
 	                    sizeof(invalid) / sizeof(invalid[0]));
 	tcase_add_test(tc, work_limit);
 	tcase_add_test(tc, empty_input);
+	tcase_add_test(tc, duplicates_few_and_many);
 	tcase_add_loop_test(tc, jcs_numbers, 0,
 	                    sizeof(es_numbers) / sizeof(es_numbers[0]));
 	suite_add_tcase(s, tc);
