@@ -116,20 +116,28 @@ static int hash_data(unsigned char out[2 * CW_SHA256_LEN],
 	return err;
 }
 
-/* The proof configuration: options plus the document's @context. */
+/* The proof configuration: options (less proofValue) plus the document's
+ * @context, as references: read only. */
 static int proof_config(cJSON **out, const cJSON *options,
                         const cJSON *document)
 {
 	const cJSON *ctx =
 	        cJSON_GetObjectItemCaseSensitive(document, "@context");
-	cJSON *config = cJSON_Duplicate(options, 1), *copy = NULL;
-	if (!config)
-		return CW_ENOMEM;
-	cJSON_DeleteItemFromObjectCaseSensitive(config, "proofValue");
-	cJSON_DeleteItemFromObjectCaseSensitive(config, "@context");
-	if (ctx && (!(copy = cJSON_Duplicate(ctx, 1)) ||
-	            !cJSON_AddItemToObject(config, "@context", copy))) {
-		cJSON_Delete(copy);
+	cJSON *config = cJSON_CreateObject();
+	const cJSON *item;
+	int ok = config != NULL;
+	const cJSON *source = ok ? options : NULL;
+	cJSON_ArrayForEach(item, source)
+	{
+		if (ok && strcmp(item->string, "proofValue") != 0 &&
+		    strcmp(item->string, "@context") != 0)
+			ok = cJSON_AddItemReferenceToObject(
+			        config, item->string, (cJSON *)item);
+	}
+	if (ok && ctx)
+		ok = cJSON_AddItemReferenceToObject(config, "@context",
+		                                    (cJSON *)ctx);
+	if (!ok) {
 		cJSON_Delete(config);
 		return CW_ENOMEM;
 	}
@@ -142,6 +150,26 @@ static int valid_datetime(const char *s)
 	int64_t ms;
 	size_t n = strlen(s);
 	return n >= 20 && s[10] == 'T' && cw_time_parse_iso(s, &ms) == 0;
+}
+
+/* The credential without its proof, as references to its members: read
+ * only, so nothing is copied. */
+static cJSON *without_proof(const cJSON *credential)
+{
+	cJSON *doc = cJSON_CreateObject();
+	const cJSON *item;
+	cJSON_ArrayForEach(item, credential)
+	{
+		if (!doc)
+			break;
+		if (strcmp(item->string, "proof") != 0 &&
+		    !cJSON_AddItemReferenceToObject(doc, item->string,
+		                                    (cJSON *)item)) {
+			cJSON_Delete(doc);
+			doc = NULL;
+		}
+	}
+	return doc;
 }
 
 static int make_options(cJSON **out, const cw_di_sign_options *o,
@@ -272,11 +300,10 @@ int cw_di_sign(cJSON **out, const cJSON *credential, const cw_key *key,
 		         "%s", o->verification_method);
 	}
 	if ((err = make_options(&options, o, created)) < 0 ||
-	    !(unsecured = cJSON_Duplicate(credential, 1))) {
+	    !(unsecured = without_proof(credential))) {
 		err = err < 0 ? err : CW_ENOMEM;
 		goto out;
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(unsecured, "proof");
 	if ((err = proof_config(&config, options, unsecured)) < 0 ||
 	    (err = hash_data(data, config, unsecured, o->loader, r)) < 0)
 		goto out;
@@ -471,10 +498,9 @@ int cw_di_verify(const cJSON *credential, const cw_di_verify_options *o,
 	if (!proofs || (cJSON_IsArray(proofs) && !proofs->child))
 		return report_fail(r, "proof", CW_EINVAL,
 		                   "the credential has no proof");
-	cJSON *unsecured = cJSON_Duplicate(credential, 1);
+	cJSON *unsecured = without_proof(credential);
 	if (!unsecured)
 		return CW_ENOMEM;
-	cJSON_DeleteItemFromObjectCaseSensitive(unsecured, "proof");
 	int err = 0;
 	if (!cJSON_IsArray(proofs)) {
 		err = verify_one(proofs, unsecured, o, r);

@@ -266,15 +266,41 @@ static int node_get(cw_node_map *m, cw_node_map_graph *g, const char *id,
 	return 0;
 }
 
-/* The property entry of node named name, created empty when absent. */
+/* The property entry of node named name, created empty when absent. A
+ * node has few properties: up to LINEAR_PROPERTIES they are compared one by
+ * one; past that they are keyed (the earlier ones too, once). */
+#define LINEAR_PROPERTIES 16
+
+static int property_keyed(cw_node_map *m, cw_node_map_node *node,
+                          const char *name, uint32_t value, uint32_t *found)
+{
+	int err = 0;
+	uint32_t ignored;
+	for (size_t i = 0; node->property_count == LINEAR_PROPERTIES &&
+	                   i < LINEAR_PROPERTIES && err >= 0;
+	     i++)
+		err = lookup(m, 'p', node->serial, node->properties[i].name,
+		             NULL, 0, (uint32_t)i, &ignored);
+	return err < 0 ? err
+	               : lookup(m, 'p', node->serial, name, NULL, 0, value,
+	                        found);
+}
+
 static int property_get(cw_node_map *m, cw_node_map_node *node,
                         const char *name, cw_node_map_items **out)
 {
 	uint32_t found = 0;
 	const char *kept;
-	int added = lookup(m, 'p', node->serial, name, NULL, 0,
-	                   (uint32_t)node->property_count, &found);
+	int added = 1;
 
+	if (node->property_count < LINEAR_PROPERTIES) {
+		for (size_t i = 0; i < node->property_count && added; i++)
+			if (strcmp(node->properties[i].name, name) == 0)
+				added = 0, found = (uint32_t)i;
+	} else {
+		added = property_keyed(m, node, name,
+		                       (uint32_t)node->property_count, &found);
+	}
 	if (added < 0)
 		return added;
 	if (added == 0) {

@@ -397,6 +397,19 @@ START_TEST(duplicates_few_and_many)
 	ck_assert_int_eq(convert(&ds, cw_buf_cstr(&json), NULL, NULL), 0);
 	ck_assert_uint_eq(ds->count, 82);
 	cw_rdf_dataset_free(ds);
+	cw_buf_clear(&json);
+	/* 20 properties, then p3 and p18 again in a second node object with
+	 * the same @id: the values join the same properties */
+	cw_buf_puts(&json, "[{\"@id\":\"http://s\"");
+	for (int i = 0; i < 20; i++)
+		cw_buf_printf(&json, ",\"http://p%d\":[{\"@value\":%d}]", i, i);
+	cw_buf_puts(&json,
+	            "},{\"@id\":\"http://s\",\"http://p3\":[{\"@value\":3},"
+	            "{\"@value\":33}],\"http://p18\":[{\"@value\":18},"
+	            "{\"@value\":1818}]}]");
+	ck_assert_int_eq(convert(&ds, cw_buf_cstr(&json), NULL, NULL), 0);
+	ck_assert_uint_eq(ds->count, 22);
+	cw_rdf_dataset_free(ds);
 	cw_buf_dispose(&json);
 }
 END_TEST
