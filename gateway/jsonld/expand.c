@@ -27,6 +27,17 @@ static const cJSON *member(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
+/* The keyword key expands to (it is one, or a term aliases one), else NULL:
+ * what IRI expansion would say about keywords, without expanding. */
+static const char *keyword_of(const jl_ctx *ctx, const char *key)
+{
+	if (key[0] == '@')
+		return jl_is_keyword(key) ? key : NULL;
+	const jl_term *t = jl_term_get(ctx, key);
+	return t && t->iri && t->iri[0] == '@' && jl_is_keyword(t->iri) ? t->iri
+	                                                                : NULL;
+}
+
 static int is_scalar(const cJSON *v)
 {
 	return cJSON_IsString(v) || cJSON_IsNumber(v) || cJSON_IsBool(v);
@@ -843,27 +854,19 @@ static int expand_entries(jl_obj *o, const cJSON *element)
 }
 
 /* §5.1 step 7: whether a term-scoped context stays for this object. */
-static int keeps_scoped_context(jl_run *run, const jl_ctx *active,
-                                const cJSON *element, int *keep)
+static int keeps_scoped_context(const jl_ctx *active, const cJSON *element)
 {
 	const cJSON *entry;
 	int count = 0, only_id = 0;
-	*keep = 0;
 	cJSON_ArrayForEach(entry, element)
 	{
-		const char *iri;
-		int err = jl_expand_iri(&iri, run, (jl_ctx *)active,
-		                        entry->string, 0, 1, NULL, NULL);
-		if (err < 0)
-			return err;
-		if (iri && strcmp(iri, "@value") == 0)
-			*keep = 1;
-		only_id = iri && strcmp(iri, "@id") == 0;
+		const char *kw = keyword_of(active, entry->string);
+		if (kw && strcmp(kw, "@value") == 0)
+			return 1;
+		only_id = kw && strcmp(kw, "@id") == 0;
 		count++;
 	}
-	if (count == 1 && only_id)
-		*keep = 1;
-	return 0;
+	return count == 1 && only_id;
 }
 
 static int cmp_strings(const void *a, const void *b)
@@ -881,11 +884,8 @@ static int apply_types(jl_obj *o, jl_ctx **active, const cJSON *element)
 	int err;
 	cJSON_ArrayForEach(entry, element)
 	{
-		const char *iri;
-		if ((err = jl_expand_iri(&iri, o->run, *active, entry->string,
-		                         0, 1, NULL, NULL)) < 0)
-			return err;
-		if (!iri || strcmp(iri, "@type") != 0)
+		const char *kw = keyword_of(*active, entry->string);
+		if (!kw || strcmp(kw, "@type") != 0)
 			continue;
 		if (n == 16)
 			return jl_fail(o->run, "colliding keywords",
@@ -983,43 +983,81 @@ static int finish_value(cJSON **result, jl_run *run)
 }
 
 /* §5.1 steps 15–19. */
+enum {
+	HAS_VALUE = 1,
+	HAS_TYPE = 2,
+	HAS_SET = 4,
+	HAS_LIST = 8,
+	HAS_INDEX = 16,
+	HAS_LANGUAGE = 32,
+	HAS_ID = 64
+};
+
+/* Which keywords r has, in one pass; *n gets its size. */
+static unsigned keywords_in(const cJSON *r, int *n, const cJSON **type)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} names[] = { { "@value", HAS_VALUE }, { "@type", HAS_TYPE },
+		      { "@set", HAS_SET },     { "@list", HAS_LIST },
+		      { "@index", HAS_INDEX }, { "@language", HAS_LANGUAGE },
+		      { "@id", HAS_ID } };
+	unsigned flags = 0;
+	const cJSON *e;
+	*n = 0;
+	cJSON_ArrayForEach(e, r)
+	{
+		(*n)++;
+		if (e->string[0] != '@')
+			continue;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(e->string, names[i].name) == 0) {
+				flags |= names[i].flag;
+				if (names[i].flag == HAS_TYPE)
+					*type = e;
+				break;
+			}
+	}
+	return flags;
+}
+
+/* §5.1 steps 15–19. */
 static int finish_object(cJSON **result, jl_run *run, const char *property)
 {
 	cJSON *r = *result;
-	int err;
-	if (member(r, "@value")) {
+	const cJSON *type = NULL;
+	int err, n;
+	unsigned has = keywords_in(r, &n, &type);
+	if (has & HAS_VALUE) {
 		if ((err = finish_value(result, run)) < 0 || !*result)
 			return err;
-	} else if (member(r, "@type") && !cJSON_IsArray(member(r, "@type"))) {
+	} else if ((has & HAS_TYPE) && !cJSON_IsArray(type)) {
 		cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(r, "@type");
 		if (!(t = as_array(t)) || !cJSON_AddItemToObject(r, "@type", t))
 			return CW_ENOMEM;
-	} else if (member(r, "@set") || member(r, "@list")) {
-		int n = cJSON_GetArraySize(r);
-		if (n > 2 || (n == 2 && !member(r, "@index")))
+	} else if (has & (HAS_SET | HAS_LIST)) {
+		if (n > 2 || (n == 2 && !(has & HAS_INDEX)))
 			return jl_fail(
 			        run, "invalid set or list object",
 			        "@set and @list allow only @index beside");
-		if (member(r, "@set")) {
+		if (has & HAS_SET) {
 			*result = cJSON_DetachItemFromObjectCaseSensitive(
 			        r, "@set");
 			cJSON_Delete(r);
 			return 0;
 		}
 	}
-	r = *result;
-	int n = cJSON_GetArraySize(r);
-	if (n == 1 && member(r, "@language")) {
+	if (n == 1 && (has & HAS_LANGUAGE)) {
 		cJSON_Delete(r);
 		*result = NULL;
 		return dropped(run, "object with only @language", "");
 	}
-	if (!property || strcmp(property, "@graph") == 0) {
-		if (n == 0 || member(r, "@value") || member(r, "@list") ||
-		    (n == 1 && member(r, "@id"))) {
-			cJSON_Delete(r);
-			*result = NULL;
-		}
+	if ((!property || strcmp(property, "@graph") == 0) &&
+	    (n == 0 || (has & (HAS_VALUE | HAS_LIST)) ||
+	     (n == 1 && (has & HAS_ID)))) {
+		cJSON_Delete(*result);
+		*result = NULL;
 	}
 	return 0;
 }
@@ -1030,14 +1068,10 @@ static int expand_object(cJSON **out, jl_run *run, const jl_ctx *active,
 {
 	const jl_term *pdef = property ? jl_term_get(active, property) : NULL;
 	jl_ctx *ctx = (jl_ctx *)active;
-	int err, keep;
-	if (active->previous && !from_map) {
-		if ((err = keeps_scoped_context(run, active, element, &keep)) <
-		    0)
-			return err;
-		if (!keep)
-			ctx = (jl_ctx *)active->previous;
-	}
+	int err;
+	if (active->previous && !from_map &&
+	    !keeps_scoped_context(active, element))
+		ctx = (jl_ctx *)active->previous;
 	if (pdef && pdef->context) {
 		jl_ctx_flags flags = { 1, 1, 1, pdef->cached };
 		if ((err = jl_ctx_process(&ctx, run, ctx, pdef->context,
