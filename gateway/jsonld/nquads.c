@@ -536,8 +536,9 @@ static int read_all(cw_rdf_dataset *ds, scanner *sc, size_t max_quads)
 			break;
 		}
 		if ((err = read_statement(sc, &q)) < 0 ||
-		    (err = dataset_push(ds, &q)) < 0)
+		    (err = cw_rdf_dataset_add(ds, &q)) < 0)
 			break;
+		free_quad(&q);
 	}
 	free_quad(&q);
 	if (err == 0 && sc->text.error)
@@ -583,21 +584,50 @@ int cw_rdf_dataset_new(cw_rdf_dataset **out)
 	return *out ? 0 : CW_ENOMEM;
 }
 
-static int copy_term(cw_rdf_term *to, const cw_rdf_term *from)
+/* The dataset's strings live in chunks (one allocation for many terms). */
+struct cw_rdf_pool {
+	cw_rdf_pool *next;
+	size_t used, size;
+	char data[];
+};
+
+static char *pool_copy(cw_rdf_dataset *ds, const char *s, size_t len)
+{
+	cw_rdf_pool *p = ds->pool;
+	if (!p || p->size - p->used < len + 1) {
+		size_t size = len + 1 > 8192 ? len + 1 : 8192;
+		if (!(p = cw_malloc(sizeof(*p) + size)))
+			return NULL;
+		p->next = ds->pool;
+		p->used = 0;
+		p->size = size;
+		ds->pool = p;
+	}
+	char *copy = p->data + p->used;
+	if (len)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	p->used += len + 1;
+	return copy;
+}
+
+static int copy_term(cw_rdf_dataset *ds, cw_rdf_term *to,
+                     const cw_rdf_term *from)
 {
 	memset(to, 0, sizeof(*to));
 	to->kind = from->kind;
 	to->len = from->len;
 	if (from->kind == CW_RDF_DEFAULT_GRAPH)
 		return 0;
-	if (!(to->value = cw_malloc(from->len + 1)))
+	if (!(to->value = pool_copy(ds, from->value, from->len)))
 		return CW_ENOMEM;
-	if (from->len)
-		memcpy(to->value, from->value, from->len);
-	to->value[from->len] = '\0';
-	if (from->datatype && !(to->datatype = cw_strdup(from->datatype)))
+	if (from->datatype &&
+	    !(to->datatype =
+	              pool_copy(ds, from->datatype, strlen(from->datatype))))
 		return CW_ENOMEM;
-	if (from->language && !(to->language = cw_strdup(from->language)))
+	if (from->language &&
+	    !(to->language =
+	              pool_copy(ds, from->language, strlen(from->language))))
 		return CW_ENOMEM;
 	return 0;
 }
@@ -608,21 +638,23 @@ int cw_rdf_dataset_add(cw_rdf_dataset *ds, const cw_rdf_quad *quad)
 	int err;
 
 	memset(&q, 0, sizeof(q));
-	if ((err = copy_term(&q.subject, &quad->subject)) < 0 ||
-	    (err = copy_term(&q.predicate, &quad->predicate)) < 0 ||
-	    (err = copy_term(&q.object, &quad->object)) < 0 ||
-	    (err = copy_term(&q.graph, &quad->graph)) < 0 ||
-	    (err = dataset_push(ds, &q)) < 0)
-		free_quad(&q);
-	return err;
+	if ((err = copy_term(ds, &q.subject, &quad->subject)) < 0 ||
+	    (err = copy_term(ds, &q.predicate, &quad->predicate)) < 0 ||
+	    (err = copy_term(ds, &q.object, &quad->object)) < 0 ||
+	    (err = copy_term(ds, &q.graph, &quad->graph)) < 0)
+		return err; /* what was copied stays in the pool */
+	return dataset_push(ds, &q);
 }
 
 void cw_rdf_dataset_free(cw_rdf_dataset *ds)
 {
 	if (!ds)
 		return;
-	for (size_t i = 0; i < ds->count; i++)
-		free_quad(&ds->quads[i]);
+	while (ds->pool) {
+		cw_rdf_pool *next = ds->pool->next;
+		cw_free(ds->pool);
+		ds->pool = next;
+	}
 	cw_free(ds->quads);
 	cw_free(ds);
 }

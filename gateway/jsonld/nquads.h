@@ -32,9 +32,12 @@ typedef struct {
 	cw_rdf_term subject, predicate, object, graph;
 } cw_rdf_quad;
 
+typedef struct cw_rdf_pool cw_rdf_pool;
+
 typedef struct {
 	cw_rdf_quad *quads;
 	size_t count, alloc;
+	cw_rdf_pool *pool; /* the terms' strings, freed with the dataset */
 } cw_rdf_dataset;
 
 typedef struct {
