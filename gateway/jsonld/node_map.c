@@ -217,8 +217,8 @@ static int identifier(cw_node_map *m, const char *s, const char **out)
 {
 	if (is_blank(s))
 		return relabel(m, s, out);
-	*out = keep(m, s, strlen(s));
-	return *out ? 0 : CW_ENOMEM;
+	*out = s; /* borrowed from the expanded document */
+	return 0;
 }
 
 static int graph_get(cw_node_map *m, const char *name, cw_node_map_graph **out)
@@ -238,7 +238,7 @@ static int graph_get(cw_node_map *m, const char *name, cw_node_map_graph **out)
 		return CW_ENOMEM;
 	m->graphs[m->graph_count++] = g;
 	g->serial = m->serial++;
-	if (!(g->name = keep(m, name, strlen(name))))
+	if (!(g->name = name)) /* borrowed */
 		return CW_ENOMEM;
 	*out = g;
 	return 0;
@@ -309,7 +309,7 @@ static int property_get(cw_node_map *m, cw_node_map_node *node,
 	}
 	if (reserve(&node->properties, &node->property_alloc,
 	            node->property_count, sizeof(*node->properties)) < 0 ||
-	    !(kept = keep(m, name, strlen(name))))
+	    !(kept = name)) /* borrowed: the expanded document's or ours */
 		return CW_ENOMEM;
 	node->properties[node->property_count] =
 	        (cw_node_map_property){ kept, { NULL, 0, 0 } };
@@ -635,7 +635,7 @@ static int set_index(cw_node_map *m, cw_node_map_node *node, const cJSON *index,
 		        m->where, CW_EINVAL, "conflicting indexes", pointer,
 		        "node %s has two @index values", node->id);
 	}
-	node->index = keep(m, index->valuestring, strlen(index->valuestring));
+	node->index = index->valuestring; /* borrowed */
 	return node->index ? 0 : CW_ENOMEM;
 }
 

@@ -55,6 +55,7 @@ typedef struct cw_node_map cw_node_map;
 
 /**
  * Runs Node Map Generation over expanded (an array or one node object).
+ * The map borrows strings from expanded, which must outlive it.
  * where and the thread's message say what was wrong on CW_EINVAL (input
  * that is not expanded JSON-LD; code "conflicting indexes"); CW_ETOOBIG
  * past max_work items or the nesting limit. where may be NULL.
