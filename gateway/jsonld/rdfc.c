@@ -133,7 +133,14 @@ static int put_node(const state *st, cw_buf *b, const cw_rdf_term *t,
 		return cw_nquads_write_term(b, t);
 	if (ref != NONE)
 		return cw_buf_puts(b, node == ref ? "_:a" : "_:z");
-	return cw_buf_printf(b, "_:c14n%zu", st->canon[node]);
+	char label[32];
+	size_t n = sizeof(label), number = st->canon[node];
+	do /* "_:c14n" + number, without printf: every quad has one or two */
+		label[--n] = (char)('0' + number % 10);
+	while ((number /= 10) && n > 7);
+	n -= 6;
+	memcpy(label + n, "_:c14n", 6);
+	return cw_buf_put(b, label + n, sizeof(label) - n);
 }
 
 static int put_quad(const state *st, cw_buf *b, size_t qi, size_t ref)
