@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 #include <string.h>
 
@@ -89,6 +90,9 @@ int cw_key_wrap(cw_key **out, EVP_PKEY *pkey, int is_private)
 	key->type = type;
 	key->pkey = pkey;
 	key->is_private = is_private;
+	key->has_ed25519 = 0;
+	if (type == CW_KEY_ED25519)
+		cw_key_ed25519_prepare(key);
 	*out = key;
 	return 0;
 }
@@ -138,6 +142,7 @@ void cw_key_free(cw_key *key)
 	if (!key)
 		return;
 	EVP_PKEY_free(key->pkey);
+	OPENSSL_cleanse(key->ed25519_secret, sizeof(key->ed25519_secret));
 	cw_free(key);
 }
 

@@ -4,6 +4,8 @@
 #include "util/error.h"
 
 #include <openssl/bn.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -57,6 +59,41 @@ static void raw_to_der(unsigned char der[DER_SIG_MAX], size_t *der_len,
 	ECDSA_SIG_free(sig);
 }
 
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+static int sodium_ready;
+
+static void start_sodium(void)
+{
+	sodium_ready = sodium_init() >= 0;
+}
+
+void cw_key_ed25519_prepare(cw_key *key)
+{
+	unsigned char seed[32];
+	size_t len = sizeof(seed);
+	key->has_ed25519 = 0;
+	pthread_once(&sodium_once, start_sodium);
+	if (!sodium_ready)
+		return;
+	if (key->is_private) {
+		if (EVP_PKEY_get_raw_private_key(key->pkey, seed, &len) != 1 ||
+		    len != sizeof(seed) ||
+		    crypto_sign_seed_keypair(key->ed25519_public,
+		                             key->ed25519_secret, seed) != 0)
+			goto out;
+	} else {
+		len = sizeof(key->ed25519_public);
+		if (EVP_PKEY_get_raw_public_key(key->pkey, key->ed25519_public,
+		                                &len) != 1 ||
+		    len != sizeof(key->ed25519_public))
+			goto out;
+	}
+	key->has_ed25519 = 1;
+out:
+	OPENSSL_cleanse(seed, sizeof(seed));
+	ERR_clear_error();
+}
+
 int cw_key_sign(const cw_key *key, const unsigned char *msg, size_t len,
                 unsigned char *sig, size_t *sig_len)
 {
@@ -69,6 +106,14 @@ int cw_key_sign(const cw_key *key, const unsigned char *msg, size_t len,
 	if (!key->is_private) {
 		cw_error_set("signing needs a private key");
 		return CW_EINVAL;
+	}
+	if (key->has_ed25519) {
+		unsigned long long n64 = 0;
+		if (crypto_sign_detached(sig, &n64, msg, len,
+		                         key->ed25519_secret) != 0)
+			return cw_key_openssl_fail(CW_ENOMEM, "signing failed");
+		*sig_len = (size_t)n64;
+		return 0;
 	}
 	if (key->type == CW_KEY_P256)
 		n = sizeof(der);
@@ -100,44 +145,6 @@ static size_t expected_length(const cw_key *key)
 	return 64;
 }
 
-/* Verifying many credentials of one issuer is the common case, and setting
- * up an Ed25519 verification is a fifth of its cost: each thread keeps its
- * last initialised context, keyed by the public key's bytes. A result other
- * than "valid" from a reused context is checked again with a fresh one. */
-static _Thread_local struct {
-	unsigned char pub[32];
-	EVP_MD_CTX *ctx;
-} ed25519_last;
-
-static int ed25519_verify_reused(const cw_key *key, const unsigned char *msg,
-                                 size_t len, const unsigned char *sig,
-                                 size_t sig_len)
-{
-	unsigned char pub[32];
-	size_t pub_len = sizeof(pub);
-	if (EVP_PKEY_get_raw_public_key(key->pkey, pub, &pub_len) != 1 ||
-	    pub_len != sizeof(pub)) {
-		ERR_clear_error();
-		return 0;
-	}
-	if (!ed25519_last.ctx ||
-	    memcmp(ed25519_last.pub, pub, sizeof(pub)) != 0) {
-		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-		if (!ctx || EVP_DigestVerifyInit(ctx, NULL, NULL, NULL,
-		                                 key->pkey) != 1) {
-			EVP_MD_CTX_free(ctx);
-			ERR_clear_error();
-			return 0;
-		}
-		EVP_MD_CTX_free(ed25519_last.ctx);
-		ed25519_last.ctx = ctx;
-		memcpy(ed25519_last.pub, pub, sizeof(pub));
-	}
-	int rc = EVP_DigestVerify(ed25519_last.ctx, sig, sig_len, msg, len);
-	ERR_clear_error();
-	return rc == 1;
-}
-
 int cw_key_verify(const cw_key *key, const unsigned char *msg, size_t len,
                   const unsigned char *sig, size_t sig_len)
 {
@@ -151,9 +158,13 @@ int cw_key_verify(const cw_key *key, const unsigned char *msg, size_t len,
 		             cw_key_type_name(key->type), expected_length(key));
 		return CW_EAUTH;
 	}
-	if (key->type == CW_KEY_ED25519 &&
-	    ed25519_verify_reused(key, msg, len, sig, sig_len))
-		return 0;
+	if (key->has_ed25519) {
+		if (crypto_sign_verify_detached(sig, msg, len,
+		                                key->ed25519_public) == 0)
+			return 0;
+		cw_error_set("the Ed25519 signature does not verify");
+		return CW_EAUTH;
+	}
 	if (key->type == CW_KEY_P256) {
 		raw_to_der(der, &der_len, sig);
 		if (der_len == 0)
