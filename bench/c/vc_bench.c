@@ -36,7 +36,7 @@ static double rate(long n, int64_t us)
 static int bench_sign(const cJSON *cred, const cw_key *key, const char *vm,
                       long n, cJSON **signed_doc)
 {
-	cw_di_sign_options o = { vm, "2026-01-01T00:00:00Z", NULL, NULL };
+	cw_di_sign_options o = { vm, "2026-01-01T00:00:00Z", NULL, NULL, NULL };
 	int64_t start = 0;
 	for (long i = -n / 10 - 1; i < n; i++) { /* warm-up, then timed */
 		if (i == 0)
@@ -89,8 +89,9 @@ static void bench_raw(const cw_key *key, long n)
 int main(int argc, char **argv)
 {
 	long n = 2000;
-	const char *seed_hex = "6241a409e6707bb640a0140a8a32bc3d193c33a661747284"
-	                       "d6adfa4ed4180be4",
+	const char *seed_hex =
+	                   "6241a409e6707bb640a0140a8a32bc3d193c33a661747284"
+	                   "d6adfa4ed4180be4",
 	           *path = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)

@@ -123,7 +123,7 @@ static int sign_document(cw_buf *out, const cJSON *credential,
 		goto out;
 	}
 	cw_di_sign_options o = { cw_buf_cstr(&vm), cw_args_get(args, "created"),
-		                 NULL, loader };
+		                 NULL, loader, NULL };
 	cw_di_report report = { 0 };
 	cJSON *signed_doc = NULL;
 	if ((err = cw_di_sign(&signed_doc, credential, key, &o, &report)) < 0) {

@@ -172,6 +172,11 @@ static cJSON *without_proof(const cJSON *credential)
 	return doc;
 }
 
+static const char *suite_of(const cw_di_sign_options *o)
+{
+	return o->cryptosuite ? o->cryptosuite : "eddsa-rdfc-2022";
+}
+
 static int make_options(cJSON **out, const cw_di_sign_options *o,
                         const char *created)
 {
@@ -180,7 +185,7 @@ static int make_options(cJSON **out, const cw_di_sign_options *o,
 	    !cJSON_AddStringToObject(p, "created", created) ||
 	    !cJSON_AddStringToObject(p, "verificationMethod",
 	                             o->verification_method) ||
-	    !cJSON_AddStringToObject(p, "cryptosuite", "eddsa-rdfc-2022") ||
+	    !cJSON_AddStringToObject(p, "cryptosuite", suite_of(o)) ||
 	    !cJSON_AddStringToObject(p, "proofPurpose",
 	                             o->proof_purpose ? o->proof_purpose
 	                                              : "assertionMethod")) {
@@ -256,6 +261,12 @@ static int sign_checks(const cJSON *credential, const cw_key *key,
 	if (!o || !o->verification_method || !*o->verification_method)
 		return report_fail(r, "proof", CW_EINVAL,
 		                   "no verification method");
+	if (strcmp(suite_of(o), "eddsa-rdfc-2022") != 0 &&
+	    strcmp(suite_of(o), "eddsa-2022") != 0)
+		return report_fail(r, "proof", CW_EUNSUPPORTED,
+		                   "cryptosuite %s: Crosswalk signs "
+		                   "eddsa-rdfc-2022 (or eddsa-2022)",
+		                   suite_of(o));
 	if (o->created && !valid_datetime(o->created))
 		return report_fail(r, "proof", CW_EINVAL,
 		                   "created \"%s\" is not an XSD dateTime",
@@ -294,8 +305,8 @@ int cw_di_sign(cJSON **out, const cJSON *credential, const cw_key *key,
 	}
 	if (r) {
 		snprintf(r->type, sizeof(r->type), "DataIntegrityProof");
-		snprintf(r->cryptosuite, sizeof(r->cryptosuite),
-		         "eddsa-rdfc-2022");
+		snprintf(r->cryptosuite, sizeof(r->cryptosuite), "%s",
+		         suite_of(o));
 		snprintf(r->verification_method, sizeof(r->verification_method),
 		         "%s", o->verification_method);
 	}

@@ -15,6 +15,9 @@ typedef struct {
 	const char *created;             /* XSD dateTime; NULL: now (seconds) */
 	const char *proof_purpose;       /* NULL: "assertionMethod" */
 	const cw_jsonld_loader *loader;  /* NULL: the embedded contexts */
+	/* NULL: "eddsa-rdfc-2022"; "eddsa-2022" (its earlier name, the same
+	 * algorithm) for issuers whose verifiers predate the rename */
+	const char *cryptosuite;
 } cw_di_sign_options;
 
 /* What a sign or verify did, step by step (for --json and debugging). */

@@ -166,7 +166,8 @@ static void check_sign(const char *name, const cJSON *v,
 	cw_di_report r = { 0 };
 	r.keep_canonical = 1;
 	cw_di_sign_options o = { str(proof, "verificationMethod"),
-		                 str(proof, "created"), NULL, loader };
+		                 str(proof, "created"), NULL, loader,
+		                 str(proof, "cryptosuite") };
 	int err = seed_key(&key, seed_of(v));
 	if (err == 0)
 		err = cw_di_sign(&out, unsigned_cred, key, &o, &r);

@@ -5,5 +5,7 @@ Suite *suite_multibase(void);
 Suite *suite_key(void);
 Suite *suite_jws(void);
 Suite *suite_vcjwt(void);
+Suite *suite_dataintegrity(void);
 
-CW_TEST_MAIN(suite_multibase, suite_key, suite_jws, suite_vcjwt)
+CW_TEST_MAIN(suite_multibase, suite_key, suite_jws, suite_vcjwt,
+             suite_dataintegrity)
