@@ -14,8 +14,9 @@
  * iss = issuer or issuer.id (required), jti = id, nbf = validFrom,
  * sub = credentialSubject.id, exp = validUntil (each when present; times as
  * NumericDate seconds). Header: alg of the key, typ "JWT", and kid =
- * verification_method when it is not NULL, else jwk = the public key. CW_EINVAL on a credential
- * without issuer or with a datetime cw_time_parse_iso does not read.
+ * verification_method when it is not NULL, else jwk = the public key. CW_EINVAL
+ * on a credential without issuer or with a datetime cw_time_parse_iso does not
+ * read.
  */
 int cw_vcjwt_create(cw_buf *out, const cw_key *key, const cJSON *credential,
                     const char *verification_method);
