@@ -74,7 +74,9 @@ void cw_base64url_encode(char *out, const unsigned char *data, size_t len)
 	out[o] = '\0';
 }
 
-static int base64url_value(char c)
+/* A base64 digit's value in the alphabet whose last two digits are c62 and
+ * c63 ("+/" standard, "-_" base64url), or -1. */
+static int digit_value(char c, char c62, char c63)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -82,9 +84,9 @@ static int base64url_value(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '-')
+	if (c == c62)
 		return 62;
-	if (c == '_')
+	if (c == c63)
 		return 63;
 	return -1;
 }
@@ -105,7 +107,7 @@ int cw_base64url_decode(unsigned char **out, size_t *out_len, const char *in,
 	if (!bytes)
 		return CW_ENOMEM;
 	for (size_t i = 0; i < in_len; i++) {
-		int v = base64url_value(in[i]);
+		int v = digit_value(in[i], '-', '_');
 
 		if (v < 0)
 			goto bad;
@@ -154,21 +156,6 @@ void cw_base64_encode(char *out, const unsigned char *data, size_t len)
 	out[o] = '\0';
 }
 
-static int base64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
                      size_t in_len)
 {
@@ -189,7 +176,9 @@ int cw_base64_decode(unsigned char **out, size_t *out_len, const char *in,
 
 		for (int k = 0; k < 4; k++) {
 			int is_pad = last && k >= 4 - (int)pad;
-			v[k] = is_pad ? 0 : base64_value(in[i + (size_t)k]);
+			v[k] = is_pad ? 0
+			              : digit_value(in[i + (size_t)k], '+',
+			                            '/');
 			if (v[k] < 0) {
 				cw_free(bytes);
 				return CW_EINVAL;

@@ -22,6 +22,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {isDeepStrictEqual} from 'node:util';
 
 import * as jose from 'jose';
+import {UsageError, runCommands} from './lib/cli.mjs';
 
 const USAGE = `usage: jwt-interop.mjs verify [--key FILE] [--alg ALG] [--credential FILE] JWT_FILE...
        jwt-interop.mjs sign --alg RS256|ES256|EdDSA [--public-jwk FILE] FILE`;
@@ -29,7 +30,6 @@ const ALGS = ['EdDSA', 'RS256', 'ES256'];
 const HEADER_MEMBERS = ['alg', 'kid', 'jwk', 'typ'];
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-class UsageError extends Error {}
 
 function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
@@ -174,16 +174,4 @@ async function sign(argv) {
 }
 
 const commands = {verify, sign};
-const [command, ...rest] = process.argv.slice(2);
-try {
-  if (!commands[command]) throw new UsageError(`unknown command ${command}`);
-  process.exitCode = await commands[command](rest);
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`jwt-interop: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`jwt-interop: ${error.message}`);
-    process.exitCode = 3;
-  }
-}
+await runCommands('jwt-interop', commands, USAGE);

@@ -31,13 +31,13 @@ import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
 import {makeLoader} from './lib/loader.mjs';
+import {UsageError, runCommands} from './lib/cli.mjs';
 
 const USAGE = `usage: vc-interop.mjs verify [--contexts FILE] [--key VM=MULTIBASE] [--proof-only] FILE...
        vc-interop.mjs sign --seed HEX --vm VM_ID [--created DATETIME] [--suite eddsa-rdfc-2022|ed25519-2020] FILE
        vc-interop.mjs canonize [--contexts FILE] [--out-dir DIR] FILE...
        vc-interop.mjs expand [--contexts FILE] FILE`;
 
-class UsageError extends Error {}
 
 // --name VALUE options (repeatable ones collect arrays) and the operands.
 function parseArgs(argv, repeatable, single) {
@@ -209,16 +209,4 @@ async function expand(argv) {
 }
 
 const commands = {verify, sign, canonize, expand};
-const [command, ...rest] = process.argv.slice(2);
-try {
-  if (!commands[command]) throw new UsageError(`unknown command ${command}`);
-  process.exitCode = await commands[command](rest);
-} catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`vc-interop: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    console.error(`vc-interop: ${error.message}`);
-    process.exitCode = 3;
-  }
-}
+await runCommands('vc-interop', commands, USAGE);
