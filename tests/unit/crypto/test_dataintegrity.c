@@ -188,9 +188,10 @@ START_TEST(keys_from_a_loader)
 	                 0);
 	ck_assert_int_eq(cw_di_resolve_key(&found, "https://ex/keys#1", loader),
 	                 0);
+	cw_key_free(found);
 	ck_assert_int_eq(cw_di_resolve_key(&found, "https://ex/keys#2", loader),
 	                 CW_ENOTFOUND);
-	cw_key_free(found);
+	ck_assert_ptr_null(found);
 	cw_jsonld_loader_free(loader);
 	cw_buf_dispose(&mb);
 	cw_buf_dispose(&json);
