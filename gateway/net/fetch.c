@@ -18,7 +18,8 @@ typedef struct {
 	cw_buf *out;
 	size_t max, got;
 	int too_big;
-	int refused; /* a private address was not connected to */
+	int refused;          /* a private address was not connected to */
+	cw_fetch_exchange *x; /* headers wanted, or NULL */
 } sink;
 
 /* 1 for addresses a tenant's fetch may not reach. */
@@ -83,6 +84,84 @@ static size_t on_data(char *data, size_t size, size_t count, void *payload)
 	return cw_buf_put(s->out, data, n) < 0 ? 0 : n;
 }
 
+/* The value of header name in line ("Name: value\r\n"), or NULL. */
+static const char *header_value(const char *line, size_t n, const char *name,
+                                size_t *len)
+{
+	size_t k = strlen(name);
+	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
+		return NULL;
+	const char *v = line + k + 1, *end = line + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v &&
+	       (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	*len = (size_t)(end - v);
+	return v;
+}
+
+static long header_number(const char *v, size_t len)
+{
+	long n = 0;
+	if (!len || len > 18)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	return n;
+}
+
+/* Link: <url>; rel="next", <url>; rel="last" → the next URL. */
+static void link_next(char *out, size_t size, const char *v, size_t len)
+{
+	const char *end = v + len;
+	while (v < end) {
+		const char *open = memchr(v, '<', (size_t)(end - v));
+		const char *close =
+		        open ? memchr(open, '>', (size_t)(end - open)) : NULL;
+		if (!close)
+			return;
+		const char *next_item =
+		        memchr(close, ',', (size_t)(end - close));
+		const char *params_end = next_item ? next_item : end;
+		size_t plen = (size_t)(params_end - close);
+		int is_next = 0;
+		for (size_t i = 0; i + 8 <= plen; i++)
+			if (strncasecmp(close + i, "rel=\"next", 9) == 0 ||
+			    strncasecmp(close + i, "rel=next", 8) == 0)
+				is_next = 1;
+		if (is_next && (size_t)(close - open - 1) < size) {
+			memcpy(out, open + 1, (size_t)(close - open - 1));
+			out[close - open - 1] = '\0';
+			return;
+		}
+		v = params_end + (next_item ? 1 : 0);
+	}
+}
+
+static size_t on_header(char *line, size_t size, size_t count, void *payload)
+{
+	sink *s = payload;
+	size_t n = size * count, len = 0;
+	const char *v;
+	if (!s->x)
+		return n;
+	if (n > 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new answer */
+		s->x->retry_after_s = -1;
+		s->x->total_count = -1;
+		s->x->next[0] = '\0';
+	} else if ((v = header_value(line, n, "Retry-After", &len)))
+		s->x->retry_after_s = header_number(v, len);
+	else if ((v = header_value(line, n, "X-Total-Count", &len)))
+		s->x->total_count = header_number(v, len);
+	else if ((v = header_value(line, n, "Link", &len)))
+		link_next(s->x->next, sizeof(s->x->next), v, len);
+	return n;
+}
+
 static void init_once(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -114,6 +193,15 @@ static int configure(CURL *c, const char *url, const cw_fetch_options *o,
 		rc = curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_USERAGENT, "crosswalk");
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+	if (s->x && s->x->authorization) {
+		snprintf(line, sizeof(line), "Authorization: %s",
+		         s->x->authorization);
+		*headers = curl_slist_append(*headers, line);
+	}
 	if (rc == CURLE_OK && o->public_only)
 		rc = curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION,
 		                      open_public);
@@ -139,12 +227,24 @@ static int configure(CURL *c, const char *url, const cw_fetch_options *o,
 
 static int perform(cw_buf *out, long *status, const char *url,
                    const cw_fetch_options *o, const char *form,
-                   const char *user, const char *password);
+                   const char *user, const char *password,
+                   cw_fetch_exchange *x);
 
 int cw_net_fetch(cw_buf *out, long *status, const char *url,
                  const cw_fetch_options *o)
 {
-	return perform(out, status, url, o, NULL, NULL, NULL);
+	return perform(out, status, url, o, NULL, NULL, NULL, NULL);
+}
+
+int cw_net_fetch_ex(cw_buf *out, const char *url, const cw_fetch_options *o,
+                    cw_fetch_exchange *x)
+{
+	x->status = 0;
+	x->retry_after_s = -1;
+	x->total_count = -1;
+	x->next[0] = '\0';
+	x->timed_out = 0;
+	return perform(out, &x->status, url, o, NULL, NULL, NULL, x);
 }
 
 int cw_net_fetch_text(char **out, size_t *len, const char *url,
@@ -165,7 +265,8 @@ int cw_net_post_form(cw_buf *out, long *status, const char *url,
                      const char *form, const char *user, const char *password,
                      const cw_fetch_options *o)
 {
-	return perform(out, status, url, o, form ? form : "", user, password);
+	return perform(out, status, url, o, form ? form : "", user, password,
+	               NULL);
 }
 
 /* A POST of form with Basic credentials, on a configured handle. */
@@ -191,11 +292,11 @@ static int set_post(CURL *c, const char *form, const char *user,
 
 static int perform(cw_buf *out, long *status, const char *url,
                    const cw_fetch_options *o, const char *form,
-                   const char *user, const char *password)
+                   const char *user, const char *password, cw_fetch_exchange *x)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct curl_slist *headers = NULL;
-	sink s = { out, o->max_bytes, 0, 0, 0 };
+	sink s = { out, o->max_bytes, 0, 0, 0, x };
 	CURL *c;
 	CURLcode rc;
 	int err;
@@ -230,12 +331,14 @@ static int perform(cw_buf *out, long *status, const char *url,
 			err = CW_ETOOBIG;
 		} else {
 			cw_error_set("%.200s: %s", url, curl_easy_strerror(rc));
+			if (x && rc == CURLE_OPERATION_TIMEDOUT)
+				x->timed_out = 1;
 			err = CW_EIO;
 		}
 	}
 	if (err == 0) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-		if (*status < 200 || *status > 299) {
+		if (!x && (*status < 200 || *status > 299)) {
 			cw_error_set("%.200s: HTTP status %ld", url, *status);
 			err = CW_EIO;
 		}

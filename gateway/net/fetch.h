@@ -39,4 +39,24 @@ int cw_net_post_form(cw_buf *out, long *status, const char *url,
                      const char *form, const char *user, const char *password,
                      const cw_fetch_options *options);
 
+/* What a GET sends besides cw_fetch_options and what it learns of the
+ * answer beyond its body: for REST clients that page and retry. */
+typedef struct {
+	const char *authorization; /* the whole Authorization value, or NULL */
+	long status;               /* the HTTP status (0: no answer) */
+	long retry_after_s;        /* Retry-After in seconds, or -1 */
+	long total_count;          /* X-Total-Count, or -1 */
+	char next[2048];           /* the Link header's rel="next", or "" */
+	int timed_out;             /* the time limit cut the transfer */
+} cw_fetch_exchange;
+
+/**
+ * GETs url into out like cw_net_fetch, but an answer with any status is a
+ * success (x->status says which): the caller decides what 429 or 503
+ * mean. CW_EIO only when there was no complete answer (network, timeout,
+ * a connection dropped mid-body); CW_ETOOBIG past max_bytes.
+ */
+int cw_net_fetch_ex(cw_buf *out, const char *url, const cw_fetch_options *o,
+                    cw_fetch_exchange *x);
+
 #endif
