@@ -54,7 +54,14 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_case_import, cw_cmd_case_crosswalk, cw_cmd_case_mirror,
         cw_cmd_case_export, cw_cmd_rdf_canonize, cw_cmd_jsonld_expand,
         cw_cmd_jsonld_canonize, cw_cmd_keys_generate, cw_cmd_vc_sign,
-        cw_cmd_vc_verify;
+        cw_cmd_vc_verify, cw_cmd_sync_pull;
+
+/** Imports the set at path into tenant as `roster import` does (its
+ * --approve and --json), printing the report; extra (taken) joins the JSON
+ * report as "pull". Returns the exit code. */
+int cw_cli_roster_import_path(const cw_args *args, cw_cli_env *env,
+                              const char *tenant, const char *path,
+                              cJSON *extra);
 
 /** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);

@@ -247,36 +247,29 @@ static void print_import_text(const cw_roster_import_result *r)
 	}
 }
 
-static int run_import(const cw_args *args)
+int cw_cli_roster_import_path(const cw_args *args, cw_cli_env *env,
+                              const char *tenant, const char *path,
+                              cJSON *extra)
 {
-	const char *tenant = cw_args_get(args, "tenant");
 	printer p = { args->json, 0, 0, NULL };
 	cw_roster_import_options options = { 0 };
 	cw_roster_import_result result;
-	cw_cli_env env;
 	int code, err;
 
-	if (!tenant) {
-		fprintf(stderr,
-		        "crosswalk roster import: --tenant is required\n");
-		return CW_EXIT_USAGE;
-	}
-	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
-		return code;
 	if (p.json && !(p.list = cJSON_CreateArray())) {
-		cw_cli_env_close(&env);
+		cJSON_Delete(extra);
 		return CW_EXIT_INTERNAL;
 	}
 	options.tenant = tenant;
-	options.path = args->positionals[0];
+	options.path = path;
 	options.approve = cw_args_get(args, "approve") != NULL;
-	options.threshold_pct = env.config.roster_delete_threshold_pct;
-	options.uploads_of = env.data_dir;
+	options.threshold_pct = env->config.roster_delete_threshold_pct;
+	options.uploads_of = env->data_dir;
 	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
 	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
 	options.on_diag = on_diag;
 	options.payload = &p;
-	err = cw_roster_import(&result, env.store, &options);
+	err = cw_roster_import(&result, env->store, &options);
 	if (err < 0 && err != CW_EINVAL) {
 		code = cw_cli_fail(args, err);
 	} else {
@@ -295,6 +288,10 @@ static int run_import(const cw_args *args)
 				cJSON_AddBoolToObject(doc,
 				                      "diagnostics_truncated",
 				                      p.hidden > 0);
+				if (extra)
+					cJSON_AddItemToObject(doc, "pull",
+					                      extra);
+				extra = NULL;
 			}
 			if (cw_cli_print_json(doc) != CW_EXIT_OK)
 				code = CW_EXIT_INTERNAL;
@@ -305,7 +302,26 @@ static int run_import(const cw_args *args)
 			print_import_text(&result);
 		}
 	}
+	cJSON_Delete(extra);
 	cJSON_Delete(p.list);
+	return code;
+}
+
+static int run_import(const cw_args *args)
+{
+	const char *tenant = cw_args_get(args, "tenant");
+	cw_cli_env env;
+	int code;
+
+	if (!tenant) {
+		fprintf(stderr,
+		        "crosswalk roster import: --tenant is required\n");
+		return CW_EXIT_USAGE;
+	}
+	if ((code = cw_cli_env_open(&env, args, NULL)) != 0)
+		return code;
+	code = cw_cli_roster_import_path(args, &env, tenant,
+	                                 args->positionals[0], NULL);
 	cw_cli_env_close(&env);
 	return code;
 }

@@ -91,7 +91,8 @@ static int hidden(cw_or_entity e, const cw_or_column *col)
 
 /* The JSON member of a CSV column: references lose "SourcedId(s)", and a
  * few names follow the JSON binding. */
-static void member_name(char out[64], cw_or_entity e, const cw_or_column *col)
+void cw_or_rest_member_name(char out[64], cw_or_entity e,
+                            const cw_or_column *col)
 {
 	size_t len = strlen(col->name);
 
@@ -133,7 +134,8 @@ static void build_members(void)
 			continue;
 		for (size_t i = 3; i < f->column_count && n + 5 < MAX_MEMBERS;
 		     i++)
-			member_name(member_text[e][n++], e, &f->columns[i]);
+			cw_or_rest_member_name(member_text[e][n++], e,
+			                       &f->columns[i]);
 		snprintf(member_text[e][n++], 64, "metadata");
 		if (e == CW_OR_USERS)
 			snprintf(member_text[e][n++], 64, "roles");

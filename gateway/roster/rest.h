@@ -44,6 +44,11 @@ int cw_or_rest_write_v11(cw_buf *out, const cw_or_rest_row *row,
                          const char *origin, const cw_or_rest_row *related,
                          size_t related_count);
 
+/** The JSON member of a CSV column ("orgSourcedIds" → "orgs"; a few
+ * names follow the JSON binding: preferredGivenName → preferredFirstName). */
+void cw_or_rest_member_name(char out[64], cw_or_entity e,
+                            const cw_or_column *col);
+
 /** The members an entity's JSON objects may have, NULL-terminated. */
 const char *const *cw_or_rest_members(cw_or_entity entity);
 

@@ -257,6 +257,131 @@ START_TEST(real_provider)
 }
 END_TEST
 
+/* Reads dir/name sorted by line, for comparing exports. */
+static char *sorted_file(const char *dir, const char *name)
+{
+	char path[600], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(cw_file_read(&text, &len, path, 1 << 20), 0);
+	char *lines[256];
+	size_t n = 0;
+	for (char *p = text; *p && n < 256;) {
+		lines[n++] = p;
+		char *end = strchr(p, '\n');
+		if (!end)
+			break;
+		*end = '\0';
+		p = end + 1;
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(lines[j - 1], lines[j]) > 0;
+		     j--) {
+			char *t = lines[j];
+			lines[j] = lines[j - 1];
+			lines[j - 1] = t;
+		}
+	cw_buf out = CW_BUF_INIT(1 << 20);
+	for (size_t i = 0; i < n; i++)
+		cw_buf_printf(&out, "%s\n", lines[i]);
+	free(text);
+	return cw_buf_detach(&out, &len);
+}
+
+static int sync_pull(const cwt_env *env, const cwt_daemon *d, const char *id,
+                     const char *secret, cw_buf *out, const char *extra)
+{
+	char base[200], token_url[200];
+	cw_buf err = CW_BUF_INIT(1 << 20);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V12, d->port);
+	snprintf(token_url, sizeof(token_url),
+	         "http://127.0.0.1:%d/oauth/token", d->port);
+	cw_buf_clear(out);
+	int code =
+	        cwt_run(env, out, &err, "sync", "pull", "--tenant", "d2",
+	                "--base-url", base, "--version", "1.2", "--token-url",
+	                token_url, "--client-id", id, "--client-secret", secret,
+	                "--page-size", "2", "--json", extra, NULL);
+	cw_buf_puts(out, cw_buf_cstr(&err));
+	cw_buf_dispose(&err);
+	return code;
+}
+
+/* `sync pull` from one tenant's provider into another: the same roster;
+ * again: unchanged; a user the SIS stops returning is deleted; a pull that
+ * fails changes nothing. */
+START_TEST(sync_pull_between_tenants)
+{
+	cwt_env env;
+	cwt_daemon d;
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(4096);
+	char set[400], id[64], secret[64], a[400], b[400];
+	cwt_env_init(&env);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d2", NULL),
+	                 0);
+	char users[1024];
+	snprintf(users, sizeof(users), "%ss3,true,s3,,Extra,Student,,\n",
+	         cwt_or_users_csv);
+	snprintf(set, sizeof(set), "%s/set", env.dir);
+	cwt_or_write_set(set, users);
+	cwt_or_import(&env, "d1", set);
+	cwt_start(&d, &env, NULL);
+	cwt_client_add(&env, "d1",
+	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+	               "roster.readonly",
+	               id, secret);
+	ck_assert_msg(sync_pull(&env, &d, id, secret, &out, NULL) == 0, "%s",
+	              out.data);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"applied\""));
+	snprintf(a, sizeof(a), "%s/a", env.dir);
+	snprintf(b, sizeof(b), "%s/b", env.dir);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "roster", "export",
+	                         "--tenant", "d1", "--version", "1.2", "--out",
+	                         a, NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "roster", "export",
+	                         "--tenant", "d2", "--version", "1.2", "--out",
+	                         b, NULL),
+	                 0);
+	static const char *const same[] = {
+		"orgs.csv",    "academicSessions.csv",
+		"courses.csv", "classes.csv",
+		"users.csv",   "enrollments.csv"
+	};
+	for (size_t i = 0; i < 6; i++) {
+		char *x = sorted_file(a, same[i]), *y = sorted_file(b, same[i]);
+		ck_assert_msg(strcmp(x, y) == 0, "%s differs:\n%s---\n%s",
+		              same[i], x, y);
+		free(x);
+		free(y);
+	}
+	ck_assert_int_eq(sync_pull(&env, &d, id, secret, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"unchanged\""));
+	/* s3 leaves the SIS: a full pull finds the silent deletion */
+	snprintf(set, sizeof(set), "%s/set2", env.dir);
+	cwt_or_write_set(set, cwt_or_users_csv);
+	cwt_or_import(&env, "d1", set);
+	cwt_sleep_ms(1200); /* the daemon rechecks its change log each second */
+	ck_assert_msg(sync_pull(&env, &d, id, secret, &out, "--approve") == 0,
+	              "%s", out.data);
+	ck_assert_msg(strstr(out.data, "\"state\":\"applied\""), "%s",
+	              out.data);
+	cJSON *report = cJSON_Parse(out.data);
+	ck_assert_ptr_nonnull(report);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"deleted\":1"));
+	cJSON_Delete(report);
+	/* a SIS that cannot be reached: exit 1, nothing imported */
+	cwt_stop(&d, SIGTERM, 5000);
+	ck_assert_int_eq(sync_pull(&env, &d, id, secret, &out, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(out.data, "nothing imported"));
+	cwt_env_cleanup(&env);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 Suite *suite_or_client(void)
 {
 	Suite *s = suite_create("or_client");
@@ -266,6 +391,7 @@ Suite *suite_or_client(void)
 	tcase_add_test(tc, faults_and_retries);
 	tcase_add_test(tc, oauth);
 	tcase_add_test(tc, real_provider);
+	tcase_add_test(tc, sync_pull_between_tenants);
 	suite_add_tcase(s, tc);
 	return s;
 }
