@@ -210,7 +210,7 @@ static int read_input(char **out, size_t *len, const char *where)
 		return *out ? 0 : CW_EXIT_INTERNAL;
 	}
 	if (cw_file_read(out, len, where, CW_LIMIT_BADGE_INPUT) < 0) {
-		fprintf(stderr, "crosswalk badge verify: %s: %s\n", where,
+		fprintf(stderr, "crosswalk badge verify: %s\n",
 		        cw_error_last());
 		return CW_EXIT_INTERNAL;
 	}
