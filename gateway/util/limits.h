@@ -94,4 +94,13 @@
 #define CW_LIMIT_JWS_DEPTH    16             /* JSON nesting in the header */
 #define CW_LIMIT_KEYFILE      (64L * 1024)   /* a key file */
 
+/* Badge verification (gateway/badge/verify.h). */
+#define CW_LIMIT_BADGE_INPUT         (8L << 20)  /* a credential to verify */
+#define CW_LIMIT_BADGE_FETCH_BYTES   (1L << 20)  /* one fetched document */
+#define CW_LIMIT_BADGE_FETCH_TIMEOUT 10L         /* seconds per fetch */
+#define CW_LIMIT_BADGE_FETCHES       64          /* fetches per verification */
+#define CW_LIMIT_BADGE_NESTED        64          /* CLR nested credentials */
+#define CW_LIMIT_BADGE_KEY_URLS      16          /* key documents fetched */
+#define CW_LIMIT_STATUS_LIST_BYTES   (16L << 20) /* an inflated bitstring */
+
 #endif
