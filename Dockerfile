@@ -5,7 +5,8 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev \
-      libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev ca-certificates nodejs npm \
+      libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev libxml2-dev ca-certificates \
+      nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY tools/node/package.json tools/node/package-lock.json ./tools/node/
@@ -22,7 +23,8 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 \
-      libsqlite3-0 libssl3 libarchive13 libcurl4 libpcre2-8-0 libsodium23 curl ca-certificates \
+      libsqlite3-0 libssl3 libarchive13 libcurl4 libpcre2-8-0 libsodium23 libxml2 \
+      curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system crosswalk \
  && useradd --system --gid crosswalk --home-dir /var/lib/crosswalk crosswalk \

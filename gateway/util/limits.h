@@ -103,4 +103,14 @@
 #define CW_LIMIT_BADGE_KEY_URLS      16          /* key documents fetched */
 #define CW_LIMIT_STATUS_LIST_BYTES   (16L << 20) /* an inflated bitstring */
 
+/* Baked badge images (gateway/badge): PNG chunks, SVG documents, payloads. */
+#define CW_LIMIT_BADGE_IMAGE      (64L << 20) /* a PNG image */
+#define CW_LIMIT_BADGE_PNG_CHUNK  (16L << 20) /* one PNG chunk's data */
+#define CW_LIMIT_BADGE_PNG_CHUNKS 10000L      /* chunks in one PNG */
+#define CW_LIMIT_BADGE_SVG        (16L << 20) /* an SVG document */
+#define CW_LIMIT_BADGE_SVG_DEPTH  128L        /* element nesting in an SVG */
+#define CW_LIMIT_BADGE_PAYLOAD                                                 \
+	(8L << 20) /* the baked credential text,                               \
+	            * also the inflate cap */
+
 #endif
