@@ -2,6 +2,7 @@
  * verification, one line per step (or --json) and a verdict. */
 #include "cli/cli.h"
 
+#include "badge/bake.h"
 #include "badge/verify.h"
 #include "engine/datadir.h"
 #include "net/fetch.h"
@@ -114,21 +115,31 @@ static int is_url(const char *s)
 
 /* ---- Baked images: to be wired to cw_badge_unbake (badge/bake.h) after
  * the baking branch merges. Until then a PNG or SVG is refused here. ---- */
-static int refuse_baked_image(const char *path, const char *data, size_t len)
+/* A baked PNG or SVG: its embedded credential (or, for an OB 2.0 hosted
+ * badge, the URL it points at) replaces the image as the input. */
+static int unbake_input(char **data, size_t *len, const char *path)
 {
-	int png = len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0;
-	const char *p = data;
-
-	while (p < data + len && strchr(" \t\r\n", *p) && *p)
-		p++;
-	if (!png && !(p + 4 <= data + len && (strncmp(p, "<svg", 4) == 0 ||
-	                                      strncmp(p, "<?xml", 5) == 0)))
-		return 0;
-	fprintf(stderr,
-	        "crosswalk badge verify: %s: baked images: not "
-	        "supported yet\n",
-	        path);
-	return CW_EXIT_INTERNAL;
+	cw_badge_image_type type;
+	cw_badge_version version;
+	char *payload = NULL;
+	size_t n = 0;
+	int is_url = 0;
+	if (cw_badge_image_sniff(&type, (const unsigned char *)*data, *len) !=
+	            0 ||
+	    (type == CW_BADGE_IMAGE_SVG && *len && **data == '{'))
+		return 0; /* not an image: the credential itself */
+	int err = cw_badge_unbake(&payload, &n, &version, &is_url,
+	                          (const unsigned char *)*data, *len);
+	if (err < 0) {
+		fprintf(stderr, "crosswalk badge verify: %s: %s\n", path,
+		        err == CW_ENOTFOUND ? "the image carries no badge"
+		                            : cw_error_last());
+		return CW_EXIT_INVALID;
+	}
+	cw_free(*data);
+	*data = payload;
+	*len = n;
+	return 0;
 }
 
 static const char *status_name(int status)
@@ -209,12 +220,18 @@ static int read_input(char **out, size_t *len, const char *where)
 		*len = *out ? strlen(*out) : 0;
 		return *out ? 0 : CW_EXIT_INTERNAL;
 	}
-	if (cw_file_read(out, len, where, CW_LIMIT_BADGE_INPUT) < 0) {
+	if (cw_file_read(out, len, where, CW_LIMIT_BADGE_IMAGE) < 0) {
 		fprintf(stderr, "crosswalk badge verify: %s\n",
 		        cw_error_last());
 		return CW_EXIT_INTERNAL;
 	}
-	if ((code = refuse_baked_image(where, *out, *len)) != 0) {
+	if ((code = unbake_input(out, len, where)) == 0 &&
+	    *len > (size_t)CW_LIMIT_BADGE_INPUT) {
+		fprintf(stderr, "crosswalk badge verify: %s: over %ld bytes\n",
+		        where, (long)CW_LIMIT_BADGE_INPUT);
+		code = CW_EXIT_INVALID;
+	}
+	if (code != 0) {
 		cw_free(*out);
 		*out = NULL;
 	}

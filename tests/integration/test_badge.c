@@ -203,6 +203,52 @@ START_TEST(ob2_and_jws)
 }
 END_TEST
 
+/* A signed OB 3.0 credential baked into a PNG verifies from the image;
+ * an image carrying no badge is reported as such. */
+START_TEST(verify_a_baked_image)
+{
+	char key[400], cred[400], signed_path[400], image[400], baked[400];
+	char did[200], text[1400];
+	file_path(key, "ed.key");
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "keys", "generate", "--type",
+	                         "ed25519", "--out", key, NULL),
+	                 0);
+	snprintf(did, sizeof(did), "%.*s", (int)strcspn(out.data, "#"),
+	         out.data);
+	snprintf(text, sizeof(text),
+	         "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\","
+	         "\"https://purl.imsglobal.org/spec/ob/v3p0/"
+	         "context-3.0.3.json\"],"
+	         "\"id\":\"urn:uuid:5\",\"type\":[\"VerifiableCredential\","
+	         "\"OpenBadgeCredential\"],\"issuer\":{\"id\":\"%s\",\"type\":"
+	         "\"Profile\",\"name\":\"District\"},\"validFrom\":"
+	         "\"2026-01-01T00:00:00Z\",\"name\":\"Robotics\","
+	         "\"credentialSubject\":{\"id\":\"did:example:learner\","
+	         "\"type\":\"AchievementSubject\",\"achievement\":{\"id\":"
+	         "\"https://district.example/a/1\",\"type\":\"Achievement\","
+	         "\"name\":\"Robotics\",\"criteria\":{\"narrative\":\"x\"}}}}",
+	         did);
+	write_file(cred, "cred.json", text, strlen(text));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "vc", "sign", "--key", key,
+	                         cred, NULL),
+	                 0);
+	write_file(signed_path, "signed.json", out.data, out.len);
+	write_png(image, "plain.png");
+	file_path(baked, "baked.png");
+	ck_assert_int_eq(run_bake(signed_path, image, baked), 0);
+	cw_buf_clear(&out);
+	ck_assert_msg(
+	        cwt_run(&env, &out, &err, "badge", "verify", baked, NULL) == 0,
+	        "%s%s", out.data, cw_buf_cstr(&err));
+	ck_assert_ptr_nonnull(strstr(out.data, "VALID (ob3 json)"));
+	cw_buf_clear(&err);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "badge", "verify", image, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "carries no badge"));
+}
+END_TEST
+
 START_TEST(exit_codes)
 {
 	char cred[400], png[400], bad[400], baked[400], odd[400];
@@ -244,6 +290,7 @@ Suite *suite_badge(void)
 	tcase_add_test(tc, png_and_svg_round_trips);
 	tcase_add_test(tc, ob2_and_jws);
 	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, verify_a_baked_image);
 	suite_add_tcase(s, tc);
 	return s;
 }
