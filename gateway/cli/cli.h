@@ -54,7 +54,9 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_case_import, cw_cmd_case_crosswalk, cw_cmd_case_mirror,
         cw_cmd_case_export, cw_cmd_rdf_canonize, cw_cmd_jsonld_expand,
         cw_cmd_jsonld_canonize, cw_cmd_keys_generate, cw_cmd_vc_sign,
-        cw_cmd_vc_verify;
+        cw_cmd_vc_verify, cw_cmd_issuer_add, cw_cmd_issuer_list,
+        cw_cmd_issuer_rotate, cw_cmd_achievement_add, cw_cmd_badge_issue,
+        cw_cmd_badge_revoke, cw_cmd_badge_status;
 
 /** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);
