@@ -18,6 +18,7 @@ Suite *suite_case_export(void);
 Suite *suite_rdf(void);
 Suite *suite_keys(void);
 Suite *suite_vc(void);
+Suite *suite_badges(void);
 
 static Suite *init_curl(void)
 {
@@ -28,4 +29,4 @@ static Suite *init_curl(void)
 CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
              suite_roster_daemon, suite_oneroster, suite_or_routes,
              suite_oauth1, suite_case, suite_or_schemas, suite_case_export,
-             suite_rdf, suite_keys, suite_vc)
+             suite_rdf, suite_keys, suite_vc, suite_badges)
