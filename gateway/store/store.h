@@ -184,8 +184,8 @@ typedef int (*cw_import_source_cb)(const char *source, void *payload);
 
 /* ---- Open Badges issuing ------------------------------------------------ */
 
-#define CW_BADGE_STATUS_LIST_BITS 131072 /* W3C Bitstring Status List minimum  \
-	                                  */
+/* Bits of a revocation list: the W3C Bitstring Status List minimum. */
+#define CW_BADGE_STATUS_LIST_BITS 131072
 
 /** An issuer: id is its stable handle; the other texts may be NULL. */
 typedef struct {
