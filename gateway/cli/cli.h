@@ -55,7 +55,9 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_case_export, cw_cmd_rdf_canonize, cw_cmd_jsonld_expand,
         cw_cmd_jsonld_canonize, cw_cmd_keys_generate, cw_cmd_vc_sign,
         cw_cmd_vc_verify, cw_cmd_sync_pull, cw_cmd_badge_verify,
-        cw_cmd_badge_bake, cw_cmd_badge_unbake;
+        cw_cmd_badge_bake, cw_cmd_badge_unbake, cw_cmd_issuer_add,
+        cw_cmd_issuer_list, cw_cmd_issuer_rotate, cw_cmd_achievement_add,
+        cw_cmd_badge_issue, cw_cmd_badge_revoke, cw_cmd_badge_status;
 
 /** Imports the set at path into tenant as `roster import` does (its
  * --approve and --json), printing the report; extra (taken) joins the JSON

@@ -113,4 +113,41 @@ int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
 int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
                                   int64_t id);
 
+/* sqlite_badges.c */
+int cw_sqlite__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                                const cw_badge_key *keys, size_t key_count,
+                                int64_t status_list_size);
+int cw_sqlite__badge_issuer_get(cw_store *store, int64_t tenant_id,
+                                const char *id, cw_badge_issuer_cb cb,
+                                void *payload);
+int cw_sqlite__badge_issuer_list(cw_store *store, int64_t tenant_id,
+                                 cw_badge_issuer_cb cb, void *payload);
+int cw_sqlite__badge_key_rotate(cw_store *store, const cw_badge_key *key);
+int cw_sqlite__badge_key_list(cw_store *store, int64_t tenant_id,
+                              const char *issuer, cw_badge_key_cb cb,
+                              void *payload);
+int cw_sqlite__badge_achievement_put(cw_store *store,
+                                     const cw_badge_achievement *achievement);
+int cw_sqlite__badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                     const char *id, cw_badge_achievement_cb cb,
+                                     void *payload);
+int cw_sqlite__badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                    const char *issuer, int64_t count,
+                                    int64_t *first, int64_t *size);
+int cw_sqlite__badge_credentials_add(cw_store *store,
+                                     const cw_badge_credential *credentials,
+                                     size_t count);
+int cw_sqlite__badge_credential_get(cw_store *store, int64_t tenant_id,
+                                    const char *id, cw_badge_credential_cb cb,
+                                    void *payload);
+int cw_sqlite__badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                       const char *id, const char *at,
+                                       const char *reason);
+int cw_sqlite__badge_revoked_list(cw_store *store, int64_t tenant_id,
+                                  const char *issuer, cw_badge_credential_cb cb,
+                                  void *payload);
+int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                     const char *issuer, int64_t *size,
+                                     int64_t *next_index);
+
 #endif

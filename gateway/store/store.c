@@ -348,3 +348,99 @@ int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id)
 {
 	return store->backend->case_mirror_delete(store, tenant_id, id);
 }
+
+int cw_store_badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                              const cw_badge_key *keys, size_t key_count,
+                              int64_t status_list_size)
+{
+	return store->backend->badge_issuer_add(store, issuer, keys, key_count,
+	                                        status_list_size);
+}
+
+int cw_store_badge_issuer_get(cw_store *store, int64_t tenant_id,
+                              const char *id, cw_badge_issuer_cb cb,
+                              void *payload)
+{
+	return store->backend->badge_issuer_get(store, tenant_id, id, cb,
+	                                        payload);
+}
+
+int cw_store_badge_issuer_list(cw_store *store, int64_t tenant_id,
+                               cw_badge_issuer_cb cb, void *payload)
+{
+	return store->backend->badge_issuer_list(store, tenant_id, cb, payload);
+}
+
+int cw_store_badge_key_rotate(cw_store *store, const cw_badge_key *key)
+{
+	return store->backend->badge_key_rotate(store, key);
+}
+
+int cw_store_badge_key_list(cw_store *store, int64_t tenant_id,
+                            const char *issuer, cw_badge_key_cb cb,
+                            void *payload)
+{
+	return store->backend->badge_key_list(store, tenant_id, issuer, cb,
+	                                      payload);
+}
+
+int cw_store_badge_achievement_put(cw_store *store,
+                                   const cw_badge_achievement *achievement)
+{
+	return store->backend->badge_achievement_put(store, achievement);
+}
+
+int cw_store_badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                   const char *id, cw_badge_achievement_cb cb,
+                                   void *payload)
+{
+	return store->backend->badge_achievement_get(store, tenant_id, id, cb,
+	                                             payload);
+}
+
+int cw_store_badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                  const char *issuer, int64_t count,
+                                  int64_t *first, int64_t *size)
+{
+	return store->backend->badge_status_reserve(store, tenant_id, issuer,
+	                                            count, first, size);
+}
+
+int cw_store_badge_credentials_add(cw_store *store,
+                                   const cw_badge_credential *credentials,
+                                   size_t count)
+{
+	return store->backend->badge_credentials_add(store, credentials, count);
+}
+
+int cw_store_badge_credential_get(cw_store *store, int64_t tenant_id,
+                                  const char *id, cw_badge_credential_cb cb,
+                                  void *payload)
+{
+	return store->backend->badge_credential_get(store, tenant_id, id, cb,
+	                                            payload);
+}
+
+int cw_store_badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                     const char *id, const char *at,
+                                     const char *reason)
+{
+	return store->backend->badge_credential_revoke(store, tenant_id, id, at,
+	                                               reason);
+}
+
+int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
+                                const char *issuer, cw_badge_credential_cb cb,
+                                void *payload)
+{
+	return store->backend->badge_revoked_list(store, tenant_id, issuer, cb,
+	                                          payload);
+}
+
+int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                   const char *issuer, int64_t *size,
+                                   int64_t *next_index)
+{
+	return store->backend->badge_status_list_get(store, tenant_id, issuer,
+	                                             size, next_index);
+}

@@ -182,6 +182,51 @@ typedef int (*cw_case_mirror_cb)(const cw_case_mirror *mirror, void *payload);
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
 
+/* ---- Open Badges issuing ------------------------------------------------ */
+
+/* Bits of a revocation list: the W3C Bitstring Status List minimum. */
+#define CW_BADGE_STATUS_LIST_BITS 131072
+
+/** An issuer: id is its stable handle; the other texts may be NULL. */
+typedef struct {
+	int64_t tenant_id;
+	const char *id, *name, *url, *email, *description, *image;
+	const char *created_at;
+} cw_badge_issuer;
+
+/** A key of an issuer: type "ed25519" | "rsa" | "p256", status "active" |
+ *  "retired" (retired_at NULL while active), the private key sealed. */
+typedef struct {
+	int64_t tenant_id;
+	const char *issuer, *kid, *type;
+	const char *public_jwk, *public_multibase; /* multibase NULL for RSA */
+	const char *private_sealed;
+	const char *status, *created_at, *retired_at;
+} cw_badge_key;
+
+/** An OB 3.0 Achievement; case_item the CFItem it came from, or NULL. */
+typedef struct {
+	int64_t tenant_id;
+	const char *id, *issuer, *document, *case_item;
+	const char *created_at, *updated_at;
+} cw_badge_achievement;
+
+/** An issued credential: its signed text (JSON, or the compact JWS when
+ *  format is "jwt") and its index in the issuer's revocation list. */
+typedef struct {
+	int64_t tenant_id;
+	const char *id, *issuer, *achievement, *recipient, *credential, *format;
+	int64_t status_list_index;
+	const char *issued_at, *revoked_at, *revoked_reason; /* NULL: live */
+} cw_badge_credential;
+
+typedef int (*cw_badge_issuer_cb)(const cw_badge_issuer *issuer, void *payload);
+typedef int (*cw_badge_key_cb)(const cw_badge_key *key, void *payload);
+typedef int (*cw_badge_achievement_cb)(const cw_badge_achievement *achievement,
+                                       void *payload);
+typedef int (*cw_badge_credential_cb)(const cw_badge_credential *credential,
+                                      void *payload);
+
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
 typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
 typedef int (*cw_client_cb)(const cw_client *client, void *payload);
@@ -267,6 +312,41 @@ typedef struct {
 	                        int64_t next_run_ms, const char *report);
 	int (*case_mirror_delete)(cw_store *store, int64_t tenant_id,
 	                          int64_t id);
+	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
+	                        const cw_badge_key *keys, size_t key_count,
+	                        int64_t status_list_size);
+	int (*badge_issuer_get)(cw_store *store, int64_t tenant_id,
+	                        const char *id, cw_badge_issuer_cb cb,
+	                        void *payload);
+	int (*badge_issuer_list)(cw_store *store, int64_t tenant_id,
+	                         cw_badge_issuer_cb cb, void *payload);
+	int (*badge_key_rotate)(cw_store *store, const cw_badge_key *key);
+	int (*badge_key_list)(cw_store *store, int64_t tenant_id,
+	                      const char *issuer, cw_badge_key_cb cb,
+	                      void *payload);
+	int (*badge_achievement_put)(cw_store *store,
+	                             const cw_badge_achievement *achievement);
+	int (*badge_achievement_get)(cw_store *store, int64_t tenant_id,
+	                             const char *id, cw_badge_achievement_cb cb,
+	                             void *payload);
+	int (*badge_status_reserve)(cw_store *store, int64_t tenant_id,
+	                            const char *issuer, int64_t count,
+	                            int64_t *first, int64_t *size);
+	int (*badge_credentials_add)(cw_store *store,
+	                             const cw_badge_credential *credentials,
+	                             size_t count);
+	int (*badge_credential_get)(cw_store *store, int64_t tenant_id,
+	                            const char *id, cw_badge_credential_cb cb,
+	                            void *payload);
+	int (*badge_credential_revoke)(cw_store *store, int64_t tenant_id,
+	                               const char *id, const char *at,
+	                               const char *reason);
+	int (*badge_revoked_list)(cw_store *store, int64_t tenant_id,
+	                          const char *issuer, cw_badge_credential_cb cb,
+	                          void *payload);
+	int (*badge_status_list_get)(cw_store *store, int64_t tenant_id,
+	                             const char *issuer, int64_t *size,
+	                             int64_t *next_index);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -459,5 +539,69 @@ int cw_store_case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
                               int64_t next_run_ms, const char *report);
 /** CW_ENOTFOUND when the tenant has no such mirror. */
 int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
+
+/* ---- Open Badges issuing ------------------------------------------------- */
+
+/**
+ * Adds an issuer with its first keys (active) and its revocation list of
+ * status_list_size bits, in one transaction. CW_EEXISTS when the tenant has
+ * an issuer of that id.
+ */
+int cw_store_badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                              const cw_badge_key *keys, size_t key_count,
+                              int64_t status_list_size);
+/** Calls cb with the tenant's issuer id; CW_ENOTFOUND. */
+int cw_store_badge_issuer_get(cw_store *store, int64_t tenant_id,
+                              const char *id, cw_badge_issuer_cb cb,
+                              void *payload);
+/** The tenant's issuers, by creation. */
+int cw_store_badge_issuer_list(cw_store *store, int64_t tenant_id,
+                               cw_badge_issuer_cb cb, void *payload);
+/** Adds key as the active key of its type, retiring (at key->created_at)
+ *  the one active before; CW_ENOTFOUND when the tenant has no such issuer. */
+int cw_store_badge_key_rotate(cw_store *store, const cw_badge_key *key);
+/** Every key of an issuer (retired ones too), oldest first. */
+int cw_store_badge_key_list(cw_store *store, int64_t tenant_id,
+                            const char *issuer, cw_badge_key_cb cb,
+                            void *payload);
+/** Adds an achievement or replaces its document; CW_EEXISTS when the id is
+ *  another issuer's, CW_ENOTFOUND when the issuer is not the tenant's. */
+int cw_store_badge_achievement_put(cw_store *store,
+                                   const cw_badge_achievement *achievement);
+/** CW_ENOTFOUND when the tenant has no such achievement. */
+int cw_store_badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                   const char *id, cw_badge_achievement_cb cb,
+                                   void *payload);
+/**
+ * Hands out count consecutive indexes of the issuer's revocation list:
+ * *first the first, *size the list's. CW_ETOOBIG when the list is full,
+ * CW_ENOTFOUND without such an issuer. Indexes of credentials not stored
+ * afterwards stay unused.
+ */
+int cw_store_badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                  const char *issuer, int64_t count,
+                                  int64_t *first, int64_t *size);
+/** Stores issued credentials in one transaction: all or none. */
+int cw_store_badge_credentials_add(cw_store *store,
+                                   const cw_badge_credential *credentials,
+                                   size_t count);
+/** CW_ENOTFOUND when the tenant has no such credential. */
+int cw_store_badge_credential_get(cw_store *store, int64_t tenant_id,
+                                  const char *id, cw_badge_credential_cb cb,
+                                  void *payload);
+/** Marks a credential revoked; CW_ENOTFOUND when the tenant has no such
+ *  credential, CW_EEXISTS when it is revoked already. */
+int cw_store_badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                     const char *id, const char *at,
+                                     const char *reason);
+/** The issuer's revoked credentials by status list index (credential text
+ *  NULL). */
+int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
+                                const char *issuer, cw_badge_credential_cb cb,
+                                void *payload);
+/** The revocation list's size and first unused index; CW_ENOTFOUND. */
+int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                   const char *issuer, int64_t *size,
+                                   int64_t *next_index);
 
 #endif

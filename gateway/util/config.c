@@ -95,6 +95,10 @@ static const option options[] = {
 	  "contexts of jsonld_contexts_dir, comma-separated "
 	  "`URL=SHA256HEX FILE` entries: a file whose SHA-256 differs is an "
 	  "error" },
+	{ "public_base_url", TYPE_TEXT, "", 0, 0, FIELD(public_base_url),
+	  "the gateway's public origin (https://HOST[:PORT][/PATH]) under "
+	  "which badge status lists and issuer key documents are published; "
+	  "empty: http:// plus listen" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -441,6 +445,8 @@ void cw_config_dispose(cw_config *config)
 	cw_free(config->master_key_file);
 	cw_free(config->jsonld_contexts_dir);
 	cw_free(config->jsonld_context_pins);
+	cw_free(config->public_base_url);
+	config->public_base_url = NULL;
 	config->listen = config->store = config->master_key_file = NULL;
 	config->jsonld_contexts_dir = config->jsonld_context_pins = NULL;
 }

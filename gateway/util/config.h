@@ -30,6 +30,10 @@ typedef struct {
 	 * `URL=SHA256HEX FILE, …` pins; "" when unset. */
 	char *jsonld_contexts_dir;
 	char *jsonld_context_pins;
+	/* The gateway's public origin (https://badges.example.org), under
+	 * which issuers' status lists and key documents are published; ""
+	 * when unset: http://<listen>. */
+	char *public_base_url;
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

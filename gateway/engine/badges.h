@@ -1,0 +1,155 @@
+/* Open Badges 3.0 issuing: issuers and their signing keys (sealed under the
+ * master key, rotated), achievements (from JSON or a CASE item),
+ * OpenBadgeCredentials signed with Data Integrity (eddsa-rdfc-2022) or
+ * VC-JWT, batches, revocation and each issuer's status lists. */
+#ifndef CW_ENGINE_BADGES_H
+#define CW_ENGINE_BADGES_H
+
+#include "crypto/key.h"
+#include "jsonld/loader.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/secretbox.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#define CW_BADGE_VC2_CONTEXT "https://www.w3.org/ns/credentials/v2"
+#define CW_BADGE_OB3_CONTEXT                                                   \
+	"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+#define CW_BADGE_BATCH_MAX  100000 /* rows of one batch */
+#define CW_BADGE_ERRORS_MAX 100    /* row errors reported per batch */
+
+/** What every call needs, passed explicitly. */
+typedef struct {
+	cw_store *store;
+	const unsigned char *master_key; /* CW_SECRETBOX_KEY_LEN bytes */
+	/* The public origin status lists and key documents live under
+	 * (http(s)://HOST[:PORT][/PATH]; a trailing '/' is ignored). */
+	const char *base_url;
+	const cw_jsonld_loader *loader; /* NULL: the embedded contexts */
+} cw_badges;
+
+typedef struct {
+	const char *name;                              /* required */
+	const char *url, *email, *description, *image; /* NULL: none */
+	/* 0, or CW_KEY_RSA / CW_KEY_P256: a VC-JWT key besides Ed25519 */
+	int jwt_key_type;
+} cw_badge_issuer_spec;
+
+/**
+ * Creates an issuer with a new Ed25519 key (and the VC-JWT key asked for)
+ * and its revocation list. Its public id is url, or the did:key of its
+ * active Ed25519 key without one. *out describes it (cw_badges_issuer_get).
+ * CW_ENOTFOUND for an unknown tenant, CW_EINVAL for a bad spec.
+ */
+int cw_badges_issuer_create(cJSON **out, const cw_badges *b, const char *tenant,
+                            const cw_badge_issuer_spec *spec);
+/**
+ * {"id" (the handle commands take), "issuerId" (the public id), "name",
+ * "url", …, "statusListCredential", "keys": [{"kid", "type", "status",
+ * "created", "retired", "verificationMethod"}]}. No private material.
+ */
+int cw_badges_issuer_get(cJSON **out, const cw_badges *b, const char *tenant,
+                         const char *issuer);
+/** An array of cw_badges_issuer_get for each of the tenant's issuers. */
+int cw_badges_issuer_list(cJSON **out, const cw_badges *b, const char *tenant);
+/** A new active key of type (Ed25519, or the JWT key type) replacing the
+ *  active one, which is kept for verification; *out as issuer_get. */
+int cw_badges_issuer_rotate(cJSON **out, const cw_badges *b, const char *tenant,
+                            const char *issuer, cw_key_type type);
+/**
+ * The controller document of an issuer with a URL, to serve at it:
+ * {"@context", "id", "assertionMethod": [Multikey (or JsonWebKey for RSA)
+ * of every key, retired ones too: they still verify what they signed]}.
+ */
+int cw_badges_controller_document(cJSON **out, const cw_badges *b,
+                                  const char *tenant, const char *issuer);
+/** BASE/badges/TENANT/issuers/ISSUER/status/revocation, where the issuer's
+ *  BitstringStatusListCredential is published. */
+int cw_badges_status_list_url(cw_buf *out, const cw_badges *b,
+                              const char *tenant, const char *issuer);
+/** BASE/badges/TENANT/issuers/ISSUER/revocations (1EdTechRevocationList). */
+int cw_badges_revocation_list_url(cw_buf *out, const cw_badges *b,
+                                  const char *tenant, const char *issuer);
+
+/**
+ * Defines (or redefines) an achievement of issuer from an OB 3.0
+ * Achievement: id (URI), type Achievement, name, description, criteria
+ * (narrative or id) required; achievementType from the OB enum or ext:;
+ * every term must be one the OB 3.0 context defines. *out is the stored
+ * document. CW_EINVAL (message names the member).
+ */
+int cw_badges_achievement_add(cJSON **out, const cw_badges *b,
+                              const char *tenant, const char *issuer,
+                              const cJSON *achievement);
+/**
+ * The same from a CFItem the tenant's CASE store holds: id
+ * urn:uuid:IDENTIFIER, achievementType Competency, name its
+ * humanCodingScheme (else abbreviatedStatement, else fullStatement),
+ * description and criteria its fullStatement, one Alignment (CFItem,
+ * targetCode the identifier, targetUrl its uri, targetName its
+ * fullStatement, targetFramework its CFDocument's title).
+ */
+int cw_badges_achievement_from_case(cJSON **out, const cw_badges *b,
+                                    const char *tenant, const char *issuer,
+                                    const char *item);
+
+typedef struct {
+	const char *achievement; /* its id */
+	/* an email address (has '@'), a DID (did:…: the subject's id), else
+	 * a sourcedId; emails and sourcedIds go in hashed and salted */
+	const char *recipient;
+	const char *issuer;    /* NULL: the achievement's */
+	const char *format;    /* "di" (NULL) or "jwt" */
+	const cJSON *results;  /* array of Result objects, or NULL */
+	const cJSON *evidence; /* array of Evidence objects, or NULL */
+} cw_badge_request;
+
+typedef struct {
+	char id[48];      /* urn:uuid:… */
+	char *credential; /* the signed text: JSON, or the compact JWS */
+	const char *format;
+} cw_badge_issued;
+
+/** Issues, signs and stores one OpenBadgeCredential. CW_ENOTFOUND when the
+ *  tenant has no such achievement or issuer, CW_EINVAL for a bad request. */
+int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
+                    const char *tenant, const cw_badge_request *request);
+void cw_badge_issued_dispose(cw_badge_issued *issued);
+
+/** A row of a batch that cannot be issued: its line in the file. */
+typedef void (*cw_badge_row_error_cb)(unsigned long line, const char *message,
+                                      void *payload);
+
+/**
+ * Issues a batch: CSV (header recipient,achievement and optionally
+ * result, result_status, achieved_level, result_description, evidence) or
+ * a JSON array of {recipient, achievement, issuer?, results?, evidence?}.
+ * Every row is checked first; when any is wrong each is reported
+ * (on_error, by line) and nothing is issued (CW_EINVAL). Otherwise all are
+ * signed and stored in one transaction; *out lists
+ * [{"line", "id", "recipient", "achievement"}].
+ */
+int cw_badges_issue_batch(cJSON **out, const cw_badges *b, const char *tenant,
+                          const char *text, size_t len, int csv,
+                          const char *format, cw_badge_row_error_cb on_error,
+                          void *payload);
+
+/** Revokes a credential of the tenant (its status bit is set from now on).
+ *  CW_ENOTFOUND, CW_EEXISTS when revoked already. */
+int cw_badges_revoke(const cw_badges *b, const char *tenant,
+                     const char *credential, const char *reason);
+/**
+ * The issuer's BitstringStatusListCredential (statusPurpose revocation,
+ * encodedList "u" + base64url of the GZIP of the bits, index 0 the most
+ * significant bit of the first byte), signed with its active Ed25519 key.
+ */
+int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
+                          const char *issuer);
+/** The issuer's 1EdTechRevocationList: {id, issuer, revokedCredential:
+ *  [{id, revoked, revocationReason}]} (unsigned). */
+int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
+                              const char *tenant, const char *issuer);
+
+#endif

@@ -1,0 +1,626 @@
+/* Open Badges issuing in SQLite (migration 0008): issuers and their sealed
+ * keys, achievements, issued credentials and revocation lists. Every query
+ * names its tenant. */
+#include "store/sqlite_internal.h"
+
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* Binds the arguments a format describes: 'i' an int64_t, 't' a text
+ * (NULL binds NULL). */
+static void bind_args(sqlite3_stmt *st, const char *format, va_list ap)
+{
+	for (int i = 0; format[i]; i++) {
+		if (format[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		} else {
+			const char *s = va_arg(ap, const char *);
+
+			if (s)
+				sqlite3_bind_text(st, i + 1, s, -1,
+				                  SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, i + 1);
+		}
+	}
+}
+
+typedef int (*row_fn)(sqlite3_stmt *st, void *payload);
+
+/* Prepares sql on conn, binds, and calls row for each row (may be NULL);
+ * *rows counts them, *changes the rows written (either may be NULL). */
+static int run_on(sqlite3 *db, const char *sql, row_fn row, void *payload,
+                  int *rows, int *changes, const char *format, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int err = 0, rc, n = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return cw_sqlite__fail(db, "preparing a badge statement");
+	va_start(ap, format);
+	bind_args(st, format, ap);
+	va_end(ap);
+	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		if (row)
+			err = row(st, payload);
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = cw_sqlite__fail(db, "running a badge statement");
+	if (err == 0 && changes)
+		*changes = sqlite3_changes(db);
+	if (rows)
+		*rows = n;
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int with_db(cw_store *store, sqlite3 **db, connection **conn)
+{
+	int err = cw_sqlite__acquire((sqlite_store *)store, conn);
+
+	if (err == 0)
+		*db = (*conn)->db;
+	return err;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK
+	               ? 0
+	               : cw_sqlite__fail(db, sql);
+}
+
+/* Ends a transaction: commits when err is 0, else rolls back. */
+static int end_transaction(sqlite3 *db, int err)
+{
+	if (err == 0 && (err = exec(db, "COMMIT")) == 0)
+		return 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* ---- issuers and keys ---------------------------------------------------- */
+
+#define INSERT_KEY                                                             \
+	"INSERT INTO badge_issuer_keys (tenant_id, issuer, kid, type, "        \
+	"public_jwk, public_multibase, private_sealed, status, created_at) "   \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8)"
+
+static int insert_key(sqlite3 *db, const cw_badge_key *k)
+{
+	return run_on(db, INSERT_KEY, NULL, NULL, NULL, NULL,
+	              "itttttt"
+	              "t",
+	              k->tenant_id, k->issuer, k->kid, k->type, k->public_jwk,
+	              k->public_multibase, k->private_sealed, k->created_at);
+}
+
+static int issuer_add(sqlite3 *db, const cw_badge_issuer *i,
+                      const cw_badge_key *keys, size_t key_count, int64_t size)
+{
+	int err = run_on(db,
+	                 "INSERT INTO badge_issuers (tenant_id, id, name, url, "
+	                 "email, description, image, created_at) VALUES (?1, "
+	                 "?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                 NULL, NULL, NULL, NULL, "ittttttt", i->tenant_id,
+	                 i->id, i->name, i->url, i->email, i->description,
+	                 i->image, i->created_at);
+
+	for (size_t k = 0; err == 0 && k < key_count; k++)
+		err = insert_key(db, &keys[k]);
+	if (err == 0)
+		err = run_on(
+		        db,
+		        "INSERT INTO badge_status_lists (tenant_id, issuer, "
+		        "purpose, size, next_index) VALUES (?1, ?2, "
+		        "'revocation', ?3, 0)",
+		        NULL, NULL, NULL, NULL, "iti", i->tenant_id, i->id,
+		        size);
+	return err;
+}
+
+int cw_sqlite__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                                const cw_badge_key *keys, size_t key_count,
+                                int64_t status_list_size)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = end_transaction(db,
+		                      issuer_add(db, issuer, keys, key_count,
+		                                 status_list_size));
+	if (err == CW_EEXISTS)
+		cw_error_set("the tenant has an issuer %s already", issuer->id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+typedef struct {
+	cw_badge_issuer_cb cb;
+	void *payload;
+} issuer_rows;
+
+static int issuer_row(sqlite3_stmt *st, void *payload)
+{
+	issuer_rows *r = payload;
+	cw_badge_issuer i = { sqlite3_column_int64(st, 0),
+		              text(st, 1),
+		              text(st, 2),
+		              text(st, 3),
+		              text(st, 4),
+		              text(st, 5),
+		              text(st, 6),
+		              text(st, 7) };
+
+	return r->cb(&i, r->payload);
+}
+
+#define ISSUER_COLUMNS                                                         \
+	"SELECT tenant_id, id, name, url, email, description, image, "         \
+	"created_at FROM badge_issuers "
+
+int cw_sqlite__badge_issuer_get(cw_store *store, int64_t tenant_id,
+                                const char *id, cw_badge_issuer_cb cb,
+                                void *payload)
+{
+	issuer_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db, ISSUER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
+	             issuer_row, &r, &rows, NULL, "it", tenant_id, id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no issuer %s", id);
+		err = CW_ENOTFOUND;
+	}
+	return err;
+}
+
+int cw_sqlite__badge_issuer_list(cw_store *store, int64_t tenant_id,
+                                 cw_badge_issuer_cb cb, void *payload)
+{
+	issuer_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             ISSUER_COLUMNS "WHERE tenant_id = ?1 ORDER BY "
+	                            "created_at, id",
+	             issuer_row, &r, NULL, NULL, "i", tenant_id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+static int key_rotate(sqlite3 *db, const cw_badge_key *k)
+{
+	int rows = 0;
+	int err =
+	        run_on(db,
+	               "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
+	               "id = ?2",
+	               NULL, NULL, &rows, NULL, "it", k->tenant_id, k->issuer);
+
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no issuer %s", k->issuer);
+		return CW_ENOTFOUND;
+	}
+	if (err == 0)
+		err = run_on(
+		        db,
+		        "UPDATE badge_issuer_keys SET status = 'retired', "
+		        "retired_at = ?4 WHERE tenant_id = ?1 AND issuer = "
+		        "?2 AND type = ?3 AND status = 'active'",
+		        NULL, NULL, NULL, NULL,
+		        "itt"
+		        "t",
+		        k->tenant_id, k->issuer, k->type, k->created_at);
+	return err < 0 ? err : insert_key(db, k);
+}
+
+int cw_sqlite__badge_key_rotate(cw_store *store, const cw_badge_key *key)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = end_transaction(db, key_rotate(db, key));
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+typedef struct {
+	cw_badge_key_cb cb;
+	void *payload;
+} key_rows;
+
+static int key_row(sqlite3_stmt *st, void *payload)
+{
+	key_rows *r = payload;
+	cw_badge_key k = { sqlite3_column_int64(st, 0),
+		           text(st, 1),
+		           text(st, 2),
+		           text(st, 3),
+		           text(st, 4),
+		           text(st, 5),
+		           text(st, 6),
+		           text(st, 7),
+		           text(st, 8),
+		           text(st, 9) };
+
+	return r->cb(&k, r->payload);
+}
+
+int cw_sqlite__badge_key_list(cw_store *store, int64_t tenant_id,
+                              const char *issuer, cw_badge_key_cb cb,
+                              void *payload)
+{
+	key_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "SELECT tenant_id, issuer, kid, type, public_jwk, "
+	             "public_multibase, private_sealed, status, created_at, "
+	             "retired_at FROM badge_issuer_keys WHERE tenant_id = ?1 "
+	             "AND issuer = ?2 ORDER BY created_at, rowid",
+	             key_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+/* ---- achievements -------------------------------------------------------- */
+
+static int achievement_put(sqlite3 *db, const cw_badge_achievement *a)
+{
+	int rows = 0, changes = 0;
+	int err =
+	        run_on(db,
+	               "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
+	               "id = ?2",
+	               NULL, NULL, &rows, NULL, "it", a->tenant_id, a->issuer);
+
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no issuer %s", a->issuer);
+		return CW_ENOTFOUND;
+	}
+	if (err == 0)
+		err = run_on(db,
+		             "INSERT INTO badge_achievements (tenant_id, id, "
+		             "issuer, document, case_item, created_at, "
+		             "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+		             "ON CONFLICT (tenant_id, id) DO UPDATE SET "
+		             "document = excluded.document, case_item = "
+		             "excluded.case_item, updated_at = excluded."
+		             "updated_at WHERE issuer = excluded.issuer",
+		             NULL, NULL, NULL, &changes,
+		             "itttt"
+		             "t",
+		             a->tenant_id, a->id, a->issuer, a->document,
+		             a->case_item, a->updated_at);
+	if (err == 0 && changes == 0) {
+		cw_error_set("achievement %s belongs to another issuer", a->id);
+		err = CW_EEXISTS;
+	}
+	return err;
+}
+
+int cw_sqlite__badge_achievement_put(cw_store *store,
+                                     const cw_badge_achievement *achievement)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = end_transaction(db, achievement_put(db, achievement));
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+typedef struct {
+	cw_badge_achievement_cb cb;
+	void *payload;
+} achievement_rows;
+
+static int achievement_row(sqlite3_stmt *st, void *payload)
+{
+	achievement_rows *r = payload;
+	cw_badge_achievement a = { sqlite3_column_int64(st, 0),
+		                   text(st, 1),
+		                   text(st, 2),
+		                   text(st, 3),
+		                   text(st, 4),
+		                   text(st, 5),
+		                   text(st, 6) };
+
+	return r->cb(&a, r->payload);
+}
+
+int cw_sqlite__badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                     const char *id, cw_badge_achievement_cb cb,
+                                     void *payload)
+{
+	achievement_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "SELECT tenant_id, id, issuer, document, case_item, "
+	             "created_at, updated_at FROM badge_achievements WHERE "
+	             "tenant_id = ?1 AND id = ?2",
+	             achievement_row, &r, &rows, NULL, "it", tenant_id, id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no achievement %s", id);
+		err = CW_ENOTFOUND;
+	}
+	return err;
+}
+
+/* ---- credentials and status lists ---------------------------------------- */
+
+typedef struct {
+	int64_t first, size;
+} reserved;
+
+static int reserve_row(sqlite3_stmt *st, void *payload)
+{
+	reserved *r = payload;
+
+	r->first = sqlite3_column_int64(st, 0);
+	r->size = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+int cw_sqlite__badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                    const char *issuer, int64_t count,
+                                    int64_t *first, int64_t *size)
+{
+	reserved r = { 0, 0 };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "UPDATE badge_status_lists SET next_index = next_index + "
+	             "?3 WHERE tenant_id = ?1 AND issuer = ?2 AND purpose = "
+	             "'revocation' AND next_index + ?3 <= size RETURNING "
+	             "next_index - ?3, size",
+	             reserve_row, &r, &rows, NULL, "iti", tenant_id, issuer,
+	             count);
+	if (err == 0 && rows == 0) {
+		int exists = 0;
+
+		err = run_on(db,
+		             "SELECT 1 FROM badge_status_lists WHERE tenant_id "
+		             "= ?1 AND issuer = ?2",
+		             NULL, NULL, &exists, NULL, "it", tenant_id,
+		             issuer);
+		if (err == 0 && exists) {
+			cw_error_set("the revocation list of issuer %s has no "
+			             "room for %lld more credentials",
+			             issuer, (long long)count);
+			err = CW_ETOOBIG;
+		} else if (err == 0) {
+			cw_error_set("the tenant has no issuer %s", issuer);
+			err = CW_ENOTFOUND;
+		}
+	}
+	cw_sqlite__release((sqlite_store *)store, conn);
+	*first = r.first;
+	*size = r.size;
+	return err;
+}
+
+static int credentials_add(sqlite3 *db, const cw_badge_credential *list,
+                           size_t count)
+{
+	sqlite3_stmt *st = NULL;
+	int err = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "INSERT INTO badge_credentials (tenant_id, id, "
+	                       "issuer, achievement, recipient, credential, "
+	                       "format, status_list_index, issued_at) VALUES "
+	                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return cw_sqlite__fail(db, "preparing the credential insert");
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		const cw_badge_credential *c = &list[i];
+
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, c->tenant_id);
+		sqlite3_bind_text(st, 2, c->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, c->issuer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, c->achievement, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->recipient, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, c->credential, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, c->format, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, c->status_list_index);
+		sqlite3_bind_text(st, 9, c->issued_at, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = cw_sqlite__fail(db, "storing a credential");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+int cw_sqlite__badge_credentials_add(cw_store *store,
+                                     const cw_badge_credential *credentials,
+                                     size_t count)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = end_transaction(db,
+		                      credentials_add(db, credentials, count));
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+typedef struct {
+	cw_badge_credential_cb cb;
+	void *payload;
+} credential_rows;
+
+static int credential_row(sqlite3_stmt *st, void *payload)
+{
+	credential_rows *r = payload;
+	cw_badge_credential c = { sqlite3_column_int64(st, 0),
+		                  text(st, 1),
+		                  text(st, 2),
+		                  text(st, 3),
+		                  text(st, 4),
+		                  text(st, 5),
+		                  text(st, 6),
+		                  sqlite3_column_int64(st, 7),
+		                  text(st, 8),
+		                  text(st, 9),
+		                  text(st, 10) };
+
+	return r->cb(&c, r->payload);
+}
+
+#define CREDENTIAL_COLUMNS(credential)                                         \
+	"SELECT tenant_id, id, issuer, achievement, recipient, " credential    \
+	", format, status_list_index, issued_at, revoked_at, revoked_reason "  \
+	"FROM badge_credentials "
+
+int cw_sqlite__badge_credential_get(cw_store *store, int64_t tenant_id,
+                                    const char *id, cw_badge_credential_cb cb,
+                                    void *payload)
+{
+	credential_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             CREDENTIAL_COLUMNS("credential") "WHERE tenant_id = ?1 "
+	                                              "AND id = ?2",
+	             credential_row, &r, &rows, NULL, "it", tenant_id, id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no credential %s", id);
+		err = CW_ENOTFOUND;
+	}
+	return err;
+}
+
+int cw_sqlite__badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                       const char *id, const char *at,
+                                       const char *reason)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, changes = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "UPDATE badge_credentials SET revoked_at = ?3, "
+	             "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
+	             "AND revoked_at IS NULL",
+	             NULL, NULL, NULL, &changes,
+	             "itt"
+	             "t",
+	             tenant_id, id, at, reason);
+	if (err == 0 && changes == 0 &&
+	    (err = run_on(db,
+	                  "SELECT 1 FROM badge_credentials WHERE tenant_id = "
+	                  "?1 AND id = ?2",
+	                  NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
+		cw_error_set(rows ? "credential %s is revoked already"
+		                  : "the tenant has no credential %s",
+		             id);
+		err = rows ? CW_EEXISTS : CW_ENOTFOUND;
+	}
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+int cw_sqlite__badge_revoked_list(cw_store *store, int64_t tenant_id,
+                                  const char *issuer, cw_badge_credential_cb cb,
+                                  void *payload)
+{
+	credential_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             CREDENTIAL_COLUMNS("NULL") "WHERE tenant_id = ?1 AND "
+	                                        "issuer = ?2 AND revoked_at "
+	                                        "IS NOT NULL ORDER BY "
+	                                        "status_list_index",
+	             credential_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                     const char *issuer, int64_t *size,
+                                     int64_t *next_index)
+{
+	reserved r = { 0, 0 };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "SELECT next_index, size FROM badge_status_lists WHERE "
+	             "tenant_id = ?1 AND issuer = ?2 AND purpose = "
+	             "'revocation'",
+	             reserve_row, &r, &rows, NULL, "it", tenant_id, issuer);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no issuer %s", issuer);
+		err = CW_ENOTFOUND;
+	}
+	*size = r.size;
+	*next_index = r.first;
+	return err;
+}

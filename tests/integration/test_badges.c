@@ -1,0 +1,506 @@
+/* Open Badges 3.0 issuing on the real binary: issuers, achievements (JSON
+ * and CASE items), credentials that `vc verify` accepts (and refuses when
+ * tampered), batches that issue all or nothing, revocation in the signed
+ * status list, key rotation, sealed keys and tenant isolation. */
+#include "harness.h"
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/encode.h"
+#include "util/file.h"
+#include "util/json.h"
+
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+Suite *suite_badges(void);
+
+static cwt_env env;
+static cw_buf out, err;
+static char issuer[64];
+
+#define ACH  "https://district.example/achievements/data-literacy"
+#define DOC  "d1000000-0000-4000-8000-0000000000d1"
+#define ITEM "a1000000-0000-4000-8000-0000000000a1"
+
+static void path_of(char *p, size_t n, const char *name)
+{
+	snprintf(p, n, "%s/%s", env.dir, name);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char p[400];
+	path_of(p, sizeof(p), name);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Runs crosswalk with the arguments, capturing out and err afresh. */
+#define RUN(...)                                                               \
+	(cw_buf_clear(&out), cw_buf_clear(&err),                               \
+	 cwt_run(&env, &out, &err, __VA_ARGS__, NULL))
+
+static int verify(const char *name)
+{
+	char p[400];
+	path_of(p, sizeof(p), name);
+	return RUN("vc", "verify", "--json", p);
+}
+
+static void make_issuer(char id[64], const char *tenant)
+{
+	ck_assert_msg(RUN("issuer", "add", "--tenant", tenant, "--name",
+	                  "Test District") == 0,
+	              "%s", cw_buf_cstr(&err));
+	snprintf(id, 64, "%.*s", (int)strcspn(out.data, "\n"), out.data);
+}
+
+static void setup(void)
+{
+	char p[400];
+	cwt_env_init(&env);
+	out = (cw_buf)CW_BUF_INIT(64 << 20);
+	err = (cw_buf)CW_BUF_INIT(1 << 20);
+	ck_assert_int_eq(RUN("tenant", "add", "d1"), 0);
+	ck_assert_int_eq(RUN("tenant", "add", "d2"), 0);
+	make_issuer(issuer, "d1");
+	write_file("ach.json",
+	           "{\"id\":\"" ACH "\",\"type\":[\"Achievement\"],"
+	           "\"name\":\"Data literacy\",\"description\":\"Reads "
+	           "charts.\",\"criteria\":{\"narrative\":\"Explains a "
+	           "chart.\"},\"achievementType\":\"Badge\","
+	           "\"resultDescription\":[{\"id\":\"urn:uuid:11111111-1111-"
+	           "4111-8111-111111111111\",\"type\":[\"ResultDescription\"],"
+	           "\"name\":\"Grade\",\"resultType\":\"LetterGrade\"}]}");
+	path_of(p, sizeof(p), "ach.json");
+	ck_assert_msg(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                  issuer, p) == 0,
+	              "%s", cw_buf_cstr(&err));
+}
+
+static void teardown(void)
+{
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	cwt_env_cleanup(&env);
+}
+
+/* Issues to recipient; the credential in name, its id in id. */
+static void issue(const char *name, const char *recipient, char id[64])
+{
+	cJSON *doc = NULL;
+	ck_assert_msg(RUN("badge", "issue", "--tenant", "d1", "--achievement",
+	                  ACH, "--recipient", recipient, "--json") == 0,
+	              "%s", cw_buf_cstr(&err));
+	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 64, NULL), 0);
+	snprintf(id, 64, "%s", cw_json_string(doc, "id"));
+	write_file(name, cw_json_string(doc, "credential"));
+	cJSON_Delete(doc);
+}
+
+static cJSON *read_json(const char *name)
+{
+	char p[400], *text = NULL;
+	size_t len = 0;
+	cJSON *doc = NULL;
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 64 << 20), 0);
+	ck_assert_int_eq(cw_json_parse(&doc, text, len, 64, NULL), 0);
+	cw_free(text);
+	return doc;
+}
+
+START_TEST(issue_verifies_and_tampering_fails)
+{
+	char id[64];
+	issue("c.json", "learner@district.example", id);
+	ck_assert_int_eq(verify("c.json"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"verified\":true"));
+	cJSON *c = read_json("c.json");
+	const cJSON *s = cJSON_GetObjectItem(c, "credentialSubject");
+	const cJSON *ident =
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(s, "identifier"), 0);
+	ck_assert_str_eq(cw_json_string(ident, "identityType"), "emailAddress");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(ident, "hashed")));
+	ck_assert_int_eq(
+	        strncmp(cw_json_string(ident, "identityHash"), "sha256$", 7),
+	        0);
+	ck_assert_ptr_null(strstr(out.data, "learner@"));
+	const cJSON *st = cJSON_GetObjectItem(c, "credentialStatus");
+	ck_assert_str_eq(cw_json_string(st, "type"),
+	                 "BitstringStatusListEntry");
+	ck_assert_str_eq(cw_json_string(st, "statusListIndex"), "0");
+	ck_assert_int_eq(
+	        strncmp(cw_json_string(cJSON_GetObjectItem(c, "issuer"), "id"),
+	                "did:key:z6Mk", 12),
+	        0);
+	/* the recipient changed: the proof no longer holds */
+	cJSON_ReplaceItemInObject((cJSON *)ident, "identityHash",
+	                          cJSON_CreateString("sha256$00"));
+	char *text = cw_json_print(c);
+	write_file("tampered.json", text);
+	cw_free(text);
+	cJSON_Delete(c);
+	ck_assert_int_eq(verify("tampered.json"), 1);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"verified\":false"));
+}
+END_TEST
+
+START_TEST(jwt_results_and_evidence)
+{
+	ck_assert_msg(RUN("badge", "issue", "--tenant", "d1", "--achievement",
+	                  ACH, "--recipient", "stu-42", "--format", "jwt",
+	                  "--result", "B") == 0,
+	              "%s", cw_buf_cstr(&err));
+	ck_assert_int_eq(strncmp(out.data, "eyJ", 3), 0);
+	write_file("c.jwt", out.data);
+	ck_assert_int_eq(verify("c.jwt"), 0);
+	ck_assert_msg(RUN("badge", "issue", "--tenant", "d1", "--achievement",
+	                  ACH, "--recipient", "did:example:learner",
+	                  "--result-status", "Completed", "--evidence",
+	                  "https://portfolio.example/1") == 0,
+	              "%s", cw_buf_cstr(&err));
+	write_file("r.json", out.data);
+	ck_assert_int_eq(verify("r.json"), 0);
+	cJSON *c = read_json("r.json");
+	const cJSON *s = cJSON_GetObjectItem(c, "credentialSubject");
+	ck_assert_str_eq(cw_json_string(s, "id"), "did:example:learner");
+	const cJSON *r =
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(s, "result"), 0);
+	ck_assert_str_eq(cw_json_string(r, "status"), "Completed");
+	ck_assert_str_eq(cw_json_string(r, "resultDescription"),
+	                 "urn:uuid:11111111-1111-4111-8111-111111111111");
+	ck_assert_str_eq(cw_json_string(cJSON_GetArrayItem(
+	                                        cJSON_GetObjectItem(c, "evidenc"
+	                                                               "e"),
+	                                        0),
+	                                "id"),
+	                 "https://portfolio.example/1");
+	cJSON_Delete(c);
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
+	                     "--achievement", ACH, "--recipient", "x@y.org",
+	                     "--result-status", "Done"),
+	                 1);
+}
+END_TEST
+
+START_TEST(achievement_from_case_item)
+{
+	char p[400];
+	write_file(
+	        "case.json",
+	        "{\"CFDocument\":{\"identifier\":\"" DOC "\",\"uri\":"
+	        "\"https://case.example/uri/" DOC "\",\"creator\":\"State\","
+	        "\"title\":\"Data Standards\",\"lastChangeDateTime\":"
+	        "\"2025-01-01T00:00:00Z\"},\"CFItems\":[{\"identifier\":"
+	        "\"" ITEM "\",\"uri\":\"https://case.example/uri/" ITEM
+	        "\",\"fullStatement\":\"Interpret a bar chart.\","
+	        "\"humanCodingScheme\":\"DL.1\",\"lastChangeDateTime\":"
+	        "\"2025-01-01T00:00:00Z\"}],\"CFAssociations\":[{"
+	        "\"identifier\":\"f1000000-0000-4000-8000-0000000000f1\","
+	        "\"uri\":\"https://case.example/uri/f1\",\"associationType\":"
+	        "\"isChildOf\",\"originNodeURI\":{\"title\":\"DL.1\","
+	        "\"identifier\":\"" ITEM "\",\"uri\":\"https://case.example/"
+	        "uri/" ITEM "\"},\"destinationNodeURI\":{\"title\":\"Data "
+	        "Standards\",\"identifier\":\"" DOC "\",\"uri\":\"https://"
+	        "case.example/uri/" DOC "\"},\"lastChangeDateTime\":"
+	        "\"2025-01-01T00:00:00Z\"}]}");
+	path_of(p, sizeof(p), "case.json");
+	ck_assert_msg(RUN("case", "import", "--tenant", "d1", p) == 0, "%s%s",
+	              cw_buf_cstr(&out), cw_buf_cstr(&err));
+	ck_assert_msg(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                  issuer, "--case-item", ITEM, "--json") == 0,
+	              "%s", cw_buf_cstr(&err));
+	cJSON *a = NULL;
+	ck_assert_int_eq(cw_json_parse(&a, out.data, out.len, 64, NULL), 0);
+	ck_assert_str_eq(cw_json_string(a, "id"), "urn:uuid:" ITEM);
+	ck_assert_str_eq(cw_json_string(a, "achievementType"), "Competency");
+	ck_assert_str_eq(cw_json_string(a, "name"), "DL.1");
+	const cJSON *al =
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(a, "alignment"), 0);
+	ck_assert_str_eq(cw_json_string(al, "targetType"), "CFItem");
+	ck_assert_str_eq(cw_json_string(al, "targetCode"), ITEM);
+	ck_assert_str_eq(cw_json_string(al, "targetUrl"),
+	                 "https://case.example/uri/" ITEM);
+	ck_assert_str_eq(cw_json_string(al, "targetName"),
+	                 "Interpret a bar chart.");
+	ck_assert_str_eq(cw_json_string(al, "targetFramework"),
+	                 "Data Standards");
+	cJSON_Delete(a);
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
+	                     "--achievement", "urn:uuid:" ITEM, "--recipient",
+	                     "a@b.org"),
+	                 0);
+	write_file("case-cred.json", out.data);
+	ck_assert_int_eq(verify("case-cred.json"), 0);
+	/* not a CFItem; unknown */
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, "--case-item", DOC),
+	                 1);
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d2", "--issuer",
+	                     issuer, "--case-item", ITEM),
+	                 1);
+}
+END_TEST
+
+START_TEST(achievement_checks)
+{
+	char p[400];
+	write_file("bad.json", "{\"id\":\"" ACH "2\",\"type\":\"Achievement\","
+	                       "\"name\":\"x\",\"criteria\":{}}");
+	path_of(p, sizeof(p), "bad.json");
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, p),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "description"));
+	write_file("undef.json",
+	           "{\"id\":\"" ACH "3\",\"type\":\"Achievement\",\"name\":"
+	           "\"x\",\"description\":\"d\",\"criteria\":{\"narrative\":"
+	           "\"n\"},\"notATerm\":1}");
+	path_of(p, sizeof(p), "undef.json");
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, p),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "notATerm"));
+}
+END_TEST
+
+static long count_credentials(void)
+{
+	char p[400];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+	path_of(p, sizeof(p), "crosswalk.db");
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*) FROM "
+	                                    "badge_credentials",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+START_TEST(batch_all_or_nothing)
+{
+	char p[400];
+	write_file("bad.csv", "recipient,achievement,result\n"
+	                      "a@x.org," ACH ",A\n"
+	                      "b@x.org," ACH ",B\n"
+	                      "c@x.org,https://nope.example/a,C\n"
+	                      "d@x.org," ACH ",D\n");
+	path_of(p, sizeof(p), "bad.csv");
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1", "--batch", p),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "bad.csv:4: "));
+	ck_assert_ptr_null(strstr(err.data, "bad.csv:2: "));
+	ck_assert_int_eq(count_credentials(), 0);
+	write_file("bad.json", "[\n {\"recipient\": \"a@x.org\", "
+	                       "\"achievement\": \"" ACH "\"},\n"
+	                       " {\"recipient\": \"\",\n  \"achievement\": "
+	                       "\"" ACH "\"}\n]\n");
+	path_of(p, sizeof(p), "bad.json");
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1", "--batch", p),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "bad.json:3: recipient"));
+	ck_assert_int_eq(count_credentials(), 0);
+	write_file("good.csv", "recipient,achievement,result\n"
+	                       "a@x.org," ACH ",A\n"
+	                       "stu-2," ACH ",B\n");
+	path_of(p, sizeof(p), "good.csv");
+	ck_assert_int_eq(
+	        RUN("badge", "issue", "--tenant", "d1", "--batch", p, "--json"),
+	        0);
+	ck_assert_int_eq(count_credentials(), 2);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"line\":3"));
+}
+END_TEST
+
+static unsigned char *decode_list(const char *encoded, size_t *len)
+{
+	unsigned char *z = NULL, *bits = malloc(1 << 17);
+	size_t zlen = 0;
+	z_stream s;
+	ck_assert_int_eq(encoded[0], 'u');
+	ck_assert_int_eq(cw_base64url_decode(&z, &zlen, encoded + 1,
+	                                     strlen(encoded + 1)),
+	                 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(inflateInit2(&s, 15 + 16), Z_OK);
+	s.next_in = z;
+	s.avail_in = (uInt)zlen;
+	s.next_out = bits;
+	s.avail_out = 1 << 17;
+	ck_assert_int_eq(inflate(&s, Z_FINISH), Z_STREAM_END);
+	*len = s.total_out;
+	inflateEnd(&s);
+	cw_free(z);
+	return bits;
+}
+
+START_TEST(revoke_sets_the_bit)
+{
+	char first[64], second[64];
+	issue("c0.json", "a@x.org", first);
+	issue("c1.json", "b@x.org", second);
+	ck_assert_int_eq(RUN("badge", "revoke", second, "--reason",
+	                     "issued in error", "--tenant", "d2"),
+	                 1);
+	ck_assert_int_eq(RUN("badge", "revoke", second, "--reason",
+	                     "issued in error", "--tenant", "d1"),
+	                 0);
+	ck_assert_int_eq(RUN("badge", "revoke", second, "--reason", "again",
+	                     "--tenant", "d1"),
+	                 1);
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer),
+	                 0);
+	write_file("list.json", out.data);
+	ck_assert_int_eq(verify("list.json"), 0);
+	cJSON *l = read_json("list.json");
+	const cJSON *s = cJSON_GetObjectItem(l, "credentialSubject");
+	ck_assert_str_eq(cw_json_string(s, "statusPurpose"), "revocation");
+	size_t len = 0;
+	unsigned char *bits =
+	        decode_list(cw_json_string(s, "encodedList"), &len);
+	ck_assert_uint_eq(len, 131072 / 8);
+	ck_assert_int_eq(bits[0], 0x40); /* index 1 set, index 0 not */
+	free(bits);
+	/* the credential points at this list */
+	cJSON *c = read_json("c1.json");
+	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(c, "credentialStat"
+	                                                       "us"),
+	                                "statusListCredential"),
+	                 cw_json_string(l, "id"));
+	cJSON_Delete(c);
+	cJSON_Delete(l);
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer, "--revocation-list"),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out.data, second));
+	ck_assert_ptr_nonnull(strstr(out.data, "issued in error"));
+}
+END_TEST
+
+START_TEST(rotation_keeps_old_credentials_valid)
+{
+	char id[64], kid[128];
+	issue("old.json", "a@x.org", id);
+	cJSON *old = read_json("old.json");
+	char old_vm[256];
+	snprintf(old_vm, sizeof(old_vm), "%s",
+	         cw_json_string(cJSON_GetObjectItem(old, "proof"),
+	                        "verificationMethod"));
+	cJSON_Delete(old);
+	ck_assert_int_eq(RUN("issuer", "rotate-key", "--tenant", "d1", issuer),
+	                 0);
+	snprintf(kid, sizeof(kid), "%.*s", (int)strcspn(out.data, "\n"),
+	         out.data);
+	ck_assert_int_eq(RUN("issuer", "rotate-key", "--tenant", "d2", issuer),
+	                 1);
+	issue("new.json", "a@x.org", id);
+	ck_assert_int_eq(verify("old.json"), 0);
+	ck_assert_int_eq(verify("new.json"), 0);
+	cJSON *fresh = read_json("new.json");
+	const char *vm = cw_json_string(cJSON_GetObjectItem(fresh, "proof"),
+	                                "verificationMethod");
+	ck_assert_str_ne(vm, old_vm);
+	ck_assert_ptr_nonnull(strstr(vm, kid));
+	cJSON_Delete(fresh);
+	ck_assert_int_eq(RUN("issuer", "list", "--tenant", "d1", "--json"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"status\":\"retired\""));
+}
+END_TEST
+
+START_TEST(keys_sealed_under_the_master_key)
+{
+	char p[400];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	path_of(p, sizeof(p), "crosswalk.db");
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+	                                    "SELECT private_sealed FROM "
+	                                    "badge_issuer_keys",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	const char *sealed = (const char *)sqlite3_column_text(st, 0);
+	ck_assert_int_eq(strncmp(sealed, "v1:", 3), 0);
+	/* PKCS#8 DER of Ed25519 starts 30 2e 02 01 00: base64 "MC4CAQAw" */
+	ck_assert_ptr_null(strstr(sealed, "MC4CAQ"));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* another master key cannot sign with it */
+	setenv("CROSSWALK_MASTER_KEY",
+	       "000000000000000000000000000000000000000000000000000000000000000"
+	       "1",
+	       1);
+	int code = RUN("badge", "issue", "--tenant", "d1", "--achievement", ACH,
+	               "--recipient", "a@x.org");
+	unsetenv("CROSSWALK_MASTER_KEY");
+	ck_assert_int_ne(code, 0);
+	ck_assert_ptr_nonnull(strstr(err.data, "master key"));
+}
+END_TEST
+
+START_TEST(tenant_isolation)
+{
+	char id[64], other[64];
+	issue("c.json", "a@x.org", id);
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d2",
+	                     "--achievement", ACH, "--recipient", "a@x.org",
+	                     "--issuer", issuer),
+	                 1);
+	ck_assert_int_eq(
+	        RUN("badge", "revoke", id, "--reason", "x", "--tenant", "d2"),
+	        1);
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d2",
+	                     "--issuer", issuer),
+	                 1);
+	make_issuer(other, "d2");
+	char p[400];
+	path_of(p, sizeof(p), "ach.json");
+	/* d2 may define the same achievement id for its own issuer … */
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d2", "--issuer",
+	                     other, p),
+	                 0);
+	/* … but not use d1's issuer */
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d2",
+	                     "--achievement", ACH, "--recipient", "a@x.org",
+	                     "--issuer", issuer),
+	                 1);
+	ck_assert_int_eq(RUN("issuer", "list", "--tenant", "d2"), 0);
+	ck_assert_ptr_null(strstr(out.data, issuer));
+}
+END_TEST
+
+Suite *suite_badges(void)
+{
+	Suite *s = suite_create("badges");
+	TCase *t = tcase_create("issue");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, issue_verifies_and_tampering_fails);
+	tcase_add_test(t, jwt_results_and_evidence);
+	tcase_add_test(t, achievement_from_case_item);
+	tcase_add_test(t, achievement_checks);
+	tcase_add_test(t, batch_all_or_nothing);
+	tcase_add_test(t, revoke_sets_the_bit);
+	tcase_add_test(t, rotation_keeps_old_credentials_valid);
+	tcase_add_test(t, keys_sealed_under_the_master_key);
+	tcase_add_test(t, tenant_isolation);
+	suite_add_tcase(s, t);
+	return s;
+}
