@@ -15,10 +15,12 @@ static const cw_command *const commands[] = {
 	&cw_cmd_case_export,   &cw_cmd_case_crosswalk,  &cw_cmd_case_mirror,
 	&cw_cmd_rdf_canonize,  &cw_cmd_jsonld_expand,   &cw_cmd_jsonld_canonize,
 	&cw_cmd_keys_generate, &cw_cmd_vc_sign,         &cw_cmd_vc_verify,
-	&cw_cmd_sync_pull,     &cw_cmd_badge_verify,    &cw_cmd_badge_bake,
-	&cw_cmd_badge_unbake,  &cw_cmd_issuer_add,      &cw_cmd_issuer_list,
-	&cw_cmd_issuer_rotate, &cw_cmd_achievement_add, &cw_cmd_badge_issue,
-	&cw_cmd_badge_revoke,  &cw_cmd_badge_status,    &cw_cmd_version,
+	&cw_cmd_sync_add,      &cw_cmd_sync_list,       &cw_cmd_sync_show,
+	&cw_cmd_sync_run,      &cw_cmd_sync_pull,       &cw_cmd_badge_verify,
+	&cw_cmd_badge_bake,    &cw_cmd_badge_unbake,    &cw_cmd_issuer_add,
+	&cw_cmd_issuer_list,   &cw_cmd_issuer_rotate,   &cw_cmd_achievement_add,
+	&cw_cmd_badge_issue,   &cw_cmd_badge_revoke,    &cw_cmd_badge_status,
+	&cw_cmd_version,
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

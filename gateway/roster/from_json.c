@@ -168,7 +168,8 @@ static const char *str_of(const cJSON *o, const char *key)
 
 /* One role of a user as a roles.csv object (the user's reference and an
  * id added), then as a line. */
-static int role_row(cw_buf *out, const cJSON *role, const char *user, int bulk)
+static int role_row(cw_buf *out, const cJSON *role, const cJSON *owner,
+                    const char *user, int bulk)
 {
 	cJSON *copy = cJSON_Duplicate(role, 1);
 	const char *org =
@@ -186,6 +187,16 @@ static int role_row(cw_buf *out, const cJSON *role, const char *user, int bulk)
 	if (err == 0 && !cJSON_GetObjectItemCaseSensitive(copy, "user") &&
 	    !cJSON_AddStringToObject(copy, "user", user))
 		err = CW_ENOMEM;
+	/* a delta needs each row's status and time: a role takes its
+	 * user's when the JSON binding gives it none */
+	for (int i = 0; err == 0 && !bulk && i < 2; i++) {
+		const char *key = i ? "dateLastModified" : "status";
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(owner, key);
+		if (!cJSON_GetObjectItemCaseSensitive(copy, key) &&
+		    cJSON_IsString(v) &&
+		    !cJSON_AddStringToObject(copy, key, v->valuestring))
+			err = CW_ENOMEM;
+	}
 	if (err == 0)
 		err = cw_or_json_csv_row(out, CW_OR_V1P2, CW_OR_ROLES, copy,
 		                         bulk);
@@ -203,7 +214,7 @@ int cw_or_json_csv_roles(cw_buf *out, const cJSON *user, int bulk)
 		return CW_EINVAL;
 	cJSON_ArrayForEach(role, roles)
 	{
-		if ((err = role_row(out, role, id, bulk)) < 0)
+		if ((err = role_row(out, role, user, id, bulk)) < 0)
 			break;
 	}
 	return err;

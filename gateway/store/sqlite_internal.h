@@ -113,6 +113,15 @@ int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
 int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
                                   int64_t id);
 
+/* sqlite_sync.c */
+int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
+                        int64_t *id);
+int cw_sqlite__sync_list(cw_store *store, int64_t tenant_id, const char *name,
+                         cw_sync_cb cb, void *payload);
+int cw_sqlite__sync_done(cw_store *store, int64_t id, int64_t ran_ms,
+                         const char *state, const char *report,
+                         const char *cursor);
+
 /* sqlite_badges.c */
 int cw_sqlite__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
                                 const cw_badge_key *keys, size_t key_count,

@@ -323,6 +323,25 @@ int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
 	return store->backend->case_kind(store, tenant_id, kind, cb, payload);
 }
 
+int cw_store_sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
+{
+	return store->backend->sync_add(store, c, id);
+}
+
+int cw_store_sync_list(cw_store *store, int64_t tenant_id, const char *name,
+                       cw_sync_cb cb, void *payload)
+{
+	return store->backend->sync_list(store, tenant_id, name, cb, payload);
+}
+
+int cw_store_sync_done(cw_store *store, int64_t id, int64_t ran_ms,
+                       const char *state, const char *report,
+                       const char *cursor)
+{
+	return store->backend->sync_done(store, id, ran_ms, state, report,
+	                                 cursor);
+}
+
 int cw_store_case_mirror_put(cw_store *store, const cw_case_mirror *mirror,
                              int64_t *id)
 {

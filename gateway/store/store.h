@@ -178,6 +178,20 @@ typedef struct {
 } cw_case_mirror;
 
 typedef int (*cw_case_mirror_cb)(const cw_case_mirror *mirror, void *payload);
+
+/** A SIS a tenant pulls OneRoster from (sync connections). */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *name, *base_url, *version; /* version "1.1" | "1.2" */
+	const char *auth;                      /* none | oauth2 | oauth1 */
+	const char *token_url, *client_id, *secret_sealed, *scope;
+	long page_size;
+	const char *schedule, *cursor; /* NULL: none / never applied */
+	int64_t last_run_ms;           /* 0: never */
+	const char *last_state, *last_report;
+} cw_sync_connection;
+
+typedef int (*cw_sync_cb)(const cw_sync_connection *c, void *payload);
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -310,6 +324,13 @@ typedef struct {
 	                        void *payload);
 	int (*case_mirror_done)(cw_store *store, int64_t id, int64_t ran_ms,
 	                        int64_t next_run_ms, const char *report);
+	int (*sync_add)(cw_store *store, const cw_sync_connection *c,
+	                int64_t *id);
+	int (*sync_list)(cw_store *store, int64_t tenant_id, const char *name,
+	                 cw_sync_cb cb, void *payload);
+	int (*sync_done)(cw_store *store, int64_t id, int64_t ran_ms,
+	                 const char *state, const char *report,
+	                 const char *cursor);
 	int (*case_mirror_delete)(cw_store *store, int64_t tenant_id,
 	                          int64_t id);
 	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
@@ -537,6 +558,18 @@ int cw_store_case_mirror_list(cw_store *store, int64_t tenant_id,
 /** Records a run: when, the next one, the report. */
 int cw_store_case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
                               int64_t next_run_ms, const char *report);
+/** Adds a sync connection; CW_EEXISTS when its name is taken. */
+int cw_store_sync_add(cw_store *store, const cw_sync_connection *c,
+                      int64_t *id);
+/** The connections of a tenant (0: all), or the one named name (not NULL);
+ *  CW_ENOTFOUND when name names none. */
+int cw_store_sync_list(cw_store *store, int64_t tenant_id, const char *name,
+                       cw_sync_cb cb, void *payload);
+/** Records a run: its state and report, and the new cursor (NULL: kept). */
+int cw_store_sync_done(cw_store *store, int64_t id, int64_t ran_ms,
+                       const char *state, const char *report,
+                       const char *cursor);
+
 /** CW_ENOTFOUND when the tenant has no such mirror. */
 int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
 

@@ -382,6 +382,92 @@ START_TEST(sync_pull_between_tenants)
 }
 END_TEST
 
+/* A stored connection: `sync add` seals its secret, the first `sync run`
+ * pulls everything, the next pulls only what changed since (a delta). */
+START_TEST(stored_connection_full_then_delta)
+{
+	cwt_env env;
+	cwt_daemon d;
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
+	char set[400], id[64], secret[64], base[200], token_url[200];
+	cwt_env_init(&env);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d2", NULL),
+	                 0);
+	char users[1024];
+	snprintf(users, sizeof(users), "%ss3,true,s3,,Extra,Student,,\n",
+	         cwt_or_users_csv);
+	snprintf(set, sizeof(set), "%s/set", env.dir);
+	cwt_or_write_set(set, users);
+	cwt_or_import(&env, "d1", set);
+	cwt_start(&d, &env, NULL);
+	cwt_client_add(&env, "d1",
+	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+	               "roster.readonly",
+	               id, secret);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V12, d.port);
+	snprintf(token_url, sizeof(token_url),
+	         "http://127.0.0.1:%d/oauth/token", d.port);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "add", "--tenant",
+	                         "d2", "--name", "sis", "--base-url", base,
+	                         "--version", "1.2", "--token-url", token_url,
+	                         "--client-id", id, "--client-secret", secret,
+	                         "--page-size", "2", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "add", "--tenant",
+	                         "d2", "--name", "sis", "--base-url", base,
+	                         "--version", "1.2", NULL),
+	                 1); /* the name is taken */
+	cw_buf_clear(&out);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "sync", "run", "sis", "--json", NULL),
+	        0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"applied\""));
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "show", "sis", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"last_state\":\"ok\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"cursor\":\"20"));
+	ck_assert_ptr_null(strstr(out.data, secret)); /* never shown */
+	/* s1 renamed and s3 gone at the SIS: a delta (with its 5-minute
+	 * overlap) updates s1 and deletes s3 from its tobedeleted row */
+	snprintf(set, sizeof(set), "%s/set2", env.dir);
+	cwt_or_write_set(set, "sourcedId,enabledUser,username,userIds,"
+	                      "givenName,familyName,preferredGivenName,email\n"
+	                      "s1,true,s1,{LDAP:a1},Augusta,Lovelace,Addie,"
+	                      "ada@example.org\n"
+	                      "s2,true,s2,,Grace,Hopper,,grace@example.org\n"
+	                      "t1,true,t1,,Alan,Turing,,alan@example.org\n");
+	cwt_or_import(&env, "d1", set);
+	cwt_sleep_ms(1200); /* the daemon rechecks its change log each second */
+	/* a quarter of the users going is past the delete threshold: held,
+	 * nothing applied, the cursor kept; --approve applies it */
+	cw_buf_clear(&out);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "sync", "run", "sis", "--json", NULL),
+	        1);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"pending\""));
+	cw_buf_clear(&out);
+	cw_buf_clear(&err);
+	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "run", "sis", "--json",
+	                      "--approve", NULL) == 0,
+	              "%s%s", out.data, cw_buf_cstr(&err));
+	ck_assert_msg(strstr(out.data, "\"users\":{\"added\":0,\"updated\":1,"
+	                               "\"deleted\":1,"),
+	              "%s", out.data);
+	cw_buf_clear(&out);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "run", "sis",
+	                         "--full", "--json", NULL),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"unchanged\""));
+	cwt_stop(&d, SIGTERM, 5000);
+	cwt_env_cleanup(&env);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 Suite *suite_or_client(void)
 {
 	Suite *s = suite_create("or_client");
@@ -392,6 +478,7 @@ Suite *suite_or_client(void)
 	tcase_add_test(tc, oauth);
 	tcase_add_test(tc, real_provider);
 	tcase_add_test(tc, sync_pull_between_tenants);
+	tcase_add_test(tc, stored_connection_full_then_delta);
 	suite_add_tcase(s, tc);
 	return s;
 }
