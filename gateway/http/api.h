@@ -55,6 +55,9 @@ int cw_api_case_rubric(cw_request *req, cw_response *res);
 int cw_api_case_crosswalk(cw_request *req, cw_response *res);
 /* api_openapi.c: the 1.1 discovery document */
 int cw_api_case_discovery(cw_request *req, cw_response *res);
+int cw_api_badge_status_list(cw_request *req, cw_response *res);
+int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
+int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
 /* api_case_admin.c */
 int cw_api_case_import(cw_request *req, cw_response *res);
 int cw_api_case_mirrors_list(cw_request *req, cw_response *res);

@@ -5,6 +5,9 @@
 #include "util/json.h"
 
 #include <check.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -131,7 +134,14 @@ static pid_t spawn_serve(const cwt_env *env, const char *log_path,
 	int out_pipe[2], log_fd;
 	pid_t pid;
 
-	collect_args(argv, 6, ap);
+	int used = collect_args(argv, 6, ap);
+	/* extra args that name their own --listen replace the default one */
+	for (int i = 6; i < used; i++)
+		if (strcmp(argv[i], "--listen") == 0) {
+			memmove(&argv[4], &argv[6],
+			        (size_t)(used - 6 + 1) * sizeof(argv[0]));
+			break;
+		}
 	ck_assert_int_eq(pipe(out_pipe), 0);
 	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(log_fd, 0);
@@ -391,4 +401,19 @@ void cwt_sleep_ms(long ms)
 
 	while (nanosleep(&t, &t) != 0)
 		;
+}
+
+int cwt_free_port(void)
+{
+	struct sockaddr_in a = { 0 };
+	socklen_t n = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0), p;
+
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &n), 0);
+	p = ntohs(a.sin_port);
+	close(s);
+	return p;
 }

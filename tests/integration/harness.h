@@ -37,7 +37,8 @@ void cwt_env_cleanup(cwt_env *env);
  */
 int cwt_run(const cwt_env *env, cw_buf *out, cw_buf *err, ...);
 
-/** Starts `crosswalk serve --listen 127.0.0.1:0` plus extra args (NULL-end);
+/** Starts `crosswalk serve --listen 127.0.0.1:0` plus extra args (NULL-end;
+ *  a --listen among them replaces the default);
  *  fails the test if it does not print its port within 10 s. */
 void cwt_start(cwt_daemon *d, const cwt_env *env, ...);
 /** Starts serve expecting it to fail; returns its exit code, stderr in err. */
@@ -66,6 +67,10 @@ long cwt_token(char out[64], const cwt_daemon *d, const char *id,
 /** Creates a client through the CLI; fills id and secret. */
 void cwt_client_add(const cwt_env *env, const char *tenant, const char *scopes,
                     char id[64], char secret[64]);
+
+/** A loopback TCP port that was free a moment ago (for servers a test
+ *  starts on a port it must know first). */
+int cwt_free_port(void);
 
 /** Sleeps for ms milliseconds. */
 void cwt_sleep_ms(long ms);

@@ -25,21 +25,6 @@ static pid_t server;
 static int port;
 static char www[300];
 
-static int free_port(void)
-{
-	struct sockaddr_in a = { 0 };
-	socklen_t n = sizeof(a);
-	int s = socket(AF_INET, SOCK_STREAM, 0), p;
-
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &n), 0);
-	p = ntohs(a.sin_port);
-	close(s);
-	return p;
-}
-
 /* Writes www/name: text with each "PORT" replaced by the server's port. */
 static void host(const char *name, const char *text)
 {
@@ -88,7 +73,7 @@ static void setup(void)
 	cwt_env_init(&env);
 	snprintf(www, sizeof(www), "%s/www", env.dir);
 	ck_assert_int_eq(mkdir(www, 0700), 0);
-	port = free_port();
+	port = cwt_free_port();
 	assertion("assertion.json", "");
 	assertion("revoked.json",
 	          ",\"revoked\":true,\"revocationReason\":\"Issued in error\"");

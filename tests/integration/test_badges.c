@@ -11,6 +11,7 @@
 #include "util/json.h"
 
 #include <check.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,6 +487,55 @@ START_TEST(tenant_isolation)
 }
 END_TEST
 
+/* The daemon serves the issuer's status list: an issued credential's
+ * status step passes, and fails as revoked once it is revoked; the
+ * revocation list and the issuer's key document are public too. */
+START_TEST(status_list_served_and_checked)
+{
+	int port = cwt_free_port();
+	char listen[32], line[128], conf[400], cred[400], id[64], path[200];
+	cwt_daemon d;
+	cwt_http res;
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	snprintf(line, sizeof(line),
+	         "\npublic_base_url = http://%s\nfetch_private_addresses = 1\n",
+	         listen);
+	path_of(conf, sizeof(conf), "crosswalk.conf");
+	FILE *f = fopen(conf, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(line, f);
+	fclose(f);
+	cwt_start(&d, &env, "--listen", listen, NULL);
+	issue("c.json", "ada@example.org", id);
+	path_of(cred, sizeof(cred), "c.json");
+	ck_assert_msg(RUN("badge", "verify", cred) == 0, "%s%s", out.data,
+	              cw_buf_cstr(&err));
+	ck_assert_ptr_nonnull(strstr(out.data, "PASS status"));
+	ck_assert_int_eq(RUN("badge", "revoke", id, "--reason",
+	                     "Issued in error", "--tenant", "d1"),
+	                 0);
+	ck_assert_int_eq(RUN("badge", "verify", cred), 1);
+	ck_assert_ptr_nonnull(strstr(out.data, "FAIL status"));
+	ck_assert_ptr_nonnull(strstr(out.data, "revoked"));
+	snprintf(path, sizeof(path), "/badges/d1/issuers/%s/revocations",
+	         issuer);
+	cwt_request(&res, &d, "GET", path, NULL, NULL);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, id));
+	cwt_http_dispose(&res);
+	snprintf(path, sizeof(path), "/badges/d1/issuers/%s", issuer);
+	cwt_request(&res, &d, "GET", path, NULL, NULL);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "\"assertionMethod\""));
+	cwt_http_dispose(&res);
+	cwt_request(&res, &d, "GET", "/badges/d1/issuers/nope/revocations",
+	            NULL, NULL);
+	ck_assert_int_eq(res.status, 404);
+	cwt_http_dispose(&res);
+	cwt_stop(&d, SIGTERM, 5000);
+}
+END_TEST
+
 Suite *suite_badges(void)
 {
 	Suite *s = suite_create("badges");
@@ -501,6 +551,7 @@ Suite *suite_badges(void)
 	tcase_add_test(t, rotation_keeps_old_credentials_valid);
 	tcase_add_test(t, keys_sealed_under_the_master_key);
 	tcase_add_test(t, tenant_isolation);
+	tcase_add_test(t, status_list_served_and_checked);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -534,20 +534,6 @@ START_TEST(admin_import_endpoint)
 END_TEST
 
 /* A free loopback port, for a server the test starts. */
-static int free_port(void)
-{
-	struct sockaddr_in a = { 0 };
-	socklen_t n = sizeof(a);
-	int s = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &n), 0);
-	port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
 
 /* A one-item framework whose item has one association of type to 'to'. */
 static cJSON *mini(const char *doc_id, const char *item_id, const char *assoc,
@@ -597,7 +583,7 @@ START_TEST(import_from_a_url)
 {
 	cw_buf out = CW_BUF_INIT(1 << 20);
 	char dir[400], path[500], url[200], portText[16];
-	int port = free_port();
+	int port = cwt_free_port();
 	pid_t server;
 
 	path_of(dir, sizeof(dir), "www");
