@@ -79,4 +79,8 @@ typedef struct {
 int cw_badge_verify(cw_badge_report **out, const char *input, size_t len,
                     const cw_badge_verify_options *options);
 
+/** The report as JSON: {valid, format, id, issuer, steps: [{name, status
+ *  ("pass" | "fail" | "skipped"), detail}], nested: [...]}. */
+cJSON *cw_badge_report_json(const cw_badge_report *r);
+
 #endif

@@ -142,41 +142,6 @@ static int unbake_input(char **data, size_t *len, const char *path)
 	return 0;
 }
 
-static const char *status_name(int status)
-{
-	return status == CW_BADGE_PASS   ? "pass"
-	       : status == CW_BADGE_FAIL ? "fail"
-	                                 : "skipped";
-}
-
-static cJSON *report_json(const cw_badge_report *r)
-{
-	cJSON *o = cJSON_CreateObject(), *steps = cJSON_CreateArray(),
-	      *nested = cJSON_CreateArray();
-
-	cJSON_AddBoolToObject(o, "valid", r->valid);
-	cJSON_AddStringToObject(o, "format", cw_badge_format_name(r->format));
-	cJSON_AddItemToObject(o, "id",
-	                      r->id ? cJSON_CreateString(r->id)
-	                            : cJSON_CreateNull());
-	cJSON_AddItemToObject(o, "issuer",
-	                      r->issuer ? cJSON_CreateString(r->issuer)
-	                                : cJSON_CreateNull());
-	for (size_t i = 0; i < r->step_count; i++) {
-		cJSON *s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "name", r->steps[i].name);
-		cJSON_AddStringToObject(s, "status",
-		                        status_name(r->steps[i].status));
-		cJSON_AddStringToObject(s, "detail", r->steps[i].detail);
-		cJSON_AddItemToArray(steps, s);
-	}
-	for (size_t i = 0; i < r->nested_count; i++)
-		cJSON_AddItemToArray(nested, report_json(r->nested[i]));
-	cJSON_AddItemToObject(o, "steps", steps);
-	cJSON_AddItemToObject(o, "nested", nested);
-	return o;
-}
-
 static void print_text(const cw_badge_report *r, int indent)
 {
 	static const char *const tags[] = { "SKIP", "FAIL", "PASS" };
@@ -198,7 +163,7 @@ static void print_report(const cw_badge_report *r, const cw_args *args)
 	const cw_badge_step *failed = cw_badge_report_failure(r);
 
 	if (args->json) {
-		cw_cli_print_json(report_json(r));
+		cw_cli_print_json(cw_badge_report_json(r));
 		return;
 	}
 	print_text(r, 0);

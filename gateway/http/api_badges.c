@@ -6,10 +6,16 @@
 #include "http/api.h"
 #include "http/server.h"
 
+#include "badge/bake.h"
+#include "badge/verify.h"
 #include "engine/badges.h"
 #include "http/imsx.h"
+#include "net/fetch.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/limits.h"
+#include "util/timeutil.h"
 
 #include <string.h>
 
@@ -56,4 +62,81 @@ int cw_api_badge_revocation_list(cw_request *req, cw_response *res)
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res)
 {
 	return serve(req, res, cw_badges_controller_document);
+}
+
+/* POST /verify: the daemon runs a badge's verification procedure. Every
+ * document the badge names is fetched over http(s) under the badge caps,
+ * off private networks unless fetch_private_addresses allows them (the
+ * badge, not the operator, chose those URLs). */
+typedef struct {
+	cw_fetch_options net;
+} verify_fetcher;
+
+static int verify_fetch(void *arg, const char *url, char **body, size_t *len,
+                        long *status)
+{
+	verify_fetcher *f = arg;
+	cw_buf out = CW_BUF_INIT(CW_LIMIT_BADGE_FETCH_BYTES);
+	int err = cw_net_fetch(&out, status, url, &f->net);
+	if (err == 0) {
+		*body = out.data ? cw_buf_detach(&out, len) : cw_strdup("");
+		err = *body ? 0 : CW_ENOMEM;
+	}
+	cw_buf_dispose(&out);
+	return err;
+}
+
+/* A baked PNG or SVG body is its embedded credential. */
+static int body_input(char **owned, const char **input, size_t *len)
+{
+	cw_badge_image_type type;
+	cw_badge_version version;
+	int is_url = 0;
+	*owned = NULL;
+	if (!*len || **input == '{' ||
+	    cw_badge_image_sniff(&type, (const unsigned char *)*input, *len) !=
+	            0)
+		return 0;
+	int err = cw_badge_unbake(owned, len, &version, &is_url,
+	                          (const unsigned char *)*input, *len);
+	if (err == 0)
+		*input = *owned;
+	return err;
+}
+
+int cw_api_badge_verify(cw_request *req, cw_response *res)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	size_t len = 0;
+	const char *input = cw_request_body(req, &len);
+	char *owned = NULL;
+	cw_badge_report *report = NULL;
+	verify_fetcher f = { { CW_LIMIT_BADGE_FETCH_BYTES,
+		               CW_LIMIT_BADGE_FETCH_TIMEOUT, NULL,
+		               "application/ld+json, application/json, "
+		               "text/plain",
+		               !ctx->config->fetch_private_addresses } };
+	int err = input ? body_input(&owned, &input, &len) : CW_EINVAL;
+	if (err < 0) {
+		cw_free(owned);
+		return cw_response_json(
+		        res, 400,
+		        cw_imsx_status(
+		                "failure", "error", "invalid_data",
+		                err == CW_ENOTFOUND
+		                        ? "the image carries no badge"
+		                        : "the body is not a credential, "
+		                          "a JWT or a baked image"));
+	}
+	cw_badge_verify_options o = { 0 };
+	o.fetch = verify_fetch;
+	o.fetch_arg = &f;
+	o.now_ms = cw_time_now_ms();
+	err = cw_badge_verify(&report, input, len, &o);
+	cw_free(owned);
+	if (err < 0)
+		return err;
+	cJSON *doc = cw_badge_report_json(report);
+	cw_badge_report_free(report);
+	return cw_response_json(res, 200, doc);
 }

@@ -6,6 +6,9 @@
 #include "util/limits.h"
 
 #define ADMIN  CW_SCOPE_ADMIN
+/* POST /verify: the operator, or a client given this scope */
+#define VERIFY CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
+#define CREDENTIAL_BODY (8L << 20)
 #define JSON   (64L * 1024) /* a JSON request body */
 #define FORM   CW_LIMIT_FORM_BODY
 #define UPLOAD CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
@@ -136,6 +139,7 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
+	{ "POST",   "/verify",                              cw_api_badge_verify,          VERIFY, CREDENTIAL_BODY, 0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },

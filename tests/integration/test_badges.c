@@ -511,9 +511,31 @@ START_TEST(status_list_served_and_checked)
 	ck_assert_msg(RUN("badge", "verify", cred) == 0, "%s%s", out.data,
 	              cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "PASS status"));
+	/* POST /verify: the daemon runs the same procedure */
+	char token[64], auth[100], *text = NULL;
+	size_t text_len = 0;
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, NULL), 0);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	ck_assert_int_eq(cw_file_read(&text, &text_len, cred, 1 << 20), 0);
+	cwt_request(&res, &d, "POST", "/verify", headers, text);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "\"valid\":true"));
+	cwt_http_dispose(&res);
+	cwt_request(&res, &d, "POST", "/verify", NULL, text);
+	ck_assert_int_eq(res.status, 401); /* not without a token */
+	cwt_http_dispose(&res);
 	ck_assert_int_eq(RUN("badge", "revoke", id, "--reason",
 	                     "Issued in error", "--tenant", "d1"),
 	                 0);
+	cwt_request(&res, &d, "POST", "/verify", headers, text);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "\"valid\":false"));
+	ck_assert_ptr_nonnull(strstr(res.body.data, "revoked"));
+	cwt_http_dispose(&res);
+	cw_free(text);
 	ck_assert_int_eq(RUN("badge", "verify", cred), 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "FAIL status"));
 	ck_assert_ptr_nonnull(strstr(out.data, "revoked"));
