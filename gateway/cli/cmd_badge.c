@@ -372,28 +372,10 @@ static const cw_command_spec issue_spec = {
 
 static cJSON *results_of(const cw_args *args)
 {
-	const char *value = cw_args_get(args, "result"),
-	           *status = cw_args_get(args, "result-status"),
-	           *level = cw_args_get(args, "achieved-level"),
-	           *description = cw_args_get(args, "result-description");
-	cJSON *list, *r;
-
-	if (!value && !status && !level && !description)
-		return NULL;
-	if (!(list = cJSON_CreateArray()) || !(r = cJSON_CreateObject())) {
-		cJSON_Delete(list);
-		return NULL;
-	}
-	cJSON_AddItemToArray(list, r);
-	if (description)
-		cJSON_AddStringToObject(r, "resultDescription", description);
-	if (value)
-		cJSON_AddStringToObject(r, "value", value);
-	if (level)
-		cJSON_AddStringToObject(r, "achievedLevel", level);
-	if (status)
-		cJSON_AddStringToObject(r, "status", status);
-	return list;
+	return cw_badges_result_list(cw_args_get(args, "result"),
+	                             cw_args_get(args, "result-status"),
+	                             cw_args_get(args, "achieved-level"),
+	                             cw_args_get(args, "result-description"));
 }
 
 static cJSON *evidence_of(const cw_args *args)

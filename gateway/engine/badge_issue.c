@@ -772,12 +772,9 @@ static int csv_header(csv_reader *c, const cw_csv_record *rec)
 	return 0;
 }
 
-static cJSON *csv_results(const cw_csv_record *rec, const csv_reader *c)
+cJSON *cw_badges_result_list(const char *value, const char *status,
+                             const char *level, const char *description)
 {
-	const char *value = field(rec, c, COL_RESULT),
-	           *status = field(rec, c, COL_STATUS),
-	           *level = field(rec, c, COL_LEVEL),
-	           *description = field(rec, c, COL_DESCRIPTION);
 	cJSON *list, *r;
 
 	if (!value && !status && !level && !description)
@@ -796,6 +793,13 @@ static cJSON *csv_results(const cw_csv_record *rec, const csv_reader *c)
 	if (status)
 		cJSON_AddStringToObject(r, "status", status);
 	return list;
+}
+
+static cJSON *csv_results(const cw_csv_record *rec, const csv_reader *c)
+{
+	return cw_badges_result_list(
+	        field(rec, c, COL_RESULT), field(rec, c, COL_STATUS),
+	        field(rec, c, COL_LEVEL), field(rec, c, COL_DESCRIPTION));
 }
 
 static cJSON *csv_evidence(const char *e)

@@ -152,4 +152,10 @@ int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
                               const char *tenant, const char *issuer);
 
+/** A credentialSubject's result list: one Result with what is given
+ *  (resultDescription id, value, achievedLevel, status), or NULL when
+ *  nothing is. */
+cJSON *cw_badges_result_list(const char *value, const char *status,
+                             const char *level, const char *description);
+
 #endif

@@ -5,13 +5,13 @@
 #include "engine/scope.h"
 #include "util/limits.h"
 
-#define ADMIN  CW_SCOPE_ADMIN
+#define ADMIN CW_SCOPE_ADMIN
 /* POST /verify: the operator, or a client given this scope */
-#define VERIFY CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
+#define VERIFY          CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
 #define CREDENTIAL_BODY (8L << 20)
-#define JSON   (64L * 1024) /* a JSON request body */
-#define FORM   CW_LIMIT_FORM_BODY
-#define UPLOAD CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
+#define JSON            (64L * 1024) /* a JSON request body */
+#define FORM            CW_LIMIT_FORM_BODY
+#define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
 
 /* OneRoster 1.2 rostering scopes: collections and singletons take the core
  * scope or the full one; nested routes and demographics need their own. */

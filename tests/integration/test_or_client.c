@@ -307,6 +307,31 @@ static int sync_pull(const cwt_env *env, const cwt_daemon *d, const char *id,
 	return code;
 }
 
+/* Tenants d1 (the SIS: the test set's users and s3, served by a daemon)
+ * and d2 (empty), and a d1 client that may read rosters. */
+static void provider(cwt_env *env, cwt_daemon *d, char id[64], char secret[64])
+{
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	char set[400], users[1024];
+	cwt_env_init(env);
+	ck_assert_int_eq(cwt_run(env, &out, &err, "tenant", "add", "d1", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(env, &out, &err, "tenant", "add", "d2", NULL),
+	                 0);
+	snprintf(users, sizeof(users), "%ss3,true,s3,,Extra,Student,,\n",
+	         cwt_or_users_csv);
+	snprintf(set, sizeof(set), "%s/set", env->dir);
+	cwt_or_write_set(set, users);
+	cwt_or_import(env, "d1", set);
+	cwt_start(d, env, NULL);
+	cwt_client_add(env, "d1",
+	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+	               "roster.readonly",
+	               id, secret);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+
 /* `sync pull` from one tenant's provider into another: the same roster;
  * again: unchanged; a user the SIS stops returning is deleted; a pull that
  * fails changes nothing. */
@@ -316,22 +341,7 @@ START_TEST(sync_pull_between_tenants)
 	cwt_daemon d;
 	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(4096);
 	char set[400], id[64], secret[64], a[400], b[400];
-	cwt_env_init(&env);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
-	                 0);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d2", NULL),
-	                 0);
-	char users[1024];
-	snprintf(users, sizeof(users), "%ss3,true,s3,,Extra,Student,,\n",
-	         cwt_or_users_csv);
-	snprintf(set, sizeof(set), "%s/set", env.dir);
-	cwt_or_write_set(set, users);
-	cwt_or_import(&env, "d1", set);
-	cwt_start(&d, &env, NULL);
-	cwt_client_add(&env, "d1",
-	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
-	               "roster.readonly",
-	               id, secret);
+	provider(&env, &d, id, secret);
 	ck_assert_msg(sync_pull(&env, &d, id, secret, &out, NULL) == 0, "%s",
 	              out.data);
 	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"applied\""));
@@ -390,22 +400,7 @@ START_TEST(stored_connection_full_then_delta)
 	cwt_daemon d;
 	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
 	char set[400], id[64], secret[64], base[200], token_url[200];
-	cwt_env_init(&env);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d1", NULL),
-	                 0);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d2", NULL),
-	                 0);
-	char users[1024];
-	snprintf(users, sizeof(users), "%ss3,true,s3,,Extra,Student,,\n",
-	         cwt_or_users_csv);
-	snprintf(set, sizeof(set), "%s/set", env.dir);
-	cwt_or_write_set(set, users);
-	cwt_or_import(&env, "d1", set);
-	cwt_start(&d, &env, NULL);
-	cwt_client_add(&env, "d1",
-	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
-	               "roster.readonly",
-	               id, secret);
+	provider(&env, &d, id, secret);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V12, d.port);
 	snprintf(token_url, sizeof(token_url),
 	         "http://127.0.0.1:%d/oauth/token", d.port);
