@@ -4,13 +4,16 @@
 #include "http/api.h"
 
 #include "engine/roster_import.h"
+#include "http/imsx.h"
 #include "http/server.h"
+#include "roster/rest.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/timeutil.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,4 +294,88 @@ out:
 	if (err != 0 || !path)
 		return err;
 	return start_job(req, res, &tenant, path, 1);
+}
+
+/* GET /crosswalk/v1/roster/changes?since=SEQ&limit=N: the change feed, so
+ * a CBE tool follows a tenant's roster without reading it all again. */
+typedef struct {
+	cJSON *list;
+	size_t count, limit;
+	int64_t last;
+} feed;
+
+/* The REST collection's name, or for link tables (which have none) the
+ * CSV file's ("lineItemLearningObjectiveIds"). */
+static const char *entity_name(int entity)
+{
+	const char *plural = cw_or_rest_plural(entity);
+	const cw_or_file *f = cw_or_model_file(entity);
+	return plural ? plural : f ? f->name : "unknown";
+}
+
+static int on_change(const cw_roster_change_entry *c, void *payload)
+{
+	feed *f = payload;
+	char at[CW_TIME_ISO_LEN];
+	if (f->count++ >= f->limit)
+		return 0; /* the one more that tells "more" */
+	cJSON *o = cJSON_CreateObject();
+	if (!o || !cJSON_AddItemToArray(f->list, o))
+		return CW_ENOMEM;
+	cw_time_format_iso(c->at_ms, at);
+	cJSON_AddNumberToObject(o, "seq", (double)c->seq);
+	cJSON_AddStringToObject(o, "entity", entity_name(c->entity));
+	cJSON_AddStringToObject(o, "sourcedId", c->sourced_id);
+	cJSON_AddStringToObject(o, "op",
+	                        c->op == 'a'   ? "created"
+	                        : c->op == 'd' ? "deleted"
+	                                       : "updated");
+	cJSON_AddStringToObject(o, "at", at);
+	f->last = c->seq;
+	return 0;
+}
+
+static long query_number(cw_request *req, const char *key, long dflt, long max)
+{
+	const char *v = cw_request_query(req, key);
+	char *end = NULL;
+	long n = v ? strtol(v, &end, 10) : dflt;
+	if (v && (*end || n < 0))
+		return -1;
+	return n > max ? max : n;
+}
+
+int cw_api_roster_changes(cw_request *req, cw_response *res)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	long since = query_number(req, "since", 0, LONG_MAX);
+	long limit = query_number(req, "limit", 1000, 10000);
+	feed f = { cJSON_CreateArray(), 0, 0, 0 };
+	if (since < 0 || limit < 1) {
+		cJSON_Delete(f.list);
+		return cw_response_json(
+		        res, 400,
+		        cw_imsx_status("failure", "error", "invalid_data",
+		                       "since and limit are numbers (limit 1 "
+		                       "to 10000)"));
+	}
+	f.limit = (size_t)limit;
+	f.last = since;
+	int err = f.list ? cw_store_roster_changes(
+	                           ctx->store, cw_request_auth(req)->tenant_id,
+	                           since, f.limit + 1, on_change, &f)
+	                 : CW_ENOMEM;
+	if (err < 0) {
+		cJSON_Delete(f.list);
+		return err;
+	}
+	cJSON *doc = cJSON_CreateObject();
+	if (!doc) {
+		cJSON_Delete(f.list);
+		return CW_ENOMEM;
+	}
+	cJSON_AddItemToObject(doc, "changes", f.list);
+	cJSON_AddNumberToObject(doc, "next", (double)f.last);
+	cJSON_AddBoolToObject(doc, "more", f.count > f.limit);
+	return cw_response_json(res, 200, doc);
 }

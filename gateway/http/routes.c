@@ -135,6 +135,7 @@ const cw_route cw_routes[] = {
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
 	{ "GET",    "/crosswalk/v1/case/items/{id}/matches", cw_api_case_crosswalk, CASE_R, 0, 0 },
+	{ "GET",    "/crosswalk/v1/roster/changes",         cw_api_roster_changes,        OR_R " " V1_R, 0, 0 },
 	/* what verifiers of issued badges fetch: public */
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },

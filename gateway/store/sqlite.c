@@ -761,6 +761,7 @@ static const cw_store_backend sqlite_backend = {
 	.case_mirror_list = cw_sqlite__case_mirror_list,
 	.case_mirror_done = cw_sqlite__case_mirror_done,
 	.case_mirror_delete = cw_sqlite__case_mirror_delete,
+	.roster_changes = cw_sqlite__roster_changes,
 	.sync_add = cw_sqlite__sync_add,
 	.sync_list = cw_sqlite__sync_list,
 	.sync_done = cw_sqlite__sync_done,

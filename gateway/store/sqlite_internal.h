@@ -113,6 +113,11 @@ int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
 int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
                                   int64_t id);
 
+/* sqlite_changes.c */
+int cw_sqlite__roster_changes(cw_store *store, int64_t tenant_id,
+                              int64_t after_seq, size_t limit,
+                              cw_roster_change_cb cb, void *payload);
+
 /* sqlite_sync.c */
 int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
                         int64_t *id);

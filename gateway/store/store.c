@@ -323,6 +323,14 @@ int cw_store_case_kind(cw_store *store, int64_t tenant_id, int kind,
 	return store->backend->case_kind(store, tenant_id, kind, cb, payload);
 }
 
+int cw_store_roster_changes(cw_store *store, int64_t tenant_id,
+                            int64_t after_seq, size_t limit,
+                            cw_roster_change_cb cb, void *payload)
+{
+	return store->backend->roster_changes(store, tenant_id, after_seq,
+	                                      limit, cb, payload);
+}
+
 int cw_store_sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
 {
 	return store->backend->sync_add(store, c, id);

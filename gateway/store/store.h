@@ -131,6 +131,18 @@ typedef struct {
 } cw_import_policy;
 typedef int (*cw_roster_cb)(const cw_roster_record *record, void *payload);
 
+/* One entry of a tenant's roster change log. */
+typedef struct {
+	int64_t seq;
+	int entity; /* cw_or_entity */
+	char op;    /* 'a' added, 'u' updated, 'd' deleted */
+	const char *sourced_id;
+	int64_t at_ms;
+} cw_roster_change_entry;
+
+typedef int (*cw_roster_change_cb)(const cw_roster_change_entry *c,
+                                   void *payload);
+
 /* ---- CASE frameworks ----------------------------------------------------- */
 
 #define CW_STORE_CASE_KINDS 16 /* kind numbers (case/model.h) are below */
@@ -324,6 +336,9 @@ typedef struct {
 	                        void *payload);
 	int (*case_mirror_done)(cw_store *store, int64_t id, int64_t ran_ms,
 	                        int64_t next_run_ms, const char *report);
+	int (*roster_changes)(cw_store *store, int64_t tenant_id,
+	                      int64_t after_seq, size_t limit,
+	                      cw_roster_change_cb cb, void *payload);
 	int (*sync_add)(cw_store *store, const cw_sync_connection *c,
 	                int64_t *id);
 	int (*sync_list)(cw_store *store, int64_t tenant_id, const char *name,
@@ -505,6 +520,13 @@ int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
  */
 int cw_store_roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
                              cw_roster_cb cb, void *payload);
+
+/** The tenant's changes with a sequence number above after_seq, in order,
+ *  at most limit of them (the change feed). */
+int cw_store_roster_changes(cw_store *store, int64_t tenant_id,
+                            int64_t after_seq, size_t limit,
+                            cw_roster_change_cb cb, void *payload);
+
 /** The tenant's change-log position: it moves with every change. */
 int cw_store_roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 /** Calls cb with one held row; CW_ENOTFOUND when the tenant has none. */

@@ -1276,6 +1276,64 @@ START_TEST(openapi_describes_the_routes)
 }
 END_TEST
 
+/* The change feed: every change of the tenant's roster in order, paged by
+ * sequence number; another tenant's changes never show. */
+START_TEST(change_feed)
+{
+	cJSON *doc =
+	        get("/crosswalk/v1/roster/changes?limit=2", token, 200, NULL);
+	cJSON *changes = cJSON_GetObjectItem(doc, "changes");
+	ck_assert_int_eq(cJSON_GetArraySize(changes), 2);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(doc, "more")));
+	cJSON *first = cJSON_GetArrayItem(changes, 0);
+	ck_assert_str_eq(cw_json_string(first, "op"), "created");
+	ck_assert_ptr_nonnull(cw_json_string(first, "sourcedId"));
+	ck_assert_ptr_nonnull(cw_json_string(first, "entity"));
+	double next = cJSON_GetObjectItem(doc, "next")->valuedouble;
+	ck_assert(next >= 2);
+	cJSON_Delete(doc);
+	/* from there on: no entry repeats, the users are all there */
+	char path[128];
+	int users = 0;
+	for (int pages = 0; pages < 100; pages++) {
+		snprintf(path, sizeof(path),
+		         "/crosswalk/v1/roster/changes?since=%.0f&limit=50",
+		         next);
+		doc = get(path, token, 200, NULL);
+		const cJSON *c;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "changes"))
+		{
+			ck_assert(cJSON_GetObjectItem(c, "seq")->valuedouble >
+			          next);
+			if (strcmp(cw_json_string(c, "entity"), "users") == 0)
+				users++;
+		}
+		next = cJSON_GetObjectItem(doc, "next")->valuedouble;
+		int more = cJSON_IsTrue(cJSON_GetObjectItem(doc, "more"));
+		cJSON_Delete(doc);
+		if (!more)
+			break;
+	}
+	ck_assert_int_ge(users, 3); /* s1, s2, t1 (unless among the first 2) */
+	doc = get("/crosswalk/v1/roster/changes?since=abc", token, 400, NULL);
+	cJSON_Delete(doc);
+	/* a tenant with no roster: an empty feed, nothing of d1's */
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	char id[64], secret[64], empty_token[64];
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "add", "d3", NULL),
+	                 0);
+	cwt_client_add(&env, "d3", OR12 "roster.readonly", id, secret);
+	ck_assert_int_eq(cwt_token(empty_token, &daemon_, id, secret, NULL), 0);
+	doc = get("/crosswalk/v1/roster/changes", empty_token, 200, NULL);
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 0);
+	ck_assert(!cJSON_IsTrue(cJSON_GetObjectItem(doc, "more")));
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	cJSON_Delete(doc);
+}
+END_TEST
+
 Suite *suite_oneroster(void)
 {
 	Suite *s = suite_create("integration/oneroster");
@@ -1299,6 +1357,7 @@ Suite *suite_oneroster(void)
 	tcase_add_test(tc, assessment_profile);
 	tcase_add_test(tc, deletions_show_to_delta_clients);
 	tcase_add_test(tc, busy_store_answers_server_busy);
+	tcase_add_test(tc, change_feed);
 	suite_add_tcase(s, tc);
 	return s;
 }

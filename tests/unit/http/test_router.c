@@ -175,7 +175,21 @@ START_TEST(gateway_table_scopes)
 				        r->scopes,
 				        "http://purl.imsglobal.org/casenetwork/"
 				        "case/v1p0/scope/core.readonly");
+		} else if (strcmp(r->pattern, "/verify") == 0) {
+			/* verifying fetches for the caller: not public */
+			ck_assert_ptr_nonnull(
+			        strstr(r->scopes, "urn:crosswalk:scope:admin"));
+			ck_assert_ptr_nonnull(strstr(
+			        r->scopes, "urn:crosswalk:scope:badge.verify"));
+		} else if (strncmp(r->pattern, "/crosswalk/v1/roster/", 21) ==
+		           0) {
+			/* the change feed takes the roster read scopes */
+			ck_assert_ptr_nonnull(strstr(
+			        r->scopes, "https://purl.imsglobal.org/spec/or/"
+			                   "v1p2/scope/roster.readonly"));
 		} else {
+			/* health, metrics, the token endpoint, discovery and
+			 * what badge verifiers fetch (/badges/…) are public */
 			ck_assert_ptr_null(r->scopes);
 		}
 	}
