@@ -4,6 +4,7 @@
 
 #include "engine/datadir.h"
 #include "engine/sis_pull.h"
+#include "net/fetch.h"
 #include "util/alloc.h"
 #include "util/json.h"
 #include "util/secretbox.h"
@@ -194,6 +195,7 @@ static const cw_option add_options[] = {
 	{ "oauth1-key", "KEY", "OAuth 1.0a consumer key", 0 },
 	{ "oauth1-secret", "SECRET", "OAuth 1.0a consumer secret", 0 },
 	{ "schedule", "CRON", "when the daemon runs it (five cron fields)", 0 },
+	{ "webhook", "URL", "POST each run's report (JSON) here", 0 },
 	{ "page-size", "N", "records per page (default 100)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
@@ -251,13 +253,16 @@ static int add_checks(const cw_args *args, cw_sync_connection *c)
 	c->base_url = cw_args_get(args, "base-url");
 	c->version = cw_args_get(args, "version");
 	c->schedule = cw_args_get(args, "schedule");
+	c->webhook_url = cw_args_get(args, "webhook");
 	c->page_size = page ? strtol(page, &end, 10) : 100;
 	if (!cw_args_get(args, "tenant") || !c->name || !valid_name(c->name) ||
 	    !c->base_url || !c->version ||
 	    (strcmp(c->version, "1.1") != 0 &&
 	     strcmp(c->version, "1.2") != 0) ||
 	    c->page_size < 1 || c->page_size > 10000 || (end && *end) ||
-	    (c->schedule && !valid_schedule(c->schedule)))
+	    (c->schedule && !valid_schedule(c->schedule)) ||
+	    (c->webhook_url && strncmp(c->webhook_url, "http://", 7) != 0 &&
+	     strncmp(c->webhook_url, "https://", 8) != 0))
 		return CW_EUSAGE;
 	c->token_url = cw_args_get(args, "token-url");
 	c->client_id = cw_args_get(args, "client-id");
@@ -333,6 +338,8 @@ static cJSON *connection_json(const cw_sync_connection *c)
 	cJSON_AddNumberToObject(o, "page_size", (double)c->page_size);
 	if (c->schedule)
 		cJSON_AddStringToObject(o, "schedule", c->schedule);
+	if (c->webhook_url)
+		cJSON_AddStringToObject(o, "webhook", c->webhook_url);
 	if (c->cursor)
 		cJSON_AddStringToObject(o, "cursor", c->cursor);
 	if (c->last_state)
@@ -411,12 +418,12 @@ static int on_copy(const cw_sync_connection *c, void *payload)
 		                      &c->version,       &c->auth,
 		                      &c->token_url,     &c->client_id,
 		                      &c->secret_sealed, &c->scope,
-		                      &c->cursor };
+		                      &c->cursor,        &c->webhook_url };
 	const char **to[] = { &l->copy.name,          &l->copy.base_url,
 		              &l->copy.version,       &l->copy.auth,
 		              &l->copy.token_url,     &l->copy.client_id,
 		              &l->copy.secret_sealed, &l->copy.scope,
-		              &l->copy.cursor };
+		              &l->copy.cursor,        &l->copy.webhook_url };
 	l->copy.id = c->id;
 	l->copy.tenant_id = c->tenant_id;
 	l->copy.page_size = c->page_size;
@@ -492,6 +499,49 @@ static void run_options(cw_sis_pull_options *o, const listing *l,
 	}
 }
 
+/* Posts the run's report to the connection's webhook: three tries, 1 s
+ * then 2 s apart; a webhook that stays down is reported on stderr and
+ * changes nothing (the run itself is done and recorded). */
+static void notify(const listing *l, const char *tenant, int code,
+                   const cw_sis_pull_report *r, int pulled)
+{
+	cw_fetch_options fo = { 65536, 10, NULL, NULL, 0 };
+	cJSON *doc = cJSON_CreateObject();
+	char at[CW_TIME_ISO_LEN];
+	long status = 0;
+	int err = CW_ENOMEM;
+	if (!l->copy.webhook_url || !doc) {
+		cJSON_Delete(doc);
+		return;
+	}
+	cw_time_format_iso(cw_time_now_ms(), at);
+	cJSON_AddStringToObject(doc, "connection", l->copy.name);
+	cJSON_AddStringToObject(doc, "tenant", tenant);
+	cJSON_AddStringToObject(doc, "at", at);
+	cJSON_AddStringToObject(doc, "state",
+	                        code == CW_EXIT_OK ? "ok"
+	                        : pulled           ? "held or rejected"
+	                                           : "failed");
+	cJSON_AddNumberToObject(doc, "exit_code", code);
+	if (pulled)
+		cJSON_AddItemToObject(doc, "pull", pull_json(r));
+	else
+		cJSON_AddStringToObject(doc, "error", r->failure);
+	char *body = cw_json_print(doc);
+	for (int attempt = 0; body && attempt < 3; attempt++) {
+		if (attempt)
+			sleep((unsigned)attempt);
+		if ((err = cw_net_post_json(&status, l->copy.webhook_url, body,
+		                            &fo)) == 0)
+			break;
+	}
+	if (err < 0)
+		fprintf(stderr, "crosswalk sync run: webhook %s: %s\n",
+		        l->copy.webhook_url, cw_error_last());
+	cw_free(body);
+	cJSON_Delete(doc);
+}
+
 static const cw_option run_options_spec[] = {
 	{ "full", NULL, "a full pull even when a delta could do", 0 },
 	{ "approve", NULL, "apply even past the delete threshold", 0 },
@@ -504,6 +554,7 @@ static int run_run(const cw_args *args)
 	listing l = { args, NULL, { 0 }, { NULL }, 0 };
 	cw_sis_pull_options o;
 	cw_sis_pull_report r;
+	memset(&r, 0, sizeof(r));
 	cw_buf filter = CW_BUF_INIT(512);
 	char *secret = NULL, started[CW_TIME_ISO_LEN];
 	int code = cw_cli_env_open(&env, args, NULL), err;
@@ -526,6 +577,7 @@ static int run_run(const cw_args *args)
 	}
 	run_options(&o, &l, secret, &filter, cw_args_get(args, "full") != NULL);
 	code = pull_and_import(args, &env, t.name, &o, &r);
+	notify(&l, t.name, code, &r, r.failure[0] == '\0');
 	(void)cw_store_sync_done(env.store, l.copy.id, cw_time_now_ms(),
 	                         code == CW_EXIT_OK ? "ok" : "failed", NULL,
 	                         code == CW_EXIT_OK ? started : NULL);
@@ -544,7 +596,8 @@ static const cw_command_spec add_spec = {
 	"sync add",
 	"--tenant NAME --name CONN --base-url URL --version 1.1|1.2 "
 	"[--token-url URL --client-id ID --client-secret S | --oauth1-key K "
-	"--oauth1-secret S] [--schedule CRON] [--page-size N] [--json]",
+	"--oauth1-secret S] [--schedule CRON] [--webhook URL] [--page-size N] "
+	"[--json]",
 	"Add a SIS a tenant pulls OneRoster from (secrets sealed).",
 	"The client or consumer secret is sealed with AES-256-GCM under the\n"
 	"master key. `sync run CONN` pulls it; a schedule is recorded for the\n"

@@ -387,7 +387,7 @@ int cw_or_client_pull(cw_or_client *c, const char *collection,
 	size_t max_pages = c->o.max_pages ? c->o.max_pages : 100000;
 	size_t offset = 0, count = 0;
 	cw_buf url = CW_BUF_INIT(URL_MAX), body = CW_BUF_INIT(0);
-	cw_fetch_exchange x;
+	cw_fetch_exchange x = { 0 };
 	page_state p = { NULL, cb, arg, 0 };
 	int err = cw_strset_new(&p.seen), linked = 0;
 	memset(stats, 0, sizeof(*stats));

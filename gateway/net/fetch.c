@@ -197,6 +197,11 @@ static int configure(CURL *c, const char *url, const cw_fetch_options *o,
 		rc = curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+	if (s->x && s->x->content_type) {
+		snprintf(line, sizeof(line), "Content-Type: %s",
+		         s->x->content_type);
+		*headers = curl_slist_append(*headers, line);
+	}
 	if (s->x && s->x->authorization) {
 		snprintf(line, sizeof(line), "Authorization: %s",
 		         s->x->authorization);
@@ -267,6 +272,25 @@ int cw_net_post_form(cw_buf *out, long *status, const char *url,
 {
 	return perform(out, status, url, o, form ? form : "", user, password,
 	               NULL);
+}
+
+int cw_net_post_json(long *status, const char *url, const char *body,
+                     const cw_fetch_options *o)
+{
+	cw_buf answer = CW_BUF_INIT(o->max_bytes ? o->max_bytes : 65536);
+	cw_fetch_exchange x = { 0 };
+	cw_fetch_options json = *o;
+	json.accept = "application/json";
+	x.content_type = "application/json";
+	x.retry_after_s = -1;
+	x.total_count = -1;
+	int err = perform(&answer, status, url, &json, body, NULL, NULL, &x);
+	if (err == 0 && (*status < 200 || *status > 299)) {
+		cw_error_set("%.200s: HTTP status %ld", url, *status);
+		err = CW_EIO;
+	}
+	cw_buf_dispose(&answer);
+	return err;
 }
 
 /* A POST of form with Basic credentials, on a configured handle. */

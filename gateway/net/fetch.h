@@ -39,10 +39,19 @@ int cw_net_post_form(cw_buf *out, long *status, const char *url,
                      const char *form, const char *user, const char *password,
                      const cw_fetch_options *options);
 
+/**
+ * POSTs body as application/json to url (webhooks): the same caps and
+ * errors as cw_net_fetch (a status other than 2xx is CW_EIO, *status
+ * says which); the answer's body is discarded.
+ */
+int cw_net_post_json(long *status, const char *url, const char *body,
+                     const cw_fetch_options *options);
+
 /* What a GET sends besides cw_fetch_options and what it learns of the
  * answer beyond its body: for REST clients that page and retry. */
 typedef struct {
 	const char *authorization; /* the whole Authorization value, or NULL */
+	const char *content_type;  /* of a POST body, or NULL */
 	long status;               /* the HTTP status (0: no answer) */
 	long retry_after_s;        /* Retry-After in seconds, or -1 */
 	long total_count;          /* X-Total-Count, or -1 */

@@ -31,6 +31,7 @@ static void bind_connection(sqlite3_stmt *st, const cw_sync_connection *c)
 	bind_text(st, 9, c->scope);
 	sqlite3_bind_int64(st, 10, c->page_size);
 	bind_text(st, 11, c->schedule);
+	bind_text(st, 12, c->webhook_url);
 }
 
 int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
@@ -42,13 +43,14 @@ int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
 	int err = cw_sqlite__acquire(s, &conn), rc;
 	if (err < 0)
 		return err;
-	if (sqlite3_prepare_v2(conn->db,
-	                       "INSERT INTO sync_connections (tenant_id, name, "
-	                       "base_url, version, auth, token_url, client_id, "
-	                       "secret_sealed, scope, page_size, schedule) "
-	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	                       "?10, ?11)",
-	                       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	            conn->db,
+	            "INSERT INTO sync_connections (tenant_id, name, "
+	            "base_url, version, auth, token_url, client_id, "
+	            "secret_sealed, scope, page_size, schedule, "
+	            "webhook_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	            "?8, ?9, ?10, ?11, ?12)",
+	            -1, &st, NULL) != SQLITE_OK) {
 		err = cw_sqlite__fail(conn->db, "preparing a sync connection");
 		goto out;
 	}
@@ -85,7 +87,8 @@ static int emit(sqlite3_stmt *st, cw_sync_cb cb, void *payload)
 		                 column_text(st, 12),
 		                 sqlite3_column_int64(st, 13),
 		                 column_text(st, 14),
-		                 column_text(st, 15) };
+		                 column_text(st, 15),
+		                 column_text(st, 16) };
 	return cb(&c, payload);
 }
 
@@ -103,7 +106,8 @@ int cw_sqlite__sync_list(cw_store *store, int64_t tenant_id, const char *name,
 	            "SELECT id, tenant_id, name, base_url, version, auth, "
 	            "token_url, client_id, secret_sealed, scope, page_size, "
 	            "schedule, cursor, coalesce(last_run_ms, 0), last_state, "
-	            "last_report FROM sync_connections WHERE (?1 = 0 OR "
+	            "last_report, webhook_url FROM sync_connections WHERE (?1 "
+	            "= 0 OR "
 	            "tenant_id = ?1) AND (?2 IS NULL OR name = ?2) ORDER BY "
 	            "name",
 	            -1, &st, NULL) != SQLITE_OK) {

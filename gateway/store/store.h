@@ -201,6 +201,7 @@ typedef struct {
 	const char *schedule, *cursor; /* NULL: none / never applied */
 	int64_t last_run_ms;           /* 0: never */
 	const char *last_state, *last_report;
+	const char *webhook_url; /* each run's report is posted here, or NULL */
 } cw_sync_connection;
 
 typedef int (*cw_sync_cb)(const cw_sync_connection *c, void *payload);

@@ -404,11 +404,25 @@ START_TEST(stored_connection_full_then_delta)
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V12, d.port);
 	snprintf(token_url, sizeof(token_url),
 	         "http://127.0.0.1:%d/oauth/token", d.port);
+	/* each run's report goes to a webhook (whose first answer is 500) */
+	char hook[64], sink_file[400], port_text[16];
+	int hook_port = cwt_free_port();
+	snprintf(port_text, sizeof(port_text), "%d", hook_port);
+	snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/hook", hook_port);
+	snprintf(sink_file, sizeof(sink_file), "%s/hooks.jsonl", env.dir);
+	pid_t sink = fork();
+	ck_assert_int_ge(sink, 0);
+	if (sink == 0) {
+		execl(CW_OAUTH1_PYTHON, CW_OAUTH1_PYTHON, CW_WEBHOOK_SINK,
+		      port_text, sink_file, (char *)NULL);
+		_exit(127);
+	}
+	cwt_sleep_ms(300);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "add", "--tenant",
 	                         "d2", "--name", "sis", "--base-url", base,
 	                         "--version", "1.2", "--token-url", token_url,
 	                         "--client-id", id, "--client-secret", secret,
-	                         "--page-size", "2", NULL),
+	                         "--page-size", "2", "--webhook", hook, NULL),
 	                 0);
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "add", "--tenant",
 	                         "d2", "--name", "sis", "--base-url", base,
@@ -456,6 +470,20 @@ START_TEST(stored_connection_full_then_delta)
 	                         "--full", "--json", NULL),
 	                 0);
 	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"unchanged\""));
+	/* four runs, four reports (the first after a retry) */
+	char *hooks = NULL;
+	size_t hooks_len = 0;
+	ck_assert_int_eq(cw_file_read(&hooks, &hooks_len, sink_file, 1 << 20),
+	                 0);
+	int lines = 0;
+	for (const char *p = hooks; *p; p++)
+		lines += *p == '\n';
+	ck_assert_msg(lines == 4, "%s", hooks);
+	ck_assert_ptr_nonnull(strstr(hooks, "\"state\":\"held or rejected\""));
+	ck_assert_ptr_nonnull(strstr(hooks, "\"connection\":\"sis\""));
+	free(hooks);
+	kill(sink, SIGTERM);
+	waitpid(sink, NULL, 0);
 	cwt_stop(&d, SIGTERM, 5000);
 	cwt_env_cleanup(&env);
 	cw_buf_dispose(&out);
