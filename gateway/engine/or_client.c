@@ -11,6 +11,7 @@
 #include "util/strset.h"
 #include "util/timeutil.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -331,27 +332,35 @@ typedef struct {
 } page_state;
 
 /* The collection's records of one page go to cb, each sourcedId once. */
-static int take_page(page_state *p, const cw_buf *body, const char *url,
-                     const char *collection, size_t *count,
-                     cw_or_pull_stats *stats)
+/* The collection's array of one page (in *doc, which owns it). */
+static int parse_page(cJSON **doc, const cJSON **list, size_t *count,
+                      const cw_buf *body, const char *url,
+                      const char *collection)
 {
-	cJSON *doc = NULL;
 	cw_json_position where;
-	const cJSON *list, *record;
-	int err = cw_json_parse(&doc, body->data, body->len, 64, &where);
-	if (err < 0) {
+	if (cw_json_parse(doc, body->data, body->len, 64, &where) < 0) {
 		cw_error_set("%.300s: not JSON (line %d, column %d)", url,
 		             where.line, where.column);
 		return CW_EINVAL;
 	}
-	if (!cJSON_IsArray(
-	            list = cJSON_GetObjectItemCaseSensitive(doc, collection))) {
-		cJSON_Delete(doc);
+	if (!cJSON_IsArray(*list = cJSON_GetObjectItemCaseSensitive(
+	                           *doc, collection))) {
+		cJSON_Delete(*doc);
+		*doc = NULL;
 		cw_error_set("%.300s: the answer has no \"%s\" array", url,
 		             collection);
 		return CW_EINVAL;
 	}
-	*count = (size_t)cJSON_GetArraySize(list);
+	*count = (size_t)cJSON_GetArraySize(*list);
+	return 0;
+}
+
+/* The page's records go to cb, each sourcedId once. */
+static int emit_page(page_state *p, const cJSON *list, const char *url,
+                     cw_or_pull_stats *stats)
+{
+	const cJSON *record;
+	int err = 0;
 	cJSON_ArrayForEach(record, list)
 	{
 		const cJSON *id =
@@ -359,13 +368,12 @@ static int take_page(page_state *p, const cw_buf *body, const char *url,
 		uint32_t found;
 		if (!cJSON_IsString(id) || !id->valuestring[0]) {
 			cw_error_set("%.300s: a record without sourcedId", url);
-			err = CW_EINVAL;
-			break;
+			return CW_EINVAL;
 		}
 		int added = cw_strset_put(p->seen, id->valuestring,
 		                          strlen(id->valuestring), 0, &found);
 		if ((err = added) < 0)
-			break;
+			return err;
 		if (!added) {
 			stats->duplicates++;
 			continue;
@@ -373,10 +381,62 @@ static int take_page(page_state *p, const cw_buf *body, const char *url,
 		p->fresh++;
 		stats->records++;
 		if ((err = p->cb(p->arg, record)) < 0)
-			break;
+			return err;
 	}
-	cJSON_Delete(doc);
-	return err < 0 ? err : 0;
+	return 0;
+}
+
+/* One page fetched in the background while the previous one is turned
+ * into records: the SIS builds page N+1 while we convert page N. Only one
+ * fetch runs at a time, so the token and the backoff state stay with one
+ * thread. */
+typedef struct {
+	cw_or_client *c;
+	cw_buf url, body;
+	cw_fetch_exchange x;
+	cw_or_pull_stats *stats;
+	pthread_t thread;
+	int running, err;
+	char error[512];
+} fetch_job;
+
+static void *run_fetch(void *arg)
+{
+	fetch_job *j = arg;
+	j->err = get_with_retries(j->c, j->url.data, &j->body, &j->x, j->stats);
+	if (j->err < 0)
+		snprintf(j->error, sizeof(j->error), "%s", cw_error_last());
+	return NULL;
+}
+
+static void fetch_start(fetch_job *j)
+{
+	memset(&j->x, 0, sizeof(j->x));
+	j->err = 0;
+	j->running = pthread_create(&j->thread, NULL, run_fetch, j) == 0;
+	if (!j->running)
+		run_fetch(j); /* no thread: fetch here */
+}
+
+static int fetch_wait(fetch_job *j)
+{
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	j->running = 0;
+	if (j->err < 0)
+		cw_error_set("%s", j->error);
+	return j->err;
+}
+
+/* Whether a page says there is more: not when it is short or empty, when
+ * the count is reached, or when a Link header stopped naming a next page. */
+static int has_more(size_t count, size_t limit, size_t next_offset,
+                    const cw_fetch_exchange *x, int linked)
+{
+	return !(count < limit ||
+	         (x->total_count >= 0 &&
+	          next_offset >= (size_t)x->total_count) ||
+	         (linked && !x->next[0]));
 }
 
 int cw_or_client_pull(cw_or_client *c, const char *collection,
@@ -385,51 +445,65 @@ int cw_or_client_pull(cw_or_client *c, const char *collection,
 {
 	size_t limit = c->o.page_size ? c->o.page_size : 100;
 	size_t max_pages = c->o.max_pages ? c->o.max_pages : 100000;
+	size_t body_max =
+	        (c->o.max_response ? c->o.max_response : (64UL << 20)) + 1;
 	size_t offset = 0, count = 0;
-	cw_buf url = CW_BUF_INIT(URL_MAX), body = CW_BUF_INIT(0);
-	cw_fetch_exchange x = { 0 };
+	fetch_job jobs[2];
 	page_state p = { NULL, cb, arg, 0 };
-	int err = cw_strset_new(&p.seen), linked = 0;
+	int err, linked = 0, cur = 0, more = 1;
 	memset(stats, 0, sizeof(*stats));
-	body.max = (c->o.max_response ? c->o.max_response : (64UL << 20)) + 1;
-	while (err == 0) {
-		if (stats->pages >= max_pages) {
+	for (int i = 0; i < 2; i++)
+		jobs[i] = (fetch_job){ .c = c,
+			               .url = CW_BUF_INIT(URL_MAX),
+			               .body = CW_BUF_INIT(body_max),
+			               .stats = stats };
+	if ((err = cw_strset_new(&p.seen)) == 0 &&
+	    (err = page_url(&jobs[0].url, c, collection, filter, limit, 0)) ==
+	            0)
+		fetch_start(&jobs[0]);
+	while (err == 0 && more) {
+		cJSON *doc = NULL;
+		const cJSON *list = NULL;
+		fetch_job *j = &jobs[cur], *next = &jobs[1 - cur];
+		if ((err = fetch_wait(j)) < 0 ||
+		    (err = parse_page(&doc, &list, &count, &j->body,
+		                      j->url.data, collection)) < 0)
+			break;
+		stats->pages++;
+		linked |= j->x.next[0] != '\0';
+		more = has_more(count, limit, offset + count, &j->x, linked);
+		if (more && stats->pages >= max_pages) {
 			cw_error_set("%s: more than %zu pages", collection,
 			             max_pages);
 			err = CW_ETOOBIG;
-			break;
+		} else if (more &&
+		           (err = page_url(&next->url, c, collection, filter,
+		                           limit, offset + count)) == 0) {
+			fetch_start(next);
 		}
 		p.fresh = 0;
-		if ((err = page_url(&url, c, collection, filter, limit,
-		                    offset)) < 0 ||
-		    (err = get_with_retries(c, url.data, &body, &x, stats)) <
-		            0 ||
-		    (err = take_page(&p, &body, url.data, collection, &count,
-		                     stats)) < 0)
-			break;
-		stats->pages++;
-		linked |= x.next[0] != '\0';
-		offset += count;
-		/* a page of rows already seen: a SIS that ignores offset would
-		 * loop forever, or look like a short roster (and a full sync
-		 * would delete the rest) */
-		if (count > 0 && p.fresh == 0) {
+		if (err == 0)
+			err = emit_page(&p, list, j->url.data, stats);
+		cJSON_Delete(doc);
+		/* a page of rows already seen: a SIS that ignores offset
+		 * would loop forever, or look like a short roster (and a full
+		 * sync would delete the rest) */
+		if (err == 0 && count > 0 && p.fresh == 0) {
 			cw_error_set("%s: page %zu has only rows already seen: "
 			             "the SIS ignores offset, or reorders "
 			             "between pages",
 			             collection, stats->pages);
 			err = CW_EINVAL;
-			break;
 		}
-		/* the end: a short or empty page, the count reached, or a Link
-		 * header that stopped naming a next page */
-		if (count < limit ||
-		    (x.total_count >= 0 && offset >= (size_t)x.total_count) ||
-		    (linked && !x.next[0]))
-			break;
+		offset += count;
+		cur = 1 - cur;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (jobs[i].running)
+			pthread_join(jobs[i].thread, NULL);
+		cw_buf_dispose(&jobs[i].url);
+		cw_buf_dispose(&jobs[i].body);
 	}
 	cw_strset_free(p.seen);
-	cw_buf_dispose(&url);
-	cw_buf_dispose(&body);
 	return err;
 }
