@@ -60,6 +60,11 @@ int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
 int cw_api_badge_verify(cw_request *req, cw_response *res);
 int cw_api_roster_changes(cw_request *req, cw_response *res);
+int cw_api_badge_issuers_add(cw_request *req, cw_response *res);
+int cw_api_badge_issuers_list(cw_request *req, cw_response *res);
+int cw_api_badge_achievements_add(cw_request *req, cw_response *res);
+int cw_api_badge_credentials_issue(cw_request *req, cw_response *res);
+int cw_api_badge_credential_revoke(cw_request *req, cw_response *res);
 /* api_case_admin.c */
 int cw_api_case_import(cw_request *req, cw_response *res);
 int cw_api_case_mirrors_list(cw_request *req, cw_response *res);

@@ -558,6 +558,96 @@ START_TEST(status_list_served_and_checked)
 }
 END_TEST
 
+static long admin_post(cwt_daemon *d, const char *token, const char *path,
+                       const char *body, cJSON **doc)
+{
+	char auth[100];
+	cwt_http res;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	cwt_request(&res, d, "POST", path, headers, body);
+	long status = res.status;
+	if (doc)
+		*doc = cJSON_Parse(cw_buf_cstr(&res.body));
+	cwt_http_dispose(&res);
+	return status;
+}
+
+/* The admin API: an issuer, an achievement and a credential made over
+ * HTTP verify like the CLI's; revoking works; another tenant's admin is
+ * refused. */
+START_TEST(admin_api_issues_and_revokes)
+{
+	char token[64], path[300], credential_path[400], other[64], id[64],
+	        secret[64];
+	cwt_daemon d;
+	cJSON *doc = NULL;
+	cwt_start(&d, &env, NULL);
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, NULL), 0);
+	ck_assert_int_eq(admin_post(&d, token,
+	                            "/admin/v1/badges/issuers?tenant=d1",
+	                            "{\"name\":\"API District\"}", &doc),
+	                 201);
+	char api_issuer[64];
+	snprintf(api_issuer, sizeof(api_issuer), "%s",
+	         cw_json_string(doc, "id"));
+	cJSON_Delete(doc);
+	snprintf(path, sizeof(path),
+	         "/admin/v1/badges/issuers/%s/achievements?tenant=d1",
+	         api_issuer);
+	ck_assert_int_eq(
+	        admin_post(&d, token, path,
+	                   "{\"id\":\"https://district.example/achievements/"
+	                   "api\",\"type\":[\"Achievement\"],\"name\":\"API "
+	                   "badge\",\"description\":\"Made over HTTP.\","
+	                   "\"criteria\":{\"narrative\":\"Asked for it.\"},"
+	                   "\"achievementType\":\"Badge\"}",
+	                   NULL),
+	        201);
+	ck_assert_int_eq(
+	        admin_post(&d, token, "/admin/v1/badges/credentials?tenant=d1",
+	                   "{\"achievement\":\"https://district.example/"
+	                   "achievements/api\",\"recipient\":"
+	                   "\"grace@example.org\"}",
+	                   &doc),
+	        201);
+	char *text =
+	        cJSON_PrintUnformatted(cJSON_GetObjectItem(doc, "credential"));
+	char cred_id[64];
+	snprintf(cred_id, sizeof(cred_id), "%s", cw_json_string(doc, "id"));
+	cJSON_Delete(doc);
+	write_file("api.json", text);
+	cJSON_free(text);
+	path_of(credential_path, sizeof(credential_path), "api.json");
+	ck_assert_msg(RUN("vc", "verify", credential_path) == 0, "%s",
+	              out.data);
+	/* unknown achievement: 404; another tenant's admin: 403 */
+	ck_assert_int_eq(admin_post(&d, token,
+	                            "/admin/v1/badges/credentials?tenant=d1",
+	                            "{\"achievement\":\"https://nowhere/x\","
+	                            "\"recipient\":\"a@b.org\"}",
+	                            NULL),
+	                 404);
+	cwt_client_add(&env, "d2", "urn:crosswalk:scope:admin", id, secret);
+	ck_assert_int_eq(cwt_token(other, &d, id, secret, NULL), 0);
+	ck_assert_int_eq(
+	        admin_post(&d, other, "/admin/v1/badges/credentials?tenant=d1",
+	                   "{\"achievement\":\"https://district.example/"
+	                   "achievements/api\",\"recipient\":\"x@y.org\"}",
+	                   NULL),
+	        403);
+	snprintf(path, sizeof(path),
+	         "/admin/v1/badges/credentials/%s/revoke?tenant=d1", cred_id);
+	ck_assert_int_eq(admin_post(&d, token, path,
+	                            "{\"reason\":\"Issued in error\"}", NULL),
+	                 200);
+	ck_assert_int_eq(admin_post(&d, token, path, "{}", NULL), 422);
+	cwt_stop(&d, SIGTERM, 5000);
+}
+END_TEST
+
 Suite *suite_badges(void)
 {
 	Suite *s = suite_create("badges");
@@ -574,6 +664,7 @@ Suite *suite_badges(void)
 	tcase_add_test(t, keys_sealed_under_the_master_key);
 	tcase_add_test(t, tenant_isolation);
 	tcase_add_test(t, status_list_served_and_checked);
+	tcase_add_test(t, admin_api_issues_and_revokes);
 	suite_add_tcase(s, t);
 	return s;
 }
