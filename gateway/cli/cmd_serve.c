@@ -200,6 +200,7 @@ static int run_serve(const cw_args *args)
 	cw_jobs *jobs = NULL;
 	cw_roster_cache *rosters = NULL;
 	cw_case_cache *packages = NULL;
+	cw_jsonld_loader *contexts = NULL;
 	cw_cli_env env = { 0 };
 	cw_ctx ctx = { 0 };
 	int code, err, interrupted = 0;
@@ -222,6 +223,7 @@ static int run_serve(const cw_args *args)
 	    (err = cw_roster_cache_new(&rosters, env.store,
 	                               ROSTER_RECHECK_MS)) < 0 ||
 	    (err = cw_case_cache_new(&packages, CASE_CACHE_BYTES)) < 0 ||
+	    (err = cw_cli_jsonld_loader(&contexts, args)) < 0 ||
 	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
 		code = cw_cli_fail(args, err);
 		goto out;
@@ -233,6 +235,7 @@ static int run_serve(const cw_args *args)
 	ctx.jobs = jobs;
 	ctx.rosters = rosters;
 	ctx.packages = packages;
+	ctx.contexts = contexts;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {
 		code = cw_cli_fail(args, err);
@@ -264,6 +267,7 @@ out:
 	memset(key, 0, sizeof(key));
 	cw_roster_cache_free(rosters);
 	cw_case_cache_free(packages);
+	cw_jsonld_loader_free(contexts);
 	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);
 	cw_config_layers_free(flags);

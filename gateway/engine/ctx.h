@@ -5,6 +5,7 @@
 #include "engine/case_cache.h"
 #include "engine/jobs.h"
 #include "engine/roster_index.h"
+#include "jsonld/loader.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -17,6 +18,9 @@ typedef struct cw_ctx_tag {
 	cw_case_cache *packages;  /* CASE packages for the provider */
 	/* Seals new clients' secrets, opens them for OAuth 1.0a requests. */
 	const unsigned char *master_key;
+	/* JSON-LD contexts: the embedded ones and the operator's pinned
+	 * files (jsonld_contexts_dir), for verifying and signing. */
+	const cw_jsonld_loader *contexts;
 	volatile int stopping; /* set at shutdown: jobs give up */
 } cw_ctx;
 

@@ -39,7 +39,8 @@ static int serve(cw_request *req, cw_response *res, document_fn fn)
 		cw_buf_puts(&base, ctx->config->public_base_url);
 	else
 		cw_buf_printf(&base, "http://%s", ctx->config->listen);
-	cw_badges b = { ctx->store, ctx->master_key, cw_buf_cstr(&base), NULL };
+	cw_badges b = { ctx->store, ctx->master_key, cw_buf_cstr(&base),
+		        ctx->contexts };
 	int err = base.error ? base.error : fn(&doc, &b, tenant, issuer);
 	cw_buf_dispose(&base);
 	if (err == CW_ENOTFOUND)
@@ -129,6 +130,7 @@ int cw_api_badge_verify(cw_request *req, cw_response *res)
 		                          "a JWT or a baked image"));
 	}
 	cw_badge_verify_options o = { 0 };
+	o.loader = ctx->contexts;
 	o.fetch = verify_fetch;
 	o.fetch_arg = &f;
 	o.now_ms = cw_time_now_ms();

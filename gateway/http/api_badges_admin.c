@@ -37,7 +37,7 @@ static int begin(call *c, cw_request *req, cw_response *res, int want_body)
 	else
 		cw_buf_printf(&c->base, "http://%s", ctx->config->listen);
 	c->badges = (cw_badges){ ctx->store, ctx->master_key,
-		                 cw_buf_cstr(&c->base), NULL };
+		                 cw_buf_cstr(&c->base), ctx->contexts };
 	return c->base.error;
 }
 

@@ -7,9 +7,11 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/json.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -284,6 +286,53 @@ START_TEST(canonize_cli)
 }
 END_TEST
 
+/* The operator's pinned contexts: the daemon (and the CLI) load them at
+ * start; a file whose SHA-256 is not its pin stops the daemon with both
+ * hashes, and the right pin serves it to `jsonld expand`. */
+START_TEST(pinned_operator_contexts)
+{
+	static const char ctx[] = "{\"@context\":{\"@vocab\":"
+	                          "\"https://district.example/vocab#\"}}";
+	char dir[400], conf[400], line[600], hex[65], in[400];
+	cw_buf e = CW_BUF_INIT(1 << 16);
+	path_of(dir, sizeof(dir), "contexts");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	write_file("contexts/district.jsonld", ctx);
+	ck_assert_int_eq(cw_sha256_hex(hex, ctx, strlen(ctx)), 0);
+	path_of(conf, sizeof(conf), "crosswalk.conf");
+	FILE *f = fopen(conf, "a");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+	        "\njsonld_contexts_dir = contexts\njsonld_context_pins = "
+	        "https://district.example/ctx=%064d district.jsonld\n",
+	        0);
+	fclose(f);
+	ck_assert_int_ne(cwt_start_fails(&env, &e, NULL), 0);
+	ck_assert_msg(strstr(e.data, hex), "%s", e.data);
+	/* the right pin: the daemon starts, and the CLI serves the context */
+	f = fopen(conf, "a");
+	ck_assert_ptr_nonnull(f);
+	snprintf(line, sizeof(line),
+	         "jsonld_context_pins = https://district.example/ctx=%s "
+	         "district.jsonld\n",
+	         hex);
+	fputs(line, f);
+	fclose(f);
+	cwt_daemon d;
+	cwt_start(&d, &env, NULL);
+	cwt_stop(&d, SIGTERM, 5000);
+	write_file("doc.json", "{\"@context\":\"https://district.example/ctx\","
+	                       "\"credits\":3}");
+	path_of(in, sizeof(in), "doc.json");
+	cw_buf_clear(&out);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "jsonld", "expand", in, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "https://district.example/vocab#"
+	                                       "credits"));
+	cw_buf_dispose(&e);
+}
+END_TEST
+
 Suite *suite_vc(void)
 {
 	Suite *s = suite_create("vc");
@@ -299,6 +348,7 @@ Suite *suite_vc(void)
 	tcase_add_test(tc, batch_out_dir_and_json_lines);
 	tcase_add_test(tc, https_method_needs_its_key_document);
 	tcase_add_test(tc, canonize_cli);
+	tcase_add_test(tc, pinned_operator_contexts);
 	suite_add_tcase(s, tc);
 	return s;
 }
