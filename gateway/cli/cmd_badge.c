@@ -498,14 +498,14 @@ static int run_issue(const cw_args *args)
 /* ---- revoke and status lists --------------------------------------------- */
 
 static const cw_option revoke_options[] = {
-	{ "tenant", "NAME", "the tenant (required)", 0 },
+	{ "tenant", "NAME", "the tenant (default: the one that issued it)", 0 },
 	{ "reason", "TEXT", "why (required; in the revocation list)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const cw_command_spec revoke_spec = {
 	"badge revoke",
-	"CREDENTIAL_ID --reason TEXT --tenant NAME",
+	"CREDENTIAL_ID --reason TEXT [--tenant NAME]",
 	"Revoke an issued credential.",
 	"Its bit is set in its issuer's status list from now on (badge\n"
 	"status-list), and it is listed in the 1EdTechRevocationList.",
@@ -514,22 +514,62 @@ static const cw_command_spec revoke_spec = {
 	1
 };
 
+static int add_tenant_name(const cw_tenant *t, void *payload)
+{
+	cJSON *names = payload;
+	return cJSON_AddItemToArray(names, cJSON_CreateString(t->name))
+	               ? 0
+	               : CW_ENOMEM;
+}
+
+/* Revokes in the tenant given, or (CLI.md has no --tenant) in whichever
+ * tenant holds the credential: ids are urn:uuid, unique across tenants. */
+static int revoke_anywhere(session *s, const cw_args *args, const char *id,
+                           const char **tenant)
+{
+	const char *reason = cw_args_get(args, "reason");
+	cJSON *names = NULL, *name;
+	int err;
+	if ((*tenant = cw_args_get(args, "tenant")))
+		return cw_badges_revoke(&s->badges, *tenant, id, reason);
+	if (!(names = cJSON_CreateArray()) ||
+	    (err = cw_store_tenant_list(s->env.store, add_tenant_name, names)) <
+	            0) {
+		cJSON_Delete(names);
+		return names ? err : CW_ENOMEM;
+	}
+	err = CW_ENOTFOUND;
+	cJSON_ArrayForEach(name, names)
+	{
+		err = cw_badges_revoke(&s->badges, name->valuestring, id,
+		                       reason);
+		if (err != CW_ENOTFOUND) {
+			*tenant = cw_strdup(name->valuestring);
+			break;
+		}
+	}
+	if (err == CW_ENOTFOUND)
+		cw_error_set("no tenant issued %s", id);
+	cJSON_Delete(names);
+	return err;
+}
+
 static int run_revoke(const cw_args *args)
 {
 	session s;
+	const char *tenant = NULL;
 	int code, err;
 
-	if ((code = need(args, "tenant")) || (code = need(args, "reason")) ||
-	    (code = session_open(&s, args)))
+	if ((code = need(args, "reason")) || (code = session_open(&s, args)))
 		return code;
-	err = cw_badges_revoke(&s.badges, cw_args_get(args, "tenant"),
-	                       args->positionals[0],
-	                       cw_args_get(args, "reason"));
-	cw_cli_audit(s.env.store, cw_args_get(args, "tenant"), "badge.revoke",
-	             args->positionals[0], err);
+	err = revoke_anywhere(&s, args, args->positionals[0], &tenant);
+	cw_cli_audit(s.env.store, tenant, "badge.revoke", args->positionals[0],
+	             err);
 	code = err < 0 ? cw_cli_fail(args, err) : CW_EXIT_OK;
 	if (err == 0)
 		printf("revoked %s\n", args->positionals[0]);
+	if (tenant && tenant != cw_args_get(args, "tenant"))
+		cw_free((char *)tenant);
 	session_close(&s);
 	return code;
 }
