@@ -1,6 +1,7 @@
 /* Store front: picks a backend from the URL and forwards to its table. */
 #include "store/store.h"
 
+#include "store/pg.h"
 #include "store/sqlite.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -26,9 +27,7 @@ int cw_store_open(cw_store **out, const char *url, const char *data_dir)
 		err = cw_store_sqlite_open(out, url + 7);
 	} else if (strncmp(url, "postgres://", 11) == 0 ||
 	           strncmp(url, "postgresql://", 13) == 0) {
-		cw_error_set("store: the PostgreSQL backend is not available "
-		             "in this build yet; use store = sqlite");
-		err = CW_EUNSUPPORTED;
+		err = cw_store_pg_open(out, url);
 	} else {
 		cw_error_set("store: unknown store URL \"%s\"", url);
 		err = CW_EINVAL;

@@ -1,5 +1,5 @@
-/* The store: one interface, a backend per database (SQLite now, PostgreSQL
- * later). Every row belongs to a tenant; callers pass the tenant explicitly. */
+/* The store: one interface, a backend per database (SQLite, PostgreSQL:
+ * pg.c). Every row belongs to a tenant; callers pass the tenant explicitly. */
 #ifndef CW_STORE_STORE_H
 #define CW_STORE_STORE_H
 
@@ -389,7 +389,7 @@ typedef struct {
 
 struct cw_store {
 	const cw_store_backend *backend;
-	const char *kind; /* "sqlite" */
+	const char *kind; /* "sqlite" or "postgres" */
 };
 
 /* The first member of every backend's import. */

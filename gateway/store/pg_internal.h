@@ -1,0 +1,158 @@
+/* Internals shared by the PostgreSQL backend's files (not part of the store
+ * interface). */
+#ifndef CW_STORE_PG_INTERNAL_H
+#define CW_STORE_PG_INTERNAL_H
+
+#include "store/store.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+
+/* Statements every connection prepares once, on first use. */
+enum pg_statement {
+	PS_PING,
+	PS_TENANT_ADD,
+	PS_TENANT_GET,
+	PS_TENANT_LIST,
+	PS_CLIENT_ADD,
+	PS_CLIENT_GET,
+	PS_CLIENT_LIST,
+	PS_CLIENT_REVOKE,
+	PS_TOKEN_ADD,
+	PS_TOKEN_LOOKUP,
+	PS_TOKEN_PURGE,
+	PS_NONCE_ADD,
+	PS_NONCE_PURGE,
+	PS_AUDIT_APPEND,
+	PS_AUDIT_LIST,
+	PS_ROSTER_GET,
+	PS_COUNT
+};
+
+/* Advisory lock keys (pg_advisory_xact_lock): "cw" and a number. */
+#define CW_PG_LOCK_MIGRATE 0x63770001LL
+#define CW_PG_LOCK_ROSTER  0x63770002LL
+
+/* How long a small write waits for another's lock, as SQLite's busy
+ * timeout; an import with a record waits as long as SQLite's does. */
+#define CW_PG_LOCK_WAIT        "5s"
+#define CW_PG_IMPORT_LOCK_WAIT "30min"
+
+typedef struct pg_connection {
+	PGconn *conn;
+	unsigned char prepared[PS_COUNT];
+	struct pg_connection *next;
+} pg_connection;
+
+typedef struct {
+	cw_store base;
+	char *url;
+	pthread_mutex_t lock;
+	pg_connection *idle;
+	int idle_count;
+} pg_store;
+
+/* Room for an int64 as decimal text. */
+#define CW_PG_INT_TEXT 24
+
+/* Sets the message (store: what: the server's) and maps the SQLSTATE:
+ * constraint violations CW_EEXISTS, lock timeouts and deadlocks CW_EBUSY,
+ * anything else CW_ESTORE. res may be NULL (connection-level failure). */
+int cw_pg__fail(PGconn *conn, const PGresult *res, const char *what);
+int cw_pg__acquire(pg_store *s, pg_connection **out);
+/* Pools the connection again, or closes it when it is broken or left
+ * inside a transaction. */
+void cw_pg__release(pg_store *s, pg_connection *c);
+
+/* Runs sql with n text parameters (NULL: SQL NULL) and checks the result;
+ * *out (when out is not NULL) gets it, to PQclear. */
+int cw_pg__query(pg_connection *c, const char *what, PGresult **out,
+                 const char *sql, int n, const char *const *params);
+/* The same for one of the prepared statements. */
+int cw_pg__prepared(pg_connection *c, enum pg_statement id, const char *what,
+                    PGresult **out, int n, const char *const *params);
+/* A statement without parameters and without rows (BEGIN, COMMIT …). */
+int cw_pg__exec(pg_connection *c, const char *sql, const char *what);
+/* Streams the rows of sql one at a time to row (which returns 0 to go on,
+ * anything else to stop with it); the rest are read and dropped. */
+typedef int (*cw_pg_row_fn)(const PGresult *res, void *payload);
+int cw_pg__each(pg_connection *c, const char *what, const char *sql, int n,
+                const char *const *params, cw_pg_row_fn row, void *payload);
+
+/* Decimal text of v in buf, which it returns. */
+const char *cw_pg__int(char buf[CW_PG_INT_TEXT], int64_t v);
+int64_t cw_pg__get_int(const PGresult *res, int row, int col);
+/* The value, or NULL when it is SQL NULL. */
+const char *cw_pg__get_text(const PGresult *res, int row, int col);
+
+/* Appends s as a COPY text-format field (backslash escapes). */
+int cw_pg__copy_field(cw_buf *buf, const char *s, size_t len);
+/* Appends s as an element of a text[] literal ("…" with escapes). */
+int cw_pg__array_element(cw_buf *buf, const char *s, size_t len);
+
+/* Stubs of what is not ported yet: CW_EUNSUPPORTED naming the operation. */
+int cw_pg__unsupported(const char *operation);
+
+/* pg_roster.c */
+int cw_pg__import_begin(cw_store *store, int64_t tenant_id, const char *at,
+                        int64_t import_id, cw_store_import **out);
+int cw_pg__import_put(cw_store_import *import, const cw_roster_record *record);
+int cw_pg__import_lookup(cw_store_import *import, int entity,
+                         const char *sourced_id, cw_buf *fields);
+int cw_pg__import_commit(cw_store_import *import, uint32_t bulk,
+                         const cw_import_policy *policy,
+                         cw_roster_counts *counts, int *applied);
+void cw_pg__import_end(cw_store_import *import);
+
+/* pg_roster_read.c */
+int cw_pg__import_create(cw_store *store, int64_t tenant_id, const char *at,
+                         const char *source, int64_t *id);
+int cw_pg__import_report(cw_store *store, int64_t import_id,
+                         const char *state, const char *report);
+int cw_pg__import_get(cw_store *store, int64_t import_id,
+                      cw_import_record *out);
+int cw_pg__import_interrupted(cw_store *store, int *count);
+int cw_pg__import_settle(cw_store *store, int64_t tenant_id, int64_t import_id,
+                         const char *before, const char *state,
+                         cw_import_source_cb cb, void *payload);
+int cw_pg__roster_list(cw_store *store, int64_t tenant_id, int entity,
+                       const char *since, cw_roster_cb cb, void *payload);
+int cw_pg__roster_get(cw_store *store, int64_t tenant_id, int entity,
+                      const char *sourced_id, cw_roster_cb cb, void *payload);
+int cw_pg__roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
+                           cw_roster_cb cb, void *payload);
+int cw_pg__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
+int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
+                          int64_t after_seq, size_t limit,
+                          cw_roster_change_cb cb, void *payload);
+
+/* pg_unported.c: CW_EUNSUPPORTED for now. */
+int cw_pg__case_import(cw_store *store, int64_t tenant_id, const cw_case_import *import, cw_case_counts counts[CW_STORE_CASE_KINDS]);
+int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload);
+int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb, void *payload);
+int cw_pg__case_package(cw_store *store, int64_t tenant_id, const char *identifier, cw_buf *out, int64_t *stamp);
+int cw_pg__case_stamp(cw_store *store, int64_t tenant_id, const char *identifier, int64_t *stamp);
+int cw_pg__case_links(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload);
+int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind, cw_case_cb cb, void *payload);
+int cw_pg__case_mirror_put(cw_store *store, const cw_case_mirror *mirror, int64_t *id);
+int cw_pg__case_mirror_list(cw_store *store, int64_t tenant_id, int64_t due_before_ms, cw_case_mirror_cb cb, void *payload);
+int cw_pg__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms, int64_t next_run_ms, const char *report);
+int cw_pg__case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
+int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id);
+int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name, cw_sync_cb cb, void *payload);
+int cw_pg__sync_done(cw_store *store, int64_t id, int64_t ran_ms, const char *state, const char *report, const char *cursor);
+int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer, const cw_badge_key *keys, size_t key_count, int64_t status_list_size);
+int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_issuer_cb cb, void *payload);
+int cw_pg__badge_issuer_list(cw_store *store, int64_t tenant_id, cw_badge_issuer_cb cb, void *payload);
+int cw_pg__badge_key_rotate(cw_store *store, const cw_badge_key *key);
+int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_key_cb cb, void *payload);
+int cw_pg__badge_achievement_put(cw_store *store, const cw_badge_achievement *achievement);
+int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_achievement_cb cb, void *payload);
+int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id, const char *issuer, int64_t count, int64_t *first, int64_t *size);
+int cw_pg__badge_credentials_add(cw_store *store, const cw_badge_credential *credentials, size_t count);
+int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_credential_cb cb, void *payload);
+int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id, const char *id, const char *at, const char *reason);
+int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_credential_cb cb, void *payload);
+int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id, const char *issuer, int64_t *size, int64_t *next_index);
+
+#endif
