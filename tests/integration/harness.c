@@ -10,6 +10,8 @@
 #include <netinet/in.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,8 +38,16 @@ static int collect_args(const char *argv[MAX_ARGS], int used, va_list ap)
 	return used;
 }
 
+/* In a child about to exec: the env's store, when it has its own. */
+static void child_store(const cwt_env *env)
+{
+	if (env && env->store[0])
+		setenv("CROSSWALK_STORE", env->store, 1);
+}
+
 /* Reads both pipes until the child closes them, then reaps it. */
-static int run_argv(const char *const argv[], cw_buf *out, cw_buf *err)
+static int run_argv(const cwt_env *env, const char *const argv[], cw_buf *out,
+                    cw_buf *err)
 {
 	int out_pipe[2], err_pipe[2], status = 0;
 	struct pollfd fds[2];
@@ -53,6 +63,7 @@ static int run_argv(const char *const argv[], cw_buf *out, cw_buf *err)
 		dup2(err_pipe[1], 2);
 		close(out_pipe[0]);
 		close(err_pipe[0]);
+		child_store(env);
 		execv(CW_BINARY, (char *const *)argv);
 		_exit(127);
 	}
@@ -99,7 +110,49 @@ int cwt_run(const cwt_env *env, cw_buf *out, cw_buf *err, ...)
 	argv[used++] = "--data-dir";
 	argv[used++] = env->dir;
 	argv[used] = NULL;
-	return run_argv(argv, out, err);
+	return run_argv(env, argv, out, err);
+}
+
+int cwt_on_pg(void)
+{
+	const char *url = getenv("CROSSWALK_TEST_PG");
+
+	return url && *url;
+}
+
+/* Runs one statement as the cluster's superuser (test set-up only: the
+ * names are the harness's own, made of digits and letters). */
+static void pg_admin(const char *sql)
+{
+	PGconn *conn = PQconnectdb(getenv("CROSSWALK_TEST_PG"));
+	PGresult *res;
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "PostgreSQL: %s",
+	              PQerrorMessage(conn));
+	res = PQexec(conn, sql);
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql,
+	              PQresultErrorMessage(res));
+	PQclear(res);
+	PQfinish(conn);
+}
+
+/* A database of the env's own on the test cluster, and its URL. */
+static void pg_database(cwt_env *env)
+{
+	static unsigned counter;
+	const char *base = getenv("CROSSWALK_TEST_PG");
+	const char *hosts = strstr(base, "://");
+	const char *slash = hosts ? strchr(hosts + 3, '/') : NULL;
+	char sql[128];
+
+	ck_assert_msg(slash != NULL,
+	              "CROSSWALK_TEST_PG is not postgres://USER@HOST:PORT/DB");
+	snprintf(env->pg_database, sizeof(env->pg_database), "cwt_%ld_%u_%ld",
+	         (long)getpid(), counter++, (long)time(NULL) % 100000);
+	snprintf(env->store, sizeof(env->store), "%.*s/%s",
+	         (int)(slash - base), base, env->pg_database);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", env->pg_database);
+	pg_admin(sql);
 }
 
 void cwt_env_init(cwt_env *env)
@@ -109,6 +162,8 @@ void cwt_env_init(cwt_env *env)
 
 	memset(env, 0, sizeof(*env));
 	cw_test_tmpdir(env->dir);
+	if (cwt_on_pg())
+		pg_database(env);
 	ck_assert_int_eq(cwt_run(env, &out, &err, "init", "--json", NULL), 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 16, NULL), 0);
 	admin = cJSON_GetObjectItem(doc, "admin");
@@ -121,9 +176,105 @@ void cwt_env_init(cwt_env *env)
 	cw_buf_dispose(&err);
 }
 
+/* The roster import lock of the PostgreSQL backend (store/pg_internal.h). */
+#define PG_ROSTER_LOCK "1668743170"
+
+struct cwt_store_lock {
+	sqlite3 *db;
+	PGconn *pg;
+};
+
+static PGconn *pg_connect(const char *url)
+{
+	PGconn *conn = PQconnectdb(url);
+
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "PostgreSQL: %s",
+	              PQerrorMessage(conn));
+	return conn;
+}
+
+static sqlite3 *sqlite_open(const cwt_env *env)
+{
+	char path[400];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/crosswalk.db", env->dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
+	return db;
+}
+
+int cwt_store_exec(const cwt_env *env, const char *sql)
+{
+	int changes;
+
+	if (env->store[0]) {
+		PGconn *conn = pg_connect(env->store);
+		PGresult *res = PQexec(conn, sql);
+
+		ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
+		                      PQresultStatus(res) == PGRES_TUPLES_OK,
+		              "%s: %s", sql, PQresultErrorMessage(res));
+		changes = (int)strtol(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		PQfinish(conn);
+	} else {
+		sqlite3 *db = sqlite_open(env);
+
+		ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, NULL) ==
+		                      SQLITE_OK,
+		              "%s: %s", sql, sqlite3_errmsg(db));
+		changes = sqlite3_changes(db);
+		sqlite3_close(db);
+	}
+	return changes;
+}
+
+cwt_store_lock *cwt_store_lock_writes(const cwt_env *env)
+{
+	cwt_store_lock *lock = calloc(1, sizeof(*lock));
+	PGresult *res;
+
+	ck_assert_ptr_nonnull(lock);
+	if (!env->store[0]) {
+		lock->db = sqlite_open(env);
+		ck_assert_int_eq(sqlite3_exec(lock->db, "BEGIN IMMEDIATE",
+		                              NULL, NULL, NULL),
+		                 SQLITE_OK);
+		return lock;
+	}
+	lock->pg = pg_connect(env->store);
+	res = PQexec(lock->pg, "SELECT pg_advisory_lock(" PG_ROSTER_LOCK ")");
+	ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+	return lock;
+}
+
+void cwt_store_unlock(cwt_store_lock *lock)
+{
+	if (lock->db) {
+		ck_assert_int_eq(
+		        sqlite3_exec(lock->db, "ROLLBACK", NULL, NULL, NULL),
+		        SQLITE_OK);
+		sqlite3_close(lock->db);
+	}
+	PQfinish(lock->pg); /* the session's lock goes with it */
+	free(lock);
+}
+
 void cwt_env_cleanup(cwt_env *env)
 {
+	char sql[128];
+
 	cw_test_rmtree(env->dir);
+	if (env->pg_database[0]) {
+		/* FORCE: a daemon a failed test left running holds sessions. */
+		snprintf(sql, sizeof(sql),
+		         "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+		         env->pg_database);
+		pg_admin(sql);
+		env->pg_database[0] = '\0';
+	}
 }
 
 static pid_t spawn_serve(const cwt_env *env, const char *log_path,
@@ -151,6 +302,7 @@ static pid_t spawn_serve(const cwt_env *env, const char *log_path,
 		dup2(out_pipe[1], 1);
 		dup2(log_fd, 2);
 		close(out_pipe[0]);
+		child_store(env);
 		execv(CW_BINARY, (char *const *)argv);
 		_exit(127);
 	}
@@ -202,7 +354,7 @@ int cwt_start_fails(const cwt_env *env, cw_buf *err, ...)
 	va_start(ap, err);
 	collect_args(argv, 4, ap);
 	va_end(ap);
-	code = run_argv(argv, &out, err);
+	code = run_argv(env, argv, &out, err);
 	ck_assert_msg(strstr(cw_buf_cstr(&out), "listening") == NULL,
 	              "serve started: %s", cw_buf_cstr(&out));
 	cw_buf_dispose(&out);

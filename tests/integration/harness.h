@@ -13,6 +13,11 @@ typedef struct {
 	char dir[256];
 	char admin_id[64];
 	char admin_secret[64];
+	/* With CROSSWALK_TEST_PG (a PostgreSQL URL), each env gets a database
+	 * of its own there: its name, and the URL its processes get as
+	 * CROSSWALK_STORE. Both "" on SQLite. */
+	char pg_database[64];
+	char store[512];
 } cwt_env;
 
 typedef struct {
@@ -27,7 +32,23 @@ typedef struct {
 	cw_buf headers;
 } cwt_http;
 
-/** Makes a temp data dir and runs `crosswalk init` in it. */
+/** 1 when the tests run on PostgreSQL (CROSSWALK_TEST_PG is set). */
+int cwt_on_pg(void);
+
+/** Runs one SQL statement on the env's database (SQLite or PostgreSQL,
+ *  the same text); returns the rows it changed. Tests that reach past the
+ *  binary use it. */
+int cwt_store_exec(const cwt_env *env, const char *sql);
+
+/** Holds the store's write lock from outside the daemon (SQLite: BEGIN
+ *  IMMEDIATE on the file; PostgreSQL: the roster advisory lock) until
+ *  cwt_store_unlock. */
+typedef struct cwt_store_lock cwt_store_lock;
+cwt_store_lock *cwt_store_lock_writes(const cwt_env *env);
+void cwt_store_unlock(cwt_store_lock *lock);
+
+/** Makes a temp data dir (and on PostgreSQL a fresh database) and runs
+ *  `crosswalk init` in it. */
 void cwt_env_init(cwt_env *env);
 void cwt_env_cleanup(cwt_env *env);
 

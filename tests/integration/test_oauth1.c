@@ -7,7 +7,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -392,20 +391,14 @@ END_TEST
 /* A client made before migration 0005 has no sealed secret. */
 START_TEST(old_clients_are_told_to_make_a_new_one)
 {
-	char path[400], auth[2048], old_id[64], old_secret[64], sql[256];
-	sqlite3 *db = NULL;
+	char auth[2048], old_id[64], old_secret[64], sql[256];
 
 	cwt_client_add(&env, "d1", OR11 "roster.readonly", old_id, old_secret);
-	snprintf(path, sizeof(path), "%s/crosswalk.db", env.dir);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_busy_timeout(db, 5000), SQLITE_OK);
 	snprintf(sql, sizeof(sql),
 	         "UPDATE clients SET secret_sealed = NULL WHERE client_id = "
 	         "'%s'",
 	         old_id);
-	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_changes(db), 1);
-	sqlite3_close(db);
+	ck_assert_int_eq(cwt_store_exec(&env, sql), 1);
 	sign(auth, sizeof(auth), USERS, old_id, old_secret, "HMAC-SHA256");
 	refused(USERS, auth, "create a new client");
 	/* Its bearer tokens still work. */

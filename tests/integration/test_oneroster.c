@@ -8,7 +8,6 @@
 #include "util/timeutil.h"
 
 #include <check.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1208,20 +1207,17 @@ END_TEST
  * write goes through once the lock is gone. */
 START_TEST(busy_store_answers_server_busy)
 {
-	char id[64], secret[64], writer[64], path[400];
+	char id[64], secret[64], writer[64];
 	const char *auth[] = { NULL, "Content-Type: application/json", NULL };
 	char header[128], value[16];
-	sqlite3 *db = NULL;
+	cwt_store_lock *lock;
 	cwt_http res;
 
 	cwt_client_add(&env, "d1", OR12 "gradebook.createput", id, secret);
 	ck_assert_int_eq(cwt_token(writer, &daemon_, id, secret, NULL), 0);
 	snprintf(header, sizeof(header), "Authorization: Bearer %s", writer);
 	auth[0] = header;
-	snprintf(path, sizeof(path), "%s/crosswalk.db", env.dir);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	lock = cwt_store_lock_writes(&env);
 	cwt_request(&res, &daemon_, "PUT", GB "/categories/busy", auth,
 	            "{\"category\":{\"title\":\"Busy\"}}");
 	ck_assert_msg(res.status == 503, "%ld %s", res.status,
@@ -1229,9 +1225,7 @@ START_TEST(busy_store_answers_server_busy)
 	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&res.body), "server_busy"));
 	ck_assert(cwt_header(&res, "Retry-After", value, sizeof(value)));
 	cwt_http_dispose(&res);
-	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
+	cwt_store_unlock(lock);
 	cwt_request(&res, &daemon_, "PUT", GB "/categories/busy", auth,
 	            "{\"category\":{\"title\":\"Busy\"}}");
 	ck_assert_int_eq(res.status, 201);
