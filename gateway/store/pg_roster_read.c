@@ -370,7 +370,8 @@ int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
 	pg_connection *c = NULL;
 	char tenant[CW_PG_INT_TEXT], after[CW_PG_INT_TEXT],
 	        rows[CW_PG_INT_TEXT];
-	/* Each log row holds one change at least: limit rows are enough. */
+	/* Each row read holds a change after after_seq: limit rows are
+	 * enough. */
 	const char *params[3] = { cw_pg__int(tenant, tenant_id),
 		                  cw_pg__int(after, after_seq),
 		                  cw_pg__int(rows, (int64_t)limit) };
@@ -384,7 +385,7 @@ int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
 	err = cw_pg__each(c, "reading the change feed",
 	                  "SELECT first_seq, entity, at_ms, changes FROM "
 	                  "roster_log WHERE tenant_id = $1 AND first_seq + "
-	                  "count > $2 ORDER BY first_seq LIMIT $3",
+	                  "count - 1 > $2 ORDER BY first_seq LIMIT $3",
 	                  3, params, feed_row, &f);
 	cw_pg__release(s, c);
 	return err;

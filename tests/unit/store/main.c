@@ -3,5 +3,7 @@
 
 Suite *suite_sqlite(void);
 Suite *suite_roster_migration(void);
+Suite *suite_store_pg(void);
+Suite *suite_pg(void);
 
-CW_TEST_MAIN(suite_sqlite, suite_roster_migration)
+CW_TEST_MAIN(suite_sqlite, suite_roster_migration, suite_store_pg, suite_pg)

@@ -1,6 +1,8 @@
 /* The SQLite backend through the store interface: migrations, tenants,
- * clients, tokens and the append-only audit log. */
+ * clients, tokens and the append-only audit log. The same tests run on
+ * the PostgreSQL backend (suite store/pg) when CROSSWALK_TEST_PG is set. */
 #include "store/store.h"
+#include "unit/pgdb.h"
 #include "unit/tmpdir.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -13,18 +15,28 @@
 #include <string.h>
 
 Suite *suite_sqlite(void);
+Suite *suite_store_pg(void);
 
 static char dir[256];
 static cw_store *store;
+/* The store's URL: "sqlite", or a database of its own on the test
+ * cluster (pg_name its name). */
+static char url[512] = "sqlite", pg_name[64];
 
 static void setup(void)
 {
 	int applied = -1;
 
 	cw_test_tmpdir(dir);
-	ck_assert_int_eq(cw_store_open(&store, "sqlite", dir), 0);
+	ck_assert_int_eq(cw_store_open(&store, url, dir), 0);
 	ck_assert_int_eq(cw_store_migrate(store, &applied), 0);
 	ck_assert_int_ge(applied, 1);
+}
+
+static void setup_pg(void)
+{
+	cw_test_pg_create(pg_name, url);
+	setup();
 }
 
 static void teardown(void)
@@ -32,6 +44,25 @@ static void teardown(void)
 	cw_store_free(store);
 	store = NULL;
 	cw_test_rmtree(dir);
+	if (pg_name[0])
+		cw_test_pg_drop(pg_name);
+	pg_name[0] = '\0';
+}
+
+/* SQL run past the store (either database); 0 when it succeeded. */
+static int raw_exec(const char *sql)
+{
+	char path[300];
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (pg_name[0])
+		return cw_test_pg_exec(url, sql) < 0 ? -1 : 0;
+	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 START_TEST(migrations_apply_once)
@@ -41,7 +72,7 @@ START_TEST(migrations_apply_once)
 
 	ck_assert_int_eq(cw_store_migrate(store, &applied), 0);
 	ck_assert_int_eq(applied, 0);
-	ck_assert_int_eq(cw_store_open(&again, "sqlite", dir), 0);
+	ck_assert_int_eq(cw_store_open(&again, url, dir), 0);
 	ck_assert_int_eq(cw_store_migrate(again, &applied), 0);
 	ck_assert_int_eq(applied, 0);
 	ck_assert_int_eq(cw_store_ping(again), 0);
@@ -51,18 +82,11 @@ END_TEST
 
 START_TEST(newer_schema_is_refused)
 {
-	char path[300];
-	sqlite3 *db = NULL;
 	int applied;
 
-	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db,
-	                              "INSERT INTO schema_migrations VALUES "
-	                              "(9999, 'future', 'now')",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
+	ck_assert_int_eq(raw_exec("INSERT INTO schema_migrations VALUES "
+	                          "(9999, 'future', 'now')"),
+	                 0);
 	ck_assert_int_eq(cw_store_migrate(store, &applied), CW_ESTORE);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "newer"));
 }
@@ -234,8 +258,6 @@ START_TEST(audit_log_is_append_only)
 		NULL, "failure", "unknown scope"
 	};
 	cw_buf out = CW_BUF_INIT(4096);
-	char path[300];
-	sqlite3 *db = NULL;
 
 	ck_assert_int_eq(cw_store_audit_append(store, &e1), 0);
 	ck_assert_int_eq(cw_store_audit_append(store, &e2), 0);
@@ -255,17 +277,9 @@ START_TEST(audit_log_is_append_only)
 	        0);
 	ck_assert_str_eq(out.data, "2 client:x client.add t2 failure;");
 	/* Even a direct SQL connection cannot rewrite or delete history. */
-	snprintf(path, sizeof(path), "%s/crosswalk.db", dir);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_ne(sqlite3_exec(db,
-	                              "UPDATE audit_log SET outcome = "
-	                              "'success'",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	ck_assert_int_ne(
-	        sqlite3_exec(db, "DELETE FROM audit_log", NULL, NULL, NULL),
-	        SQLITE_OK);
-	sqlite3_close(db);
+	ck_assert_int_ne(raw_exec("UPDATE audit_log SET outcome = 'success'"),
+	                 0);
+	ck_assert_int_ne(raw_exec("DELETE FROM audit_log"), 0);
 	cw_buf_clear(&out);
 	cw_store_audit_list(store, NULL, 0, 10, collect_audit, &out);
 	ck_assert_str_eq(out.data, "1 cli tenant.add t1 success;"
@@ -391,9 +405,10 @@ START_TEST(bad_urls)
 {
 	cw_store *other = NULL;
 
+	/* Nothing listens on port 1. */
 	ck_assert_int_eq(
-	        cw_store_open(&other, "postgres://x@127.0.0.1/db", dir),
-	        CW_EUNSUPPORTED);
+	        cw_store_open(&other, "postgres://x@127.0.0.1:1/db", dir),
+	        CW_ESTORE);
 	ck_assert_int_eq(cw_store_open(&other, "mysql://x", dir), CW_EINVAL);
 	ck_assert_int_eq(
 	        cw_store_open(&other, "sqlite:/nonexistent/dir/x.db", dir),
@@ -402,12 +417,8 @@ START_TEST(bad_urls)
 }
 END_TEST
 
-Suite *suite_sqlite(void)
+static void add_interface_tests(TCase *tc)
 {
-	Suite *s = suite_create("store/sqlite");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, migrations_apply_once);
 	tcase_add_test(tc, newer_schema_is_refused);
 	tcase_add_test(tc, tenants);
@@ -417,7 +428,32 @@ Suite *suite_sqlite(void)
 	tcase_add_test(tc, audit_log_is_append_only);
 	tcase_add_test(tc, concurrent_use);
 	tcase_add_test(tc, held_imports_are_settled);
+}
+
+Suite *suite_sqlite(void)
+{
+	Suite *s = suite_create("store/sqlite");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	add_interface_tests(tc);
 	tcase_add_test(tc, bad_urls);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* The same tests on PostgreSQL; no test case without a cluster. */
+Suite *suite_store_pg(void)
+{
+	Suite *s = suite_create("store/pg");
+	TCase *tc;
+
+	if (!cw_test_pg_base())
+		return s;
+	tc = tcase_create("interface");
+	tcase_add_checked_fixture(tc, setup_pg, teardown);
+	tcase_set_timeout(tc, 60);
+	add_interface_tests(tc);
 	suite_add_tcase(s, tc);
 	return s;
 }
