@@ -39,7 +39,12 @@ as_owner() {
 start() {
   local bin dir port pw tries=0
   bin=$(bindir)
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/crosswalk-pg.XXXXXX")
+  # As root, under /tmp: the postgres user must reach the directory.
+  if [ "$(id -u)" -eq 0 ]; then
+    dir=$(mktemp -d /tmp/crosswalk-pg.XXXXXX)
+  else
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/crosswalk-pg.XXXXXX")
+  fi
   chmod 0700 "$dir"
   if [ "$(id -u)" -eq 0 ]; then
     id postgres >/dev/null 2>&1 || {

@@ -70,8 +70,8 @@ static const char *const statement_sql[PS_COUNT] = {
 
 int cw_pg__fail(PGconn *conn, const PGresult *res, const char *what)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-	                        : NULL;
+	const char *state =
+	        res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *message = res ? PQresultErrorMessage(res) : "";
 	size_t len;
 
@@ -84,9 +84,9 @@ int cw_pg__fail(PGconn *conn, const PGresult *res, const char *what)
 	if (state && strncmp(state, "23", 2) == 0)
 		return CW_EEXISTS;
 	/* lock_not_available (lock_timeout), deadlock, serialization. */
-	if (state && (strcmp(state, "55P03") == 0 ||
-	              strcmp(state, "40P01") == 0 ||
-	              strcmp(state, "40001") == 0))
+	if (state &&
+	    (strcmp(state, "55P03") == 0 || strcmp(state, "40P01") == 0 ||
+	     strcmp(state, "40001") == 0))
 		return CW_EBUSY;
 	return CW_ESTORE;
 }
@@ -130,10 +130,9 @@ int cw_pg__query(pg_connection *c, const char *what, PGresult **out,
 {
 	if (out)
 		*out = NULL;
-	return check_result(c,
-	                    PQexecParams(c->conn, sql, n, NULL, params, NULL,
-	                                 NULL, 0),
-	                    what, out);
+	return check_result(
+	        c, PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, 0),
+	        what, out);
 }
 
 int cw_pg__exec(pg_connection *c, const char *sql, const char *what)
@@ -151,10 +150,9 @@ int cw_pg__prepared(pg_connection *c, enum pg_statement id, const char *what,
 		*out = NULL;
 	snprintf(name, sizeof(name), "cw%d", (int)id);
 	if (!c->prepared[id]) {
-		err = check_result(c,
-		                   PQprepare(c->conn, name, statement_sql[id],
-		                             0, NULL),
-		                   "preparing a statement", NULL);
+		err = check_result(
+		        c, PQprepare(c->conn, name, statement_sql[id], 0, NULL),
+		        "preparing a statement", NULL);
 		if (err < 0)
 			return err;
 		c->prepared[id] = 1;
@@ -256,7 +254,8 @@ static int connection_open(pg_connection **out, const char *url)
 	/* expand_dbname: the URL's parts, then the settings after it. */
 	c->conn = PQconnectdbParams(keys, values, 1);
 	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK) {
-		err = cw_pg__fail(c->conn, NULL, "cannot connect to PostgreSQL");
+		err = cw_pg__fail(c->conn, NULL,
+		                  "cannot connect to PostgreSQL");
 		goto out;
 	}
 	if ((err = cw_pg__exec(c,
@@ -315,6 +314,20 @@ void cw_pg__release(pg_store *s, pg_connection *c)
 	connection_close(c);
 }
 
+int cw_pg__run(pg_store *s, const char *what, PGresult **out, const char *sql,
+               int n, const char *const *params)
+{
+	pg_connection *c = NULL;
+	int err = cw_pg__acquire(s, &c);
+
+	if (out)
+		*out = NULL;
+	if (err == 0)
+		err = cw_pg__query(c, what, out, sql, n, params);
+	cw_pg__release(s, c);
+	return err;
+}
+
 /* Borrows a connection and runs a prepared statement on it. */
 static int one_statement(pg_store *s, enum pg_statement id, const char *what,
                          PGresult **out, int n, const char *const *params)
@@ -339,9 +352,9 @@ static int apply_one(pg_connection *c, const cw_embedded_file *m,
                      const char *stamp, int *applied)
 {
 	char version[CW_PG_INT_TEXT];
-	const char *params[3] = { cw_pg__int(version,
-		                             strtol(m->name, NULL, 10)),
-		                  m->name, stamp };
+	const char *params[3] = {
+		cw_pg__int(version, strtol(m->name, NULL, 10)), m->name, stamp
+	};
 	PGresult *res = NULL;
 	int err = cw_pg__query(c, "reading the migrations", &res,
 	                       "SELECT 1 FROM schema_migrations WHERE "
@@ -401,9 +414,10 @@ static int apply_migrations(pg_connection *c, int *applied)
 	held = (long)cw_pg__get_int(res, 0, 0);
 	PQclear(res);
 	if (held > newest) {
-		cw_error_set("store: the database has schema version %ld, newer "
-		             "than this crosswalk knows (%ld); upgrade crosswalk",
-		             held, newest);
+		cw_error_set(
+		        "store: the database has schema version %ld, newer "
+		        "than this crosswalk knows (%ld); upgrade crosswalk",
+		        held, newest);
 		return CW_ESTORE;
 	}
 	return 0;
@@ -435,8 +449,7 @@ out:
 
 static int pg_ping(cw_store *store)
 {
-	return one_statement((pg_store *)store, PS_PING, "ping", NULL, 0,
-	                     NULL);
+	return one_statement((pg_store *)store, PS_PING, "ping", NULL, 0, NULL);
 }
 
 /* ---- tenants ------------------------------------------------------------- */
@@ -475,8 +488,8 @@ static int pg_tenant_add(cw_store *store, const char *name, cw_tenant *out)
 	int err;
 
 	cw_time_format_iso(cw_time_now_ms(), stamp);
-	err = one_statement((pg_store *)store, PS_TENANT_ADD,
-	                    "adding a tenant", NULL, 2, params);
+	err = one_statement((pg_store *)store, PS_TENANT_ADD, "adding a tenant",
+	                    NULL, 2, params);
 	if (err == CW_EEXISTS)
 		cw_error_set("a tenant named \"%s\" already exists", name);
 	if (err == 0 && out)
@@ -543,8 +556,7 @@ static int pg_client_add(cw_store *store, const cw_client *client)
 	                     "adding a client", NULL, 6, params);
 }
 
-static int pg_client_get(cw_store *store, const char *client_id,
-                         cw_client *out)
+static int pg_client_get(cw_store *store, const char *client_id, cw_client *out)
 {
 	const char *params[1] = { client_id };
 	PGresult *res = NULL;
@@ -612,8 +624,8 @@ static int pg_token_add(cw_store *store, const cw_token *token)
 		                  cw_pg__int(issued, token->issued_at_ms),
 		                  cw_pg__int(expires, token->expires_at_ms) };
 
-	return one_statement((pg_store *)store, PS_TOKEN_ADD,
-	                     "adding a token", NULL, 6, params);
+	return one_statement((pg_store *)store, PS_TOKEN_ADD, "adding a token",
+	                     NULL, 6, params);
 }
 
 static int pg_token_lookup(cw_store *store, const char *token_hash,
@@ -636,9 +648,8 @@ static int pg_token_lookup(cw_store *store, const char *token_hash,
 		out->scopes = cw_strdup(PQgetvalue(res, 0, 3));
 		out->expires_at_ms = cw_pg__get_int(res, 0, 4);
 		out->client_revoked = (int)cw_pg__get_int(res, 0, 5);
-		snprintf(out->tenant_created_at,
-		         sizeof(out->tenant_created_at), "%s",
-		         PQgetvalue(res, 0, 6));
+		snprintf(out->tenant_created_at, sizeof(out->tenant_created_at),
+		         "%s", PQgetvalue(res, 0, 6));
 		if (!out->scopes)
 			err = CW_ENOMEM;
 	} else {
@@ -705,9 +716,8 @@ static int pg_audit_append(cw_store *store, const cw_audit_entry *entry)
 	                     "appending to the audit log", NULL, 7, params);
 }
 
-static int pg_audit_list(cw_store *store, const char *tenant,
-                         int64_t after_seq, int limit, cw_audit_cb cb,
-                         void *payload)
+static int pg_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
+                         int limit, cw_audit_cb cb, void *payload)
 {
 	char after[CW_PG_INT_TEXT], count[CW_PG_INT_TEXT];
 	const char *params[3] = { cw_pg__int(after, after_seq), tenant,
@@ -870,4 +880,3 @@ int cw_store_pg_open(cw_store **out, const char *url)
 	*out = &s->base;
 	return 0;
 }
-

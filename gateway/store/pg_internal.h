@@ -71,6 +71,9 @@ int cw_pg__query(pg_connection *c, const char *what, PGresult **out,
 /* The same for one of the prepared statements. */
 int cw_pg__prepared(pg_connection *c, enum pg_statement id, const char *what,
                     PGresult **out, int n, const char *const *params);
+/* cw_pg__query on a connection borrowed for it. */
+int cw_pg__run(pg_store *s, const char *what, PGresult **out, const char *sql,
+               int n, const char *const *params);
 /* A statement without parameters and without rows (BEGIN, COMMIT …). */
 int cw_pg__exec(pg_connection *c, const char *sql, const char *what);
 /* Streams the rows of sql one at a time to row (which returns 0 to go on,
@@ -107,8 +110,8 @@ void cw_pg__import_end(cw_store_import *import);
 /* pg_roster_read.c */
 int cw_pg__import_create(cw_store *store, int64_t tenant_id, const char *at,
                          const char *source, int64_t *id);
-int cw_pg__import_report(cw_store *store, int64_t import_id,
-                         const char *state, const char *report);
+int cw_pg__import_report(cw_store *store, int64_t import_id, const char *state,
+                         const char *report);
 int cw_pg__import_get(cw_store *store, int64_t import_id,
                       cw_import_record *out);
 int cw_pg__import_interrupted(cw_store *store, int *count);
@@ -122,37 +125,72 @@ int cw_pg__roster_get(cw_store *store, int64_t tenant_id, int entity,
 int cw_pg__roster_snapshot(cw_store *store, int64_t tenant_id, int64_t *seq,
                            cw_roster_cb cb, void *payload);
 int cw_pg__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
-int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
-                          int64_t after_seq, size_t limit,
-                          cw_roster_change_cb cb, void *payload);
+int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
+                          size_t limit, cw_roster_change_cb cb, void *payload);
 
-/* pg_unported.c: CW_EUNSUPPORTED for now. */
-int cw_pg__case_import(cw_store *store, int64_t tenant_id, const cw_case_import *import, cw_case_counts counts[CW_STORE_CASE_KINDS]);
-int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload);
-int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb, void *payload);
-int cw_pg__case_package(cw_store *store, int64_t tenant_id, const char *identifier, cw_buf *out, int64_t *stamp);
-int cw_pg__case_stamp(cw_store *store, int64_t tenant_id, const char *identifier, int64_t *stamp);
-int cw_pg__case_links(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload);
-int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind, cw_case_cb cb, void *payload);
-int cw_pg__case_mirror_put(cw_store *store, const cw_case_mirror *mirror, int64_t *id);
-int cw_pg__case_mirror_list(cw_store *store, int64_t tenant_id, int64_t due_before_ms, cw_case_mirror_cb cb, void *payload);
-int cw_pg__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms, int64_t next_run_ms, const char *report);
+/* pg_unported.c (CW_EUNSUPPORTED for now) and pg_schedules.c (mirrors,
+ * sync connections). */
+int cw_pg__case_import(cw_store *store, int64_t tenant_id,
+                       const cw_case_import *import,
+                       cw_case_counts counts[CW_STORE_CASE_KINDS]);
+int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier,
+                    cw_case_cb cb, void *payload);
+int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+                          void *payload);
+int cw_pg__case_package(cw_store *store, int64_t tenant_id,
+                        const char *identifier, cw_buf *out, int64_t *stamp);
+int cw_pg__case_stamp(cw_store *store, int64_t tenant_id,
+                      const char *identifier, int64_t *stamp);
+int cw_pg__case_links(cw_store *store, int64_t tenant_id,
+                      const char *identifier, cw_case_cb cb, void *payload);
+int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind,
+                     cw_case_cb cb, void *payload);
+int cw_pg__case_mirror_put(cw_store *store, const cw_case_mirror *mirror,
+                           int64_t *id);
+int cw_pg__case_mirror_list(cw_store *store, int64_t tenant_id,
+                            int64_t due_before_ms, cw_case_mirror_cb cb,
+                            void *payload);
+int cw_pg__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
+                            int64_t next_run_ms, const char *report);
 int cw_pg__case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
 int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id);
-int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name, cw_sync_cb cb, void *payload);
-int cw_pg__sync_done(cw_store *store, int64_t id, int64_t ran_ms, const char *state, const char *report, const char *cursor);
-int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer, const cw_badge_key *keys, size_t key_count, int64_t status_list_size);
-int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_issuer_cb cb, void *payload);
-int cw_pg__badge_issuer_list(cw_store *store, int64_t tenant_id, cw_badge_issuer_cb cb, void *payload);
+int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name,
+                     cw_sync_cb cb, void *payload);
+int cw_pg__sync_done(cw_store *store, int64_t id, int64_t ran_ms,
+                     const char *state, const char *report, const char *cursor);
+int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                            const cw_badge_key *keys, size_t key_count,
+                            int64_t status_list_size);
+int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id,
+                            cw_badge_issuer_cb cb, void *payload);
+int cw_pg__badge_issuer_list(cw_store *store, int64_t tenant_id,
+                             cw_badge_issuer_cb cb, void *payload);
 int cw_pg__badge_key_rotate(cw_store *store, const cw_badge_key *key);
-int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_key_cb cb, void *payload);
-int cw_pg__badge_achievement_put(cw_store *store, const cw_badge_achievement *achievement);
-int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_achievement_cb cb, void *payload);
-int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id, const char *issuer, int64_t count, int64_t *first, int64_t *size);
-int cw_pg__badge_credentials_add(cw_store *store, const cw_badge_credential *credentials, size_t count);
-int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_credential_cb cb, void *payload);
-int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id, const char *id, const char *at, const char *reason);
-int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_credential_cb cb, void *payload);
-int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id, const char *issuer, int64_t *size, int64_t *next_index);
+int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id,
+                          const char *issuer, cw_badge_key_cb cb,
+                          void *payload);
+int cw_pg__badge_achievement_put(cw_store *store,
+                                 const cw_badge_achievement *achievement);
+int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_achievement_cb cb,
+                                 void *payload);
+int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                const char *issuer, int64_t count,
+                                int64_t *first, int64_t *size);
+int cw_pg__badge_credentials_add(cw_store *store,
+                                 const cw_badge_credential *credentials,
+                                 size_t count);
+int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id,
+                                const char *id, cw_badge_credential_cb cb,
+                                void *payload);
+int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                   const char *id, const char *at,
+                                   const char *reason);
+int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id,
+                              const char *issuer, cw_badge_credential_cb cb,
+                              void *payload);
+int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                 const char *issuer, int64_t *size,
+                                 int64_t *next_index);
 
 #endif

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOG_CHUNK  (64 * 1024)  /* bytes of changes per change-log row */
-#define COPY_CHUNK (256 * 1024) /* bytes of COPY text sent at a time */
+#define LOG_CHUNK             (64 * 1024) /* bytes of changes per change-log row */
+#define COPY_CHUNK            (256 * 1024) /* bytes of COPY text sent at a time */
 #define MAX_DANGLING_REPORTED 100
 
 typedef struct {
@@ -64,9 +64,9 @@ static int log_flush(pg_import *imp, int entity)
 		                  imp->tenant,
 		                  cw_pg__int(kind, entity),
 		                  cw_pg__int(at, imp->at_ms),
-		                  imp->import_id ? cw_pg__int(import,
-		                                              imp->import_id)
-		                                 : NULL,
+		                  imp->import_id
+		                          ? cw_pg__int(import, imp->import_id)
+		                          : NULL,
 		                  cw_pg__int(count, c->count),
 		                  c->changes.data };
 	const int lengths[7] = { 0, 0, 0, 0, 0, 0, (int)c->changes.len };
@@ -153,13 +153,13 @@ static int open_transaction(pg_import *imp)
 	imp->in_transaction = 1;
 	/* Another import may hold the lock for minutes: an import queues up;
 	 * an API write (no import record) does not hang its request. */
-	if ((err = cw_pg__exec(imp->conn,
-	                       imp->import_id
-	                               ? "SET LOCAL lock_timeout = '" CW_PG_IMPORT_LOCK_WAIT
-	                                 "'"
-	                               : "SET LOCAL lock_timeout = '" CW_PG_LOCK_WAIT
-	                                 "'",
-	                       "starting an import")) < 0 ||
+	if ((err = cw_pg__exec(
+	             imp->conn,
+	             imp->import_id
+	                     ? "SET LOCAL lock_timeout = "
+	                       "'" CW_PG_IMPORT_LOCK_WAIT "'"
+	                     : "SET LOCAL lock_timeout = '" CW_PG_LOCK_WAIT "'",
+	             "starting an import")) < 0 ||
 	    (err = query(imp, "waiting for another import", NULL,
 	                 "SELECT pg_advisory_xact_lock($1::bigint)", 1,
 	                 params)) < 0)
@@ -200,8 +200,8 @@ int cw_pg__import_begin(cw_store *store, int64_t tenant_id, const char *at,
 		imp->at_ms = cw_time_now_ms();
 	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
 		imp->log[e].changes = (cw_buf)CW_BUF_INIT(LOG_CHUNK * 2);
-	imp->reader_lock_ready = pthread_mutex_init(&imp->reader_lock, NULL) ==
-	                         0;
+	imp->reader_lock_ready =
+	        pthread_mutex_init(&imp->reader_lock, NULL) == 0;
 	err = imp->reader_lock_ready ? 0 : CW_ENOMEM;
 	if (err == 0)
 		err = cw_pg__acquire(imp->s, &imp->conn);
@@ -237,9 +237,8 @@ static int copy_send(pg_import *imp)
 {
 	if (imp->copy.error)
 		return imp->failed = imp->copy.error;
-	if (imp->copy.len &&
-	    PQputCopyData(imp->conn->conn, imp->copy.data,
-	                  (int)imp->copy.len) != 1)
+	if (imp->copy.len && PQputCopyData(imp->conn->conn, imp->copy.data,
+	                                   (int)imp->copy.len) != 1)
 		return imp->failed = cw_pg__fail(imp->conn->conn, NULL,
 		                                 "sending rows");
 	cw_buf_clear(&imp->copy);
@@ -304,7 +303,7 @@ int cw_pg__import_put(cw_store_import *import, const cw_roster_record *r)
 		cw_pg__copy_field(&imp->copy, r->fields, fields_length(r));
 	cw_buf_puts(&imp->copy, deleted ? "\tt\n" : "\tf\n");
 	return imp->copy.len >= COPY_CHUNK || imp->copy.error ? copy_send(imp)
-	                                                        : 0;
+	                                                      : 0;
 }
 
 int cw_pg__import_lookup(cw_store_import *import, int entity,
@@ -485,12 +484,11 @@ static int check_ref(pg_import *imp, const cw_roster_ref *ref,
 {
 	char entity[CW_PG_INT_TEXT], position[CW_PG_INT_TEXT],
 	        target[CW_PG_INT_TEXT], limit[CW_PG_INT_TEXT];
-	const char *params[5] = {
-		imp->tenant, cw_pg__int(entity, ref->entity),
-		cw_pg__int(position, ref->position),
-		cw_pg__int(target, ref->target),
-		cw_pg__int(limit, MAX_DANGLING_REPORTED - *found)
-	};
+	const char *params[5] = { imp->tenant, cw_pg__int(entity, ref->entity),
+		                  cw_pg__int(position, ref->position),
+		                  cw_pg__int(target, ref->target),
+		                  cw_pg__int(limit,
+		                             MAX_DANGLING_REPORTED - *found) };
 	PGresult *res = NULL;
 	int err = query(imp, "checking references", &res,
 	                ref->is_list ? dangling_list_sql : dangling_sql, 5,
@@ -500,7 +498,8 @@ static int check_ref(pg_import *imp, const cw_roster_ref *ref,
 		(*found)++;
 		if (policy->dangling)
 			policy->dangling(ref, PQgetvalue(res, i, 0),
-			                 PQgetvalue(res, i, 1), policy->payload);
+			                 PQgetvalue(res, i, 1),
+			                 policy->payload);
 	}
 	PQclear(res);
 	return err;

@@ -64,8 +64,7 @@ static int emit_row(const PGresult *res, void *p)
 {
 	const row_emitter *e = p;
 	int col = e->entity < 0 ? 1 : 0;
-	int entity = e->entity < 0 ? (int)cw_pg__get_int(res, 0, 0)
-	                           : e->entity;
+	int entity = e->entity < 0 ? (int)cw_pg__get_int(res, 0, 0) : e->entity;
 
 	return emit(e->cb, e->payload, entity, PQgetvalue(res, 0, col),
 	            "active", cw_pg__get_int(res, 0, col + 1),
@@ -234,12 +233,13 @@ static int list_since(pg_connection *c, const char *tenant, int entity,
 		params[2] = array.data;
 		/* Byte order on both sides (COLLATE "C", strcmp). */
 		if (err == 0)
-			err = cw_pg__each(c, "reading changed rows",
-			                  "SELECT sourced_id, modified_ms, fields "
-			                  "FROM roster WHERE tenant_id = $1 AND "
-			                  "entity = $2 AND sourced_id = "
-			                  "ANY($3::text[]) ORDER BY sourced_id",
-			                  3, params, merge_row, &m);
+			err = cw_pg__each(
+			        c, "reading changed rows",
+			        "SELECT sourced_id, modified_ms, fields "
+			        "FROM roster WHERE tenant_id = $1 AND "
+			        "entity = $2 AND sourced_id = "
+			        "ANY($3::text[]) ORDER BY sourced_id",
+			        3, params, merge_row, &m);
 		if (err == 0)
 			err = emit_deleted_before(&m, NULL);
 	}
@@ -362,9 +362,8 @@ static int feed_row(const PGresult *res, void *p)
 	return err;
 }
 
-int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
-                          int64_t after_seq, size_t limit,
-                          cw_roster_change_cb cb, void *payload)
+int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
+                          size_t limit, cw_roster_change_cb cb, void *payload)
 {
 	pg_store *s = (pg_store *)store;
 	pg_connection *c = NULL;
@@ -393,29 +392,17 @@ int cw_pg__roster_changes(cw_store *store, int64_t tenant_id,
 
 /* ---- import records ------------------------------------------------------ */
 
-static int one_query(pg_store *s, const char *what, PGresult **out,
-                     const char *sql, int n, const char *const *params)
-{
-	pg_connection *c = NULL;
-	int err = cw_pg__acquire(s, &c);
-
-	if (err == 0)
-		err = cw_pg__query(c, what, out, sql, n, params);
-	cw_pg__release(s, c);
-	return err;
-}
-
 int cw_pg__import_create(cw_store *store, int64_t tenant_id, const char *at,
                          const char *source, int64_t *id)
 {
 	char tenant[CW_PG_INT_TEXT];
 	const char *params[3] = { cw_pg__int(tenant, tenant_id), at, source };
 	PGresult *res = NULL;
-	int err = one_query((pg_store *)store, "recording an import", &res,
-	                    "INSERT INTO roster_imports (tenant_id, "
-	                    "created_at, state, source) VALUES ($1, $2, "
-	                    "'running', $3) RETURNING id",
-	                    3, params);
+	int err = cw_pg__run((pg_store *)store, "recording an import", &res,
+	                     "INSERT INTO roster_imports (tenant_id, "
+	                     "created_at, state, source) VALUES ($1, $2, "
+	                     "'running', $3) RETURNING id",
+	                     3, params);
 
 	if (err == 0 && id)
 		*id = cw_pg__get_int(res, 0, 0);
@@ -423,30 +410,29 @@ int cw_pg__import_create(cw_store *store, int64_t tenant_id, const char *at,
 	return err;
 }
 
-int cw_pg__import_report(cw_store *store, int64_t import_id,
-                         const char *state, const char *report)
+int cw_pg__import_report(cw_store *store, int64_t import_id, const char *state,
+                         const char *report)
 {
 	char id[CW_PG_INT_TEXT];
 	const char *params[3] = { cw_pg__int(id, import_id), state, report };
 
-	return one_query((pg_store *)store, "saving an import report", NULL,
-	                 "UPDATE roster_imports SET state = $2, report = $3 "
-	                 "WHERE id = $1",
-	                 3, params);
+	return cw_pg__run((pg_store *)store, "saving an import report", NULL,
+	                  "UPDATE roster_imports SET state = $2, report = $3 "
+	                  "WHERE id = $1",
+	                  3, params);
 }
 
-int cw_pg__import_get(cw_store *store, int64_t import_id,
-                      cw_import_record *out)
+int cw_pg__import_get(cw_store *store, int64_t import_id, cw_import_record *out)
 {
 	char id[CW_PG_INT_TEXT];
 	const char *params[1] = { cw_pg__int(id, import_id) };
 	PGresult *res = NULL;
-	int err = one_query((pg_store *)store, "reading an import record",
-	                    &res,
-	                    "SELECT id, tenant_id, state, created_at, "
-	                    "coalesce(source, ''), coalesce(report, '') FROM "
-	                    "roster_imports WHERE id = $1",
-	                    1, params);
+	int err =
+	        cw_pg__run((pg_store *)store, "reading an import record", &res,
+	                   "SELECT id, tenant_id, state, created_at, "
+	                   "coalesce(source, ''), coalesce(report, '') FROM "
+	                   "roster_imports WHERE id = $1",
+	                   1, params);
 
 	memset(out, 0, sizeof(*out));
 	if (err < 0)
@@ -477,7 +463,7 @@ int cw_pg__import_interrupted(cw_store *store, int *count)
 	/* Several nodes share the database: only a node's own imports would
 	 * be its to fail. Until imports are leased (a later step), a node
 	 * starting fails those left running by any — as on SQLite. */
-	int err = one_query(
+	int err = cw_pg__run(
 	        (pg_store *)store, "failing interrupted imports", &res,
 	        "UPDATE roster_imports SET state = 'failed', report = "
 	        "'{\"state\":\"failed\",\"reason\":\"interrupted: the "
@@ -501,7 +487,7 @@ int cw_pg__import_settle(cw_store *store, int64_t tenant_id, int64_t import_id,
 	const char *params[4] = { cw_pg__int(tenant, tenant_id),
 		                  cw_pg__int(id, import_id), before, state };
 	PGresult *res = NULL;
-	int err = one_query(
+	int err = cw_pg__run(
 	        (pg_store *)store, "settling imports", &res,
 	        "UPDATE roster_imports SET state = $4, report = "
 	        "json_build_object('state', $4::text, 'reason', CASE $4::text "

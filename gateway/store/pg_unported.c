@@ -1,9 +1,11 @@
-/* What the PostgreSQL backend does not do yet (CASE, CASE mirrors, sync
- * connections, Open Badges issuing): each slot fails with CW_EUNSUPPORTED
+/* What the PostgreSQL backend does not do yet (CASE frameworks, Open Badges
+ * issuing): each slot fails with CW_EUNSUPPORTED
  * and a message naming the operation, never touching the database. */
 #include "store/pg_internal.h"
 
-int cw_pg__case_import(cw_store *store, int64_t tenant_id, const cw_case_import *import, cw_case_counts counts[CW_STORE_CASE_KINDS])
+int cw_pg__case_import(cw_store *store, int64_t tenant_id,
+                       const cw_case_import *import,
+                       cw_case_counts counts[CW_STORE_CASE_KINDS])
 {
 	(void)store;
 	(void)tenant_id;
@@ -12,7 +14,8 @@ int cw_pg__case_import(cw_store *store, int64_t tenant_id, const cw_case_import 
 	return cw_pg__unsupported("case import");
 }
 
-int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload)
+int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier,
+                    cw_case_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -22,7 +25,8 @@ int cw_pg__case_get(cw_store *store, int64_t tenant_id, const char *identifier, 
 	return cw_pg__unsupported("case get");
 }
 
-int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb, void *payload)
+int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb,
+                          void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -31,7 +35,8 @@ int cw_pg__case_documents(cw_store *store, int64_t tenant_id, cw_case_cb cb, voi
 	return cw_pg__unsupported("case documents");
 }
 
-int cw_pg__case_package(cw_store *store, int64_t tenant_id, const char *identifier, cw_buf *out, int64_t *stamp)
+int cw_pg__case_package(cw_store *store, int64_t tenant_id,
+                        const char *identifier, cw_buf *out, int64_t *stamp)
 {
 	(void)store;
 	(void)tenant_id;
@@ -41,7 +46,8 @@ int cw_pg__case_package(cw_store *store, int64_t tenant_id, const char *identifi
 	return cw_pg__unsupported("case package");
 }
 
-int cw_pg__case_stamp(cw_store *store, int64_t tenant_id, const char *identifier, int64_t *stamp)
+int cw_pg__case_stamp(cw_store *store, int64_t tenant_id,
+                      const char *identifier, int64_t *stamp)
 {
 	(void)store;
 	(void)tenant_id;
@@ -50,7 +56,8 @@ int cw_pg__case_stamp(cw_store *store, int64_t tenant_id, const char *identifier
 	return cw_pg__unsupported("case stamp");
 }
 
-int cw_pg__case_links(cw_store *store, int64_t tenant_id, const char *identifier, cw_case_cb cb, void *payload)
+int cw_pg__case_links(cw_store *store, int64_t tenant_id,
+                      const char *identifier, cw_case_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -60,7 +67,8 @@ int cw_pg__case_links(cw_store *store, int64_t tenant_id, const char *identifier
 	return cw_pg__unsupported("case links");
 }
 
-int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind, cw_case_cb cb, void *payload)
+int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind,
+                     cw_case_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -70,72 +78,9 @@ int cw_pg__case_kind(cw_store *store, int64_t tenant_id, int kind, cw_case_cb cb
 	return cw_pg__unsupported("case kind");
 }
 
-int cw_pg__case_mirror_put(cw_store *store, const cw_case_mirror *mirror, int64_t *id)
-{
-	(void)store;
-	(void)mirror;
-	(void)id;
-	return cw_pg__unsupported("case mirror put");
-}
-
-int cw_pg__case_mirror_list(cw_store *store, int64_t tenant_id, int64_t due_before_ms, cw_case_mirror_cb cb, void *payload)
-{
-	(void)store;
-	(void)tenant_id;
-	(void)due_before_ms;
-	(void)cb;
-	(void)payload;
-	return cw_pg__unsupported("case mirror list");
-}
-
-int cw_pg__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms, int64_t next_run_ms, const char *report)
-{
-	(void)store;
-	(void)id;
-	(void)ran_ms;
-	(void)next_run_ms;
-	(void)report;
-	return cw_pg__unsupported("case mirror done");
-}
-
-int cw_pg__case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id)
-{
-	(void)store;
-	(void)tenant_id;
-	(void)id;
-	return cw_pg__unsupported("case mirror delete");
-}
-
-int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
-{
-	(void)store;
-	(void)c;
-	(void)id;
-	return cw_pg__unsupported("sync add");
-}
-
-int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name, cw_sync_cb cb, void *payload)
-{
-	(void)store;
-	(void)tenant_id;
-	(void)name;
-	(void)cb;
-	(void)payload;
-	return cw_pg__unsupported("sync list");
-}
-
-int cw_pg__sync_done(cw_store *store, int64_t id, int64_t ran_ms, const char *state, const char *report, const char *cursor)
-{
-	(void)store;
-	(void)id;
-	(void)ran_ms;
-	(void)state;
-	(void)report;
-	(void)cursor;
-	return cw_pg__unsupported("sync done");
-}
-
-int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer, const cw_badge_key *keys, size_t key_count, int64_t status_list_size)
+int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
+                            const cw_badge_key *keys, size_t key_count,
+                            int64_t status_list_size)
 {
 	(void)store;
 	(void)issuer;
@@ -145,7 +90,8 @@ int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer, cons
 	return cw_pg__unsupported("badge issuer add");
 }
 
-int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_issuer_cb cb, void *payload)
+int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id,
+                            cw_badge_issuer_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -155,7 +101,8 @@ int cw_pg__badge_issuer_get(cw_store *store, int64_t tenant_id, const char *id, 
 	return cw_pg__unsupported("badge issuer get");
 }
 
-int cw_pg__badge_issuer_list(cw_store *store, int64_t tenant_id, cw_badge_issuer_cb cb, void *payload)
+int cw_pg__badge_issuer_list(cw_store *store, int64_t tenant_id,
+                             cw_badge_issuer_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -171,7 +118,8 @@ int cw_pg__badge_key_rotate(cw_store *store, const cw_badge_key *key)
 	return cw_pg__unsupported("badge key rotate");
 }
 
-int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_key_cb cb, void *payload)
+int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id,
+                          const char *issuer, cw_badge_key_cb cb, void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -181,14 +129,17 @@ int cw_pg__badge_key_list(cw_store *store, int64_t tenant_id, const char *issuer
 	return cw_pg__unsupported("badge key list");
 }
 
-int cw_pg__badge_achievement_put(cw_store *store, const cw_badge_achievement *achievement)
+int cw_pg__badge_achievement_put(cw_store *store,
+                                 const cw_badge_achievement *achievement)
 {
 	(void)store;
 	(void)achievement;
 	return cw_pg__unsupported("badge achievement put");
 }
 
-int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_achievement_cb cb, void *payload)
+int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_achievement_cb cb,
+                                 void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -198,7 +149,9 @@ int cw_pg__badge_achievement_get(cw_store *store, int64_t tenant_id, const char 
 	return cw_pg__unsupported("badge achievement get");
 }
 
-int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id, const char *issuer, int64_t count, int64_t *first, int64_t *size)
+int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id,
+                                const char *issuer, int64_t count,
+                                int64_t *first, int64_t *size)
 {
 	(void)store;
 	(void)tenant_id;
@@ -209,7 +162,9 @@ int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id, const char *
 	return cw_pg__unsupported("badge status reserve");
 }
 
-int cw_pg__badge_credentials_add(cw_store *store, const cw_badge_credential *credentials, size_t count)
+int cw_pg__badge_credentials_add(cw_store *store,
+                                 const cw_badge_credential *credentials,
+                                 size_t count)
 {
 	(void)store;
 	(void)credentials;
@@ -217,7 +172,9 @@ int cw_pg__badge_credentials_add(cw_store *store, const cw_badge_credential *cre
 	return cw_pg__unsupported("badge credentials add");
 }
 
-int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id, const char *id, cw_badge_credential_cb cb, void *payload)
+int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id,
+                                const char *id, cw_badge_credential_cb cb,
+                                void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -227,7 +184,9 @@ int cw_pg__badge_credential_get(cw_store *store, int64_t tenant_id, const char *
 	return cw_pg__unsupported("badge credential get");
 }
 
-int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id, const char *id, const char *at, const char *reason)
+int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id,
+                                   const char *id, const char *at,
+                                   const char *reason)
 {
 	(void)store;
 	(void)tenant_id;
@@ -237,7 +196,9 @@ int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id, const cha
 	return cw_pg__unsupported("badge credential revoke");
 }
 
-int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id, const char *issuer, cw_badge_credential_cb cb, void *payload)
+int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id,
+                              const char *issuer, cw_badge_credential_cb cb,
+                              void *payload)
 {
 	(void)store;
 	(void)tenant_id;
@@ -247,7 +208,9 @@ int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id, const char *is
 	return cw_pg__unsupported("badge revoked list");
 }
 
-int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id, const char *issuer, int64_t *size, int64_t *next_index)
+int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id,
+                                 const char *issuer, int64_t *size,
+                                 int64_t *next_index)
 {
 	(void)store;
 	(void)tenant_id;

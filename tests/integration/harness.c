@@ -149,8 +149,8 @@ static void pg_database(cwt_env *env)
 	              "CROSSWALK_TEST_PG is not postgres://USER@HOST:PORT/DB");
 	snprintf(env->pg_database, sizeof(env->pg_database), "cwt_%ld_%u_%ld",
 	         (long)getpid(), counter++, (long)time(NULL) % 100000);
-	snprintf(env->store, sizeof(env->store), "%.*s/%s",
-	         (int)(slash - base), base, env->pg_database);
+	snprintf(env->store, sizeof(env->store), "%.*s/%s", (int)(slash - base),
+	         base, env->pg_database);
 	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", env->pg_database);
 	pg_admin(sql);
 }
@@ -238,8 +238,8 @@ cwt_store_lock *cwt_store_lock_writes(const cwt_env *env)
 	ck_assert_ptr_nonnull(lock);
 	if (!env->store[0]) {
 		lock->db = sqlite_open(env);
-		ck_assert_int_eq(sqlite3_exec(lock->db, "BEGIN IMMEDIATE",
-		                              NULL, NULL, NULL),
+		ck_assert_int_eq(sqlite3_exec(lock->db, "BEGIN IMMEDIATE", NULL,
+		                              NULL, NULL),
 		                 SQLITE_OK);
 		return lock;
 	}

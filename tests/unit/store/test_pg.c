@@ -92,7 +92,7 @@ END_TEST
 /* ---- imports ------------------------------------------------------------- */
 
 typedef struct {
-	int decide; /* 1 apply, 0 hold */
+	int decide;       /* 1 apply, 0 hold */
 	const char *keep; /* bulk: the ids the set brought ("" none) */
 	int dangling;
 } policy_state;
@@ -131,8 +131,9 @@ static cw_roster_record row(int entity, const char *id, const char *fields)
 static int import(const cw_roster_record *rows, size_t n, uint32_t bulk,
                   policy_state *p, cw_roster_counts counts[], int *applied)
 {
-	cw_import_policy policy = { seen,         refs, 1, on_dangling, decide,
-		                    NULL,         p };
+	cw_import_policy policy = {
+		seen, refs, 1, on_dangling, decide, NULL, p
+	};
 	cw_store_import *imp = NULL;
 	int err = cw_store_import_begin(&imp, store, 1,
 	                                "2026-03-01T00:00:00.000Z", 0);
@@ -158,9 +159,9 @@ static void expect_rows(int entity, const char *since, const char *want)
 {
 	cw_buf got = CW_BUF_INIT(1 << 20);
 
-	ck_assert_int_eq(cw_store_roster_list(store, 1, entity, since,
-	                                      append_row, &got),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_roster_list(store, 1, entity, since, append_row, &got),
+	        0);
 	ck_assert_str_eq(cw_buf_cstr(&got), want);
 	cw_buf_dispose(&got);
 }
@@ -227,15 +228,15 @@ START_TEST(imports_all_or_nothing_with_a_change_log)
 	expect_rows(4, NULL, "4:u1:active:[\"o1\", 1];");
 	expect_rows(4, "2000-01-01T00:00:00.000Z",
 	            "4:u\t2:tobedeleted:{};4:u1:active:[\"o1\", 1];");
-	ck_assert_int_eq(cw_store_roster_changes(store, 1, 0, 100,
-	                                         append_change, &feed),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_roster_changes(store, 1, 0, 100, append_change, &feed),
+	        0);
 	ck_assert_str_eq(cw_buf_cstr(&feed),
 	                 "1ao1;2ao2;3au1;4au\t2;5do2;6uu1;7du\t2;");
 	cw_buf_clear(&feed);
-	ck_assert_int_eq(cw_store_roster_changes(store, 1, 5, 1,
-	                                         append_change, &feed),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_roster_changes(store, 1, 5, 1, append_change, &feed),
+	        0);
 	ck_assert_str_eq(cw_buf_cstr(&feed), "6uu1;");
 	cw_buf_dispose(&feed);
 }
@@ -275,11 +276,10 @@ START_TEST(unported_operations_fail_naming_themselves)
 	                 CW_EUNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "case import"));
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "PostgreSQL"));
-	ck_assert_int_eq(cw_store_badge_status_list_get(store, 1, "i", &size,
-	                                                &next),
-	                 CW_EUNSUPPORTED);
-	ck_assert_ptr_nonnull(
-	        strstr(cw_error_last(), "badge status list get"));
+	ck_assert_int_eq(
+	        cw_store_badge_status_list_get(store, 1, "i", &size, &next),
+	        CW_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "badge status list get"));
 }
 END_TEST
 
