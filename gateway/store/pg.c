@@ -720,8 +720,9 @@ static int pg_audit_list(cw_store *store, const char *tenant, int64_t after_seq,
                          int limit, cw_audit_cb cb, void *payload)
 {
 	char after[CW_PG_INT_TEXT], count[CW_PG_INT_TEXT];
+	/* A negative limit is none, as SQLite's LIMIT -1 (LIMIT NULL). */
 	const char *params[3] = { cw_pg__int(after, after_seq), tenant,
-		                  cw_pg__int(count, limit < 0 ? 0 : limit) };
+		                  limit < 0 ? NULL : cw_pg__int(count, limit) };
 	PGresult *res = NULL;
 	int err = one_statement((pg_store *)store, PS_AUDIT_LIST,
 	                        "listing the audit log", &res, 3, params);
