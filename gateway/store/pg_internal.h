@@ -128,8 +128,8 @@ int cw_pg__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
                           size_t limit, cw_roster_change_cb cb, void *payload);
 
-/* pg_unported.c (CW_EUNSUPPORTED for now) and pg_schedules.c (mirrors,
- * sync connections). */
+/* pg_unported.c (CASE: CW_EUNSUPPORTED for now), pg_schedules.c (mirrors,
+ * sync connections), pg_badges.c. */
 int cw_pg__case_import(cw_store *store, int64_t tenant_id,
                        const cw_case_import *import,
                        cw_case_counts counts[CW_STORE_CASE_KINDS]);

@@ -230,6 +230,42 @@ int cwt_store_exec(const cwt_env *env, const char *sql)
 	return changes;
 }
 
+int cwt_store_value(const cwt_env *env, const char *sql, char *out, size_t n)
+{
+	int found = 0;
+
+	out[0] = '\0';
+	if (env->store[0]) {
+		PGconn *conn = pg_connect(env->store);
+		PGresult *res = PQexec(conn, sql);
+
+		ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s",
+		              sql, PQresultErrorMessage(res));
+		if (PQntuples(res) > 0) {
+			snprintf(out, n, "%s", PQgetvalue(res, 0, 0));
+			found = 1;
+		}
+		PQclear(res);
+		PQfinish(conn);
+	} else {
+		sqlite3 *db = sqlite_open(env);
+		sqlite3_stmt *st = NULL;
+
+		ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+		                      SQLITE_OK,
+		              "%s: %s", sql, sqlite3_errmsg(db));
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *v = sqlite3_column_text(st, 0);
+
+			snprintf(out, n, "%s", v ? (const char *)v : "");
+			found = 1;
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	return found;
+}
+
 cwt_store_lock *cwt_store_lock_writes(const cwt_env *env)
 {
 	cwt_store_lock *lock = calloc(1, sizeof(*lock));

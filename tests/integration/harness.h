@@ -40,6 +40,10 @@ int cwt_on_pg(void);
  *  binary use it. */
 int cwt_store_exec(const cwt_env *env, const char *sql);
 
+/** The first column of the first row sql returns on the env's database,
+ *  copied into out; 0 when there is no row. */
+int cwt_store_value(const cwt_env *env, const char *sql, char *out, size_t n);
+
 /** Holds the store's write lock from outside the daemon (SQLite: BEGIN
  *  IMMEDIATE on the file; PostgreSQL: the roster advisory lock) until
  *  cwt_store_unlock. */

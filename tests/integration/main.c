@@ -42,8 +42,8 @@ static const struct {
 	{ suite_or_schemas, 1 },   { suite_case_export, 0 },
 	{ suite_rdf, 0 },          { suite_keys, 0 },
 	{ suite_vc, 0 },           { suite_or_client, 1 },
-	{ suite_badge_verify, 0 }, { suite_badge, 0 },
-	{ suite_badges, 0 },
+	{ suite_badge_verify, 0 }, { suite_badge, 1 },
+	{ suite_badges, 1 },
 };
 
 int main(void)

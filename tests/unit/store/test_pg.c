@@ -269,17 +269,16 @@ START_TEST(unported_operations_fail_naming_themselves)
 {
 	cw_case_counts counts[CW_STORE_CASE_KINDS];
 	cw_case_import pkg = { 0 };
-	int64_t size = 0, next = 0;
+	int64_t stamp = 0;
 
 	open_migrated();
 	ck_assert_int_eq(cw_store_case_import(store, 1, &pkg, counts),
 	                 CW_EUNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "case import"));
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "PostgreSQL"));
-	ck_assert_int_eq(
-	        cw_store_badge_status_list_get(store, 1, "i", &size, &next),
-	        CW_EUNSUPPORTED);
-	ck_assert_ptr_nonnull(strstr(cw_error_last(), "badge status list get"));
+	ck_assert_int_eq(cw_store_case_stamp(store, 1, "d", &stamp),
+	                 CW_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "case stamp"));
 }
 END_TEST
 
