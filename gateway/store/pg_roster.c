@@ -39,7 +39,8 @@ typedef struct {
 	cw_buf copy;
 	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
 	uint64_t held_seen[CW_STORE_ROSTER_ENTITIES]; /* held rows brought */
-	uint64_t doomed[CW_STORE_ROSTER_ENTITIES];    /* rows deleted */
+	uint64_t staged[CW_STORE_ROSTER_ENTITIES]; /* rows put, not deleted */
+	uint64_t doomed[CW_STORE_ROSTER_ENTITIES]; /* rows deleted */
 	log_chunk log[CW_STORE_ROSTER_ENTITIES];
 } pg_import;
 
@@ -288,6 +289,11 @@ int cw_pg__import_put(cw_store_import *import, const cw_roster_record *r)
 	    (err = copy_start(imp, "COPY import_rows FROM STDIN")) < 0)
 		return err;
 	deleted = strcmp(r->status, "tobedeleted") == 0;
+	/* The tenant held none of these: deleting one is a no-op. */
+	if (deleted && imp->counts[r->entity].current == 0)
+		return 0;
+	if (!deleted)
+		imp->staged[r->entity]++;
 	if (!deleted && *r->date_last_modified &&
 	    cw_time_parse_iso(r->date_last_modified, &ms) < 0)
 		ms = imp->at_ms;
@@ -337,67 +343,110 @@ int cw_pg__import_lookup(cw_store_import *import, int entity,
 
 /* ---- commit -------------------------------------------------------------- */
 
-/* What each row does, in the order the rows came; unchanged rows only
- * counted. */
-static int classify(pg_import *imp)
+/* The entities put whose rows the tenant held none of (fresh) or some of,
+ * as an integer[] literal; "" when there are none. */
+static void entity_list(const pg_import *imp, int fresh, cw_buf *out)
 {
-	const char *params[1] = { imp->tenant };
-	PGresult *res = NULL;
-	int err = query(
-	        imp, "diffing the import", &res,
-	        "SELECT s.entity, s.sourced_id, CASE WHEN s.deleted THEN "
-	        "(CASE WHEN r.sourced_id IS NULL THEN '-' ELSE 'd' END) "
-	        "WHEN r.sourced_id IS NULL THEN 'a' WHEN r.fields = s.fields "
-	        "THEN '=' ELSE 'u' END FROM import_rows s LEFT JOIN roster r "
-	        "ON r.tenant_id = $1 AND r.entity = s.entity AND "
-	        "r.sourced_id = s.sourced_id ORDER BY s.ord",
-	        1, params);
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++) {
+		if (!imp->staged[e] && (fresh || !imp->counts[e].current))
+			continue;
+		if ((imp->counts[e].current == 0) != fresh)
+			continue;
+		cw_buf_printf(out, "%s%d", out->len ? "," : "{", e);
+	}
+	if (out->len)
+		cw_buf_putc(out, '}');
+}
+
+/* Logs the changes rows make, in the order they came. */
+static int log_rows(pg_import *imp, const PGresult *res, int fresh)
+{
+	int err = 0;
 
 	for (int i = 0; err == 0 && i < PQntuples(res); i++) {
 		int e = (int)cw_pg__get_int(res, i, 0);
 		const char *id = PQgetvalue(res, i, 1);
-		char op = PQgetvalue(res, i, 2)[0];
+		char op = fresh ? 'a' : PQgetvalue(res, i, 2)[0];
 
-		switch (op) {
-		case 'a': imp->counts[e].added++; break;
-		case 'u':
+		if (op == 'a') {
+			imp->counts[e].added++;
+		} else if (op == 'u') {
 			imp->counts[e].updated++;
-			imp->held_seen[e]++;
-			break;
-		case '=':
-			imp->counts[e].unchanged++;
-			imp->held_seen[e]++;
-			continue;
-		case 'd':
+		} else {
 			imp->counts[e].deleted++;
 			imp->doomed[e]++;
-			break;
-		default: continue; /* a deletion of a row not held */
 		}
 		err = log_change(imp, e, op, id);
 	}
-	PQclear(res);
 	return err;
 }
 
-/* The rows go in: deletions noted and made, changes and additions
- * written, each by one statement. */
-static int apply_rows(pg_import *imp)
+/* What the rows of held entities do: only changes come back; the rest of
+ * what was put is unchanged. */
+static int classify_held(pg_import *imp, const char *held)
 {
-	const char *params[1] = { imp->tenant };
-	int err;
+	const char *params[2] = { imp->tenant, held };
+	PGresult *res = NULL;
+	int err = query(
+	        imp, "diffing the import", &res,
+	        "SELECT entity, sourced_id, op FROM (SELECT s.ord, s.entity, "
+	        "s.sourced_id, CASE WHEN s.deleted THEN (CASE WHEN "
+	        "r.sourced_id IS NULL THEN '-' ELSE 'd' END) WHEN "
+	        "r.sourced_id IS NULL THEN 'a' WHEN r.fields = s.fields THEN "
+	        "'=' ELSE 'u' END AS op FROM import_rows s LEFT JOIN roster r "
+	        "ON r.tenant_id = $1 AND r.entity = s.entity AND "
+	        "r.sourced_id = s.sourced_id WHERE s.entity = "
+	        "ANY($2::integer[])) c WHERE op IN ('a', 'u', 'd') ORDER BY "
+	        "ord",
+	        2, params);
 
-	if ((err = query(imp, "noting deletions", NULL,
-	                 "INSERT INTO import_doomed SELECT s.entity, "
-	                 "s.sourced_id FROM import_rows s JOIN roster r ON "
-	                 "r.tenant_id = $1 AND r.entity = s.entity AND "
-	                 "r.sourced_id = s.sourced_id WHERE s.deleted",
-	                 1, params)) < 0 ||
-	    (err = query(imp, "deleting rows", NULL,
-	                 "DELETE FROM roster r USING import_rows s WHERE "
-	                 "s.deleted AND r.tenant_id = $1 AND r.entity = "
-	                 "s.entity AND r.sourced_id = s.sourced_id",
-	                 1, params)) < 0 ||
+	if (err == 0)
+		err = log_rows(imp, res, 0);
+	PQclear(res);
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++) {
+		if (!imp->counts[e].current)
+			continue;
+		imp->counts[e].unchanged = imp->staged[e] -
+		                           imp->counts[e].added -
+		                           imp->counts[e].updated;
+		imp->held_seen[e] =
+		        imp->counts[e].updated + imp->counts[e].unchanged;
+	}
+	return err;
+}
+
+static int any(const pg_import *imp, int what)
+{
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
+		if ((what == 'a' && imp->counts[e].current &&
+		     imp->counts[e].added) ||
+		    (what == 'u' && imp->counts[e].updated) ||
+		    (what == 'd' && imp->doomed[e]))
+			return 1;
+	return 0;
+}
+
+/* Rows of held entities go in: deletions noted and made, changes and
+ * additions written, each by one statement, each only when needed. */
+static int apply_held(pg_import *imp, const char *held)
+{
+	const char *params[2] = { imp->tenant, held };
+	int err = 0;
+
+	if (any(imp, 'd') &&
+	    ((err = query(imp, "noting deletions", NULL,
+	                  "INSERT INTO import_doomed SELECT s.entity, "
+	                  "s.sourced_id FROM import_rows s JOIN roster r ON "
+	                  "r.tenant_id = $1 AND r.entity = s.entity AND "
+	                  "r.sourced_id = s.sourced_id WHERE s.deleted",
+	                  1, params)) < 0 ||
+	     (err = query(imp, "deleting rows", NULL,
+	                  "DELETE FROM roster r USING import_rows s WHERE "
+	                  "s.deleted AND r.tenant_id = $1 AND r.entity = "
+	                  "s.entity AND r.sourced_id = s.sourced_id",
+	                  1, params)) < 0))
+		return err;
+	if (any(imp, 'u') &&
 	    (err = query(imp, "updating rows", NULL,
 	                 "UPDATE roster r SET modified_ms = s.modified_ms, "
 	                 "fields = s.fields FROM import_rows s WHERE NOT "
@@ -406,14 +455,43 @@ static int apply_rows(pg_import *imp)
 	                 "r.fields <> s.fields",
 	                 1, params)) < 0)
 		return err;
-	return query(imp, "adding rows", NULL,
-	             "INSERT INTO roster (tenant_id, entity, sourced_id, "
-	             "modified_ms, fields) SELECT $1, s.entity, s.sourced_id, "
-	             "s.modified_ms, s.fields FROM import_rows s WHERE NOT "
-	             "s.deleted AND NOT EXISTS (SELECT 1 FROM roster r WHERE "
-	             "r.tenant_id = $1 AND r.entity = s.entity AND "
-	             "r.sourced_id = s.sourced_id)",
-	             1, params);
+	if (any(imp, 'a'))
+		err = query(
+		        imp, "adding rows", NULL,
+		        "INSERT INTO roster (tenant_id, entity, sourced_id, "
+		        "modified_ms, fields) SELECT $1, s.entity, "
+		        "s.sourced_id, s.modified_ms, s.fields FROM "
+		        "import_rows s WHERE NOT s.deleted AND s.entity = "
+		        "ANY($2::integer[]) AND NOT EXISTS (SELECT 1 FROM "
+		        "roster r WHERE r.tenant_id = $1 AND r.entity = "
+		        "s.entity AND r.sourced_id = s.sourced_id)",
+		        2, params);
+	return err;
+}
+
+/* Entities the tenant held none of: every row is new (no diff, no
+ * deletions were staged). */
+static int add_fresh(pg_import *imp, const char *fresh)
+{
+	const char *params[2] = { imp->tenant, fresh };
+	PGresult *res = NULL;
+	int err = query(imp, "reading new rows", &res,
+	                "SELECT entity, sourced_id FROM import_rows WHERE "
+	                "entity = ANY($1::integer[]) ORDER BY ord",
+	                1, params + 1);
+
+	if (err == 0)
+		err = log_rows(imp, res, 1);
+	PQclear(res);
+	if (err == 0)
+		err = query(
+		        imp, "adding rows", NULL,
+		        "INSERT INTO roster (tenant_id, entity, sourced_id, "
+		        "modified_ms, fields) SELECT $1, entity, "
+		        "sourced_id, modified_ms, fields FROM import_rows "
+		        "WHERE entity = ANY($2::integer[])",
+		        2, params);
+	return err;
 }
 
 /* A bulk entity: the rows held that the set did not bring go. */
@@ -553,17 +631,25 @@ static int any_change(const cw_roster_counts *counts)
 /* The diff, the writes and the bulk replacements, before the decision. */
 static int stage(pg_import *imp, uint32_t bulk, const cw_import_policy *policy)
 {
+	cw_buf fresh = CW_BUF_INIT(512), held = CW_BUF_INIT(512);
 	int err = copy_end(imp);
 
-	if (err == 0 && imp->rows > 0)
-		err = cw_pg__exec(imp->conn, "ANALYZE import_rows",
-		                  "analyzing an import");
-	if (err == 0 && imp->rows > 0 && (err = classify(imp)) == 0)
-		err = apply_rows(imp);
+	entity_list(imp, 1, &fresh);
+	entity_list(imp, 0, &held);
+	if (err == 0 && fresh.len)
+		err = add_fresh(imp, fresh.data);
+	/* The planner needs the staged rows' statistics for the joins. */
+	if (err == 0 && held.len &&
+	    (err = cw_pg__exec(imp->conn, "ANALYZE import_rows",
+	                       "analyzing an import")) == 0 &&
+	    (err = classify_held(imp, held.data)) == 0)
+		err = apply_held(imp, held.data);
 	for (int e = 0; err == 0 && e < CW_STORE_ROSTER_ENTITIES; e++)
 		if (((bulk >> e) & 1) &&
 		    imp->counts[e].current > imp->held_seen[e])
 			err = drop_unseen(imp, e, policy);
+	cw_buf_dispose(&fresh);
+	cw_buf_dispose(&held);
 	return err;
 }
 
