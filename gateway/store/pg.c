@@ -221,14 +221,6 @@ int cw_pg__array_element(cw_buf *buf, const char *s, size_t len)
 	return cw_buf_putc(buf, '"');
 }
 
-int cw_pg__unsupported(const char *operation)
-{
-	cw_error_set("store: %s is not yet supported on PostgreSQL "
-	             "(use store = sqlite for it)",
-	             operation);
-	return CW_EUNSUPPORTED;
-}
-
 /* ---- connections --------------------------------------------------------- */
 
 static void connection_close(pg_connection *c)

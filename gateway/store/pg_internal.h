@@ -32,6 +32,7 @@ enum pg_statement {
 /* Advisory lock keys (pg_advisory_xact_lock): "cw" and a number. */
 #define CW_PG_LOCK_MIGRATE 0x63770001LL
 #define CW_PG_LOCK_ROSTER  0x63770002LL
+#define CW_PG_LOCK_CASE    0x63770003LL
 
 /* How long a small write waits for another's lock, as SQLite's busy
  * timeout; an import with a record waits as long as SQLite's does. */
@@ -93,7 +94,8 @@ int cw_pg__copy_field(cw_buf *buf, const char *s, size_t len);
 /* Appends s as an element of a text[] literal ("…" with escapes). */
 int cw_pg__array_element(cw_buf *buf, const char *s, size_t len);
 
-/* Stubs of what is not ported yet: CW_EUNSUPPORTED naming the operation. */
+/* For slots not ported yet (pg_unported.c): CW_EUNSUPPORTED naming the
+ * operation. */
 int cw_pg__unsupported(const char *operation);
 
 /* pg_roster.c */
@@ -128,8 +130,7 @@ int cw_pg__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
                           size_t limit, cw_roster_change_cb cb, void *payload);
 
-/* pg_unported.c (CASE: CW_EUNSUPPORTED for now), pg_schedules.c (mirrors,
- * sync connections), pg_badges.c. */
+/* pg_case.c, pg_schedules.c (mirrors, sync connections), pg_badges.c. */
 int cw_pg__case_import(cw_store *store, int64_t tenant_id,
                        const cw_case_import *import,
                        cw_case_counts counts[CW_STORE_CASE_KINDS]);

@@ -194,9 +194,6 @@ END_TEST
 START_TEST(achievement_from_case_item)
 {
 	char p[400];
-	/* CASE frameworks are not on PostgreSQL yet (store/pg_unported.c). */
-	if (cwt_on_pg())
-		return;
 	write_file(
 	        "case.json",
 	        "{\"CFDocument\":{\"identifier\":\"" DOC "\",\"uri\":"

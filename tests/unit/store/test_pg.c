@@ -1,8 +1,7 @@
 /* The PostgreSQL backend's own tests (the interface tests it shares with
  * SQLite are in test_sqlite.c): migrations applied once when several
  * processes start at once, imports all or nothing with their change log,
- * and a clear refusal of what is not ported yet. Skipped (no test case)
- * without CROSSWALK_TEST_PG. */
+ * references checked. Skipped (no test case) without CROSSWALK_TEST_PG. */
 #include "store/store.h"
 #include "unit/pgdb.h"
 #include "unit/tmpdir.h"
@@ -265,23 +264,6 @@ START_TEST(dangling_references_refuse_the_import)
 }
 END_TEST
 
-START_TEST(unported_operations_fail_naming_themselves)
-{
-	cw_case_counts counts[CW_STORE_CASE_KINDS];
-	cw_case_import pkg = { 0 };
-	int64_t stamp = 0;
-
-	open_migrated();
-	ck_assert_int_eq(cw_store_case_import(store, 1, &pkg, counts),
-	                 CW_EUNSUPPORTED);
-	ck_assert_ptr_nonnull(strstr(cw_error_last(), "case import"));
-	ck_assert_ptr_nonnull(strstr(cw_error_last(), "PostgreSQL"));
-	ck_assert_int_eq(cw_store_case_stamp(store, 1, "d", &stamp),
-	                 CW_EUNSUPPORTED);
-	ck_assert_ptr_nonnull(strstr(cw_error_last(), "case stamp"));
-}
-END_TEST
-
 Suite *suite_pg(void)
 {
 	Suite *s = suite_create("store/pg-own");
@@ -295,7 +277,6 @@ Suite *suite_pg(void)
 	tcase_add_test(tc, concurrent_start_migrates_once);
 	tcase_add_test(tc, imports_all_or_nothing_with_a_change_log);
 	tcase_add_test(tc, dangling_references_refuse_the_import);
-	tcase_add_test(tc, unported_operations_fail_naming_themselves);
 	suite_add_tcase(s, tc);
 	return s;
 }
