@@ -780,6 +780,7 @@ static void pg_free(cw_store *store)
 		connection_close(c);
 		c = next;
 	}
+	cw_pg__import_holds_free(s);
 	pthread_mutex_destroy(&s->lock);
 	cw_free(s->url);
 	cw_free(s);

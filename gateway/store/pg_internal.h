@@ -45,13 +45,27 @@ typedef struct pg_connection {
 	struct pg_connection *next;
 } pg_connection;
 
+/* A running import of this process: a session of its own holds the
+ * import's advisory lock until the import leaves state running, so a node
+ * starting fails only the imports whose process is gone. */
+typedef struct pg_import_hold {
+	int64_t import_id;
+	pg_connection *c;
+	struct pg_import_hold *next;
+} pg_import_hold;
+
 typedef struct {
 	cw_store base;
 	char *url;
 	pthread_mutex_t lock;
 	pg_connection *idle;
 	int idle_count;
+	pg_import_hold *holds; /* under lock */
 } pg_store;
+
+/* The advisory lock key of an import (another range than the ones
+ * above). */
+#define CW_PG_IMPORT_KEY(id) ((int64_t)0x6378 << 48 | (int64_t)(id))
 
 /* Room for an int64 as decimal text. */
 #define CW_PG_INT_TEXT 24
@@ -97,6 +111,12 @@ int cw_pg__array_element(cw_buf *buf, const char *s, size_t len);
 /* For slots not ported yet (pg_unported.c): CW_EUNSUPPORTED naming the
  * operation. */
 int cw_pg__unsupported(const char *operation);
+
+/* pg_roster_read.c: the liveness lock of an import (taken when it is
+ * created, let go when it leaves state running; cw_pg__import_let_go of
+ * an import without one is a no-op). */
+void cw_pg__import_let_go(pg_store *s, int64_t import_id);
+void cw_pg__import_holds_free(pg_store *s);
 
 /* pg_roster.c */
 int cw_pg__import_begin(cw_store *store, int64_t tenant_id, const char *at,

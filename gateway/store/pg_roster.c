@@ -692,10 +692,15 @@ int cw_pg__import_commit(cw_store_import *import, uint32_t bulk,
 	                        : NULL;
 	err = set_outcome(imp, state, report);
 	cw_free(report);
+	if (err == 0 && !imp->in_transaction)
+		cw_pg__import_let_go(imp->s, imp->import_id);
 	if (err == 0 && imp->in_transaction &&
 	    (err = cw_pg__exec(imp->conn, "COMMIT", "committing an import")) ==
-	            0)
+	            0) {
 		imp->in_transaction = 0;
+		/* Out of state running now: no longer a node's to fail. */
+		cw_pg__import_let_go(imp->s, imp->import_id);
+	}
 	if (err < 0)
 		*applied = 0;
 	return err;

@@ -392,21 +392,92 @@ int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
 
 /* ---- import records ------------------------------------------------------ */
 
+/* Takes the import's liveness lock on a session of its own. */
+static int hold(pg_store *s, int64_t import_id)
+{
+	char key[CW_PG_INT_TEXT];
+	const char *params[1] = { cw_pg__int(key,
+		                             CW_PG_IMPORT_KEY(import_id)) };
+	pg_import_hold *h = cw_calloc(1, sizeof(*h));
+	int err = h ? cw_pg__acquire(s, &h->c) : CW_ENOMEM;
+
+	if (err == 0)
+		err = cw_pg__query(h->c, "holding an import", NULL,
+		                   "SELECT pg_advisory_lock($1::bigint)", 1,
+		                   params);
+	if (err < 0) {
+		if (h)
+			cw_pg__release(s, h->c);
+		cw_free(h);
+		return err;
+	}
+	h->import_id = import_id;
+	pthread_mutex_lock(&s->lock);
+	h->next = s->holds;
+	s->holds = h;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+void cw_pg__import_let_go(pg_store *s, int64_t import_id)
+{
+	pg_import_hold **at, *h = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	for (at = &s->holds; *at; at = &(*at)->next)
+		if ((*at)->import_id == import_id) {
+			h = *at;
+			*at = h->next;
+			break;
+		}
+	pthread_mutex_unlock(&s->lock);
+	if (!h)
+		return;
+	/* Unlocked, the session is like any other and goes back to the pool;
+	 * if the unlock fails, closing the session lets the lock go. */
+	if (cw_pg__exec(h->c, "SELECT pg_advisory_unlock_all()",
+	                "letting an import go") == 0) {
+		cw_pg__release(s, h->c);
+	} else {
+		PQfinish(h->c->conn);
+		cw_free(h->c);
+	}
+	cw_free(h);
+}
+
+void cw_pg__import_holds_free(pg_store *s)
+{
+	while (s->holds) {
+		pg_import_hold *h = s->holds;
+
+		s->holds = h->next;
+		PQfinish(h->c->conn); /* the lock goes with the session */
+		cw_free(h->c);
+		cw_free(h);
+	}
+}
+
 int cw_pg__import_create(cw_store *store, int64_t tenant_id, const char *at,
                          const char *source, int64_t *id)
 {
 	char tenant[CW_PG_INT_TEXT];
 	const char *params[3] = { cw_pg__int(tenant, tenant_id), at, source };
 	PGresult *res = NULL;
+	int64_t created = 0;
 	int err = cw_pg__run((pg_store *)store, "recording an import", &res,
 	                     "INSERT INTO roster_imports (tenant_id, "
 	                     "created_at, state, source) VALUES ($1, $2, "
 	                     "'running', $3) RETURNING id",
 	                     3, params);
 
-	if (err == 0 && id)
-		*id = cw_pg__get_int(res, 0, 0);
+	if (err == 0)
+		created = cw_pg__get_int(res, 0, 0);
 	PQclear(res);
+	/* Without its lock, a node starting would take it for abandoned. */
+	if (err == 0)
+		err = hold((pg_store *)store, created);
+	if (err == 0 && id)
+		*id = created;
 	return err;
 }
 
@@ -415,11 +486,14 @@ int cw_pg__import_report(cw_store *store, int64_t import_id, const char *state,
 {
 	char id[CW_PG_INT_TEXT];
 	const char *params[3] = { cw_pg__int(id, import_id), state, report };
+	int err = cw_pg__run((pg_store *)store, "saving an import report", NULL,
+	                     "UPDATE roster_imports SET state = $2, report = "
+	                     "$3 WHERE id = $1",
+	                     3, params);
 
-	return cw_pg__run((pg_store *)store, "saving an import report", NULL,
-	                  "UPDATE roster_imports SET state = $2, report = $3 "
-	                  "WHERE id = $1",
-	                  3, params);
+	if (err == 0 && strcmp(state, "running") != 0)
+		cw_pg__import_let_go((pg_store *)store, import_id);
+	return err;
 }
 
 int cw_pg__import_get(cw_store *store, int64_t import_id, cw_import_record *out)
@@ -459,21 +533,32 @@ int cw_pg__import_get(cw_store *store, int64_t import_id, cw_import_record *out)
 
 int cw_pg__import_interrupted(cw_store *store, int *count)
 {
+	pg_store *s = (pg_store *)store;
+	pg_connection *c = NULL;
 	PGresult *res = NULL;
-	/* Several nodes share the database: only a node's own imports would
-	 * be its to fail. Until imports are leased (a later step), a node
-	 * starting fails those left running by any — as on SQLite. */
-	int err = cw_pg__run(
-	        (pg_store *)store, "failing interrupted imports", &res,
+	char base[CW_PG_INT_TEXT];
+	const char *params[1] = { cw_pg__int(base, CW_PG_IMPORT_KEY(0)) };
+	int err = cw_pg__acquire(s, &c);
+
+	if (err < 0)
+		return err;
+	/* Several nodes share the database: a running import whose lock
+	 * this session can take has no live process (its session ended). */
+	err = cw_pg__query(
+	        c, "failing interrupted imports", &res,
 	        "UPDATE roster_imports SET state = 'failed', report = "
 	        "'{\"state\":\"failed\",\"reason\":\"interrupted: the "
 	        "process stopped during the import; nothing was "
-	        "applied\"}' WHERE state = 'running'",
-	        0, NULL);
-
+	        "applied\"}' WHERE id IN (SELECT id FROM roster_imports WHERE "
+	        "state = 'running' AND pg_try_advisory_lock($1::bigint + id))",
+	        1, params);
 	if (err == 0 && count)
 		*count = (int)strtol(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
+	if (err == 0)
+		err = cw_pg__exec(c, "SELECT pg_advisory_unlock_all()",
+		                  "failing interrupted imports");
+	cw_pg__release(s, c);
 	return err;
 }
 

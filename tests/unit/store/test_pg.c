@@ -264,6 +264,50 @@ START_TEST(dangling_references_refuse_the_import)
 }
 END_TEST
 
+/* A node starting fails the imports left running by a process that is
+ * gone, not those another live node is running. */
+START_TEST(interrupted_means_its_process_is_gone)
+{
+	cw_store *other = NULL;
+	cw_import_record rec;
+	cw_tenant t;
+	int64_t live = 0, done = 0;
+	int count = -1;
+
+	open_migrated();
+	ck_assert_int_eq(cw_store_tenant_add(store, "t", &t), 0);
+	ck_assert_int_eq(cw_store_import_create(store, t.id, "2026-01-01",
+	                                        "/up/a.zip", &live),
+	                 0);
+	ck_assert_int_eq(cw_store_import_create(store, t.id, "2026-01-01",
+	                                        "/up/b.zip", &done),
+	                 0);
+	ck_assert_int_eq(cw_store_import_report(store, done, "applied", "{}"),
+	                 0);
+	ck_assert_int_eq(cw_store_open(&other, url, dir), 0);
+	ck_assert_int_eq(cw_store_import_interrupted(other, &count), 0);
+	ck_assert_int_eq(count, 0);
+	/* The first node goes away with its import running (the server
+	 * ends its sessions a moment after they close). */
+	cw_store_free(store);
+	store = NULL;
+	for (int tries = 0; tries < 100; tries++) {
+		ck_assert_int_eq(cw_store_import_interrupted(other, &count), 0);
+		if (count)
+			break;
+		nanosleep(&(struct timespec){ 0, 20000000L }, NULL);
+	}
+	ck_assert_int_eq(count, 1);
+	ck_assert_int_eq(cw_store_import_get(other, live, &rec), 0);
+	ck_assert_str_eq(rec.state, "failed");
+	cw_import_record_dispose(&rec);
+	ck_assert_int_eq(cw_store_import_get(other, done, &rec), 0);
+	ck_assert_str_eq(rec.state, "applied");
+	cw_import_record_dispose(&rec);
+	cw_store_free(other);
+}
+END_TEST
+
 Suite *suite_pg(void)
 {
 	Suite *s = suite_create("store/pg-own");
@@ -277,6 +321,7 @@ Suite *suite_pg(void)
 	tcase_add_test(tc, concurrent_start_migrates_once);
 	tcase_add_test(tc, imports_all_or_nothing_with_a_change_log);
 	tcase_add_test(tc, dangling_references_refuse_the_import);
+	tcase_add_test(tc, interrupted_means_its_process_is_gone);
 	suite_add_tcase(s, tc);
 	return s;
 }
