@@ -848,6 +848,28 @@ static const cw_store_backend pg_backend = {
 	.free = pg_free,
 };
 
+/* Slots left NULL: a store function added to the interface without its
+ * PostgreSQL port (or a stub calling cw_pg__unsupported) would be a call
+ * through NULL; the backend refuses to open instead. Every slot is a
+ * function pointer. */
+typedef void (*any_slot)(void);
+_Static_assert(sizeof(cw_store_backend) % sizeof(any_slot) == 0,
+               "cw_store_backend holds function pointers only");
+
+static int missing_slots(const cw_store_backend *backend)
+{
+	const unsigned char *bytes = (const unsigned char *)backend;
+	int missing = 0;
+
+	for (size_t at = 0; at < sizeof(*backend); at += sizeof(any_slot)) {
+		any_slot slot;
+
+		memcpy(&slot, bytes + at, sizeof(slot));
+		missing += slot == NULL;
+	}
+	return missing;
+}
+
 int cw_store_pg_open(cw_store **out, const char *url)
 {
 	pg_store *s = cw_calloc(1, sizeof(*s));
@@ -857,6 +879,15 @@ int cw_store_pg_open(cw_store **out, const char *url)
 	*out = NULL;
 	if (!s)
 		return CW_ENOMEM;
+	if ((err = missing_slots(&pg_backend)) > 0) {
+		cw_error_set(
+		        "store: the PostgreSQL backend lacks %d operations "
+		        "of the store interface (port them, or stub them "
+		        "with cw_pg__unsupported)",
+		        err);
+		cw_free(s);
+		return CW_EUNSUPPORTED;
+	}
 	s->base.backend = &pg_backend;
 	s->base.kind = "postgres";
 	s->url = cw_strdup(url);
