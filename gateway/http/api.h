@@ -18,6 +18,27 @@ int cw_api_openapi(cw_request *req, cw_response *res);
 
 /* api_oauth.c */
 int cw_api_oauth_token(cw_request *req, cw_response *res);
+/** Parses the credentials after "Basic " (RFC 6749 §2.3.1 form-encoding);
+ *  *id and *secret are the caller's (cw_free). CW_EINVAL when malformed. */
+int cw_api_oauth_basic(char **id, char **secret, const char *header);
+
+/* api_oauth_code.c: the OB 3.0 authorization server */
+int cw_api_ob3_register(cw_request *req, cw_response *res);
+int cw_api_ob3_authorize_form(cw_request *req, cw_response *res);
+int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res);
+int cw_api_ob3_token(cw_request *req, cw_response *res);
+int cw_api_ob3_revoke(cw_request *req, cw_response *res);
+
+/* api_ob3.c: the OB 3.0 API (resource server) and its holders */
+int cw_api_ob3_discovery(cw_request *req, cw_response *res);
+int cw_api_ob3_credentials_list(cw_request *req, cw_response *res);
+int cw_api_ob3_credentials_upsert(cw_request *req, cw_response *res);
+int cw_api_ob3_profile_get(cw_request *req, cw_response *res);
+int cw_api_ob3_profile_put(cw_request *req, cw_response *res);
+int cw_api_ob3_holders_add(cw_request *req, cw_response *res);
+int cw_api_ob3_holders_list(cw_request *req, cw_response *res);
+/** The public origin: public_base_url, else the one the client reached. */
+void cw_api_public_origin(const cw_request *req, char out[300]);
 
 /* api_admin.c */
 /**

@@ -13,6 +13,16 @@
 #define FORM            CW_LIMIT_FORM_BODY
 #define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
 
+/* The OB 3.0 API: holders' tokens (CW_ROUTE_HOLDER) with its four scopes. */
+#define OB3      "/ims/ob/v3p0"
+#define OB3_AS   "/oauth/ob3"
+#define OB3_CR   "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"
+#define OB3_CU   "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert"
+#define OB3_PR   "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly"
+#define OB3_PU   "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update"
+#define OB3_BODY (1L << 20) /* one credential */
+#define HOLDER   CW_ROUTE_HOLDER
+
 /* OneRoster 1.2 rostering scopes: collections and singletons take the core
  * scope or the full one; nested routes and demographics need their own. */
 #define OR12      "https://purl.imsglobal.org/spec/or/v1p2/scope/"
@@ -136,6 +146,21 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/badges/issuers/{id}/achievements", cw_api_badge_achievements_add, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials",         cw_api_badge_credentials_issue, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials/{id}/revoke", cw_api_badge_credential_revoke, ADMIN, JSON, 0 },
+	{ "GET",    "/admin/v1/badges/holders",             cw_api_ob3_holders_list,      ADMIN, 0,    0 },
+	{ "POST",   "/admin/v1/badges/holders",             cw_api_ob3_holders_add,       ADMIN, JSON, 0 },
+	/* the OB 3.0 API: its authorization server (public), its resources */
+	{ "POST",   OB3_AS "/register",                     cw_api_ob3_register,          NULL,  JSON, 0 },
+	{ "GET",    OB3_AS "/authorize",                    cw_api_ob3_authorize_form,    NULL,  0,    0 },
+	{ "POST",   OB3_AS "/authorize",                    cw_api_ob3_authorize_answer,  NULL,  FORM, 0 },
+	{ "POST",   OB3_AS "/token",                        cw_api_ob3_token,             NULL,  FORM, 0 },
+	{ "POST",   OB3_AS "/revoke",                       cw_api_ob3_revoke,            NULL,  FORM, 0 },
+	{ "GET",    OB3 "/discovery",                       cw_api_ob3_discovery,         NULL,  0,    0 },
+	{ "GET",    OB3 "/credentials",                     cw_api_ob3_credentials_list,  OB3_CR, 0,   HOLDER },
+	{ "POST",   OB3 "/credentials",                     cw_api_ob3_credentials_upsert, OB3_CU, OB3_BODY, HOLDER },
+	{ "GET",    OB3 "/profile",                         cw_api_ob3_profile_get,       OB3_PR, 0,   HOLDER },
+	{ "PUT",    OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
+	/* OB 3.0 1.0 wrote postProfile: POST, the same update */
+	{ "POST",   OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
 	CASE_ROUTES("/ims/case/v1p0"),
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },

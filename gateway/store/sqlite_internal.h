@@ -164,4 +164,36 @@ int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
                                      const char *issuer, int64_t *size,
                                      int64_t *next_index);
 
+/* sqlite_ob3.c */
+int cw_sqlite__ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                              int64_t *id);
+int cw_sqlite__ob3_holder_get(cw_store *store, int64_t tenant_id,
+                              const char *login, int64_t id,
+                              cw_ob3_holder_cb cb, void *payload);
+int cw_sqlite__ob3_holder_list(cw_store *store, int64_t tenant_id,
+                               cw_ob3_holder_cb cb, void *payload);
+int cw_sqlite__ob3_profile_put(cw_store *store, int64_t tenant_id,
+                               int64_t holder_id, const char *profile);
+int cw_sqlite__ob3_client_add(cw_store *store, const cw_ob3_client *client);
+int cw_sqlite__ob3_client_get(cw_store *store, const char *client_id,
+                              cw_ob3_client_cb cb, void *payload);
+int cw_sqlite__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                              size_t count);
+int cw_sqlite__ob3_secret_take(cw_store *store, const char *hash,
+                               const char *kind, int64_t now_ms,
+                               cw_ob3_secret_cb cb, void *payload);
+int cw_sqlite__ob3_secret_get(cw_store *store, const char *hash,
+                              const char *kind, int64_t now_ms,
+                              cw_ob3_secret_cb cb, void *payload);
+int cw_sqlite__ob3_grant_revoke(cw_store *store, const char *grant_id,
+                                int64_t now_ms);
+int cw_sqlite__ob3_credential_put(cw_store *store,
+                                  const cw_ob3_credential *credential,
+                                  int *created);
+int cw_sqlite__ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                   int64_t holder_id, const char *recipient,
+                                   const char *since, int64_t offset,
+                                   int64_t limit, int64_t *total,
+                                   cw_ob3_credential_cb cb, void *payload);
+
 #endif

@@ -148,6 +148,90 @@ int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged)
 	return store->backend->nonce_purge(store, before_s, purged);
 }
 
+int cw_store_ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                            int64_t *id)
+{
+	return store->backend->ob3_holder_add(store, holder, id);
+}
+
+int cw_store_ob3_holder_get(cw_store *store, int64_t tenant_id,
+                            const char *login, int64_t id, cw_ob3_holder_cb cb,
+                            void *payload)
+{
+	return store->backend->ob3_holder_get(store, tenant_id, login, id, cb,
+	                                      payload);
+}
+
+int cw_store_ob3_holder_list(cw_store *store, int64_t tenant_id,
+                             cw_ob3_holder_cb cb, void *payload)
+{
+	return store->backend->ob3_holder_list(store, tenant_id, cb, payload);
+}
+
+int cw_store_ob3_profile_put(cw_store *store, int64_t tenant_id,
+                             int64_t holder_id, const char *profile)
+{
+	return store->backend->ob3_profile_put(store, tenant_id, holder_id,
+	                                       profile);
+}
+
+int cw_store_ob3_client_add(cw_store *store, const cw_ob3_client *client)
+{
+	return store->backend->ob3_client_add(store, client);
+}
+
+int cw_store_ob3_client_get(cw_store *store, const char *client_id,
+                            cw_ob3_client_cb cb, void *payload)
+{
+	return store->backend->ob3_client_get(store, client_id, cb, payload);
+}
+
+int cw_store_ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                            size_t count)
+{
+	return store->backend->ob3_secret_add(store, secrets, count);
+}
+
+int cw_store_ob3_secret_take(cw_store *store, const char *hash,
+                             const char *kind, int64_t now_ms,
+                             cw_ob3_secret_cb cb, void *payload)
+{
+	return store->backend->ob3_secret_take(store, hash, kind, now_ms, cb,
+	                                       payload);
+}
+
+int cw_store_ob3_secret_get(cw_store *store, const char *hash,
+                            const char *kind, int64_t now_ms,
+                            cw_ob3_secret_cb cb, void *payload)
+{
+	return store->backend->ob3_secret_get(store, hash, kind, now_ms, cb,
+	                                      payload);
+}
+
+int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
+                              int64_t now_ms)
+{
+	return store->backend->ob3_grant_revoke(store, grant_id, now_ms);
+}
+
+int cw_store_ob3_credential_put(cw_store *store,
+                                const cw_ob3_credential *credential,
+                                int *created)
+{
+	return store->backend->ob3_credential_put(store, credential, created);
+}
+
+int cw_store_ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                 int64_t holder_id, const char *recipient,
+                                 const char *since, int64_t offset,
+                                 int64_t limit, int64_t *total,
+                                 cw_ob3_credential_cb cb, void *payload)
+{
+	return store->backend->ob3_credential_list(store, tenant_id, holder_id,
+	                                           recipient, since, offset,
+	                                           limit, total, cb, payload);
+}
+
 void cw_token_info_dispose(cw_token_info *info)
 {
 	cw_free(info->scopes);

@@ -254,6 +254,49 @@ typedef int (*cw_badge_achievement_cb)(const cw_badge_achievement *achievement,
 typedef int (*cw_badge_credential_cb)(const cw_badge_credential *credential,
                                       void *payload);
 
+/* ---- Open Badges 3.0 API ------------------------------------------------ */
+
+/** A holder: a person of a tenant who signs in to the OB 3.0 API with the
+ *  recipient identifier (login) the tenant issues to and a passcode. */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *login;
+	const char *passcode_hash; /* "sha256$SALT$DIGEST" */
+	const char *profile;       /* the Profile JSON they put, or NULL */
+	const char *created_at;
+} cw_ob3_holder;
+
+/** A client registered with RFC 7591; redirect_uris one per line. */
+typedef struct {
+	const char *client_id, *secret_hash, *metadata, *redirect_uris;
+	const char *scopes, *created_at;
+} cw_ob3_client;
+
+/** A secret of the authorization code flow, kept as its SHA-256 (hash):
+ *  kind "form" (the consent form's one-time token), "code", "access" or
+ *  "refresh". tenant_id and holder_id are 0 before the holder signed in;
+ *  the texts NULL when they do not apply. */
+typedef struct {
+	const char *hash, *kind, *client_id, *grant_id, *scopes;
+	int64_t tenant_id, holder_id;
+	const char *redirect_uri, *state, *code_challenge;
+	int64_t issued_at_ms, expires_at_ms;
+	const char *tenant, *tenant_created_at; /* read back */
+} cw_ob3_secret;
+
+/** A credential of a holder: format "json" or "jwt"; at its issue or
+ *  upsert time ("YYYY-MM-DDThh:mm:ssZ"). */
+typedef struct {
+	int64_t tenant_id, holder_id;
+	const char *id, *credential, *format, *at;
+} cw_ob3_credential;
+
+typedef int (*cw_ob3_holder_cb)(const cw_ob3_holder *holder, void *payload);
+typedef int (*cw_ob3_client_cb)(const cw_ob3_client *client, void *payload);
+typedef int (*cw_ob3_secret_cb)(const cw_ob3_secret *secret, void *payload);
+typedef int (*cw_ob3_credential_cb)(const cw_ob3_credential *credential,
+                                    void *payload);
+
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
 typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
 typedef int (*cw_client_cb)(const cw_client *client, void *payload);
@@ -281,6 +324,36 @@ typedef struct {
 	                 const char *nonce, int64_t timestamp_s,
 	                 int64_t now_ms);
 	int (*nonce_purge)(cw_store *store, int64_t before_s, int *purged);
+	int (*ob3_holder_add)(cw_store *store, const cw_ob3_holder *holder,
+	                      int64_t *id);
+	int (*ob3_holder_get)(cw_store *store, int64_t tenant_id,
+	                      const char *login, int64_t id,
+	                      cw_ob3_holder_cb cb, void *payload);
+	int (*ob3_holder_list)(cw_store *store, int64_t tenant_id,
+	                       cw_ob3_holder_cb cb, void *payload);
+	int (*ob3_profile_put)(cw_store *store, int64_t tenant_id,
+	                       int64_t holder_id, const char *profile);
+	int (*ob3_client_add)(cw_store *store, const cw_ob3_client *client);
+	int (*ob3_client_get)(cw_store *store, const char *client_id,
+	                      cw_ob3_client_cb cb, void *payload);
+	int (*ob3_secret_add)(cw_store *store, const cw_ob3_secret *secrets,
+	                      size_t count);
+	int (*ob3_secret_take)(cw_store *store, const char *hash,
+	                       const char *kind, int64_t now_ms,
+	                       cw_ob3_secret_cb cb, void *payload);
+	int (*ob3_secret_get)(cw_store *store, const char *hash,
+	                      const char *kind, int64_t now_ms,
+	                      cw_ob3_secret_cb cb, void *payload);
+	int (*ob3_grant_revoke)(cw_store *store, const char *grant_id,
+	                        int64_t now_ms);
+	int (*ob3_credential_put)(cw_store *store,
+	                          const cw_ob3_credential *credential,
+	                          int *created);
+	int (*ob3_credential_list)(cw_store *store, int64_t tenant_id,
+	                           int64_t holder_id, const char *recipient,
+	                           const char *since, int64_t offset,
+	                           int64_t limit, int64_t *total,
+	                           cw_ob3_credential_cb cb, void *payload);
 	int (*audit_append)(cw_store *store, const cw_audit_entry *entry);
 	int (*audit_list)(cw_store *store, const char *tenant,
 	                  int64_t after_seq, int limit, cw_audit_cb cb,
@@ -440,6 +513,63 @@ int cw_store_nonce_add(cw_store *store, const char *client_id,
                        const char *nonce, int64_t timestamp_s, int64_t now_ms);
 /** Forgets nonces whose timestamp is before before_s (out of the window). */
 int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged);
+
+/* ---- Open Badges 3.0 API ------------------------------------------------- */
+
+/** Adds a holder (*id its id); CW_EEXISTS when the tenant has one with that
+ *  login. */
+int cw_store_ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                            int64_t *id);
+/** Calls cb with the tenant's holder of that login (login not NULL) or id;
+ *  CW_ENOTFOUND. */
+int cw_store_ob3_holder_get(cw_store *store, int64_t tenant_id,
+                            const char *login, int64_t id, cw_ob3_holder_cb cb,
+                            void *payload);
+/** The tenant's holders by login. */
+int cw_store_ob3_holder_list(cw_store *store, int64_t tenant_id,
+                             cw_ob3_holder_cb cb, void *payload);
+/** Replaces the holder's Profile JSON; CW_ENOTFOUND. */
+int cw_store_ob3_profile_put(cw_store *store, int64_t tenant_id,
+                             int64_t holder_id, const char *profile);
+int cw_store_ob3_client_add(cw_store *store, const cw_ob3_client *client);
+/** CW_ENOTFOUND for an unknown client. */
+int cw_store_ob3_client_get(cw_store *store, const char *client_id,
+                            cw_ob3_client_cb cb, void *payload);
+/** Stores secrets in one transaction. */
+int cw_store_ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                            size_t count);
+/**
+ * Uses a single-use secret of kind: marks it used and calls cb with it.
+ * CW_ENOTFOUND when unknown, of another kind, expired or revoked;
+ * CW_EEXISTS when it was used before, and then every secret of its grant
+ * is revoked (a replay means it leaked).
+ */
+int cw_store_ob3_secret_take(cw_store *store, const char *hash,
+                             const char *kind, int64_t now_ms,
+                             cw_ob3_secret_cb cb, void *payload);
+/** Calls cb with a live secret of kind (not used, revoked or expired), its
+ *  tenant read back; CW_ENOTFOUND. */
+int cw_store_ob3_secret_get(cw_store *store, const char *hash,
+                            const char *kind, int64_t now_ms,
+                            cw_ob3_secret_cb cb, void *payload);
+/** Revokes every secret of a grant. */
+int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
+                              int64_t now_ms);
+/** Adds or replaces (same id) a holder's credential; *created 1 when new. */
+int cw_store_ob3_credential_put(cw_store *store,
+                                const cw_ob3_credential *credential,
+                                int *created);
+/**
+ * A page of the holder's credentials: those the tenant issued to recipient
+ * and those the holder upserted (theirs win on the same id), oldest first,
+ * only those after since ("YYYY-MM-DDThh:mm:ssZ", or NULL); *total counts
+ * them all.
+ */
+int cw_store_ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                 int64_t holder_id, const char *recipient,
+                                 const char *since, int64_t offset,
+                                 int64_t limit, int64_t *total,
+                                 cw_ob3_credential_cb cb, void *payload);
 
 int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
 /** Entries after after_seq, oldest first; tenant NULL means all. */

@@ -99,6 +99,12 @@ static const option options[] = {
 	  "the gateway's public origin (https://HOST[:PORT][/PATH]) under "
 	  "which badge status lists and issuer key documents are published; "
 	  "empty: http:// plus listen" },
+	{ "ob3_terms_url", TYPE_TEXT, "", 0, 0, FIELD(ob3_terms_url),
+	  "terms of service the OB 3.0 API's discovery document names; "
+	  "empty: the public origin" },
+	{ "ob3_privacy_url", TYPE_TEXT, "", 0, 0, FIELD(ob3_privacy_url),
+	  "privacy policy the OB 3.0 API's discovery document names; empty: "
+	  "the public origin" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -447,6 +453,10 @@ void cw_config_dispose(cw_config *config)
 	cw_free(config->jsonld_context_pins);
 	cw_free(config->public_base_url);
 	config->public_base_url = NULL;
+	cw_free(config->ob3_terms_url);
+	config->ob3_terms_url = NULL;
+	cw_free(config->ob3_privacy_url);
+	config->ob3_privacy_url = NULL;
 	config->listen = config->store = config->master_key_file = NULL;
 	config->jsonld_contexts_dir = config->jsonld_context_pins = NULL;
 }

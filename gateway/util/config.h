@@ -34,6 +34,9 @@ typedef struct {
 	 * which issuers' status lists and key documents are published; ""
 	 * when unset: http://<listen>. */
 	char *public_base_url;
+	/* Named by the OB 3.0 discovery document; "" when unset. */
+	char *ob3_terms_url;
+	char *ob3_privacy_url;
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;
