@@ -443,8 +443,8 @@ static int has_string(const cJSON *array, const char *s)
 	return 0;
 }
 
-static int check_metadata(cJSON *kept, cw_buf *lines, cw_buf *scopes,
-                          const cJSON *m, const char **error)
+int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
+                                 const cJSON *m, const char **error)
 {
 	static const char *const grants[] = { "authorization_code",
 		                              "refresh_token", NULL };
@@ -533,7 +533,8 @@ int cw_ob3_register(cJSON **out, const char **error, cw_store *store,
 		err = CW_ENOMEM;
 		goto out;
 	}
-	if ((err = check_metadata(kept, &lines, &scopes, metadata, error)) < 0)
+	if ((err = cw_ob3_client_metadata_check(kept, &lines, &scopes, metadata,
+	                                        error)) < 0)
 		goto out;
 	if ((err = cw_random_bytes(id_raw, sizeof(id_raw))) < 0 ||
 	    (err = random_text(secret, 32)) < 0 ||

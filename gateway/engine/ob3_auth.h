@@ -43,6 +43,14 @@ int cw_ob3_pkce_matches(const char *challenge, const char *verifier);
  *  dropped) into out; CW_EINVAL names an unknown one. */
 int cw_ob3_scope_normalize(cw_buf *out, const char *list);
 
+/**
+ * The registration checks of cw_ob3_register, pure: the metadata kept goes
+ * into kept (an object), the redirect URIs one per line into lines, the
+ * normalised scope into scopes. CW_EINVAL with *error the RFC 7591 code.
+ */
+int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
+                                 const cJSON *metadata, const char **error);
+
 /* ---- holders -------------------------------------------------------------- */
 
 typedef struct {

@@ -19,9 +19,10 @@
 
 #define PAGE_MAX (64L * 1024)
 
+/* Every response is Cache-Control: no-store (server.c); RFC 6749 §5.1
+ * asks for Pragma too, for HTTP/1.0 caches. */
 static void no_store(cw_response *res)
 {
-	cw_response_header(res, "Cache-Control", "no-store");
 	cw_response_header(res, "Pragma", "no-cache");
 }
 

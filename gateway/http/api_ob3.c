@@ -185,7 +185,6 @@ int cw_api_ob3_discovery(cw_request *req, cw_response *res)
 		cJSON_Delete(doc);
 		return CW_ENOMEM;
 	}
-	cw_response_header(res, "Cache-Control", "public, max-age=300");
 	return cw_response_json(res, 200, doc);
 }
 
@@ -598,10 +597,8 @@ int cw_api_ob3_holders_add(cw_request *req, cw_response *res)
 		err = CW_ENOMEM;
 	}
 	memset(h.passcode, 0, sizeof(h.passcode));
-	if (out) {
-		cw_response_header(res, "Cache-Control", "no-store");
+	if (out)
 		err = cw_response_json(res, 201, out);
-	}
 out:
 	cJSON_Delete(body);
 	return err > 0 ? 0 : err;

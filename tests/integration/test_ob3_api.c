@@ -762,6 +762,47 @@ START_TEST(bad_requests)
 }
 END_TEST
 
+/* The admin API creates holders too; the passcode it answers signs in. */
+START_TEST(admin_holders)
+{
+	char admin[64], auth[100], code[64];
+	cwt_http res;
+	ck_assert_int_eq(cwt_token(admin, &d, env.admin_id, env.admin_secret,
+	                           NULL),
+	                 0);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin);
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	cwt_request(&res, &d, "POST", "/admin/v1/badges/holders?tenant=d1",
+	            headers, "{\"recipient\":\"zed@example.org\"}");
+	ck_assert_msg(res.status == 201, "%ld %s", res.status, res.body.data);
+	cJSON *doc = cwt_json(&res);
+	snprintf(ada_pass, sizeof(ada_pass), "%s",
+	         cw_json_string(doc, "passcode"));
+	ck_assert_str_eq(cw_json_string(doc, "tenant"), "d1");
+	cJSON_Delete(doc);
+	cwt_http_dispose(&res);
+	cwt_request(&res, &d, "POST", "/admin/v1/badges/holders?tenant=d1",
+	            headers, "{\"recipient\":\"zed@example.org\"}");
+	ck_assert_int_eq(res.status, 422);
+	cwt_http_dispose(&res);
+	cwt_request(&res, &d, "GET", "/admin/v1/badges/holders?tenant=d1",
+	            headers, NULL);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "zed@example.org"));
+	ck_assert_ptr_null(strstr(res.body.data, ada_pass));
+	cwt_http_dispose(&res);
+	cwt_request(&res, &d, "POST", "/admin/v1/badges/holders?tenant=d1",
+	            (const char *const[]){ "Content-Type: application/json",
+	                                   NULL },
+	            "{\"recipient\":\"eve@example.org\"}");
+	ck_assert_int_eq(res.status, 401);
+	cwt_http_dispose(&res);
+	get_code(code, SCOPE "profile.readonly", "d1", "zed@example.org",
+	         ada_pass);
+}
+END_TEST
+
 Suite *suite_ob3_api(void)
 {
 	Suite *s = suite_create("ob3_api");
@@ -773,6 +814,7 @@ Suite *suite_ob3_api(void)
 	tcase_add_test(t, credentials_and_profile);
 	tcase_add_test(t, refresh_rotation_and_revocation);
 	tcase_add_test(t, bad_requests);
+	tcase_add_test(t, admin_holders);
 	suite_add_tcase(s, t);
 	return s;
 }
