@@ -75,16 +75,16 @@ static int run_add(const cw_args *args)
 	return code;
 }
 
-static const cw_option list_options[] = {
-	{ "tenant", "NAME", "the tenant (required)", 0 },
-	{ NULL, NULL, NULL, 0 }
-};
+static const cw_option list_options[] = { { "tenant", "NAME",
+	                                    "the tenant (required)", 0 },
+	                                  { NULL, NULL, NULL, 0 } };
 
 static const cw_command_spec list_spec = {
 	"holder list",
 	"--tenant NAME [--json]",
 	"List a tenant's OB 3.0 API holders.",
-	"One line per holder: its login (recipient identifier) and when it was\n"
+	"One line per holder: its login (recipient identifier) and when it "
+	"was\n"
 	"created. No passcodes: they are kept only hashed.",
 	list_options,
 	0,
@@ -109,8 +109,8 @@ static int run_list(const cw_args *args)
 		list = NULL;
 	} else {
 		cJSON_ArrayForEach(h, list)
-		printf("%s\t%s\n", cw_json_string(h, "login"),
-		       cw_json_string(h, "created_at"));
+		        printf("%s\t%s\n", cw_json_string(h, "login"),
+		               cw_json_string(h, "created_at"));
 	}
 	cJSON_Delete(list);
 	cw_cli_env_close(&env);

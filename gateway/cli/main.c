@@ -20,8 +20,7 @@ static const cw_command *const commands[] = {
 	&cw_cmd_badge_bake,    &cw_cmd_badge_unbake,    &cw_cmd_issuer_add,
 	&cw_cmd_issuer_list,   &cw_cmd_issuer_rotate,   &cw_cmd_achievement_add,
 	&cw_cmd_badge_issue,   &cw_cmd_badge_revoke,    &cw_cmd_badge_status,
-	&cw_cmd_holder_add,    &cw_cmd_holder_list,
-	&cw_cmd_version,
+	&cw_cmd_holder_add,    &cw_cmd_holder_list,     &cw_cmd_version,
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 

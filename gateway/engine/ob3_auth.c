@@ -18,11 +18,12 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const cw_ob3_scopes[] = {
-	CW_OB3_SCOPE_CREDENTIAL_READ, CW_OB3_SCOPE_CREDENTIAL_UPSERT,
-	CW_OB3_SCOPE_PROFILE_READ,    CW_OB3_SCOPE_PROFILE_UPDATE,
-	"offline_access",             NULL
-};
+const char *const cw_ob3_scopes[] = { CW_OB3_SCOPE_CREDENTIAL_READ,
+	                              CW_OB3_SCOPE_CREDENTIAL_UPSERT,
+	                              CW_OB3_SCOPE_PROFILE_READ,
+	                              CW_OB3_SCOPE_PROFILE_UPDATE,
+	                              "offline_access",
+	                              NULL };
 
 #define ALL_SCOPES                                                             \
 	CW_OB3_SCOPE_CREDENTIAL_READ " " CW_OB3_SCOPE_CREDENTIAL_UPSERT        \
@@ -60,7 +61,8 @@ static int hash_of(char hash[65], const char *secret)
 	return cw_sha256_hex(hash, secret, CW_OB3_SECRET_LEN);
 }
 
-/* ---- pure checks ---------------------------------------------------------- */
+/* ---- pure checks ----------------------------------------------------------
+ */
 
 static int is_loopback(const char *host, size_t len)
 {
@@ -151,7 +153,8 @@ int cw_ob3_scope_normalize(cw_buf *out, const char *list)
 	const char *p = list ? list : "";
 
 	if (strlen(p) > CW_LIMIT_SCOPE_STRING) {
-		cw_error_set("scope longer than %ld bytes", CW_LIMIT_SCOPE_STRING);
+		cw_error_set("scope longer than %ld bytes",
+		             CW_LIMIT_SCOPE_STRING);
 		return CW_EINVAL;
 	}
 	while (*p) {
@@ -179,7 +182,8 @@ int cw_ob3_scope_normalize(cw_buf *out, const char *list)
 	return out->error;
 }
 
-/* ---- holders -------------------------------------------------------------- */
+/* ---- holders --------------------------------------------------------------
+ */
 
 /* The same identifiers `badge issue --recipient` takes. */
 static int check_login(const char *login)
@@ -302,7 +306,8 @@ int cw_ob3_holder_list(cJSON **out, cw_store *store, const char *tenant)
 	return err;
 }
 
-/* ---- registration --------------------------------------------------------- */
+/* ---- registration ---------------------------------------------------------
+ */
 
 #define TEXT_MAX 256 /* client_name, software_id, software_version */
 
@@ -428,18 +433,17 @@ static int keep_scope(cJSON *kept, cw_buf *scopes, const cJSON *m,
 			cw_error_set("scope: empty");
 		return metadata_error(error, "invalid_client_metadata");
 	}
-	return cJSON_AddStringToObject(kept, "scope", scopes->data)
-	               ? 0
-	               : CW_ENOMEM;
+	return cJSON_AddStringToObject(kept, "scope", scopes->data) ? 0
+	                                                            : CW_ENOMEM;
 }
 
 static int has_string(const cJSON *array, const char *s)
 {
 	const cJSON *item;
 
-	cJSON_ArrayForEach(item, array)
-	if (cJSON_IsString(item) && strcmp(item->valuestring, s) == 0)
-		return 1;
+	cJSON_ArrayForEach(item, array) if (cJSON_IsString(item) &&
+	                                    strcmp(item->valuestring, s) ==
+	                                            0) return 1;
 	return 0;
 }
 
@@ -450,8 +454,8 @@ int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
 		                              "refresh_token", NULL };
 	static const char *const responses[] = { "code", NULL };
 	static const char *const methods[] = { "client_secret_basic", NULL };
-	static const char *const urls[] = { "client_uri", "logo_uri",
-		                            "tos_uri", "policy_uri", NULL };
+	static const char *const urls[] = { "client_uri", "logo_uri", "tos_uri",
+		                            "policy_uri", NULL };
 	static const char *const texts[] = { "software_id", "software_version",
 		                             NULL };
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "client_name");
@@ -503,16 +507,13 @@ int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
 static int registration_response(cJSON *kept, const char *client_id,
                                  const char *secret, int64_t now_ms)
 {
-	return cJSON_AddStringToObject(kept, "client_id", client_id) &&
-	                       cJSON_AddStringToObject(kept, "client_secret",
-	                                               secret) &&
-	                       cJSON_AddNumberToObject(kept,
-	                                               "client_id_issued_at",
-	                                               (double)(now_ms / 1000)) &&
-	                       cJSON_AddNumberToObject(
-	                               kept, "client_secret_expires_at", 0)
-	               ? 0
-	               : CW_ENOMEM;
+	if (!cJSON_AddStringToObject(kept, "client_id", client_id) ||
+	    !cJSON_AddStringToObject(kept, "client_secret", secret) ||
+	    !cJSON_AddNumberToObject(kept, "client_id_issued_at",
+	                             (double)(now_ms / 1000)) ||
+	    !cJSON_AddNumberToObject(kept, "client_secret_expires_at", 0))
+		return CW_ENOMEM;
+	return 0;
 }
 
 int cw_ob3_register(cJSON **out, const char **error, cw_store *store,
@@ -546,7 +547,7 @@ int cw_ob3_register(cJSON **out, const char **error, cw_store *store,
 		goto out;
 	}
 	cw_time_format_iso(now, stamp);
-	cw_ob3_client c = { client_id, hash,        text,
+	cw_ob3_client c = { client_id,  hash,        text,
 		            lines.data, scopes.data, stamp };
 	if ((err = cw_store_ob3_client_add(store, &c)) < 0 ||
 	    (err = registration_response(kept, client_id, secret, now)) < 0)
@@ -639,7 +640,8 @@ static int registered_redirect(const char *lines, const char *uri)
 	return 0;
 }
 
-/* ---- authorization -------------------------------------------------------- */
+/* ---- authorization --------------------------------------------------------
+ */
 
 /* A secret as read: owned copies. */
 typedef struct {
@@ -706,11 +708,16 @@ static int record_form(cw_ob3_pending *out, cw_store *store,
 
 	if ((err = new_secret(out->form_token, hash)) < 0)
 		return err;
-	cw_ob3_secret row = { hash,        "form",         s->client_id,
-		              s->grant_id, s->scopes,      0,
-		              0,           s->redirect_uri, s->state,
-		              s->code_challenge, now,      now + CW_OB3_FORM_TTL_MS,
-		              NULL,        NULL };
+	cw_ob3_secret row = { .hash = hash,
+		              .kind = "form",
+		              .client_id = s->client_id,
+		              .grant_id = s->grant_id,
+		              .scopes = s->scopes,
+		              .redirect_uri = s->redirect_uri,
+		              .state = s->state,
+		              .code_challenge = s->code_challenge,
+		              .issued_at_ms = now,
+		              .expires_at_ms = now + CW_OB3_FORM_TTL_MS };
 	if ((err = cw_store_ob3_secret_add(store, &row, 1)) < 0)
 		return err;
 	if (cw_json_parse(&m, metadata, strlen(metadata), 8, NULL) < 0)
@@ -766,9 +773,8 @@ static int check_request(secret_copy *s, const char **error,
 		return request_error(error, "invalid_request",
 		                     "code_challenge is not a base64url "
 		                     "SHA-256");
-	err = cw_ob3_scope_normalize(&scopes, r->scope && *r->scope
-	                                              ? r->scope
-	                                              : c->scopes);
+	err = cw_ob3_scope_normalize(
+	        &scopes, r->scope && *r->scope ? r->scope : c->scopes);
 	if (err == 0 && !cw_scope_subset(scopes.data, c->scopes)) {
 		cw_error_set("a requested scope is not registered for this "
 		             "client");
@@ -791,8 +797,7 @@ static int check_request(secret_copy *s, const char **error,
 }
 
 int cw_ob3_authorize_begin(cw_ob3_pending *out, const char **error,
-                           cw_store *store,
-                           const cw_ob3_authorize_request *r)
+                           cw_store *store, const cw_ob3_authorize_request *r)
 {
 	unsigned char grant[16];
 	secret_copy s = { 0 };
@@ -880,8 +885,8 @@ static int check_passcode(const cw_ob3_holder *h, void *payload)
 	sign_in *s = payload;
 
 	s->id = h->id;
-	s->matches = cw_credentials_secret_matches(h->passcode_hash,
-	                                           s->passcode);
+	s->matches =
+	        cw_credentials_secret_matches(h->passcode_hash, s->passcode);
 	return 0;
 }
 
@@ -919,11 +924,17 @@ static int issue_code(char **location, cw_store *store, secret_copy *s)
 
 	if (err < 0)
 		return err;
-	cw_ob3_secret row = { hash,        "code",          s->client_id,
-		              s->grant_id, s->scopes,       s->tenant_id,
-		              s->holder_id, s->redirect_uri, NULL,
-		              s->code_challenge, now,       now + CW_OB3_CODE_TTL_MS,
-		              NULL,        NULL };
+	cw_ob3_secret row = { .hash = hash,
+		              .kind = "code",
+		              .client_id = s->client_id,
+		              .grant_id = s->grant_id,
+		              .scopes = s->scopes,
+		              .tenant_id = s->tenant_id,
+		              .holder_id = s->holder_id,
+		              .redirect_uri = s->redirect_uri,
+		              .code_challenge = s->code_challenge,
+		              .issued_at_ms = now,
+		              .expires_at_ms = now + CW_OB3_CODE_TTL_MS };
 	if ((err = cw_store_ob3_secret_add(store, &row, 1)) == 0)
 		err = location_of(location, s, "code", code);
 	memset(code, 0, sizeof(code));
@@ -974,7 +985,8 @@ out:
 	return err;
 }
 
-/* ---- tokens --------------------------------------------------------------- */
+/* ---- tokens ---------------------------------------------------------------
+ */
 
 void cw_ob3_tokens_dispose(cw_ob3_tokens *t)
 {
@@ -1067,9 +1079,9 @@ out:
 	return err;
 }
 
-int cw_ob3_token_refresh(cw_ob3_tokens *out, int *scope_error,
-                         cw_store *store, const char *client_id,
-                         const char *refresh, const char *scope, long ttl_s)
+int cw_ob3_token_refresh(cw_ob3_tokens *out, int *scope_error, cw_store *store,
+                         const char *client_id, const char *refresh,
+                         const char *scope, long ttl_s)
 {
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
 	secret_copy s = { 0 };
@@ -1120,8 +1132,8 @@ int cw_ob3_token_revoke(cw_store *store, const char *client_id,
 	return err == CW_ENOTFOUND ? 0 : err;
 }
 
-int cw_ob3_token_check(cw_token_info *out, int64_t *holder_id,
-                       cw_store *store, const char *token, int64_t now_ms)
+int cw_ob3_token_check(cw_token_info *out, int64_t *holder_id, cw_store *store,
+                       const char *token, int64_t now_ms)
 {
 	secret_copy s = { 0 };
 	char hash[65];

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#define CW_OB3_SCOPE_PREFIX "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+#define CW_OB3_SCOPE_PREFIX            "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
 #define CW_OB3_SCOPE_CREDENTIAL_READ   CW_OB3_SCOPE_PREFIX "credential.readonly"
 #define CW_OB3_SCOPE_CREDENTIAL_UPSERT CW_OB3_SCOPE_PREFIX "credential.upsert"
 #define CW_OB3_SCOPE_PROFILE_READ      CW_OB3_SCOPE_PREFIX "profile.readonly"
@@ -20,17 +20,18 @@
  * nothing (every grant gets a refresh token) but clients send it. */
 extern const char *const cw_ob3_scopes[];
 
-#define CW_OB3_SECRET_LEN    43  /* base64url of 32 random bytes */
-#define CW_OB3_PASSCODE_LEN  20  /* base64url of 15 random bytes */
-#define CW_OB3_LOGIN_MAX     256 /* a holder's login (recipient id) */
-#define CW_OB3_STATE_MAX     512 /* the client's state parameter */
-#define CW_OB3_URI_MAX       2048
-#define CW_OB3_REDIRECTS_MAX 8
-#define CW_OB3_FORM_TTL_MS   (10L * 60 * 1000) /* the consent form */
-#define CW_OB3_CODE_TTL_MS   (60L * 1000)      /* an authorization code */
+#define CW_OB3_SECRET_LEN     43  /* base64url of 32 random bytes */
+#define CW_OB3_PASSCODE_LEN   20  /* base64url of 15 random bytes */
+#define CW_OB3_LOGIN_MAX      256 /* a holder's login (recipient id) */
+#define CW_OB3_STATE_MAX      512 /* the client's state parameter */
+#define CW_OB3_URI_MAX        2048
+#define CW_OB3_REDIRECTS_MAX  8
+#define CW_OB3_FORM_TTL_MS    (10L * 60 * 1000) /* the consent form */
+#define CW_OB3_CODE_TTL_MS    (60L * 1000)      /* an authorization code */
 #define CW_OB3_REFRESH_TTL_MS (30LL * 24 * 3600 * 1000)
 
-/* ---- pure checks ---------------------------------------------------------- */
+/* ---- pure checks ----------------------------------------------------------
+ */
 
 /** 0 when uri may be a redirect URI: absolute https, or http on a loopback
  *  host (127.0.0.1, [::1], localhost); no fragment, no userinfo, capped.
@@ -51,7 +52,8 @@ int cw_ob3_scope_normalize(cw_buf *out, const char *list);
 int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
                                  const cJSON *metadata, const char **error);
 
-/* ---- holders -------------------------------------------------------------- */
+/* ---- holders --------------------------------------------------------------
+ */
 
 typedef struct {
 	int64_t id;
@@ -70,7 +72,8 @@ int cw_ob3_holder_create(cw_ob3_new_holder *out, cw_store *store,
 /** [{"id", "login", "created_at"}] of the tenant's holders. */
 int cw_ob3_holder_list(cJSON **out, cw_store *store, const char *tenant);
 
-/* ---- registration --------------------------------------------------------- */
+/* ---- registration ---------------------------------------------------------
+ */
 
 /**
  * Registers a client from RFC 7591 metadata: client_name and redirect_uris
@@ -88,7 +91,8 @@ int cw_ob3_register(cJSON **out, const char **error, cw_store *store,
 int cw_ob3_client_authenticate(cw_store *store, const char *client_id,
                                const char *secret);
 
-/* ---- authorization -------------------------------------------------------- */
+/* ---- authorization --------------------------------------------------------
+ */
 
 typedef struct {
 	const char *response_type, *client_id, *redirect_uri, *scope, *state;
@@ -128,7 +132,8 @@ int cw_ob3_authorize_finish(char **location, cw_ob3_pending *again,
                             const char *tenant, const char *login,
                             const char *passcode, int approve);
 
-/* ---- tokens --------------------------------------------------------------- */
+/* ---- tokens ---------------------------------------------------------------
+ */
 
 typedef struct {
 	char access_token[CW_OB3_SECRET_LEN + 1];
@@ -149,16 +154,16 @@ int cw_ob3_token_from_code(cw_ob3_tokens *out, cw_store *store,
 /** Rotates a refresh token: the old one is used up, a reused one revokes
  *  the grant. scope NULL keeps the grant's, else a subset. CW_EINVAL
  *  (invalid_grant; invalid_scope with *scope_error set). */
-int cw_ob3_token_refresh(cw_ob3_tokens *out, int *scope_error,
-                         cw_store *store, const char *client_id,
-                         const char *refresh, const char *scope, long ttl_s);
+int cw_ob3_token_refresh(cw_ob3_tokens *out, int *scope_error, cw_store *store,
+                         const char *client_id, const char *refresh,
+                         const char *scope, long ttl_s);
 /** RFC 7009: revokes the grant of an access or refresh token of the
  *  client; unknown tokens are not an error. */
 int cw_ob3_token_revoke(cw_store *store, const char *client_id,
                         const char *token);
 /** Resolves a bearer token of the OB 3.0 API: out as for a client token,
  *  *holder_id its holder. CW_EAUTH when unknown, expired or revoked. */
-int cw_ob3_token_check(cw_token_info *out, int64_t *holder_id,
-                       cw_store *store, const char *token, int64_t now_ms);
+int cw_ob3_token_check(cw_token_info *out, int64_t *holder_id, cw_store *store,
+                       const char *token, int64_t now_ms);
 
 #endif

@@ -44,7 +44,8 @@ static int oauth_error(cw_response *res, int status, const char *error,
 	return cw_response_json(res, status, doc);
 }
 
-/* ---- registration --------------------------------------------------------- */
+/* ---- registration ---------------------------------------------------------
+ */
 
 int cw_api_ob3_register(cw_request *req, cw_response *res)
 {
@@ -65,7 +66,8 @@ int cw_api_ob3_register(cw_request *req, cw_response *res)
 	return cw_response_json(res, 201, out);
 }
 
-/* ---- the form ------------------------------------------------------------- */
+/* ---- the form -------------------------------------------------------------
+ */
 
 static void put_html(cw_buf *b, const char *s)
 {
@@ -111,7 +113,8 @@ static int error_page(cw_response *res, int status, const char *message)
 	cw_buf page = CW_BUF_INIT(PAGE_MAX);
 
 	cw_buf_puts(&page, page_head);
-	cw_buf_puts(&page, "<h1>This sign-in cannot go on</h1><p class=\"error\">");
+	cw_buf_puts(&page,
+	            "<h1>This sign-in cannot go on</h1><p class=\"error\">");
 	put_html(&page, message);
 	cw_buf_puts(&page, "</p><p>Go back to the application and start "
 	                   "again.</p>\n");
@@ -119,8 +122,7 @@ static int error_page(cw_response *res, int status, const char *message)
 }
 
 static int form_page(cw_response *res, const cw_ob3_pending *p,
-                     const char *problem, const char *tenant,
-                     const char *login)
+                     const char *problem, const char *tenant, const char *login)
 {
 	cw_buf page = CW_BUF_INIT(PAGE_MAX);
 	const char *s = p->scopes;
@@ -158,11 +160,12 @@ static int form_page(cw_response *res, const cw_ob3_pending *p,
 	                   "name=\"login\" required autocomplete=\"username\" "
 	                   "value=\"");
 	put_html(&page, login);
-	cw_buf_puts(&page, "\"></label>\n<label>Passcode <input name=\"passcode\" "
-	                   "type=\"password\" autocomplete=\"current-password\">"
-	                   "</label>\n<button name=\"decision\" value=\"approve\">"
-	                   "Allow</button><button name=\"decision\" "
-	                   "value=\"deny\" formnovalidate>Deny</button>\n</form>\n");
+	cw_buf_puts(&page,
+	            "\"></label>\n<label>Passcode <input name=\"passcode\" "
+	            "type=\"password\" autocomplete=\"current-password\">"
+	            "</label>\n<button name=\"decision\" value=\"approve\">"
+	            "Allow</button><button name=\"decision\" "
+	            "value=\"deny\" formnovalidate>Deny</button>\n</form>\n");
 	return send_page(res, 200, &page);
 }
 
@@ -246,8 +249,9 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 
 	if (!type ||
 	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
-		return error_page(res, 415, "the form must be sent as "
-		                            "application/x-www-form-urlencoded");
+		return error_page(res, 415,
+		                  "the form must be sent as "
+		                  "application/x-www-form-urlencoded");
 	body = cw_request_body(req, &len);
 	if ((err = cw_form_parse(&form, body, len)) == CW_EINVAL)
 		return error_page(res, 400, cw_error_last());
@@ -262,8 +266,9 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	if (err == 0)
 		err = redirect(res, location);
 	else if (err == CW_ENOTFOUND)
-		err = error_page(res, 400, "this sign-in form expired or was "
-		                           "used already");
+		err = error_page(res, 400,
+		                 "this sign-in form expired or was "
+		                 "used already");
 	else if (err == CW_EAUTH && again.form_token[0])
 		err = form_page(res, &again, cw_error_last(),
 		                cw_form_get(&form, "tenant"),
@@ -276,7 +281,8 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	return err;
 }
 
-/* ---- token and revocation ------------------------------------------------- */
+/* ---- token and revocation -------------------------------------------------
+ */
 
 typedef struct {
 	char *id, *secret;
@@ -339,7 +345,8 @@ static int token_response(cw_response *res, const cw_ob3_tokens *t)
 	if (!doc ||
 	    !cJSON_AddStringToObject(doc, "access_token", t->access_token) ||
 	    !cJSON_AddStringToObject(doc, "token_type", "Bearer") ||
-	    !cJSON_AddNumberToObject(doc, "expires_in", (double)t->expires_in) ||
+	    !cJSON_AddNumberToObject(doc, "expires_in",
+	                             (double)t->expires_in) ||
 	    !cJSON_AddStringToObject(doc, "refresh_token", t->refresh_token) ||
 	    !cJSON_AddStringToObject(doc, "scope", t->scopes)) {
 		cJSON_Delete(doc);
@@ -382,7 +389,8 @@ int cw_api_ob3_token(cw_request *req, cw_response *res)
 	}
 	if (err == CW_EINVAL)
 		err = oauth_error(res, 400,
-		                  scope_error ? "invalid_scope" : "invalid_grant",
+		                  scope_error ? "invalid_scope"
+		                              : "invalid_grant",
 		                  cw_error_last());
 	else if (err == 0)
 		err = token_response(res, &t);

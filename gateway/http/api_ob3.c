@@ -31,8 +31,8 @@
 
 void cw_api_public_origin(const cw_request *req, char out[300])
 {
-	const char *base = cw_request_ctx((cw_request *)req)
-	                           ->config->public_base_url;
+	const char *base =
+	        cw_request_ctx((cw_request *)req)->config->public_base_url;
 	size_t n = base ? strlen(base) : 0;
 
 	while (n && base[n - 1] == '/')
@@ -48,7 +48,8 @@ static int invalid(cw_response *res, const char *message)
 	return cw_response_error(res, 400, "invaliddata", "%s", message);
 }
 
-/* ---- discovery ------------------------------------------------------------ */
+/* ---- discovery ------------------------------------------------------------
+ */
 
 typedef struct {
 	const char *path, *method, *operation, *summary, *scope;
@@ -86,8 +87,8 @@ static cJSON *paths_of(void)
 {
 	cJSON *paths = cJSON_CreateObject();
 
-	for (size_t i = 0; paths && i < sizeof(operations) / sizeof(*operations);
-	     i++) {
+	for (size_t i = 0;
+	     paths && i < sizeof(operations) / sizeof(*operations); i++) {
 		const operation *o = &operations[i];
 		cJSON *path = cJSON_GetObjectItem(paths, o->path);
 		cJSON *op = cJSON_CreateObject(), *security, *need;
@@ -135,8 +136,8 @@ static cJSON *security_scheme(const char *origin, const char *terms,
 	snprintf(url, sizeof(url), "%s/oauth/ob3/register", origin);
 	cJSON_AddStringToObject(scheme, "x-imssf-registrationUrl", url);
 	cJSON_AddStringToObject(scheme, "x-imssf-termsOfServiceUrl", terms);
-	flow = cJSON_AddObjectToObject(
-	        cJSON_AddObjectToObject(scheme, "flows"), "authorizationCode");
+	flow = cJSON_AddObjectToObject(cJSON_AddObjectToObject(scheme, "flows"),
+	                               "authorizationCode");
 	snprintf(url, sizeof(url), "%s/oauth/ob3/authorize", origin);
 	cJSON_AddStringToObject(flow, "authorizationUrl", url);
 	snprintf(url, sizeof(url), "%s/oauth/ob3/token", origin);
@@ -188,7 +189,8 @@ int cw_api_ob3_discovery(cw_request *req, cw_response *res)
 	return cw_response_json(res, 200, doc);
 }
 
-/* ---- the holder ----------------------------------------------------------- */
+/* ---- the holder -----------------------------------------------------------
+ */
 
 typedef struct {
 	char *login, *profile;
@@ -231,7 +233,8 @@ static int holder_of(holder_copy *out, cw_request *req, cw_response *res)
 	return err;
 }
 
-/* ---- credentials ---------------------------------------------------------- */
+/* ---- credentials ----------------------------------------------------------
+ */
 
 /* A non-negative integer query parameter: 0 with *out, or -1. */
 static int query_long(long *out, const cw_request *req, const char *name,
@@ -320,8 +323,8 @@ int cw_api_ob3_credentials_list(cw_request *req, cw_response *res)
 	}
 	if ((err = holder_of(&h, req, res)) != 0)
 		return err > 0 ? 0 : err;
-	err = list_page(&body, &total, req, h.login,
-	                since_text ? since : NULL, offset, limit);
+	err = list_page(&body, &total, req, h.login, since_text ? since : NULL,
+	                offset, limit);
 	holder_dispose(&h);
 	cw_api_public_origin(req, origin);
 	if (err == 0)
@@ -369,17 +372,18 @@ static int read_upsert(const char **text, size_t *len, int *jwt,
 	    (!type || (strncasecmp(type, "application/json", 16) != 0 &&
 	               strncasecmp(type, "application/vc+ld+json", 22) != 0 &&
 	               strncasecmp(type, "application/ld+json", 19) != 0))) {
-		cw_response_error(res, 415, "unsupportedmediatype",
-		                  "send application/json (a credential with "
-		                  "an embedded proof) or text/plain (a VC-JWT)");
+		cw_response_error(
+		        res, 415, "unsupportedmediatype",
+		        "send application/json (a credential with "
+		        "an embedded proof) or text/plain (a VC-JWT)");
 		return 1;
 	}
 	if (!*len || (*jwt && memchr(body, '{', *len))) {
 		invalid(res, "the body is not a compact JWS");
 		return 1;
 	}
-	if (!*jwt && cw_json_parse(&doc, body, *len, CW_LIMIT_JSON_DEPTH_DEFAULT,
-	                           NULL) < 0) {
+	if (!*jwt && cw_json_parse(&doc, body, *len,
+	                           CW_LIMIT_JSON_DEPTH_DEFAULT, NULL) < 0) {
 		cw_response_error(res, 400, "invaliddata",
 		                  "the body is not JSON: %s", cw_error_last());
 		return 1;
@@ -464,8 +468,9 @@ int cw_api_ob3_credentials_upsert(cw_request *req, cw_response *res)
 	copy[len] = '\0';
 	cw_time_format_iso(cw_time_now_ms(), iso);
 	snprintf(at, sizeof(at), "%.19sZ", iso);
-	cw_ob3_credential c = { auth->tenant_id, auth->holder_id, report->id,
-		                copy, jwt ? "jwt" : "json", at };
+	cw_ob3_credential c = { auth->tenant_id,      auth->holder_id,
+		                report->id,           copy,
+		                jwt ? "jwt" : "json", at };
 	if ((err = cw_store_ob3_credential_put(cw_request_ctx(req)->store, &c,
 	                                       &created)) == 0)
 		err = cw_response_text(res, created ? 201 : 200,
@@ -477,7 +482,8 @@ out:
 	return err > 0 ? 0 : err;
 }
 
-/* ---- profile -------------------------------------------------------------- */
+/* ---- profile --------------------------------------------------------------
+ */
 
 int cw_api_ob3_profile_get(cw_request *req, cw_response *res)
 {
@@ -498,9 +504,9 @@ static int is_profile_type(const cJSON *type)
 
 	if (cJSON_IsString(type))
 		return strcmp(type->valuestring, "Profile") == 0;
-	cJSON_ArrayForEach(t, type)
-	if (cJSON_IsString(t) && strcmp(t->valuestring, "Profile") == 0)
-		return 1;
+	cJSON_ArrayForEach(t, type) if (cJSON_IsString(t) &&
+	                                strcmp(t->valuestring, "Profile") ==
+	                                        0) return 1;
 	return 0;
 }
 
@@ -560,7 +566,8 @@ out:
 	return err > 0 ? 0 : err;
 }
 
-/* ---- holders (admin) ------------------------------------------------------ */
+/* ---- holders (admin) ------------------------------------------------------
+ */
 
 int cw_api_ob3_holders_add(cw_request *req, cw_response *res)
 {

@@ -16,10 +16,11 @@
 /* The OB 3.0 API: holders' tokens (CW_ROUTE_HOLDER) with its four scopes. */
 #define OB3      "/ims/ob/v3p0"
 #define OB3_AS   "/oauth/ob3"
-#define OB3_CR   "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"
-#define OB3_CU   "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert"
-#define OB3_PR   "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly"
-#define OB3_PU   "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update"
+#define OB3_S    "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+#define OB3_CR   OB3_S "credential.readonly"
+#define OB3_CU   OB3_S "credential.upsert"
+#define OB3_PR   OB3_S "profile.readonly"
+#define OB3_PU   OB3_S "profile.update"
 #define OB3_BODY (1L << 20) /* one credential */
 #define HOLDER   CW_ROUTE_HOLDER
 

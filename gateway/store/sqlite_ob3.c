@@ -144,7 +144,8 @@ int cw_sqlite__ob3_holder_get(cw_store *store, int64_t tenant_id,
 	if (err < 0)
 		return err;
 	if (login)
-		err = run(db, HOLDER_COLUMNS "WHERE tenant_id = ?1 AND login = ?2",
+		err = run(db,
+		          HOLDER_COLUMNS "WHERE tenant_id = ?1 AND login = ?2",
 		          holder_row, &r, &rows, NULL, "it", tenant_id, login);
 	else
 		err = run(db, HOLDER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
@@ -266,18 +267,19 @@ int cw_sqlite__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
 	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0) {
 		for (size_t i = 0; err == 0 && i < count; i++) {
 			const cw_ob3_secret *s = &secrets[i];
-			err = run(db,
-			          "INSERT INTO ob3_secrets (hash, kind, "
-			          "client_id, grant_id, scopes, tenant_id, "
-			          "holder_id, redirect_uri, state, "
-			          "code_challenge, issued_at_ms, expires_at_ms) "
-			          "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), "
-			          "nullif(?7, 0), ?8, ?9, ?10, ?11, ?12)",
-			          NULL, NULL, NULL, NULL, "tttttiitttii",
-			          s->hash, s->kind, s->client_id, s->grant_id,
-			          s->scopes, s->tenant_id, s->holder_id,
-			          s->redirect_uri, s->state, s->code_challenge,
-			          s->issued_at_ms, s->expires_at_ms);
+			err = run(
+			        db,
+			        "INSERT INTO ob3_secrets (hash, kind, "
+			        "client_id, grant_id, scopes, tenant_id, "
+			        "holder_id, redirect_uri, state, "
+			        "code_challenge, issued_at_ms, expires_at_ms) "
+			        "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), "
+			        "nullif(?7, 0), ?8, ?9, ?10, ?11, ?12)",
+			        NULL, NULL, NULL, NULL, "tttttiitttii", s->hash,
+			        s->kind, s->client_id, s->grant_id, s->scopes,
+			        s->tenant_id, s->holder_id, s->redirect_uri,
+			        s->state, s->code_challenge, s->issued_at_ms,
+			        s->expires_at_ms);
 		}
 		err = end_transaction(db, err);
 	}
@@ -336,13 +338,15 @@ static int revoke_grant(sqlite3 *db, const char *grant_id, int64_t now_ms)
 
 /* Inside the transaction: the live row is used up, a used one revokes its
  * grant. */
-static int take(sqlite3 *db, const char *hash, const char *kind,
-                int64_t now_ms, secret_rows *r)
+static int take(sqlite3 *db, const char *hash, const char *kind, int64_t now_ms,
+                secret_rows *r)
 {
 	secret_rows seen = { NULL, NULL, 0, "" };
 	int rows = 0, err;
 
-	err = run(db, SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
+	err = run(db,
+	          SECRET_COLUMNS
+	          "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
 	          secret_row, r, &rows, NULL, "tti", hash, kind, now_ms);
 	if (err == 0 && rows == 1)
 		return run(db,
@@ -405,7 +409,9 @@ int cw_sqlite__ob3_secret_get(cw_store *store, const char *hash,
 
 	if (err < 0)
 		return err;
-	err = run(db, SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
+	err = run(db,
+	          SECRET_COLUMNS
+	          "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
 	          secret_row, &r, &rows, NULL, "tti", hash, kind, now_ms);
 	close_db(store, conn);
 	if (err == 0 && rows == 0) {

@@ -200,9 +200,8 @@ int cw_store_ob3_secret_take(cw_store *store, const char *hash,
 	                                       payload);
 }
 
-int cw_store_ob3_secret_get(cw_store *store, const char *hash,
-                            const char *kind, int64_t now_ms,
-                            cw_ob3_secret_cb cb, void *payload)
+int cw_store_ob3_secret_get(cw_store *store, const char *hash, const char *kind,
+                            int64_t now_ms, cw_ob3_secret_cb cb, void *payload)
 {
 	return store->backend->ob3_secret_get(store, hash, kind, now_ms, cb,
 	                                      payload);

@@ -549,9 +549,8 @@ int cw_store_ob3_secret_take(cw_store *store, const char *hash,
                              cw_ob3_secret_cb cb, void *payload);
 /** Calls cb with a live secret of kind (not used, revoked or expired), its
  *  tenant read back; CW_ENOTFOUND. */
-int cw_store_ob3_secret_get(cw_store *store, const char *hash,
-                            const char *kind, int64_t now_ms,
-                            cw_ob3_secret_cb cb, void *payload);
+int cw_store_ob3_secret_get(cw_store *store, const char *hash, const char *kind,
+                            int64_t now_ms, cw_ob3_secret_cb cb, void *payload);
 /** Revokes every secret of a grant. */
 int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
                               int64_t now_ms);

@@ -71,9 +71,8 @@ static void issue(const char *tenant, const char *recipient, char id[64],
                   cw_buf *credential)
 {
 	cJSON *doc = NULL;
-	ck_assert_msg(RUN("badge", "issue", "--tenant", tenant,
-	                  "--achievement", ACH, "--recipient", recipient,
-	                  "--json") == 0,
+	ck_assert_msg(RUN("badge", "issue", "--tenant", tenant, "--achievement",
+	                  ACH, "--recipient", recipient, "--json") == 0,
 	              "%s", cw_buf_cstr(&err));
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 64, NULL), 0);
 	snprintf(id, 64, "%s", cw_json_string(doc, "id"));
@@ -112,8 +111,8 @@ static void make_issuer_and_achievement(const char *tenant)
 	      "\"criteria\":{\"narrative\":\"Explains a chart.\"}}",
 	      f);
 	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_msg(RUN("achievement", "add", "--tenant", tenant,
-	                  "--issuer", issuer, path) == 0,
+	ck_assert_msg(RUN("achievement", "add", "--tenant", tenant, "--issuer",
+	                  issuer, path) == 0,
 	              "%s", cw_buf_cstr(&err));
 }
 
@@ -128,7 +127,8 @@ static void start_daemon(void)
 	snprintf(conf, sizeof(conf), "%s/crosswalk.conf", env.dir);
 	f = fopen(conf, "a");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f, "\npublic_base_url = http://%s\nfetch_private_addresses = 1\n",
+	fprintf(f,
+	        "\npublic_base_url = http://%s\nfetch_private_addresses = 1\n",
 	        listen);
 	ck_assert_int_eq(fclose(f), 0);
 	cwt_start(&d, &env, "--listen", listen, NULL);
@@ -139,13 +139,14 @@ static void register_client(void)
 	static const char *const json[] = { "Content-Type: application/json",
 		                            NULL };
 	cwt_http res;
-	cwt_request(&res, &d, "POST", "/oauth/ob3/register", json,
-	            "{\"client_name\":\"Backpack\",\"client_uri\":"
-	            "\"https://backpack.example\",\"redirect_uris\":[\"" REDIRECT
-	            "\"],\"grant_types\":[\"authorization_code\","
-	            "\"refresh_token\"],\"response_types\":[\"code\"],"
-	            "\"token_endpoint_auth_method\":\"client_secret_basic\","
-	            "\"scope\":\"" ALL " offline_access\"}");
+	cwt_request(
+	        &res, &d, "POST", "/oauth/ob3/register", json,
+	        "{\"client_name\":\"Backpack\",\"client_uri\":"
+	        "\"https://backpack.example\",\"redirect_uris\":[\"" REDIRECT
+	        "\"],\"grant_types\":[\"authorization_code\","
+	        "\"refresh_token\"],\"response_types\":[\"code\"],"
+	        "\"token_endpoint_auth_method\":\"client_secret_basic\","
+	        "\"scope\":\"" ALL " offline_access\"}");
 	ck_assert_msg(res.status == 201, "%ld %s", res.status, res.body.data);
 	cJSON *doc = cwt_json(&res);
 	snprintf(client_id, sizeof(client_id), "%s",
@@ -187,8 +188,8 @@ static void authorize_get(cwt_http *res, const char *scope, const char *state,
                           const char *method, const char *redirect)
 {
 	char *query = form_of("response_type", "code", "client_id", client_id,
-	                      "redirect_uri", redirect, "scope", scope,
-	                      "state", state, "code_challenge", challenge,
+	                      "redirect_uri", redirect, "scope", scope, "state",
+	                      state, "code_challenge", challenge,
 	                      "code_challenge_method", method, NULL);
 	char path[4096];
 	snprintf(path, sizeof(path), "/oauth/ob3/authorize?%s", query);
@@ -198,30 +199,30 @@ static void authorize_get(cwt_http *res, const char *scope, const char *state,
 
 static void form_token_of(const cwt_http *res, char token[64])
 {
-	const char *p = strstr(cw_buf_cstr(&res->body),
-	                       "name=\"form_token\" value=\"");
+	const char *p =
+	        strstr(cw_buf_cstr(&res->body), "name=\"form_token\" value=\"");
 	ck_assert_msg(p != NULL, "no form: %s", cw_buf_cstr(&res->body));
 	p += strlen("name=\"form_token\" value=\"");
 	snprintf(token, 64, "%.*s", (int)strcspn(p, "\""), p);
 }
 
-static void authorize_post(cwt_http *res, const char *token,
-                           const char *tenant, const char *login,
-                           const char *pass, const char *decision)
+static void authorize_post(cwt_http *res, const char *token, const char *tenant,
+                           const char *login, const char *pass,
+                           const char *decision)
 {
 	static const char *const form[] = {
 		"Content-Type: application/x-www-form-urlencoded", NULL
 	};
-	char *body = form_of("form_token", token, "tenant", tenant, "login",
-	                     login, "passcode", pass, "decision", decision,
-	                     NULL);
+	char *body =
+	        form_of("form_token", token, "tenant", tenant, "login", login,
+	                "passcode", pass, "decision", decision, NULL);
 	cwt_request(res, &d, "POST", "/oauth/ob3/authorize", form, body);
 	cw_free(body);
 }
 
 /* A query parameter of the response's Location ("" when absent). */
-static void location_param(const cwt_http *res, const char *name,
-                           char *value, size_t n)
+static void location_param(const cwt_http *res, const char *name, char *value,
+                           size_t n)
 {
 	char location[4096], key[64];
 	const char *p;
@@ -243,7 +244,8 @@ static void get_code(char code[64], const char *scope, const char *tenant,
 	cwt_http res;
 	char token[64], state[64];
 	authorize_get(&res, scope, "st-42", "S256", REDIRECT);
-	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.headers.data);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status,
+	              res.headers.data);
 	form_token_of(&res, token);
 	cwt_http_dispose(&res);
 	authorize_post(&res, token, tenant, login, pass, "approve");
@@ -290,8 +292,7 @@ static void expect_oauth_error(cwt_http *res, long status, const char *error)
 
 /* A good code's tokens: access in access, refresh in refresh. */
 static void tokens_for(char access[64], char refresh[64], const char *scope,
-                       const char *tenant, const char *login,
-                       const char *pass)
+                       const char *tenant, const char *login, const char *pass)
 {
 	cwt_http res;
 	char code[64];
@@ -302,7 +303,8 @@ static void tokens_for(char access[64], char refresh[64], const char *scope,
 	ck_assert_str_eq(cw_json_string(doc, "token_type"), "Bearer");
 	snprintf(access, 64, "%s", cw_json_string(doc, "access_token"));
 	if (refresh)
-		snprintf(refresh, 64, "%s", cw_json_string(doc, "refresh_token"));
+		snprintf(refresh, 64, "%s",
+		         cw_json_string(doc, "refresh_token"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 }
@@ -351,9 +353,8 @@ START_TEST(discovery_document)
 	ck_assert_ptr_nonnull(
 	        strstr(cw_json_string(acg, "x-imssf-registrationUrl"),
 	               "/oauth/ob3/register"));
-	ck_assert_ptr_nonnull(
-	        strstr(cw_json_string(flow, "authorizationUrl"),
-	               "/oauth/ob3/authorize"));
+	ck_assert_ptr_nonnull(strstr(cw_json_string(flow, "authorizationUrl"),
+	                             "/oauth/ob3/authorize"));
 	ck_assert_ptr_nonnull(
 	        strstr(cw_json_string(flow, "tokenUrl"), "/oauth/ob3/token"));
 	ck_assert_ptr_nonnull(cw_json_string(flow, "refreshUrl"));
@@ -366,9 +367,8 @@ START_TEST(discovery_document)
 	        cJSON_GetObjectItem(scopes, SCOPE "profile.readonly"));
 	ck_assert_ptr_nonnull(
 	        cJSON_GetObjectItem(scopes, SCOPE "profile.update"));
-	ck_assert_ptr_nonnull(
-	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
-	                            "/credentials"));
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(doc, "paths"), "/credentials"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 }
@@ -394,8 +394,8 @@ START_TEST(code_grant_checks)
 	snprintf(access, sizeof(access), "%s",
 	         cw_json_string(doc, "access_token"));
 	ck_assert_ptr_nonnull(cw_json_string(doc, "refresh_token"));
-	ck_assert_ptr_nonnull(strstr(cw_json_string(doc, "scope"),
-	                             "credential.upsert"));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_json_string(doc, "scope"), "credential.upsert"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 	call(&res, "GET", "/ims/ob/v3p0/profile", access, NULL, NULL);
@@ -476,7 +476,8 @@ START_TEST(credentials_and_profile)
 	ck_assert(cwt_header(&res, "X-Total-Count", header, sizeof(header)));
 	ck_assert_str_eq(header, "3");
 	ck_assert(cwt_header(&res, "Link", header, sizeof(header)));
-	ck_assert_ptr_nonnull(strstr(header, "offset=2&limit=2>; rel=\"next\""));
+	ck_assert_ptr_nonnull(
+	        strstr(header, "offset=2&limit=2>; rel=\"next\""));
 	cJSON *doc = cwt_json(&res);
 	ck_assert_int_eq(count_of(doc, "credential"), 2);
 	ck_assert_int_eq(count_of(doc, "compactJwsString"), 0);
@@ -605,11 +606,11 @@ END_TEST
 
 static void refresh(cwt_http *res, const char *token, const char *scope)
 {
-	char *body = scope ? form_of("grant_type", "refresh_token",
-	                             "refresh_token", token, "scope", scope,
-	                             NULL)
-	                   : form_of("grant_type", "refresh_token",
-	                             "refresh_token", token, NULL);
+	char *body =
+	        scope ? form_of("grant_type", "refresh_token", "refresh_token",
+	                        token, "scope", scope, NULL)
+	              : form_of("grant_type", "refresh_token", "refresh_token",
+	                        token, NULL);
 	token_call(res, "/oauth/ob3/token", body);
 	cw_free(body);
 }
@@ -621,7 +622,8 @@ START_TEST(refresh_rotation_and_revocation)
 	cwt_http res;
 	holder("d1", "ada@example.org", ada_pass);
 	tokens_for(access, refresh1, ALL, "d1", "ada@example.org", ada_pass);
-	refresh(&res, refresh1, SCOPE "credential.readonly " SCOPE "profile.readonly");
+	refresh(&res, refresh1,
+	        SCOPE "credential.readonly " SCOPE "profile.readonly");
 	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
 	cJSON *doc = cwt_json(&res);
 	snprintf(access2, sizeof(access2), "%s",
@@ -767,9 +769,8 @@ START_TEST(admin_holders)
 {
 	char admin[64], auth[100], code[64];
 	cwt_http res;
-	ck_assert_int_eq(cwt_token(admin, &d, env.admin_id, env.admin_secret,
-	                           NULL),
-	                 0);
+	ck_assert_int_eq(
+	        cwt_token(admin, &d, env.admin_id, env.admin_secret, NULL), 0);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin);
 	const char *headers[] = { auth, "Content-Type: application/json",
 		                  NULL };
@@ -792,10 +793,10 @@ START_TEST(admin_holders)
 	ck_assert_ptr_nonnull(strstr(res.body.data, "zed@example.org"));
 	ck_assert_ptr_null(strstr(res.body.data, ada_pass));
 	cwt_http_dispose(&res);
-	cwt_request(&res, &d, "POST", "/admin/v1/badges/holders?tenant=d1",
-	            (const char *const[]){ "Content-Type: application/json",
-	                                   NULL },
-	            "{\"recipient\":\"eve@example.org\"}");
+	cwt_request(
+	        &res, &d, "POST", "/admin/v1/badges/holders?tenant=d1",
+	        (const char *const[]){ "Content-Type: application/json", NULL },
+	        "{\"recipient\":\"eve@example.org\"}");
 	ck_assert_int_eq(res.status, 401);
 	cwt_http_dispose(&res);
 	get_code(code, SCOPE "profile.readonly", "d1", "zed@example.org",

@@ -47,7 +47,8 @@ START_TEST(pkce_s256)
 	const char *verifier = "dBjftJeZ4CVP-mJ92K7pq9gPwqvE4NnN3dm7lCx0w1s";
 	const char *challenge = "f9XRfDdeeQ3loX7xXD_t9zph0NsvgRC39ZwE0CXx464";
 	ck_assert(cw_ob3_pkce_matches(challenge, verifier));
-	ck_assert(!cw_ob3_pkce_matches(challenge, "dBjftJeZ4CVP-mJ92K7pq9gPwqvE4NnN3dm7lCx0w1t"));
+	ck_assert(!cw_ob3_pkce_matches(
+	        challenge, "dBjftJeZ4CVP-mJ92K7pq9gPwqvE4NnN3dm7lCx0w1t"));
 	ck_assert(!cw_ob3_pkce_matches(verifier, verifier)); /* plain */
 	ck_assert(!cw_ob3_pkce_matches(challenge, "short"));
 	ck_assert(!cw_ob3_pkce_matches(challenge, NULL));
@@ -58,10 +59,10 @@ END_TEST
 START_TEST(scope_lists)
 {
 	cw_buf out = CW_BUF_INIT(4096);
-	ck_assert_int_eq(cw_ob3_scope_normalize(
-	                         &out, "  " CW_OB3_SCOPE_PROFILE_READ
-	                               " " CW_OB3_SCOPE_PROFILE_READ
-	                               " offline_access"),
+	ck_assert_int_eq(cw_ob3_scope_normalize(&out,
+	                                        "  " CW_OB3_SCOPE_PROFILE_READ
+	                                        " " CW_OB3_SCOPE_PROFILE_READ
+	                                        " offline_access"),
 	                 0);
 	ck_assert_str_eq(out.data, CW_OB3_SCOPE_PROFILE_READ " offline_access");
 	cw_buf_dispose(&out);
@@ -70,8 +71,9 @@ START_TEST(scope_lists)
 	                 CW_EINVAL);
 	cw_buf_dispose(&out);
 	/* a client-credentials scope is not one of the API's */
-	ck_assert_int_eq(cw_ob3_scope_normalize(&out, "urn:crosswalk:scope:admin"),
-	                 CW_EINVAL);
+	ck_assert_int_eq(
+	        cw_ob3_scope_normalize(&out, "urn:crosswalk:scope:admin"),
+	        CW_EINVAL);
 	cw_buf_dispose(&out);
 }
 END_TEST
@@ -82,12 +84,13 @@ static const char *check(const char *json)
 	cJSON *m = NULL, *kept = cJSON_CreateObject();
 	const char *error = NULL;
 	ck_assert_int_eq(cw_json_parse(&m, json, strlen(json), 16, NULL), 0);
-	int err = cw_ob3_client_metadata_check(kept, &lines, &scopes, m,
-	                                       &error);
+	int err =
+	        cw_ob3_client_metadata_check(kept, &lines, &scopes, m, &error);
 	ck_assert(err == 0 || (err == CW_EINVAL && error));
 	if (err == 0) {
-		ck_assert_str_eq(cw_json_string(kept, "token_endpoint_auth_method"),
-		                 "client_secret_basic");
+		ck_assert_str_eq(
+		        cw_json_string(kept, "token_endpoint_auth_method"),
+		        "client_secret_basic");
 		ck_assert_int_gt(scopes.len, 0);
 		ck_assert_int_gt(lines.len, 0);
 	}
@@ -100,10 +103,11 @@ static const char *check(const char *json)
 
 START_TEST(client_metadata)
 {
-	ck_assert_str_eq(check("{\"client_name\":\"A\",\"redirect_uris\":"
-	                       "[\"https://a.example/cb\",\"http://127.0.0.1/"
-	                       "cb\"],\"logo_uri\":\"https://a.example/l.png\"}"),
-	                 "ok");
+	ck_assert_str_eq(
+	        check("{\"client_name\":\"A\",\"redirect_uris\":"
+	              "[\"https://a.example/cb\",\"http://127.0.0.1/"
+	              "cb\"],\"logo_uri\":\"https://a.example/l.png\"}"),
+	        "ok");
 	ck_assert_str_eq(check("{\"client_name\":\"A\",\"redirect_uris\":"
 	                       "[\"https://a.example/cb\"],\"grant_types\":"
 	                       "[\"refresh_token\"]}"),
