@@ -144,6 +144,22 @@ static void purge_nonces(cw_ctx *ctx)
 		       NULL);
 }
 
+/* The OB 3.0 API's codes, forms and tokens: a day past expiry, so a code
+ * or refresh token replayed soon after it expired still revokes its grant. */
+static void purge_ob3_secrets(cw_ctx *ctx)
+{
+	int purged = 0;
+
+	if (cw_store_ob3_secret_purge(ctx->store,
+	                              cw_time_now_ms() - 24LL * 3600 * 1000,
+	                              &purged) < 0)
+		CW_LOG(CW_LOG_WARN, "ob3_secret_purge_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (purged)
+		CW_LOG(CW_LOG_INFO, "ob3_secrets_purged", "i:count", purged,
+		       NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
@@ -170,6 +186,7 @@ static void wait_for_signal(cw_ctx *ctx)
 			CW_LOG(CW_LOG_INFO, "tokens_purged", "i:count", purged,
 			       NULL);
 		purge_nonces(ctx);
+		purge_ob3_secrets(ctx);
 	}
 }
 

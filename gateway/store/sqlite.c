@@ -744,6 +744,7 @@ static const cw_store_backend sqlite_backend = {
 	.ob3_secret_take = cw_sqlite__ob3_secret_take,
 	.ob3_secret_get = cw_sqlite__ob3_secret_get,
 	.ob3_grant_revoke = cw_sqlite__ob3_grant_revoke,
+	.ob3_secret_purge = cw_sqlite__ob3_secret_purge,
 	.ob3_credential_put = cw_sqlite__ob3_credential_put,
 	.ob3_credential_list = cw_sqlite__ob3_credential_list,
 	.audit_append = sqlite_audit_append,

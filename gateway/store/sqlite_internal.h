@@ -187,6 +187,8 @@ int cw_sqlite__ob3_secret_get(cw_store *store, const char *hash,
                               cw_ob3_secret_cb cb, void *payload);
 int cw_sqlite__ob3_grant_revoke(cw_store *store, const char *grant_id,
                                 int64_t now_ms);
+int cw_sqlite__ob3_secret_purge(cw_store *store, int64_t before_ms,
+                                int *purged);
 int cw_sqlite__ob3_credential_put(cw_store *store,
                                   const cw_ob3_credential *credential,
                                   int *created);

@@ -435,6 +435,20 @@ int cw_sqlite__ob3_grant_revoke(cw_store *store, const char *grant_id,
 	return err;
 }
 
+int cw_sqlite__ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = open_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run(db, "DELETE FROM ob3_secrets WHERE expires_at_ms < ?1", NULL,
+	          NULL, NULL, purged, "i", before_ms);
+	close_db(store, conn);
+	return err;
+}
+
 /* ---- credentials --------------------------------------------------------- */
 
 int cw_sqlite__ob3_credential_put(cw_store *store, const cw_ob3_credential *c,

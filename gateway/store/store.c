@@ -213,6 +213,11 @@ int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
 	return store->backend->ob3_grant_revoke(store, grant_id, now_ms);
 }
 
+int cw_store_ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged)
+{
+	return store->backend->ob3_secret_purge(store, before_ms, purged);
+}
+
 int cw_store_ob3_credential_put(cw_store *store,
                                 const cw_ob3_credential *credential,
                                 int *created)

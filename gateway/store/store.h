@@ -346,6 +346,8 @@ typedef struct {
 	                      cw_ob3_secret_cb cb, void *payload);
 	int (*ob3_grant_revoke)(cw_store *store, const char *grant_id,
 	                        int64_t now_ms);
+	int (*ob3_secret_purge)(cw_store *store, int64_t before_ms,
+	                        int *purged);
 	int (*ob3_credential_put)(cw_store *store,
 	                          const cw_ob3_credential *credential,
 	                          int *created);
@@ -554,6 +556,8 @@ int cw_store_ob3_secret_get(cw_store *store, const char *hash, const char *kind,
 /** Revokes every secret of a grant. */
 int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
                               int64_t now_ms);
+/** Forgets secrets that expired before before_ms. */
+int cw_store_ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged);
 /** Adds or replaces (same id) a holder's credential; *created 1 when new. */
 int cw_store_ob3_credential_put(cw_store *store,
                                 const cw_ob3_credential *credential,
