@@ -176,7 +176,15 @@ static void setup(void)
 
 static void teardown(void)
 {
-	cwt_stop(&d, SIGTERM, 5000);
+	char log[8192] = "";
+	FILE *f;
+	int code = cwt_stop(&d, SIGTERM, 10000);
+	/* a clean exit: no leak (under LeakSanitizer) and no crash */
+	if (code != 0 && (f = fopen(d.log_path, "r"))) {
+		log[fread(log, 1, sizeof(log) - 1, f)] = '\0';
+		fclose(f);
+	}
+	ck_assert_msg(code == 0, "the daemon exited %d: %s", code, log);
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
 	cwt_env_cleanup(&env);
@@ -528,7 +536,7 @@ START_TEST(credentials_and_profile)
 	cwt_http_dispose(&res);
 	call(&res, "POST", "/ims/ob/v3p0/credentials", access,
 	     "application/vc+ld+json", carol_text.data);
-	ck_assert_int_eq(res.status, 200);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
 	ck_assert_ptr_nonnull(strstr(res.body.data, carol));
 	cwt_http_dispose(&res);
 	char *tampered = strstr(carol_text.data, "Data literacy");
