@@ -61,8 +61,7 @@ static int hash_of(char hash[65], const char *secret)
 	return cw_sha256_hex(hash, secret, CW_OB3_SECRET_LEN);
 }
 
-/* ---- pure checks ----------------------------------------------------------
- */
+/* ---- pure checks --------------------------------------------------------- */
 
 static int is_loopback(const char *host, size_t len)
 {
@@ -182,8 +181,7 @@ int cw_ob3_scope_normalize(cw_buf *out, const char *list)
 	return out->error;
 }
 
-/* ---- holders --------------------------------------------------------------
- */
+/* ---- holders ------------------------------------------------------------- */
 
 /* The same identifiers `badge issue --recipient` takes. */
 static int check_login(const char *login)
@@ -306,8 +304,7 @@ int cw_ob3_holder_list(cJSON **out, cw_store *store, const char *tenant)
 	return err;
 }
 
-/* ---- registration ---------------------------------------------------------
- */
+/* ---- registration -------------------------------------------------------- */
 
 #define TEXT_MAX 256 /* client_name, software_id, software_version */
 
@@ -640,8 +637,7 @@ static int registered_redirect(const char *lines, const char *uri)
 	return 0;
 }
 
-/* ---- authorization --------------------------------------------------------
- */
+/* ---- authorization ------------------------------------------------------- */
 
 /* A secret as read: owned copies. */
 typedef struct {
@@ -985,8 +981,7 @@ out:
 	return err;
 }
 
-/* ---- tokens ---------------------------------------------------------------
- */
+/* ---- tokens -------------------------------------------------------------- */
 
 void cw_ob3_tokens_dispose(cw_ob3_tokens *t)
 {

@@ -30,8 +30,7 @@ extern const char *const cw_ob3_scopes[];
 #define CW_OB3_CODE_TTL_MS    (60L * 1000)      /* an authorization code */
 #define CW_OB3_REFRESH_TTL_MS (30LL * 24 * 3600 * 1000)
 
-/* ---- pure checks ----------------------------------------------------------
- */
+/* ---- pure checks --------------------------------------------------------- */
 
 /** 0 when uri may be a redirect URI: absolute https, or http on a loopback
  *  host (127.0.0.1, [::1], localhost); no fragment, no userinfo, capped.
@@ -52,8 +51,7 @@ int cw_ob3_scope_normalize(cw_buf *out, const char *list);
 int cw_ob3_client_metadata_check(cJSON *kept, cw_buf *lines, cw_buf *scopes,
                                  const cJSON *metadata, const char **error);
 
-/* ---- holders --------------------------------------------------------------
- */
+/* ---- holders ------------------------------------------------------------- */
 
 typedef struct {
 	int64_t id;
@@ -72,8 +70,7 @@ int cw_ob3_holder_create(cw_ob3_new_holder *out, cw_store *store,
 /** [{"id", "login", "created_at"}] of the tenant's holders. */
 int cw_ob3_holder_list(cJSON **out, cw_store *store, const char *tenant);
 
-/* ---- registration ---------------------------------------------------------
- */
+/* ---- registration -------------------------------------------------------- */
 
 /**
  * Registers a client from RFC 7591 metadata: client_name and redirect_uris
@@ -91,8 +88,7 @@ int cw_ob3_register(cJSON **out, const char **error, cw_store *store,
 int cw_ob3_client_authenticate(cw_store *store, const char *client_id,
                                const char *secret);
 
-/* ---- authorization --------------------------------------------------------
- */
+/* ---- authorization ------------------------------------------------------- */
 
 typedef struct {
 	const char *response_type, *client_id, *redirect_uri, *scope, *state;
@@ -132,8 +128,7 @@ int cw_ob3_authorize_finish(char **location, cw_ob3_pending *again,
                             const char *tenant, const char *login,
                             const char *passcode, int approve);
 
-/* ---- tokens ---------------------------------------------------------------
- */
+/* ---- tokens -------------------------------------------------------------- */
 
 typedef struct {
 	char access_token[CW_OB3_SECRET_LEN + 1];

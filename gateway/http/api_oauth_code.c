@@ -44,8 +44,7 @@ static int oauth_error(cw_response *res, int status, const char *error,
 	return cw_response_json(res, status, doc);
 }
 
-/* ---- registration ---------------------------------------------------------
- */
+/* ---- registration -------------------------------------------------------- */
 
 int cw_api_ob3_register(cw_request *req, cw_response *res)
 {
@@ -66,8 +65,7 @@ int cw_api_ob3_register(cw_request *req, cw_response *res)
 	return cw_response_json(res, 201, out);
 }
 
-/* ---- the form -------------------------------------------------------------
- */
+/* ---- the form ------------------------------------------------------------ */
 
 static void put_html(cw_buf *b, const char *s)
 {
@@ -281,8 +279,7 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	return err;
 }
 
-/* ---- token and revocation -------------------------------------------------
- */
+/* ---- token and revocation ------------------------------------------------ */
 
 typedef struct {
 	char *id, *secret;

@@ -48,8 +48,7 @@ static int invalid(cw_response *res, const char *message)
 	return cw_response_error(res, 400, "invaliddata", "%s", message);
 }
 
-/* ---- discovery ------------------------------------------------------------
- */
+/* ---- discovery ----------------------------------------------------------- */
 
 typedef struct {
 	const char *path, *method, *operation, *summary, *scope;
@@ -189,8 +188,7 @@ int cw_api_ob3_discovery(cw_request *req, cw_response *res)
 	return cw_response_json(res, 200, doc);
 }
 
-/* ---- the holder -----------------------------------------------------------
- */
+/* ---- the holder ---------------------------------------------------------- */
 
 typedef struct {
 	char *login, *profile;
@@ -233,8 +231,7 @@ static int holder_of(holder_copy *out, cw_request *req, cw_response *res)
 	return err;
 }
 
-/* ---- credentials ----------------------------------------------------------
- */
+/* ---- credentials --------------------------------------------------------- */
 
 /* A non-negative integer query parameter: 0 with *out, or -1. */
 static int query_long(long *out, const cw_request *req, const char *name,
@@ -482,8 +479,7 @@ out:
 	return err > 0 ? 0 : err;
 }
 
-/* ---- profile --------------------------------------------------------------
- */
+/* ---- profile ------------------------------------------------------------- */
 
 int cw_api_ob3_profile_get(cw_request *req, cw_response *res)
 {
@@ -566,8 +562,7 @@ out:
 	return err > 0 ? 0 : err;
 }
 
-/* ---- holders (admin) ------------------------------------------------------
- */
+/* ---- holders (admin) ----------------------------------------------------- */
 
 int cw_api_ob3_holders_add(cw_request *req, cw_response *res)
 {
