@@ -379,6 +379,18 @@ START_TEST(discovery_document)
 	        cJSON_GetObjectItem(doc, "paths"), "/credentials"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
+	/* the daemon's own route document says these take holder tokens */
+	cwt_request(&res, &d, "GET", "/openapi.json", NULL, NULL);
+	doc = cwt_json(&res);
+	const cJSON *get = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
+	                            "/ims/ob/v3p0/credentials"),
+	        "get");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(get, "security"), 0),
+	        "OAuth2ACG"));
+	cJSON_Delete(doc);
+	cwt_http_dispose(&res);
 }
 END_TEST
 
