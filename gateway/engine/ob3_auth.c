@@ -1074,29 +1074,51 @@ out:
 	return err;
 }
 
+/* The narrower scope a refresh asks for, checked before the refresh token
+ * is used up: a client that asks too much keeps its token. An unknown or
+ * used token is left for take_grant to report. */
+static int refresh_scope(cw_buf *scopes, int *scope_error, cw_store *store,
+                         const char *refresh, const char *scope)
+{
+	secret_copy s = { 0 };
+	char hash[65];
+	int err;
+
+	if (hash_of(hash, refresh) < 0)
+		return 0;
+	err = cw_store_ob3_secret_get(store, hash, "refresh", cw_time_now_ms(),
+	                              copy_secret, &s);
+	if (err == 0)
+		err = cw_ob3_scope_normalize(scopes, scope);
+	if (err == 0 && !cw_scope_subset(scopes->data, s.scopes)) {
+		cw_error_set("scope asks for more than the grant has");
+		err = CW_EINVAL;
+	}
+	if (err == CW_EINVAL)
+		*scope_error = 1;
+	secret_copy_dispose(&s);
+	return err == CW_ENOTFOUND ? 0 : err;
+}
+
 int cw_ob3_token_refresh(cw_ob3_tokens *out, int *scope_error, cw_store *store,
                          const char *client_id, const char *refresh,
                          const char *scope, long ttl_s)
 {
 	cw_buf scopes = CW_BUF_INIT(CW_LIMIT_SCOPE_STRING);
 	secret_copy s = { 0 };
-	int err;
+	int narrower = scope && *scope, err = 0;
 
 	memset(out, 0, sizeof(*out));
 	*scope_error = 0;
+	if (narrower && (err = refresh_scope(&scopes, scope_error, store,
+	                                     refresh, scope)) < 0)
+		goto out;
 	if ((err = take_grant(&s, store, "refresh", refresh, client_id)) < 0)
 		goto out;
-	if (scope && *scope) {
-		err = cw_ob3_scope_normalize(&scopes, scope);
-		if (err == 0 && !cw_scope_subset(scopes.data, s.scopes)) {
-			cw_error_set("scope asks for more than the grant has");
-			err = CW_EINVAL;
-		}
-		if (err == CW_EINVAL)
-			*scope_error = 1;
-	} else {
+	if (!narrower)
 		err = cw_buf_puts(&scopes, s.scopes);
-	}
+	else if (!scopes.len || !cw_scope_subset(scopes.data, s.scopes))
+		err = invalid_grant("the grant changed during the refresh");
 	if (err == 0)
 		err = issue_tokens(out, store, &s, scopes.data, ttl_s);
 out:

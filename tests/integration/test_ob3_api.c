@@ -661,10 +661,17 @@ START_TEST(refresh_rotation_and_revocation)
 	     "{\"type\":\"Profile\"}");
 	ck_assert_int_eq(res.status, 403); /* narrowed on refresh */
 	cwt_http_dispose(&res);
-	refresh(&res, refresh2, ALL); /* cannot widen */
+	refresh(&res, refresh2, ALL); /* cannot widen; refresh2 is kept */
 	expect_oauth_error(&res, 400, "invalid_scope");
-	/* refresh2 was used up by that failed call too: the replay of
-	 * refresh1 revokes the whole grant */
+	refresh(&res, refresh2, NULL);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
+	doc = cwt_json(&res);
+	ck_assert_ptr_null(strstr(cw_json_string(doc, "scope"), "upsert"));
+	snprintf(access2, sizeof(access2), "%s",
+	         cw_json_string(doc, "access_token"));
+	cJSON_Delete(doc);
+	cwt_http_dispose(&res);
+	/* refresh1 again: a replay, which revokes the whole grant */
 	refresh(&res, refresh1, NULL);
 	expect_oauth_error(&res, 400, "invalid_grant");
 	call(&res, "GET", "/ims/ob/v3p0/profile", access2, NULL, NULL);
