@@ -67,12 +67,13 @@ static char *form_of(const char *first, ...)
 	return cw_buf_detach(&b, NULL);
 }
 
-static void issue(const char *tenant, const char *recipient, char id[64],
-                  cw_buf *credential)
+static void issue_as(const char *tenant, const char *recipient,
+                     const char *format, char id[64], cw_buf *credential)
 {
 	cJSON *doc = NULL;
 	ck_assert_msg(RUN("badge", "issue", "--tenant", tenant, "--achievement",
-	                  ACH, "--recipient", recipient, "--json") == 0,
+	                  ACH, "--recipient", recipient, "--format", format,
+	                  "--json") == 0,
 	              "%s", cw_buf_cstr(&err));
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 64, NULL), 0);
 	snprintf(id, 64, "%s", cw_json_string(doc, "id"));
@@ -81,6 +82,12 @@ static void issue(const char *tenant, const char *recipient, char id[64],
 		cw_buf_puts(credential, cw_json_string(doc, "credential"));
 	}
 	cJSON_Delete(doc);
+}
+
+static void issue(const char *tenant, const char *recipient, char id[64],
+                  cw_buf *credential)
+{
+	issue_as(tenant, recipient, "di", id, credential);
 }
 
 static void holder(const char *tenant, const char *recipient, char pass[64])
@@ -563,11 +570,26 @@ START_TEST(credentials_and_profile)
 	     "not.a.jws");
 	ck_assert_int_eq(res.status, 400);
 	cwt_http_dispose(&res);
+	/* a VC-JWT goes in as text/plain and comes back a compactJwsString */
+	char dave[64];
+	issue_as("d1", "dave@example.org", "jwt", dave, &carol_text);
+	call(&res, "POST", "/ims/ob/v3p0/credentials", access, "text/plain",
+	     carol_text.data);
+	ck_assert_msg(res.status == 201, "%ld %s", res.status, res.body.data);
+	ck_assert_str_eq(res.body.data, carol_text.data);
+	cwt_http_dispose(&res);
 	call(&res, "GET", "/ims/ob/v3p0/credentials", access, NULL, NULL);
 	ck_assert(cwt_header(&res, "X-Total-Count", header, sizeof(header)));
-	ck_assert_str_eq(header, "4");
+	ck_assert_str_eq(header, "5");
 	ck_assert_ptr_nonnull(strstr(res.body.data, carol));
 	ck_assert_ptr_null(strstr(res.body.data, "literacz"));
+	doc = cwt_json(&res);
+	ck_assert_int_eq(count_of(doc, "credential"), 4);
+	ck_assert_int_eq(count_of(doc, "compactJwsString"), 1);
+	const cJSON *jws = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(doc, "compactJwsString"), 0);
+	ck_assert_str_eq(jws->valuestring, carol_text.data);
+	cJSON_Delete(doc);
 	cwt_http_dispose(&res);
 
 	/* the same login at d2 is another holder: d2's credential only */
