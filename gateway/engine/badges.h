@@ -152,6 +152,14 @@ int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
                               const char *tenant, const char *issuer);
 
+/**
+ * The document at url when it is one of this gateway's own (under
+ * BASE/badges/: an issuer's status list, revocation list or controller
+ * document), built from the store as the daemon would serve it; *out is
+ * cw_malloc'd JSON text. CW_ENOTFOUND when url is not one of them.
+ */
+int cw_badges_local_document(char **out, const cw_badges *b, const char *url);
+
 /** A credentialSubject's result list: one Result with what is given
  *  (resultDescription id, value, achievedLevel, status), or NULL when
  *  nothing is. */

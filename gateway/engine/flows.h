@@ -1,0 +1,59 @@
+/* The CBE flows as jobs: each input is a run, stored as received with each
+ * stage's output and the outcome; the same input twice is one run (an
+ * idempotency key from its content); a run that cannot finish is held or
+ * failed with the reason (the dead letters) and can be replayed in place
+ * once the data is fixed. The flow itself: credential-to-result (a verified
+ * badge becomes a OneRoster 1.2 result on CASE competencies). */
+#ifndef CW_ENGINE_FLOWS_H
+#define CW_ENGINE_FLOWS_H
+
+#include "badge/verify.h"
+#include "mapping/mapping.h"
+#include "store/store.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct {
+	cw_store *store;
+	const cw_jsonld_loader *loader; /* NULL: the embedded contexts */
+	cw_badge_fetch_fn fetch;        /* hosted documents; may be NULL */
+	void *fetch_arg;
+	int dry_run; /* 1: report what would be written, record nothing */
+	int64_t now_ms;
+} cw_flow_env;
+
+typedef struct {
+	int64_t run_id;    /* 0 in a dry run */
+	const char *state; /* done | held | failed | duplicate | would */
+	cJSON *report;     /* {run, flow, state, reason?, stages, writes} */
+} cw_flow_outcome;
+
+void cw_flow_outcome_dispose(cw_flow_outcome *outcome);
+
+/**
+ * The tenant's mapping of kind: its own (cw_store_flow_mapping_put) or the
+ * default shipped in the binary. problems as cw_mapping_load.
+ */
+int cw_flow_mapping_for(cw_mapping **out, cw_store *store, int64_t tenant_id,
+                        cw_flow_kind kind, cw_buf *problems);
+
+/**
+ * Runs mapping's flow on one input (a credential as JSON or a compact JWS,
+ * or a baked PNG or SVG) from source (a file name, a URL, "upload").
+ * Returns 0 with *out filled whatever the outcome (held and failed are
+ * outcomes); a negative code only when the store or memory failed.
+ */
+int cw_flow_execute(cw_flow_outcome *out, const cw_flow_env *env,
+                    int64_t tenant_id, const cw_mapping *mapping,
+                    const char *source, const char *input, size_t len);
+
+/** Runs a recorded run again on its stored input (with the tenant's
+ *  current mapping); CW_ENOTFOUND. A done run is reported, not re-run. */
+int cw_flow_replay(cw_flow_outcome *out, const cw_flow_env *env,
+                   int64_t tenant_id, int64_t run_id);
+
+/** A run as JSON: {id, tenant_id?, flow, source, state, reason, attempts,
+ *  created_at, updated_at, stages?, report?}. */
+cJSON *cw_flow_run_json(const cw_flow_run *run, int detail);
+
+#endif

@@ -1,0 +1,380 @@
+/* The credential-to-result flow on the real binary: a roster and a CASE
+ * framework imported, badges issued, `map run` turning each into a
+ * OneRoster 1.2 result on the framework's competencies (directly and
+ * through the crosswalk), held runs with their reasons, a replay after the
+ * roster is fixed, duplicates that write nothing, tampered input failed,
+ * and `map check` errors by JSON pointer. */
+#include "harness.h"
+#include "or_set.h"
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/json.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+Suite *suite_flows(void);
+
+static cwt_env env;
+static cw_buf out, err;
+static char issuer[64];
+
+#define DOC   "d2000000-0000-4000-8000-0000000000d2"
+#define ITEM  "a2000000-0000-4000-8000-0000000000a2"
+#define ITEM2 "a2000000-0000-4000-8000-0000000000b2"
+#define OUTER "e9000000-0000-4000-8000-0000000000e9"
+#define PD    "https://partner.example/achievements/robotics"
+
+#define RUN(...)                                                               \
+	(cw_buf_clear(&out), cw_buf_clear(&err),                               \
+	 cwt_run(&env, &out, &err, __VA_ARGS__, NULL))
+
+static void path_of(char *p, size_t n, const char *name)
+{
+	snprintf(p, n, "%s/%s", env.dir, name);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	cwt_or_write_file(env.dir, name, text);
+}
+
+static char *read_text(const char *name)
+{
+	char p[400], *text = NULL;
+	size_t len = 0;
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 64 << 20), 0);
+	return text;
+}
+
+/* A framework: ITEM and ITEM2 in DOC; ITEM2 exactMatchOf OUTER, an item
+ * of another framework the district does not hold. */
+static const char framework[] =
+        "{\"CFDocument\":{\"identifier\":\"" DOC "\",\"uri\":\"https://"
+        "case.example/uri/" DOC "\",\"creator\":\"District\",\"title\":"
+        "\"District Competencies\",\"lastChangeDateTime\":\"2025-01-01T00:"
+        "00:00Z\"},\"CFItems\":[{\"identifier\":\"" ITEM "\",\"uri\":"
+        "\"https://case.example/uri/" ITEM "\",\"fullStatement\":\"Explain "
+        "a design.\",\"humanCodingScheme\":\"EL.1\",\"lastChangeDateTime\":"
+        "\"2025-01-01T00:00:00Z\"},{\"identifier\":\"" ITEM2 "\",\"uri\":"
+        "\"https://case.example/uri/" ITEM2 "\",\"fullStatement\":\"Build a "
+        "robot.\",\"humanCodingScheme\":\"EL.2\",\"lastChangeDateTime\":"
+        "\"2025-01-01T00:00:00Z\"}],\"CFAssociations\":[{\"identifier\":"
+        "\"f2000000-0000-4000-8000-0000000000f2\",\"uri\":\"https://"
+        "case.example/uri/f2\",\"associationType\":\"exactMatchOf\","
+        "\"originNodeURI\":{\"title\":\"EL.2\",\"identifier\":\"" ITEM2
+        "\",\"uri\":\"https://case.example/uri/" ITEM2 "\"},"
+        "\"destinationNodeURI\":{\"title\":\"R.1\",\"identifier\":\"" OUTER
+        "\",\"uri\":\"https://other.example/uri/" OUTER "\"},"
+        "\"lastChangeDateTime\":\"2025-01-01T00:00:00Z\"}]}";
+
+/* The district's mapping: the student's class of course c. */
+static const char mapping[] =
+        "{\"flow\":\"credential-to-result\",\"identity\":[{\"match\":"
+        "\"sourcedId\"},{\"match\":\"email\"}],\"alignment\":{\"framework\":"
+        "\"" DOC "\",\"crosswalk\":[\"exactMatchOf\"]},\"levels\":[{"
+        "\"match\":[\"Mastered\"],\"score\":4,\"textScore\":\"Mastered\"},{"
+        "\"match\":[\"Proficient\"],\"score\":3,\"textScore\":"
+        "\"Proficient\"}],\"noResult\":{\"score\":4,\"textScore\":"
+        "\"Mastered\"},\"lineItem\":{\"class\":{\"course\":\"c\"},"
+        "\"category\":{\"sourcedId\":\"xl\",\"title\":\"Extended "
+        "learning\"},\"resultValueMin\":0,\"resultValueMax\":4}}";
+
+static void setup(void)
+{
+	char p[400], set[400];
+	cwt_env_init(&env);
+	out = (cw_buf)CW_BUF_INIT(64 << 20);
+	err = (cw_buf)CW_BUF_INIT(1 << 20);
+	ck_assert_int_eq(RUN("tenant", "add", "d1"), 0);
+	path_of(set, sizeof(set), "set");
+	cwt_or_write_set(set, cwt_or_users_csv);
+	cwt_or_import(&env, "d1", set);
+	write_file("case.json", framework);
+	path_of(p, sizeof(p), "case.json");
+	ck_assert_msg(RUN("case", "import", "--tenant", "d1", p) == 0, "%s",
+	              cw_buf_cstr(&err));
+	ck_assert_msg(RUN("issuer", "add", "--tenant", "d1", "--name",
+	                  "Partner Museum") == 0,
+	              "%s", cw_buf_cstr(&err));
+	snprintf(issuer, 64, "%.*s", (int)strcspn(out.data, "\n"), out.data);
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, "--case-item", ITEM),
+	                 0);
+	write_file("map.json", mapping);
+	path_of(p, sizeof(p), "map.json");
+	ck_assert_msg(RUN("map", "install", "--tenant", "d1", p) == 0, "%s",
+	              cw_buf_cstr(&err));
+}
+
+static void teardown(void)
+{
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	cwt_env_cleanup(&env);
+}
+
+/* Issues achievement to a recipient (extra arguments may follow) into
+ * name. */
+#define ISSUE(name, achievement, ...)                                          \
+	do {                                                                   \
+		ck_assert_msg(RUN("badge", "issue", "--tenant", "d1",          \
+		                  "--achievement", achievement, "--recipient", \
+		                  __VA_ARGS__) == 0,                           \
+		              "%s", cw_buf_cstr(&err));                        \
+		write_file(name, out.data);                                    \
+	} while (0)
+
+/* map run --json of name: the exit code, the report in *report. */
+static int map_run(const char *name, cJSON **report)
+{
+	char p[400];
+	path_of(p, sizeof(p), name);
+	int code = RUN("map", "run", "--tenant", "d1", "--flow",
+	               "credential-to-result", "--json", p);
+	*report = NULL;
+	ck_assert_msg(cw_json_parse(report, out.data, out.len, 64, NULL) == 0,
+	              "no report: %s / %s", cw_buf_cstr(&out),
+	              cw_buf_cstr(&err));
+	return code;
+}
+
+static const char *state_of(const cJSON *report)
+{
+	return cw_json_string(report, "state");
+}
+
+/* The export's file name as text (the 1.2 bulk export of d1). */
+static char *exported(const char *file)
+{
+	char dir[400], name[480];
+	path_of(dir, sizeof(dir), "export");
+	ck_assert_msg(RUN("roster", "export", "--tenant", "d1", "--version",
+	                  "1.2", "--out", dir) == 0,
+	              "%s", cw_buf_cstr(&err));
+	snprintf(name, sizeof(name), "export/%s", file);
+	return read_text(name);
+}
+
+START_TEST(credential_becomes_a_result)
+{
+	cJSON *r = NULL;
+	ISSUE("c1.json", "urn:uuid:" ITEM, "ada@example.org");
+	ck_assert_int_eq(map_run("c1.json", &r), 0);
+	ck_assert_str_eq(state_of(r), "done");
+	char *results = exported("results.csv");
+	char *objectives = exported("resultLearningObjectiveIds.csv");
+	char *items = exported("lineItems.csv");
+	char *cats = exported("categories.csv");
+	/* s1 is ada@example.org; her class of course c is k (school sch,
+	 * term t1); no result in the credential: the noResult level. */
+	ck_assert_msg(strstr(results, ",s1,fully graded,4,") != NULL, "%s",
+	              results);
+	ck_assert_ptr_nonnull(strstr(results, ",Mastered,k,false,false,"
+	                                      "false,false"));
+	ck_assert_msg(strstr(objectives,
+	                     ",case,urn:uuid:" ITEM ",4,Mastered") != NULL,
+	              "%s", objectives);
+	ck_assert_msg(strstr(items, ",EL.1,urn:uuid:" ITEM ",") != NULL, "%s",
+	              items);
+	ck_assert_ptr_nonnull(strstr(items, ",k,xl,t1,0,4,sch"));
+	ck_assert_ptr_nonnull(strstr(cats, "\nxl,"));
+	ck_assert_ptr_nonnull(strstr(cats, ",Extended learning"));
+	cw_free(results);
+	cw_free(objectives);
+	cw_free(items);
+	cw_free(cats);
+	cJSON_Delete(r);
+
+	/* the same input again: one run, nothing written twice */
+	ck_assert_int_eq(map_run("c1.json", &r), 0);
+	ck_assert_str_eq(state_of(r), "duplicate");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r, "writes")),
+	                 0);
+	cJSON_Delete(r);
+	ck_assert_int_eq(RUN("jobs", "list", "--json"), 0);
+	cJSON *runs = NULL;
+	ck_assert_int_eq(cw_json_parse(&runs, out.data, out.len, 64, NULL), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(runs), 1);
+	cJSON_Delete(runs);
+	/* the run's audit trail: every stage */
+	ck_assert_int_eq(RUN("jobs", "show", "1"), 0);
+	for (const char *s = "verify\0claim\0match\0resolve\0level\0"; *s;
+	     s += strlen(s) + 1)
+		ck_assert_msg(strstr(out.data, s) != NULL, "no stage %s", s);
+}
+END_TEST
+
+START_TEST(level_table_and_crosswalk)
+{
+	cJSON *r = NULL;
+	char p[400];
+	/* an outside achievement aligned to OUTER: reaches ITEM2 through
+	 * the district's exactMatchOf association */
+	write_file(
+	        "outer.json",
+	        "{\"id\":\"" PD "\",\"type\":[\"Achievement\"],\"name\":"
+	        "\"Robotics\",\"description\":\"Builds robots.\",\"criteria\":"
+	        "{\"narrative\":\"Builds one.\"},\"achievementType\":"
+	        "\"Competency\",\"alignment\":[{\"type\":[\"Alignment\"],"
+	        "\"targetType\":\"CFItem\",\"targetCode\":\"" OUTER "\","
+	        "\"targetName\":\"R.1\",\"targetUrl\":\"https://other.example/"
+	        "uri/" OUTER "\"}]}");
+	path_of(p, sizeof(p), "outer.json");
+	ck_assert_msg(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                  issuer, p) == 0,
+	              "%s", cw_buf_cstr(&err));
+	ISSUE("c2.json", PD, "s2", "--result", "Proficient");
+	ck_assert_int_eq(map_run("c2.json", &r), 0);
+	ck_assert_str_eq(state_of(r), "done");
+	char *objectives = exported("resultLearningObjectiveIds.csv");
+	char *results = exported("results.csv");
+	ck_assert_msg(strstr(objectives,
+	                     ",case,urn:uuid:" ITEM2 ",3,Proficient") != NULL,
+	              "%s", objectives);
+	/* s2's class of course c is k2 */
+	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,3,"));
+	ck_assert_ptr_nonnull(strstr(results, ",Proficient,k2,"));
+	ck_assert_ptr_nonnull(strstr(cw_json_print(r), "exactMatchOf"));
+	cw_free(objectives);
+	cw_free(results);
+	cJSON_Delete(r);
+	/* a level the table lacks is held, with the reason */
+	ISSUE("c3.json", PD, "s1", "--result", "Amazing");
+	ck_assert_int_eq(map_run("c3.json", &r), 1);
+	ck_assert_str_eq(state_of(r), "held");
+	ck_assert_ptr_nonnull(
+	        strstr(cw_json_string(r, "reason"), "\"Amazing\""));
+	cJSON_Delete(r);
+}
+END_TEST
+
+START_TEST(held_then_replayed)
+{
+	cJSON *r = NULL;
+	char set[400];
+	ISSUE("c4.json", "urn:uuid:" ITEM, "new@example.org");
+	ck_assert_int_eq(map_run("c4.json", &r), 1);
+	ck_assert_str_eq(state_of(r), "held");
+	ck_assert_ptr_nonnull(strstr(cw_json_string(r, "reason"),
+	                             "no user of the roster matches"));
+	int run = cJSON_GetObjectItem(r, "run")->valueint;
+	cJSON_Delete(r);
+	char *results = exported("results.csv");
+	ck_assert_ptr_null(strstr(results, "cw-r-")); /* nothing written */
+	cw_free(results);
+	ck_assert_int_eq(RUN("jobs", "dead-letters"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "held"));
+	ck_assert_ptr_nonnull(strstr(out.data, "no user of the roster"));
+	/* the SIS adds the student; the replay completes the run */
+	path_of(set, sizeof(set), "set2");
+	cwt_or_write_set(set,
+	                 "sourcedId,enabledUser,username,userIds,givenName,"
+	                 "familyName,preferredGivenName,email\n"
+	                 "s1,true,s1,{LDAP:a1},Ada,Lovelace,Addie,ada@example."
+	                 "org\ns2,true,s2,,Grace,Hopper,,new@example.org\n"
+	                 "t1,true,t1,,Alan,Turing,,alan@example.org\n");
+	cwt_or_import(&env, "d1", set);
+	char id[16];
+	snprintf(id, sizeof(id), "%d", run);
+	ck_assert_msg(RUN("jobs", "replay", id, "--json") == 0, "%s%s",
+	              cw_buf_cstr(&out), cw_buf_cstr(&err));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"done\""));
+	results = exported("results.csv");
+	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,4,"));
+	cw_free(results);
+	ck_assert_int_eq(RUN("jobs", "dead-letters", "--json"), 0);
+	ck_assert_str_eq(out.data, "[]\n");
+	/* replaying a done run writes nothing */
+	ck_assert_int_eq(RUN("jobs", "replay", id, "--json"), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"duplicate\""));
+}
+END_TEST
+
+START_TEST(tampered_and_dry_run)
+{
+	cJSON *r = NULL;
+	ISSUE("c5.json", "urn:uuid:" ITEM, "ada@example.org");
+	char *text = read_text("c5.json");
+	char *at = strstr(text, "\"name\":\"");
+	ck_assert_ptr_nonnull(at);
+	at[8] = at[8] == 'X' ? 'Y' : 'X'; /* one changed byte of a name */
+	write_file("bad.json", text);
+	cw_free(text);
+	ck_assert_int_eq(map_run("bad.json", &r), 1);
+	ck_assert_str_eq(state_of(r), "failed");
+	ck_assert_ptr_nonnull(
+	        strstr(cw_json_string(r, "reason"), "does not verify"));
+	cJSON_Delete(r);
+	/* a dry run says what it would write and records nothing */
+	char p[400];
+	path_of(p, sizeof(p), "c5.json");
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "credential-to-result", "--dry-run", p),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "would"));
+	ck_assert_ptr_nonnull(strstr(out.data, "created   results"));
+	char *results = exported("results.csv");
+	ck_assert_ptr_null(strstr(results, "cw-r-"));
+	cw_free(results);
+	ck_assert_int_eq(RUN("jobs", "list", "--json"), 0);
+	ck_assert_ptr_null(strstr(out.data, "\"state\":\"done\""));
+}
+END_TEST
+
+START_TEST(map_check_errors)
+{
+	char p[400];
+	write_file(
+	        "m.json",
+	        "{\"flow\":\"credential-to-result\",\"identity\":[{\"match\":"
+	        "\"userId\"}],\"alignment\":{},\"levels\":[{\"match\":[\"A\"],"
+	        "\"score\":1,\"textScore\":\"A\"},{\"match\":[\"a\"],\"score\":"
+	        "2,\"textScore\":\"B\"}],\"lineItem\":{\"class\":{},"
+	        "\"category\":{\"sourcedId\":\"x\",\"title\":\"X\"}}}");
+	path_of(p, sizeof(p), "m.json");
+	ck_assert_int_eq(RUN("map", "check", p), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "/identity/0: missing required "
+	                                       "property \"identityType\""));
+	ck_assert_ptr_nonnull(strstr(err.data, "/lineItem/class:"));
+	write_file("m2.json", "{\"flow\": \"credential-to-result\",,}");
+	path_of(p, sizeof(p), "m2.json");
+	ck_assert_int_eq(RUN("map", "check", p), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "1:"));
+	/* the semantic check: one name, two levels */
+	write_file("m3.json", mapping);
+	char *text = read_text("m3.json");
+	char *proficient = strstr(text, "[\"Proficient\"]");
+	memcpy(proficient, "[\"mastered\"  ]", 14);
+	write_file("m3.json", text);
+	cw_free(text);
+	path_of(p, sizeof(p), "m3.json");
+	ck_assert_int_eq(RUN("map", "check", p), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "/levels/1/match/0:"));
+	/* the shipped default is valid */
+	ck_assert_int_eq(RUN("map", "check",
+	                     CW_SOURCE_DIR
+	                     "/mappings/credential-to-result.json"),
+	                 0);
+}
+END_TEST
+
+Suite *suite_flows(void)
+{
+	Suite *s = suite_create("flows");
+	TCase *t = tcase_create("credential-to-result");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, credential_becomes_a_result);
+	tcase_add_test(t, level_table_and_crosswalk);
+	tcase_add_test(t, held_then_replayed);
+	tcase_add_test(t, tampered_and_dry_run);
+	tcase_add_test(t, map_check_errors);
+	suite_add_tcase(s, t);
+	return s;
+}
