@@ -4,6 +4,7 @@
 #include "badge/statuslist.h"
 #include "badge/verify_internal.h"
 #include "crypto/validity.h"
+#include "util/timeutil.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -54,8 +55,12 @@ static int fetch_list(cJSON **verified, cw_badge_ctx *ctx, const char *url,
 	ctx->depth--;
 	if (err < 0)
 		goto out;
-	if ((err = cw_vc_check_validity(*verified, ctx->now_ms, why,
-	                                sizeof(why))) < 0)
+	/* The list was fetched after ctx->now_ms was read: a list made just
+	 * now (validFrom this second) is checked against the time now. */
+	if ((err = cw_vc_check_validity(*verified,
+	                                ctx->options->now_ms ? ctx->now_ms
+	                                                     : cw_time_now_ms(),
+	                                why, sizeof(why))) < 0)
 		snprintf(detail, n, "the status list credential: %s", why);
 out:
 	if (err < 0) {

@@ -143,6 +143,9 @@ static const cw_option run_options[] = {
 	{ "flow", "NAME", "the flow: credential-to-result (required)", 0 },
 	{ "mapping", "FILE", "this mapping instead of the tenant's", 0 },
 	{ "dry-run", NULL, "show what would be written; record nothing", 0 },
+	{ "out-dir", "DIR",
+	  "partner-record: write each credential issued to DIR/<uuid>.json",
+	  0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -258,6 +261,68 @@ static int pick_mapping(cw_mapping **m, const cw_args *args, cw_cli_env *env,
 	return err;
 }
 
+static int write_credential(const char *id, const char *text, void *payload)
+{
+	const char *dir = payload;
+	const char *uuid = strncmp(id, "urn:uuid:", 9) == 0 ? id + 9 : id;
+	cw_buf path = CW_BUF_INIT(4096);
+	int err;
+
+	cw_buf_printf(&path, "%s/%s.json", dir, uuid);
+	err = path.error ? path.error
+	                 : cw_file_create(cw_buf_cstr(&path), text,
+	                                  strlen(text), 0644);
+	cw_buf_dispose(&path);
+	return err;
+}
+
+/* partner-record: the batch, its report; exit 1 when a record is held. */
+static int run_partner(const cw_args *args, cw_cli_env *env,
+                       cw_cli_fetcher *fetcher, const cw_tenant *t,
+                       const cw_mapping *m, const cw_flow_env *fe,
+                       const char *input, size_t len)
+{
+	cw_mapping *results = NULL;
+	cw_buf problems = CW_BUF_INIT(64 * 1024);
+	const char *dir = cw_args_get(args, "out-dir");
+	cJSON *report = NULL;
+	int err = cw_flow_mapping_for(&results, env->store, t->id,
+	                              CW_FLOW_CREDENTIAL_TO_RESULT, &problems);
+	int code;
+
+	if (err < 0) {
+		fprintf(stderr,
+		        "crosswalk map run: the tenant's "
+		        "credential-to-result mapping: %s\n",
+		        cw_buf_cstr(&problems));
+		cw_buf_dispose(&problems);
+		return cw_cli_exit_code(err);
+	}
+	err = cw_flow_partner_run(&report, fe, &fetcher->badges, t->name, t->id,
+	                          m, results, args->positionals[0], input, len,
+	                          dir ? write_credential : NULL, (void *)dir);
+	if (err < 0 && !report) {
+		code = cw_cli_fail(args, err);
+	} else {
+		const cJSON *held = cJSON_GetObjectItem(report, "held");
+		const cJSON *failed = cJSON_GetObjectItem(report, "failed");
+		code = err < 0 ? cw_cli_exit_code(err)
+		       : held->valueint || failed->valueint ? CW_EXIT_INVALID
+		                                            : CW_EXIT_OK;
+		if (err < 0)
+			fprintf(stderr, "crosswalk map run: %s\n",
+			        cw_error_last());
+		if (cw_cli_print_json(report) != CW_EXIT_OK)
+			code = CW_EXIT_INTERNAL;
+		report = NULL;
+	}
+	cw_cli_audit(env->store, t->name, "map.run", "partner-record", err);
+	cJSON_Delete(report);
+	cw_mapping_free(results);
+	cw_buf_dispose(&problems);
+	return code;
+}
+
 static int run_run(const cw_args *args)
 {
 	cw_mapping *m = NULL;
@@ -297,6 +362,11 @@ static int run_run(const cw_args *args)
 		           &fetcher,
 		           cw_args_get(args, "dry-run") != NULL,
 		           0 };
+	if (m->flow == CW_FLOW_PARTNER_RECORD) {
+		code = run_partner(args, &env, &fetcher, &t, m, &fe, input,
+		                   len);
+		goto out;
+	}
 	if ((err = cw_flow_execute(&o, &fe, t.id, m, args->positionals[0],
 	                           input, len)) < 0) {
 		code = cw_cli_fail(args, err);
@@ -319,14 +389,20 @@ static const cw_command_spec run_spec = {
 	"map run",
 	"--tenant NAME --flow NAME [--mapping FILE] [--dry-run] [--json] "
 	"INPUT",
-	"Run a flow on one input: credential-to-result takes a credential.",
+	"Run a flow: credential-to-result on a credential, partner-record on "
+	"a file of learning records.",
 	"INPUT is an OB 3.0 credential (JSON or VC-JWT), an OB 2.0 assertion,\n"
 	"or a baked PNG/SVG. It is verified, its recipient matched to a\n"
 	"OneRoster user, its CASE alignments resolved, and it becomes a 1.2\n"
 	"result with learningObjectiveSet under the mapping's lineItem.\n"
 	"Every run is recorded (jobs list); the same input again writes\n"
 	"nothing twice. Exit 0: done or a duplicate; 1: held or failed, with\n"
-	"the reason (jobs dead-letters; fix the data, then jobs replay).",
+	"the reason (jobs dead-letters; fix the data, then jobs replay).\n"
+	"partner-record takes CSV (recordId,student,activity,description,\n"
+	"startDate,endDate,hours,evidenceUrl,competencies with competencies\n"
+	"as ID:Level|ID:Level) or a JSON array of such records; each becomes\n"
+	"one credential per competency (the partner as source), issued on\n"
+	"the tenant's issuer, then a result as above. Its report is JSON.",
 	run_options,
 	1,
 	1

@@ -35,7 +35,10 @@ typedef struct {
 
 typedef struct {
 	cw_flow_job *job;
-	cw_roster_index *ix;
+	const cw_roster_index *ix;
+	cw_roster_index *own_ix; /* when the job brings none */
+	cw_flow_rows *rows;      /* the job's, or own_rows */
+	cw_flow_rows own_rows;
 	cJSON *doc;
 	cw_claim claim;
 	const cw_ri_row *student;
@@ -295,11 +298,52 @@ static const char *method_name(const cw_identity_method *m)
 	                                          : "userId";
 }
 
+static int matched(work *w, const cw_ri_row *found, const char *by)
+{
+	cJSON *out = cJSON_CreateObject();
+
+	w->student = found;
+	w->matched_by = by;
+	cJSON_AddStringToObject(out, "student", found->id);
+	cJSON_AddStringToObject(out, "matchedBy", by);
+	cw_flow__stage(w->job, "match", out);
+	return 0;
+}
+
+/* The batch's user, when an identity of the claim is one of hers. */
+static int hint_matches(work *w, const cw_ri_row *user, const char **by)
+{
+	const cw_mapping *m = w->job->mapping;
+	cJSON *f = row_fields(user);
+	int hit = 0;
+
+	for (size_t k = 0; !hit && k < m->identity_count; k++)
+		for (size_t i = 0; !hit && i < w->claim.identity_count; i++) {
+			const cw_identity_method *im = &m->identity[k];
+			const cw_claim_identity *id = &w->claim.identities[i];
+			if (!method_applies(im, id))
+				continue;
+			hit = im->match == CW_IDENTITY_SOURCED_ID
+			              ? identity_is(id, user->id)
+			      : im->match == CW_IDENTITY_EMAIL
+			              ? identity_is(id,
+			                            cell_text(f, CW_OR_USERS,
+			                                      "email"))
+			              : user_id_matches(f, im->user_id_type,
+			                                id);
+			*by = method_name(im);
+		}
+	cJSON_Delete(f);
+	return hit;
+}
+
 static int match_student(work *w)
 {
 	const cw_mapping *m = w->job->mapping;
-	cJSON *out;
+	const char *by = NULL;
 
+	if (w->job->student_hint && hint_matches(w, w->job->student_hint, &by))
+		return matched(w, w->job->student_hint, by);
 	for (size_t k = 0; k < m->identity_count; k++) {
 		size_t count = 0;
 		const cw_ri_row *found = NULL;
@@ -316,16 +360,8 @@ static int match_student(work *w)
 			                     "%s: which one is ambiguous",
 			                     count,
 			                     method_name(&m->identity[k]));
-		if (count == 1) {
-			w->student = found;
-			w->matched_by = method_name(&m->identity[k]);
-			out = cJSON_CreateObject();
-			cJSON_AddStringToObject(out, "student", found->id);
-			cJSON_AddStringToObject(out, "matchedBy",
-			                        w->matched_by);
-			cw_flow__stage(w->job, "match", out);
-			return 0;
-		}
+		if (count == 1)
+			return matched(w, found, method_name(&m->identity[k]));
 	}
 	return cw_flow__stop(w->job, "held",
 	                     "no user of the roster matches the recipient "
@@ -680,52 +716,39 @@ static int owned_id(char out[128], const char *prefix, const char *kind,
 	return err;
 }
 
-typedef struct {
-	cw_roster_change changes[3 + 2 * MAX_OBJECTIVES];
-	char ids[3 + 2 * MAX_OBJECTIVES][160];
-	cw_buf text[3 + 2 * MAX_OBJECTIVES];
-	size_t count;
-} row_set;
-
-static void row_set_dispose(row_set *rs)
+/* Adds a row from a named object of strings (taken), reporting whether
+ * it creates, updates or leaves the row as it is. */
+static int add_row(work *w, cw_or_entity e, const char *id, cJSON *named)
 {
-	for (size_t i = 0; i < rs->count; i++)
-		cw_buf_dispose(&rs->text[i]);
-}
-
-/* Adds a row from a named object of strings (taken). */
-static int add_row(work *w, row_set *rs, cw_or_entity e, const char *id,
-                   cJSON *named)
-{
-	size_t i = rs->count;
+	cw_buf fields = CW_BUF_INIT(CW_LIMIT_CSV_RECORD);
 	char *text = cw_json_print(named);
 	const cw_ri_row *held = cw_roster_index_find(w->ix, e, id);
+	const char *before = cw_flow_rows_get(w->rows, e, id);
 	cJSON *write;
 	int err;
 
 	cJSON_Delete(named);
 	if (!text)
 		return CW_ENOMEM;
-	rs->text[i] = (cw_buf)CW_BUF_INIT(CW_LIMIT_CSV_RECORD);
-	rs->count++;
-	err = cw_or_fields_compact(&rs->text[i], e, text);
+	err = cw_or_fields_compact(&fields, e, text);
 	cw_free(text);
-	if (err < 0)
-		return err;
-	snprintf(rs->ids[i], sizeof(rs->ids[i]), "%s", id);
-	rs->changes[i] = (cw_roster_change){ e, rs->ids[i], 0,
-		                             cw_buf_cstr(&rs->text[i]) };
-	write = cJSON_CreateObject();
-	cJSON_AddStringToObject(write, "entity", cw_or_entity_name(e));
-	cJSON_AddStringToObject(write, "sourcedId", id);
-	cJSON_AddStringToObject(
-	        write, "change",
-	        !held ? "created"
-	        : strcmp(held->stored, cw_buf_cstr(&rs->text[i])) == 0
-	                ? "unchanged"
-	                : "updated");
-	cJSON_AddItemToArray(w->job->writes, write);
-	return 0;
+	if (!before && held)
+		before = held->stored;
+	if (err == 0)
+		err = cw_flow_rows_put(w->rows, e, id, cw_buf_cstr(&fields));
+	if (err == 0 && (write = cJSON_CreateObject())) {
+		cJSON_AddStringToObject(write, "entity", cw_or_entity_name(e));
+		cJSON_AddStringToObject(write, "sourcedId", id);
+		cJSON_AddStringToObject(
+		        write, "change",
+		        !before ? "created"
+		        : strcmp(before, cw_buf_cstr(&fields)) == 0
+		                ? "unchanged"
+		                : "updated");
+		cJSON_AddItemToArray(w->job->writes, write);
+	}
+	cw_buf_dispose(&fields);
+	return err;
 }
 
 static cJSON *strings(const char *const *kv, size_t n)
@@ -755,7 +778,7 @@ static void day_of(char out[11], const char *when, int64_t now_ms)
 	snprintf(out, 11, "%.10s", when);
 }
 
-static int line_item_rows(work *w, row_set *rs, const char *li, const char *day)
+static int line_item_rows(work *w, const char *li, const char *day)
 {
 	const cw_mapping *m = w->job->mapping;
 	char min[32], max[32], oid[160];
@@ -766,7 +789,7 @@ static int line_item_rows(work *w, row_set *rs, const char *li, const char *day)
 
 	if (!cw_roster_index_find(w->ix, CW_OR_CATEGORIES, m->category_id)) {
 		const char *kv[] = { "title", m->category_title };
-		err = add_row(w, rs, CW_OR_CATEGORIES, m->category_id,
+		err = add_row(w, CW_OR_CATEGORIES, m->category_id,
 		              strings(kv, 2));
 	}
 	number_text(min, m->value_min);
@@ -792,7 +815,7 @@ static int line_item_rows(work *w, row_set *rs, const char *li, const char *day)
 		             "schoolSourcedId",
 		             w->school };
 	if (err == 0)
-		err = add_row(w, rs, CW_OR_LINE_ITEMS, li,
+		err = add_row(w, CW_OR_LINE_ITEMS, li,
 		              strings(kv, sizeof(kv) / sizeof(kv[0])));
 	for (size_t i = 0; err == 0 && i < w->objective_count; i++) {
 		const char *o[] = { "lineItemSourcedId",
@@ -802,14 +825,13 @@ static int line_item_rows(work *w, row_set *rs, const char *li, const char *day)
 			            "learningObjectiveId",
 			            w->objectives[i].id };
 		snprintf(oid, sizeof(oid), "%s.objective.%zu", li, i + 1);
-		err = add_row(w, rs, CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS,
-		              oid, strings(o, 6));
+		err = add_row(w, CW_OR_LINE_ITEM_LEARNING_OBJECTIVE_IDS, oid,
+		              strings(o, 6));
 	}
 	return err;
 }
 
-static int result_rows(work *w, row_set *rs, const char *li, const char *r,
-                       const char *day)
+static int result_rows(work *w, const char *li, const char *r, const char *day)
 {
 	char score[32], oid[160];
 	cw_buf comment = CW_BUF_INIT(2048);
@@ -843,7 +865,7 @@ static int result_rows(work *w, row_set *rs, const char *li, const char *r,
 		             "false",
 		             "missing",
 		             "false" };
-	err = add_row(w, rs, CW_OR_RESULTS, r,
+	err = add_row(w, CW_OR_RESULTS, r,
 	              strings(kv, sizeof(kv) / sizeof(kv[0])));
 	for (size_t i = 0; err == 0 && i < w->objective_count; i++) {
 		const char *o[] = { "resultSourcedId",
@@ -857,7 +879,7 @@ static int result_rows(work *w, row_set *rs, const char *li, const char *r,
 			            "textScore",
 			            w->level->text_score };
 		snprintf(oid, sizeof(oid), "%s.objective.%zu", r, i + 1);
-		err = add_row(w, rs, CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, oid,
+		err = add_row(w, CW_OR_RESULT_LEARNING_OBJECTIVE_IDS, oid,
 		              strings(o, 10));
 	}
 	cw_buf_dispose(&comment);
@@ -868,11 +890,8 @@ static int write_rows(work *w)
 {
 	const cw_mapping *m = w->job->mapping;
 	char li[128], r[128], day[11];
-	row_set *rs = cw_calloc(1, sizeof(*rs));
 	int err;
 
-	if (!rs)
-		return CW_ENOMEM;
 	day_of(day, w->claim.issued, w->job->env->now_ms);
 	err = owned_id(li, m->id_prefix, "li",
 	               w->claim.achievement_id ? w->claim.achievement_id
@@ -882,20 +901,19 @@ static int write_rows(work *w)
 		err = owned_id(r, m->id_prefix, "r", w->claim.id,
 		               w->student->id);
 	if (err == 0)
-		err = line_item_rows(w, rs, li, day);
+		err = line_item_rows(w, li, day);
 	if (err == 0)
-		err = result_rows(w, rs, li, r, day);
-	if (err == 0 && !w->job->env->dry_run) {
+		err = result_rows(w, li, r, day);
+	/* A run alone writes now; a batch's rows go in at its end. */
+	if (err == 0 && w->rows == &w->own_rows && !w->job->env->dry_run) {
 		err = cw_roster_write(w->job->env->store, w->job->tenant_id,
-		                      rs->changes, rs->count);
+		                      w->rows->changes, w->rows->count);
 		if (err == CW_EINVAL)
 			err = cw_flow__stop(
 			        w->job, "failed",
 			        "the gradebook refused the rows: %s",
 			        cw_error_last());
 	}
-	row_set_dispose(rs);
-	cw_free(rs);
 	return err;
 }
 
@@ -908,6 +926,9 @@ int cw_flow__credential_to_result(cw_flow_job *job, const char *text,
 	if (!w)
 		return CW_ENOMEM;
 	w->job = job;
+	w->rows = job->rows ? job->rows : &w->own_rows;
+	if (!job->rows && (err = cw_flow_rows_init(&w->own_rows)) < 0)
+		goto out;
 	if ((err = verify(w, text, len)) < 0 || job->state)
 		goto out;
 	if (decode(&w->doc, text, len) < 0) {
@@ -923,9 +944,12 @@ int cw_flow__credential_to_result(cw_flow_job *job, const char *text,
 		goto out;
 	}
 	cw_flow__stage(job, "claim", claim_json(&w->claim));
-	if ((err = cw_roster_index_build(&w->ix, job->env->store,
+	if (!(w->ix = job->ix) &&
+	    (err = cw_roster_index_build(&w->own_ix, job->env->store,
 	                                 job->tenant_id)) < 0)
 		goto out;
+	if (!w->ix)
+		w->ix = w->own_ix;
 	if ((err = match_student(w)) < 0 || job->state ||
 	    (err = resolve_alignments(w)) < 0 || job->state ||
 	    (err = pick_level(w)) < 0 || job->state ||
@@ -933,8 +957,33 @@ int cw_flow__credential_to_result(cw_flow_job *job, const char *text,
 		goto out;
 	err = write_rows(w);
 out:
-	cw_roster_index_free(w->ix);
+	cw_roster_index_free(w->own_ix);
+	if (!job->rows)
+		cw_flow_rows_dispose(&w->own_rows);
 	cJSON_Delete(w->doc);
+	cw_free(w);
+	return err;
+}
+
+int cw_flow__result_preflight(cw_flow_job *job, const cw_ri_row *student,
+                              const char *level)
+{
+	work *w = cw_calloc(1, sizeof(*w));
+	cJSON *stages = job->stages;
+	int err;
+
+	if (!w)
+		return CW_ENOMEM;
+	w->job = job;
+	w->ix = job->ix;
+	w->student = student;
+	if (level)
+		w->claim.levels[w->claim.level_count++] = level;
+	job->stages = cJSON_CreateArray(); /* the checks' stages are dropped */
+	if ((err = pick_level(w)) == 0 && !job->state)
+		err = pick_class(w);
+	cJSON_Delete(job->stages);
+	job->stages = stages;
 	cw_free(w);
 	return err;
 }

@@ -97,14 +97,14 @@ static int unbake(cw_flow_job *job, const char *input, size_t len,
 
 /* sha256 of the credential's bytes: a baked image and its JSON are the
  * same input. */
-static int content_key(char key[2 * CW_SHA256_LEN + 8], const char *text,
-                       size_t len)
+int cw_flow__content_key(char key[CW_FLOW_KEY_LEN], const char *text,
+                         size_t len)
 {
 	char hex[2 * CW_SHA256_LEN + 1];
 	int err = cw_sha256_hex(hex, text, len);
 
 	if (err == 0)
-		snprintf(key, 2 * CW_SHA256_LEN + 8, "sha256:%s", hex);
+		snprintf(key, CW_FLOW_KEY_LEN, "sha256:%s", hex);
 	return err;
 }
 
@@ -147,8 +147,8 @@ static int execute(cw_flow_job *job, const char *input, size_t len)
 	return err;
 }
 
-static void job_init(cw_flow_job *job, const cw_flow_env *env,
-                     int64_t tenant_id, const cw_mapping *mapping)
+void cw_flow__job_init(cw_flow_job *job, const cw_flow_env *env,
+                       int64_t tenant_id, const cw_mapping *mapping)
 {
 	memset(job, 0, sizeof(*job));
 	job->env = env;
@@ -158,7 +158,7 @@ static void job_init(cw_flow_job *job, const cw_flow_env *env,
 	job->writes = cJSON_CreateArray();
 }
 
-static void job_dispose(cw_flow_job *job)
+void cw_flow__job_dispose(cw_flow_job *job)
 {
 	cJSON_Delete(job->stages);
 	cJSON_Delete(job->writes);
@@ -243,7 +243,7 @@ static int rerun(cw_flow_outcome *out, const cw_flow_env *env,
 	if ((err = cw_store_flow_run_list(env->store, tenant_id, id, NULL, 1, 1,
 	                                  copy_run, &h)) < 0)
 		goto out;
-	job_init(&job, env, tenant_id, mapping);
+	cw_flow__job_init(&job, env, tenant_id, mapping);
 	if (strcmp(h.run.state, "done") == 0) {
 		out->state = "duplicate";
 		out->run_id = id;
@@ -257,7 +257,7 @@ static int rerun(cw_flow_outcome *out, const cw_flow_env *env,
 		h.run.attempts++;
 		err = record(out, &job, &h.run);
 	}
-	job_dispose(&job);
+	cw_flow__job_dispose(&job);
 out:
 	held_run_dispose(&h);
 	return err;
@@ -267,14 +267,14 @@ int cw_flow_execute(cw_flow_outcome *out, const cw_flow_env *env,
                     int64_t tenant_id, const cw_mapping *mapping,
                     const char *source, const char *input, size_t len)
 {
-	char key[2 * CW_SHA256_LEN + 8], now[CW_TIME_ISO_LEN];
+	char key[CW_FLOW_KEY_LEN], now[CW_TIME_ISO_LEN];
 	cw_flow_run run;
 	cw_flow_job job;
 	int64_t id = 0;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if ((err = content_key(key, input, len)) < 0)
+	if ((err = cw_flow__content_key(key, input, len)) < 0)
 		return err;
 	cw_time_format_iso(env->now_ms ? env->now_ms : cw_time_now_ms(), now);
 	memset(&run, 0, sizeof(run));
@@ -291,10 +291,10 @@ int cw_flow_execute(cw_flow_outcome *out, const cw_flow_env *env,
 			return err;
 		run.id = id;
 	}
-	job_init(&job, env, tenant_id, mapping);
+	cw_flow__job_init(&job, env, tenant_id, mapping);
 	if ((err = execute(&job, input, len)) == 0)
 		err = record(out, &job, &run);
-	job_dispose(&job);
+	cw_flow__job_dispose(&job);
 	return err;
 }
 
@@ -350,4 +350,94 @@ cJSON *cw_flow_run_json(const cw_flow_run *run, int detail)
 		cJSON_AddNumberToObject(o, "input_bytes",
 		                        (double)run->input_len);
 	return o;
+}
+
+/* ---- rows of a batch ------------------------------------------------------
+ */
+
+int cw_flow_rows_init(cw_flow_rows *rows)
+{
+	memset(rows, 0, sizeof(*rows));
+	return cw_strset_new(&rows->slots);
+}
+
+void cw_flow_rows_dispose(cw_flow_rows *rows)
+{
+	for (size_t i = 0; i < 2 * rows->count; i++)
+		cw_free(rows->texts[i]);
+	cw_free(rows->texts);
+	cw_free(rows->changes);
+	cw_strset_free(rows->slots);
+	memset(rows, 0, sizeof(*rows));
+}
+
+static int slot_key(char key[400], cw_or_entity entity, const char *id)
+{
+	int n = snprintf(key, 400, "%d %s", (int)entity, id);
+
+	return n > 0 && n < 400 ? n : CW_ETOOBIG;
+}
+
+static int rows_grow(cw_flow_rows *rows)
+{
+	size_t cap = rows->capacity ? 2 * rows->capacity : 64;
+	cw_roster_change *c = cw_realloc(rows->changes, cap * sizeof(*c));
+	char **t;
+
+	if (!c)
+		return CW_ENOMEM;
+	rows->changes = c;
+	if (!(t = cw_realloc(rows->texts, 2 * cap * sizeof(*t))))
+		return CW_ENOMEM;
+	rows->texts = t;
+	rows->capacity = cap;
+	return 0;
+}
+
+int cw_flow_rows_put(cw_flow_rows *rows, cw_or_entity entity,
+                     const char *sourced_id, const char *fields)
+{
+	char key[400], *text = cw_strdup(fields);
+	uint32_t slot = (uint32_t)rows->count;
+	int n = slot_key(key, entity, sourced_id), added, err;
+
+	if (!text || n < 0) {
+		cw_free(text);
+		return n < 0 ? n : CW_ENOMEM;
+	}
+	if ((added = cw_strset_put(rows->slots, key, (size_t)n, slot, &slot)) <
+	    0) {
+		cw_free(text);
+		return added;
+	}
+	if (!added) { /* a later write of the same row replaces it */
+		cw_free(rows->texts[2 * slot + 1]);
+		rows->texts[2 * slot + 1] = text;
+		rows->changes[slot].fields = text;
+		return 0;
+	}
+	if (rows->count == rows->capacity && (err = rows_grow(rows)) < 0) {
+		cw_free(text);
+		return err;
+	}
+	rows->texts[2 * slot] = cw_strdup(sourced_id);
+	rows->texts[2 * slot + 1] = text;
+	rows->count++;
+	if (!rows->texts[2 * slot])
+		return CW_ENOMEM;
+	rows->changes[slot] =
+	        (cw_roster_change){ entity, rows->texts[2 * slot], 0, text };
+	return 0;
+}
+
+const char *cw_flow_rows_get(const cw_flow_rows *rows, cw_or_entity entity,
+                             const char *sourced_id)
+{
+	char key[400];
+	uint32_t slot;
+	int n = slot_key(key, entity, sourced_id);
+
+	if (n < 0 || !cw_strset_get(rows->slots, key, (size_t)n, &slot))
+		return NULL;
+	return rows->texts[2 * slot + 1];
 }

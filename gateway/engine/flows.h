@@ -8,6 +8,7 @@
 #define CW_ENGINE_FLOWS_H
 
 #include "badge/verify.h"
+#include "engine/badges.h"
 #include "mapping/mapping.h"
 #include "store/store.h"
 
@@ -51,6 +52,31 @@ int cw_flow_execute(cw_flow_outcome *out, const cw_flow_env *env,
  *  current mapping); CW_ENOTFOUND. A done run is reported, not re-run. */
 int cw_flow_replay(cw_flow_outcome *out, const cw_flow_env *env,
                    int64_t tenant_id, int64_t run_id);
+
+/** Called with each credential a batch issued (its id and signed text). */
+typedef int (*cw_flow_credential_cb)(const char *id, const char *text,
+                                     void *payload);
+
+/**
+ * partner-record on a file of learning records (CSV or JSON): each record
+ * is a run (idempotent by the partner, its recordId and its content; a
+ * record done before is a duplicate and issues nothing). A record whose
+ * student, competencies, level or class cannot be found is held with the
+ * reason; every other record gets one OB 3.0 credential per competency
+ * (the partner as source, its evidence, activity dates, creditsEarned),
+ * issued by the mapping's issuer in one transaction, each then run through
+ * credential-to-result (results), whose rows are written in one
+ * transaction at the end. *report: {flow, records, done, duplicate, held,
+ * failed, credentials, results, held_records: [{at, recordId, run,
+ * reason}]}. CW_EINVAL (message set) when the text is not records at all:
+ * nothing is recorded or written then.
+ */
+int cw_flow_partner_run(cJSON **report, const cw_flow_env *env,
+                        const cw_badges *badges, const char *tenant,
+                        int64_t tenant_id, const cw_mapping *partner,
+                        const cw_mapping *results, const char *source,
+                        const char *text, size_t len,
+                        cw_flow_credential_cb on_credential, void *payload);
 
 /** A run as JSON: {id, tenant_id?, flow, source, state, reason, attempts,
  *  created_at, updated_at, stages?, report?}. */

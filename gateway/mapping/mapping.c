@@ -14,7 +14,8 @@
 
 extern const cw_embedded_file cw_mapping_defaults[];
 
-static const char *const flow_names[CW_FLOW_COUNT] = { "credential-to-result" };
+static const char *const flow_names[CW_FLOW_COUNT] = { "credential-to-result",
+	                                               "partner-record" };
 
 const char *cw_flow_name(cw_flow_kind kind)
 {
@@ -29,7 +30,8 @@ int cw_flow_parse(cw_flow_kind *out, const char *name)
 			return 0;
 		}
 	}
-	cw_error_set("unknown flow \"%s\" (expected credential-to-result)",
+	cw_error_set("unknown flow \"%s\" (expected credential-to-result "
+	             "or partner-record)",
 	             name ? name : "");
 	return CW_ENOTFOUND;
 }
@@ -167,6 +169,21 @@ static void read_credential_to_result(cw_mapping *m, const cJSON *doc)
 	read_line_item(m, cJSON_GetObjectItemCaseSensitive(doc, "lineItem"));
 }
 
+static void read_partner_record(cw_mapping *m, const cJSON *doc)
+{
+	const cJSON *partner = cJSON_GetObjectItemCaseSensitive(doc, "partner");
+	const cJSON *cph =
+	        cJSON_GetObjectItemCaseSensitive(doc, "creditsPerHour");
+
+	m->name = text_at(doc, "name");
+	m->partner_id = text_at(partner, "id");
+	m->partner_name = text_at(partner, "name");
+	m->partner_url = text_at(partner, "url");
+	m->issuer = text_at(doc, "issuer");
+	m->credits_per_hour = cph ? cph->valuedouble : 0;
+	read_identity(m, cJSON_GetObjectItemCaseSensitive(doc, "identity"));
+}
+
 /* What the schema cannot say: a result value names one level only. */
 static int check_levels(const cw_mapping *m, cw_buf *problems)
 {
@@ -220,7 +237,8 @@ int cw_mapping_load(cw_mapping **out, const char *text, size_t len,
 	flow = cw_json_string(doc, "flow");
 	if (!cJSON_IsObject(doc) || !flow || cw_flow_parse(&kind, flow) < 0) {
 		cw_buf_puts(problems,
-		            "/flow: expected \"credential-to-result\"\n");
+		            "/flow: expected \"credential-to-result\" "
+		            "or \"partner-record\"\n");
 		err = CW_EINVAL;
 	} else if ((err = check_schema(doc, flow, problems)) == 0) {
 		if (!(m = cw_calloc(1, sizeof(*m)))) {
@@ -229,8 +247,12 @@ int cw_mapping_load(cw_mapping **out, const char *text, size_t len,
 			m->flow = kind;
 			m->doc = doc;
 			doc = NULL;
-			read_credential_to_result(m, m->doc);
-			err = check_levels(m, problems);
+			if (kind == CW_FLOW_PARTNER_RECORD) {
+				read_partner_record(m, m->doc);
+			} else {
+				read_credential_to_result(m, m->doc);
+				err = check_levels(m, problems);
+			}
 		}
 	}
 	if (err == 0 && problems->error)

@@ -15,7 +15,11 @@
 #define CW_MAPPING_MAX_RELATION 16
 #define CW_MAPPING_MAX_BYTES    (256L * 1024) /* a mapping file */
 
-typedef enum { CW_FLOW_CREDENTIAL_TO_RESULT = 0, CW_FLOW_COUNT } cw_flow_kind;
+typedef enum {
+	CW_FLOW_CREDENTIAL_TO_RESULT = 0,
+	CW_FLOW_PARTNER_RECORD,
+	CW_FLOW_COUNT
+} cw_flow_kind;
 
 typedef enum {
 	CW_IDENTITY_SOURCED_ID,
@@ -57,6 +61,10 @@ struct cw_mapping {
 	const char *id_prefix;
 	int has_value_range;
 	double value_min, value_max;
+	/* partner-record */
+	const char *partner_id, *partner_name, *partner_url;
+	const char *issuer;      /* NULL: the tenant's first */
+	double credits_per_hour; /* 0: no creditsEarned */
 	void *doc; /* the parsed file; the strings above point into it */
 };
 

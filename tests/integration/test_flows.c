@@ -13,6 +13,8 @@
 #include "util/json.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +140,8 @@ static int map_run(const char *name, cJSON **report)
 	int code = RUN("map", "run", "--tenant", "d1", "--flow",
 	               "credential-to-result", "--json", p);
 	*report = NULL;
+	if (code != 0) /* the reason, for a failure that was not expected */
+		fprintf(stderr, "map run %s: %s\n", name, cw_buf_cstr(&out));
 	ck_assert_msg(cw_json_parse(report, out.data, out.len, 64, NULL) == 0,
 	              "no report: %s / %s", cw_buf_cstr(&out),
 	              cw_buf_cstr(&err));
@@ -260,7 +264,8 @@ START_TEST(held_then_replayed)
 	char set[400];
 	ISSUE("c4.json", "urn:uuid:" ITEM, "new@example.org");
 	ck_assert_int_eq(map_run("c4.json", &r), 1);
-	ck_assert_str_eq(state_of(r), "held");
+	ck_assert_msg(strcmp(state_of(r), "held") == 0, "%s: %s", state_of(r),
+	              cw_json_string(r, "reason"));
 	ck_assert_ptr_nonnull(strstr(cw_json_string(r, "reason"),
 	                             "no user of the roster matches"));
 	int run = cJSON_GetObjectItem(r, "run")->valueint;
@@ -314,9 +319,9 @@ START_TEST(tampered_and_dry_run)
 	/* a dry run says what it would write and records nothing */
 	char p[400];
 	path_of(p, sizeof(p), "c5.json");
-	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
-	                     "credential-to-result", "--dry-run", p),
-	                 0);
+	ck_assert_msg(RUN("map", "run", "--tenant", "d1", "--flow",
+	                  "credential-to-result", "--dry-run", p) == 0,
+	              "%s%s", cw_buf_cstr(&out), cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "would"));
 	ck_assert_ptr_nonnull(strstr(out.data, "created   results"));
 	char *results = exported("results.csv");
@@ -364,6 +369,153 @@ START_TEST(map_check_errors)
 }
 END_TEST
 
+static const char partner_map[] =
+        "{\"flow\":\"partner-record\",\"partner\":{\"id\":\"https://"
+        "museum.example/\",\"name\":\"City Museum\"},\"identity\":[{"
+        "\"match\":\"sourcedId\"},{\"match\":\"email\"}],"
+        "\"creditsPerHour\":0.1}";
+
+static const char records_csv[] =
+        "recordId,student,activity,startDate,endDate,hours,evidenceUrl,"
+        "competencies\n"
+        "r1,s1,Robot building,2026-02-01,2026-02-20,12,https://museum."
+        "example/e/1," ITEM ":Proficient|urn:uuid:" ITEM2 ":Mastered\n"
+        "r2,grace@example.org,Docent,,,,," ITEM ":Mastered\n"
+        "r3,nobody,Docent,,,,," ITEM ":Mastered\n"
+        "r4,s1,Docent,,,,,ffffffff-0000-4000-8000-000000000000:Mastered\n"
+        ",s1,Docent,,,,," ITEM "\n"
+        "r6,s1,Docent,,,,," ITEM ":Superb\n";
+
+/* map run of partner-record on records.csv: its report. */
+static cJSON *partner_run(int want, const char *out_dir)
+{
+	char p[400], dir[400];
+	cJSON *report = NULL;
+	path_of(p, sizeof(p), "records.csv");
+	path_of(dir, sizeof(dir), out_dir ? out_dir : "");
+	int code = out_dir ? RUN("map", "run", "--tenant", "d1", "--flow",
+	                         "partner-record", "--out-dir", dir, p)
+	                   : RUN("map", "run", "--tenant", "d1", "--flow",
+	                         "partner-record", p);
+	ck_assert_msg(code == want, "exit %d: %s", code, cw_buf_cstr(&err));
+	ck_assert_int_eq(cw_json_parse(&report, out.data, out.len, 64, NULL),
+	                 0);
+	return report;
+}
+
+static int count_of(const cJSON *report, const char *name)
+{
+	return cJSON_GetObjectItem(report, name)->valueint;
+}
+
+/* The reason the report gives for recordId id. */
+static const char *held_reason(const cJSON *report, const char *at)
+{
+	const cJSON *h;
+	cJSON_ArrayForEach(h, cJSON_GetObjectItem(report, "held_records"))
+	{
+		if (strcmp(cw_json_string(h, "at"), at) == 0)
+			return cw_json_string(h, "reason");
+	}
+	return "";
+}
+
+START_TEST(partner_records_become_credentials_and_results)
+{
+	char p[400], dir[400];
+	write_file("partner.json", partner_map);
+	path_of(p, sizeof(p), "partner.json");
+	ck_assert_int_eq(RUN("map", "install", "--tenant", "d1", p), 0);
+	write_file("records.csv", records_csv);
+	path_of(dir, sizeof(dir), "issued");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	cJSON *r = partner_run(1, "issued"); /* 1: some are held */
+	ck_assert_int_eq(count_of(r, "records"), 6);
+	ck_assert_int_eq(count_of(r, "done"), 2);
+	ck_assert_int_eq(count_of(r, "held"), 4);
+	ck_assert_int_eq(count_of(r, "credentials"), 3);
+	ck_assert_ptr_nonnull(strstr(held_reason(r, "line 4"),
+	                             "no user of the roster is student "
+	                             "\"nobody\""));
+	ck_assert_ptr_nonnull(strstr(held_reason(r, "line 5"),
+	                             "competency ffffffff-0000-4000-8000-"
+	                             "000000000000 is not an item"));
+	ck_assert_ptr_nonnull(strstr(held_reason(r, "line 6"), "recordId"));
+	ck_assert_ptr_nonnull(strstr(held_reason(r, "line 7"), "\"Superb\""));
+	cJSON_Delete(r);
+
+	/* the results: s1 on both competencies, s2 (matched by email) */
+	char *objectives = exported("resultLearningObjectiveIds.csv");
+	ck_assert_msg(strstr(objectives, "urn:uuid:" ITEM ",3,Proficient"),
+	              "%s", objectives);
+	ck_assert_ptr_nonnull(
+	        strstr(objectives, "urn:uuid:" ITEM2 ",4,Mastered"));
+	ck_assert_ptr_nonnull(
+	        strstr(objectives, "urn:uuid:" ITEM ",4,Mastered"));
+	cw_free(objectives);
+	char *results = exported("results.csv");
+	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,4,"));
+	cw_free(results);
+
+	/* each credential verifies, names the partner as its source */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int files = 0;
+	while (d && (e = readdir(d))) {
+		char name[1024];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "issued/%s", e->d_name);
+		char *text = read_text(name);
+		ck_assert_ptr_nonnull(strstr(text, "\"City Museum\""));
+		ck_assert_ptr_nonnull(strstr(text, "\"source\""));
+		if (strstr(text, "https://museum.example/e/1")) {
+			ck_assert_ptr_nonnull(
+			        strstr(text, "\"creditsEarned\":1.2"));
+			ck_assert_ptr_nonnull(
+			        strstr(text, "\"activityStartDate\":\"2026-02-"
+			                     "01T00:00:00Z\""));
+		}
+		cw_free(text);
+		snprintf(name, sizeof(name), "%s/%s", dir, e->d_name);
+		ck_assert_msg(RUN("vc", "verify", name) == 0, "%s",
+		              cw_buf_cstr(&out));
+		files++;
+	}
+	if (d)
+		closedir(d);
+	ck_assert_int_eq(files, 3);
+	/* and in the independent verifier (Digital Bazaar, did:key) */
+	char cmd[2000];
+	snprintf(cmd, sizeof(cmd),
+	         "'%s' '%s/tools/node/vc-interop.mjs' verify --proof-only "
+	         "'%s'/*.json > '%s/node.out' 2>&1",
+	         CW_NODE, CW_SOURCE_DIR, dir, env.dir);
+	ck_assert_msg(system(cmd) == 0, "node verifier: see %s/node.out",
+	              env.dir);
+	char *node = read_text("node.out");
+	ck_assert_ptr_nonnull(strstr(node, "\"verified\":true"));
+	ck_assert_ptr_null(strstr(node, "\"verified\":false"));
+	cw_free(node);
+
+	/* the same file again: the done records are duplicates, nothing is
+	 * issued twice; the held ones are held again */
+	r = partner_run(1, NULL);
+	ck_assert_int_eq(count_of(r, "duplicate"), 2);
+	ck_assert_int_eq(count_of(r, "held"), 4);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	cJSON_Delete(r);
+	/* a bad file changes nothing and says where */
+	write_file("records.csv", "recordId,student\nr1,s1\n");
+	path_of(p, sizeof(p), "records.csv");
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "partner-record", p),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "line 1: the header has no "
+	                                       "activity column"));
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -375,6 +527,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, held_then_replayed);
 	tcase_add_test(t, tampered_and_dry_run);
 	tcase_add_test(t, map_check_errors);
+	tcase_add_test(t, partner_records_become_credentials_and_results);
 	suite_add_tcase(s, t);
 	return s;
 }
