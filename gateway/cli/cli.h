@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include "engine/badges.h"
 #include "engine/datadir.h"
+#include "engine/doc_fetch.h"
 #include "jsonld/jsonld.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -79,15 +80,15 @@ typedef struct {
 	cw_badges badges;
 	unsigned char master[CW_MASTER_KEY_LEN];
 	cw_buf base;
+	cw_doc_fetcher docs;
 } cw_cli_fetcher;
 
 /** 0, or an exit code (printed). */
 int cw_cli_fetcher_open(cw_cli_fetcher *f, cw_cli_env *env,
                         const cw_args *args);
 void cw_cli_fetcher_close(cw_cli_fetcher *f);
-/** A cw_badge_fetch_fn; arg is a cw_cli_fetcher. */
-int cw_cli_flow_fetch(void *arg, const char *url, char **body, size_t *len,
-                      long *status);
+/** A cw_badge_fetch_fn: cw_doc_fetch; arg is the fetcher's docs. */
+#define cw_cli_flow_fetch cw_doc_fetch
 
 /** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);

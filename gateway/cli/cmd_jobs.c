@@ -164,7 +164,8 @@ static int run_replay(const cw_args *args)
 		cw_cli_env_close(&env);
 		return code;
 	}
-	cw_flow_env fe = { env.store, NULL, cw_cli_flow_fetch, &fetcher, 0, 0 };
+	cw_flow_env fe = { env.store, NULL, cw_cli_flow_fetch, &fetcher.docs,
+		           0,         0,    &fetcher.badges };
 	if ((err = cw_store_flow_run_list(env.store, 0, id, NULL, 0, 1,
 	                                  on_owner, &who)) < 0 ||
 	    (err = cw_cli_jsonld_loader(&loader, args)) < 0 ||

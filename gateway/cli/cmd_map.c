@@ -165,37 +165,16 @@ int cw_cli_fetcher_open(cw_cli_fetcher *f, cw_cli_env *env, const cw_args *args)
 		cw_buf_printf(&f->base, "http://%s", env->config.listen);
 	f->badges = (cw_badges){ env->store, f->master, cw_buf_cstr(&f->base),
 		                 NULL };
+	cw_doc_fetcher_init(&f->docs, &f->badges,
+	                    !env->config.fetch_private_addresses);
 	return 0;
 }
 
 void cw_cli_fetcher_close(cw_cli_fetcher *f)
 {
+	cw_doc_fetcher_dispose(&f->docs);
 	memset(f->master, 0, sizeof(f->master));
 	cw_buf_dispose(&f->base);
-}
-
-int cw_cli_flow_fetch(void *arg, const char *url, char **body, size_t *len,
-                      long *status)
-{
-	cw_cli_fetcher *f = arg;
-	cw_fetch_options net = { CW_LIMIT_BADGE_FETCH_BYTES,
-		                 CW_LIMIT_BADGE_FETCH_TIMEOUT, NULL,
-		                 "application/ld+json, application/json",
-		                 !f->env->config.fetch_private_addresses };
-	cw_buf out = CW_BUF_INIT(CW_LIMIT_BADGE_FETCH_BYTES);
-	int err = cw_badges_local_document(body, &f->badges, url);
-
-	if (err != CW_ENOTFOUND) {
-		*len = *body ? strlen(*body) : 0;
-		*status = err == 0 ? 200 : 0;
-		return err;
-	}
-	if ((err = cw_net_fetch(&out, status, url, &net)) == 0) {
-		*body = out.data ? cw_buf_detach(&out, len) : cw_strdup("");
-		err = *body ? 0 : CW_ENOMEM;
-	}
-	cw_buf_dispose(&out);
-	return err;
 }
 
 static void print_outcome(const cw_flow_outcome *o, const cw_args *args)
@@ -359,9 +338,10 @@ static int run_run(const cw_args *args)
 	cw_flow_env fe = { env.store,
 		           loader,
 		           cw_cli_flow_fetch,
-		           &fetcher,
+		           &fetcher.docs,
 		           cw_args_get(args, "dry-run") != NULL,
-		           0 };
+		           0,
+		           &fetcher.badges };
 	if (m->flow == CW_FLOW_PARTNER_RECORD) {
 		code = run_partner(args, &env, &fetcher, &t, m, &fe, input,
 		                   len);

@@ -447,6 +447,7 @@ static int results_of(batch *b, record_state *st)
 		job.ix = b->ix;
 		job.rows = &b->rows;
 		job.student_hint = st->student;
+		job.self_issued = 1;
 		cJSON_AddItemToArray(st->credentials,
 		                     cJSON_CreateString(c->id));
 		err = cw_flow__credential_to_result(&job, c->credential,

@@ -298,6 +298,72 @@ int cw_flow_execute(cw_flow_outcome *out, const cw_flow_env *env,
 	return err;
 }
 
+typedef struct {
+	int64_t id;
+	cw_tenant found;
+	int hit;
+} tenant_search;
+
+static int on_tenant(const cw_tenant *t, void *payload)
+{
+	tenant_search *s = payload;
+
+	if (t->id == s->id && !s->hit) {
+		s->found = *t;
+		s->hit = 1;
+	}
+	return 0;
+}
+
+/* A partner record again: a batch of one, the stored record. */
+static int replay_record(cw_flow_outcome *out, const cw_flow_env *env,
+                         int64_t tenant_id, const cw_mapping *partner,
+                         const held_run *h)
+{
+	cw_mapping *results = NULL;
+	cw_buf problems = CW_BUF_INIT(64 * 1024), text = CW_BUF_INIT(1 << 26);
+	tenant_search t = { tenant_id, { 0 }, 0 };
+	cJSON *report = NULL, *held;
+	int err;
+
+	if (!env->badges) {
+		cw_error_set("replaying a partner record needs the issuer");
+		return CW_EUNSUPPORTED;
+	}
+	if ((err = cw_store_tenant_list(env->store, on_tenant, &t)) < 0 ||
+	    (err = t.hit ? 0 : CW_ENOTFOUND) < 0 ||
+	    (err = cw_flow_mapping_for(&results, env->store, tenant_id,
+	                               CW_FLOW_CREDENTIAL_TO_RESULT,
+	                               &problems)) < 0)
+		goto out;
+	cw_buf_putc(&text, '[');
+	cw_buf_put(&text, h->run.input, h->run.input_len);
+	cw_buf_putc(&text, ']');
+	if ((err = text.error) < 0 ||
+	    (err = cw_flow_partner_run(&report, env, env->badges, t.found.name,
+	                               tenant_id, partner, results,
+	                               h->run.source, text.data, text.len, NULL,
+	                               NULL)) < 0)
+		goto out;
+	held = cJSON_GetArrayItem(cJSON_GetObjectItem(report, "held_records"),
+	                          0);
+	out->run_id = h->run.id;
+	out->state = cJSON_GetObjectItem(report, "done")->valueint ? "done"
+	             : cJSON_GetObjectItem(report, "duplicate")->valueint
+	                     ? "duplicate"
+	                     : cw_json_string(held, "state");
+	if (!out->state)
+		out->state = "failed";
+	out->report = report;
+	report = NULL;
+out:
+	cJSON_Delete(report);
+	cw_mapping_free(results);
+	cw_buf_dispose(&problems);
+	cw_buf_dispose(&text);
+	return err;
+}
+
 int cw_flow_replay(cw_flow_outcome *out, const cw_flow_env *env,
                    int64_t tenant_id, int64_t run_id)
 {
@@ -319,7 +385,10 @@ int cw_flow_replay(cw_flow_outcome *out, const cw_flow_env *env,
 		             h.run.flow, cw_buf_cstr(&problems));
 		goto out;
 	}
-	err = rerun(out, env, tenant_id, mapping, run_id);
+	if (kind == CW_FLOW_PARTNER_RECORD)
+		err = replay_record(out, env, tenant_id, mapping, &h);
+	else
+		err = rerun(out, env, tenant_id, mapping, run_id);
 out:
 	cw_mapping_free(mapping);
 	cw_buf_dispose(&problems);

@@ -21,6 +21,7 @@ typedef struct {
 	void *fetch_arg;
 	int dry_run; /* 1: report what would be written, record nothing */
 	int64_t now_ms;
+	const cw_badges *badges; /* issuing (partner-record); may be NULL */
 } cw_flow_env;
 
 typedef struct {

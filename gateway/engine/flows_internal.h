@@ -36,6 +36,9 @@ typedef struct {
 	/* The user a batch issued the credential to: checked first, so a
 	 * salted hash is not tried against every user. */
 	const cw_ri_row *student_hint;
+	/* The batch signed the credential a moment ago in this process: its
+	 * proof is not checked again (the stage says so). */
+	int self_issued;
 	cJSON *stages;     /* [{"stage", "output"}] */
 	cJSON *writes;     /* [{"entity", "sourcedId", "change"}] */
 	const char *state; /* set when the run ends early: held | failed */

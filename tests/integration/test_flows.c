@@ -14,6 +14,7 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,6 +517,101 @@ START_TEST(partner_records_become_credentials_and_results)
 }
 END_TEST
 
+/* A request with a bearer token; the status, the body parsed in *doc. */
+static long call(cwt_daemon *d, const char *token, const char *method,
+                 const char *path, const char *body, cJSON **doc)
+{
+	char auth[100];
+	cwt_http res;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	const char *headers[] = { auth, "Content-Type: application/json",
+		                  NULL };
+	cwt_request(&res, d, method, path, headers, body);
+	long status = res.status;
+	if (doc)
+		*doc = cJSON_Parse(cw_buf_cstr(&res.body));
+	cwt_http_dispose(&res);
+	return status;
+}
+
+START_TEST(flows_over_http)
+{
+	char token[64], other[64], id[64], secret[64], path[200];
+	cwt_daemon d;
+	cJSON *doc = NULL;
+	ISSUE("h1.json", "urn:uuid:" ITEM, "ada@example.org");
+	ISSUE("h2.json", "urn:uuid:" ITEM, "nobody@example.org");
+	char *c1 = read_text("h1.json"), *c2 = read_text("h2.json");
+	/* the daemon on another port: its own documents are still found by
+	 * the public URL the credentials were issued under */
+	setenv("CROSSWALK_PUBLIC_BASE_URL", "http://127.0.0.1:8080", 1);
+	cwt_start(&d, &env, NULL);
+	unsetenv("CROSSWALK_PUBLIC_BASE_URL");
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, NULL), 0);
+	ck_assert_int_eq(call(&d, token, "POST",
+	                      "/crosswalk/v1/flows/credential-to-result/runs"
+	                      "?tenant=d1",
+	                      c1, &doc),
+	                 200);
+	ck_assert_msg(strcmp(cw_json_string(doc, "state"), "done") == 0, "%s",
+	              cw_json_string(doc, "reason"));
+	cJSON_Delete(doc);
+	ck_assert_int_eq(call(&d, token, "POST",
+	                      "/crosswalk/v1/flows/credential-to-result/runs"
+	                      "?tenant=d1",
+	                      c2, &doc),
+	                 200);
+	ck_assert_str_eq(cw_json_string(doc, "state"), "held");
+	int held = cJSON_GetObjectItem(doc, "run")->valueint;
+	cJSON_Delete(doc);
+	/* the dead letters, one run, a replay that is still held */
+	ck_assert_int_eq(call(&d, token, "GET",
+	                      "/crosswalk/v1/flows/runs?state=held&tenant=d1",
+	                      NULL, &doc),
+	                 200);
+	ck_assert_int_eq(cJSON_GetArraySize(doc), 1);
+	cJSON_Delete(doc);
+	snprintf(path, sizeof(path), "/crosswalk/v1/flows/runs/%d?tenant=d1",
+	         held);
+	ck_assert_int_eq(call(&d, token, "GET", path, NULL, &doc), 200);
+	ck_assert_ptr_nonnull(
+	        strstr(cw_json_string(doc, "reason"), "no user of the roster"));
+	cJSON_Delete(doc);
+	snprintf(path, sizeof(path),
+	         "/crosswalk/v1/flows/runs/%d/replay?tenant=d1", held);
+	ck_assert_int_eq(call(&d, token, "POST", path, NULL, &doc), 200);
+	ck_assert_str_eq(cw_json_string(doc, "state"), "held");
+	cJSON_Delete(doc);
+	/* bad input, unknown flow, another tenant's admin */
+	ck_assert_int_eq(call(&d, token, "POST",
+	                      "/crosswalk/v1/flows/nope/runs?tenant=d1", c1,
+	                      NULL),
+	                 404);
+	ck_assert_int_eq(call(&d, token, "POST",
+	                      "/crosswalk/v1/flows/partner-record/runs"
+	                      "?tenant=d1",
+	                      "recordId\nr1\n", &doc),
+	                 400);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(RUN("tenant", "add", "d2"), 0);
+	cwt_client_add(&env, "d2", "urn:crosswalk:scope:admin", id, secret);
+	ck_assert_int_eq(cwt_token(other, &d, id, secret, NULL), 0);
+	snprintf(path, sizeof(path), "/crosswalk/v1/flows/runs/%d", held);
+	ck_assert_int_eq(call(&d, other, "GET", path, NULL, NULL), 404);
+	ck_assert_int_eq(call(&d, other, "GET",
+	                      "/crosswalk/v1/flows/runs?tenant=d1", NULL, NULL),
+	                 403);
+	cwt_http res;
+	cwt_request(&res, &d, "GET", "/crosswalk/v1/flows/runs", NULL, NULL);
+	ck_assert_int_eq(res.status, 401); /* no token */
+	cwt_http_dispose(&res);
+	cw_free(c1);
+	cw_free(c2);
+	cwt_stop(&d, SIGTERM, 5000);
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -528,6 +624,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, tampered_and_dry_run);
 	tcase_add_test(t, map_check_errors);
 	tcase_add_test(t, partner_records_become_credentials_and_results);
+	tcase_add_test(t, flows_over_http);
 	suite_add_tcase(s, t);
 	return s;
 }
