@@ -4,6 +4,7 @@
 #include "badge/statuslist.h"
 #include "badge/verify_internal.h"
 #include "crypto/validity.h"
+#include "util/timeutil.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"

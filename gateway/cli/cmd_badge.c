@@ -405,7 +405,8 @@ static int issue_one(const cw_args *args, session *s)
 		                 cw_args_get(args, "issuer"),
 		                 cw_args_get(args, "format"),
 		                 results,
-		                 evidence };
+		                 evidence,
+		                 NULL };
 	cw_badge_issued issued;
 	int err = cw_badges_issue(&issued, &s->badges,
 	                          cw_args_get(args, "tenant"), &req),

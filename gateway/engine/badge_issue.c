@@ -22,6 +22,7 @@ typedef struct {
 	unsigned long line;
 	char *recipient, *achievement, *issuer; /* issuer NULL: the default */
 	cJSON *results, *evidence;              /* as given, or NULL */
+	cJSON *subject; /* more credentialSubject members, or NULL */
 	/* set by the checks */
 	cJSON *achievement_doc; /* borrowed from the cache */
 	int issuer_slot;
@@ -95,6 +96,7 @@ static void batch_dispose(batch *bt)
 		cw_free(r->issuer);
 		cJSON_Delete(r->results);
 		cJSON_Delete(r->evidence);
+		cJSON_Delete(r->subject);
 		cw_free(r->text);
 	}
 	cw_free(bt->rows);
@@ -437,7 +439,7 @@ static int check_row(batch *bt, row *r)
 /* ---- the credential ------------------------------------------------------ */
 
 static cJSON *subject_of(const char *recipient, const cJSON *achievement,
-                         const cJSON *results)
+                         const cJSON *results, const cJSON *extra)
 {
 	cJSON *s = cJSON_CreateObject();
 	unsigned char salt_bytes[SALT_BYTES];
@@ -481,6 +483,10 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 	                      cJSON_Duplicate(achievement, 1));
 	if (cJSON_GetArraySize(results))
 		cJSON_AddItemToObject(s, "result", cJSON_Duplicate(results, 1));
+	for (const cJSON *m = extra ? extra->child : NULL; m; m = m->next)
+		if (!cJSON_GetObjectItemCaseSensitive(s, m->string))
+			cJSON_AddItemToObject(s, m->string,
+			                      cJSON_Duplicate(m, 1));
 	cw_buf_dispose(&salted);
 	cw_buf_dispose(&hash);
 	return s;
@@ -526,9 +532,9 @@ static cJSON *credential_of(const row *r, const issuer_slot *s, const char *now)
 	cJSON_AddStringToObject(c, "validFrom", now);
 	cJSON_AddStringToObject(c, "name",
 	                        cw_json_string(r->achievement_doc, "name"));
-	cJSON_AddItemToObject(
-	        c, "credentialSubject",
-	        subject_of(r->recipient, r->achievement_doc, r->results));
+	cJSON_AddItemToObject(c, "credentialSubject",
+	                      subject_of(r->recipient, r->achievement_doc,
+	                                 r->results, r->subject));
 	if (cJSON_GetArraySize(r->evidence))
 		cJSON_AddItemToObject(c, "evidence",
 		                      cJSON_Duplicate(r->evidence, 1));
@@ -659,6 +665,22 @@ static int batch_start(batch *bt, const cw_badges *b, const char *tenant,
 	return cw_badges__tenant_id(&bt->tenant_id, b->store, tenant);
 }
 
+/* One row of a request (copied); NULL when out of memory. */
+static row *row_of(batch *bt, const cw_badge_request *req, unsigned long line)
+{
+	row *r = row_add(bt, line);
+
+	if (!r)
+		return NULL;
+	r->recipient = req->recipient ? cw_strdup(req->recipient) : NULL;
+	r->achievement = req->achievement ? cw_strdup(req->achievement) : NULL;
+	r->issuer = req->issuer ? cw_strdup(req->issuer) : NULL;
+	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
+	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
+	r->subject = req->subject ? cJSON_Duplicate(req->subject, 1) : NULL;
+	return r;
+}
+
 int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
                     const char *tenant, const cw_badge_request *req)
 {
@@ -667,15 +689,10 @@ int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
 	int err = batch_start(&bt, b, tenant, req->format);
 
 	memset(out, 0, sizeof(*out));
-	if (err < 0 || !(r = row_add(&bt, 1))) {
+	if (err < 0 || !(r = row_of(&bt, req, 1))) {
 		err = err < 0 ? err : CW_ENOMEM;
 		goto out;
 	}
-	r->recipient = req->recipient ? cw_strdup(req->recipient) : NULL;
-	r->achievement = req->achievement ? cw_strdup(req->achievement) : NULL;
-	r->issuer = req->issuer ? cw_strdup(req->issuer) : NULL;
-	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
-	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
 	if ((err = check_row(&bt, r)) < 0)
 		goto out;
 	if ((err = issue_all(&bt)) == 0) {
@@ -695,6 +712,36 @@ void cw_badge_issued_dispose(cw_badge_issued *issued)
 		return;
 	cw_free(issued->credential);
 	issued->credential = NULL;
+}
+
+int cw_badges_issue_many(cw_badge_issued *out, const cw_badges *b,
+                         const char *tenant, const cw_badge_request *requests,
+                         size_t count, size_t *failed)
+{
+	batch bt;
+	int err = batch_start(&bt, b, tenant, requests[0].format);
+
+	memset(out, 0, count * sizeof(*out));
+	*failed = count;
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		row *r = row_of(&bt, &requests[i], (unsigned long)i + 1);
+		if (!r)
+			err = CW_ENOMEM;
+		else if ((err = check_row(&bt, r)) < 0)
+			*failed = i;
+	}
+	if (err == 0 && (err = issue_all(&bt)) == 0) {
+		for (size_t i = 0; i < count; i++) {
+			snprintf(out[i].id, sizeof(out[i].id), "%s",
+			         bt.rows[i].id);
+			out[i].credential = bt.rows[i].text;
+			out[i].format =
+			        strcmp(bt.format, "jwt") == 0 ? "jwt" : "di";
+			bt.rows[i].text = NULL;
+		}
+	}
+	batch_dispose(&bt);
+	return err;
 }
 
 /* ---- batch input --------------------------------------------------------- */

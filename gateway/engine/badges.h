@@ -104,6 +104,10 @@ typedef struct {
 	const char *format;    /* "di" (NULL) or "jwt" */
 	const cJSON *results;  /* array of Result objects, or NULL */
 	const cJSON *evidence; /* array of Evidence objects, or NULL */
+	/* More members of the credentialSubject (source, activityStartDate,
+	 * activityEndDate, creditsEarned …), or NULL; terms the OB 3.0
+	 * context lacks are refused as any. */
+	const cJSON *subject;
 } cw_badge_request;
 
 typedef struct {
@@ -117,6 +121,16 @@ typedef struct {
 int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
                     const char *tenant, const cw_badge_request *request);
 void cw_badge_issued_dispose(cw_badge_issued *issued);
+
+/**
+ * Issues count requests (count > 0, one format: the first's) in one
+ * transaction: all or none. out[count] receives each (dispose each).
+ * When a request is wrong, *failed is its index (message set) and nothing
+ * is issued; *failed is count otherwise.
+ */
+int cw_badges_issue_many(cw_badge_issued *out, const cw_badges *b,
+                         const char *tenant, const cw_badge_request *requests,
+                         size_t count, size_t *failed);
 
 /** A row of a batch that cannot be issued: its line in the file. */
 typedef void (*cw_badge_row_error_cb)(unsigned long line, const char *message,
@@ -151,6 +165,14 @@ int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
  *  [{id, revoked, revocationReason}]} (unsigned). */
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
                               const char *tenant, const char *issuer);
+
+/**
+ * The document at url when it is one of this gateway's own (under
+ * BASE/badges/: an issuer's status list, revocation list or controller
+ * document), built from the store as the daemon would serve it; *out is
+ * cw_malloc'd JSON text. CW_ENOTFOUND when url is not one of them.
+ */
+int cw_badges_local_document(char **out, const cw_badges *b, const char *url);
 
 /** A credentialSubject's result list: one Result with what is given
  *  (resultDescription id, value, achievedLevel, status), or NULL when

@@ -80,6 +80,12 @@ int cw_api_badge_status_list(cw_request *req, cw_response *res);
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
 int cw_api_badge_verify(cw_request *req, cw_response *res);
+
+/* api_flows.c */
+int cw_api_flow_run(cw_request *req, cw_response *res);
+int cw_api_flow_runs(cw_request *req, cw_response *res);
+int cw_api_flow_run_get(cw_request *req, cw_response *res);
+int cw_api_flow_replay(cw_request *req, cw_response *res);
 int cw_api_roster_changes(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_add(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_list(cw_request *req, cw_response *res);

@@ -135,7 +135,8 @@ int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 		cw_json_string(c.body, "issuer"),
 		cw_json_string(c.body, "format"),
 		cJSON_GetObjectItemCaseSensitive(c.body, "results"),
-		cJSON_GetObjectItemCaseSensitive(c.body, "evidence")
+		cJSON_GetObjectItemCaseSensitive(c.body, "evidence"),
+		NULL
 	};
 	if (!r.achievement || !r.recipient) {
 		end(&c);

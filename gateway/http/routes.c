@@ -8,6 +8,8 @@
 #define ADMIN CW_SCOPE_ADMIN
 /* POST /verify: the operator, or a client given this scope */
 #define VERIFY          CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
+#define FLOWS           CW_SCOPE_ADMIN " urn:crosswalk:scope:flows"
+#define FLOW_BODY       (64L << 20) /* a credential, an image, records */
 #define CREDENTIAL_BODY (8L << 20)
 #define JSON            (64L * 1024) /* a JSON request body */
 #define FORM            CW_LIMIT_FORM_BODY
@@ -172,6 +174,11 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
 	{ "POST",   "/verify",                              cw_api_badge_verify,          VERIFY, CREDENTIAL_BODY, 0 },
+	/* the CBE flows: runs, dead letters, replays */
+	{ "POST",   "/crosswalk/v1/flows/{flow}/runs",      cw_api_flow_run,              FLOWS, FLOW_BODY, 0 },
+	{ "GET",    "/crosswalk/v1/flows/runs",             cw_api_flow_runs,             FLOWS, 0,    0 },
+	{ "GET",    "/crosswalk/v1/flows/runs/{id}",        cw_api_flow_run_get,          FLOWS, 0,    0 },
+	{ "POST",   "/crosswalk/v1/flows/runs/{id}/replay", cw_api_flow_replay,           FLOWS, 0,    0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },

@@ -197,5 +197,17 @@ int cw_sqlite__ob3_credential_list(cw_store *store, int64_t tenant_id,
                                    const char *since, int64_t offset,
                                    int64_t limit, int64_t *total,
                                    cw_ob3_credential_cb cb, void *payload);
+/* sqlite_flows.c */
+int cw_sqlite__flow_mapping_put(cw_store *store, int64_t tenant_id,
+                                const char *flow, const char *body,
+                                const char *at);
+int cw_sqlite__flow_mapping_get(cw_store *store, int64_t tenant_id,
+                                const char *flow, cw_buf *out);
+int cw_sqlite__flow_run_add(cw_store *store, const cw_flow_run *run,
+                            int64_t *id);
+int cw_sqlite__flow_run_update(cw_store *store, const cw_flow_run *run);
+int cw_sqlite__flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                             const char *state, int with_input, size_t limit,
+                             cw_flow_run_cb cb, void *payload);
 
 #endif

@@ -559,3 +559,35 @@ int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
 	return store->backend->badge_status_list_get(store, tenant_id, issuer,
 	                                             size, next_index);
 }
+
+int cw_store_flow_mapping_put(cw_store *store, int64_t tenant_id,
+                              const char *flow, const char *body,
+                              const char *at)
+{
+	return store->backend->flow_mapping_put(store, tenant_id, flow, body,
+	                                        at);
+}
+
+int cw_store_flow_mapping_get(cw_store *store, int64_t tenant_id,
+                              const char *flow, cw_buf *out)
+{
+	return store->backend->flow_mapping_get(store, tenant_id, flow, out);
+}
+
+int cw_store_flow_run_add(cw_store *store, const cw_flow_run *run, int64_t *id)
+{
+	return store->backend->flow_run_add(store, run, id);
+}
+
+int cw_store_flow_run_update(cw_store *store, const cw_flow_run *run)
+{
+	return store->backend->flow_run_update(store, run);
+}
+
+int cw_store_flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                           const char *state, int with_input, size_t limit,
+                           cw_flow_run_cb cb, void *payload)
+{
+	return store->backend->flow_run_list(store, tenant_id, id, state,
+	                                     with_input, limit, cb, payload);
+}

@@ -205,6 +205,25 @@ typedef struct {
 } cw_sync_connection;
 
 typedef int (*cw_sync_cb)(const cw_sync_connection *c, void *payload);
+
+/* ---- CBE flows ----------------------------------------------------------- */
+
+/** One run of a flow on one input (migration 0013). */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *flow, *idempotency_key, *source;
+	const char *input; /* as received */
+	size_t input_len;
+	const char *state;  /* running | done | held | failed */
+	const char *reason; /* held or failed: why; else NULL */
+	const char *stages; /* JSON array: [{"stage", "output"}] */
+	const char *report; /* JSON */
+	int64_t attempts;
+	const char *created_at, *updated_at;
+} cw_flow_run;
+
+typedef int (*cw_flow_run_cb)(const cw_flow_run *run, void *payload);
+
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -459,6 +478,17 @@ typedef struct {
 	int (*badge_status_list_get)(cw_store *store, int64_t tenant_id,
 	                             const char *issuer, int64_t *size,
 	                             int64_t *next_index);
+	int (*flow_mapping_put)(cw_store *store, int64_t tenant_id,
+	                        const char *flow, const char *body,
+	                        const char *at);
+	int (*flow_mapping_get)(cw_store *store, int64_t tenant_id,
+	                        const char *flow, cw_buf *out);
+	int (*flow_run_add)(cw_store *store, const cw_flow_run *run,
+	                    int64_t *id);
+	int (*flow_run_update)(cw_store *store, const cw_flow_run *run);
+	int (*flow_run_list)(cw_store *store, int64_t tenant_id, int64_t id,
+	                     const char *state, int with_input, size_t limit,
+	                     cw_flow_run_cb cb, void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -792,5 +822,33 @@ int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
                                    const char *issuer, int64_t *size,
                                    int64_t *next_index);
+
+/* ---- CBE flows ----------------------------------------------------------- */
+
+/** Stores a tenant's own mapping of flow (replacing the one it had). */
+int cw_store_flow_mapping_put(cw_store *store, int64_t tenant_id,
+                              const char *flow, const char *body,
+                              const char *at);
+/** Appends the tenant's mapping of flow to out; CW_ENOTFOUND when it has
+ *  none (the default applies). */
+int cw_store_flow_mapping_get(cw_store *store, int64_t tenant_id,
+                              const char *flow, cw_buf *out);
+/**
+ * Records a new run (state, stages and report as given); *id its id.
+ * CW_EEXISTS, with *id the run already recorded, when the tenant has a run
+ * of the flow with the same idempotency key.
+ */
+int cw_store_flow_run_add(cw_store *store, const cw_flow_run *run, int64_t *id);
+/** Writes a run's state, reason, stages, report, attempts and updated_at
+ *  (by run->id and run->tenant_id); CW_ENOTFOUND. */
+int cw_store_flow_run_update(cw_store *store, const cw_flow_run *run);
+/**
+ * Runs newest first: of a tenant (0: every tenant), the one with id (0:
+ * any), in state (NULL: any), at most limit (0: no limit); input is only
+ * read when with_input. CW_ENOTFOUND when id names none.
+ */
+int cw_store_flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                           const char *state, int with_input, size_t limit,
+                           cw_flow_run_cb cb, void *payload);
 
 #endif
