@@ -9,6 +9,7 @@
 /* POST /verify: the operator, or a client given this scope */
 #define VERIFY          CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
 #define CREDENTIAL_BODY (8L << 20)
+#define BATCH_BODY      (8L << 20) /* a JSON batch of credentials */
 #define JSON            (64L * 1024) /* a JSON request body */
 #define FORM            CW_LIMIT_FORM_BODY
 #define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
@@ -136,6 +137,9 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/badges/issuers/{id}/achievements", cw_api_badge_achievements_add, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials",         cw_api_badge_credentials_issue, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials/{id}/revoke", cw_api_badge_credential_revoke, ADMIN, JSON, 0 },
+	{ "POST",   "/admin/v1/badges/issuers/{id}/rotate-key", cw_api_badge_issuer_rotate, ADMIN, JSON, 0 },
+	{ "POST",   "/admin/v1/badges/credentials/batch",   cw_api_badge_credentials_batch, ADMIN, BATCH_BODY, 0 },
+	{ "GET",    "/admin/v1/badges/issuers/{id}/status-list", cw_api_badge_status_list_admin, ADMIN, 0, 0 },
 	CASE_ROUTES("/ims/case/v1p0"),
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
@@ -145,6 +149,12 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/did.json", cw_api_badge_did_document, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2",    cw_api_badge_ob2_profile,     NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/keys/{kid}", cw_api_badge_ob2_key, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/revocations", cw_api_badge_ob2_revocations, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/assertions/{id}",     cw_api_badge_ob2_assertion,   NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/badgeclasses/{id}",   cw_api_badge_ob2_badgeclass,  NULL,  0,    0 },
 	{ "POST",   "/verify",                              cw_api_badge_verify,          VERIFY, CREDENTIAL_BODY, 0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
