@@ -108,11 +108,16 @@ static const cw_command_spec issuer_add_spec = {
 	"An Ed25519 key signs Data Integrity proofs (eddsa-rdfc-2022) and, "
 	"without\n--jwt-key, VC-JWTs (EdDSA). Private keys are sealed under "
 	"the master key.\nThe issuer's public id is --url, else the did:key of "
-	"its Ed25519 key\n(credentials then verify offline). --hosted makes it\n"
-	"PUBLIC_BASE_URL/badges/TENANT/issuers/ID, where the daemon serves its\n"
-	"Profile and keys; --did-web makes it did:web:HOST[%3APORT][:PATH]:badges:"
-	"\nTENANT:issuers:ID, its DID document served at .../did.json (--url is\n"
-	"then only its homepage). An RSA key (--jwt-key rsa) also signs OB 2.0\n"
+	"its Ed25519 key\n(credentials then verify offline). --hosted makes "
+	"it\n"
+	"PUBLIC_BASE_URL/badges/TENANT/issuers/ID, where the daemon serves "
+	"its\n"
+	"Profile and keys; --did-web makes it "
+	"did:web:HOST[%3APORT][:PATH]:badges:"
+	"\nTENANT:issuers:ID, its DID document served at .../did.json (--url "
+	"is\n"
+	"then only its homepage). An RSA key (--jwt-key rsa) also signs OB "
+	"2.0\n"
 	"assertions. --json prints the issuer with its keys.",
 	issuer_add_options,
 	0,
@@ -122,14 +127,15 @@ static const cw_command_spec issuer_add_spec = {
 static int run_issuer_add(const cw_args *args)
 {
 	const char *jwt = cw_args_get(args, "jwt-key");
-	cw_badge_issuer_spec spec = {
-		cw_args_get(args, "name"),  cw_args_get(args, "url"),
-		cw_args_get(args, "email"), cw_args_get(args, "description"),
-		cw_args_get(args, "image"), 0,
-		cw_args_get(args, "hosted")    ? "hosted"
-		: cw_args_get(args, "did-web") ? "did:web"
-		                               : NULL
-	};
+	cw_badge_issuer_spec spec = { cw_args_get(args, "name"),
+		                      cw_args_get(args, "url"),
+		                      cw_args_get(args, "email"),
+		                      cw_args_get(args, "description"),
+		                      cw_args_get(args, "image"),
+		                      0,
+		                      cw_args_get(args, "hosted")    ? "hosted"
+		                      : cw_args_get(args, "did-web") ? "did:web"
+		                                                     : NULL };
 	cw_key_type type;
 	cJSON *doc = NULL;
 	session s;
@@ -385,9 +391,11 @@ static const cw_command_spec issue_spec = {
 	"the new ids, one a line (--json: [{\"line\", \"id\", \"recipient\",\n"
 	"\"achievement\"}]).\n"
 	"--version 2 issues OB 2.0 Assertions (no results): the recipient\n"
-	"salted and hashed (type email, url, or id for a DID or sourcedId), the\n"
+	"salted and hashed (type email, url, or id for a DID or sourcedId), "
+	"the\n"
 	"BadgeClass and Issuer hosted by the daemon under PUBLIC_BASE_URL/\n"
-	"badges/TENANT/. --verification hosted (default) prints the Assertion,\n"
+	"badges/TENANT/. --verification hosted (default) prints the "
+	"Assertion,\n"
 	"served at its id (410 Gone once revoked); signed prints an RS256 JWS\n"
 	"whose verification.creator is the issuer's hosted key (the issuer\n"
 	"needs an RSA key; revocation goes in its RevocationList). The id\n"
@@ -475,9 +483,9 @@ static int issue_batch(const cw_args *args, session *s, const char *format)
 
 	if (err < 0)
 		return cw_cli_fail(args, err);
-	err = cw_badges_issue_batch(
-	        &issued, &s->badges, cw_args_get(args, "tenant"), text, len,
-	        csv, format, on_row_error, (void *)path);
+	err = cw_badges_issue_batch(&issued, &s->badges,
+	                            cw_args_get(args, "tenant"), text, len, csv,
+	                            format, on_row_error, (void *)path);
 	cw_free(text);
 	cw_cli_audit(s->env.store, cw_args_get(args, "tenant"), "badge.issue",
 	             path, err);

@@ -384,8 +384,8 @@ static int did_web_document(const cJSON **doc, const char *vm,
 	const char *id;
 	int err = cw_did_web_url(&url, &did_len, vm, strlen(vm));
 
-	if (err == 0 && (!loader || cw_jsonld_loader_get(loader, url.data,
-	                                                 doc) < 0)) {
+	if (err == 0 &&
+	    (!loader || cw_jsonld_loader_get(loader, url.data, doc) < 0)) {
 		cw_error_set("cannot resolve %s: its DID document %s could not "
 		             "be fetched",
 		             vm, url.data);

@@ -72,16 +72,17 @@ static int segment_ok(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
 			if (i + 2 >= n || !is_hex(s[i + 1]) ||
-			    !is_hex(s[i + 2]) || (s[i + 1] == '2' &&
-			                          (s[i + 2] == 'f' ||
-			                           s[i + 2] == 'F')))
+			    !is_hex(s[i + 2]) ||
+			    (s[i + 1] == '2' &&
+			     (s[i + 2] == 'f' || s[i + 2] == 'F')))
 				return 0;
 			i += 2;
 		} else if (!is_unreserved(s[i])) {
 			return 0;
 		}
 	}
-	return !(n == 1 && s[0] == '.') && !(n == 2 && s[0] == '.' && s[1] == '.');
+	return !(n == 1 && s[0] == '.') &&
+	       !(n == 2 && s[0] == '.' && s[1] == '.');
 }
 
 static int is_loopback(const char *host, size_t n)
@@ -99,8 +100,10 @@ int cw_did_web_url(cw_buf *out, size_t *did_len, const char *did, size_t len)
 	if (did_len)
 		*did_len = n;
 	if (n > CW_DID_WEB_MAX || n < 9 || strncmp(did, "did:web:", 8) != 0 ||
-	    memchr(did, '\0', n) || memchr(did, '?', n) || memchr(did, '/', n)) {
-		cw_error_set("not a did:web DID (did:web:HOST[%%3APORT][:PATH])");
+	    memchr(did, '\0', n) || memchr(did, '?', n) ||
+	    memchr(did, '/', n)) {
+		cw_error_set(
+		        "not a did:web DID (did:web:HOST[%%3APORT][:PATH])");
 		return CW_EINVAL;
 	}
 	id = did + 8;
@@ -118,13 +121,15 @@ int cw_did_web_url(cw_buf *out, size_t *did_len, const char *did, size_t len)
 	if (id + first == end)
 		return cw_buf_puts(out, "/.well-known/did.json");
 	for (const char *p = id + first; p < end;) {
-		const char *seg = p + 1, *next = memchr(seg, ':', (size_t)(end - seg));
+		const char *seg = p + 1,
+		           *next = memchr(seg, ':', (size_t)(end - seg));
 
 		if (!next)
 			next = end;
 		if (!segment_ok(seg, (size_t)(next - seg))) {
-			cw_error_set("did:web: a path segment is empty or has a "
-			             "character not allowed");
+			cw_error_set(
+			        "did:web: a path segment is empty or has a "
+			        "character not allowed");
 			return CW_EINVAL;
 		}
 		cw_buf_putc(out, '/');

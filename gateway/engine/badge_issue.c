@@ -585,8 +585,8 @@ static int sign_row(batch *bt, row *r, const char *now)
 		err = cw_badges__ob2_make(&r->assertion, &jws, bt->b, &s->ctx,
 		                          r->id, r->achievement, r->recipient,
 		                          r->evidence, is_signed_ob2(bt), now);
-		r->text = jws ? jws : (r->assertion ? cw_strdup(r->assertion)
-		                                    : NULL);
+		r->text = jws ? jws
+		              : (r->assertion ? cw_strdup(r->assertion) : NULL);
 		return err < 0 ? err : r->text ? 0 : CW_ENOMEM;
 	}
 	if (!(c = credential_of(r, s, now)))
@@ -605,8 +605,8 @@ static int sign_row(batch *bt, row *r, const char *now)
 
 static int store_ob2(batch *bt, const char *now)
 {
-	cw_badge_assertion *list = cw_calloc(bt->count ? bt->count : 1,
-	                                     sizeof(*list));
+	cw_badge_assertion *list =
+	        cw_calloc(bt->count ? bt->count : 1, sizeof(*list));
 	int err;
 
 	if (!list)
@@ -743,10 +743,11 @@ int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
 	if ((err = issue_all(&bt)) == 0) {
 		snprintf(out->id, sizeof(out->id), "%s", r->id);
 		out->credential = r->text;
-		out->format = strcmp(bt.format, "jwt") == 0          ? "jwt"
-		              : strcmp(bt.format, "ob2-hosted") == 0 ? "ob2-hosted"
-		              : strcmp(bt.format, "ob2-signed") == 0 ? "ob2-signed"
-		                                                     : "di";
+		out->format =
+		        strcmp(bt.format, "jwt") == 0          ? "jwt"
+		        : strcmp(bt.format, "ob2-hosted") == 0 ? "ob2-hosted"
+		        : strcmp(bt.format, "ob2-signed") == 0 ? "ob2-signed"
+		                                               : "di";
 		r->text = NULL;
 	}
 out:

@@ -241,7 +241,8 @@ static int check_spec(const cw_badge_issuer_spec *s)
 	if (s->id_kind && strcmp(s->id_kind, "default") != 0 &&
 	    strcmp(s->id_kind, "hosted") != 0 &&
 	    strcmp(s->id_kind, "did:web") != 0) {
-		cw_error_set("the issuer id kind is default, hosted or did:web");
+		cw_error_set(
+		        "the issuer id kind is default, hosted or did:web");
 		return CW_EINVAL;
 	}
 	if (s->jwt_key_type && s->jwt_key_type != CW_KEY_RSA &&
@@ -785,22 +786,24 @@ int cw_badges_issuer_profile(cJSON **out, const cw_badges *b,
 	    !(doc = cJSON_CreateObject()) ||
 	    !cJSON_AddItemToObject(
 	            doc, "@context",
-	            string_array((const char *[]){
-	                                 CW_BADGE_VC2_CONTEXT,
-	                                 CW_BADGE_OB3_CONTEXT,
-	                                 "https://w3id.org/security/multikey/"
-	                                 "v1" },
-	                         hosted ? 3 : 2))) {
+	            string_array(
+	                    (const char *[]){
+	                            CW_BADGE_VC2_CONTEXT, CW_BADGE_OB3_CONTEXT,
+	                            "https://w3id.org/security/multikey/"
+	                            "v1" },
+	                    hosted ? 3 : 2))) {
 		err = err < 0 ? err : CW_ENOMEM;
 		goto out;
 	}
 	while (profile->child) {
-		cJSON *item = cJSON_DetachItemViaPointer(profile, profile->child);
+		cJSON *item =
+		        cJSON_DetachItemViaPointer(profile, profile->child);
 
 		cJSON_AddItemToObject(doc, item->string, item);
 	}
 	if (hosted) {
-		if (!(methods = cJSON_AddArrayToObject(doc, "assertionMethod"))) {
+		if (!(methods =
+		              cJSON_AddArrayToObject(doc, "assertionMethod"))) {
 			err = CW_ENOMEM;
 			goto out;
 		}
@@ -815,8 +818,8 @@ out:
 	return err;
 }
 
-int cw_badges_did_document(cJSON **out, const cw_badges *b,
-                           const char *tenant, const char *issuer)
+int cw_badges_did_document(cJSON **out, const cw_badges *b, const char *tenant,
+                           const char *issuer)
 {
 	cw_badge_issuer_ctx c;
 	cJSON *doc = NULL, *methods = NULL, *refs = NULL, *m;
@@ -833,13 +836,14 @@ int cw_badges_did_document(cJSON **out, const cw_badges *b,
 	if ((err = add_vms(&c)) < 0 || !(doc = cJSON_CreateObject()) ||
 	    !cJSON_AddItemToObject(
 	            doc, "@context",
-	            string_array((const char *[]){
-	                                 "https://www.w3.org/ns/did/v1",
-	                                 "https://w3id.org/security/multikey/"
-	                                 "v1",
-	                                 "https://w3id.org/security/suites/"
-	                                 "jws-2020/v1" },
-	                         3)) ||
+	            string_array(
+	                    (const char *[]){
+	                            "https://www.w3.org/ns/did/v1",
+	                            "https://w3id.org/security/multikey/"
+	                            "v1",
+	                            "https://w3id.org/security/suites/"
+	                            "jws-2020/v1" },
+	                    3)) ||
 	    !cJSON_AddStringToObject(doc, "id", c.public_id) ||
 	    !(methods = cJSON_AddArrayToObject(doc, "verificationMethod")) ||
 	    !(refs = cJSON_AddArrayToObject(doc, "assertionMethod"))) {
@@ -849,8 +853,8 @@ int cw_badges_did_document(cJSON **out, const cw_badges *b,
 	add_methods(methods, &c, 1);
 	cJSON_ArrayForEach(m, methods)
 	{
-		cJSON_AddItemToArray(refs,
-		                     cJSON_CreateString(cw_json_string(m, "id")));
+		cJSON_AddItemToArray(
+		        refs, cJSON_CreateString(cw_json_string(m, "id")));
 	}
 	*out = doc;
 	doc = NULL;

@@ -81,7 +81,8 @@ static cJSON *new_document(const char *type, const char *id)
 {
 	cJSON *d = cJSON_CreateObject();
 
-	if (!d || !cJSON_AddStringToObject(d, "@context", CW_BADGE_OB2_CONTEXT) ||
+	if (!d ||
+	    !cJSON_AddStringToObject(d, "@context", CW_BADGE_OB2_CONTEXT) ||
 	    !cJSON_AddStringToObject(d, "type", type) ||
 	    !cJSON_AddStringToObject(d, "id", id)) {
 		cJSON_Delete(d);
@@ -103,7 +104,7 @@ static cJSON *recipient_of(const char *recipient)
 	cJSON *o = cJSON_CreateObject();
 	int url = strncmp(recipient, "http://", 7) == 0 ||
 	          strncmp(recipient, "https://", 8) == 0;
-	const char *type = url                       ? "url"
+	const char *type = url                      ? "url"
 	                   : strchr(recipient, '@') ? "email"
 	                                            : "id";
 
@@ -114,7 +115,8 @@ static cJSON *recipient_of(const char *recipient)
 	cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
 	cw_buf_puts(&salted, recipient);
 	cw_buf_puts(&salted, salt);
-	if (salted.error || cw_sha256_hex(digest, salted.data, salted.len) < 0 ||
+	if (salted.error ||
+	    cw_sha256_hex(digest, salted.data, salted.len) < 0 ||
 	    cw_buf_printf(&hash, "sha256$%s", digest) < 0) {
 		cJSON_Delete(o);
 		o = NULL;
@@ -152,9 +154,9 @@ static cJSON *verification_of(const cw_badges *b,
 	*err = v ? 0 : CW_ENOMEM;
 	if (v && !is_signed) {
 		cJSON_AddStringToObject(v, "type", "hosted");
-	} else if (v && (*err = key_url(&creator, b, issuer->tenant,
-	                                issuer->handle, issuer->rsa_kid)) ==
-	                        0) {
+	} else if (v &&
+	           (*err = key_url(&creator, b, issuer->tenant, issuer->handle,
+	                           issuer->rsa_kid)) == 0) {
 		cJSON_AddStringToObject(v, "type", "signed");
 		cJSON_AddStringToObject(v, "creator", creator.data);
 	}
@@ -195,10 +197,11 @@ int cw_badges__ob2_make(char **json, char **jws, const cw_badges *b,
 	int err;
 
 	*json = *jws = NULL;
-	if ((err = is_signed ? cw_buf_puts(&url, id)
-	                     : assertion_url(&url, b, issuer->tenant, id)) <
+	if ((err = is_signed
+	                   ? cw_buf_puts(&url, id)
+	                   : assertion_url(&url, b, issuer->tenant, id)) < 0 ||
+	    (err = badgeclass_url(&badge, b, issuer->tenant, achievement)) <
 	            0 ||
-	    (err = badgeclass_url(&badge, b, issuer->tenant, achievement)) < 0 ||
 	    !(v = verification_of(b, issuer, is_signed, &err)))
 		goto out;
 	if (!(a = new_document("Assertion", url.data))) {
@@ -212,15 +215,15 @@ int cw_badges__ob2_make(char **json, char **jws, const cw_badges *b,
 	v = NULL;
 	if (cJSON_GetArraySize(evidence))
 		cJSON_AddItemToObject(a, "evidence", evidence_of(evidence));
-	if (!cJSON_GetObjectItem(a, "recipient") || !(*json = cw_json_print(a))) {
+	if (!cJSON_GetObjectItem(a, "recipient") ||
+	    !(*json = cw_json_print(a))) {
 		err = CW_ENOMEM;
 		goto out;
 	}
-	if (is_signed &&
-	    ((err = cw_jws_sign(&signed_text, issuer->rsa, NULL,
-	                        (const unsigned char *)*json, strlen(*json))) <
-	             0 ||
-	     !(*jws = cw_buf_detach(&signed_text, NULL))))
+	if (is_signed && ((err = cw_jws_sign(&signed_text, issuer->rsa, NULL,
+	                                     (const unsigned char *)*json,
+	                                     strlen(*json))) < 0 ||
+	                  !(*jws = cw_buf_detach(&signed_text, NULL))))
 		err = err < 0 ? err : CW_ENOMEM;
 out:
 	if (err < 0) {
@@ -348,7 +351,8 @@ static cJSON *badgeclass_of(const achievement_found *f, const char *url,
 	copy_member(bc, f->doc, "name", "name");
 	copy_member(bc, f->doc, "description", "description");
 	if (image || issuer_image)
-		cJSON_AddStringToObject(bc, "image", image ? image : issuer_image);
+		cJSON_AddStringToObject(bc, "image",
+		                        image ? image : issuer_image);
 	if (cJSON_IsObject(criteria)) {
 		cJSON *c = cJSON_AddObjectToObject(bc, "criteria");
 
@@ -357,9 +361,9 @@ static cJSON *badgeclass_of(const achievement_found *f, const char *url,
 	}
 	cJSON_AddStringToObject(bc, "issuer", issuer_url);
 	if (cJSON_GetArraySize(cJSON_GetObjectItem(f->doc, "alignment")))
-		cJSON_AddItemToObject(
-		        bc, "alignment",
-		        alignments_of(cJSON_GetObjectItem(f->doc, "alignment")));
+		cJSON_AddItemToObject(bc, "alignment",
+		                      alignments_of(cJSON_GetObjectItem(
+		                              f->doc, "alignment")));
 	copy_member(bc, f->doc, "tag", "tags");
 	return bc;
 }
@@ -417,10 +421,12 @@ static cJSON *public_keys_of(const cw_badges *b, const cw_badge_issuer_ctx *c,
 	{
 		cw_buf url = CW_BUF_INIT(4096);
 
-		if (*err == 0 && strcmp(cw_json_string(k, "type"), "rsa") == 0 &&
+		if (*err == 0 &&
+		    strcmp(cw_json_string(k, "type"), "rsa") == 0 &&
 		    (*err = key_url(&url, b, c->tenant, c->handle,
 		                    cw_json_string(k, "kid"))) == 0)
-			cJSON_AddItemToArray(list, cJSON_CreateString(url.data));
+			cJSON_AddItemToArray(list,
+			                     cJSON_CreateString(url.data));
 		cw_buf_dispose(&url);
 	}
 	if (*err < 0 || cJSON_GetArraySize(list) != 1)

@@ -19,8 +19,8 @@
 #define CW_BADGE_OB3_CONTEXT                                                   \
 	"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 #define CW_BADGE_OB2_CONTEXT "https://w3id.org/openbadges/v2"
-#define CW_BADGE_BATCH_MAX  100000 /* rows of one batch */
-#define CW_BADGE_ERRORS_MAX 100    /* row errors reported per batch */
+#define CW_BADGE_BATCH_MAX   100000 /* rows of one batch */
+#define CW_BADGE_ERRORS_MAX  100    /* row errors reported per batch */
 
 /** What every call needs, passed explicitly. */
 typedef struct {
@@ -83,8 +83,8 @@ int cw_badges_issuer_profile(cJSON **out, const cw_badges *b,
  * JsonWebKey2020 for RSA) of every key, retired ones too, each listed in
  * assertionMethod. CW_ENOTFOUND for an issuer of another id kind.
  */
-int cw_badges_did_document(cJSON **out, const cw_badges *b,
-                           const char *tenant, const char *issuer);
+int cw_badges_did_document(cJSON **out, const cw_badges *b, const char *tenant,
+                           const char *issuer);
 /** BASE/badges/TENANT/issuers/ISSUER[/tail] (tail NULL or ""). */
 int cw_badges_issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
                          const char *issuer, const char *tail);
@@ -123,7 +123,7 @@ typedef struct {
 	/* an email address (has '@'), a DID (did:…: the subject's id), else
 	 * a sourcedId; emails and sourcedIds go in hashed and salted */
 	const char *recipient;
-	const char *issuer;    /* NULL: the achievement's */
+	const char *issuer; /* NULL: the achievement's */
 	/* OB 3.0 "di" (NULL) or "jwt"; OB 2.0 "ob2-hosted" or "ob2-signed"
 	 * (RS256 JWS: the issuer needs an RSA key) */
 	const char *format;

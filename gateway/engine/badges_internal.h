@@ -21,7 +21,7 @@ typedef struct {
 	char *ed25519_kid, *jwt_kid;
 	cw_key *rsa;   /* the active RSA key (OB 2.0 JWS), or NULL */
 	char *rsa_kid; /* its kid */
-	cJSON *keys; /* every key, described (no private material) */
+	cJSON *keys;   /* every key, described (no private material) */
 } cw_badge_issuer_ctx;
 
 int cw_badges__tenant_id(int64_t *out, cw_store *store, const char *tenant);

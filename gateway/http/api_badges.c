@@ -236,16 +236,15 @@ static int load_document(cJSON **doc, int *revoked, cw_request *req,
 
 	switch (kind) {
 	case DOC_ISSUER:
-		return issuer_document(
-		        doc, b, tenant, id,
-		        cw_negotiate(accept, accept ? strlen(accept) : 0, html,
-		                     3) == AS_HTML);
+		return issuer_document(doc, b, tenant, id,
+		                       cw_negotiate(accept,
+		                                    accept ? strlen(accept) : 0,
+		                                    html, 3) == AS_HTML);
 	case DOC_OB2_ASSERTION:
 		return cw_badges_ob2_assertion(doc, revoked, b, tenant, id);
 	case DOC_OB2_BADGECLASS:
 		return cw_badges_ob2_badgeclass(doc, b, tenant, id);
-	case DOC_OB2_PROFILE:
-		return cw_badges_ob2_profile(doc, b, tenant, id);
+	case DOC_OB2_PROFILE: return cw_badges_ob2_profile(doc, b, tenant, id);
 	case DOC_OB2_KEY:
 		return cw_badges_ob2_key(doc, b, tenant, id,
 		                         cw_request_param(req, "kid"));

@@ -129,7 +129,8 @@ int cw_api_badge_achievements_add(cw_request *req, cw_response *res)
  * "verification": hosted | signed}. */
 static int format_of(const char **out, const cJSON *body)
 {
-	const cJSON *version = cJSON_GetObjectItemCaseSensitive(body, "version");
+	const cJSON *version =
+	        cJSON_GetObjectItemCaseSensitive(body, "version");
 	const char *verification = cw_json_string(body, "verification");
 	int v = cJSON_IsNumber(version) ? version->valueint : 3;
 
@@ -338,12 +339,13 @@ int cw_api_badge_credentials_batch(cw_request *req, cw_response *res)
 		cJSON_Delete(e.errors);
 		return err > 0 ? 0 : err < 0 ? err : CW_ENOMEM;
 	}
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(c.body,
-	                                                     "credentials");
+	const cJSON *rows =
+	        cJSON_GetObjectItemCaseSensitive(c.body, "credentials");
 	if (!cJSON_IsArray(rows) || format_of(&format, c.body) < 0) {
 		if (!cJSON_IsArray(rows))
-			cw_error_set("expected {\"credentials\": [{\"achievement"
-			             "\", \"recipient\", …}, …]}");
+			cw_error_set(
+			        "expected {\"credentials\": [{\"achievement"
+			        "\", \"recipient\", …}, …]}");
 		err = CW_EINVAL;
 	} else if ((err = batch_text(&text, rows)) == 0) {
 		err = cw_badges_issue_batch(&issued, &c.badges, c.tenant.name,

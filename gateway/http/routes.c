@@ -9,7 +9,7 @@
 /* POST /verify: the operator, or a client given this scope */
 #define VERIFY          CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
 #define CREDENTIAL_BODY (8L << 20)
-#define BATCH_BODY      (8L << 20) /* a JSON batch of credentials */
+#define BATCH_BODY      (8L << 20)   /* a JSON batch of credentials */
 #define JSON            (64L * 1024) /* a JSON request body */
 #define FORM            CW_LIMIT_FORM_BODY
 #define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */

@@ -112,7 +112,8 @@ static int issuer_add(sqlite3 *db, const cw_badge_issuer *i,
 	                 "email, description, image, created_at, id_kind, "
 	                 "public_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	                 "coalesce(?9, 'default'), ?10)",
-	                 NULL, NULL, NULL, NULL, "itttttttt"
+	                 NULL, NULL, NULL, NULL,
+	                 "itttttttt"
 	                 "t",
 	                 i->tenant_id, i->id, i->name, i->url, i->email,
 	                 i->description, i->image, i->created_at, i->id_kind,
@@ -751,8 +752,7 @@ int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
 	return err;
 }
 
-int cw_sqlite__badge_assertion_revoked_list(cw_store *store,
-                                            int64_t tenant_id,
+int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
                                             const char *issuer,
                                             cw_badge_assertion_cb cb,
                                             void *payload)

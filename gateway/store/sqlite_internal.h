@@ -169,8 +169,7 @@ int cw_sqlite__badge_assertion_get(cw_store *store, int64_t tenant_id,
 int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
                                       const char *id, const char *at,
                                       const char *reason);
-int cw_sqlite__badge_assertion_revoked_list(cw_store *store,
-                                            int64_t tenant_id,
+int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
                                             const char *issuer,
                                             cw_badge_assertion_cb cb,
                                             void *payload);

@@ -492,8 +492,8 @@ int cw_store_badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
                                           cw_badge_assertion_cb cb,
                                           void *payload)
 {
-	return store->backend->badge_assertion_revoked_list(store, tenant_id,
-	                                                    issuer, cb, payload);
+	return store->backend->badge_assertion_revoked_list(
+	        store, tenant_id, issuer, cb, payload);
 }
 
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const offers[] = { "application/ld+json",
-	                              "application/json", "text/html" };
+static const char *const offers[] = { "application/ld+json", "application/json",
+	                              "text/html" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -34,5 +34,4 @@ CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
              suite_roster_daemon, suite_oneroster, suite_or_routes,
              suite_oauth1, suite_case, suite_or_schemas, suite_case_export,
              suite_rdf, suite_keys, suite_vc, suite_or_client,
-             suite_badge_verify, suite_badge, suite_badges,
-             suite_badge_hosting)
+             suite_badge_verify, suite_badge, suite_badges, suite_badge_hosting)

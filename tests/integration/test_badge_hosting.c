@@ -53,8 +53,8 @@ static void make_issuer(char id[64], const char *tenant, const char *name,
                         const char *flag1, const char *flag2)
 {
 	ck_assert_msg(RUN("issuer", "add", "--tenant", tenant, "--name", name,
-	                  "--email", "badges@district.example", "--json",
-	                  flag1, flag2) == 0, /* a NULL flag ends the list */
+	                  "--email", "badges@district.example", "--json", flag1,
+	                  flag2) == 0, /* a NULL flag ends the list */
 	              "%s", cw_buf_cstr(&err));
 	cJSON *doc = cJSON_Parse(out.data);
 	ck_assert_ptr_nonnull(doc);
@@ -111,12 +111,12 @@ static void teardown(void)
 /* Issues with the extra flags; the id in id, the printed credential in
  * the file name. */
 static void issue(char id[64], const char *name, const char *tenant,
-                  const char *achievement, const char *flag1,
-                  const char *flag2, const char *flag3)
+                  const char *achievement, const char *flag1, const char *flag2,
+                  const char *flag3)
 {
-	ck_assert_msg(RUN("badge", "issue", "--tenant", tenant,
-	                  "--achievement", achievement, "--recipient",
-	                  "ada@example.org", "--json", flag1, flag2,
+	ck_assert_msg(RUN("badge", "issue", "--tenant", tenant, "--achievement",
+	                  achievement, "--recipient", "ada@example.org",
+	                  "--json", flag1, flag2,
 	                  flag3) == 0, /* a NULL flag ends the list */
 	              "%s", cw_buf_cstr(&err));
 	cJSON *doc = cJSON_Parse(out.data);
@@ -174,9 +174,9 @@ START_TEST(ob2_hosted_assertion)
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r, "hashed")));
 	ck_assert_int_eq(strncmp(cw_json_string(r, "identity"), "sha256$", 7),
 	                 0);
-	ck_assert_str_eq(cw_json_string(cJSON_GetObjectItem(a, "verification"),
-	                                "type"),
-	                 "hosted");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetObjectItem(a, "verification"), "type"),
+	        "hosted");
 	/* JSON at its id */
 	cJSON *served = get_json(url, 200);
 	ck_assert(cJSON_Compare(served, a, 1));
@@ -295,9 +295,9 @@ START_TEST(ob2_signed_assertion)
 	make_issuer(issuer, "d1", "Signing District", "--jwt-key", "rsa");
 	add_achievement("d1", issuer, ACH, "Signed badge");
 	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
-	                     "--achievement", ACH, "--recipient",
-	                     "S-1001", "--version", "2", "--verification",
-	                     "signed", "--json"),
+	                     "--achievement", ACH, "--recipient", "S-1001",
+	                     "--version", "2", "--verification", "signed",
+	                     "--json"),
 	                 0);
 	cJSON *doc = cJSON_Parse(out.data);
 	snprintf(id, sizeof(id), "%s", cw_json_string(doc, "id"));
@@ -322,16 +322,15 @@ START_TEST(ob2_signed_assertion)
 	char key_url[400];
 	const char *at = strstr(out.data, "by http://");
 	ck_assert_ptr_nonnull(at);
-	snprintf(key_url, sizeof(key_url), "%.*s",
-	         (int)strcspn(at + 3, "\n"), at + 3);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "tampered.jws")),
-	                 1);
+	snprintf(key_url, sizeof(key_url), "%.*s", (int)strcspn(at + 3, "\n"),
+	         at + 3);
+	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "tampered.jws")), 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "FAIL proof"));
 	/* the key document: a CryptographicKey owned by the Issuer */
 	cJSON *key = get_json(key_url, 200);
 	ck_assert_str_eq(cw_json_string(key, "type"), "CryptographicKey");
-	ck_assert_ptr_nonnull(
-	        strstr(cw_json_string(key, "publicKeyPem"), "BEGIN PUBLIC KEY"));
+	ck_assert_ptr_nonnull(strstr(cw_json_string(key, "publicKeyPem"),
+	                             "BEGIN PUBLIC KEY"));
 	cJSON *profile = get_json(cw_json_string(key, "owner"), 200);
 	ck_assert_str_eq(cw_json_string(profile, "publicKey"), key_url);
 	cJSON_Delete(key);
@@ -358,7 +357,8 @@ START_TEST(ob2_signed_assertion)
 	cJSON_Delete(profile);
 	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "signed.jws")), 1);
 	ck_assert_ptr_nonnull(strstr(out.data, "is in the revocation list"));
-	/* a signed assertion is not hosted; an issuer without RSA cannot sign */
+	/* a signed assertion is not hosted; an issuer without RSA cannot sign
+	 */
 	make_issuer(plain, "d1", "Plain District", NULL, NULL);
 	add_achievement("d1", plain, ACH "-plain", "Plain");
 	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
@@ -386,8 +386,9 @@ START_TEST(did_web_and_hosted_issuers)
 {
 	char web[64], hosted[64], id[64], p[400], did[200], url[300];
 	make_issuer(web, "d1", "Web District", "--did-web", NULL);
-	snprintf(did, sizeof(did), "did:web:127.0.0.1%%3A%d:badges:d1:issuers:%s",
-	         daemon_.port, web);
+	snprintf(did, sizeof(did),
+	         "did:web:127.0.0.1%%3A%d:badges:d1:issuers:%s", daemon_.port,
+	         web);
 	ck_assert_int_eq(RUN("issuer", "list", "--tenant", "d1", "--json"), 0);
 	ck_assert_ptr_nonnull(strstr(out.data, did));
 	snprintf(url, sizeof(url), "%s/badges/d1/issuers/%s/did.json", base,
@@ -398,9 +399,8 @@ START_TEST(did_web_and_hosted_issuers)
 	cJSON *dd = cwt_json(&res);
 	cwt_http_dispose(&res);
 	ck_assert_str_eq(cw_json_string(dd, "id"), did);
-	const cJSON *vm =
-	        cJSON_GetArrayItem(cJSON_GetObjectItem(dd, "verificationMethod"),
-	                           0);
+	const cJSON *vm = cJSON_GetArrayItem(
+	        cJSON_GetObjectItem(dd, "verificationMethod"), 0);
 	ck_assert_str_eq(cw_json_string(vm, "type"), "Multikey");
 	ck_assert_str_eq(cw_json_string(vm, "controller"), did);
 	ck_assert_int_eq(strncmp(cw_json_string(vm, "id"), did, strlen(did)),
@@ -438,7 +438,8 @@ START_TEST(did_web_and_hosted_issuers)
 	ck_assert_str_eq(cw_json_string(m, "controller"), url);
 	cJSON_Delete(profile);
 	get(&res, url, "text/html");
-	ck_assert_ptr_nonnull(strstr(res.body.data, "<h1>Hosted District</h1>"));
+	ck_assert_ptr_nonnull(
+	        strstr(res.body.data, "<h1>Hosted District</h1>"));
 	cwt_http_dispose(&res);
 	add_achievement("d1", hosted, ACH "-h", "Hosted badge");
 	issue(id, "h.json", "d1", ACH "-h", NULL, NULL, NULL);
@@ -495,9 +496,9 @@ START_TEST(admin_rotation_batch_status)
 	                 0);
 	snprintf(path, sizeof(path),
 	         "/admin/v1/badges/issuers/%s/rotate-key?tenant=d1", web);
-	ck_assert_int_eq(admin("POST", token, path, "{\"type\":\"ed25519\"}",
-	                       &doc),
-	                 200);
+	ck_assert_int_eq(
+	        admin("POST", token, path, "{\"type\":\"ed25519\"}", &doc),
+	        200);
 	int retired = 0;
 	const cJSON *k;
 	cJSON_ArrayForEach(k, cJSON_GetObjectItem(doc, "keys"))
@@ -515,7 +516,8 @@ START_TEST(admin_rotation_batch_status)
 	/* a batch with two bad rows: nothing issued, each row pointed at */
 	int before = count_rows("badge_credentials");
 	ck_assert_int_eq(
-	        admin("POST", token, "/admin/v1/badges/credentials/batch?tenant=d1",
+	        admin("POST", token,
+	              "/admin/v1/badges/credentials/batch?tenant=d1",
 	              "{\"credentials\":[{\"achievement\":\"" ACH
 	              "\",\"recipient\":\"a@b.org\"},{\"achievement\":\"" ACH
 	              "\",\"recipient\":\"not@an@email\"},{\"achievement\":"
@@ -525,28 +527,29 @@ START_TEST(admin_rotation_batch_status)
 	ck_assert_int_eq(count_rows("badge_credentials"), before);
 	const cJSON *errors = cJSON_GetObjectItem(doc, "errors");
 	ck_assert_int_eq(cJSON_GetArraySize(errors), 2);
-	ck_assert_str_eq(cw_json_string(cJSON_GetArrayItem(errors, 0),
-	                                "pointer"),
-	                 "/credentials/1/recipient");
-	ck_assert_str_eq(cw_json_string(cJSON_GetArrayItem(errors, 1),
-	                                "pointer"),
-	                 "/credentials/2/achievement");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetArrayItem(errors, 0), "pointer"),
+	        "/credentials/1/recipient");
+	ck_assert_str_eq(
+	        cw_json_string(cJSON_GetArrayItem(errors, 1), "pointer"),
+	        "/credentials/2/achievement");
 	cJSON_Delete(doc);
 	ck_assert_int_eq(
-	        admin("POST", token, "/admin/v1/badges/credentials/batch?tenant=d1",
+	        admin("POST", token,
+	              "/admin/v1/badges/credentials/batch?tenant=d1",
 	              "{\"credentials\":[{\"achievement\":\"" ACH
 	              "\",\"recipient\":\"a@b.org\"},{\"achievement\":\"" ACH
 	              "\",\"recipient\":\"S-77\"}]}",
 	              &doc),
 	        201);
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc,
-	                                                        "credentials")),
-	                 2);
+	ck_assert_int_eq(
+	        cJSON_GetArraySize(cJSON_GetObjectItem(doc, "credentials")), 2);
 	ck_assert_int_eq(count_rows("badge_credentials"), before + 2);
 	cJSON_Delete(doc);
 	/* OB 2.0 in a batch too */
 	ck_assert_int_eq(
-	        admin("POST", token, "/admin/v1/badges/credentials/batch?tenant=d1",
+	        admin("POST", token,
+	              "/admin/v1/badges/credentials/batch?tenant=d1",
 	              "{\"version\":2,\"credentials\":[{\"achievement\":\"" ACH
 	              "\",\"recipient\":\"a@b.org\"}]}",
 	              NULL),
@@ -575,12 +578,12 @@ START_TEST(admin_rotation_batch_status)
 	snprintf(path, sizeof(path), "/admin/v1/badges/issuers/%s/rotate-key",
 	         web);
 	ck_assert_int_eq(admin("POST", other, path, "{}", NULL), 404);
-	ck_assert_int_eq(
-	        admin("POST", other, "/admin/v1/badges/credentials/batch",
-	              "{\"credentials\":[{\"achievement\":\"" ACH
-	              "\",\"recipient\":\"a@b.org\"}]}",
-	              &doc),
-	        422);
+	ck_assert_int_eq(admin("POST", other,
+	                       "/admin/v1/badges/credentials/batch",
+	                       "{\"credentials\":[{\"achievement\":\"" ACH
+	                       "\",\"recipient\":\"a@b.org\"}]}",
+	                       &doc),
+	                 422);
 	cJSON_Delete(doc);
 	snprintf(path, sizeof(path), "/admin/v1/badges/issuers/%s/status-list",
 	         web);

@@ -40,11 +40,20 @@ END_TEST
 START_TEST(refuses_malformed)
 {
 	static const char *const bad[] = {
-		"did:web:",         "did:key:z6Mk",        "did:web:a_b.com",
-		"did:web:.a.com",   "did:web:a.com%3A0",   "did:web:a.com%3A99999",
-		"did:web:a.com::x", "did:web:a.com:..",    "did:web:a.com:a%2Fb",
-		"did:web:a.com:a?b", "did:web:a.com/x",    "did:web:a.com:a%4",
-		"did:web:a@b.com",  "did:web:a.com%3Ax",
+		"did:web:",
+		"did:key:z6Mk",
+		"did:web:a_b.com",
+		"did:web:.a.com",
+		"did:web:a.com%3A0",
+		"did:web:a.com%3A99999",
+		"did:web:a.com::x",
+		"did:web:a.com:..",
+		"did:web:a.com:a%2Fb",
+		"did:web:a.com:a?b",
+		"did:web:a.com/x",
+		"did:web:a.com:a%4",
+		"did:web:a@b.com",
+		"did:web:a.com%3Ax",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		cw_buf url = CW_BUF_INIT(4096);

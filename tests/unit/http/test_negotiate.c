@@ -6,8 +6,8 @@
 
 Suite *suite_negotiate(void);
 
-static const char *const offers[] = { "application/ld+json",
-	                              "application/json", "text/html" };
+static const char *const offers[] = { "application/ld+json", "application/json",
+	                              "text/html" };
 
 START_TEST(picks_the_preferred_offer)
 {
