@@ -3,6 +3,7 @@
 #include "engine/badges_internal.h"
 
 #include "crypto/dataintegrity.h"
+#include "crypto/didweb.h"
 #include "util/alloc.h"
 #include "util/encode.h"
 #include "util/error.h"
@@ -106,6 +107,8 @@ static int did_web_of(cw_buf *out, const cw_badges *b, const char *tenant,
 {
 	size_t n;
 	const char *base = base_of(b, &n), *host, *end;
+	cw_buf check = CW_BUF_INIT(CW_DID_WEB_MAX + 64);
+	int err;
 
 	host = strstr(base, "://");
 	if (!host || (host = host + 3) >= base + n) {
@@ -128,7 +131,20 @@ static int did_web_of(cw_buf *out, const cw_badges *b, const char *tenant,
 	}
 	for (const char *p = end; p < base + n; p++)
 		cw_buf_putc(out, *p == '/' ? ':' : *p);
-	return cw_buf_printf(out, ":badges:%s:issuers:%s", tenant, issuer);
+	if ((err = cw_buf_printf(out, ":badges:%s:issuers:%s", tenant,
+	                         issuer)) < 0)
+		return err;
+	/* what resolvers will make of it must be this issuer's URL */
+	if (cw_did_web_url(&check, NULL, out->data, out->len) < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", cw_error_last());
+		cw_error_set("public_base_url \"%s\" makes no did:web (%s)",
+		             base, why);
+		err = CW_EINVAL;
+	}
+	cw_buf_dispose(&check);
+	return err;
 }
 
 int cw_badges_status_list_url(cw_buf *out, const cw_badges *b,

@@ -178,7 +178,10 @@ static int answer_negotiated(cw_request *req, cw_response *res, int status,
 		                         "application/json or text/html");
 	}
 	if (pick == AS_HTML) {
-		err = render_html(&page, doc);
+		/* the page runs nothing and loads nothing */
+		if ((err = cw_response_header(res, "Content-Security-Policy",
+		                              "default-src 'none'")) == 0)
+			err = render_html(&page, doc);
 		cJSON_Delete(doc);
 		return err < 0 ? err
 		               : cw_response_buf(res, status,

@@ -133,7 +133,9 @@ static void get(cwt_http *res, const char *url, const char *accept)
 	char header[128];
 	const char *headers[] = { header, NULL };
 	ck_assert_int_eq(strncmp(url, base, strlen(base)), 0);
-	snprintf(header, sizeof(header), "Accept: %s", accept ? accept : "");
+	/* "Accept:" alone: curl then sends none (it sends * / * by default) */
+	snprintf(header, sizeof(header), "Accept:%s%s",
+	         accept && *accept ? " " : "", accept ? accept : "");
 	cwt_request(res, &daemon_, "GET", url + strlen(base),
 	            accept ? headers : NULL, NULL);
 }
@@ -181,10 +183,12 @@ START_TEST(ob2_hosted_assertion)
 	cJSON *served = get_json(url, 200);
 	ck_assert(cJSON_Compare(served, a, 1));
 	cJSON_Delete(served);
-	get(&res, url, NULL); /* no Accept: JSON too */
+	get(&res, url, ""); /* no Accept: JSON-LD too */
 	ck_assert_int_eq(res.status, 200);
 	ck_assert(cwt_header(&res, "Vary", vary, sizeof(vary)));
 	ck_assert_str_eq(vary, "Accept");
+	ck_assert(cwt_header(&res, "Content-Type", type, sizeof(type)));
+	ck_assert_str_eq(type, "application/ld+json");
 	cwt_http_dispose(&res);
 	/* a page for people, everything escaped */
 	get(&res, cw_json_string(a, "badge"),
@@ -192,6 +196,8 @@ START_TEST(ob2_hosted_assertion)
 	ck_assert_int_eq(res.status, 200);
 	ck_assert(cwt_header(&res, "Content-Type", type, sizeof(type)));
 	ck_assert_str_eq(type, "text/html; charset=utf-8");
+	ck_assert(cwt_header(&res, "Content-Security-Policy", type,
+	                     sizeof(type)));
 	ck_assert_ptr_nonnull(strstr(res.body.data, "<h1>Hosting &lt;101&gt;"));
 	ck_assert_ptr_null(strstr(res.body.data, "<101>"));
 	cwt_http_dispose(&res);
@@ -367,6 +373,15 @@ START_TEST(ob2_signed_assertion)
 	                     "signed"),
 	                 1);
 	ck_assert_ptr_nonnull(strstr(err.data, "no RSA key"));
+	/* as the message says: an RSA key by rotation, then it signs */
+	ck_assert_int_eq(RUN("issuer", "rotate-key", "--tenant", "d1", "--type",
+	                     "rsa", plain),
+	                 0);
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
+	                     "--achievement", ACH "-plain", "--recipient",
+	                     "a@b.org", "--version", "2", "--verification",
+	                     "signed"),
+	                 0);
 	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
 	                     "--achievement", ACH, "--recipient", "a@b.org",
 	                     "--version", "2", "--result", "B"),
