@@ -276,6 +276,14 @@ static void put_chunk(cw_buf *b, const char *type, const void *data, size_t len)
 	cw_buf_put(b, c, 4);
 }
 
+static int contains(const char *data, size_t len, const char *needle, size_t n)
+{
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(data + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *write_png(const char *name)
 {
 	static const unsigned char ihdr[13] = { 0, 0, 0, 1, 0, 0, 0, 1, 8 };
@@ -347,6 +355,12 @@ START_TEST(ob2_signed_assertion)
 	                  path_of(p, "signed.jws"), "--image", in, "--out",
 	                  path_of(baked, "baked.png")) == 0,
 	              "%s", cw_buf_cstr(&err));
+	char *png = NULL;
+	size_t png_len = 0;
+	ck_assert_int_eq(cw_file_read(&png, &png_len, baked, 1 << 20), 0);
+	ck_assert(contains(png, png_len, "iTXtopenbadges\0", 15));
+	ck_assert(!contains(png, png_len, "openbadgecredential", 19));
+	cw_free(png);
 	ck_assert_int_eq(RUN("badge", "unbake", baked), 0);
 	ck_assert_int_eq(strncmp(out.data, "eyJ", 3), 0);
 	ck_assert_int_eq(RUN("badge", "verify", baked), 0);
