@@ -580,8 +580,10 @@ static const cw_command_spec revoke_spec = {
 	"CREDENTIAL_ID|ASSERTION_URL --reason TEXT [--tenant NAME]",
 	"Revoke an issued credential.",
 	"Its bit is set in its issuer's status list from now on (badge\n"
-	"status-list), and it is listed in the 1EdTechRevocationList. An OB 2.0\n"
-	"assertion (its urn:uuid, or a hosted one's URL) answers 410 Gone at its\n"
+	"status-list), and it is listed in the 1EdTechRevocationList. An OB "
+	"2.0\n"
+	"assertion (its urn:uuid, or a hosted one's URL) answers 410 Gone at "
+	"its\n"
 	"URL when hosted, and is listed in its issuer's RevocationList.",
 	revoke_options,
 	1,

@@ -237,7 +237,8 @@ START_TEST(ob2_hosted_assertion)
 	                  path_of(p, "hosted.json"), "--image", in, "--out",
 	                  path_of(baked, "baked.svg")) == 0,
 	              "%s", cw_buf_cstr(&err));
-	ck_assert_int_eq(RUN("badge", "verify", baked), 0);
+	ck_assert_msg(RUN("badge", "verify", baked) == 0, "%s%s", out.data,
+	              cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "VALID (ob2 hosted)"));
 	/* other tenants see nothing */
 	char other[300];
@@ -254,7 +255,8 @@ START_TEST(ob2_hosted_assertion)
 	ck_assert_str_eq(cw_json_string(gone, "revocationReason"),
 	                 "Issued <in> error");
 	cJSON_Delete(gone);
-	ck_assert_int_eq(RUN("badge", "verify", url), 1);
+	ck_assert_msg(RUN("badge", "verify", url) == 1, "%s%s", out.data,
+	              cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "FAIL revocation"));
 	ck_assert_ptr_nonnull(strstr(out.data, "410"));
 	cJSON_Delete(a);
@@ -339,7 +341,8 @@ START_TEST(ob2_signed_assertion)
 	ck_assert_ptr_nonnull(at);
 	snprintf(key_url, sizeof(key_url), "%.*s", (int)strcspn(at + 3, "\n"),
 	         at + 3);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "tampered.jws")), 1);
+	ck_assert_msg(RUN("badge", "verify", path_of(p, "tampered.jws")) == 1,
+	              "%s%s", out.data, cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "FAIL proof"));
 	/* the key document: a CryptographicKey owned by the Issuer */
 	cJSON *key = get_json(key_url, 200);
@@ -363,7 +366,8 @@ START_TEST(ob2_signed_assertion)
 	cw_free(png);
 	ck_assert_int_eq(RUN("badge", "unbake", baked), 0);
 	ck_assert_int_eq(strncmp(out.data, "eyJ", 3), 0);
-	ck_assert_int_eq(RUN("badge", "verify", baked), 0);
+	ck_assert_msg(RUN("badge", "verify", baked) == 0, "%s%s", out.data,
+	              cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "VALID (ob2 signed)"));
 	/* revoked: in the issuer's RevocationList */
 	ck_assert_int_eq(RUN("badge", "revoke", id, "--reason", "Withdrawn"),
@@ -376,7 +380,8 @@ START_TEST(ob2_signed_assertion)
 	ck_assert_str_eq(cw_json_string(e, "revocationReason"), "Withdrawn");
 	cJSON_Delete(list);
 	cJSON_Delete(profile);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "signed.jws")), 1);
+	ck_assert_msg(RUN("badge", "verify", path_of(p, "signed.jws")) == 1,
+	              "%s%s", out.data, cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "is in the revocation list"));
 	/* a signed assertion is not hosted; an issuer without RSA cannot sign
 	 */
@@ -443,7 +448,8 @@ START_TEST(did_web_and_hosted_issuers)
 	cJSON_Delete(dd);
 	add_achievement("d1", web, ACH, "Web badge");
 	issue(id, "web.json", "d1", ACH, NULL, NULL, NULL);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "web.json")), 0);
+	ck_assert_msg(RUN("badge", "verify", path_of(p, "web.json")) == 0,
+	              "%s%s", out.data, cw_buf_cstr(&err));
 	ck_assert_ptr_nonnull(strstr(out.data, "PASS proof"));
 	ck_assert_ptr_nonnull(strstr(out.data, did));
 	ck_assert_msg(RUN("vc", "verify", p) == 0, "%s", out.data);
@@ -473,7 +479,8 @@ START_TEST(did_web_and_hosted_issuers)
 	cwt_http_dispose(&res);
 	add_achievement("d1", hosted, ACH "-h", "Hosted badge");
 	issue(id, "h.json", "d1", ACH "-h", NULL, NULL, NULL);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "h.json")), 0);
+	ck_assert_msg(RUN("badge", "verify", path_of(p, "h.json")) == 0, "%s%s",
+	              out.data, cw_buf_cstr(&err));
 }
 END_TEST
 
@@ -542,7 +549,8 @@ START_TEST(admin_rotation_batch_status)
 	issue(id, "new.json", "d1", ACH, NULL, NULL, NULL);
 	ck_assert_msg(RUN("badge", "verify", path_of(p, "old.json")) == 0, "%s",
 	              out.data);
-	ck_assert_int_eq(RUN("badge", "verify", path_of(p, "new.json")), 0);
+	ck_assert_msg(RUN("badge", "verify", path_of(p, "new.json")) == 0,
+	              "%s%s", out.data, cw_buf_cstr(&err));
 	/* a batch with two bad rows: nothing issued, each row pointed at */
 	int before = count_rows("badge_credentials");
 	ck_assert_int_eq(
