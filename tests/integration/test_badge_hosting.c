@@ -593,6 +593,14 @@ START_TEST(admin_rotation_batch_status)
 	              NULL),
 	        201);
 	ck_assert_int_eq(count_rows("badge_assertions"), 1);
+	/* and from the CLI */
+	static const char csv[] =
+	        "recipient,achievement\na@b.org," ACH "\nS-78," ACH "\n";
+	const char *batch = write_file("b.csv", csv, strlen(csv));
+	ck_assert_msg(RUN("badge", "issue", "--tenant", "d1", "--batch", batch,
+	                  "--version", "2") == 0,
+	              "%s", cw_buf_cstr(&err));
+	ck_assert_int_eq(count_rows("badge_assertions"), 3);
 	/* status lists */
 	snprintf(path, sizeof(path),
 	         "/admin/v1/badges/issuers/%s/status-list?tenant=d1", web);
