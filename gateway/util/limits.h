@@ -95,16 +95,16 @@
 #define CW_LIMIT_KEYFILE      (64L * 1024)   /* a key file */
 
 /* Badge verification (gateway/badge/verify.h). */
-#define CW_LIMIT_BADGE_INPUT         (8L << 20) /* a credential to verify */
-#define CW_LIMIT_BADGE_FETCH_BYTES   (1L << 20) /* one fetched document */
-#define CW_LIMIT_BADGE_FETCH_TIMEOUT 10L        /* seconds per fetch */
-/* Clock skew allowed for the validFrom of a status list credential, which
- * its server signs when serving it (ms). */
-#define CW_LIMIT_BADGE_CLOCK_SKEW_MS (60L * 1000)
+#define CW_LIMIT_BADGE_INPUT         (8L << 20)  /* a credential to verify */
+#define CW_LIMIT_BADGE_FETCH_BYTES   (1L << 20)  /* one fetched document */
+#define CW_LIMIT_BADGE_FETCH_TIMEOUT 10L         /* seconds per fetch */
 #define CW_LIMIT_BADGE_FETCHES       64          /* fetches per verification */
 #define CW_LIMIT_BADGE_NESTED        64          /* CLR nested credentials */
 #define CW_LIMIT_BADGE_KEY_URLS      16          /* key documents fetched */
 #define CW_LIMIT_STATUS_LIST_BYTES   (16L << 20) /* an inflated bitstring */
+/* Clock skew allowed for the validFrom of a status list credential, which
+ * its server signs when serving it (ms). */
+#define CW_LIMIT_BADGE_CLOCK_SKEW_MS (60L * 1000)
 
 /* Baked badge images (gateway/badge): PNG chunks, SVG documents, payloads. */
 #define CW_LIMIT_BADGE_IMAGE      (64L << 20) /* a PNG image */
