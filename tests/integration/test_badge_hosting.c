@@ -615,6 +615,19 @@ START_TEST(admin_rotation_batch_status)
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(doc, "statusListCredential"));
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(doc, "revocationList"));
 	cJSON_Delete(doc);
+	/* issuers named by the gateway over the API too */
+	ck_assert_int_eq(
+	        admin("POST", token, "/admin/v1/badges/issuers?tenant=d1",
+	              "{\"name\":\"API Web\",\"id_kind\":\"did:web\"}", &doc),
+	        201);
+	ck_assert_int_eq(strncmp(cw_json_string(doc, "issuerId"),
+	                         "did:web:127.0.0.1%3A", 20),
+	                 0);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(
+	        admin("POST", token, "/admin/v1/badges/issuers?tenant=d1",
+	              "{\"name\":\"X\",\"id_kind\":\"did:foo\"}", NULL),
+	        422);
 	/* another tenant's admin */
 	cwt_client_add(&env, "d2", "urn:crosswalk:scope:admin", cid, secret);
 	ck_assert_int_eq(cwt_token(other, &daemon_, cid, secret, NULL), 0);
