@@ -93,6 +93,9 @@ void cw_cli_fetcher_close(cw_cli_fetcher *f);
 
 /** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);
+/** 0 when fetch_private_addresses (the data dir's config, else the
+ *  environment) lets badge fetches reach loopback and private networks. */
+int cw_cli_fetch_public_only(const cw_args *args);
 /** Prints a JSON-LD error as FILE: POINTER: CODE: message. */
 void cw_cli_jsonld_report(const char *path, int err,
                           const cw_jsonld_error *where);

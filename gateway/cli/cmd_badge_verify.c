@@ -84,7 +84,7 @@ static const char *env_lookup(const char *name)
 /* The badge names the URLs fetched, so fetches stay off loopback and
  * private networks unless fetch_private_addresses says otherwise (the
  * data dir's config, else CROSSWALK_FETCH_PRIVATE_ADDRESSES). */
-static int public_only(const cw_args *args)
+int cw_cli_fetch_public_only(const cw_args *args)
 {
 	cw_config config;
 	cw_config_layers *layers = NULL;
@@ -213,7 +213,7 @@ static int run_verify(const cw_args *args)
 		      { CW_LIMIT_BADGE_FETCH_BYTES,
 		        CW_LIMIT_BADGE_FETCH_TIMEOUT, NULL,
 		        "application/ld+json, application/json, text/plain",
-		        public_only(args) } };
+		        cw_cli_fetch_public_only(args) } };
 	cw_badge_verify_options o = { NULL, fetch, &f,
 		                      cw_args_get(args, "recipient"), 0 };
 	int err = cw_cli_jsonld_loader(&loader, args), code;

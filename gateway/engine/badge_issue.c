@@ -1,5 +1,6 @@
-/* Issuing OpenBadgeCredentials: one, or a batch checked row by row before
- * anything is signed, then signed and stored in one transaction. */
+/* Issuing OpenBadgeCredentials (and OB 2.0 assertions): one, or a batch
+ * checked row by row before anything is signed, then signed and stored in
+ * one transaction. */
 #include "engine/badges_internal.h"
 
 #include "crypto/vcjwt.h"
@@ -28,6 +29,7 @@ typedef struct {
 	int issuer_slot;
 	char id[CW_BADGE_UUID_URN_LEN + 1];
 	char *text;
+	char *assertion; /* OB 2.0: the Assertion JSON (text is the JWS) */
 	int64_t index;
 } row;
 
@@ -98,6 +100,7 @@ static void batch_dispose(batch *bt)
 		cJSON_Delete(r->evidence);
 		cJSON_Delete(r->subject);
 		cw_free(r->text);
+		cw_free(r->assertion);
 	}
 	cw_free(bt->rows);
 	for (size_t i = 0; i < bt->cached; i++) {
@@ -413,6 +416,16 @@ static int check_list(cJSON *list, const cJSON *achievement, int results)
 	return err;
 }
 
+static int is_ob2(const batch *bt)
+{
+	return strncmp(bt->format, "ob2-", 4) == 0;
+}
+
+static int is_signed_ob2(const batch *bt)
+{
+	return strcmp(bt->format, "ob2-signed") == 0;
+}
+
 static int check_row(batch *bt, row *r)
 {
 	cached_achievement *a;
@@ -430,7 +443,12 @@ static int check_row(batch *bt, row *r)
 	if ((slot = issuer_of(bt, r->issuer ? r->issuer : a->issuer)) < 0)
 		return slot;
 	r->issuer_slot = slot;
-	bt->issuers[slot].count++;
+	if (is_ob2(bt) &&
+	    (err = cw_badges__ob2_check(&bt->issuers[slot].ctx,
+	                                is_signed_ob2(bt), r->results)) < 0)
+		return err;
+	if (!is_ob2(bt)) /* OB 2.0 takes no status list index */
+		bt->issuers[slot].count++;
 	if ((err = check_list(r->results, a->doc, 1)) < 0)
 		return err;
 	return check_list(r->evidence, a->doc, 0);
@@ -567,6 +585,16 @@ static int sign_row(batch *bt, row *r, const char *now)
 
 	if (err < 0)
 		return err;
+	if (is_ob2(bt)) {
+		char *jws = NULL;
+
+		err = cw_badges__ob2_make(&r->assertion, &jws, bt->b, &s->ctx,
+		                          r->id, r->achievement, r->recipient,
+		                          r->evidence, is_signed_ob2(bt), now);
+		r->text = jws ? jws
+		              : (r->assertion ? cw_strdup(r->assertion) : NULL);
+		return err < 0 ? err : r->text ? 0 : CW_ENOMEM;
+	}
 	if (!(c = credential_of(r, s, now)))
 		return CW_ENOMEM;
 	if (strcmp(bt->format, "jwt") == 0) {
@@ -578,6 +606,36 @@ static int sign_row(batch *bt, row *r, const char *now)
 	}
 	cJSON_Delete(signed_doc);
 	cJSON_Delete(c);
+	return err;
+}
+
+static int store_ob2(batch *bt, const char *now)
+{
+	cw_badge_assertion *list =
+	        cw_calloc(bt->count ? bt->count : 1, sizeof(*list));
+	int err;
+
+	if (!list)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < bt->count; i++) {
+		const row *r = &bt->rows[i];
+
+		list[i] = (cw_badge_assertion){
+			bt->tenant_id,
+			r->id,
+			bt->issuers[r->issuer_slot].ctx.handle,
+			r->achievement,
+			r->recipient,
+			is_signed_ob2(bt) ? "signed" : "hosted",
+			r->assertion,
+			is_signed_ob2(bt) ? r->text : NULL,
+			now,
+			NULL,
+			NULL
+		};
+	}
+	err = cw_store_badge_assertions_add(bt->b->store, list, bt->count);
+	cw_free(list);
 	return err;
 }
 
@@ -601,10 +659,12 @@ static int issue_all(batch *bt)
 	for (size_t i = 0; err == 0 && i < bt->count; i++) {
 		row *r = &bt->rows[i];
 
-		r->index = bt->issuers[r->issuer_slot].next++;
+		r->index = is_ob2(bt) ? 0 : bt->issuers[r->issuer_slot].next++;
 		if ((err = sign_row(bt, r, now)) < 0)
 			cw_error_set("line %lu: %s", r->line, cw_error_last());
 	}
+	if (err == 0 && is_ob2(bt))
+		return store_ob2(bt, now);
 	if (err == 0 &&
 	    !(list = cw_calloc(bt->count ? bt->count : 1, sizeof(*list))))
 		err = CW_ENOMEM;
@@ -658,8 +718,10 @@ static int batch_start(batch *bt, const cw_badges *b, const char *tenant,
 	bt->b = b;
 	bt->tenant = tenant;
 	bt->format = format ? format : "di";
-	if (strcmp(bt->format, "di") != 0 && strcmp(bt->format, "jwt") != 0) {
-		cw_error_set("format is di or jwt");
+	if (strcmp(bt->format, "di") != 0 && strcmp(bt->format, "jwt") != 0 &&
+	    strcmp(bt->format, "ob2-hosted") != 0 &&
+	    strcmp(bt->format, "ob2-signed") != 0) {
+		cw_error_set("format is di, jwt, ob2-hosted or ob2-signed");
 		return CW_EINVAL;
 	}
 	return cw_badges__tenant_id(&bt->tenant_id, b->store, tenant);
@@ -698,7 +760,11 @@ int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
 	if ((err = issue_all(&bt)) == 0) {
 		snprintf(out->id, sizeof(out->id), "%s", r->id);
 		out->credential = r->text;
-		out->format = strcmp(bt.format, "jwt") == 0 ? "jwt" : "di";
+		out->format =
+		        strcmp(bt.format, "jwt") == 0          ? "jwt"
+		        : strcmp(bt.format, "ob2-hosted") == 0 ? "ob2-hosted"
+		        : strcmp(bt.format, "ob2-signed") == 0 ? "ob2-signed"
+		                                               : "di";
 		r->text = NULL;
 	}
 out:

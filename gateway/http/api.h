@@ -79,6 +79,15 @@ int cw_api_case_discovery(cw_request *req, cw_response *res);
 int cw_api_badge_status_list(cw_request *req, cw_response *res);
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
+int cw_api_badge_did_document(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_assertion(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_badgeclass(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_profile(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_key(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_revocations(cw_request *req, cw_response *res);
+int cw_api_badge_issuer_rotate(cw_request *req, cw_response *res);
+int cw_api_badge_credentials_batch(cw_request *req, cw_response *res);
+int cw_api_badge_status_list_admin(cw_request *req, cw_response *res);
 int cw_api_badge_verify(cw_request *req, cw_response *res);
 
 /* api_flows.c */

@@ -11,6 +11,7 @@
 #define FLOWS           CW_SCOPE_ADMIN " urn:crosswalk:scope:flows"
 #define FLOW_BODY       (64L << 20) /* a credential, an image, records */
 #define CREDENTIAL_BODY (8L << 20)
+#define BATCH_BODY      (8L << 20)   /* a JSON batch of credentials */
 #define JSON            (64L * 1024) /* a JSON request body */
 #define FORM            CW_LIMIT_FORM_BODY
 #define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
@@ -164,6 +165,9 @@ const cw_route cw_routes[] = {
 	{ "PUT",    OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
 	/* OB 3.0 1.0 wrote postProfile: POST, the same update */
 	{ "POST",   OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
+	{ "POST",   "/admin/v1/badges/issuers/{id}/rotate-key", cw_api_badge_issuer_rotate, ADMIN, JSON, 0 },
+	{ "POST",   "/admin/v1/badges/credentials/batch",   cw_api_badge_credentials_batch, ADMIN, BATCH_BODY, 0 },
+	{ "GET",    "/admin/v1/badges/issuers/{id}/status-list", cw_api_badge_status_list_admin, ADMIN, 0, 0 },
 	CASE_ROUTES("/ims/case/v1p0"),
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
@@ -173,6 +177,12 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/did.json", cw_api_badge_did_document, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2",    cw_api_badge_ob2_profile,     NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/keys/{kid}", cw_api_badge_ob2_key, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/revocations", cw_api_badge_ob2_revocations, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/assertions/{id}",     cw_api_badge_ob2_assertion,   NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/badgeclasses/{id}",   cw_api_badge_ob2_badgeclass,  NULL,  0,    0 },
 	{ "POST",   "/verify",                              cw_api_badge_verify,          VERIFY, CREDENTIAL_BODY, 0 },
 	/* the CBE flows: runs, dead letters, replays */
 	{ "POST",   "/crosswalk/v1/flows/{flow}/runs",      cw_api_flow_run,              FLOWS, FLOW_BODY, 0 },

@@ -795,6 +795,10 @@ static const cw_store_backend sqlite_backend = {
 	.badge_credential_get = cw_sqlite__badge_credential_get,
 	.badge_credential_revoke = cw_sqlite__badge_credential_revoke,
 	.badge_revoked_list = cw_sqlite__badge_revoked_list,
+	.badge_assertions_add = cw_sqlite__badge_assertions_add,
+	.badge_assertion_get = cw_sqlite__badge_assertion_get,
+	.badge_assertion_revoke = cw_sqlite__badge_assertion_revoke,
+	.badge_assertion_revoked_list = cw_sqlite__badge_assertion_revoked_list,
 	.badge_status_list_get = cw_sqlite__badge_status_list_get,
 	.free = sqlite_free,
 };

@@ -160,6 +160,19 @@ int cw_sqlite__badge_credential_revoke(cw_store *store, int64_t tenant_id,
 int cw_sqlite__badge_revoked_list(cw_store *store, int64_t tenant_id,
                                   const char *issuer, cw_badge_credential_cb cb,
                                   void *payload);
+int cw_sqlite__badge_assertions_add(cw_store *store,
+                                    const cw_badge_assertion *assertions,
+                                    size_t count);
+int cw_sqlite__badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                   const char *id, cw_badge_assertion_cb cb,
+                                   void *payload);
+int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                      const char *id, const char *at,
+                                      const char *reason);
+int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                            const char *issuer,
+                                            cw_badge_assertion_cb cb,
+                                            void *payload);
 int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
                                      const char *issuer, int64_t *size,
                                      int64_t *next_index);

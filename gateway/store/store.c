@@ -552,6 +552,38 @@ int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
 	                                          payload);
 }
 
+int cw_store_badge_assertions_add(cw_store *store,
+                                  const cw_badge_assertion *assertions,
+                                  size_t count)
+{
+	return store->backend->badge_assertions_add(store, assertions, count);
+}
+
+int cw_store_badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_assertion_cb cb,
+                                 void *payload)
+{
+	return store->backend->badge_assertion_get(store, tenant_id, id, cb,
+	                                           payload);
+}
+
+int cw_store_badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                    const char *id, const char *at,
+                                    const char *reason)
+{
+	return store->backend->badge_assertion_revoke(store, tenant_id, id, at,
+	                                              reason);
+}
+
+int cw_store_badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                          const char *issuer,
+                                          cw_badge_assertion_cb cb,
+                                          void *payload)
+{
+	return store->backend->badge_assertion_revoked_list(
+	        store, tenant_id, issuer, cb, payload);
+}
+
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
                                    const char *issuer, int64_t *size,
                                    int64_t *next_index)

@@ -233,11 +233,14 @@ typedef int (*cw_import_source_cb)(const char *source, void *payload);
 /* Bits of a revocation list: the W3C Bitstring Status List minimum. */
 #define CW_BADGE_STATUS_LIST_BITS 131072
 
-/** An issuer: id is its stable handle; the other texts may be NULL. */
+/** An issuer: id is its stable handle; the other texts may be NULL.
+ *  id_kind "default" (NULL reads as it), "hosted" or "did:web"; public_id
+ *  the hosted URL or the DID of those kinds, else NULL. */
 typedef struct {
 	int64_t tenant_id;
 	const char *id, *name, *url, *email, *description, *image;
 	const char *created_at;
+	const char *id_kind, *public_id;
 } cw_badge_issuer;
 
 /** A key of an issuer: type "ed25519" | "rsa" | "p256", status "active" |
@@ -266,7 +269,18 @@ typedef struct {
 	const char *issued_at, *revoked_at, *revoked_reason; /* NULL: live */
 } cw_badge_credential;
 
+/** An OB 2.0 assertion: verification "hosted" or "signed", the Assertion
+ *  JSON as issued, the compact JWS of a signed one (else NULL). */
+typedef struct {
+	int64_t tenant_id;
+	const char *id, *issuer, *achievement, *recipient, *verification;
+	const char *assertion, *jws;
+	const char *issued_at, *revoked_at, *revoked_reason; /* NULL: live */
+} cw_badge_assertion;
+
 typedef int (*cw_badge_issuer_cb)(const cw_badge_issuer *issuer, void *payload);
+typedef int (*cw_badge_assertion_cb)(const cw_badge_assertion *assertion,
+                                     void *payload);
 typedef int (*cw_badge_key_cb)(const cw_badge_key *key, void *payload);
 typedef int (*cw_badge_achievement_cb)(const cw_badge_achievement *achievement,
                                        void *payload);
@@ -475,6 +489,19 @@ typedef struct {
 	int (*badge_revoked_list)(cw_store *store, int64_t tenant_id,
 	                          const char *issuer, cw_badge_credential_cb cb,
 	                          void *payload);
+	int (*badge_assertions_add)(cw_store *store,
+	                            const cw_badge_assertion *assertions,
+	                            size_t count);
+	int (*badge_assertion_get)(cw_store *store, int64_t tenant_id,
+	                           const char *id, cw_badge_assertion_cb cb,
+	                           void *payload);
+	int (*badge_assertion_revoke)(cw_store *store, int64_t tenant_id,
+	                              const char *id, const char *at,
+	                              const char *reason);
+	int (*badge_assertion_revoked_list)(cw_store *store, int64_t tenant_id,
+	                                    const char *issuer,
+	                                    cw_badge_assertion_cb cb,
+	                                    void *payload);
 	int (*badge_status_list_get)(cw_store *store, int64_t tenant_id,
 	                             const char *issuer, int64_t *size,
 	                             int64_t *next_index);
@@ -818,6 +845,24 @@ int cw_store_badge_credential_revoke(cw_store *store, int64_t tenant_id,
 int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
                                 const char *issuer, cw_badge_credential_cb cb,
                                 void *payload);
+/** Stores OB 2.0 assertions in one transaction: all or none. */
+int cw_store_badge_assertions_add(cw_store *store,
+                                  const cw_badge_assertion *assertions,
+                                  size_t count);
+/** CW_ENOTFOUND when the tenant has no such assertion. */
+int cw_store_badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_assertion_cb cb,
+                                 void *payload);
+/** Marks an assertion revoked; CW_ENOTFOUND, CW_EEXISTS as for
+ *  credentials. */
+int cw_store_badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                    const char *id, const char *at,
+                                    const char *reason);
+/** The issuer's revoked assertions, by revocation time (texts NULL). */
+int cw_store_badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                          const char *issuer,
+                                          cw_badge_assertion_cb cb,
+                                          void *payload);
 /** The revocation list's size and first unused index; CW_ENOTFOUND. */
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
                                    const char *issuer, int64_t *size,

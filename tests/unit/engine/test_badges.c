@@ -24,8 +24,8 @@ static char issuer[64];
 
 static void setup(void)
 {
-	cw_badge_issuer_spec spec = { "District One", NULL, NULL,
-		                      NULL,           NULL, CW_KEY_P256 };
+	cw_badge_issuer_spec spec = { "District One", NULL,        NULL, NULL,
+		                      NULL,           CW_KEY_P256, NULL };
 	cJSON *doc = NULL, *a = NULL;
 	int applied;
 
