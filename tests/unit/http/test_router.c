@@ -187,6 +187,13 @@ START_TEST(gateway_table_scopes)
 			ck_assert_ptr_nonnull(strstr(
 			        r->scopes, "https://purl.imsglobal.org/spec/or/"
 			                   "v1p2/scope/roster.readonly"));
+		} else if (strncmp(r->pattern, "/crosswalk/v1/flows/", 20) ==
+		           0) {
+			/* the CBE flows: the admin scope or the flows one */
+			ck_assert_ptr_nonnull(
+			        strstr(r->scopes, "urn:crosswalk:scope:admin"));
+			ck_assert_ptr_nonnull(
+			        strstr(r->scopes, "urn:crosswalk:scope:flows"));
 		} else if (strncmp(r->pattern, "/ims/ob/v3p0/", 13) == 0) {
 			/* the OB 3.0 API: holders' tokens with its scopes;
 			 * only discovery is public */
