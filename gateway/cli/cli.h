@@ -58,7 +58,9 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_badge_bake, cw_cmd_badge_unbake, cw_cmd_issuer_add,
         cw_cmd_issuer_list, cw_cmd_issuer_rotate, cw_cmd_achievement_add,
         cw_cmd_badge_issue, cw_cmd_badge_revoke, cw_cmd_badge_status,
-        cw_cmd_sync_add, cw_cmd_sync_list, cw_cmd_sync_show, cw_cmd_sync_run;
+        cw_cmd_sync_add, cw_cmd_sync_list, cw_cmd_sync_show, cw_cmd_sync_run,
+        cw_cmd_sync_update, cw_cmd_sync_remove, cw_cmd_sync_approve,
+        cw_cmd_tenant_update;
 
 /** Imports the set at path into tenant as `roster import` does (its
  * --approve and --json), printing the report; extra (taken) joins the JSON

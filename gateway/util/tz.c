@@ -350,8 +350,11 @@ int cw_tz_load(cw_tz **out, const char *name)
 		             name, path);
 		err = CW_ENOTFOUND;
 	}
-	if (err == 0 && (err = cw_tz_parse(out, data, len)) < 0)
-		cw_error_set("time zone %s: %s", name, cw_error_last());
+	if (err == 0 && (err = cw_tz_parse(out, data, len)) < 0) {
+		char why[200];
+		snprintf(why, sizeof(why), "%s", cw_error_last());
+		cw_error_set("time zone %s: %s", name, why);
+	}
 	cw_free(data);
 	return err;
 }
