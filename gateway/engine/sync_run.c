@@ -719,6 +719,29 @@ cJSON *cw_sync_connection_json(const cw_sync_connection *c, const char *tenant)
 	return o;
 }
 
+void cw_sync_abandon(cw_sync_job *j, const char *why)
+{
+	cJSON *doc = cJSON_CreateObject();
+	char *text = NULL;
+	if (doc) {
+		cJSON_AddNumberToObject(doc, "run_id", (double)j->run.id);
+		cJSON_AddStringToObject(doc, "connection", j->c.name);
+		cJSON_AddStringToObject(doc, "state", "failed");
+		cJSON_AddStringToObject(doc, "error", why);
+		text = cJSON_PrintUnformatted(doc);
+		cJSON_Delete(doc);
+	}
+	if (j->o.approve_run) /* the held run waits again */
+		(void)cw_store_sync_run_settle(j->o.store, j->o.approve_run,
+		                               "approved", "held");
+	j->run.state = "failed";
+	j->run.finished_ms = cw_time_now_ms();
+	j->run.report = text;
+	(void)cw_store_sync_run_finish(j->o.store, &j->run, "failed", 0);
+	j->run.report = NULL;
+	cJSON_free(text);
+}
+
 char *cw_sync_run_json(const cw_sync_run *run)
 {
 	cJSON *doc = cJSON_CreateObject();

@@ -68,6 +68,9 @@ typedef struct {
  */
 int cw_sync_execute(cw_sync_job *job, cw_sync_result *out);
 
+/** Records a begun job's run as failed (why) without running it. */
+void cw_sync_abandon(cw_sync_job *job, const char *why);
+
 /** Gives the lease back if still held, frees the job. */
 void cw_sync_job_free(cw_sync_job *job);
 void cw_sync_result_dispose(cw_sync_result *result);

@@ -361,7 +361,34 @@ int cw_api_roster_changes(cw_request *req, cw_response *res)
 	}
 	f.limit = (size_t)limit;
 	f.last = since;
-	int err = f.list ? cw_store_roster_changes(
+	int64_t horizon = 0, position = 0, tenant = cw_request_auth(req)->tenant_id;
+	int err = f.list ? cw_store_roster_horizon(ctx->store, tenant, &horizon)
+	                 : CW_ENOMEM;
+	if (err == 0 && since < horizon)
+		err = cw_store_roster_seq(ctx->store, tenant, &position);
+	if (err < 0) {
+		cJSON_Delete(f.list);
+		return err;
+	}
+	/* Changes after since were pruned (change_retention_days): never
+	 * answer as if there had been none. */
+	if (since < horizon) {
+		cJSON *gone = cw_imsx_status(
+		        "failure", "error", "invalid_data",
+		        "the changes after this sequence number are no longer "
+		        "kept (change_retention_days): read the whole roster "
+		        "again, then follow the feed from resume_from");
+		cJSON_Delete(f.list);
+		if (!gone)
+			return CW_ENOMEM;
+		cJSON_AddNumberToObject(gone, "pruned_through", (double)horizon);
+		cJSON_AddNumberToObject(gone, "resume_from",
+		                        (double)(position - 1 > horizon
+		                                         ? position - 1
+		                                         : horizon));
+		return cw_response_json(res, 410, gone);
+	}
+	err = f.list ? cw_store_roster_changes(
 	                           ctx->store, cw_request_auth(req)->tenant_id,
 	                           since, f.limit + 1, on_change, &f)
 	                 : CW_ENOMEM;
