@@ -168,8 +168,9 @@ static void wait_for_signal(cw_ctx *ctx)
 			cw_sync_tick(ctx);
 		}
 		if (cw_time_mono_ms() >= next_prune) {
-			next_prune = cw_time_mono_ms() +
-			             ctx->config->change_prune_interval_s * 1000;
+			next_prune =
+			        cw_time_mono_ms() +
+			        ctx->config->change_prune_interval_s * 1000;
 			cw_sync_prune_changes(ctx);
 		}
 		if (cw_time_mono_ms() < next_purge)

@@ -25,19 +25,20 @@
 	        { "client-secret", "SECRET", "OAuth 2.0 client secret", 0 },   \
 	        { "scope", "SCOPES", "OAuth 2.0 scopes to ask for", 0 },       \
 	        { "oauth1-key", "KEY", "OAuth 1.0a consumer key", 0 },         \
-	        { "oauth1-secret", "SECRET", "OAuth 1.0a consumer secret", 0 }, \
+	        { "oauth1-secret", "SECRET", "OAuth 1.0a consumer secret",     \
+		  0 },                                                         \
 	        { "schedule", "CRON",                                          \
-	          "when the daemon runs it: 5 cron fields (or 6, seconds "     \
-	          "first), in the tenant's time zone",                         \
-	          0 },                                                         \
+		  "when the daemon runs it: 5 cron fields (or 6, seconds "     \
+		  "first), in the tenant's time zone",                         \
+		  0 },                                                         \
 	        { "full-schedule", "CRON",                                     \
-	          "runs this has come due for since the last full run are "    \
-	          "full syncs (others are deltas)",                            \
-	          0 },                                                         \
+		  "runs this has come due for since the last full run are "    \
+		  "full syncs (others are deltas)",                            \
+		  0 },                                                         \
 	        { "blackout", "FROM..TO",                                      \
-	          "dates (YYYY-MM-DD, the tenant's, inclusive) no scheduled "  \
-	          "run fires on; repeatable",                                  \
-	          1 },                                                         \
+		  "dates (YYYY-MM-DD, the tenant's, inclusive) no scheduled "  \
+		  "run fires on; repeatable",                                  \
+		  1 },                                                         \
 	        { "webhook", "URL", "POST each run's report (JSON) here", 0 }, \
 	{                                                                      \
 		"page-size", "N", "records per page (default 100)", 0          \
@@ -105,7 +106,8 @@ static int apply_flags(edit *e, const cw_args *args)
 		{ "token-url", offsetof(cw_sync_connection, token_url) },
 		{ "scope", offsetof(cw_sync_connection, scope) },
 		{ "schedule", offsetof(cw_sync_connection, schedule) },
-		{ "full-schedule", offsetof(cw_sync_connection, full_schedule) },
+		{ "full-schedule",
+		  offsetof(cw_sync_connection, full_schedule) },
 		{ "webhook", offsetof(cw_sync_connection, webhook_url) },
 	};
 	cw_sync_connection *c = &e->c;
@@ -113,7 +115,8 @@ static int apply_flags(edit *e, const cw_args *args)
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		const char *v = cw_args_get(args, texts[i].flag);
 		if (v)
-			*(const char **)(void *)((char *)c + texts[i].offset) = v;
+			*(const char **)(void *)((char *)c + texts[i].offset) =
+			        v;
 	}
 	if (cw_args_get(args, "no-schedule"))
 		c->schedule = NULL;
@@ -151,10 +154,11 @@ static int apply_flags(edit *e, const cw_args *args)
 			const char *text = cw_args_get_nth(args, "blackout", i);
 			if (cw_blackout_parse(&b, text) < 0)
 				return usage(args, "--%s", cw_error_last());
-			cw_buf_printf(&e->blackouts, "%s%s", i ? "," : "", text);
+			cw_buf_printf(&e->blackouts, "%s%s", i ? "," : "",
+			              text);
 		}
-		c->blackouts = e->blackouts.len ? cw_buf_cstr(&e->blackouts)
-		                                : NULL;
+		c->blackouts =
+		        e->blackouts.len ? cw_buf_cstr(&e->blackouts) : NULL;
 	}
 	if (cw_sync_check(c) < 0)
 		return usage(args, "%s", cw_error_last());
@@ -172,10 +176,10 @@ static int seal_secret(edit *e, cw_cli_env *env)
 	err = cw_datadir_master_key(key, env->data_dir, &env->config);
 	cw_buf_printf(&aad, "crosswalk sync %s", e->c.name);
 	if (err == 0)
-		err = aad.error ? aad.error
-		                : cw_secretbox_seal(&e->sealed, key, aad.data,
-		                                    e->secret,
-		                                    strlen(e->secret));
+		err = aad.error
+		              ? aad.error
+		              : cw_secretbox_seal(&e->sealed, key, aad.data,
+		                                  e->secret, strlen(e->secret));
 	memset(key, 0, sizeof(key));
 	cw_buf_dispose(&aad);
 	if (err == 0)
@@ -197,8 +201,9 @@ static int schedule_next(edit *e, cw_cli_env *env)
 
 static int run_add(const cw_args *args)
 {
-	edit e = { { 0 }, CW_BUF_INIT(CW_BLACKOUT_TEXT_MAX + 64), NULL, NULL,
-		   0 };
+	edit e = {
+		{ 0 }, CW_BUF_INIT(CW_BLACKOUT_TEXT_MAX + 64), NULL, NULL, 0
+	};
 	cw_tenant tenant;
 	cw_cli_env env;
 	int64_t id = 0;
@@ -253,7 +258,8 @@ static int run_add(const cw_args *args)
 	return code;
 }
 
-/* ---- reading a connection --------------------------------------------------- */
+/* ---- reading a connection ---------------------------------------------------
+ */
 
 typedef struct {
 	cw_sync_connection c;
@@ -264,18 +270,18 @@ static int keep_connection(const cw_sync_connection *c, void *payload)
 {
 	held_connection *h = payload;
 	const char *const *from[] = {
-		&c->name,          &c->base_url,  &c->version,
-		&c->auth,          &c->token_url, &c->client_id,
-		&c->secret_sealed, &c->scope,     &c->schedule,
-		&c->cursor,        &c->last_state, &c->last_report,
+		&c->name,          &c->base_url,      &c->version,
+		&c->auth,          &c->token_url,     &c->client_id,
+		&c->secret_sealed, &c->scope,         &c->schedule,
+		&c->cursor,        &c->last_state,    &c->last_report,
 		&c->webhook_url,   &c->full_schedule, &c->blackouts,
 		&c->lease_owner,
 	};
 	const char **to[] = {
-		&h->c.name,          &h->c.base_url,  &h->c.version,
-		&h->c.auth,          &h->c.token_url, &h->c.client_id,
-		&h->c.secret_sealed, &h->c.scope,     &h->c.schedule,
-		&h->c.cursor,        &h->c.last_state, &h->c.last_report,
+		&h->c.name,          &h->c.base_url,      &h->c.version,
+		&h->c.auth,          &h->c.token_url,     &h->c.client_id,
+		&h->c.secret_sealed, &h->c.scope,         &h->c.schedule,
+		&h->c.cursor,        &h->c.last_state,    &h->c.last_report,
 		&h->c.webhook_url,   &h->c.full_schedule, &h->c.blackouts,
 		&h->c.lease_owner,
 	};
@@ -329,8 +335,9 @@ static int read_connection(held_connection *h, cw_cli_env *env,
 
 static int run_update(const cw_args *args)
 {
-	edit e = { { 0 }, CW_BUF_INIT(CW_BLACKOUT_TEXT_MAX + 64), NULL, NULL,
-		   0 };
+	edit e = {
+		{ 0 }, CW_BUF_INIT(CW_BLACKOUT_TEXT_MAX + 64), NULL, NULL, 0
+	};
 	held_connection h;
 	cw_cli_env env;
 	int code = cw_cli_env_open(&env, args, NULL), err;
@@ -379,8 +386,9 @@ static int run_remove(const cw_args *args)
 	if (err == 0)
 		err = cw_store_sync_delete(env.store, h.c.id, cw_time_now_ms());
 	if (err < 0)
-		code = err == CW_EBUSY ? (cw_cli_fail(args, err), CW_EXIT_INVALID)
-		                       : cw_cli_fail(args, err);
+		code = err == CW_EBUSY
+		               ? (cw_cli_fail(args, err), CW_EXIT_INVALID)
+		               : cw_cli_fail(args, err);
 	else
 		printf("Sync connection %s removed.\n", args->positionals[0]);
 	release_connection(&h);
@@ -388,7 +396,8 @@ static int run_remove(const cw_args *args)
 	return code;
 }
 
-/* ---- list | show ------------------------------------------------------------ */
+/* ---- list | show ------------------------------------------------------------
+ */
 
 typedef struct {
 	const cw_args *args;
@@ -432,10 +441,11 @@ static int run_list(const cw_args *args)
 		printf("%-24s %-16s %-4s %-8s %-24s %s\n", "NAME", "TENANT",
 		       "VER", "LAST", "NEXT RUN", "BASE URL");
 	if (cw_args_get(args, "tenant"))
-		err = cw_store_tenant_get(env.store, cw_args_get(args, "tenant"),
-		                          &tenant);
+		err = cw_store_tenant_get(env.store,
+		                          cw_args_get(args, "tenant"), &tenant);
 	if (err == 0)
-		err = cw_store_sync_list(env.store, tenant.id, NULL, on_list, &l);
+		err = cw_store_sync_list(env.store, tenant.id, NULL, on_list,
+		                         &l);
 	code = err < 0      ? cw_cli_fail(args, err)
 	       : args->json ? cw_cli_print_json(l.list)
 	                    : CW_EXIT_OK;
@@ -493,10 +503,10 @@ static int run_show(const cw_args *args)
 	return code;
 }
 
-/* ---- run | approve ------------------------------------------------------------ */
+/* ---- run | approve
+ * ------------------------------------------------------------ */
 
-static void print_run(const cw_sync_result *r, int64_t run_id,
-                      const char *kind)
+static void print_run(const cw_sync_result *r, int64_t run_id, const char *kind)
 {
 	printf("Sync run %lld (%s): %s\n", (long long)run_id, kind, r->state);
 	if (r->pulled)
@@ -514,7 +524,8 @@ static void print_run(const cw_sync_result *r, int64_t run_id,
 		if (c->added || c->updated || c->deleted)
 			printf("  %-24s %6llu added %6llu updated %6llu "
 			       "deleted\n",
-			       cw_or_entity_name(e), (unsigned long long)c->added,
+			       cw_or_entity_name(e),
+			       (unsigned long long)c->added,
 			       (unsigned long long)c->updated,
 			       (unsigned long long)c->deleted);
 	}
@@ -525,8 +536,8 @@ static void print_run(const cw_sync_result *r, int64_t run_id,
 static int print_run_json(const cw_sync_result *r)
 {
 	cJSON *report = r->report ? cJSON_Parse(r->report) : NULL;
-	cJSON *doc = report ? cJSON_DetachItemFromObject(report, "import")
-	                    : NULL;
+	cJSON *doc =
+	        report ? cJSON_DetachItemFromObject(report, "import") : NULL;
 	if (!report) {
 		fprintf(stderr, "crosswalk sync run: out of memory\n");
 		return CW_EXIT_INTERNAL;
@@ -668,11 +679,13 @@ static const cw_command_spec remove_spec = {
 	1,
 	1
 };
-static const cw_command_spec list_spec = {
-	"sync list", "[--tenant NAME] [--json]", "List the sync connections.",
-	NULL,        list_options,               0,
-	0
-};
+static const cw_command_spec list_spec = { "sync list",
+	                                   "[--tenant NAME] [--json]",
+	                                   "List the sync connections.",
+	                                   NULL,
+	                                   list_options,
+	                                   0,
+	                                   0 };
 static const cw_command_spec show_spec = {
 	"sync show",
 	"CONN [--runs N]",

@@ -71,8 +71,8 @@ static int reschedule(const cw_sync_connection *c, void *payload)
 	rescheduling *r = payload;
 	int64_t next = 0;
 	int won = 0;
-	int err = cw_sync_next_firing(&next, c->schedule, c->blackouts,
-	                              r->zone, cw_time_now_ms());
+	int err = cw_sync_next_firing(&next, c->schedule, c->blackouts, r->zone,
+	                              cw_time_now_ms());
 	if (err == 0)
 		err = cw_store_sync_reschedule(r->store, c->id, c->next_run_ms,
 		                               next, &won);

@@ -57,18 +57,18 @@ static int copy_connection(const cw_sync_connection *c, void *payload)
 {
 	cw_sync_job *j = payload;
 	const char *const *from[] = {
-		&c->name,          &c->base_url,    &c->version,
-		&c->auth,          &c->token_url,   &c->client_id,
-		&c->secret_sealed, &c->scope,       &c->cursor,
-		&c->webhook_url,   &c->schedule,    &c->full_schedule,
-		&c->blackouts,     &c->last_state,  &c->lease_owner,
+		&c->name,          &c->base_url,   &c->version,
+		&c->auth,          &c->token_url,  &c->client_id,
+		&c->secret_sealed, &c->scope,      &c->cursor,
+		&c->webhook_url,   &c->schedule,   &c->full_schedule,
+		&c->blackouts,     &c->last_state, &c->lease_owner,
 	};
 	const char **to[] = {
-		&j->c.name,          &j->c.base_url,    &j->c.version,
-		&j->c.auth,          &j->c.token_url,   &j->c.client_id,
-		&j->c.secret_sealed, &j->c.scope,       &j->c.cursor,
-		&j->c.webhook_url,   &j->c.schedule,    &j->c.full_schedule,
-		&j->c.blackouts,     &j->c.last_state,  &j->c.lease_owner,
+		&j->c.name,          &j->c.base_url,   &j->c.version,
+		&j->c.auth,          &j->c.token_url,  &j->c.client_id,
+		&j->c.secret_sealed, &j->c.scope,      &j->c.cursor,
+		&j->c.webhook_url,   &j->c.schedule,   &j->c.full_schedule,
+		&j->c.blackouts,     &j->c.last_state, &j->c.lease_owner,
 	};
 	j->c = *c;
 	j->c.last_report = NULL;
@@ -120,7 +120,8 @@ static int on_held(const cw_sync_run *r, void *payload)
 	return 0;
 }
 
-/* ---- the lease keeper ------------------------------------------------------ */
+/* ---- the lease keeper ------------------------------------------------------
+ */
 
 static void *keep_lease(void *arg)
 {
@@ -173,7 +174,8 @@ static void stop_keeper(cw_sync_job *j)
 	j->keeper_started = 0;
 }
 
-/* ---- begin ------------------------------------------------------------------ */
+/* ---- begin ------------------------------------------------------------------
+ */
 
 static void make_owner(char *out, size_t n)
 {
@@ -218,8 +220,8 @@ static int load(cw_sync_job *j, int64_t tenant_id, const char *name)
 		cw_error_set("the connection's tenant is gone");
 		return CW_ENOTFOUND;
 	}
-	if ((err = cw_store_tenant_zone_get(j->o.store, j->c.tenant_id,
-	                                    zone)) < 0)
+	if ((err = cw_store_tenant_zone_get(j->o.store, j->c.tenant_id, zone)) <
+	    0)
 		return err;
 	if (j->o.approve_run) {
 		held_lookup h = { j, 0 };
@@ -331,7 +333,8 @@ void cw_sync_result_dispose(cw_sync_result *r)
 	r->report = NULL;
 }
 
-/* ---- pulling ------------------------------------------------------------------ */
+/* ---- pulling
+ * ------------------------------------------------------------------ */
 
 static void remove_set(const char *dir)
 {
@@ -358,8 +361,8 @@ static int open_secret(char **out, const cw_sync_job *j)
 	int err;
 	cw_buf_printf(&aad, "crosswalk sync %s", j->c.name);
 	err = aad.error ? aad.error
-	                : cw_secretbox_open(out, &len, j->o.master_key, aad.data,
-	                                    j->c.secret_sealed,
+	                : cw_secretbox_open(out, &len, j->o.master_key,
+	                                    aad.data, j->c.secret_sealed,
 	                                    strlen(j->c.secret_sealed));
 	cw_buf_dispose(&aad);
 	return err;
@@ -400,8 +403,8 @@ static int on_superseded(const cw_sync_run *r, void *payload)
 {
 	cw_sync_job *j = payload;
 	if (strcmp(r->state, "held") != 0 ||
-	    cw_store_sync_run_settle(j->o.store, r->id, "held",
-	                             "superseded") < 0)
+	    cw_store_sync_run_settle(j->o.store, r->id, "held", "superseded") <
+	            0)
 		return 0;
 	if (r->held_set)
 		remove_set(r->held_set);
@@ -459,8 +462,8 @@ static int pull_and_import(cw_sync_job *j, cw_sync_result *r, cw_buf *dir)
 	cw_buf filter = CW_BUF_INIT(512);
 	char *secret = NULL;
 	int err = 0;
-	(void)cw_store_sync_run_list(j->o.store, j->c.id, 0, 100,
-	                             on_superseded, j);
+	(void)cw_store_sync_run_list(j->o.store, j->c.id, 0, 100, on_superseded,
+	                             j);
 	if (j->c.secret_sealed && (err = open_secret(&secret, j)) < 0) {
 		snprintf(r->pull.failure, sizeof(r->pull.failure),
 		         "cannot open the connection's secret: %s",
@@ -489,7 +492,8 @@ out:
 	return err;
 }
 
-/* ---- the report ------------------------------------------------------------- */
+/* ---- the report -------------------------------------------------------------
+ */
 
 static cJSON *pull_json(const cw_sis_pull_report *p)
 {
@@ -579,7 +583,8 @@ static void notify(const cw_sync_job *j, const char *report)
 	       "s:url", j->c.webhook_url, "s:message", cw_error_last(), NULL);
 }
 
-/* ---- execute ------------------------------------------------------------------- */
+/* ---- execute
+ * ------------------------------------------------------------------- */
 
 static const char *outcome(const cw_sync_result *r, int err)
 {
@@ -619,8 +624,7 @@ static int apply_held(cw_sync_job *j, cw_sync_result *r)
 		cw_error_set("%s", r->pull.failure);
 		return CW_EINVAL;
 	}
-	(void)cw_store_import_report(j->o.store, j->held_import_id,
-	                             "approved",
+	(void)cw_store_import_report(j->o.store, j->held_import_id, "approved",
 	                             "{\"state\":\"approved\",\"reason\":"
 	                             "\"approved: its sync run applies it\"}");
 	r->pulled = 1;
@@ -636,17 +640,19 @@ int cw_sync_execute(cw_sync_job *j, cw_sync_result *r)
 	err = j->o.approve_run ? apply_held(j, r) : pull_and_import(j, r, &dir);
 	r->state = outcome(r, err);
 	int held = !strcmp(r->state, "held");
-	int advance = !strcmp(r->state, "applied") ||
-	              !strcmp(r->state, "unchanged");
+	int advance =
+	        !strcmp(r->state, "applied") || !strcmp(r->state, "unchanged");
 	r->report = build_report(j, r, r->pulled && r->import.state);
 	j->run.state = r->state;
 	j->run.finished_ms = cw_time_now_ms();
 	j->run.import_id = r->import.import_id;
 	j->run.held_set = held && dir.len ? dir.data : NULL;
 	j->run.report = r->report;
-	int record = cw_store_sync_run_finish(
-	        j->o.store, &j->run,
-	        advance ? "ok" : held ? "held" : "failed", advance);
+	int record = cw_store_sync_run_finish(j->o.store, &j->run,
+	                                      advance ? "ok"
+	                                      : held  ? "held"
+	                                              : "failed",
+	                                      advance);
 	if (!held && dir.len && !dir.error)
 		remove_set(dir.data);
 	if (j->o.approve_run && !held)
@@ -772,7 +778,8 @@ char *cw_sync_run_json(const cw_sync_run *run)
 	return copy;
 }
 
-/* ---- schedules --------------------------------------------------------------- */
+/* ---- schedules
+ * --------------------------------------------------------------- */
 
 int cw_sync_next_firing(int64_t *next_ms, const char *schedule,
                         const char *blackouts, const char *zone,
@@ -806,7 +813,8 @@ int cw_sync_check(const cw_sync_connection *c)
 	cw_blackout ranges[CW_BLACKOUTS_MAX];
 	size_t count = 0;
 	cw_cron cron;
-	if (!c->version || (strcmp(c->version, "1.1") && strcmp(c->version, "1.2"))) {
+	if (!c->version ||
+	    (strcmp(c->version, "1.1") && strcmp(c->version, "1.2"))) {
 		cw_error_set("version is 1.1 or 1.2");
 		return CW_EINVAL;
 	}

@@ -24,7 +24,7 @@ typedef struct {
 	long threshold_pct;              /* roster_delete_threshold_pct */
 	long lease_s;                    /* sync_lease_s */
 	const char *started_by;          /* schedule | api | cli | approval */
-	int full;                        /* a full pull even if a delta could do */
+	int full;        /* a full pull even if a delta could do */
 	int approve;     /* apply even past the threshold (a fresh pull) */
 	int public_only; /* refuse private addresses (the daemon's tenants) */
 	volatile int *cancel; /* when set non-zero, the import gives up */

@@ -361,8 +361,10 @@ int cw_api_roster_changes(cw_request *req, cw_response *res)
 	}
 	f.limit = (size_t)limit;
 	f.last = since;
-	int64_t horizon = 0, position = 0, tenant = cw_request_auth(req)->tenant_id;
-	int err = f.list ? cw_store_roster_horizon(ctx->store, tenant, &horizon)
+	int64_t horizon = 0, position = 0, before = 0;
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	int err = f.list ? cw_store_roster_horizon(ctx->store, tenant, &horizon,
+	                                           &before)
 	                 : CW_ENOMEM;
 	if (err == 0 && since < horizon)
 		err = cw_store_roster_seq(ctx->store, tenant, &position);
@@ -381,7 +383,8 @@ int cw_api_roster_changes(cw_request *req, cw_response *res)
 		cJSON_Delete(f.list);
 		if (!gone)
 			return CW_ENOMEM;
-		cJSON_AddNumberToObject(gone, "pruned_through", (double)horizon);
+		cJSON_AddNumberToObject(gone, "pruned_through",
+		                        (double)horizon);
 		cJSON_AddNumberToObject(gone, "resume_from",
 		                        (double)(position - 1 > horizon
 		                                         ? position - 1
@@ -389,9 +392,9 @@ int cw_api_roster_changes(cw_request *req, cw_response *res)
 		return cw_response_json(res, 410, gone);
 	}
 	err = f.list ? cw_store_roster_changes(
-	                           ctx->store, cw_request_auth(req)->tenant_id,
-	                           since, f.limit + 1, on_change, &f)
-	                 : CW_ENOMEM;
+	                       ctx->store, cw_request_auth(req)->tenant_id,
+	                       since, f.limit + 1, on_change, &f)
+	             : CW_ENOMEM;
 	if (err < 0) {
 		cJSON_Delete(f.list);
 		return err;

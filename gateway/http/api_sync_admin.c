@@ -22,7 +22,8 @@
 
 #define RUNS_SHOWN 20
 
-/* ---- finding a connection the caller may see ------------------------------ */
+/* ---- finding a connection the caller may see ------------------------------
+ */
 
 typedef struct {
 	cw_sync_connection c;
@@ -117,7 +118,8 @@ static int add_run(const cw_sync_run *r, void *payload)
 	return item && cJSON_AddItemToArray(payload, item) ? 0 : CW_ENOMEM;
 }
 
-/* ---- a connection from a JSON body ----------------------------------------- */
+/* ---- a connection from a JSON body -----------------------------------------
+ */
 
 typedef struct {
 	cw_sync_connection c;
@@ -169,8 +171,8 @@ static int blackouts_from(edit *e, const cJSON *doc, cw_response *res)
 			                "\"YYYY-MM-DD..YYYY-MM-DD\" strings");
 		if (cw_blackout_parse(&b, item->valuestring) < 0)
 			return bad(res, cw_error_last());
-		cw_buf_printf(&e->blackouts, "%s%s", e->blackouts.len ? "," : "",
-		              item->valuestring);
+		cw_buf_printf(&e->blackouts, "%s%s",
+		              e->blackouts.len ? "," : "", item->valuestring);
 	}
 	e->c.blackouts = e->blackouts.len ? cw_buf_cstr(&e->blackouts) : NULL;
 	return 0;
@@ -204,7 +206,8 @@ static int from_body(edit *e, const cJSON *doc, cw_request *req,
 		{ "token_url", offsetof(cw_sync_connection, token_url) },
 		{ "scope", offsetof(cw_sync_connection, scope) },
 		{ "schedule", offsetof(cw_sync_connection, schedule) },
-		{ "full_schedule", offsetof(cw_sync_connection, full_schedule) },
+		{ "full_schedule",
+		  offsetof(cw_sync_connection, full_schedule) },
 		{ "webhook", offsetof(cw_sync_connection, webhook_url) },
 	};
 	const char *client_id = NULL, *secret = NULL, *key = NULL,
@@ -213,7 +216,7 @@ static int from_body(edit *e, const cJSON *doc, cw_request *req,
 	int status;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if ((status = member((const char **)(void *)((char *)&e->c +
-		                                              texts[i].offset),
+		                                             texts[i].offset),
 		                     doc, texts[i].key, res)) != 0)
 			return status;
 	if ((status = member(&client_id, doc, "client_id", res)) != 0 ||
@@ -223,7 +226,8 @@ static int from_body(edit *e, const cJSON *doc, cw_request *req,
 	    (status = blackouts_from(e, doc, res)) != 0)
 		return status;
 	if (page) {
-		if (!cJSON_IsNumber(page) || page->valuedouble != (long)page->valuedouble)
+		if (!cJSON_IsNumber(page) ||
+		    page->valuedouble != (long)page->valuedouble)
 			return bad(res, "\"page_size\" must be a whole number");
 		e->c.page_size = (long)page->valuedouble;
 	}
@@ -258,7 +262,8 @@ static int schedule_next(edit *e, cw_store *store)
 	                                     cw_time_now_ms());
 }
 
-/* ---- the handlers ------------------------------------------------------------ */
+/* ---- the handlers
+ * ------------------------------------------------------------ */
 
 static int on_listed(const cw_sync_connection *c, void *payload)
 {
@@ -336,7 +341,8 @@ int cw_api_sync_connections_add(cw_request *req, cw_response *res)
 		snprintf(location, sizeof(location),
 		         "/admin/v1/sync/connections/%s", e.c.name);
 		cw_response_header(res, "Location", location);
-		err = cw_response_json(res, 201, connection_json(ctx->store, &e.c));
+		err = cw_response_json(res, 201,
+		                       connection_json(ctx->store, &e.c));
 	}
 out:
 	cJSON_Delete(doc);
@@ -418,8 +424,8 @@ int cw_api_sync_connection_delete(cw_request *req, cw_response *res)
 }
 
 /* 202 with where to look, 409 while a run runs, 503 when jobs are full. */
-static int started(cw_request *req, cw_response *res, const found *f,
-                   int err, int64_t run_id)
+static int started(cw_request *req, cw_response *res, const found *f, int err,
+                   int64_t run_id)
 {
 	char location[160];
 	cJSON *doc;
@@ -514,8 +520,8 @@ int cw_api_sync_run_show(cw_request *req, cw_response *res)
 		return err > 0 ? 0 : err;
 	list = cJSON_CreateArray();
 	err = !list ? CW_ENOMEM
-	      : id  ? cw_store_sync_run_list(ctx->store, f.c.id, id, 1,
-	                                     add_run, list)
+	      : id  ? cw_store_sync_run_list(ctx->store, f.c.id, id, 1, add_run,
+	                                     list)
 	            : CW_ENOTFOUND;
 	release(&f);
 	if (err == CW_ENOTFOUND) {

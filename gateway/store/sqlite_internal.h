@@ -134,8 +134,8 @@ int cw_sqlite__sync_claim(cw_store *store, int64_t id, const char *owner,
 int cw_sqlite__sync_renew(cw_store *store, int64_t id, const char *owner,
                           int64_t until_ms);
 int cw_sqlite__sync_release(cw_store *store, int64_t id, const char *owner);
-int cw_sqlite__sync_reschedule(cw_store *store, int64_t id,
-                               int64_t expected_ms, int64_t next_ms, int *won);
+int cw_sqlite__sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                               int64_t next_ms, int *won);
 int cw_sqlite__sync_run_add(cw_store *store, const cw_sync_run *run,
                             int64_t *id);
 int cw_sqlite__sync_run_finish(cw_store *store, const cw_sync_run *run,
@@ -151,7 +151,7 @@ int cw_sqlite__tenant_zone_set(cw_store *store, int64_t tenant_id,
                                const char *zone);
 int cw_sqlite__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
 int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
-                              int64_t *through_seq);
+                              int64_t *through_seq, int64_t *pruned_before_ms);
 
 /* sqlite_changes.c */
 int cw_sqlite__roster_changes(cw_store *store, int64_t tenant_id,

@@ -239,7 +239,8 @@ int cw_sqlite__sync_delete(cw_store *store, int64_t id, int64_t now_ms)
 	if (err == 0 && changes == 0) {
 		int exists = 0;
 		err = cw_sqlite__exec_values(
-		        conn, "UPDATE sync_connections SET id = id WHERE id = ?1",
+		        conn,
+		        "UPDATE sync_connections SET id = id WHERE id = ?1",
 		        values, 1, &exists, "finding a sync connection");
 		if (err == 0) {
 			cw_error_set(exists ? "a run of the connection is "

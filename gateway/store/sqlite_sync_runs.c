@@ -125,8 +125,8 @@ int cw_sqlite__sync_release(cw_store *store, int64_t id, const char *owner)
 	                values, 2, NULL, "releasing a sync lease");
 }
 
-int cw_sqlite__sync_reschedule(cw_store *store, int64_t id,
-                               int64_t expected_ms, int64_t next_ms, int *won)
+int cw_sqlite__sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                               int64_t next_ms, int *won)
 {
 	const cw_sqlite_value values[] = { CW_SQL_INT(id),
 		                           CW_SQL_INT(expected_ms),
@@ -285,8 +285,7 @@ int cw_sqlite__sync_run_settle(cw_store *store, int64_t run_id,
 	return err;
 }
 
-int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id,
-                               char out[64])
+int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64])
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn = NULL;
@@ -303,7 +302,8 @@ int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		snprintf(out, 64, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(out, 64, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
 	} else if (rc == SQLITE_DONE) {
 		cw_error_set("no tenant %lld", (long long)tenant_id);
 		err = CW_ENOTFOUND;
@@ -356,12 +356,15 @@ int cw_sqlite__roster_prune(cw_store *store, int64_t before_ms, int *pruned)
 	        "ON CONFLICT (tenant_id) DO UPDATE SET through_seq = CASE WHEN "
 	        "excluded.through_seq > roster_log_horizon.through_seq THEN "
 	        "excluded.through_seq ELSE roster_log_horizon.through_seq END, "
-	        "pruned_ms = excluded.pruned_ms",
+	        "pruned_ms = CASE WHEN excluded.pruned_ms > "
+	        "roster_log_horizon.pruned_ms THEN excluded.pruned_ms ELSE "
+	        "roster_log_horizon.pruned_ms END",
 	        values, 1, NULL, "recording the change log's horizon");
 	if (err == 0)
 		err = cw_sqlite__exec_values(
 		        conn,
-		        "DELETE FROM roster_log WHERE at_ms < ?1 AND first_seq < "
+		        "DELETE FROM roster_log WHERE at_ms < ?1 AND first_seq "
+		        "< "
 		        "(SELECT max(first_seq) FROM roster_log)",
 		        values, 1, pruned, "pruning the change log");
 	err = end_transaction(conn, err);
@@ -371,17 +374,19 @@ out:
 }
 
 int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
-                              int64_t *through_seq)
+                              int64_t *through_seq, int64_t *pruned_before_ms)
 {
 	sqlite_store *s = (sqlite_store *)store;
 	connection *conn = NULL;
 	sqlite3_stmt *st = NULL;
 	int err = cw_sqlite__acquire(s, &conn), rc;
 	*through_seq = 0;
+	*pruned_before_ms = 0;
 	if (err < 0)
 		return err;
 	if (sqlite3_prepare_v2(conn->db,
-	                       "SELECT through_seq FROM roster_log_horizon "
+	                       "SELECT through_seq, pruned_ms FROM "
+	                       "roster_log_horizon "
 	                       "WHERE tenant_id = ?1",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		err = cw_sqlite__fail(conn->db, "reading the log's horizon");
@@ -389,10 +394,12 @@ int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
 	}
 	sqlite3_bind_int64(st, 1, tenant_id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*through_seq = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
+		*pruned_before_ms = sqlite3_column_int64(st, 1);
+	} else if (rc != SQLITE_DONE) {
 		err = cw_sqlite__fail(conn->db, "reading the log's horizon");
+	}
 out:
 	sqlite3_finalize(st);
 	cw_sqlite__release(s, conn);

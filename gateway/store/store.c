@@ -5,6 +5,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/timeutil.h"
 
 #include <string.h>
 
@@ -239,6 +240,23 @@ int cw_store_import_report(cw_store *store, int64_t import_id,
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload)
 {
+	int64_t seq = 0, pruned_before = 0, since_ms = 0;
+	int err;
+	/* Deletions come from the change log: past its retention they are
+	 * gone, and a delta without them would be silently wrong. */
+	if (since && cw_time_parse_iso(since, &since_ms) == 0 &&
+	    (err = store->backend->roster_horizon(store, tenant_id, &seq,
+	                                          &pruned_before)) < 0)
+		return err;
+	if (since && since_ms < pruned_before) {
+		char kept[CW_TIME_ISO_LEN];
+		cw_time_format_iso(pruned_before, kept);
+		cw_error_set("changes before %s are no longer kept "
+		             "(change_retention_days), so deletions since %s "
+		             "are unknown: read everything (no since) instead",
+		             kept, since);
+		return CW_EINVAL;
+	}
 	return store->backend->roster_list(store, tenant_id, entity, since, cb,
 	                                   payload);
 }
@@ -550,7 +568,8 @@ int cw_store_roster_prune(cw_store *store, int64_t before_ms, int *pruned)
 }
 
 int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
-                            int64_t *through_seq)
+                            int64_t *through_seq, int64_t *pruned_before_ms)
 {
-	return store->backend->roster_horizon(store, tenant_id, through_seq);
+	return store->backend->roster_horizon(store, tenant_id, through_seq,
+	                                      pruned_before_ms);
 }

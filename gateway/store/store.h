@@ -402,7 +402,7 @@ typedef struct {
 	                       const char *zone);
 	int (*roster_prune)(cw_store *store, int64_t before_ms, int *pruned);
 	int (*roster_horizon)(cw_store *store, int64_t tenant_id,
-	                      int64_t *through_seq);
+	                      int64_t *through_seq, int64_t *pruned_before_ms);
 	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
 	                        const cw_badge_key *keys, size_t key_count,
 	                        int64_t status_list_size);
@@ -565,7 +565,9 @@ int cw_store_import_interrupted(cw_store *store, int *count);
 /**
  * Lists a tenant's rows of one entity by sourcedId. since NULL: every row
  * held. since a time: every row changed after it, and every row deleted after
- * it as a record with status "tobedeleted" and fields "{}".
+ * it as a record with status "tobedeleted" and fields "{}". CW_EINVAL
+ * (message set) when since is before the change log's retention: the
+ * deletions since then are no longer known.
  */
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload);
@@ -675,8 +677,7 @@ int cw_store_sync_release(cw_store *store, int64_t id, const char *owner);
 int cw_store_sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
                              int64_t next_ms, int *won);
 /** Records a run (its id in *id). */
-int cw_store_sync_run_add(cw_store *store, const cw_sync_run *run,
-                          int64_t *id);
+int cw_store_sync_run_add(cw_store *store, const cw_sync_run *run, int64_t *id);
 /**
  * Records how a run ended (state, finished_ms, import_id, held_set,
  * report, by run->id) and, in the same transaction, the connection's last
@@ -696,8 +697,7 @@ int cw_store_sync_run_settle(cw_store *store, int64_t run_id,
                              const char *from_state, const char *to_state);
 
 /** A tenant's time zone (an IANA name; "UTC" unless set). */
-int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id,
-                             char out[64]);
+int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64]);
 int cw_store_tenant_zone_set(cw_store *store, int64_t tenant_id,
                              const char *zone);
 
@@ -708,9 +708,10 @@ int cw_store_tenant_zone_set(cw_store *store, int64_t tenant_id,
  */
 int cw_store_roster_prune(cw_store *store, int64_t before_ms, int *pruned);
 /** The last sequence number pruned from a tenant's change log (0: none):
- *  a feed reader behind it has missed changes. */
+ *  a feed reader behind it has missed changes; and the time before which
+ *  entries were pruned (0: none), so deletions before it are unknown. */
 int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
-                            int64_t *through_seq);
+                            int64_t *through_seq, int64_t *pruned_before_ms);
 
 /* ---- Open Badges issuing ------------------------------------------------- */
 

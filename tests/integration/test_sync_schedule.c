@@ -120,9 +120,10 @@ static void add_connection(const cwt_env *env, const char *tenant,
 	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
 	char base[200];
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d" V12, sis.port);
-	ck_assert_msg(cwt_run(env, &out, &err, "sync", "add", "--tenant", tenant,
-	                      "--name", name, "--base-url", base, "--version",
-	                      "1.2", "--page-size", "10", a, b, c, d, NULL) == 0,
+	ck_assert_msg(cwt_run(env, &out, &err, "sync", "add", "--tenant",
+	                      tenant, "--name", name, "--base-url", base,
+	                      "--version", "1.2", "--page-size", "10", a, b, c,
+	                      d, NULL) == 0,
 	              "%s", cw_buf_cstr(&err));
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
@@ -163,15 +164,15 @@ static int finished_runs(const cJSON *doc)
 {
 	const cJSON *run;
 	int n = 0;
-	cJSON_ArrayForEach(run, cJSON_GetObjectItem(doc, "runs"))
-	        n += strcmp(cJSON_GetObjectItem(run, "state")->valuestring,
-	                    "running") != 0;
+	cJSON_ArrayForEach(run, cJSON_GetObjectItem(doc, "runs")) n +=
+	        strcmp(cJSON_GetObjectItem(run, "state")->valuestring,
+	               "running") != 0;
 	return n;
 }
 
 /* Waits until run id of name is no longer running; its JSON. */
-static cJSON *wait_run(const cwt_daemon *d, const char *token,
-                       const char *name, long long id)
+static cJSON *wait_run(const cwt_daemon *d, const char *token, const char *name,
+                       long long id)
 {
 	char path[200];
 	snprintf(path, sizeof(path), "/admin/v1/sync/connections/%s/runs/%lld",
@@ -199,11 +200,13 @@ static long long run_now(const cwt_daemon *d, const char *token,
 	cwt_http r;
 	char location[200];
 	api(&r, d, "POST", path, token, NULL);
-	ck_assert_msg(r.status == 202, "%ld %s", r.status, cw_buf_cstr(&r.body));
+	ck_assert_msg(r.status == 202, "%ld %s", r.status,
+	              cw_buf_cstr(&r.body));
 	ck_assert_int_eq(cwt_header(&r, "Location", location, sizeof(location)),
 	                 1);
 	cJSON *doc = cwt_json(&r);
-	long long id = (long long)cJSON_GetObjectItem(doc, "run_id")->valuedouble;
+	long long id =
+	        (long long)cJSON_GetObjectItem(doc, "run_id")->valuedouble;
 	ck_assert_ptr_nonnull(strstr(location, "/runs/"));
 	cJSON_Delete(doc);
 	cwt_http_dispose(&r);
@@ -276,18 +279,21 @@ START_TEST(scheduled_runs)
 	int64_t previous = 0;
 	for (int i = 0; i < 4; i++) {
 		const cJSON *run = cJSON_GetArrayItem(runs, n - 1 - i);
-		const char *kind = cJSON_GetObjectItem(run, "kind")->valuestring;
-		const char *state = cJSON_GetObjectItem(run, "state")->valuestring;
+		const char *kind =
+		        cJSON_GetObjectItem(run, "kind")->valuestring;
+		const char *state =
+		        cJSON_GetObjectItem(run, "state")->valuestring;
 		int64_t at = 0;
-		ck_assert_str_eq(cJSON_GetObjectItem(run, "started_by")->valuestring,
-		                 "schedule");
+		ck_assert_str_eq(
+		        cJSON_GetObjectItem(run, "started_by")->valuestring,
+		        "schedule");
 		ck_assert_msg(!strcmp(state, i ? "unchanged" : "applied"),
 		              "run %d: %s", i, state);
-		ck_assert_int_eq(cw_time_parse_iso(
-		                         cJSON_GetObjectItem(run, "started_at")
-		                                 ->valuestring,
-		                         &at),
-		                 0);
+		ck_assert_int_eq(
+		        cw_time_parse_iso(cJSON_GetObjectItem(run, "started_at")
+		                                  ->valuestring,
+		                          &at),
+		        0);
 		/* one run per firing: firings are 2 s apart */
 		ck_assert_msg(!previous || at - previous >= 800,
 		              "runs %lld ms apart", (long long)(at - previous));
@@ -313,19 +319,24 @@ START_TEST(scheduled_runs)
 	cJSON_Delete(doc);
 	/* the blacked-out connection: no run, its next run after the range */
 	doc = show(&env, "summer");
-	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "runs")), 0);
-	ck_assert_msg(!strncmp(cJSON_GetObjectItem(doc, "next_run")->valuestring,
-	                       after, 10),
-	              "next run %s", cJSON_GetObjectItem(doc, "next_run")->valuestring);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "runs")),
+	                 0);
+	ck_assert_msg(
+	        !strncmp(cJSON_GetObjectItem(doc, "next_run")->valuestring,
+	                 after, 10),
+	        "next run %s",
+	        cJSON_GetObjectItem(doc, "next_run")->valuestring);
 	cJSON_Delete(doc);
 	/* "run now" works in a blackout */
-	ck_assert_int_eq(cwt_token(token, &d, env.admin_id, env.admin_secret,
-	                           ADMIN),
-	                 0);
-	long long id = run_now(&d, token, "/admin/v1/sync/connections/summer/run");
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, ADMIN), 0);
+	long long id =
+	        run_now(&d, token, "/admin/v1/sync/connections/summer/run");
 	doc = wait_run(&d, token, "summer", id);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "applied");
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "started_by")->valuestring, "api");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "applied");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "started_by")->valuestring,
+	                 "api");
 	cJSON_Delete(doc);
 	ck_assert_int_eq(cwt_stop(&d, SIGTERM, 5000), 0);
 	stop_sis();
@@ -364,9 +375,8 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	setup(&env, "UTC");
 	add_connection(&env, "d1", "sis", "--json", NULL, NULL, NULL);
 	start_daemon(&d, &env);
-	ck_assert_int_eq(cwt_token(token, &d, env.admin_id, env.admin_secret,
-	                           ADMIN),
-	                 0);
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, ADMIN), 0);
 	sis_set("delay=0.15");
 	long long id = run_now(&d, token, "/admin/v1/sync/connections/sis/run");
 	api(&r, &d, "POST", "/admin/v1/sync/connections/sis/run", token, NULL);
@@ -377,14 +387,17 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	                 1);
 	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&err), "already running"));
 	cJSON *doc = wait_run(&d, token, "sis", id);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "applied");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "applied");
 	cJSON_Delete(doc);
 	/* the CLI holds the lease: the daemon answers 409 meanwhile */
 	pid_t cli = cli_run_background(&env, "sis");
 	int conflicts = 0, status = 0, leased = 0;
 	for (int i = 0; i < 200 && !conflicts; i++) {
-		api(&r, &d, "GET", "/admin/v1/sync/connections/sis", token, NULL);
-		leased = strstr(cw_buf_cstr(&r.body), "\"running\":true") != NULL;
+		api(&r, &d, "GET", "/admin/v1/sync/connections/sis", token,
+		    NULL);
+		leased = strstr(cw_buf_cstr(&r.body), "\"running\":true") !=
+		         NULL;
 		cwt_http_dispose(&r);
 		if (!leased) {
 			ck_assert_int_eq(waitpid(cli, &status, WNOHANG), 0);
@@ -393,7 +406,8 @@ START_TEST(run_now_one_at_a_time_and_approval)
 		}
 		api(&r, &d, "POST", "/admin/v1/sync/connections/sis/run", token,
 		    NULL);
-		ck_assert_msg(r.status == 409, "%ld while the CLI runs", r.status);
+		ck_assert_msg(r.status == 409, "%ld while the CLI runs",
+		              r.status);
 		conflicts++;
 		cwt_http_dispose(&r);
 	}
@@ -404,7 +418,8 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	sis_set("delay=0&users=20");
 	id = run_now(&d, token, "/admin/v1/sync/connections/sis/run?full=true");
 	doc = wait_run(&d, token, "sis", id);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "held");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "held");
 	const char *why =
 	        path_of(doc, "report", "held_reason", NULL)->valuestring;
 	ck_assert_msg(strstr(why, "delete 10 of the 30 users") &&
@@ -419,13 +434,14 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	         "/admin/v1/sync/connections/sis/runs/%lld/approve", id);
 	long long approval = run_now(&d, token, path);
 	doc = wait_run(&d, token, "sis", approval);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "applied");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "applied");
 	ck_assert_str_eq(cJSON_GetObjectItem(doc, "started_by")->valuestring,
 	                 "approval");
-	ck_assert_int_eq((int)number_at(path_of(doc, "report", "import",
-	                                        "entities"),
-	                                "users", "deleted", NULL, NULL),
-	                 10);
+	ck_assert_int_eq(
+	        (int)number_at(path_of(doc, "report", "import", "entities"),
+	                       "users", "deleted", NULL, NULL),
+	        10);
 	cJSON_Delete(doc);
 	api(&r, &d, "POST", path, token, NULL); /* approved already */
 	ck_assert_int_eq(r.status, 409);
@@ -433,8 +449,8 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	/* the CLI's approval path */
 	sis_set("users=10");
 	cw_buf_clear(&out);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "run", "sis", "--full",
-	                         "--json", NULL),
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "run", "sis",
+	                         "--full", "--json", NULL),
 	                 1);
 	doc = cJSON_Parse(out.data);
 	ck_assert_ptr_nonnull(doc);
@@ -445,8 +461,8 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	         number_at(doc, "sync", "run_id", NULL, NULL));
 	cJSON_Delete(doc);
 	cw_buf_clear(&out);
-	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "approve", "sis", run_id,
-	                      "--json", NULL) == 0,
+	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "approve", "sis",
+	                      run_id, "--json", NULL) == 0,
 	              "%s", cw_buf_cstr(&err));
 	ck_assert_msg(strstr(out.data, "\"users\":{\"added\":0,\"updated\":0,"
 	                               "\"deleted\":10,"),
@@ -490,9 +506,8 @@ START_TEST(admin_connections)
 	cwt_start(&d, &env, NULL);
 	ck_assert_int_eq(cwt_token(t1, &d, id1, s1, ADMIN), 0);
 	ck_assert_int_eq(cwt_token(t2, &d, id2, s2, ADMIN), 0);
-	ck_assert_int_eq(cwt_token(op, &d, env.admin_id, env.admin_secret,
-	                           ADMIN),
-	                 0);
+	ck_assert_int_eq(
+	        cwt_token(op, &d, env.admin_id, env.admin_secret, ADMIN), 0);
 	static const char create[] =
 	        "{\"name\":\"c1\",\"base_url\":\"https://sis.example/ims/"
 	        "oneroster/rostering/v1p2\",\"version\":\"1.2\",\"token_url\":"
@@ -500,11 +515,15 @@ START_TEST(admin_connections)
 	        "\"client_secret\":\"S3CRET-never-shown\",\"schedule\":\"0 2 "
 	        "* * *\",\"blackouts\":[\"2027-06-15..2027-08-20\"]}";
 	api(&r, &d, "POST", "/admin/v1/sync/connections", t1, create);
-	ck_assert_msg(r.status == 201, "%ld %s", r.status, cw_buf_cstr(&r.body));
+	ck_assert_msg(r.status == 201, "%ld %s", r.status,
+	              cw_buf_cstr(&r.body));
 	ck_assert_ptr_null(strstr(cw_buf_cstr(&r.body), "S3CRET"));
-	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"has_secret\":true"));
-	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"next_run\":\"20"));
-	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"tenant\":\"d1\""));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&r.body), "\"has_secret\":true"));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&r.body), "\"next_run\":\"20"));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&r.body), "\"tenant\":\"d1\""));
 	cwt_http_dispose(&r);
 	api(&r, &d, "POST", "/admin/v1/sync/connections", t1, create);
 	ck_assert_int_eq(r.status, 409);
@@ -527,10 +546,11 @@ START_TEST(admin_connections)
 		  "\\\"name\\\"" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		api(&r, &d, "POST", "/admin/v1/sync/connections", t1, bad[i].body);
+		api(&r, &d, "POST", "/admin/v1/sync/connections", t1,
+		    bad[i].body);
 		ck_assert_int_eq(r.status, 422);
-		ck_assert_msg(strstr(cw_buf_cstr(&r.body), bad[i].message), "%s",
-		              cw_buf_cstr(&r.body));
+		ck_assert_msg(strstr(cw_buf_cstr(&r.body), bad[i].message),
+		              "%s", cw_buf_cstr(&r.body));
 		cwt_http_dispose(&r);
 	}
 	api(&r, &d, "GET", "/admin/v1/sync/connections/c2", t1, NULL);
@@ -559,7 +579,8 @@ START_TEST(admin_connections)
 	ck_assert_int_eq(r.status, 403);
 	cwt_http_dispose(&r);
 	api(&r, &d, "POST", "/admin/v1/sync/connections?tenant=d1", t2,
-	    "{\"name\":\"c3\",\"base_url\":\"https://x/\",\"version\":\"1.2\"}");
+	    "{\"name\":\"c3\",\"base_url\":\"https://x/"
+	    "\",\"version\":\"1.2\"}");
 	ck_assert_int_eq(r.status, 403);
 	cwt_http_dispose(&r);
 	/* the operator names the tenant */
@@ -576,14 +597,16 @@ START_TEST(admin_connections)
 	api(&r, &d, "PATCH", "/admin/v1/sync/connections/c1", t1,
 	    "{\"schedule\":\"30 3 * * mon-fri\",\"client_secret\":"
 	    "\"NEW-S3CRET\",\"blackouts\":[]}");
-	ck_assert_msg(r.status == 200, "%ld %s", r.status, cw_buf_cstr(&r.body));
+	ck_assert_msg(r.status == 200, "%ld %s", r.status,
+	              cw_buf_cstr(&r.body));
 	cwt_http_dispose(&r);
 	api(&r, &d, "GET", "/admin/v1/sync/connections/c1", t1, NULL);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_ptr_nonnull(
-	        strstr(cw_buf_cstr(&r.body), "\"schedule\":\"30 3 * * mon-fri\""));
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body),
+	                             "\"schedule\":\"30 3 * * mon-fri\""));
 	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"blackouts\":[]"));
-	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"auth\":\"oauth2\""));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&r.body), "\"auth\":\"oauth2\""));
 	ck_assert_ptr_null(strstr(cw_buf_cstr(&r.body), "S3CRET"));
 	cwt_http_dispose(&r);
 	/* sealed at rest too */
@@ -634,7 +657,8 @@ START_TEST(change_retention)
 	                 0);
 	cJSON *doc = NULL;
 	for (int i = 0; i < 50; i++) {
-		cwt_get_auth(&r, &d, "/crosswalk/v1/roster/changes?since=0", token);
+		cwt_get_auth(&r, &d, "/crosswalk/v1/roster/changes?since=0",
+		             token);
 		if (r.status == 410)
 			break;
 		ck_assert_int_eq(r.status, 200);
@@ -643,12 +667,13 @@ START_TEST(change_retention)
 	}
 	ck_assert_int_eq(r.status, 410);
 	doc = cwt_json(&r);
-	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "read the whole roster"));
+	ck_assert_ptr_nonnull(
+	        strstr(cw_buf_cstr(&r.body), "read the whole roster"));
 	cwt_http_dispose(&r);
-	long long resume = (long long)number_at(doc, "resume_from", NULL, NULL,
-	                                        NULL);
-	long long pruned = (long long)number_at(doc, "pruned_through", NULL,
-	                                        NULL, NULL);
+	long long resume =
+	        (long long)number_at(doc, "resume_from", NULL, NULL, NULL);
+	long long pruned =
+	        (long long)number_at(doc, "pruned_through", NULL, NULL, NULL);
 	ck_assert_int_ge(resume, pruned);
 	ck_assert_int_gt(pruned, 0);
 	cJSON_Delete(doc);
@@ -663,6 +688,27 @@ START_TEST(change_retention)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "\"more\":false"));
 	cwt_http_dispose(&r);
+	/* deltas by time need the log's deletions too: refused, not short */
+	cwt_get_auth(&r, &d,
+	             "/ims/oneroster/rostering/v1p2/users?filter="
+	             "dateLastModified%3E%272020-01-01T00%3A00%3A00Z%27",
+	             token);
+	ck_assert_int_eq(r.status, 410);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "no longer kept"));
+	cwt_http_dispose(&r);
+	cwt_get_auth(&r, &d, "/ims/oneroster/rostering/v1p2/users", token);
+	ck_assert_int_eq(r.status, 200);
+	cwt_http_dispose(&r);
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	snprintf(set, sizeof(set), "%s/delta", env.dir);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "roster", "export",
+	                         "--tenant", "d1", "--version", "1.2",
+	                         "--since", "2020-01-01T00:00:00Z", "--out",
+	                         set, NULL),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&err), "no longer kept"));
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
 	ck_assert_int_eq(cwt_stop(&d, SIGTERM, 5000), 0);
 	cwt_env_cleanup(&env);
 }
@@ -672,7 +718,8 @@ static void export_to(const cwt_env *env, const char *dir)
 {
 	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
 	ck_assert_msg(cwt_run(env, &out, &err, "roster", "export", "--tenant",
-	                      "d1", "--version", "1.2", "--out", dir, NULL) == 0,
+	                      "d1", "--version", "1.2", "--out", dir,
+	                      NULL) == 0,
 	              "%s", cw_buf_cstr(&err));
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
@@ -716,16 +763,16 @@ START_TEST(killed_mid_run)
 	start_sis();
 	setup(&env, "UTC");
 	add_connection(&env, "d1", "sis", NULL, NULL, NULL, NULL);
-	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "run", "sis", NULL), 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "run", "sis", NULL),
+	                 0);
 	snprintf(before, sizeof(before), "%s/before", env.dir);
 	export_to(&env, before);
 	sis_set("users=28&delay=0.25");
 	sis_users_requests(&full, &delta);
 	seen = full + delta;
 	start_daemon(&d, &env);
-	ck_assert_int_eq(cwt_token(token, &d, env.admin_id, env.admin_secret,
-	                           ADMIN),
-	                 0);
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, ADMIN), 0);
 	run_now(&d, token, "/admin/v1/sync/connections/sis/run");
 	/* killed once the pull reached the users */
 	for (int i = 0; i < 100; i++) {
@@ -740,26 +787,30 @@ START_TEST(killed_mid_run)
 	export_to(&env, after);
 	same_exports(before, after);
 	cJSON *doc = show(&env, "sis");
-	const cJSON *dead = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0);
+	const cJSON *dead =
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0);
 	ck_assert_str_eq(cJSON_GetObjectItem(dead, "state")->valuestring,
 	                 "running");
-	long long dead_id = (long long)number_at(dead, "run_id", NULL, NULL, NULL);
+	long long dead_id =
+	        (long long)number_at(dead, "run_id", NULL, NULL, NULL);
 	cJSON_Delete(doc);
 	/* restart: the dead run's lease lapses (3 s), then a run goes */
 	sis_set("delay=0");
 	start_daemon(&d, &env);
-	ck_assert_int_eq(cwt_token(token, &d, env.admin_id, env.admin_secret,
-	                           ADMIN),
-	                 0);
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, ADMIN), 0);
 	long long id = 0;
 	for (int i = 0; i < 100 && !id; i++) {
 		cwt_http r;
-		api(&r, &d, "POST", "/admin/v1/sync/connections/sis/run?full=true",
-		    token, NULL);
-		ck_assert_msg(r.status == 202 || r.status == 409, "%ld", r.status);
+		api(&r, &d, "POST",
+		    "/admin/v1/sync/connections/sis/run?full=true", token,
+		    NULL);
+		ck_assert_msg(r.status == 202 || r.status == 409, "%ld",
+		              r.status);
 		if (r.status == 202) {
 			doc = cwt_json(&r);
-			id = (long long)number_at(doc, "run_id", NULL, NULL, NULL);
+			id = (long long)number_at(doc, "run_id", NULL, NULL,
+			                          NULL);
 			cJSON_Delete(doc);
 		}
 		cwt_http_dispose(&r);
@@ -768,11 +819,12 @@ START_TEST(killed_mid_run)
 	}
 	ck_assert_int_gt(id, 0);
 	doc = wait_run(&d, token, "sis", id);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "applied");
-	ck_assert_int_eq((int)number_at(path_of(doc, "report", "import",
-	                                        "entities"),
-	                                "users", "deleted", NULL, NULL),
-	                 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "applied");
+	ck_assert_int_eq(
+	        (int)number_at(path_of(doc, "report", "import", "entities"),
+	                       "users", "deleted", NULL, NULL),
+	        2);
 	cJSON_Delete(doc);
 	doc = wait_run(&d, token, "sis", dead_id);
 	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
