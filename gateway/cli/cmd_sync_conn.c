@@ -515,8 +515,6 @@ static void print_run(const cw_sync_result *r, int64_t run_id, const char *kind)
 		       r->pull.totals.records, r->pull.totals.pages,
 		       r->pull.totals.requests, r->pull.totals.retries,
 		       r->pull.totals.duplicates);
-	if (r->pull.failure[0])
-		fprintf(stderr, "%s (nothing imported)\n", r->pull.failure);
 	if (r->import.held_reason[0])
 		printf("Held: %s\n", r->import.held_reason);
 	for (int e = 0; r->import.state && e < CW_OR_ENTITY_COUNT; e++) {
@@ -568,6 +566,9 @@ static int run_job(const cw_args *args, cw_sync_options *o, const char *name)
 		return err == CW_EBUSY ? CW_EXIT_INVALID : code;
 	}
 	err = cw_sync_execute(job, &r);
+	if (r.pull.failure[0])
+		fprintf(stderr, "crosswalk %s: %s (nothing imported)\n",
+		        args->spec->name, r.pull.failure);
 	if (err < 0)
 		code = cw_cli_fail(args, err);
 	else if (args->json)
