@@ -94,6 +94,45 @@ static int usage(const cw_args *args, const char *fmt, ...)
 	return CW_EXIT_USAGE;
 }
 
+/* --token-url, --oauth1-key, --client-id/-secret: the auth and secret. */
+static void auth_flags(edit *e, const cw_args *args)
+{
+	cw_sync_connection *c = &e->c;
+	if (cw_args_get(args, "token-url")) {
+		c->auth = "oauth2";
+		c->client_id = cw_args_get(args, "client-id");
+		e->secret = cw_args_get(args, "client-secret");
+	} else if (cw_args_get(args, "oauth1-key")) {
+		c->auth = "oauth1";
+		c->client_id = cw_args_get(args, "oauth1-key");
+		c->token_url = NULL;
+		e->secret = cw_args_get(args, "oauth1-secret");
+	} else if (cw_args_get(args, "client-id") ||
+	           cw_args_get(args, "client-secret")) {
+		if (cw_args_get(args, "client-id"))
+			c->client_id = cw_args_get(args, "client-id");
+		e->secret = cw_args_get(args, "client-secret");
+	}
+}
+
+/* --blackout (repeated) or --no-blackouts; an exit code. */
+static int blackout_flags(edit *e, const cw_args *args)
+{
+	int n = cw_args_count(args, "blackout");
+	if (!n && !cw_args_get(args, "no-blackouts"))
+		return 0;
+	cw_buf_clear(&e->blackouts);
+	for (int i = 0; i < n; i++) {
+		cw_blackout b;
+		const char *text = cw_args_get_nth(args, "blackout", i);
+		if (cw_blackout_parse(&b, text) < 0)
+			return usage(args, "--%s", cw_error_last());
+		cw_buf_printf(&e->blackouts, "%s%s", i ? "," : "", text);
+	}
+	e->c.blackouts = e->blackouts.len ? cw_buf_cstr(&e->blackouts) : NULL;
+	return 0;
+}
+
 /* Overlays the flags given onto e->c; an exit code (0: fine). */
 static int apply_flags(edit *e, const cw_args *args)
 {
@@ -112,6 +151,7 @@ static int apply_flags(edit *e, const cw_args *args)
 	};
 	cw_sync_connection *c = &e->c;
 	const char *page = cw_args_get(args, "page-size");
+	int code;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		const char *v = cw_args_get(args, texts[i].flag);
 		if (v)
@@ -124,21 +164,7 @@ static int apply_flags(edit *e, const cw_args *args)
 		c->full_schedule = NULL;
 	if (cw_args_get(args, "no-webhook"))
 		c->webhook_url = NULL;
-	if (cw_args_get(args, "token-url")) {
-		c->auth = "oauth2";
-		c->client_id = cw_args_get(args, "client-id");
-		e->secret = cw_args_get(args, "client-secret");
-	} else if (cw_args_get(args, "oauth1-key")) {
-		c->auth = "oauth1";
-		c->client_id = cw_args_get(args, "oauth1-key");
-		c->token_url = NULL;
-		e->secret = cw_args_get(args, "oauth1-secret");
-	} else if (cw_args_get(args, "client-id") ||
-	           cw_args_get(args, "client-secret")) {
-		if (cw_args_get(args, "client-id"))
-			c->client_id = cw_args_get(args, "client-id");
-		e->secret = cw_args_get(args, "client-secret");
-	}
+	auth_flags(e, args);
 	if (page) {
 		char *end = NULL;
 		c->page_size = strtol(page, &end, 10);
@@ -146,20 +172,8 @@ static int apply_flags(edit *e, const cw_args *args)
 			return usage(args, "--page-size \"%s\" is not a number",
 			             page);
 	}
-	int n = cw_args_count(args, "blackout");
-	if (n || cw_args_get(args, "no-blackouts")) {
-		cw_buf_clear(&e->blackouts);
-		for (int i = 0; i < n; i++) {
-			cw_blackout b;
-			const char *text = cw_args_get_nth(args, "blackout", i);
-			if (cw_blackout_parse(&b, text) < 0)
-				return usage(args, "--%s", cw_error_last());
-			cw_buf_printf(&e->blackouts, "%s%s", i ? "," : "",
-			              text);
-		}
-		c->blackouts =
-		        e->blackouts.len ? cw_buf_cstr(&e->blackouts) : NULL;
-	}
+	if ((code = blackout_flags(e, args)) != 0)
+		return code;
 	if (cw_sync_check(c) < 0)
 		return usage(args, "%s", cw_error_last());
 	return 0;

@@ -144,58 +144,72 @@ static const struct {
 	{ "@hourly", "0 * * * *" },
 };
 
-int cw_cron_parse(cw_cron *out, const char *expr)
+/* Splits expr at blanks into at most 6 fields; CW_EINVAL past that. */
+static int split_fields(const char *expr, const char *starts[6], size_t lens[6],
+                        size_t *count)
 {
-	const char *starts[7];
-	size_t lens[7], count = 0;
-	uint64_t bits[6];
-	memset(out, 0, sizeof(*out));
-	if (strlen(expr) > CW_CRON_MAX_LEN) {
-		cw_error_set("a cron expression is at most %d characters",
-		             CW_CRON_MAX_LEN);
-		return CW_EINVAL;
-	}
-	if (expr[0] == '@') {
-		for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
-			if (strcmp(expr, macros[i].name) == 0)
-				return cw_cron_parse(out, macros[i].expr);
-		cw_error_set("\"%s\": expected @hourly, @daily, @midnight, "
-		             "@weekly, @monthly, @yearly or @annually",
-		             expr);
-		return CW_EINVAL;
-	}
+	*count = 0;
 	for (const char *p = expr; *p;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
-		if (count == 6) {
+		if (*count == 6) {
 			cw_error_set("\"%s\": expected 5 fields (minute hour "
 			             "day-of-month month day-of-week) or 6 "
 			             "with seconds first, got more",
 			             expr);
 			return CW_EINVAL;
 		}
-		starts[count] = p;
+		starts[*count] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
-		lens[count] = (size_t)(p - starts[count]);
-		count++;
+		lens[*count] = (size_t)(p - starts[*count]);
+		(*count)++;
 	}
-	if (count != 5 && count != 6) {
+	if (*count != 5 && *count != 6) {
 		cw_error_set("\"%s\": expected 5 fields (minute hour "
 		             "day-of-month month day-of-week) or 6 with "
 		             "seconds first, got %zu",
-		             expr, count);
+		             expr, *count);
 		return CW_EINVAL;
 	}
+	return 0;
+}
+
+static int parse_macro(cw_cron *out, const char *expr)
+{
+	for (size_t i = 0; i < sizeof(macros) / sizeof(macros[0]); i++)
+		if (strcmp(expr, macros[i].name) == 0)
+			return cw_cron_parse(out, macros[i].expr);
+	cw_error_set("\"%s\": expected @hourly, @daily, @midnight, @weekly, "
+	             "@monthly, @yearly or @annually",
+	             expr);
+	return CW_EINVAL;
+}
+
+int cw_cron_parse(cw_cron *out, const char *expr)
+{
+	const char *starts[6];
+	size_t lens[6], count = 0;
+	uint64_t bits[6];
+	int err;
+	memset(out, 0, sizeof(*out));
+	if (strlen(expr) > CW_CRON_MAX_LEN) {
+		cw_error_set("a cron expression is at most %d characters",
+		             CW_CRON_MAX_LEN);
+		return CW_EINVAL;
+	}
+	if (expr[0] == '@')
+		return parse_macro(out, expr);
+	if ((err = split_fields(expr, starts, lens, &count)) < 0)
+		return err;
 	out->has_seconds = count == 6;
 	bits[0] = 1; /* second 0 */
 	for (size_t i = 0; i < count; i++) {
 		int index = (int)(i + (count == 5));
-		int err = parse_field(&bits[index], index, (int)i + 1,
-		                      starts[i], lens[i]);
-		if (err < 0)
+		if ((err = parse_field(&bits[index], index, (int)i + 1,
+		                       starts[i], lens[i])) < 0)
 			return err;
 	}
 	out->seconds = bits[0];

@@ -377,7 +377,7 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	start_daemon(&d, &env);
 	ck_assert_int_eq(
 	        cwt_token(token, &d, env.admin_id, env.admin_secret, ADMIN), 0);
-	sis_set("delay=0.15");
+	sis_set("delay=0.3");
 	long long id = run_now(&d, token, "/admin/v1/sync/connections/sis/run");
 	api(&r, &d, "POST", "/admin/v1/sync/connections/sis/run", token, NULL);
 	ck_assert_int_eq(r.status, 409);
@@ -838,6 +838,83 @@ START_TEST(killed_mid_run)
 }
 END_TEST
 
+static const char *shown(cJSON *doc, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(doc, key);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The CLI's edits: precise errors that change nothing, the next run in the
+ * tenant's zone (and again when the zone changes), removal. */
+START_TEST(cli_edits)
+{
+	cwt_env env;
+	cw_buf out = CW_BUF_INIT(1 << 16), err = CW_BUF_INIT(1 << 16);
+	setup(&env, "America/Chicago");
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "add", "--tenant",
+	                         "d1", "--name", "c", "--base-url",
+	                         "https://sis.example/", "--version", "1.2",
+	                         "--schedule", "0 2 * * *", NULL),
+	                 0);
+	cJSON *doc = show(&env, "c");
+	char before[40];
+	snprintf(before, sizeof(before), "%s", shown(doc, "next_run"));
+	/* 02:00 in Chicago is 07:00 or 08:00 UTC */
+	ck_assert_msg(strstr(before, "T07:00:00.000Z") ||
+	                      strstr(before, "T08:00:00.000Z"),
+	              "%s", before);
+	cJSON_Delete(doc);
+	static const struct {
+		const char *flag, *value, *message;
+	} bad[] = {
+		{ "--schedule", "0 2 * *", "got 4" },
+		{ "--schedule", "0 2 31 feb-mar mon-fry",
+		  "field 5 (day-of-week): \"mon-fry\"" },
+		{ "--full-schedule", "*/0 * * * *",
+		  "full schedule: field 1 (minute)" },
+		{ "--blackout", "2027-08-20..2027-06-15",
+		  "first date is after" },
+		{ "--page-size", "0", "page size is 1 to 10000" },
+		{ "--webhook", "ftp://x/", "webhook" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cw_buf_clear(&err);
+		ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "update",
+		                         "c", bad[i].flag, bad[i].value, NULL),
+		                 2);
+		ck_assert_msg(strstr(cw_buf_cstr(&err), bad[i].message), "%s",
+		              cw_buf_cstr(&err));
+	}
+	doc = show(&env, "c");
+	ck_assert_str_eq(shown(doc, "schedule"), "0 2 * * *");
+	ck_assert_str_eq(shown(doc, "next_run"), before);
+	cJSON_Delete(doc);
+	/* the tenant moves to UTC: 02:00 UTC */
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "update", "d1",
+	                         "--time-zone", "UTC", NULL),
+	                 0);
+	doc = show(&env, "c");
+	ck_assert_ptr_nonnull(strstr(shown(doc, "next_run"), "T02:00:00.000Z"));
+	cJSON_Delete(doc);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "tenant", "update", "d1",
+	                         "--time-zone", "Nowhere/Atlantis", NULL),
+	                 2);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "update", "c",
+	                         "--no-schedule", NULL),
+	                 0);
+	doc = show(&env, "c");
+	ck_assert_ptr_null(cJSON_GetObjectItem(doc, "next_run"));
+	cJSON_Delete(doc);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "remove", "c", NULL),
+	                 0);
+	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "show", "c", NULL),
+	                 1);
+	cwt_env_cleanup(&env);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 Suite *suite_sync_schedule(void)
 {
 	Suite *s = suite_create("sync_schedule");
@@ -848,6 +925,7 @@ Suite *suite_sync_schedule(void)
 	tcase_add_test(tc, admin_connections);
 	tcase_add_test(tc, change_retention);
 	tcase_add_test(tc, killed_mid_run);
+	tcase_add_test(tc, cli_edits);
 	suite_add_tcase(s, tc);
 	return s;
 }
