@@ -75,9 +75,8 @@ START_TEST(lease_is_held_by_one)
 	ck_assert_int_eq(cw_store_sync_claim(store, conn, "b", 5999, 9000),
 	                 CW_EBUSY);
 	ck_assert_int_eq(cw_store_sync_claim(store, conn, "b", 6001, 9000), 0);
-	ck_assert_int_eq(cw_store_sync_run_list(store, conn, id, 1, copy_run,
-	                                        state),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_sync_run_list(store, conn, id, 1, copy_run, state), 0);
 	ck_assert_str_eq(state, "interrupted");
 	ck_assert_int_eq(cw_store_sync_renew(store, conn, "a", 99000),
 	                 CW_ENOTFOUND);
@@ -102,7 +101,8 @@ typedef struct {
 static int copy_connection(const cw_sync_connection *c, void *payload)
 {
 	seen_connection *s = payload;
-	snprintf(s->cursor, sizeof(s->cursor), "%s", c->cursor ? c->cursor : "");
+	snprintf(s->cursor, sizeof(s->cursor), "%s",
+	         c->cursor ? c->cursor : "");
 	snprintf(s->state, sizeof(s->state), "%s",
 	         c->last_state ? c->last_state : "");
 	s->last_full = c->last_full_ms;
@@ -117,11 +117,11 @@ START_TEST(firings_and_runs)
 	int won = -1;
 	int64_t id = 0;
 	/* a firing is taken once */
-	ck_assert_int_eq(cw_store_sync_reschedule(store, conn, 5000, 9000, &won),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_sync_reschedule(store, conn, 5000, 9000, &won), 0);
 	ck_assert_int_eq(won, 1);
-	ck_assert_int_eq(cw_store_sync_reschedule(store, conn, 5000, 9000, &won),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_sync_reschedule(store, conn, 5000, 9000, &won), 0);
 	ck_assert_int_eq(won, 0);
 	/* a held run keeps the cursor; an applied full run moves it */
 	run.connection_id = conn;
@@ -137,24 +137,25 @@ START_TEST(firings_and_runs)
 	run.finished_ms = 2000;
 	run.held_set = "/tmp/x";
 	ck_assert_int_eq(cw_store_sync_run_finish(store, &run, "held", 0), 0);
-	ck_assert_int_eq(cw_store_sync_list(store, 0, "sis", copy_connection, &s),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_sync_list(store, 0, "sis", copy_connection, &s), 0);
 	ck_assert_str_eq(s.cursor, "");
 	ck_assert_str_eq(s.state, "held");
 	ck_assert_int_eq(s.next_run, 9000);
-	ck_assert_int_eq(cw_store_sync_run_settle(store, id, "held", "approved"),
-	                 0);
-	ck_assert_int_eq(cw_store_sync_run_settle(store, id, "held", "approved"),
-	                 CW_ENOTFOUND);
+	ck_assert_int_eq(
+	        cw_store_sync_run_settle(store, id, "held", "approved"), 0);
+	ck_assert_int_eq(
+	        cw_store_sync_run_settle(store, id, "held", "approved"),
+	        CW_ENOTFOUND);
 	run.state = "applied";
 	run.held_set = NULL;
 	ck_assert_int_eq(cw_store_sync_run_finish(store, &run, "ok", 1), 0);
-	ck_assert_int_eq(cw_store_sync_list(store, 0, "sis", copy_connection, &s),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_sync_list(store, 0, "sis", copy_connection, &s), 0);
 	ck_assert_str_eq(s.cursor, "2027-01-01T00:00:00.000Z");
 	ck_assert_int_eq(s.last_full, 1234);
-	ck_assert_int_eq(cw_store_sync_run_list(store, conn, id + 1, 1, copy_run,
-	                                        s.state),
+	ck_assert_int_eq(cw_store_sync_run_list(store, conn, id + 1, 1,
+	                                        copy_run, s.state),
 	                 CW_ENOTFOUND);
 }
 END_TEST
@@ -202,20 +203,23 @@ START_TEST(prune_keeps_a_horizon)
 	log_row(db, 4, other.id, 1, 1500); /* seq 4 */
 	log_row(db, 5, other.id, 2, 1600); /* seq 5-6, the newest */
 	sqlite3_close(db);
-	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before), 0);
+	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before),
+	                 0);
 	ck_assert_int_eq(seq, 0);
 	ck_assert_int_eq(cw_store_roster_prune(store, 3000, &pruned), 0);
 	ck_assert_int_eq(pruned, 3); /* the newest row stays */
-	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before), 0);
+	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before),
+	                 0);
 	ck_assert_int_eq(seq, 3);
 	ck_assert_int_eq(before, 3000);
-	ck_assert_int_eq(cw_store_roster_horizon(store, other.id, &seq, &before),
-	                 0);
+	ck_assert_int_eq(
+	        cw_store_roster_horizon(store, other.id, &seq, &before), 0);
 	ck_assert_int_eq(seq, 4);
 	/* a lower cutoff later (retention raised) moves nothing back */
 	ck_assert_int_eq(cw_store_roster_prune(store, 100, &pruned), 0);
 	ck_assert_int_eq(pruned, 0);
-	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before), 0);
+	ck_assert_int_eq(cw_store_roster_horizon(store, tenant, &seq, &before),
+	                 0);
 	ck_assert_int_eq(seq, 3);
 	ck_assert_int_eq(before, 3000);
 	ck_assert_int_eq(cw_store_roster_changes(store, other.id, 4, 100,
