@@ -398,7 +398,7 @@ static int run_remove(const cw_args *args)
 		return code;
 	err = read_connection(&h, &env, args->positionals[0]);
 	if (err == 0)
-		err = cw_store_sync_delete(env.store, h.c.id, cw_time_now_ms());
+		err = cw_sync_delete(env.store, h.c.id);
 	if (err < 0)
 		code = err == CW_EBUSY
 		               ? (cw_cli_fail(args, err), CW_EXIT_INVALID)

@@ -668,6 +668,33 @@ int cw_sync_execute(cw_sync_job *j, cw_sync_result *r)
 	return record;
 }
 
+typedef struct {
+	char *sets[64];
+	size_t count;
+} held_sets;
+
+static int keep_held_set(const cw_sync_run *r, void *payload)
+{
+	held_sets *h = payload;
+	if (strcmp(r->state, "held") != 0 || !r->held_set || h->count == 64)
+		return 0;
+	return (h->sets[h->count++] = cw_strdup(r->held_set)) ? 0 : CW_ENOMEM;
+}
+
+int cw_sync_delete(cw_store *store, int64_t id)
+{
+	held_sets h = { { NULL }, 0 };
+	int err = cw_store_sync_run_list(store, id, 0, 1000, keep_held_set, &h);
+	if (err == 0)
+		err = cw_store_sync_delete(store, id, cw_time_now_ms());
+	for (size_t i = 0; i < h.count; i++) {
+		if (err == 0)
+			remove_set(h.sets[i]);
+		cw_free(h.sets[i]);
+	}
+	return err;
+}
+
 cJSON *cw_sync_connection_json(const cw_sync_connection *c, const char *tenant)
 {
 	cJSON *o = cJSON_CreateObject(), *list;

@@ -75,6 +75,10 @@ void cw_sync_abandon(cw_sync_job *job, const char *why);
 void cw_sync_job_free(cw_sync_job *job);
 void cw_sync_result_dispose(cw_sync_result *result);
 
+/** Deletes connection id and its runs (cw_store_sync_delete), and the
+ *  pulled sets its held runs kept. */
+int cw_sync_delete(cw_store *store, int64_t id);
+
 /** A connection as JSON, its secret never (for `sync show|list` and the
  *  admin API); tenant is its tenant's name. */
 cJSON *cw_sync_connection_json(const cw_sync_connection *c, const char *tenant);

@@ -412,8 +412,7 @@ int cw_api_sync_connection_delete(cw_request *req, cw_response *res)
 	int err = find(&f, req, res);
 	if (err != 0)
 		return err > 0 ? 0 : err;
-	err = cw_store_sync_delete(cw_request_ctx(req)->store, f.c.id,
-	                           cw_time_now_ms());
+	err = cw_sync_delete(cw_request_ctx(req)->store, f.c.id);
 	release(&f);
 	if (err == CW_EBUSY)
 		return cw_response_error(res, 409, "invaliddata", "%s",

@@ -344,6 +344,19 @@ START_TEST(scheduled_runs)
 }
 END_TEST
 
+/* Pulled sets kept in the data dir (held runs' data). */
+static int kept_sets(const cwt_env *env)
+{
+	DIR *dir = opendir(env->dir);
+	struct dirent *e;
+	int n = 0;
+	ck_assert_ptr_nonnull(dir);
+	while ((e = readdir(dir)))
+		n += strncmp(e->d_name, "sync-", 5) == 0;
+	closedir(dir);
+	return n;
+}
+
 /* Forks `crosswalk sync run NAME` (its output discarded). */
 static pid_t cli_run_background(const cwt_env *env, const char *name)
 {
@@ -426,6 +439,7 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	                      strstr(why, "10%"),
 	              "%s", why);
 	cJSON_Delete(doc);
+	ck_assert_int_eq(kept_sets(&env), 1);
 	/* while it waits, the SIS changes again: approval applies what the
 	 * held run pulled (20 users), not a new pull */
 	sis_set("users=25");
@@ -446,6 +460,7 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	api(&r, &d, "POST", path, token, NULL); /* approved already */
 	ck_assert_int_eq(r.status, 409);
 	cwt_http_dispose(&r);
+	ck_assert_int_eq(kept_sets(&env), 0);
 	/* the CLI's approval path */
 	sis_set("users=10");
 	cw_buf_clear(&out);
@@ -470,6 +485,7 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	ck_assert_int_eq(cwt_run(&env, &out, &err, "sync", "approve", "sis",
 	                         run_id, NULL),
 	                 1);
+	ck_assert_int_eq(kept_sets(&env), 0);
 	ck_assert_int_eq(cwt_stop(&d, SIGTERM, 5000), 0);
 	stop_sis();
 	cwt_env_cleanup(&env);
