@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define REPORTED_DIAGNOSTICS 200
@@ -273,6 +274,18 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 		err = cw_response_error(res, 409, "invaliddata",
 		                        "import %lld is %s, not pending",
 		                        (long long)rec.id, rec.state);
+		goto out;
+	}
+	/* A held sync run's pulled set: its run is approved instead, so the
+	 * run's record and cursor follow. */
+	struct stat st;
+	if (stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err = cw_response_error(
+		        res, 409, "invaliddata",
+		        "import %lld was pulled by a sync run: approve the run "
+		        "(POST /admin/v1/sync/connections/{name}/runs/{id}/"
+		        "approve), so its cursor moves too",
+		        (long long)rec.id);
 		goto out;
 	}
 	search.id = rec.tenant_id;

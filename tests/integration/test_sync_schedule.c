@@ -438,6 +438,15 @@ START_TEST(run_now_one_at_a_time_and_approval)
 	ck_assert_msg(strstr(why, "delete 10 of the 30 users") &&
 	                      strstr(why, "10%"),
 	              "%s", why);
+	/* its import is approved through the run, not as a bare import */
+	char import_path[128];
+	snprintf(import_path, sizeof(import_path),
+	         "/admin/v1/roster/imports/%.0f/approve",
+	         number_at(doc, "report", "import", "import_id", NULL));
+	api(&r, &d, "POST", import_path, token, NULL);
+	ck_assert_int_eq(r.status, 409);
+	ck_assert_ptr_nonnull(strstr(cw_buf_cstr(&r.body), "pulled by a sync"));
+	cwt_http_dispose(&r);
 	cJSON_Delete(doc);
 	ck_assert_int_eq(kept_sets(&env), 1);
 	/* while it waits, the SIS changes again: approval applies what the
