@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_DUE 64 /* firings started per tick; the rest wait a second */
+#define MAX_DUE   64  /* firings started per tick; the rest wait a second */
+#define RUNS_KEPT 200 /* each connection's newest runs kept */
 
 typedef struct {
 	cw_sync_job *job;
@@ -176,5 +177,11 @@ void cw_sync_prune_changes(cw_ctx *ctx)
 		       cw_error_last(), NULL);
 	else if (pruned)
 		CW_LOG(CW_LOG_INFO, "changes_pruned", "i:log_rows", pruned,
+		       NULL);
+	if (cw_store_sync_run_trim(ctx->store, RUNS_KEPT, &pruned) < 0)
+		CW_LOG(CW_LOG_WARN, "sync_run_trim_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (pruned)
+		CW_LOG(CW_LOG_INFO, "sync_runs_trimmed", "i:runs", pruned,
 		       NULL);
 }

@@ -25,7 +25,8 @@ int cw_sync_start(cw_ctx *ctx, int64_t tenant_id, const char *name,
                   const char *started_by, int full, int64_t approve_run,
                   int64_t *run_id);
 
-/** Deletes change-log entries older than change_retention_days. */
+/** Deletes change-log entries older than change_retention_days, and each
+ *  connection's runs but its newest 200 (running and held ones stay). */
 void cw_sync_prune_changes(cw_ctx *ctx);
 
 #endif

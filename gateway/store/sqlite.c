@@ -778,6 +778,7 @@ static const cw_store_backend sqlite_backend = {
 	.tenant_zone_get = cw_sqlite__tenant_zone_get,
 	.tenant_zone_set = cw_sqlite__tenant_zone_set,
 	.roster_prune = cw_sqlite__roster_prune,
+	.sync_run_trim = cw_sqlite__sync_run_trim,
 	.roster_horizon = cw_sqlite__roster_horizon,
 	.badge_issuer_add = cw_sqlite__badge_issuer_add,
 	.badge_issuer_get = cw_sqlite__badge_issuer_get,

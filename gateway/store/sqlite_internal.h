@@ -150,6 +150,7 @@ int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id,
 int cw_sqlite__tenant_zone_set(cw_store *store, int64_t tenant_id,
                                const char *zone);
 int cw_sqlite__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+int cw_sqlite__sync_run_trim(cw_store *store, int keep, int *deleted);
 int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
                               int64_t *through_seq, int64_t *pruned_before_ms);
 

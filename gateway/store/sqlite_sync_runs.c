@@ -285,6 +285,18 @@ int cw_sqlite__sync_run_settle(cw_store *store, int64_t run_id,
 	return err;
 }
 
+int cw_sqlite__sync_run_trim(cw_store *store, int keep, int *deleted)
+{
+	const cw_sqlite_value values[] = { CW_SQL_INT(keep) };
+	*deleted = 0;
+	return exec_one(store,
+	                "DELETE FROM sync_runs WHERE state NOT IN ('running', "
+	                "'held') AND id <= (SELECT r.id FROM sync_runs r WHERE "
+	                "r.connection_id = sync_runs.connection_id ORDER BY "
+	                "r.id DESC LIMIT 1 OFFSET ?1)",
+	                values, 1, deleted, "trimming sync runs");
+}
+
 int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64])
 {
 	sqlite_store *s = (sqlite_store *)store;

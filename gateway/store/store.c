@@ -573,3 +573,8 @@ int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
 	return store->backend->roster_horizon(store, tenant_id, through_seq,
 	                                      pruned_before_ms);
 }
+
+int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted)
+{
+	return store->backend->sync_run_trim(store, keep, deleted);
+}

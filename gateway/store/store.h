@@ -401,6 +401,7 @@ typedef struct {
 	int (*tenant_zone_set)(cw_store *store, int64_t tenant_id,
 	                       const char *zone);
 	int (*roster_prune)(cw_store *store, int64_t before_ms, int *pruned);
+	int (*sync_run_trim)(cw_store *store, int keep, int *deleted);
 	int (*roster_horizon)(cw_store *store, int64_t tenant_id,
 	                      int64_t *through_seq, int64_t *pruned_before_ms);
 	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
@@ -695,6 +696,10 @@ int cw_store_sync_run_list(cw_store *store, int64_t connection_id,
  *  from_state (someone else settled it). */
 int cw_store_sync_run_settle(cw_store *store, int64_t run_id,
                              const char *from_state, const char *to_state);
+
+/** Keeps each connection's keep newest runs (and every running or held
+ *  one), deleting older ones; *deleted counts them. */
+int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted);
 
 /** A tenant's time zone (an IANA name; "UTC" unless set). */
 int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64]);

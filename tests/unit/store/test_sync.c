@@ -160,6 +160,38 @@ START_TEST(firings_and_runs)
 }
 END_TEST
 
+static int count_runs(const cw_sync_run *r, void *payload)
+{
+	(void)r;
+	(*(int *)payload)++;
+	return 0;
+}
+
+START_TEST(runs_are_trimmed)
+{
+	cw_sync_run run = { 0 };
+	int64_t id = 0;
+	int deleted = -1, n = 0;
+	run.connection_id = conn;
+	run.tenant_id = tenant;
+	run.started_by = "schedule";
+	run.kind = "delta";
+	for (int i = 0; i < 6; i++) {
+		run.state = i == 0 ? "held" : i == 5 ? "running" : "applied";
+		run.started_ms = 1000 + i;
+		ck_assert_int_eq(cw_store_sync_run_add(store, &run, &id), 0);
+	}
+	/* keep 2: the two newest, and the old held one */
+	ck_assert_int_eq(cw_store_sync_run_trim(store, 2, &deleted), 0);
+	ck_assert_int_eq(deleted, 3);
+	ck_assert_int_eq(
+	        cw_store_sync_run_list(store, conn, 0, 100, count_runs, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(cw_store_sync_run_trim(store, 2, &deleted), 0);
+	ck_assert_int_eq(deleted, 0);
+}
+END_TEST
+
 static void log_row(sqlite3 *db, int64_t seq, int64_t tenant_id, int count,
                     int64_t at_ms)
 {
@@ -247,6 +279,7 @@ Suite *suite_sync(void)
 	tcase_add_test(c, lease_is_held_by_one);
 	tcase_add_test(c, firings_and_runs);
 	tcase_add_test(c, prune_keeps_a_horizon);
+	tcase_add_test(c, runs_are_trimmed);
 	suite_add_tcase(s, c);
 	return s;
 }
