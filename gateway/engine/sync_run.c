@@ -863,6 +863,15 @@ int cw_sync_check(const cw_sync_connection *c)
 		cw_error_set("%s: %s", i ? "full schedule" : "schedule", why);
 		return CW_EINVAL;
 	}
+	int64_t next = 0;
+	if (c->schedule &&
+	    cw_sync_next_firing(&next, c->schedule, NULL, "UTC",
+	                        cw_time_now_ms()) == 0 &&
+	    next == 0) {
+		cw_error_set("schedule: \"%s\" never fires (no such date)",
+		             c->schedule);
+		return CW_EINVAL;
+	}
 	if (cw_blackouts_parse(ranges, &count, c->blackouts) < 0)
 		return CW_EINVAL;
 	if (c->webhook_url && strncmp(c->webhook_url, "http://", 7) != 0 &&

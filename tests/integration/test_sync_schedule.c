@@ -900,6 +900,7 @@ START_TEST(cli_edits)
 		{ "--blackout", "2027-08-20..2027-06-15",
 		  "first date is after" },
 		{ "--page-size", "0", "page size is 1 to 10000" },
+		{ "--schedule", "0 0 30 2 *", "never fires" },
 		{ "--webhook", "ftp://x/", "webhook" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
