@@ -55,6 +55,17 @@ int cw_api_admin_clients_add(cw_request *req, cw_response *res);
 int cw_api_admin_clients_revoke(cw_request *req, cw_response *res);
 int cw_api_admin_audit_list(cw_request *req, cw_response *res);
 
+/* api_sync_admin.c */
+int cw_api_sync_connections_list(cw_request *req, cw_response *res);
+int cw_api_sync_connections_add(cw_request *req, cw_response *res);
+int cw_api_sync_connection_show(cw_request *req, cw_response *res);
+int cw_api_sync_connection_update(cw_request *req, cw_response *res);
+int cw_api_sync_connection_delete(cw_request *req, cw_response *res);
+int cw_api_sync_connection_run(cw_request *req, cw_response *res);
+int cw_api_sync_runs_list(cw_request *req, cw_response *res);
+int cw_api_sync_run_show(cw_request *req, cw_response *res);
+int cw_api_sync_run_approve(cw_request *req, cw_response *res);
+
 /* api_roster.c */
 int cw_api_roster_import_start(cw_request *req, cw_response *res);
 int cw_api_roster_import_status(cw_request *req, cw_response *res);

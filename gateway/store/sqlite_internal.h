@@ -113,6 +113,47 @@ int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
 int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
                                   int64_t id);
 
+/* sqlite_sync.c, sqlite_sync_runs.c */
+/* A value bound to a statement: text (NULL binds NULL) or an integer. */
+typedef struct {
+	int is_text;
+	int64_t number;
+	const char *text;
+} cw_sqlite_value;
+#define CW_SQL_INT(v)  ((cw_sqlite_value){ 0, (int64_t)(v), NULL })
+#define CW_SQL_TEXT(v) ((cw_sqlite_value){ 1, 0, (v) })
+/* Runs one statement with values bound to ?1…?n; *changes (may be NULL)
+ * counts the rows it changed. what names it in errors. */
+int cw_sqlite__exec_values(connection *conn, const char *sql,
+                           const cw_sqlite_value *values, int n, int *changes,
+                           const char *what);
+int cw_sqlite__sync_update(cw_store *store, const cw_sync_connection *c);
+int cw_sqlite__sync_delete(cw_store *store, int64_t id, int64_t now_ms);
+int cw_sqlite__sync_claim(cw_store *store, int64_t id, const char *owner,
+                          int64_t now_ms, int64_t until_ms);
+int cw_sqlite__sync_renew(cw_store *store, int64_t id, const char *owner,
+                          int64_t until_ms);
+int cw_sqlite__sync_release(cw_store *store, int64_t id, const char *owner);
+int cw_sqlite__sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                               int64_t next_ms, int *won);
+int cw_sqlite__sync_run_add(cw_store *store, const cw_sync_run *run,
+                            int64_t *id);
+int cw_sqlite__sync_run_finish(cw_store *store, const cw_sync_run *run,
+                               const char *connection_state, int advance);
+int cw_sqlite__sync_run_list(cw_store *store, int64_t connection_id,
+                             int64_t run_id, int limit, cw_sync_run_cb cb,
+                             void *payload);
+int cw_sqlite__sync_run_settle(cw_store *store, int64_t run_id,
+                               const char *from_state, const char *to_state);
+int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id,
+                               char out[64]);
+int cw_sqlite__tenant_zone_set(cw_store *store, int64_t tenant_id,
+                               const char *zone);
+int cw_sqlite__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+int cw_sqlite__sync_run_trim(cw_store *store, int keep, int *deleted);
+int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
+                              int64_t *through_seq, int64_t *pruned_before_ms);
+
 /* sqlite_changes.c */
 int cw_sqlite__roster_changes(cw_store *store, int64_t tenant_id,
                               int64_t after_seq, size_t limit,

@@ -202,6 +202,17 @@ typedef struct {
 	int64_t last_run_ms;           /* 0: never */
 	const char *last_state, *last_report;
 	const char *webhook_url; /* each run's report is posted here, or NULL */
+	/* Firings of the schedule the full schedule has reached since the
+	 * last full run are full syncs (NULL: only the first run and --full
+	 * are). */
+	const char *full_schedule;
+	const char *blackouts; /* "2027-06-15..2027-08-20,…", or NULL */
+	int64_t next_run_ms;   /* the next scheduled firing; 0: none */
+	int64_t last_full_ms;  /* when the last applied full run began */
+	/* The one run allowed at a time holds the lease until it ends or
+	 * lease_until_ms passes (a dead holder's lease just expires). */
+	const char *lease_owner;
+	int64_t lease_until_ms;
 } cw_sync_connection;
 
 typedef int (*cw_sync_cb)(const cw_sync_connection *c, void *payload);
@@ -224,6 +235,23 @@ typedef struct {
 
 typedef int (*cw_flow_run_cb)(const cw_flow_run *run, void *payload);
 
+/** A run of a sync connection, as recorded (sync_runs). */
+typedef struct {
+	int64_t id, connection_id, tenant_id;
+	const char *started_by; /* schedule | api | cli | approval */
+	const char *kind;       /* full | delta */
+	/* running, applied, unchanged, held, approved, rejected, failed,
+	 * interrupted (its process died), superseded (a later run replaced
+	 * the held one) */
+	const char *state;
+	int64_t started_ms, finished_ms; /* finished_ms 0: not yet */
+	int64_t import_id;               /* 0: no import record */
+	const char *held_set; /* the pulled set kept for approval, or NULL */
+	const char *cursor;   /* the cursor the run sets once applied */
+	const char *report;   /* JSON, or NULL */
+} cw_sync_run;
+
+typedef int (*cw_sync_run_cb)(const cw_sync_run *run, void *payload);
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -457,6 +485,32 @@ typedef struct {
 	                 const char *cursor);
 	int (*case_mirror_delete)(cw_store *store, int64_t tenant_id,
 	                          int64_t id);
+	int (*sync_update)(cw_store *store, const cw_sync_connection *c);
+	int (*sync_delete)(cw_store *store, int64_t id, int64_t now_ms);
+	int (*sync_claim)(cw_store *store, int64_t id, const char *owner,
+	                  int64_t now_ms, int64_t until_ms);
+	int (*sync_renew)(cw_store *store, int64_t id, const char *owner,
+	                  int64_t until_ms);
+	int (*sync_release)(cw_store *store, int64_t id, const char *owner);
+	int (*sync_reschedule)(cw_store *store, int64_t id, int64_t expected_ms,
+	                       int64_t next_ms, int *won);
+	int (*sync_run_add)(cw_store *store, const cw_sync_run *run,
+	                    int64_t *id);
+	int (*sync_run_finish)(cw_store *store, const cw_sync_run *run,
+	                       const char *connection_state, int advance);
+	int (*sync_run_list)(cw_store *store, int64_t connection_id,
+	                     int64_t run_id, int limit, cw_sync_run_cb cb,
+	                     void *payload);
+	int (*sync_run_settle)(cw_store *store, int64_t run_id,
+	                       const char *from_state, const char *to_state);
+	int (*tenant_zone_get)(cw_store *store, int64_t tenant_id,
+	                       char out[64]);
+	int (*tenant_zone_set)(cw_store *store, int64_t tenant_id,
+	                       const char *zone);
+	int (*roster_prune)(cw_store *store, int64_t before_ms, int *pruned);
+	int (*sync_run_trim)(cw_store *store, int keep, int *deleted);
+	int (*roster_horizon)(cw_store *store, int64_t tenant_id,
+	                      int64_t *through_seq, int64_t *pruned_before_ms);
 	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
 	                        const cw_badge_key *keys, size_t key_count,
 	                        int64_t status_list_size);
@@ -701,7 +755,9 @@ int cw_store_import_interrupted(cw_store *store, int *count);
 /**
  * Lists a tenant's rows of one entity by sourcedId. since NULL: every row
  * held. since a time: every row changed after it, and every row deleted after
- * it as a record with status "tobedeleted" and fields "{}".
+ * it as a record with status "tobedeleted" and fields "{}". CW_EINVAL
+ * (message set) when since is before the change log's retention: the
+ * deletions since then are no longer known.
  */
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload);
@@ -785,6 +841,71 @@ int cw_store_sync_done(cw_store *store, int64_t id, int64_t ran_ms,
 
 /** CW_ENOTFOUND when the tenant has no such mirror. */
 int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
+
+/** Changes a connection (by id): everything but its name and tenant.
+ *  CW_ENOTFOUND when there is none. */
+int cw_store_sync_update(cw_store *store, const cw_sync_connection *c);
+/** Deletes a connection and its runs; CW_EBUSY while a run holds its
+ *  lease, CW_ENOTFOUND when there is none. */
+int cw_store_sync_delete(cw_store *store, int64_t id, int64_t now_ms);
+/**
+ * Takes a connection's lease for owner until until_ms, in one statement
+ * that succeeds only when no lease is held or the one held expired before
+ * now_ms; runs a dead holder left running become interrupted. CW_EBUSY
+ * (message set) when another run holds it.
+ */
+int cw_store_sync_claim(cw_store *store, int64_t id, const char *owner,
+                        int64_t now_ms, int64_t until_ms);
+/** Extends owner's lease; CW_ENOTFOUND when owner no longer holds it. */
+int cw_store_sync_renew(cw_store *store, int64_t id, const char *owner,
+                        int64_t until_ms);
+/** Gives owner's lease up (nothing when owner does not hold it). */
+int cw_store_sync_release(cw_store *store, int64_t id, const char *owner);
+/** Moves the next firing from expected_ms to next_ms when it still is
+ *  expected_ms: *won 1 for the caller that moved it (so one node fires a
+ *  firing), 0 when another did. */
+int cw_store_sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                             int64_t next_ms, int *won);
+/** Records a run (its id in *id). */
+int cw_store_sync_run_add(cw_store *store, const cw_sync_run *run, int64_t *id);
+/**
+ * Records how a run ended (state, finished_ms, import_id, held_set,
+ * report, by run->id) and, in the same transaction, the connection's last
+ * run (connection_state: ok, held or failed); with advance, also its
+ * cursor (run->cursor) and, for a full run, last_full_ms.
+ */
+int cw_store_sync_run_finish(cw_store *store, const cw_sync_run *run,
+                             const char *connection_state, int advance);
+/** A connection's runs, newest first, at most limit; run_id not 0: that
+ *  one only (CW_ENOTFOUND when the connection has no such run). */
+int cw_store_sync_run_list(cw_store *store, int64_t connection_id,
+                           int64_t run_id, int limit, cw_sync_run_cb cb,
+                           void *payload);
+/** Moves a run from from_state to to_state; CW_ENOTFOUND when it is not in
+ *  from_state (someone else settled it). */
+int cw_store_sync_run_settle(cw_store *store, int64_t run_id,
+                             const char *from_state, const char *to_state);
+
+/** Keeps each connection's keep newest runs (and every running or held
+ *  one), deleting older ones; *deleted counts them. */
+int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted);
+
+/** A tenant's time zone (an IANA name; "UTC" unless set). */
+int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64]);
+int cw_store_tenant_zone_set(cw_store *store, int64_t tenant_id,
+                             const char *zone);
+
+/**
+ * Deletes change-log entries made before before_ms (every tenant's), but
+ * never the newest entry (sequence numbers continue from it), and records
+ * per tenant the last sequence number deleted; *pruned counts log rows.
+ */
+int cw_store_roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+/** The last sequence number pruned from a tenant's change log (0: none):
+ *  a feed reader behind it has missed changes; and the time before which
+ *  entries were pruned (0: none), so deletions before it are unknown. */
+int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
+                            int64_t *through_seq, int64_t *pruned_before_ms);
 
 /* ---- Open Badges issuing ------------------------------------------------- */
 
