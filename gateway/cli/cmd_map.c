@@ -255,6 +255,9 @@ static int write_credential(const char *id, const char *text, void *payload)
 	return err;
 }
 
+static int batch_exit(const cw_args *args, cw_cli_env *env, const char *tenant,
+                      const char *flow, int err, cJSON *report);
+
 /* partner-record: the batch, its report; exit 1 when a record is held. */
 static int run_partner(const cw_args *args, cw_cli_env *env,
                        cw_cli_fetcher *fetcher, const cw_tenant *t,
@@ -280,26 +283,45 @@ static int run_partner(const cw_args *args, cw_cli_env *env,
 	err = cw_flow_partner_run(&report, fe, &fetcher->badges, t->name, t->id,
 	                          m, results, args->positionals[0], input, len,
 	                          dir ? write_credential : NULL, (void *)dir);
-	if (err < 0 && !report) {
-		code = cw_cli_fail(args, err);
-	} else {
-		const cJSON *held = cJSON_GetObjectItem(report, "held");
-		const cJSON *failed = cJSON_GetObjectItem(report, "failed");
-		code = err < 0 ? cw_cli_exit_code(err)
-		       : held->valueint || failed->valueint ? CW_EXIT_INVALID
-		                                            : CW_EXIT_OK;
-		if (err < 0)
-			fprintf(stderr, "crosswalk map run: %s\n",
-			        cw_error_last());
-		if (cw_cli_print_json(report) != CW_EXIT_OK)
-			code = CW_EXIT_INTERNAL;
-		report = NULL;
-	}
-	cw_cli_audit(env->store, t->name, "map.run", "partner-record", err);
-	cJSON_Delete(report);
+	code = batch_exit(args, env, t->name, "partner-record", err, report);
 	cw_mapping_free(results);
 	cw_buf_dispose(&problems);
 	return code;
+}
+
+/* A batch's report printed; exit 1 when someone is held or failed. */
+static int batch_exit(const cw_args *args, cw_cli_env *env, const char *tenant,
+                      const char *flow, int err, cJSON *report)
+{
+	int code;
+
+	if (err < 0 && !report)
+		return cw_cli_fail(args, err);
+	const cJSON *held = cJSON_GetObjectItem(report, "held");
+	const cJSON *failed = cJSON_GetObjectItem(report, "failed");
+	code = err < 0                              ? cw_cli_exit_code(err)
+	       : held->valueint || failed->valueint ? CW_EXIT_INVALID
+	                                            : CW_EXIT_OK;
+	if (err < 0)
+		fprintf(stderr, "crosswalk map run: %s\n", cw_error_last());
+	if (cw_cli_print_json(report) != CW_EXIT_OK)
+		code = CW_EXIT_INTERNAL;
+	cw_cli_audit(env->store, tenant, "map.run", flow, err);
+	return code;
+}
+
+/* pd-completion: INPUT is the PD program's class. */
+static int run_pd(const cw_args *args, cw_cli_env *env, cw_cli_fetcher *fetcher,
+                  const cw_tenant *t, const cw_mapping *m,
+                  const cw_flow_env *fe)
+{
+	const char *dir = cw_args_get(args, "out-dir");
+	cJSON *report = NULL;
+	int err = cw_flow_pd_run(&report, fe, &fetcher->badges, t->name, t->id,
+	                         m, args->positionals[0],
+	                         dir ? write_credential : NULL, (void *)dir);
+
+	return batch_exit(args, env, t->name, "pd-completion", err, report);
 }
 
 static int run_run(const cw_args *args)
@@ -329,8 +351,9 @@ static int run_run(const cw_args *args)
 	                               &t)) < 0 ||
 	    (err = pick_mapping(&m, args, &env, t.id)) < 0 ||
 	    (err = cw_cli_jsonld_loader(&loader, args)) < 0 ||
-	    (err = cw_file_read(&input, &len, args->positionals[0],
-	                        CW_LIMIT_BADGE_IMAGE)) < 0) {
+	    (m->flow != CW_FLOW_PD_COMPLETION &&
+	     (err = cw_file_read(&input, &len, args->positionals[0],
+	                         CW_LIMIT_BADGE_IMAGE)) < 0)) {
 		code = err == CW_EUSAGE ? CW_EXIT_USAGE
 		                        : cw_cli_fail(args, err);
 		goto out;
@@ -342,6 +365,10 @@ static int run_run(const cw_args *args)
 		           cw_args_get(args, "dry-run") != NULL,
 		           0,
 		           &fetcher.badges };
+	if (m->flow == CW_FLOW_PD_COMPLETION) {
+		code = run_pd(args, &env, &fetcher, &t, m, &fe);
+		goto out;
+	}
 	if (m->flow == CW_FLOW_PARTNER_RECORD) {
 		code = run_partner(args, &env, &fetcher, &t, m, &fe, input,
 		                   len);
@@ -382,7 +409,10 @@ static const cw_command_spec run_spec = {
 	"startDate,endDate,hours,evidenceUrl,competencies with competencies\n"
 	"as ID:Level|ID:Level) or a JSON array of such records; each becomes\n"
 	"one credential per competency (the partner as source), issued on\n"
-	"the tenant's issuer, then a result as above. Its report is JSON.",
+	"the tenant's issuer, then a result as above. Its report is JSON.\n"
+	"pd-completion takes the PD program's class sourcedId: every\n"
+	"participant with a passing result on each of the mapping's\n"
+	"lineItems gets its microcredential; the others are held with why.",
 	run_options,
 	1,
 	1

@@ -55,28 +55,9 @@ typedef struct {
  */
 
 /* Column name of a stored row, parsed; NULL when empty. */
-static cJSON *row_fields(const cw_ri_row *row)
-{
-	return row ? cJSON_Parse(row->stored) : NULL;
-}
-
-static const cJSON *cell(const cJSON *fields, cw_or_entity e, const char *name)
-{
-	int k = cw_or_fields_position(e, name);
-	const cJSON *v = k < 0 ? NULL : cJSON_GetArrayItem(fields, k);
-
-	return cJSON_IsNull(v) ? NULL : v;
-}
-
-static const char *cell_text(const cJSON *fields, cw_or_entity e,
-                             const char *name)
-{
-	const cJSON *v = cell(fields, e, name);
-
-	if (cJSON_IsArray(v))
-		v = v->child;
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#define row_fields cw_flow__row_fields
+#define cell       cw_flow__cell
+#define cell_text  cw_flow__cell_text
 
 /* ---- decoding and verifying -----------------------------------------------
  */

@@ -2,6 +2,7 @@
 #include "engine/flows_internal.h"
 
 #include "badge/bake.h"
+#include "roster/fields.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -509,4 +510,30 @@ const char *cw_flow_rows_get(const cw_flow_rows *rows, cw_or_entity entity,
 	if (n < 0 || !cw_strset_get(rows->slots, key, (size_t)n, &slot))
 		return NULL;
 	return rows->texts[2 * slot + 1];
+}
+
+/* ---- stored rows ------------------------------------------------------- */
+
+cJSON *cw_flow__row_fields(const cw_ri_row *row)
+{
+	return row ? cJSON_Parse(row->stored) : NULL;
+}
+
+const cJSON *cw_flow__cell(const cJSON *fields, cw_or_entity e,
+                           const char *name)
+{
+	int k = cw_or_fields_position(e, name);
+	const cJSON *v = k < 0 ? NULL : cJSON_GetArrayItem(fields, k);
+
+	return cJSON_IsNull(v) ? NULL : v;
+}
+
+const char *cw_flow__cell_text(const cJSON *fields, cw_or_entity e,
+                               const char *name)
+{
+	const cJSON *v = cw_flow__cell(fields, e, name);
+
+	if (cJSON_IsArray(v))
+		v = v->child;
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }

@@ -79,6 +79,26 @@ int cw_flow_partner_run(cJSON **report, const cw_flow_env *env,
                         const char *text, size_t len,
                         cw_flow_credential_cb on_credential, void *payload);
 
+/**
+ * pd-completion on a PD program's class (class_id; NULL: the mapping's):
+ * every user enrolled in it as a student who has a result on each of the
+ * mapping's lineItems, fully graded and passing (minScore or
+ * passTextScores), gets the mapping's microcredential (an OB 3.0
+ * Achievement of type MicroCredential aligned to the mapping's CASE items,
+ * creditsEarned, the results as evidence), issued in one transaction. Each
+ * participant is a run: a done one is a duplicate (one microcredential per
+ * person and achievement); one who has not qualified is held with why.
+ * *report: {flow, class, participants, done, duplicate, held, failed,
+ * credentials, not_yet: [{participant, run, reason}]}. CW_ENOTFOUND /
+ * CW_EINVAL (message set) when the class or a competency is not the
+ * tenant's: nothing is recorded or issued then.
+ */
+int cw_flow_pd_run(cJSON **report, const cw_flow_env *env,
+                   const cw_badges *badges, const char *tenant,
+                   int64_t tenant_id, const cw_mapping *mapping,
+                   const char *class_id, cw_flow_credential_cb on_credential,
+                   void *payload);
+
 /** A run as JSON: {id, tenant_id?, flow, source, state, reason, attempts,
  *  created_at, updated_at, stages?, report?}. */
 cJSON *cw_flow_run_json(const cw_flow_run *run, int detail);

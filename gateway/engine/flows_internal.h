@@ -54,6 +54,15 @@ void cw_flow__job_dispose(cw_flow_job *job);
 int cw_flow__content_key(char key[CW_FLOW_KEY_LEN], const char *text,
                          size_t len);
 
+/** A stored row's fields, parsed (NULL for NULL); cJSON_Delete it. */
+cJSON *cw_flow__row_fields(const cw_ri_row *row);
+/** Column name of entity in fields, or NULL when empty. */
+const cJSON *cw_flow__cell(const cJSON *fields, cw_or_entity e,
+                           const char *name);
+/** The same as text (a list column's first value), or NULL. */
+const char *cw_flow__cell_text(const cJSON *fields, cw_or_entity e,
+                               const char *name);
+
 /** Appends {"stage": name, "output": output (taken)}. */
 void cw_flow__stage(cw_flow_job *job, const char *name, cJSON *output);
 /** Ends the run as state ("held" or "failed") with a reason; returns 0. */

@@ -378,7 +378,8 @@ int cw_api_badge_verify(cw_request *req, cw_response *res)
 	o.loader = ctx->contexts;
 	o.fetch = verify_fetch;
 	o.fetch_arg = &f;
-	o.now_ms = 0; /* the clock as each step runs: lists made now are valid */
+	o.now_ms =
+	        0; /* the clock as each step runs: lists made now are valid */
 	err = cw_badge_verify(&report, input, len, &o);
 	cw_free(owned);
 	if (err < 0)

@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,27 @@ static int run_partner(call *c, cw_response *res, const cw_mapping *m,
 	return answer(res, err, report);
 }
 
+/* pd-completion: the body is the PD program's class sourcedId. */
+static int run_pd(call *c, cw_response *res, const cw_mapping *m,
+                  const char *body, size_t len)
+{
+	char class_id[256];
+	cJSON *report = NULL;
+	int err;
+
+	while (len && (body[len - 1] == '\n' || body[len - 1] == '\r' ||
+	               body[len - 1] == ' '))
+		len--;
+	if (len == 0 || len >= sizeof(class_id) || memchr(body, '\0', len)) {
+		cw_error_set("the body is the PD program's class sourcedId");
+		return answer(res, CW_EINVAL, NULL);
+	}
+	snprintf(class_id, sizeof(class_id), "%.*s", (int)len, body);
+	err = cw_flow_pd_run(&report, &c->env, &c->badges, c->tenant.name,
+	                     c->tenant.id, m, class_id, NULL, NULL);
+	return answer(res, err, report);
+}
+
 int cw_api_flow_run(cw_request *req, cw_response *res)
 {
 	cw_mapping *m = NULL;
@@ -122,6 +144,10 @@ int cw_api_flow_run(cw_request *req, cw_response *res)
 	}
 	if (kind == CW_FLOW_PARTNER_RECORD) {
 		err = run_partner(&c, res, m, body, len);
+		goto out;
+	}
+	if (kind == CW_FLOW_PD_COMPLETION) {
+		err = run_pd(&c, res, m, body, len);
 		goto out;
 	}
 	err = cw_flow_execute(&o, &c.env, c.tenant.id, m, "upload", body, len);

@@ -14,8 +14,9 @@
 
 extern const cw_embedded_file cw_mapping_defaults[];
 
-static const char *const flow_names[CW_FLOW_COUNT] = { "credential-to-result",
-	                                               "partner-record" };
+static const char *const flow_names[CW_FLOW_COUNT] = {
+	"credential-to-result", "partner-record", "pd-completion"
+};
 
 const char *cw_flow_name(cw_flow_kind kind)
 {
@@ -30,8 +31,8 @@ int cw_flow_parse(cw_flow_kind *out, const char *name)
 			return 0;
 		}
 	}
-	cw_error_set("unknown flow \"%s\" (expected credential-to-result "
-	             "or partner-record)",
+	cw_error_set("unknown flow \"%s\" (expected credential-to-result, "
+	             "partner-record or pd-completion)",
 	             name ? name : "");
 	return CW_ENOTFOUND;
 }
@@ -184,6 +185,46 @@ static void read_partner_record(cw_mapping *m, const cJSON *doc)
 	read_identity(m, cJSON_GetObjectItemCaseSensitive(doc, "identity"));
 }
 
+/* Up to max strings of an array into out. */
+static size_t read_strings(const char **out, size_t max, const cJSON *list)
+{
+	const cJSON *s;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(s, list)
+	{
+		if (n < max)
+			out[n++] = s->valuestring;
+	}
+	return n;
+}
+
+static void read_pd_completion(cw_mapping *m, const cJSON *doc)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "completion");
+	const cJSON *min = cJSON_GetObjectItemCaseSensitive(c, "minScore");
+	const cJSON *hours = cJSON_GetObjectItemCaseSensitive(doc,
+	                                                      "creditHours");
+
+	m->name = text_at(doc, "name");
+	m->pd_class = text_at(doc, "class");
+	m->issuer = text_at(doc, "issuer");
+	m->pd_achievement = cJSON_GetObjectItemCaseSensitive(doc,
+	                                                     "achievement");
+	m->competency_count = read_strings(
+	        m->competencies, 32,
+	        cJSON_GetObjectItemCaseSensitive(doc, "competencies"));
+	m->pd_line_item_count = read_strings(
+	        m->pd_line_items, 64,
+	        cJSON_GetObjectItemCaseSensitive(c, "lineItems"));
+	m->pass_text_count = read_strings(
+	        m->pass_text, 16,
+	        cJSON_GetObjectItemCaseSensitive(c, "passTextScores"));
+	m->has_min_score = min != NULL;
+	m->min_score = min ? min->valuedouble : 0;
+	m->credit_hours = hours ? hours->valuedouble : 0;
+}
+
 /* What the schema cannot say: a result value names one level only. */
 static int check_levels(const cw_mapping *m, cw_buf *problems)
 {
@@ -237,8 +278,8 @@ int cw_mapping_load(cw_mapping **out, const char *text, size_t len,
 	flow = cw_json_string(doc, "flow");
 	if (!cJSON_IsObject(doc) || !flow || cw_flow_parse(&kind, flow) < 0) {
 		cw_buf_puts(problems,
-		            "/flow: expected \"credential-to-result\" "
-		            "or \"partner-record\"\n");
+		            "/flow: expected \"credential-to-result\", "
+		            "\"partner-record\" or \"pd-completion\"\n");
 		err = CW_EINVAL;
 	} else if ((err = check_schema(doc, flow, problems)) == 0) {
 		if (!(m = cw_calloc(1, sizeof(*m)))) {
@@ -249,6 +290,8 @@ int cw_mapping_load(cw_mapping **out, const char *text, size_t len,
 			doc = NULL;
 			if (kind == CW_FLOW_PARTNER_RECORD) {
 				read_partner_record(m, m->doc);
+			} else if (kind == CW_FLOW_PD_COMPLETION) {
+				read_pd_completion(m, m->doc);
 			} else {
 				read_credential_to_result(m, m->doc);
 				err = check_levels(m, problems);

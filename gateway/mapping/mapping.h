@@ -18,6 +18,7 @@
 typedef enum {
 	CW_FLOW_CREDENTIAL_TO_RESULT = 0,
 	CW_FLOW_PARTNER_RECORD,
+	CW_FLOW_PD_COMPLETION,
 	CW_FLOW_COUNT
 } cw_flow_kind;
 
@@ -65,6 +66,18 @@ struct cw_mapping {
 	const char *partner_id, *partner_name, *partner_url;
 	const char *issuer;      /* NULL: the tenant's first */
 	double credits_per_hour; /* 0: no creditsEarned */
+	/* pd-completion */
+	const char *pd_class; /* NULL: map run names it */
+	const void *pd_achievement; /* the cJSON Achievement, in doc */
+	const char *competencies[32];
+	size_t competency_count;
+	const char *pd_line_items[64];
+	size_t pd_line_item_count;
+	int has_min_score;
+	double min_score;
+	const char *pass_text[16];
+	size_t pass_text_count;
+	double credit_hours; /* 0: no creditsEarned */
 	void *doc; /* the parsed file; the strings above point into it */
 };
 

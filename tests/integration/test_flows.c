@@ -362,11 +362,16 @@ START_TEST(map_check_errors)
 	path_of(p, sizeof(p), "m3.json");
 	ck_assert_int_eq(RUN("map", "check", p), 1);
 	ck_assert_ptr_nonnull(strstr(err.data, "/levels/1/match/0:"));
-	/* the shipped default is valid */
-	ck_assert_int_eq(RUN("map", "check",
-	                     CW_SOURCE_DIR
-	                     "/mappings/credential-to-result.json"),
-	                 0);
+	/* the shipped defaults are valid */
+	for (const char *f = "credential-to-result\0partner-record\0"
+	                     "pd-completion\0";
+	     *f; f += strlen(f) + 1) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s/mappings/%s.json",
+		         CW_SOURCE_DIR, f);
+		ck_assert_msg(RUN("map", "check", path) == 0, "%s: %s", f,
+		              cw_buf_cstr(&err));
+	}
 }
 END_TEST
 
@@ -612,6 +617,94 @@ START_TEST(flows_over_http)
 }
 END_TEST
 
+/* pd-completion: s1 passed li1 (3 of at least 3), s2 (enrolled too) has no
+ * result on it: one microcredential, one participant not yet qualified. */
+START_TEST(pd_course_completers_get_microcredentials)
+{
+	char set[400], p[400], dir[400];
+	path_of(set, sizeof(set), "pdset");
+	cwt_or_write_set(set, cwt_or_users_csv);
+	cwt_or_write_file(set, "enrollments.csv",
+	                  "sourcedId,classSourcedId,schoolSourcedId,"
+	                  "userSourcedId,role\ne1,k,sch,s1,student\n"
+	                  "e2,k,sch,t1,teacher\ne4,k,sch,s2,student\n");
+	cwt_or_import(&env, "d1", set);
+	write_file("pd.json",
+	           "{\"flow\":\"pd-completion\",\"class\":\"k\","
+	           "\"achievement\":{\"id\":\"https://district.example/pd/"
+	           "ratios\",\"name\":\"Teaching ratios\",\"description\":"
+	           "\"Completed the ratios course.\",\"criteria\":{"
+	           "\"narrative\":\"Pass the ratios task.\"}},"
+	           "\"competencies\":[\"" ITEM "\"],\"completion\":{"
+	           "\"lineItems\":[\"li1\"],\"minScore\":3},"
+	           "\"creditHours\":10}");
+	path_of(p, sizeof(p), "pd.json");
+	path_of(dir, sizeof(dir), "pd-out");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "pd-completion", "--mapping", p, "--out-dir", dir,
+	                     "k"),
+	                 1); /* 1: someone has not qualified */
+	cJSON *r = NULL;
+	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_int_eq(count_of(r, "participants"), 2);
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "held"), 1);
+	ck_assert_int_eq(count_of(r, "credentials"), 1);
+	const cJSON *nope =
+	        cJSON_GetArrayItem(cJSON_GetObjectItem(r, "not_yet"), 0);
+	ck_assert_str_eq(cw_json_string(nope, "participant"), "s2");
+	ck_assert_ptr_nonnull(strstr(cw_json_string(nope, "reason"),
+	                             "not yet qualified: li1: no result"));
+	cJSON_Delete(r);
+	/* the microcredential: type, alignment, credits, evidence; it
+	 * verifies */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int files = 0;
+	while (d && (e = readdir(d))) {
+		char name[1024];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "pd-out/%s", e->d_name);
+		char *text = read_text(name);
+		ck_assert_ptr_nonnull(strstr(
+		        text, "\"achievementType\":\"MicroCredential\""));
+		ck_assert_ptr_nonnull(
+		        strstr(text, "\"targetCode\":\"" ITEM "\""));
+		ck_assert_ptr_nonnull(strstr(text,
+		                             "\"targetFramework\":\"District "
+		                             "Competencies\""));
+		ck_assert_ptr_nonnull(strstr(text, "\"creditsEarned\":10"));
+		ck_assert_ptr_nonnull(strstr(text, "\"name\":\"Ratios\""));
+		ck_assert_ptr_nonnull(strstr(text, "score 3, Proficient"));
+		cw_free(text);
+		snprintf(name, sizeof(name), "%s/%s", dir, e->d_name);
+		ck_assert_msg(RUN("vc", "verify", name) == 0, "%s",
+		              cw_buf_cstr(&out));
+		files++;
+	}
+	if (d)
+		closedir(d);
+	ck_assert_int_eq(files, 1);
+	/* again: s1 has hers already, s2 is still held */
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "pd-completion", "--mapping", p, "k"),
+	                 1);
+	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_int_eq(count_of(r, "duplicate"), 1);
+	ck_assert_int_eq(count_of(r, "held"), 1);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	cJSON_Delete(r);
+	/* an unknown class or competency changes nothing */
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "pd-completion", "--mapping", p, "nope"),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "class nope is not in the "
+	                                       "roster"));
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -625,6 +718,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, map_check_errors);
 	tcase_add_test(t, partner_records_become_credentials_and_results);
 	tcase_add_test(t, flows_over_http);
+	tcase_add_test(t, pd_course_completers_get_microcredentials);
 	suite_add_tcase(s, t);
 	return s;
 }
