@@ -14,9 +14,9 @@
 
 extern const cw_embedded_file cw_mapping_defaults[];
 
-static const char *const flow_names[CW_FLOW_COUNT] = {
-	"credential-to-result", "partner-record", "pd-completion"
-};
+static const char *const flow_names[CW_FLOW_COUNT] = { "credential-to-result",
+	                                               "partner-record",
+	                                               "pd-completion" };
 
 const char *cw_flow_name(cw_flow_kind kind)
 {
@@ -203,20 +203,20 @@ static void read_pd_completion(cw_mapping *m, const cJSON *doc)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "completion");
 	const cJSON *min = cJSON_GetObjectItemCaseSensitive(c, "minScore");
-	const cJSON *hours = cJSON_GetObjectItemCaseSensitive(doc,
-	                                                      "creditHours");
+	const cJSON *hours =
+	        cJSON_GetObjectItemCaseSensitive(doc, "creditHours");
 
 	m->name = text_at(doc, "name");
 	m->pd_class = text_at(doc, "class");
 	m->issuer = text_at(doc, "issuer");
-	m->pd_achievement = cJSON_GetObjectItemCaseSensitive(doc,
-	                                                     "achievement");
+	m->pd_achievement =
+	        cJSON_GetObjectItemCaseSensitive(doc, "achievement");
 	m->competency_count = read_strings(
 	        m->competencies, 32,
 	        cJSON_GetObjectItemCaseSensitive(doc, "competencies"));
-	m->pd_line_item_count = read_strings(
-	        m->pd_line_items, 64,
-	        cJSON_GetObjectItemCaseSensitive(c, "lineItems"));
+	m->pd_line_item_count =
+	        read_strings(m->pd_line_items, 64,
+	                     cJSON_GetObjectItemCaseSensitive(c, "lineItems"));
 	m->pass_text_count = read_strings(
 	        m->pass_text, 16,
 	        cJSON_GetObjectItemCaseSensitive(c, "passTextScores"));

@@ -67,7 +67,7 @@ struct cw_mapping {
 	const char *issuer;      /* NULL: the tenant's first */
 	double credits_per_hour; /* 0: no creditsEarned */
 	/* pd-completion */
-	const char *pd_class; /* NULL: map run names it */
+	const char *pd_class;       /* NULL: map run names it */
 	const void *pd_achievement; /* the cJSON Achievement, in doc */
 	const char *competencies[32];
 	size_t competency_count;
