@@ -225,6 +225,20 @@ int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
  */
 int cw_badges_local_document(char **out, const cw_badges *b, const char *url);
 
+/**
+ * A CLR 2.0 ClrCredential of a student: every credential (JSON) the tenant
+ * issued to student (a sourcedId) or email (may be NULL), their
+ * achievements, and associations mirroring the CASE associations between
+ * the achievements' CFItems; signed by issuer (NULL: the tenant's first)
+ * with Data Integrity when the loader has the CLR 2.0 context, else as a
+ * VC-JWT (*format "di" or "jwt"). *count: the credentials bundled.
+ * CW_ENOTFOUND when the student has none.
+ */
+int cw_badges_clr_build(char **out, const char **format, size_t *count,
+                        const cw_badges *b, const char *tenant,
+                        const char *student, const char *email,
+                        const char *name, const char *issuer);
+
 /** A credentialSubject's result list: one Result with what is given
  *  (resultDescription id, value, achievedLevel, status), or NULL when
  *  nothing is. */

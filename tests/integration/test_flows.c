@@ -9,6 +9,7 @@
 
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/encode.h"
 #include "util/file.h"
 #include "util/json.h"
 
@@ -74,6 +75,13 @@ static const char framework[] =
         "\",\"uri\":\"https://case.example/uri/" ITEM2 "\"},"
         "\"destinationNodeURI\":{\"title\":\"R.1\",\"identifier\":\"" OUTER
         "\",\"uri\":\"https://other.example/uri/" OUTER "\"},"
+        "\"lastChangeDateTime\":\"2025-01-01T00:00:00Z\"},{\"identifier\":"
+        "\"f3000000-0000-4000-8000-0000000000f3\",\"uri\":\"https://"
+        "case.example/uri/f3\",\"associationType\":\"isChildOf\","
+        "\"originNodeURI\":{\"title\":\"EL.2\",\"identifier\":\"" ITEM2
+        "\",\"uri\":\"https://case.example/uri/" ITEM2 "\"},"
+        "\"destinationNodeURI\":{\"title\":\"EL.1\",\"identifier\":\"" ITEM
+        "\",\"uri\":\"https://case.example/uri/" ITEM "\"},"
         "\"lastChangeDateTime\":\"2025-01-01T00:00:00Z\"}]}";
 
 /* The district's mapping: the student's class of course c. */
@@ -705,6 +713,107 @@ START_TEST(pd_course_completers_get_microcredentials)
 }
 END_TEST
 
+/* The CLR 2.0 context (in no npm package) from ../shared when it is there,
+ * into dir/context-2.0.1.json; 0 when it is not. */
+static int clr_context(const char *dir)
+{
+	char *text = NULL, path[600];
+	size_t len = 0;
+	cJSON *doc = NULL;
+	int ok = 0;
+	if (cw_file_read(&text, &len,
+	                 CW_SOURCE_DIR "/../shared/fixtures/badges/"
+	                               "jsonld-contexts-offline.json",
+	                 16 << 20) < 0)
+		return 0;
+	ck_assert_int_eq(cw_json_parse(&doc, text, len, 64, NULL), 0);
+	const cJSON *ctx = cJSON_GetObjectItem(
+	        cJSON_GetObjectItem(doc, "contexts"),
+	        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json");
+	if (ctx) {
+		char *json = cJSON_PrintUnformatted(ctx);
+		snprintf(path, sizeof(path), "%s/context-2.0.1.json", dir);
+		FILE *f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_ge(fputs(json, f), 0);
+		ck_assert_int_eq(fclose(f), 0);
+		cJSON_free(json);
+		ok = 1;
+	}
+	cJSON_Delete(doc);
+	cw_free(text);
+	return ok;
+}
+
+/* clr build: both of s1's credentials, their achievements, the
+ * association ITEM2 isChildOf ITEM; a VC-JWT without the CLR context,
+ * Data Integrity with it; both verify with every nested credential. */
+START_TEST(clr_transcript)
+{
+	char p[400], dir[400], map[500];
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, "--case-item", ITEM2),
+	                 0);
+	ISSUE("k1.json", "urn:uuid:" ITEM, "s1");
+	ISSUE("k2.json", "urn:uuid:" ITEM2, "ada@example.org");
+	ISSUE("k3.json", "urn:uuid:" ITEM, "s2"); /* someone else's */
+	path_of(p, sizeof(p), "clr.jwt");
+	ck_assert_msg(RUN("clr", "build", "--tenant", "d1", "--student", "s1",
+	                  "--out", p) == 0,
+	              "%s", cw_buf_cstr(&err));
+	ck_assert_ptr_nonnull(strstr(err.data, "2 credentials, signed as "
+	                                       "VC-JWT"));
+	ck_assert_msg(RUN("badge", "verify", "--json", p) == 0, "%s",
+	              cw_buf_cstr(&out));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"format\":\"clr\""));
+	char *s = out.data;
+	int nested = 0;
+	while ((s = strstr(s, "\"format\":\"ob3 json\""))) {
+		nested++;
+		s++;
+	}
+	ck_assert_int_eq(nested, 2);
+	/* the payload: both achievements and the association */
+	char *jwt = read_text("clr.jwt");
+	char *dot = strchr(jwt, '.'), *dot2 = strchr(dot + 1, '.');
+	unsigned char *payload = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(cw_base64url_decode(&payload, &n, dot + 1,
+	                                     (size_t)(dot2 - dot - 1)),
+	                 0);
+	char *text = cw_malloc(n + 1);
+	memcpy(text, payload, n);
+	text[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(text, "\"ClrCredential\""));
+	ck_assert_ptr_nonnull(strstr(text,
+	                             "\"associationType\":\"isChildOf\","
+	                             "\"sourceId\":\"urn:uuid:" ITEM2
+	                             "\",\"targetId\":\"urn:uuid:" ITEM "\""));
+	ck_assert_ptr_nonnull(strstr(text, "Ada Lovelace"));
+	cw_free(text);
+	cw_free(payload);
+	cw_free(jwt);
+	/* with the CLR 2.0 context: Data Integrity */
+	path_of(dir, sizeof(dir), "clrctx");
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	if (clr_context(dir)) {
+		snprintf(map, sizeof(map),
+		         "https://purl.imsglobal.org/spec/clr/v2p0/=%s", dir);
+		path_of(p, sizeof(p), "clr.json");
+		ck_assert_msg(RUN("clr", "build", "--tenant", "d1", "--student",
+		                  "s1", "--map", map, "--out", p) == 0,
+		              "%s", cw_buf_cstr(&err));
+		ck_assert_ptr_nonnull(strstr(err.data, "Data Integrity"));
+		ck_assert_msg(RUN("badge", "verify", "--map", map, p) == 0,
+		              "%s", cw_buf_cstr(&out));
+	}
+	/* a student with no credential */
+	ck_assert_int_eq(
+	        RUN("clr", "build", "--tenant", "d1", "--student", "t1"), 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "no Open Badges credential"));
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -719,6 +828,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, partner_records_become_credentials_and_results);
 	tcase_add_test(t, flows_over_http);
 	tcase_add_test(t, pd_course_completers_get_microcredentials);
+	tcase_add_test(t, clr_transcript);
 	suite_add_tcase(s, t);
 	return s;
 }
