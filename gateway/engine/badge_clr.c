@@ -9,8 +9,6 @@
 
 #include "crypto/vcjwt.h"
 #include "util/alloc.h"
-#include "util/encode.h"
-#include "util/hash.h"
 #include "util/error.h"
 #include "util/json.h"
 
@@ -146,35 +144,6 @@ static int associations(cJSON *out, const cw_badges *b, int64_t tenant_id,
 	return 0;
 }
 
-/* The learner as a salted sha256 IdentityObject of their sourcedId. */
-static cJSON *identifier_of(const char *student)
-{
-	unsigned char salt_bytes[16];
-	char salt[33], digest[2 * CW_SHA256_LEN + 1], hash[80];
-	cw_buf salted = CW_BUF_INIT(1024);
-	cJSON *list = cJSON_CreateArray(), *id = cJSON_CreateObject();
-
-	if (!list || !id ||
-	    cw_random_bytes(salt_bytes, sizeof(salt_bytes)) < 0 ||
-	    !cJSON_AddItemToArray(list, id)) {
-		cJSON_Delete(id);
-		cJSON_Delete(list);
-		return NULL;
-	}
-	cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
-	cw_buf_puts(&salted, student);
-	cw_buf_puts(&salted, salt);
-	cw_sha256_hex(digest, salted.data, salted.len);
-	snprintf(hash, sizeof(hash), "sha256$%s", digest);
-	cJSON_AddStringToObject(id, "type", "IdentityObject");
-	cJSON_AddStringToObject(id, "identityHash", hash);
-	cJSON_AddStringToObject(id, "identityType", "sourcedId");
-	cJSON_AddBoolToObject(id, "hashed", 1);
-	cJSON_AddStringToObject(id, "salt", salt);
-	cw_buf_dispose(&salted);
-	return list;
-}
-
 static cJSON *clr_document(const cw_badge_issuer_ctx *issuer,
                            const char *student, const char *name, gathered *g,
                            cJSON *assoc)
@@ -208,7 +177,7 @@ static cJSON *clr_document(const cw_badge_issuer_ctx *issuer,
 	cJSON_AddItemToObject(
 	        s, "type",
 	        cJSON_CreateStringArray((const char *[]){ "ClrSubject" }, 1));
-	cJSON_AddItemToObject(s, "identifier", identifier_of(student));
+	cJSON_AddItemToObject(s, "identifier", cw_badges__identifier(student));
 	cJSON_AddItemToObject(s, "verifiableCredential", g->credentials);
 	cJSON_AddItemToObject(s, "achievement", g->achievements);
 	if (cJSON_GetArraySize(assoc))

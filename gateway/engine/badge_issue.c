@@ -456,14 +456,42 @@ static int check_row(batch *bt, row *r)
 
 /* ---- the credential ------------------------------------------------------ */
 
-static cJSON *subject_of(const char *recipient, const cJSON *achievement,
-                         const cJSON *results, const cJSON *extra)
+cJSON *cw_badges__identifier(const char *recipient)
 {
-	cJSON *s = cJSON_CreateObject();
 	unsigned char salt_bytes[SALT_BYTES];
 	char salt[2 * SALT_BYTES + 1], digest[2 * CW_SHA256_LEN + 1];
 	cw_buf salted = CW_BUF_INIT(RECIPIENT_MAX + 64);
 	cw_buf hash = CW_BUF_INIT(128);
+	cJSON *list = cJSON_CreateArray(), *id = cJSON_CreateObject();
+
+	if (!list || !id || !cJSON_AddItemToArray(list, id) ||
+	    cw_random_bytes(salt_bytes, sizeof(salt_bytes)) < 0) {
+		if (!cJSON_GetArraySize(list))
+			cJSON_Delete(id);
+		cJSON_Delete(list);
+		return NULL;
+	}
+	cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
+	cw_buf_puts(&salted, recipient);
+	cw_buf_puts(&salted, salt);
+	cw_sha256_hex(digest, salted.data, salted.len);
+	cw_buf_printf(&hash, "sha256$%s", digest);
+	cJSON_AddStringToObject(id, "type", "IdentityObject");
+	cJSON_AddStringToObject(id, "identityHash", cw_buf_cstr(&hash));
+	cJSON_AddStringToObject(id, "identityType",
+	                        strchr(recipient, '@') ? "emailAddress"
+	                                               : "sourcedId");
+	cJSON_AddBoolToObject(id, "hashed", 1);
+	cJSON_AddStringToObject(id, "salt", salt);
+	cw_buf_dispose(&salted);
+	cw_buf_dispose(&hash);
+	return list;
+}
+
+static cJSON *subject_of(const char *recipient, const cJSON *achievement,
+                         const cJSON *results, const cJSON *extra)
+{
+	cJSON *s = cJSON_CreateObject(), *ids;
 
 	if (!s)
 		return NULL;
@@ -474,28 +502,11 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 	        cJSON_CreateStringArray(
 	                (const char *[]){ "AchievementSubject" }, 1));
 	if (strncmp(recipient, "did:", 4) != 0) {
-		cJSON *list = cJSON_AddArrayToObject(s, "identifier");
-		cJSON *id = cJSON_CreateObject();
-
-		if (cw_random_bytes(salt_bytes, sizeof(salt_bytes)) < 0 ||
-		    !list || !id) {
-			cJSON_Delete(id);
+		if (!(ids = cw_badges__identifier(recipient))) {
 			cJSON_Delete(s);
 			return NULL;
 		}
-		cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
-		cw_buf_puts(&salted, recipient);
-		cw_buf_puts(&salted, salt);
-		cw_sha256_hex(digest, salted.data, salted.len);
-		cw_buf_printf(&hash, "sha256$%s", digest);
-		cJSON_AddItemToArray(list, id);
-		cJSON_AddStringToObject(id, "type", "IdentityObject");
-		cJSON_AddStringToObject(id, "identityHash", hash.data);
-		cJSON_AddStringToObject(id, "identityType",
-		                        strchr(recipient, '@') ? "emailAddress"
-		                                               : "sourcedId");
-		cJSON_AddBoolToObject(id, "hashed", 1);
-		cJSON_AddStringToObject(id, "salt", salt);
+		cJSON_AddItemToObject(s, "identifier", ids);
 	}
 	cJSON_AddItemToObject(s, "achievement",
 	                      cJSON_Duplicate(achievement, 1));
@@ -505,8 +516,6 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 		if (!cJSON_GetObjectItemCaseSensitive(s, m->string))
 			cJSON_AddItemToObject(s, m->string,
 			                      cJSON_Duplicate(m, 1));
-	cw_buf_dispose(&salted);
-	cw_buf_dispose(&hash);
 	return s;
 }
 

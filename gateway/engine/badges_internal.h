@@ -45,6 +45,9 @@ int cw_badges__vm(cw_buf *out, const cw_badge_issuer_ctx *issuer,
 int cw_badges__uuid(char out[CW_BADGE_UUID_URN_LEN + 1], int urn);
 /** Now as an XSD dateTime to the second ("2026-01-02T03:04:05Z"). */
 void cw_badges__now(char out[32]);
+/** [IdentityObject]: recipient (an email, else a sourcedId) as a salted
+ *  sha256$ hash, a fresh salt each time; NULL when out of memory. */
+cJSON *cw_badges__identifier(const char *recipient);
 /** The issuer's Profile {id, type, name, url?, email?, description?,
  *  image?}. */
 cJSON *cw_badges__profile(const cw_badge_issuer_ctx *issuer);
