@@ -71,10 +71,16 @@ static int fetch(void *arg, const char *url, char **body, size_t *len,
 	if (err <= 0)
 		return err;
 	/* what this gateway published is read from its store */
-	if (f->local && (err = cw_badges_local_document(body, &f->local->badges,
-	                                                url)) != CW_ENOTFOUND) {
+	if (f->local &&
+	    (err = cw_badges_local_document(body, status, &f->local->badges,
+	                                    url)) != CW_ENOTFOUND) {
 		*len = *body ? strlen(*body) : 0;
-		*status = err == 0 ? 200 : 0;
+		if (err == 0 && *status == 410) { /* revoked: Gone */
+			cw_free(*body);
+			*body = NULL;
+			cw_error_set("%s: 410 Gone", url);
+			return CW_ENOTFOUND;
+		}
 		return err;
 	}
 	if ((err = cw_net_fetch(&out, status, url, &f->net)) == 0) {

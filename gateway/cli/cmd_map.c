@@ -324,6 +324,19 @@ static int run_pd(const cw_args *args, cw_cli_env *env, cw_cli_fetcher *fetcher,
 	return batch_exit(args, env, t->name, "pd-completion", err, report);
 }
 
+/* The input: a file, or an http(s) URL (a hosted assertion, a
+ * credential) fetched under the badge caps. */
+static int read_input(char **out, size_t *len, cw_cli_fetcher *f,
+                      const char *where)
+{
+	long status = 0;
+
+	if (strncasecmp(where, "https://", 8) == 0 ||
+	    strncasecmp(where, "http://", 7) == 0)
+		return cw_doc_fetch(&f->docs, where, out, len, &status);
+	return cw_file_read(out, len, where, CW_LIMIT_BADGE_IMAGE);
+}
+
 static int run_run(const cw_args *args)
 {
 	cw_mapping *m = NULL;
@@ -352,8 +365,8 @@ static int run_run(const cw_args *args)
 	    (err = pick_mapping(&m, args, &env, t.id)) < 0 ||
 	    (err = cw_cli_jsonld_loader(&loader, args)) < 0 ||
 	    (m->flow != CW_FLOW_PD_COMPLETION &&
-	     (err = cw_file_read(&input, &len, args->positionals[0],
-	                         CW_LIMIT_BADGE_IMAGE)) < 0)) {
+	     (err = read_input(&input, &len, &fetcher, args->positionals[0])) <
+	             0)) {
 		code = err == CW_EUSAGE ? CW_EXIT_USAGE
 		                        : cw_cli_fail(args, err);
 		goto out;
@@ -399,7 +412,8 @@ static const cw_command_spec run_spec = {
 	"Run a flow: credential-to-result on a credential, partner-record on "
 	"a file of learning records.",
 	"INPUT is an OB 3.0 credential (JSON or VC-JWT), an OB 2.0 assertion,\n"
-	"or a baked PNG/SVG. It is verified, its recipient matched to a\n"
+	"or a baked PNG/SVG: a file, or an http(s) URL to fetch. It is "
+	"verified, its recipient matched to a\n"
 	"OneRoster user, its CASE alignments resolved, and it becomes a 1.2\n"
 	"result with learningObjectiveSet under the mapping's lineItem.\n"
 	"Every run is recorded (jobs list); the same input again writes\n"

@@ -218,12 +218,15 @@ int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
                               const char *tenant, const char *issuer);
 
 /**
- * The document at url when it is one of this gateway's own (under
- * BASE/badges/: an issuer's status list, revocation list or controller
- * document), built from the store as the daemon would serve it; *out is
- * cw_malloc'd JSON text. CW_ENOTFOUND when url is not one of them.
+ * The document at url when it is one of this gateway's own public badge
+ * documents (under BASE/badges/: an issuer's id URL, status list,
+ * revocation lists, DID document, OB 2.0 profile and keys; hosted OB 2.0
+ * assertions and BadgeClasses), built from the store as the daemon serves
+ * it to machines; *out is cw_malloc'd JSON text, *status 200, or 410 for
+ * a revoked hosted assertion. CW_ENOTFOUND when url is not one of them.
  */
-int cw_badges_local_document(char **out, const cw_badges *b, const char *url);
+int cw_badges_local_document(char **out, long *status, const cw_badges *b,
+                             const char *url);
 
 /**
  * A CLR 2.0 ClrCredential of a student: every credential (JSON) the tenant

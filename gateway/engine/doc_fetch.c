@@ -64,11 +64,17 @@ int cw_doc_fetch(void *arg, const char *url, char **body, size_t *len,
 			               ? 0
 			               : CW_ENOMEM;
 		}
-	err = f->badges ? cw_badges_local_document(body, f->badges, url)
+	err = f->badges ? cw_badges_local_document(body, status, f->badges, url)
 	                : CW_ENOTFOUND;
+	if (err == 0 && *status == 410) {
+		/* a revoked hosted assertion: Gone, as over HTTP */
+		cw_free(*body);
+		*body = NULL;
+		cw_error_set("%s: 410 Gone", url);
+		return CW_ENOTFOUND;
+	}
 	if (err == 0) {
 		*len = strlen(*body);
-		*status = 200;
 	} else if (err == CW_ENOTFOUND &&
 	           (err = cw_net_fetch(&out, status, url, &net)) == 0) {
 		*body = out.data ? cw_buf_detach(&out, len) : cw_strdup("");

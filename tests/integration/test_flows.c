@@ -814,6 +814,40 @@ START_TEST(clr_transcript)
 }
 END_TEST
 
+/* An OB 2.0 hosted assertion by its URL: the gateway's own hosted
+ * documents are read from its store (no daemon runs), the BadgeClass's
+ * CASE alignment resolves, the recipient's salted email hash matches. */
+START_TEST(ob2_hosted_assertion_by_url)
+{
+	cJSON *doc = NULL, *r = NULL;
+	ck_assert_msg(RUN("badge", "issue", "--tenant", "d1", "--achievement",
+	                  "urn:uuid:" ITEM, "--recipient", "ada@example.org",
+	                  "--version", "2", "--json") == 0,
+	              "%s", cw_buf_cstr(&err));
+	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 64, NULL), 0);
+	cJSON *assertion = cJSON_Parse(cw_json_string(doc, "credential"));
+	char url[300];
+	snprintf(url, sizeof(url), "%s", cw_json_string(assertion, "id"));
+	cJSON_Delete(assertion);
+	cJSON_Delete(doc);
+	ck_assert_ptr_nonnull(strstr(url, "/badges/d1/assertions/"));
+	int code = RUN("map", "run", "--tenant", "d1", "--flow",
+	               "credential-to-result", "--json", url);
+	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_msg(code == 0 && strcmp(state_of(r), "done") == 0, "%s: %s",
+	              state_of(r), cw_json_string(r, "reason"));
+	cJSON_Delete(r);
+	char *objectives = exported("resultLearningObjectiveIds.csv");
+	ck_assert_ptr_nonnull(
+	        strstr(objectives, "urn:uuid:" ITEM ",4,Mastered"));
+	cw_free(objectives);
+	/* revoked: the hosted assertion is Gone, the flow fails it */
+	ck_assert_int_eq(RUN("badge", "revoke", url, "--reason", "error"), 0);
+	ck_assert_int_eq(RUN("badge", "verify", url), 1);
+	ck_assert_ptr_nonnull(strstr(out.data, "410 Gone"));
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -829,6 +863,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, flows_over_http);
 	tcase_add_test(t, pd_course_completers_get_microcredentials);
 	tcase_add_test(t, clr_transcript);
+	tcase_add_test(t, ob2_hosted_assertion_by_url);
 	suite_add_tcase(s, t);
 	return s;
 }
