@@ -106,6 +106,14 @@ int cw_api_flow_run(cw_request *req, cw_response *res);
 int cw_api_flow_runs(cw_request *req, cw_response *res);
 int cw_api_flow_run_get(cw_request *req, cw_response *res);
 int cw_api_flow_replay(cw_request *req, cw_response *res);
+/**
+ * After a holder upserted a credential through the OB 3.0 API: when the
+ * tenant's credential-to-result mapping says runOnOb3Upsert, the flow runs
+ * on it (recorded like any run; held and failed ones are dead letters).
+ * *run_id the run, 0 when the flow did not run.
+ */
+int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
+                          size_t len, int64_t *run_id);
 int cw_api_roster_changes(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_add(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_list(cw_request *req, cw_response *res);

@@ -263,3 +263,41 @@ int cw_api_flow_replay(cw_request *req, cw_response *res)
 	end(&c);
 	return err > 0 ? 0 : err;
 }
+
+int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
+                          size_t len, int64_t *run_id)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	cw_mapping *m = NULL;
+	cw_buf problems = CW_BUF_INIT(64 * 1024), base = CW_BUF_INIT(4096);
+	cw_flow_outcome o = { 0, NULL, NULL };
+	cw_doc_fetcher docs;
+	int err;
+
+	*run_id = 0;
+	if ((err = cw_flow_mapping_for(&m, ctx->store, tenant_id,
+	                               CW_FLOW_CREDENTIAL_TO_RESULT,
+	                               &problems)) < 0 ||
+	    !m->run_on_upsert)
+		goto out;
+	if (ctx->config->public_base_url && *ctx->config->public_base_url)
+		cw_buf_puts(&base, ctx->config->public_base_url);
+	else
+		cw_buf_printf(&base, "http://%s", ctx->config->listen);
+	cw_badges badges = { ctx->store, ctx->master_key, cw_buf_cstr(&base),
+		             ctx->contexts };
+	cw_doc_fetcher_init(&docs, &badges,
+	                    !ctx->config->fetch_private_addresses);
+	cw_flow_env env = { ctx->store, ctx->contexts, cw_doc_fetch, &docs, 0,
+		            0,          &badges };
+	if ((err = cw_flow_execute(&o, &env, tenant_id, m, "ob3-api", text,
+	                           len)) == 0)
+		*run_id = o.run_id;
+	cw_doc_fetcher_dispose(&docs);
+out:
+	cw_flow_outcome_dispose(&o);
+	cw_mapping_free(m);
+	cw_buf_dispose(&problems);
+	cw_buf_dispose(&base);
+	return err;
+}

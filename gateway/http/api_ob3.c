@@ -469,10 +469,21 @@ int cw_api_ob3_credentials_upsert(cw_request *req, cw_response *res)
 		                report->id,           copy,
 		                jwt ? "jwt" : "json", at };
 	if ((err = cw_store_ob3_credential_put(cw_request_ctx(req)->store, &c,
-	                                       &created)) == 0)
+	                                       &created)) == 0) {
+		int64_t run = 0;
+		char number[32];
+		/* the tenant may have the credential become a result */
+		if (cw_api_flows_upserted(req, auth->tenant_id, copy, len,
+		                          &run) == 0 &&
+		    run) {
+			snprintf(number, sizeof(number), "%lld",
+			         (long long)run);
+			cw_response_header(res, "X-Crosswalk-Flow-Run", number);
+		}
 		err = cw_response_text(res, created ? 201 : 200,
 		                       jwt ? "text/plain" : "application/json",
 		                       copy, len);
+	}
 out:
 	cw_free(copy);
 	cw_badge_report_free(report);

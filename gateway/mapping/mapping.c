@@ -158,6 +158,8 @@ static void read_credential_to_result(cw_mapping *m, const cJSON *doc)
 
 	m->name = text_at(doc, "name");
 	m->require_valid = !cJSON_IsFalse(valid);
+	m->run_on_upsert = cJSON_IsTrue(
+	        cJSON_GetObjectItemCaseSensitive(doc, "runOnOb3Upsert"));
 	read_identity(m, cJSON_GetObjectItemCaseSensitive(doc, "identity"));
 	read_alignment(m, cJSON_GetObjectItemCaseSensitive(doc, "alignment"));
 	cJSON_ArrayForEach(l, levels)

@@ -46,6 +46,7 @@ struct cw_mapping {
 	cw_flow_kind flow;
 	const char *name;
 	int require_valid;
+	int run_on_upsert; /* credential-to-result on OB 3.0 API upserts */
 	cw_identity_method identity[CW_MAPPING_MAX_IDENTITY];
 	size_t identity_count;
 	const char *framework; /* NULL: any */

@@ -5,10 +5,12 @@
  * Profile; scopes, replays, refresh rotation, revocation, tenant isolation,
  * the discovery document and the RFC error codes of bad requests. */
 #include "harness.h"
+#include "or_set.h"
 
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/encode.h"
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/json.h"
 
@@ -853,6 +855,86 @@ START_TEST(admin_holders)
 }
 END_TEST
 
+/* A tenant whose credential-to-result mapping says runOnOb3Upsert: a
+ * credential a holder upserts becomes a OneRoster result (the run is in
+ * the X-Crosswalk-Flow-Run header and in `jobs list`). */
+#define UPS_DOC  "d3000000-0000-4000-8000-0000000000d3"
+#define UPS_ITEM "a3000000-0000-4000-8000-0000000000a3"
+
+START_TEST(upserts_run_the_flow)
+{
+	char access[64], set[400], p[400], header[64], issuer[64];
+	cw_buf text = CW_BUF_INIT(1 << 20);
+	cwt_http res;
+	cJSON *doc = NULL;
+	snprintf(set, sizeof(set), "%s/set", env.dir);
+	cwt_or_write_set(set, cwt_or_users_csv);
+	cwt_or_import(&env, "d1", set);
+	cwt_or_write_file(
+	        env.dir, "case.json",
+	        "{\"CFDocument\":{\"identifier\":\"" UPS_DOC "\",\"uri\":"
+	        "\"https://case.example/uri/" UPS_DOC "\",\"creator\":\"D\","
+	        "\"title\":\"Competencies\",\"lastChangeDateTime\":\"2025-"
+	        "01-01T00:00:00Z\"},\"CFItems\":[{\"identifier\":\"" UPS_ITEM
+	        "\",\"uri\":\"https://case.example/uri/" UPS_ITEM "\","
+	        "\"fullStatement\":\"Reads a chart.\",\"humanCodingScheme\":"
+	        "\"C.1\",\"lastChangeDateTime\":\"2025-01-01T00:00:00Z\"}]}");
+	snprintf(p, sizeof(p), "%s/case.json", env.dir);
+	ck_assert_msg(RUN("case", "import", "--tenant", "d1", p) == 0, "%s",
+	              cw_buf_cstr(&err));
+	ck_assert_int_eq(RUN("issuer", "add", "--tenant", "d1", "--name", "D"),
+	                 0);
+	snprintf(issuer, sizeof(issuer), "%.*s", (int)strcspn(out.data, "\n"),
+	         out.data);
+	ck_assert_int_eq(RUN("achievement", "add", "--tenant", "d1", "--issuer",
+	                     issuer, "--case-item", UPS_ITEM),
+	                 0);
+	cwt_or_write_file(
+	        env.dir, "map.json",
+	        "{\"flow\":\"credential-to-result\",\"runOnOb3Upsert\":true,"
+	        "\"identity\":[{\"match\":\"email\"}],\"alignment\":{},"
+	        "\"levels\":[{\"match\":[\"Mastered\"],\"score\":4,"
+	        "\"textScore\":\"Mastered\"}],\"noResult\":{\"score\":4,"
+	        "\"textScore\":\"Mastered\"},\"lineItem\":{\"class\":{"
+	        "\"course\":\"c\"},\"category\":{\"sourcedId\":\"xl\","
+	        "\"title\":\"Extended learning\"}}}");
+	snprintf(p, sizeof(p), "%s/map.json", env.dir);
+	ck_assert_int_eq(RUN("map", "install", "--tenant", "d1", p), 0);
+	/* a credential from another issuer of the tenant's, upserted by ada */
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
+	                     "--achievement", "urn:uuid:" UPS_ITEM,
+	                     "--recipient", "ada@example.org", "--json"),
+	                 0);
+	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 64, NULL), 0);
+	cw_buf_puts(&text, cw_json_string(doc, "credential"));
+	cJSON_Delete(doc);
+	holder("d1", "ada@example.org", ada_pass);
+	tokens_for(access, NULL, ALL, "d1", "ada@example.org", ada_pass);
+	call(&res, "POST", "/ims/ob/v3p0/credentials", access, NULL, text.data);
+	ck_assert_msg(res.status == 200 || res.status == 201, "%ld %s",
+	              res.status, res.body.data);
+	ck_assert(cwt_header(&res, "X-Crosswalk-Flow-Run", header,
+	                     sizeof(header)));
+	cwt_http_dispose(&res);
+	ck_assert_int_eq(RUN("jobs", "show", header), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "\"state\":\"done\""));
+	ck_assert_ptr_nonnull(strstr(out.data, "\"source\":\"ob3-api\""));
+	snprintf(p, sizeof(p), "%s/export", env.dir);
+	ck_assert_int_eq(RUN("roster", "export", "--tenant", "d1", "--version",
+	                     "1.2", "--out", p),
+	                 0);
+	char *objectives = NULL;
+	size_t n = 0;
+	snprintf(p, sizeof(p), "%s/export/resultLearningObjectiveIds.csv",
+	         env.dir);
+	ck_assert_int_eq(cw_file_read(&objectives, &n, p, 1 << 20), 0);
+	ck_assert_ptr_nonnull(
+	        strstr(objectives, "urn:uuid:" UPS_ITEM ",4,Mastered"));
+	cw_free(objectives);
+	cw_buf_dispose(&text);
+}
+END_TEST
+
 Suite *suite_ob3_api(void)
 {
 	Suite *s = suite_create("ob3_api");
@@ -865,6 +947,7 @@ Suite *suite_ob3_api(void)
 	tcase_add_test(t, refresh_rotation_and_revocation);
 	tcase_add_test(t, bad_requests);
 	tcase_add_test(t, admin_holders);
+	tcase_add_test(t, upserts_run_the_flow);
 	suite_add_tcase(s, t);
 	return s;
 }
