@@ -38,7 +38,8 @@ static int verify_dir(const char *dir, cw_doc_fetcher *docs, long *count,
 			continue;
 		cw_buf_printf(&path, "%s/%s", dir, e->d_name);
 		if (!path.error &&
-		    cw_file_read(&text, &len, cw_buf_cstr(&path), 8 << 20) == 0 &&
+		    cw_file_read(&text, &len, cw_buf_cstr(&path), 8 << 20) ==
+		            0 &&
 		    cw_badge_verify(&r, text, len, &o) == 0) {
 			(*count)++;
 			*valid += r->valid;
@@ -62,7 +63,8 @@ int main(int argc, char **argv)
 	int flag_error = 0, err;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: verify_bench DATA_DIR CREDENTIALS_DIR\n");
+		fprintf(stderr,
+		        "usage: verify_bench DATA_DIR CREDENTIALS_DIR\n");
 		return 2;
 	}
 	if ((err = cw_datadir_load_config(&config, argv[1], NULL, &errors,
