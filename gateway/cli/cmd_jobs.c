@@ -165,7 +165,7 @@ static int run_replay(const cw_args *args)
 		return code;
 	}
 	cw_flow_env fe = { env.store, NULL, cw_cli_flow_fetch, &fetcher.docs,
-		           0,         0,    &fetcher.badges };
+		           0,         0,    &fetcher.badges,   0 };
 	if ((err = cw_store_flow_run_list(env.store, 0, id, NULL, 0, 1,
 	                                  on_owner, &who)) < 0 ||
 	    (err = cw_cli_jsonld_loader(&loader, args)) < 0 ||

@@ -371,13 +371,11 @@ static int run_run(const cw_args *args)
 		                        : cw_cli_fail(args, err);
 		goto out;
 	}
-	cw_flow_env fe = { env.store,
-		           loader,
-		           cw_cli_flow_fetch,
-		           &fetcher.docs,
-		           cw_args_get(args, "dry-run") != NULL,
-		           0,
-		           &fetcher.badges };
+	cw_flow_env fe = { env.store, loader, cw_cli_flow_fetch, &fetcher.docs,
+		           cw_args_get(args, "dry-run") != NULL, 0,
+		           &fetcher.badges,
+		           /* the operator's own connections: any address */
+		           0 };
 	if (m->flow == CW_FLOW_PD_COMPLETION) {
 		code = run_pd(args, &env, &fetcher, &t, m, &fe);
 		goto out;

@@ -205,7 +205,9 @@ static int check_line_item(pd_batch *b, participant *p, const char *li)
 		const char *text =
 		        cw_flow__cell_text(r, CW_OR_RESULTS, "textScore");
 
-		if (of && strcmp(of, li) == 0) {
+		int match = of && strcmp(of, li) == 0;
+
+		if (match) {
 			ok = status && strcmp(status, "fully graded") == 0 &&
 			     passes(b, score, text);
 			if (ok)
@@ -223,7 +225,7 @@ static int check_line_item(pd_batch *b, participant *p, const char *li)
 				                          : "");
 		}
 		cJSON_Delete(r);
-		if (of && strcmp(of, li) == 0)
+		if (match)
 			break;
 	}
 	if (!ok && !strstr(p->reason, li))

@@ -8,6 +8,7 @@
 #include "badge/statuslist.h"
 #include "case/model.h"
 #include "engine/case_crosswalk.h"
+#include "engine/gradebook_push.h"
 #include "engine/roster_import.h"
 #include "engine/roster_index.h"
 #include "mapping/claim.h"
@@ -715,17 +716,18 @@ static int add_row(work *w, cw_or_entity e, const char *id, cJSON *named)
 	cw_free(text);
 	if (!before && held)
 		before = held->stored;
+	/* decided before the put, which frees the row it replaces */
+	const char *change =
+	        !before ? "created"
+	        : err == 0 && strcmp(before, cw_buf_cstr(&fields)) == 0
+	                ? "unchanged"
+	                : "updated";
 	if (err == 0)
 		err = cw_flow_rows_put(w->rows, e, id, cw_buf_cstr(&fields));
 	if (err == 0 && (write = cJSON_CreateObject())) {
 		cJSON_AddStringToObject(write, "entity", cw_or_entity_name(e));
 		cJSON_AddStringToObject(write, "sourcedId", id);
-		cJSON_AddStringToObject(
-		        write, "change",
-		        !before ? "created"
-		        : strcmp(before, cw_buf_cstr(&fields)) == 0
-		                ? "unchanged"
-		                : "updated");
+		cJSON_AddStringToObject(write, "change", change);
 		cJSON_AddItemToArray(w->job->writes, write);
 	}
 	cw_buf_dispose(&fields);
@@ -867,6 +869,130 @@ static int result_rows(work *w, const char *li, const char *r, const char *day)
 	return err;
 }
 
+/* ---- pushing to the SIS's gradebook ----------------------------------------
+ */
+
+static cJSON *ref(const char *id, const char *type)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "sourcedId", id);
+	cJSON_AddStringToObject(r, "type", type);
+	return r;
+}
+
+static cJSON *push_object(cJSON *list, const char *collection, const char *id,
+                          const char *member)
+{
+	cJSON *o = cJSON_CreateObject(), *body = cJSON_CreateObject(), *inner;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", collection, id);
+	cJSON_AddStringToObject(o, "path", path);
+	cJSON_AddItemToObject(o, "body", body);
+	inner = cJSON_AddObjectToObject(body, member);
+	cJSON_AddStringToObject(inner, "sourcedId", id);
+	cJSON_AddStringToObject(inner, "status", "active");
+	cJSON_AddItemToArray(list, o);
+	return inner;
+}
+
+/* The category, lineItem and result in the OneRoster 1.2 JSON binding. */
+static cJSON *push_objects(const work *w, const char *li, const char *r,
+                           const char *day, const char *now)
+{
+	const cw_mapping *m = w->job->mapping;
+	cJSON *list = cJSON_CreateArray(), *o, *set, *ids;
+	char at[40];
+
+	snprintf(at, sizeof(at), "%sT00:00:00Z", day);
+	o = push_object(list, "categories", m->category_id, "category");
+	cJSON_AddStringToObject(o, "dateLastModified", now);
+	cJSON_AddStringToObject(o, "title", m->category_title);
+	o = push_object(list, "lineItems", li, "lineItem");
+	cJSON_AddStringToObject(o, "dateLastModified", now);
+	cJSON_AddStringToObject(o, "title",
+	                        w->claim.achievement_name
+	                                ? w->claim.achievement_name
+	                                : "Credential");
+	cJSON_AddStringToObject(o, "assignDate", at);
+	cJSON_AddStringToObject(o, "dueDate", at);
+	cJSON_AddItemToObject(o, "class", ref(w->klass->id, "class"));
+	cJSON_AddItemToObject(o, "school", ref(w->school, "org"));
+	cJSON_AddItemToObject(o, "category", ref(m->category_id, "category"));
+	/* the CSV's academicSessionSourcedId: gradingPeriod in JSON */
+	cJSON_AddItemToObject(o, "gradingPeriod",
+	                      ref(w->term, "academicSession"));
+	if (m->has_value_range) {
+		cJSON_AddNumberToObject(o, "resultValueMin", m->value_min);
+		cJSON_AddNumberToObject(o, "resultValueMax", m->value_max);
+	}
+	set = cJSON_CreateObject();
+	cJSON_AddStringToObject(set, "source", "case");
+	ids = cJSON_AddArrayToObject(set, "learningObjectiveIds");
+	for (size_t i = 0; i < w->objective_count; i++)
+		cJSON_AddItemToArray(ids,
+		                     cJSON_CreateString(w->objectives[i].id));
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "learningObjectiveSet"),
+	                     set);
+	o = push_object(list, "results", r, "result");
+	cJSON_AddStringToObject(o, "dateLastModified", now);
+	cJSON_AddItemToObject(o, "lineItem", ref(li, "lineItem"));
+	cJSON_AddItemToObject(o, "student", ref(w->student->id, "user"));
+	cJSON_AddItemToObject(o, "class", ref(w->klass->id, "class"));
+	cJSON_AddStringToObject(o, "scoreStatus", "fully graded");
+	cJSON_AddNumberToObject(o, "score", w->level->score);
+	cJSON_AddStringToObject(o, "textScore", w->level->text_score);
+	cJSON_AddStringToObject(o, "scoreDate", day);
+	set = cJSON_CreateObject();
+	cJSON_AddStringToObject(set, "source", "case");
+	ids = cJSON_AddArrayToObject(set, "learningObjectiveResults");
+	for (size_t i = 0; i < w->objective_count; i++) {
+		cJSON *one = cJSON_CreateObject();
+		cJSON_AddStringToObject(one, "learningObjectiveId",
+		                        w->objectives[i].id);
+		cJSON_AddNumberToObject(one, "score", w->level->score);
+		cJSON_AddStringToObject(one, "textScore", w->level->text_score);
+		cJSON_AddItemToArray(ids, one);
+	}
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "learningObjectiveSet"),
+	                     set);
+	return list;
+}
+
+/* The result to the SIS too, when the mapping says where. */
+static int push(work *w, const char *li, const char *r, const char *day)
+{
+	const cw_flow_env *env = w->job->env;
+	const cw_mapping *m = w->job->mapping;
+	char now[CW_TIME_ISO_LEN];
+	cJSON *objects, *report = NULL;
+	int err;
+
+	if (!m->push_connection || env->dry_run)
+		return 0;
+	if (!env->badges) {
+		return cw_flow__stop(w->job, "failed",
+		                     "pushing to the SIS needs the master key");
+	}
+	cw_time_format_iso(env->now_ms ? env->now_ms : cw_time_now_ms(), now);
+	objects = push_objects(w, li, r, day, now);
+	cw_push_target t = { env->store,        env->badges->master_key,
+		             w->job->tenant_id, m->push_connection,
+		             m->push_url,       0 };
+	err = cw_gradebook_push(&report, &t, objects);
+	cw_flow__stage(w->job, "push", report);
+	cJSON_Delete(objects);
+	if (err == CW_ENOMEM)
+		return err;
+	if (err < 0)
+		return cw_flow__stop(w->job, "failed",
+		                     "the result is written here, but the SIS "
+		                     "gradebook did not take it: %.400s",
+		                     cw_error_last());
+	return 0;
+}
+
 static int write_rows(work *w)
 {
 	const cw_mapping *m = w->job->mapping;
@@ -894,6 +1020,8 @@ static int write_rows(work *w)
 			        w->job, "failed",
 			        "the gradebook refused the rows: %s",
 			        cw_error_last());
+		if (err == 0 && !w->job->state)
+			err = push(w, li, r, day);
 	}
 	return err;
 }

@@ -22,6 +22,7 @@ typedef struct {
 	int dry_run; /* 1: report what would be written, record nothing */
 	int64_t now_ms;
 	const cw_badges *badges; /* issuing (partner-record); may be NULL */
+	int public_only; /* pushes refuse loopback and private addresses */
 } cw_flow_env;
 
 typedef struct {

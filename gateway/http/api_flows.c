@@ -41,10 +41,14 @@ static int begin(call *c, cw_request *req, cw_response *res)
 		                 cw_buf_cstr(&c->base), ctx->contexts };
 	cw_doc_fetcher_init(&c->docs, &c->badges,
 	                    !ctx->config->fetch_private_addresses);
-	c->env = (cw_flow_env){
-		ctx->store, ctx->contexts, cw_doc_fetch, &c->docs, 0,
-		0,          &c->badges
-	};
+	c->env = (cw_flow_env){ ctx->store,
+		                ctx->contexts,
+		                cw_doc_fetch,
+		                &c->docs,
+		                0,
+		                0,
+		                &c->badges,
+		                !ctx->config->fetch_private_addresses };
 	return c->base.error;
 }
 
@@ -288,8 +292,14 @@ int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
 		             ctx->contexts };
 	cw_doc_fetcher_init(&docs, &badges,
 	                    !ctx->config->fetch_private_addresses);
-	cw_flow_env env = { ctx->store, ctx->contexts, cw_doc_fetch, &docs, 0,
-		            0,          &badges };
+	cw_flow_env env = { ctx->store,
+		            ctx->contexts,
+		            cw_doc_fetch,
+		            &docs,
+		            0,
+		            0,
+		            &badges,
+		            !ctx->config->fetch_private_addresses };
 	if ((err = cw_flow_execute(&o, &env, tenant_id, m, "ob3-api", text,
 	                           len)) == 0)
 		*run_id = o.run_id;

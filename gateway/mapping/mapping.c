@@ -160,6 +160,10 @@ static void read_credential_to_result(cw_mapping *m, const cJSON *doc)
 	m->require_valid = !cJSON_IsFalse(valid);
 	m->run_on_upsert = cJSON_IsTrue(
 	        cJSON_GetObjectItemCaseSensitive(doc, "runOnOb3Upsert"));
+	m->push_connection = text_at(
+	        cJSON_GetObjectItemCaseSensitive(doc, "push"), "connection");
+	m->push_url = text_at(cJSON_GetObjectItemCaseSensitive(doc, "push"),
+	                      "gradebookUrl");
 	read_identity(m, cJSON_GetObjectItemCaseSensitive(doc, "identity"));
 	read_alignment(m, cJSON_GetObjectItemCaseSensitive(doc, "alignment"));
 	cJSON_ArrayForEach(l, levels)

@@ -47,6 +47,7 @@ struct cw_mapping {
 	const char *name;
 	int require_valid;
 	int run_on_upsert; /* credential-to-result on OB 3.0 API upserts */
+	const char *push_connection, *push_url; /* NULL: no push */
 	cw_identity_method identity[CW_MAPPING_MAX_IDENTITY];
 	size_t identity_count;
 	const char *framework; /* NULL: any */

@@ -253,7 +253,9 @@ START_TEST(level_table_and_crosswalk)
 	/* s2's class of course c is k2 */
 	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,3,"));
 	ck_assert_ptr_nonnull(strstr(results, ",Proficient,k2,"));
-	ck_assert_ptr_nonnull(strstr(cw_json_print(r), "exactMatchOf"));
+	char *printed = cw_json_print(r);
+	ck_assert_ptr_nonnull(strstr(printed, "exactMatchOf"));
+	cw_free(printed);
 	cw_free(objectives);
 	cw_free(results);
 	cJSON_Delete(r);
@@ -412,8 +414,9 @@ static cJSON *partner_run(int want, const char *out_dir)
 	                   : RUN("map", "run", "--tenant", "d1", "--flow",
 	                         "partner-record", p);
 	ck_assert_msg(code == want, "exit %d: %s", code, cw_buf_cstr(&err));
-	ck_assert_int_eq(cw_json_parse(&report, out.data, out.len, 64, NULL),
-	                 0);
+	ck_assert_msg(cw_json_parse(&report, out.data, out.len, 64, NULL) == 0,
+	              "%.*s | %.2000s", (int)(out.len < 2000 ? out.len : 2000),
+	              out.data, cw_buf_cstr(&err));
 	return report;
 }
 
@@ -654,7 +657,9 @@ START_TEST(pd_course_completers_get_microcredentials)
 	                     "k"),
 	                 1); /* 1: someone has not qualified */
 	cJSON *r = NULL;
-	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_msg(cw_json_parse(&r, out.data, out.len, 64, NULL) == 0,
+	              "%.*s | %.2000s", (int)(out.len < 2000 ? out.len : 2000),
+	              out.data, cw_buf_cstr(&err));
 	ck_assert_int_eq(count_of(r, "participants"), 2);
 	ck_assert_int_eq(count_of(r, "done"), 1);
 	ck_assert_int_eq(count_of(r, "held"), 1);
@@ -848,6 +853,137 @@ START_TEST(ob2_hosted_assertion_by_url)
 }
 END_TEST
 
+/* push: a second Crosswalk is the SIS (its OneRoster gradebook takes PUTs
+ * with an OAuth 2.0 token of the stored sync connection); the result the
+ * flow writes here lands there too, learningObjectiveSet and all. A SIS
+ * that refuses (no such student there) fails the run with its answer. */
+/* Rewrites dir/name without the lines that contain needle. */
+static void drop_lines(const char *dir, const char *name, const char *needle)
+{
+	char path[600], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_int_eq(cw_file_read(&text, &len, path, 1 << 20), 0);
+	cw_buf kept = CW_BUF_INIT(1 << 20);
+	for (char *line = text; *line;) {
+		char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line + 1) : strlen(line);
+		char saved = line[n];
+		line[n] = '\0';
+		if (!strstr(line, needle))
+			cw_buf_put(&kept, line, n);
+		line[n] = saved;
+		line += n;
+	}
+	cwt_or_write_file(dir, name, cw_buf_cstr(&kept));
+	cw_buf_dispose(&kept);
+	cw_free(text);
+}
+
+START_TEST(result_pushed_to_the_sis_gradebook)
+{
+	cwt_env sis;
+	cwt_daemon d;
+	cw_buf o2 = CW_BUF_INIT(1 << 20), e2 = CW_BUF_INIT(1 << 20);
+	char set[400], id[64], secret[64], base[200], p[400], token[64];
+	cJSON *r = NULL;
+	cwt_env_init(&sis);
+	ck_assert_int_eq(cwt_run(&sis, &o2, &e2, "tenant", "add", "sis", NULL),
+	                 0);
+	snprintf(set, sizeof(set), "%s/set", sis.dir);
+	cwt_or_write_set(set, cwt_or_users_csv);
+	cwt_or_import(&sis, "sis", set);
+	cwt_client_add(&sis, "sis",
+	               "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+	               "gradebook.createput https://purl.imsglobal.org/spec/"
+	               "or/v1p2/scope/gradebook.readonly",
+	               id, secret);
+	cwt_start(&d, &sis, NULL);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", d.port);
+	char rostering[300], token_url[300], gradebook[300];
+	snprintf(rostering, sizeof(rostering),
+	         "%s/ims/oneroster/rostering/v1p2", base);
+	snprintf(token_url, sizeof(token_url), "%s/oauth/token", base);
+	snprintf(gradebook, sizeof(gradebook),
+	         "%s/ims/oneroster/gradebook/v1p2", base);
+	ck_assert_msg(RUN("sync", "add", "--tenant", "d1", "--name", "sis",
+	                  "--base-url", rostering, "--version", "1.2",
+	                  "--token-url", token_url, "--client-id", id,
+	                  "--client-secret", secret) == 0,
+	              "%s", cw_buf_cstr(&err));
+	cw_buf m = CW_BUF_INIT(1 << 16);
+	cw_buf_put(&m, mapping, strlen(mapping) - 1);
+	cw_buf_printf(&m,
+	              ",\"push\":{\"connection\":\"sis\","
+	              "\"gradebookUrl\":\"%s\"}}",
+	              gradebook);
+	write_file("push.json", m.data);
+	cw_buf_dispose(&m);
+	path_of(p, sizeof(p), "push.json");
+	ck_assert_int_eq(RUN("map", "install", "--tenant", "d1", p), 0);
+	ISSUE("p1.json", "urn:uuid:" ITEM, "ada@example.org");
+	ck_assert_int_eq(map_run("p1.json", &r), 0);
+	ck_assert_msg(strcmp(state_of(r), "done") == 0, "%s",
+	              cw_json_string(r, "reason"));
+	char result[128] = "";
+	const cJSON *w;
+	cJSON_ArrayForEach(w, cJSON_GetObjectItem(r, "writes"))
+	{
+		if (strcmp(cw_json_string(w, "entity"), "results") == 0)
+			snprintf(result, sizeof(result), "%s",
+			         cw_json_string(w, "sourcedId"));
+	}
+	cJSON_Delete(r);
+	ck_assert_int_gt(strlen(result), 0);
+	/* read back from the SIS */
+	ck_assert_int_eq(cwt_token(token, &d, id, secret, NULL), 0);
+	cwt_http res;
+	char path[300];
+	snprintf(path, sizeof(path), "/ims/oneroster/gradebook/v1p2/results/%s",
+	         result);
+	cwt_get_auth(&res, &d, path, token);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "urn:uuid:" ITEM));
+	ck_assert_ptr_nonnull(strstr(res.body.data, "\"textScore\":"
+	                                            "\"Mastered\""));
+	ck_assert_ptr_nonnull(strstr(res.body.data, "\"sourcedId\":\"s1\""));
+	cwt_http_dispose(&res);
+	/* a student the SIS does not have: the run fails with its answer,
+	 * the result stays written here */
+	drop_lines(set, "users.csv", "grace@");
+	drop_lines(set, "roles.csv", ",s2,");
+	drop_lines(set, "enrollments.csv", ",s2,");
+	drop_lines(set, "results.csv", ",s2,");
+	cw_buf_clear(&o2);
+	cw_buf_clear(&e2);
+	int code = cwt_run(&sis, &o2, &e2, "roster", "import", "--tenant",
+	                   "sis", "--approve", set, NULL);
+	ck_assert_msg(code == 0, "%d %s %s", code, cw_buf_cstr(&o2),
+	              cw_buf_cstr(&e2));
+	ISSUE("p2.json", "urn:uuid:" ITEM, "grace@example.org");
+	ck_assert_int_eq(map_run("p2.json", &r), 1);
+	ck_assert_str_eq(state_of(r), "failed");
+	const char *why = cw_json_string(r, "reason");
+	ck_assert_msg(strstr(why, "HTTP status 422") &&
+	                      strstr(why, "no users \\\"s2\\\""),
+	              "%s", why);
+	int written = 0;
+	cJSON_ArrayForEach(w, cJSON_GetObjectItem(r, "writes"))
+	{
+		written += strcmp(cw_json_string(w, "entity"), "results") == 0;
+	}
+	ck_assert_int_eq(written, 1);
+	cJSON_Delete(r);
+	char *results = exported("results.csv");
+	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,4,"));
+	cw_free(results);
+	cwt_stop(&d, SIGTERM, 5000);
+	cwt_env_cleanup(&sis);
+	cw_buf_dispose(&o2);
+	cw_buf_dispose(&e2);
+}
+END_TEST
+
 Suite *suite_flows(void)
 {
 	Suite *s = suite_create("flows");
@@ -864,6 +1000,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, pd_course_completers_get_microcredentials);
 	tcase_add_test(t, clr_transcript);
 	tcase_add_test(t, ob2_hosted_assertion_by_url);
+	tcase_add_test(t, result_pushed_to_the_sis_gradebook);
 	suite_add_tcase(s, t);
 	return s;
 }
