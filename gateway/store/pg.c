@@ -320,6 +320,25 @@ int cw_pg__run(pg_store *s, const char *what, PGresult **out, const char *sql,
 	return err;
 }
 
+int cw_pg__transaction(pg_store *s, const char *what,
+                       int (*body)(pg_connection *c, void *arg), void *arg)
+{
+	pg_connection *c = NULL;
+	int err = cw_pg__acquire(s, &c);
+
+	if (err < 0)
+		return err;
+	if ((err = cw_pg__exec(c, "BEGIN", what)) == 0) {
+		err = body(c, arg);
+		if (err == 0)
+			err = cw_pg__exec(c, "COMMIT", what);
+		if (err < 0)
+			PQclear(PQexec(c->conn, "ROLLBACK"));
+	}
+	cw_pg__release(s, c);
+	return err;
+}
+
 /* Borrows a connection and runs a prepared statement on it. */
 static int one_statement(pg_store *s, enum pg_statement id, const char *what,
                          PGresult **out, int n, const char *const *params)
@@ -333,9 +352,14 @@ static int one_statement(pg_store *s, enum pg_statement id, const char *what,
 	return err;
 }
 
+int cw_pg__changed(const PGresult *res)
+{
+	return (int)strtol(PQcmdTuples((PGresult *)res), NULL, 10);
+}
+
 static int affected(PGresult *res)
 {
-	return (int)strtol(PQcmdTuples(res), NULL, 10);
+	return cw_pg__changed(res);
 }
 
 /* ---- migrations ---------------------------------------------------------- */
@@ -801,6 +825,19 @@ static const cw_store_backend pg_backend = {
 	.token_purge = pg_token_purge,
 	.nonce_add = pg_nonce_add,
 	.nonce_purge = pg_nonce_purge,
+	.ob3_holder_add = cw_pg__ob3_holder_add,
+	.ob3_holder_get = cw_pg__ob3_holder_get,
+	.ob3_holder_list = cw_pg__ob3_holder_list,
+	.ob3_profile_put = cw_pg__ob3_profile_put,
+	.ob3_client_add = cw_pg__ob3_client_add,
+	.ob3_client_get = cw_pg__ob3_client_get,
+	.ob3_secret_add = cw_pg__ob3_secret_add,
+	.ob3_secret_take = cw_pg__ob3_secret_take,
+	.ob3_secret_get = cw_pg__ob3_secret_get,
+	.ob3_grant_revoke = cw_pg__ob3_grant_revoke,
+	.ob3_secret_purge = cw_pg__ob3_secret_purge,
+	.ob3_credential_put = cw_pg__ob3_credential_put,
+	.ob3_credential_list = cw_pg__ob3_credential_list,
 	.audit_append = pg_audit_append,
 	.audit_list = pg_audit_list,
 	.import_begin = cw_pg__import_begin,
@@ -832,6 +869,26 @@ static const cw_store_backend pg_backend = {
 	.sync_add = cw_pg__sync_add,
 	.sync_list = cw_pg__sync_list,
 	.sync_done = cw_pg__sync_done,
+	.flow_mapping_put = cw_pg__flow_mapping_put,
+	.flow_mapping_get = cw_pg__flow_mapping_get,
+	.flow_run_add = cw_pg__flow_run_add,
+	.flow_run_update = cw_pg__flow_run_update,
+	.flow_run_list = cw_pg__flow_run_list,
+	.sync_update = cw_pg__sync_update,
+	.sync_delete = cw_pg__sync_delete,
+	.sync_claim = cw_pg__sync_claim,
+	.sync_renew = cw_pg__sync_renew,
+	.sync_release = cw_pg__sync_release,
+	.sync_reschedule = cw_pg__sync_reschedule,
+	.sync_run_add = cw_pg__sync_run_add,
+	.sync_run_finish = cw_pg__sync_run_finish,
+	.sync_run_list = cw_pg__sync_run_list,
+	.sync_run_settle = cw_pg__sync_run_settle,
+	.tenant_zone_get = cw_pg__tenant_zone_get,
+	.tenant_zone_set = cw_pg__tenant_zone_set,
+	.roster_prune = cw_pg__roster_prune,
+	.sync_run_trim = cw_pg__sync_run_trim,
+	.roster_horizon = cw_pg__roster_horizon,
 	.badge_issuer_add = cw_pg__badge_issuer_add,
 	.badge_issuer_get = cw_pg__badge_issuer_get,
 	.badge_issuer_list = cw_pg__badge_issuer_list,
@@ -844,6 +901,10 @@ static const cw_store_backend pg_backend = {
 	.badge_credential_get = cw_pg__badge_credential_get,
 	.badge_credential_revoke = cw_pg__badge_credential_revoke,
 	.badge_revoked_list = cw_pg__badge_revoked_list,
+	.badge_assertions_add = cw_pg__badge_assertions_add,
+	.badge_assertion_get = cw_pg__badge_assertion_get,
+	.badge_assertion_revoke = cw_pg__badge_assertion_revoke,
+	.badge_assertion_revoked_list = cw_pg__badge_assertion_revoked_list,
 	.badge_status_list_get = cw_pg__badge_status_list_get,
 	.free = pg_free,
 };

@@ -1,5 +1,6 @@
-/* Open Badges issuing on PostgreSQL (migration 0008): issuers and their
- * sealed keys, achievements, issued credentials and revocation lists.
+/* Open Badges issuing on PostgreSQL (migrations 0008, 0011): issuers and
+ * their sealed keys, achievements, issued credentials, OB 2.0 assertions
+ * and revocation lists.
  * Every query names its tenant; writes of several rows are one
  * transaction. */
 #include "store/pg_internal.h"
@@ -90,21 +91,24 @@ static int issuer_add(pg_connection *c, const void *arg)
 	const issuer_args *a = arg;
 	const cw_badge_issuer *i = a->issuer;
 	char tenant[CW_PG_INT_TEXT], size[CW_PG_INT_TEXT];
-	const char *params[8] = { cw_pg__int(tenant, i->tenant_id),
-		                  i->id,
-		                  i->name,
-		                  i->url,
-		                  i->email,
-		                  i->description,
-		                  i->image,
-		                  i->created_at };
+	const char *params[10] = { cw_pg__int(tenant, i->tenant_id),
+		                   i->id,
+		                   i->name,
+		                   i->url,
+		                   i->email,
+		                   i->description,
+		                   i->image,
+		                   i->created_at,
+		                   i->id_kind,
+		                   i->public_id };
 	const char *list[3] = { tenant, i->id, cw_pg__int(size, a->size) };
 	int err = cw_pg__query(c, "adding an issuer", NULL,
 	                       "INSERT INTO badge_issuers (tenant_id, id, "
 	                       "name, url, email, description, image, "
-	                       "created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-	                       "$7, $8)",
-	                       8, params);
+	                       "created_at, id_kind, public_id) VALUES ($1, "
+	                       "$2, $3, $4, $5, $6, $7, $8, coalesce($9, "
+	                       "'default'), $10)",
+	                       10, params);
 
 	for (size_t k = 0; err == 0 && k < a->key_count; k++)
 		err = insert_key(c, &a->keys[k]);
@@ -131,7 +135,7 @@ int cw_pg__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
 
 #define ISSUER_COLUMNS                                                         \
 	"SELECT tenant_id, id, name, url, email, description, image, "         \
-	"created_at FROM badge_issuers "
+	"created_at, id_kind, public_id FROM badge_issuers "
 
 static int each_issuer(const PGresult *res, cw_badge_issuer_cb cb,
                        void *payload)
@@ -143,7 +147,8 @@ static int each_issuer(const PGresult *res, cw_badge_issuer_cb cb,
 			cw_pg__get_int(res, r, 0),  cw_pg__get_text(res, r, 1),
 			cw_pg__get_text(res, r, 2), cw_pg__get_text(res, r, 3),
 			cw_pg__get_text(res, r, 4), cw_pg__get_text(res, r, 5),
-			cw_pg__get_text(res, r, 6), cw_pg__get_text(res, r, 7)
+			cw_pg__get_text(res, r, 6), cw_pg__get_text(res, r, 7),
+			cw_pg__get_text(res, r, 8), cw_pg__get_text(res, r, 9)
 		};
 		err = cb(&i, payload);
 	}
@@ -544,6 +549,158 @@ int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id,
 		*next_index = cw_pg__get_int(res, 0, 0);
 		*size = cw_pg__get_int(res, 0, 1);
 	}
+	PQclear(res);
+	return err;
+}
+
+/* ---- OB 2.0 assertions --------------------------------------------------- */
+
+typedef struct {
+	const cw_badge_assertion *list;
+	size_t count;
+} assertion_args;
+
+static int assertions_insert(pg_connection *c, const void *arg)
+{
+	const assertion_args *a = arg;
+	int err = 0;
+
+	for (size_t i = 0; err == 0 && i < a->count; i++) {
+		const cw_badge_assertion *x = &a->list[i];
+		char tenant[CW_PG_INT_TEXT];
+		const char *params[9] = { cw_pg__int(tenant, x->tenant_id),
+			                  x->id,
+			                  x->issuer,
+			                  x->achievement,
+			                  x->recipient,
+			                  x->verification,
+			                  x->assertion,
+			                  x->jws,
+			                  x->issued_at };
+
+		err = cw_pg__query(
+		        c, "storing an assertion", NULL,
+		        "INSERT INTO badge_assertions (tenant_id, "
+		        "id, issuer, achievement, recipient, "
+		        "verification, assertion, jws, issued_at) "
+		        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		        9, params);
+	}
+	return err;
+}
+
+int cw_pg__badge_assertions_add(cw_store *store,
+                                const cw_badge_assertion *assertions,
+                                size_t count)
+{
+	assertion_args a = { assertions, count };
+
+	return in_transaction(store, assertions_insert, &a);
+}
+
+static int each_assertion(const PGresult *res, cw_badge_assertion_cb cb,
+                          void *payload)
+{
+	int err = 0;
+
+	for (int r = 0; err == 0 && r < PQntuples(res); r++) {
+		cw_badge_assertion a = {
+			cw_pg__get_int(res, r, 0),   cw_pg__get_text(res, r, 1),
+			cw_pg__get_text(res, r, 2),  cw_pg__get_text(res, r, 3),
+			cw_pg__get_text(res, r, 4),  cw_pg__get_text(res, r, 5),
+			cw_pg__get_text(res, r, 6),  cw_pg__get_text(res, r, 7),
+			cw_pg__get_text(res, r, 8),  cw_pg__get_text(res, r, 9),
+			cw_pg__get_text(res, r, 10),
+		};
+		err = cb(&a, payload);
+	}
+	return err;
+}
+
+#define ASSERTION_COLUMNS(texts)                                               \
+	"SELECT tenant_id, id, issuer, achievement, recipient, "               \
+	"verification, " texts ", issued_at, revoked_at, revoked_reason "      \
+	"FROM badge_assertions "
+
+int cw_pg__badge_assertion_get(cw_store *store, int64_t tenant_id,
+                               const char *id, cw_badge_assertion_cb cb,
+                               void *payload)
+{
+	char tenant[CW_PG_INT_TEXT];
+	const char *params[2] = { cw_pg__int(tenant, tenant_id), id };
+	PGresult *res = NULL;
+	int err = cw_pg__run((pg_store *)store, "reading an assertion", &res,
+	                     ASSERTION_COLUMNS("assertion, jws") "WHERE "
+	                                                         "tenant_id = "
+	                                                         "$1 AND id = "
+	                                                         "$2",
+	                     2, params);
+
+	if (err == 0 && PQntuples(res) == 0) {
+		cw_error_set("the tenant has no assertion %s", id);
+		err = CW_ENOTFOUND;
+	}
+	if (err == 0)
+		err = each_assertion(res, cb, payload);
+	PQclear(res);
+	return err;
+}
+
+int cw_pg__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                  const char *id, const char *at,
+                                  const char *reason)
+{
+	char tenant[CW_PG_INT_TEXT];
+	const char *params[4] = { cw_pg__int(tenant, tenant_id), id, at,
+		                  reason };
+	PGresult *res = NULL;
+	int err = cw_pg__run((pg_store *)store, "revoking an assertion", &res,
+	                     "UPDATE badge_assertions SET revoked_at = $3, "
+	                     "revoked_reason = $4 WHERE tenant_id = $1 AND "
+	                     "id = $2 AND revoked_at IS NULL",
+	                     4, params);
+
+	if (err == 0 && affected(res) == 0) {
+		PQclear(res);
+		res = NULL;
+		err = cw_pg__run((pg_store *)store, "reading an assertion",
+		                 &res,
+		                 "SELECT 1 FROM badge_assertions WHERE "
+		                 "tenant_id = $1 AND id = $2",
+		                 2, params);
+		if (err == 0) {
+			int held = PQntuples(res) > 0;
+
+			cw_error_set(held ? "assertion %s is revoked already"
+			                  : "the tenant has no assertion %s",
+			             id);
+			err = held ? CW_EEXISTS : CW_ENOTFOUND;
+		}
+	}
+	PQclear(res);
+	return err;
+}
+
+int cw_pg__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                        const char *issuer,
+                                        cw_badge_assertion_cb cb, void *payload)
+{
+	char tenant[CW_PG_INT_TEXT];
+	const char *params[2] = { cw_pg__int(tenant, tenant_id), issuer };
+	PGresult *res = NULL;
+	int err = cw_pg__run((pg_store *)store, "listing revoked assertions",
+	                     &res,
+	                     ASSERTION_COLUMNS("NULL, NULL") "WHERE tenant_id "
+	                                                     "= $1 AND issuer "
+	                                                     "= $2 AND "
+	                                                     "revoked_at IS "
+	                                                     "NOT NULL ORDER "
+	                                                     "BY revoked_at, "
+	                                                     "id",
+	                     2, params);
+
+	if (err == 0)
+		err = each_assertion(res, cb, payload);
 	PQclear(res);
 	return err;
 }

@@ -89,6 +89,12 @@ int cw_pg__prepared(pg_connection *c, enum pg_statement id, const char *what,
 /* cw_pg__query on a connection borrowed for it. */
 int cw_pg__run(pg_store *s, const char *what, PGresult **out, const char *sql,
                int n, const char *const *params);
+/* Runs body(c, arg) between BEGIN and COMMIT on a borrowed connection,
+ * rolling back when it fails; what names the write in errors. */
+int cw_pg__transaction(pg_store *s, const char *what,
+                       int (*body)(pg_connection *c, void *arg), void *arg);
+/* The rows the statement of res changed (its command tag's count). */
+int cw_pg__changed(const PGresult *res);
 /* A statement without parameters and without rows (BEGIN, COMMIT …). */
 int cw_pg__exec(pg_connection *c, const char *sql, const char *what);
 /* Streams the rows of sql one at a time to row (which returns 0 to go on,
@@ -150,6 +156,74 @@ int cw_pg__roster_seq(cw_store *store, int64_t tenant_id, int64_t *seq);
 int cw_pg__roster_changes(cw_store *store, int64_t tenant_id, int64_t after_seq,
                           size_t limit, cw_roster_change_cb cb, void *payload);
 
+/* pg_sync_runs.c: leases, firings and runs of sync connections, tenants'
+ * time zones, the change log's pruning (migration 0010). */
+int cw_pg__sync_update(cw_store *store, const cw_sync_connection *c);
+int cw_pg__sync_delete(cw_store *store, int64_t id, int64_t now_ms);
+int cw_pg__sync_claim(cw_store *store, int64_t id, const char *owner,
+                      int64_t now_ms, int64_t until_ms);
+int cw_pg__sync_renew(cw_store *store, int64_t id, const char *owner,
+                      int64_t until_ms);
+int cw_pg__sync_release(cw_store *store, int64_t id, const char *owner);
+int cw_pg__sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                           int64_t next_ms, int *won);
+int cw_pg__sync_run_add(cw_store *store, const cw_sync_run *run, int64_t *id);
+int cw_pg__sync_run_finish(cw_store *store, const cw_sync_run *run,
+                           const char *connection_state, int advance);
+int cw_pg__sync_run_list(cw_store *store, int64_t connection_id, int64_t run_id,
+                         int limit, cw_sync_run_cb cb, void *payload);
+int cw_pg__sync_run_settle(cw_store *store, int64_t run_id,
+                           const char *from_state, const char *to_state);
+int cw_pg__sync_run_trim(cw_store *store, int keep, int *deleted);
+int cw_pg__tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64]);
+int cw_pg__tenant_zone_set(cw_store *store, int64_t tenant_id,
+                           const char *zone);
+int cw_pg__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+int cw_pg__roster_horizon(cw_store *store, int64_t tenant_id,
+                          int64_t *through_seq, int64_t *pruned_before_ms);
+
+/* pg_flows.c: the CBE flows' mappings and runs (migration 0013). */
+int cw_pg__flow_mapping_put(cw_store *store, int64_t tenant_id,
+                            const char *flow, const char *body, const char *at);
+int cw_pg__flow_mapping_get(cw_store *store, int64_t tenant_id,
+                            const char *flow, cw_buf *out);
+int cw_pg__flow_run_add(cw_store *store, const cw_flow_run *run, int64_t *id);
+int cw_pg__flow_run_update(cw_store *store, const cw_flow_run *run);
+int cw_pg__flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                         const char *state, int with_input, size_t limit,
+                         cw_flow_run_cb cb, void *payload);
+
+/* pg_unported.c: the OB 3.0 API (migration 0012's tables are there; the
+ * functions are stubs failing with CW_EUNSUPPORTED). */
+int cw_pg__ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                          int64_t *id);
+int cw_pg__ob3_holder_get(cw_store *store, int64_t tenant_id, const char *login,
+                          int64_t id, cw_ob3_holder_cb cb, void *payload);
+int cw_pg__ob3_holder_list(cw_store *store, int64_t tenant_id,
+                           cw_ob3_holder_cb cb, void *payload);
+int cw_pg__ob3_profile_put(cw_store *store, int64_t tenant_id,
+                           int64_t holder_id, const char *profile);
+int cw_pg__ob3_client_add(cw_store *store, const cw_ob3_client *client);
+int cw_pg__ob3_client_get(cw_store *store, const char *client_id,
+                          cw_ob3_client_cb cb, void *payload);
+int cw_pg__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                          size_t count);
+int cw_pg__ob3_secret_take(cw_store *store, const char *hash, const char *kind,
+                           int64_t now_ms, cw_ob3_secret_cb cb, void *payload);
+int cw_pg__ob3_secret_get(cw_store *store, const char *hash, const char *kind,
+                          int64_t now_ms, cw_ob3_secret_cb cb, void *payload);
+int cw_pg__ob3_grant_revoke(cw_store *store, const char *grant_id,
+                            int64_t now_ms);
+int cw_pg__ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged);
+int cw_pg__ob3_credential_put(cw_store *store,
+                              const cw_ob3_credential *credential,
+                              int *created);
+int cw_pg__ob3_credential_list(cw_store *store, int64_t tenant_id,
+                               int64_t holder_id, const char *recipient,
+                               const char *since, int64_t offset, int64_t limit,
+                               int64_t *total, cw_ob3_credential_cb cb,
+                               void *payload);
+
 /* pg_case.c, pg_schedules.c (mirrors, sync connections), pg_badges.c. */
 int cw_pg__case_import(cw_store *store, int64_t tenant_id,
                        const cw_case_import *import,
@@ -210,6 +284,19 @@ int cw_pg__badge_credential_revoke(cw_store *store, int64_t tenant_id,
 int cw_pg__badge_revoked_list(cw_store *store, int64_t tenant_id,
                               const char *issuer, cw_badge_credential_cb cb,
                               void *payload);
+int cw_pg__badge_assertions_add(cw_store *store,
+                                const cw_badge_assertion *assertions,
+                                size_t count);
+int cw_pg__badge_assertion_get(cw_store *store, int64_t tenant_id,
+                               const char *id, cw_badge_assertion_cb cb,
+                               void *payload);
+int cw_pg__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                  const char *id, const char *at,
+                                  const char *reason);
+int cw_pg__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                        const char *issuer,
+                                        cw_badge_assertion_cb cb,
+                                        void *payload);
 int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id,
                                  const char *issuer, int64_t *size,
                                  int64_t *next_index);

@@ -1,5 +1,6 @@
 /* Scheduled pulls on PostgreSQL: CASE mirrors (migration 0007) and SIS
- * sync connections (migration 0009). */
+ * sync connections (migrations 0009, 0010; their leases and runs are in
+ * pg_sync_runs.c). */
 #include "store/pg_internal.h"
 
 #include "util/error.h"
@@ -108,11 +109,18 @@ int cw_pg__case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id)
 
 /* ---- sync connections ---------------------------------------------------- */
 
-int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
+/* The parameters $1…$15 of a connection's columns, as SQLite binds them;
+ * one slot more for sync_update's id. */
+#define CONNECTION_PARAMS 15
+typedef struct {
+	char tenant[CW_PG_INT_TEXT], page[CW_PG_INT_TEXT], next[CW_PG_INT_TEXT];
+	const char *values[CONNECTION_PARAMS + 1];
+} connection_params;
+
+static void bind_connection(connection_params *p, const cw_sync_connection *c)
 {
-	char tenant[CW_PG_INT_TEXT], page[CW_PG_INT_TEXT];
-	const char *params[12] = {
-		cw_pg__int(tenant, c->tenant_id),
+	const char *values[CONNECTION_PARAMS] = {
+		cw_pg__int(p->tenant, c->tenant_id),
 		c->name,
 		c->base_url,
 		c->version,
@@ -121,25 +129,93 @@ int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
 		c->client_id,
 		c->secret_sealed,
 		c->scope,
-		cw_pg__int(page, c->page_size),
+		cw_pg__int(p->page, c->page_size),
 		c->schedule,
 		c->webhook_url,
+		c->full_schedule,
+		c->blackouts,
+		cw_pg__int(p->next, c->next_run_ms),
 	};
+
+	memcpy(p->values, values, sizeof(values));
+	p->values[CONNECTION_PARAMS] = NULL;
+}
+
+int cw_pg__sync_add(cw_store *store, const cw_sync_connection *c, int64_t *id)
+{
+	connection_params p;
 	PGresult *res = NULL;
-	int err = cw_pg__run(
+	int err;
+
+	bind_connection(&p, c);
+	err = cw_pg__run(
 	        (pg_store *)store, "adding a sync connection", &res,
 	        "INSERT INTO sync_connections (tenant_id, name, base_url, "
 	        "version, auth, token_url, client_id, secret_sealed, scope, "
-	        "page_size, schedule, webhook_url) VALUES ($1, $2, $3, $4, "
-	        "$5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-	        12, params);
-
+	        "page_size, schedule, webhook_url, full_schedule, blackouts, "
+	        "next_run_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	        "$10, $11, $12, $13, $14, $15) RETURNING id",
+	        CONNECTION_PARAMS, p.values);
 	if (err == CW_EEXISTS)
 		cw_error_set("a sync connection named %s exists", c->name);
 	if (err == 0)
 		*id = cw_pg__get_int(res, 0, 0);
 	PQclear(res);
 	return err;
+}
+
+int cw_pg__sync_update(cw_store *store, const cw_sync_connection *c)
+{
+	connection_params p;
+	char id[CW_PG_INT_TEXT];
+	PGresult *res = NULL;
+	int err;
+
+	bind_connection(&p, c);
+	p.values[CONNECTION_PARAMS] = cw_pg__int(id, c->id);
+	err = cw_pg__run(
+	        (pg_store *)store, "changing a sync connection", &res,
+	        "UPDATE sync_connections SET base_url = $3, version = $4, "
+	        "auth = $5, token_url = $6, client_id = $7, secret_sealed = "
+	        "$8, scope = $9, page_size = $10, schedule = $11, "
+	        "webhook_url = $12, full_schedule = $13, blackouts = $14, "
+	        "next_run_ms = $15 WHERE id = $16 AND tenant_id = $1 AND "
+	        "name = $2",
+	        CONNECTION_PARAMS + 1, p.values);
+	if (err == 0 && strtol(PQcmdTuples(res), NULL, 10) == 0) {
+		cw_error_set("no sync connection named %s", c->name);
+		err = CW_ENOTFOUND;
+	}
+	PQclear(res);
+	return err;
+}
+
+static void read_connection(const PGresult *res, int i, cw_sync_connection *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = cw_pg__get_int(res, i, 0);
+	c->tenant_id = cw_pg__get_int(res, i, 1);
+	c->name = cw_pg__get_text(res, i, 2);
+	c->base_url = cw_pg__get_text(res, i, 3);
+	c->version = cw_pg__get_text(res, i, 4);
+	c->auth = cw_pg__get_text(res, i, 5);
+	c->token_url = cw_pg__get_text(res, i, 6);
+	c->client_id = cw_pg__get_text(res, i, 7);
+	c->secret_sealed = cw_pg__get_text(res, i, 8);
+	c->scope = cw_pg__get_text(res, i, 9);
+	c->page_size = (long)cw_pg__get_int(res, i, 10);
+	c->schedule = cw_pg__get_text(res, i, 11);
+	c->cursor = cw_pg__get_text(res, i, 12);
+	c->last_run_ms = cw_pg__get_int(res, i, 13);
+	c->last_state = cw_pg__get_text(res, i, 14);
+	c->last_report = cw_pg__get_text(res, i, 15);
+	c->webhook_url = cw_pg__get_text(res, i, 16);
+	c->full_schedule = cw_pg__get_text(res, i, 17);
+	c->blackouts = cw_pg__get_text(res, i, 18);
+	c->next_run_ms = cw_pg__get_int(res, i, 19);
+	c->last_full_ms = cw_pg__get_int(res, i, 20);
+	c->lease_owner = cw_pg__get_text(res, i, 21);
+	c->lease_until_ms = cw_pg__get_int(res, i, 22);
 }
 
 int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name,
@@ -153,29 +229,18 @@ int cw_pg__sync_list(cw_store *store, int64_t tenant_id, const char *name,
 	        "SELECT id, tenant_id, name, base_url, version, auth, "
 	        "token_url, client_id, secret_sealed, scope, page_size, "
 	        "schedule, cursor, coalesce(last_run_ms, 0), last_state, "
-	        "last_report, webhook_url FROM sync_connections WHERE "
-	        "($1::bigint = 0 OR tenant_id = $1::bigint) AND ($2::text IS "
-	        "NULL OR name = $2::text) ORDER BY name",
+	        "last_report, webhook_url, full_schedule, blackouts, "
+	        "coalesce(next_run_ms, 0), coalesce(last_full_ms, 0), "
+	        "lease_owner, coalesce(lease_until_ms, 0) FROM "
+	        "sync_connections WHERE ($1::bigint = 0 OR tenant_id = "
+	        "$1::bigint) AND ($2::text IS NULL OR name = $2::text) ORDER "
+	        "BY name",
 	        2, params);
 
 	for (int i = 0; err == 0 && i < PQntuples(res); i++) {
-		cw_sync_connection c = { cw_pg__get_int(res, i, 0),
-			                 cw_pg__get_int(res, i, 1),
-			                 cw_pg__get_text(res, i, 2),
-			                 cw_pg__get_text(res, i, 3),
-			                 cw_pg__get_text(res, i, 4),
-			                 cw_pg__get_text(res, i, 5),
-			                 cw_pg__get_text(res, i, 6),
-			                 cw_pg__get_text(res, i, 7),
-			                 cw_pg__get_text(res, i, 8),
-			                 cw_pg__get_text(res, i, 9),
-			                 (long)cw_pg__get_int(res, i, 10),
-			                 cw_pg__get_text(res, i, 11),
-			                 cw_pg__get_text(res, i, 12),
-			                 cw_pg__get_int(res, i, 13),
-			                 cw_pg__get_text(res, i, 14),
-			                 cw_pg__get_text(res, i, 15),
-			                 cw_pg__get_text(res, i, 16) };
+		cw_sync_connection c;
+
+		read_connection(res, i, &c);
 		err = cb(&c, payload);
 	}
 	if (err == 0 && name && PQntuples(res) == 0) {

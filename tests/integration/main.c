@@ -29,21 +29,40 @@ Suite *suite_or_client(void);
 Suite *suite_badge_verify(void);
 Suite *suite_badge(void);
 Suite *suite_badges(void);
+Suite *suite_ob3_api(void);
+Suite *suite_flows(void);
+Suite *suite_badge_hosting(void);
+Suite *suite_sync_schedule(void);
+Suite *suite_badge_checks(void);
 
 static const struct {
 	Suite *(*make)(void);
 	int on_pg; /* needs only what the PostgreSQL backend has */
 } suites[] = {
-	{ suite_serve, 1 },        { suite_auth, 1 },
-	{ suite_cli, 1 },          { suite_shutdown, 1 },
-	{ suite_roster, 1 },       { suite_roster_daemon, 1 },
-	{ suite_oneroster, 1 },    { suite_or_routes, 1 },
-	{ suite_oauth1, 1 },       { suite_case, 1 },
-	{ suite_or_schemas, 1 },   { suite_case_export, 1 },
-	{ suite_rdf, 0 },          { suite_keys, 0 },
-	{ suite_vc, 0 },           { suite_or_client, 1 },
-	{ suite_badge_verify, 0 }, { suite_badge, 1 },
+	{ suite_serve, 1 },
+	{ suite_auth, 1 },
+	{ suite_cli, 1 },
+	{ suite_shutdown, 1 },
+	{ suite_roster, 1 },
+	{ suite_roster_daemon, 1 },
+	{ suite_oneroster, 1 },
+	{ suite_or_routes, 1 },
+	{ suite_oauth1, 1 },
+	{ suite_case, 1 },
+	{ suite_or_schemas, 1 },
+	{ suite_case_export, 1 },
+	{ suite_rdf, 0 },
+	{ suite_keys, 0 },
+	{ suite_vc, 0 },
+	{ suite_or_client, 1 },
+	{ suite_badge_verify, 0 },
+	{ suite_badge, 1 },
 	{ suite_badges, 1 },
+	{ suite_ob3_api, 0 },
+	{ suite_flows, 0 },
+	{ suite_badge_hosting, 1 },
+	{ suite_sync_schedule, 1 },
+	{ suite_badge_checks, 1 },
 };
 
 int main(void)

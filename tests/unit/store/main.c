@@ -5,5 +5,8 @@ Suite *suite_sqlite(void);
 Suite *suite_roster_migration(void);
 Suite *suite_store_pg(void);
 Suite *suite_pg(void);
+Suite *suite_sync(void);
+Suite *suite_sync_pg(void);
 
-CW_TEST_MAIN(suite_sqlite, suite_roster_migration, suite_store_pg, suite_pg)
+CW_TEST_MAIN(suite_sqlite, suite_roster_migration, suite_store_pg, suite_pg,
+             suite_sync, suite_sync_pg)

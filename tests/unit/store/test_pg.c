@@ -6,14 +6,29 @@
 #include "unit/pgdb.h"
 #include "unit/tmpdir.h"
 #include "util/buf.h"
+#include "util/embed.h"
 #include "util/error.h"
 
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 Suite *suite_pg(void);
+
+extern const cw_embedded_file cw_sqlite_migrations[];
+extern const cw_embedded_file cw_pg_migrations[];
+
+/* How many migrations the PostgreSQL dialect has. */
+static int pg_migration_count(void)
+{
+	int n = 0;
+
+	while (cw_pg_migrations[n].name)
+		n++;
+	return n;
+}
 
 static char dir[256], url[512], name[64];
 static cw_store *store;
@@ -81,10 +96,10 @@ START_TEST(concurrent_start_migrates_once)
 		ck_assert_int_ge(applied, 0);
 		total += applied;
 	}
-	ck_assert_int_eq(total, 9);
+	ck_assert_int_eq(total, pg_migration_count());
 	ck_assert_int_eq(cw_test_pg_exec(url, "SELECT * FROM "
 	                                      "schema_migrations"),
-	                 9);
+	                 pg_migration_count());
 }
 END_TEST
 
@@ -308,11 +323,28 @@ START_TEST(interrupted_means_its_process_is_gone)
 }
 END_TEST
 
+/* Both dialects have the same migrations by number and name (the schema
+ * version means the same on either database); runs without a cluster. */
+START_TEST(migrations_match_sqlite)
+{
+	int i = 0;
+
+	for (; cw_sqlite_migrations[i].name && cw_pg_migrations[i].name; i++)
+		ck_assert_str_eq(cw_pg_migrations[i].name,
+		                 cw_sqlite_migrations[i].name);
+	ck_assert_ptr_null(cw_sqlite_migrations[i].name);
+	ck_assert_ptr_null(cw_pg_migrations[i].name);
+	ck_assert_int_ge(i, 13);
+}
+END_TEST
+
 Suite *suite_pg(void)
 {
 	Suite *s = suite_create("store/pg-own");
-	TCase *tc;
+	TCase *tc = tcase_create("dialects");
 
+	tcase_add_test(tc, migrations_match_sqlite);
+	suite_add_tcase(s, tc);
 	if (!cw_test_pg_base())
 		return s;
 	tc = tcase_create("pg");
