@@ -332,7 +332,8 @@ int cw_pg__transaction(pg_store *s, const char *what,
 		err = body(c, arg);
 		if (err == 0)
 			err = cw_pg__exec(c, "COMMIT", what);
-		if (err < 0)
+		/* A callback's stop (a positive value) rolls back too. */
+		if (err != 0)
 			PQclear(PQexec(c->conn, "ROLLBACK"));
 	}
 	cw_pg__release(s, c);

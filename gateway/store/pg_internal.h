@@ -90,7 +90,8 @@ int cw_pg__prepared(pg_connection *c, enum pg_statement id, const char *what,
 int cw_pg__run(pg_store *s, const char *what, PGresult **out, const char *sql,
                int n, const char *const *params);
 /* Runs body(c, arg) between BEGIN and COMMIT on a borrowed connection,
- * rolling back when it fails; what names the write in errors. */
+ * rolling back when it returns anything but 0 (which it returns); what
+ * names the write in errors. */
 int cw_pg__transaction(pg_store *s, const char *what,
                        int (*body)(pg_connection *c, void *arg), void *arg);
 /* The rows the statement of res changed (its command tag's count). */
@@ -193,8 +194,7 @@ int cw_pg__flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
                          const char *state, int with_input, size_t limit,
                          cw_flow_run_cb cb, void *payload);
 
-/* pg_unported.c: the OB 3.0 API (migration 0012's tables are there; the
- * functions are stubs failing with CW_EUNSUPPORTED). */
+/* pg_ob3.c: the OB 3.0 API (migration 0012). */
 int cw_pg__ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
                           int64_t *id);
 int cw_pg__ob3_holder_get(cw_store *store, int64_t tenant_id, const char *login,
