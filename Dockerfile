@@ -5,7 +5,8 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake pkg-config \
       libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev \
-      libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev libxml2-dev ca-certificates \
+      libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev libxml2-dev libpq-dev \
+      ca-certificates \
       nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -24,6 +25,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 \
       libsqlite3-0 libssl3 libarchive13 libcurl4 libpcre2-8-0 libsodium23 libxml2 \
+      libpq5 \
       curl ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system crosswalk \
