@@ -432,8 +432,9 @@ static int fetch_start(fetch_job *j, const char *filter, size_t limit,
 	return 0;
 }
 
-/* Waits for j and adds its requests to stats; its result. */
-static int fetch_wait(fetch_job *j, cw_or_pull_stats *stats)
+/* Waits for j and adds its requests to stats; its result (and, when
+ * report, its message). */
+static int fetch_wait(fetch_job *j, cw_or_pull_stats *stats, int report)
 {
 	if (j->running)
 		pthread_join(j->thread, NULL);
@@ -442,7 +443,7 @@ static int fetch_wait(fetch_job *j, cw_or_pull_stats *stats)
 	stats->requests += j->stats.requests;
 	stats->retries += j->stats.retries;
 	stats->token_fetches += j->stats.token_fetches;
-	if (j->err < 0)
+	if (j->err < 0 && report)
 		cw_error_set("%s", j->error);
 	return j->err;
 }
@@ -496,16 +497,17 @@ static int fill(puller *p)
 	return err;
 }
 
-/* Waits for the pages in flight and forgets them (their errors too). */
+/* Waits for the pages in flight and forgets them (their errors too: the
+ * message of whatever stopped the pull stays). */
 static void drain(puller *p)
 {
-	cw_or_pull_stats ignored = { 0 };
+	cw_or_pull_stats dropped = { 0 };
 	for (size_t i = 0; i <= CW_OR_MAX_CONCURRENT; i++)
 		if (p->jobs[i].busy)
-			(void)fetch_wait(&p->jobs[i], &ignored);
-	p->stats->requests += ignored.requests;
-	p->stats->retries += ignored.retries;
-	p->stats->token_fetches += ignored.token_fetches;
+			(void)fetch_wait(&p->jobs[i], &dropped, 0);
+	p->stats->requests += dropped.requests;
+	p->stats->retries += dropped.retries;
+	p->stats->token_fetches += dropped.token_fetches;
 	p->in_flight = 0;
 }
 
@@ -553,7 +555,7 @@ static int take_page(puller *p, int *linked)
 	int err, more;
 	p->head = (p->head + 1) % (p->window + 1);
 	p->in_flight--;
-	if ((err = fetch_wait(j, p->stats)) < 0)
+	if ((err = fetch_wait(j, p->stats, 1)) < 0)
 		return err;
 	count = cw_json_page_count(j->page);
 	p->stats->pages++;

@@ -200,6 +200,8 @@ START_TEST(concurrent_pages)
 	ck_assert_msg(strstr(cw_error_last(), "not JSON (line 1, column ") &&
 	                      strstr(cw_error_last(), "the text ends inside"),
 	              "%s", cw_error_last());
+	/* the page that stopped it, not one fetched ahead and dropped */
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "offset=100: not JSON"));
 	ck_assert_uint_eq(n, 100); /* page 1 only: nothing half-reported */
 	stop_sis();
 }
