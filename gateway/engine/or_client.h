@@ -2,7 +2,9 @@
  * client credentials (token cached and renewed) or OAuth 1.0a signatures,
  * offset/limit paging that copes with missing count headers, short pages
  * and repeated rows, retries with exponential backoff and jitter on 429,
- * 5xx and network errors (honouring Retry-After), and caps on every answer.
+ * 5xx and network errors (honouring Retry-After), a cap on requests in
+ * flight, and caps on every answer. Pages are read without a cJSON tree
+ * (util/json_page).
  */
 #ifndef CW_ENGINE_OR_CLIENT_H
 #define CW_ENGINE_OR_CLIENT_H
