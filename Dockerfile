@@ -24,7 +24,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libcjson1 \
       libsqlite3-0 libssl3 libarchive13 libcurl4 libpcre2-8-0 libsodium23 libxml2 \
-      curl ca-certificates \
+      curl ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system crosswalk \
  && useradd --system --gid crosswalk --home-dir /var/lib/crosswalk crosswalk \

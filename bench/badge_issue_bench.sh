@@ -14,8 +14,9 @@ n=${N:-10000}
 mkdir -p "$out"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 2; }
 cmake -S "$root" -B "$out/build" -DCMAKE_BUILD_TYPE=Release \
-  -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$out/build" -j "$(nproc)" --target crosswalk >/dev/null
+  -DBUILD_TESTING=OFF -DCW_BENCH=ON >/dev/null
+cmake --build "$out/build" -j "$(nproc)" --target crosswalk verify_bench \
+  >/dev/null
 cw=$out/build/crosswalk
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/cw-badge-bench-XXXXXX")
@@ -56,6 +57,21 @@ awk -v n="$issued" -v s="$start" -v e="$end" -v rss="$rss" -v db="$db" \
   printf "issued %d in %.2f s: %.0f credentials/s, peak RSS %.1f MiB, db %.1f MiB\n",
          n, e - s, n / (e - s), rss / 1024, db / 1024
 }' | tee "$out/batch.txt"
+
+echo "== verification of the same $issued credentials (bench/c/verify_bench.c), one process, one core"
+python3 - "$data/crosswalk.db" "$data/creds" <<'PY'
+import os, sqlite3, sys
+os.makedirs(sys.argv[2], exist_ok=True)
+for i, (text,) in enumerate(sqlite3.connect(sys.argv[1]).execute(
+        "SELECT credential FROM badge_credentials WHERE format = 'di'")):
+    with open(os.path.join(sys.argv[2], f"{i:06d}.json"), "w") as f:
+        f.write(text)
+PY
+taskset -c 0 /usr/bin/time -v "$out/build/verify_bench" "$data" \
+  "$data/creds" 2>"$out/vtime.txt" | tee "$out/verify.txt"
+vrss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' \
+  "$out/vtime.txt")
+echo "  peak RSS $((vrss / 1024)) MiB"
 
 echo "== bench/vc_bench.sh (bare signing of one credential)"
 N=${VC_N:-3000} NODE_N=${NODE_N:-100} bash "$here/vc_bench.sh" \

@@ -9,7 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 kind=${1:-build}
 packages=(build-essential cmake pkg-config git ca-certificates
           libmicrohttpd-dev libcjson-dev libsqlite3-dev libssl-dev libarchive-dev
-          libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev libxml2-dev)
+          libcurl4-openssl-dev zlib1g-dev libpcre2-dev libsodium-dev libxml2-dev
+          tzdata)
 case "$kind" in
   build) ;;
   test)  packages+=(check clang-format curl zip python3-oauthlib) ;;

@@ -4,6 +4,7 @@
 
 #include "badge/statuslist.h"
 #include "badge/verify_internal.h"
+#include "crypto/didweb.h"
 #include "crypto/jws.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -180,6 +181,18 @@ void cw_badge_allow_key_url(cw_badge_ctx *ctx, const char *verification_method)
 	const char *hash;
 	char *url;
 
+	if (cw_did_web_is(verification_method) &&
+	    ctx->key_url_count < CW_LIMIT_BADGE_KEY_URLS) {
+		cw_buf doc = CW_BUF_INIT(CW_DID_WEB_MAX + 64);
+
+		/* its DID document's URL; a malformed one fails at resolving */
+		if (cw_did_web_url(&doc, NULL, verification_method,
+		                   strlen(verification_method)) == 0 &&
+		    (url = cw_buf_detach(&doc, NULL)))
+			ctx->key_urls[ctx->key_url_count++] = url;
+		cw_buf_dispose(&doc);
+		return;
+	}
 	if (!verification_method || !is_http_url(verification_method) ||
 	    ctx->key_url_count == CW_LIMIT_BADGE_KEY_URLS)
 		return;

@@ -4,9 +4,11 @@
 #include "badge/statuslist.h"
 #include "badge/verify_internal.h"
 #include "crypto/validity.h"
+#include "util/timeutil.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +56,14 @@ static int fetch_list(cJSON **verified, cw_badge_ctx *ctx, const char *url,
 	ctx->depth--;
 	if (err < 0)
 		goto out;
-	if ((err = cw_vc_check_validity(*verified, ctx->now_ms, why,
-	                                sizeof(why))) < 0)
+	/* A list signed as it is served is valid from the second it was
+	 * fetched, which may be after this verification began: without a
+	 * fixed time, its period is checked against the clock now. */
+	if ((err = cw_vc_check_validity(*verified,
+	                                ctx->options->now_ms
+	                                        ? ctx->options->now_ms
+	                                        : cw_time_now_ms(),
+	                                why, sizeof(why))) < 0)
 		snprintf(detail, n, "the status list credential: %s", why);
 out:
 	if (err < 0) {

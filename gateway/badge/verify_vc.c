@@ -8,6 +8,7 @@
 #include "crypto/validity.h"
 #include "crypto/vcjwt.h"
 #include "util/alloc.h"
+#include "schema/schema.h"
 #include "util/error.h"
 #include "util/json.h"
 
@@ -217,15 +218,10 @@ static void check_recipient(cw_badge_report *r, cw_badge_ctx *ctx,
 		                  want);
 }
 
-static void check_refresh_and_schema(cw_badge_report *r,
-                                     const cJSON *credential)
+static void check_refresh(cw_badge_report *r, const cJSON *credential)
 {
-	const cJSON *refresh = cJSON_GetObjectItemCaseSensitive(
-	                    credential, "refreshService"),
-	            *schema = cJSON_GetObjectItemCaseSensitive(
-	                    credential, "credentialSchema");
-	const char *schema_id = cw_badge_id_of(
-	        cJSON_IsArray(schema) ? cJSON_GetArrayItem(schema, 0) : schema);
+	const cJSON *refresh =
+	        cJSON_GetObjectItemCaseSensitive(credential, "refreshService");
 
 	if (refresh)
 		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
@@ -236,14 +232,87 @@ static void check_refresh_and_schema(cw_badge_report *r,
 	else
 		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
 		                  "no refreshService");
-	if (schema)
-		cw_badge_step_add(r, "schema", CW_BADGE_SKIPPED,
-		                  "credentialSchema %s: no schema is embedded "
-		                  "for it (none are yet)",
-		                  schema_id ? schema_id : "(no id)");
-	else
+}
+
+/* Validates credential against the schema at id (fetched under the badge
+ * caps, as a verifier gets it): 1 valid, 0 not (why set), -1 when the
+ * schema could not be had (why set). */
+static int schema_validates(cw_badge_ctx *ctx, const cJSON *credential,
+                            const char *id, char *why, size_t n)
+{
+	cJSON *doc = NULL;
+	cw_schema *schema = NULL;
+	cw_schema_options o;
+	cw_schema_result result = { 0 };
+	long status = 0;
+	int err = cw_badge_fetch_json(&doc, &status, ctx, id), verdict = -1;
+
+	cw_schema_options_init(&o);
+	o.default_draft =
+	        CW_SCHEMA_DRAFT_2019_09; /* 1EdTechJsonSchemaValidator2019 */
+	o.base_uri = id;
+	if (err < 0) {
+		snprintf(why, n, "%s", cw_error_last()); /* names the URL */
+	} else if ((err = cw_schema_compile(&schema, doc, NULL, &o)) < 0) {
+		snprintf(why, n, "%s is no schema I can compile: %s", id,
+		         cw_error_last());
+	} else if ((err = cw_schema_validate(&result, schema, credential)) ==
+	           0) {
+		verdict = 1;
+	} else if (err == CW_EINVAL && result.count) {
+		char *text = cw_schema_error_text(&result.errors[0]);
+		snprintf(why, n, "%s: %s%s", id, text ? text : "invalid",
+		         result.count > 1 ? " (and more)" : "");
+		cw_free(text);
+		verdict = 0;
+	} else {
+		snprintf(why, n, "%s: %s", id, cw_error_last());
+	}
+	cw_schema_result_dispose(&result);
+	cw_schema_free(schema);
+	cJSON_Delete(doc);
+	return verdict;
+}
+
+/* credentialSchema: each JSON Schema named is fetched and applied. */
+static void check_schema(cw_badge_report *r, cw_badge_ctx *ctx,
+                         const cJSON *credential)
+{
+	const cJSON *schemas = cJSON_GetObjectItemCaseSensitive(
+	                    credential, "credentialSchema"),
+	            *s;
+	char why[512] = "", first[512] = "";
+	int checked = 0, failed = 0, unreadable = 0;
+
+	if (!schemas) {
 		cw_badge_step_add(r, "schema", CW_BADGE_SKIPPED,
 		                  "no credentialSchema");
+		return;
+	}
+	for (s = cJSON_IsArray(schemas) ? schemas->child : schemas; s;
+	     s = cJSON_IsArray(schemas) ? s->next : NULL) {
+		const char *id = cw_badge_id_of(s);
+		int v = id ? schema_validates(ctx, credential, id, why,
+		                              sizeof(why))
+		           : (snprintf(why, sizeof(why),
+		                       "a credentialSchema "
+		                       "without an id"),
+		              -1);
+		if (v == 0 && !failed++)
+			snprintf(first, sizeof(first), "%s", why);
+		else if (v < 0 && !unreadable++ && !failed)
+			snprintf(first, sizeof(first), "%s", why);
+		checked += v == 1;
+	}
+	if (failed)
+		cw_badge_step_add(r, "schema", CW_BADGE_FAIL, "%s", first);
+	else if (unreadable)
+		cw_badge_step_add(r, "schema", CW_BADGE_SKIPPED,
+		                  "%d schema(s) validated; could not check: %s",
+		                  checked, first);
+	else
+		cw_badge_step_add(r, "schema", CW_BADGE_PASS,
+		                  "valid against %d schema(s)", checked);
 }
 
 static int verify_nested_one(cw_badge_report *r, cw_badge_ctx *ctx,
@@ -293,6 +362,58 @@ static void check_nested(cw_badge_report *r, cw_badge_ctx *ctx,
 		invalid += !r->nested[i]->valid;
 	cw_badge_step_add(r, "nested", invalid ? CW_BADGE_FAIL : CW_BADGE_PASS,
 	                  "%d of %d nested credentials valid", n - invalid, n);
+}
+
+/* The endorsements of the credential, its issuer and its achievement,
+ * each an EndorsementCredential verified as a credential of its own. */
+static void gather_endorsements(const cJSON **out, int *n, const cJSON *o)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(o, "endorsement"),
+	            *e;
+
+	if (!cJSON_IsArray(list))
+		return;
+	cJSON_ArrayForEach(e, list)
+	{
+		if (*n < CW_LIMIT_BADGE_NESTED)
+			out[(*n)++] = e;
+	}
+}
+
+static void check_endorsements(cw_badge_report *r, cw_badge_ctx *ctx,
+                               const cJSON *credential)
+{
+	const cJSON *found[CW_LIMIT_BADGE_NESTED];
+	const cJSON *subject = cJSON_GetObjectItemCaseSensitive(
+	        credential, "credentialSubject");
+	int n = 0, invalid = 0;
+	size_t before = r->nested_count;
+	cw_badge_report **grown;
+
+	gather_endorsements(found, &n, credential);
+	gather_endorsements(
+	        found, &n,
+	        cJSON_GetObjectItemCaseSensitive(credential, "issuer"));
+	gather_endorsements(
+	        found, &n,
+	        cJSON_GetObjectItemCaseSensitive(subject, "achievement"));
+	if (n == 0) {
+		cw_badge_step_add(r, "endorsements", CW_BADGE_SKIPPED,
+		                  "no endorsement");
+		return;
+	}
+	if (!(grown = cw_realloc(r->nested,
+	                         (before + (size_t)n) * sizeof(*grown))))
+		return;
+	r->nested = grown;
+	for (int i = 0; i < n; i++)
+		if (verify_nested_one(r, ctx, found[i]) < 0)
+			invalid++;
+	for (size_t i = before; i < r->nested_count; i++)
+		invalid += !r->nested[i]->valid;
+	cw_badge_step_add(r, "endorsements",
+	                  invalid ? CW_BADGE_FAIL : CW_BADGE_PASS,
+	                  "%d of %d endorsements verify", n - invalid, n);
 }
 
 static void set_identity(cw_badge_report *r, const cJSON *credential,
@@ -348,10 +469,13 @@ int cw_badge_verify_vc(cw_badge_report *r, cw_badge_ctx *ctx, const char *text,
 	const cJSON *c = verified ? verified : credential;
 	check_validity(r, ctx, c);
 	cw_badge_check_status(r, ctx, c);
-	check_refresh_and_schema(r, c);
+	check_refresh(r, c);
+	check_schema(r, ctx, c);
 	check_recipient(r, ctx, c);
 	if (r->format == CW_BADGE_FORMAT_CLR)
 		check_nested(r, ctx, c);
+	if (ctx->depth == 0)
+		check_endorsements(r, ctx, c);
 	err = 0;
 out:
 	cJSON_Delete(verified);

@@ -4,6 +4,9 @@
 
 #include "cli/args.h"
 #include <cjson/cJSON.h>
+#include "engine/badges.h"
+#include "engine/datadir.h"
+#include "engine/doc_fetch.h"
 #include "jsonld/jsonld.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -58,7 +61,12 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_badge_bake, cw_cmd_badge_unbake, cw_cmd_issuer_add,
         cw_cmd_issuer_list, cw_cmd_issuer_rotate, cw_cmd_achievement_add,
         cw_cmd_badge_issue, cw_cmd_badge_revoke, cw_cmd_badge_status,
-        cw_cmd_sync_add, cw_cmd_sync_list, cw_cmd_sync_show, cw_cmd_sync_run;
+        cw_cmd_sync_add, cw_cmd_sync_list, cw_cmd_sync_show, cw_cmd_sync_run,
+        cw_cmd_holder_add, cw_cmd_holder_list, cw_cmd_map_check,
+        cw_cmd_map_install, cw_cmd_map_run, cw_cmd_jobs_list,
+        cw_cmd_jobs_dead_letters, cw_cmd_jobs_show, cw_cmd_jobs_replay,
+        cw_cmd_clr_build, cw_cmd_sync_update, cw_cmd_sync_remove,
+        cw_cmd_sync_approve, cw_cmd_tenant_update;
 
 /** Imports the set at path into tenant as `roster import` does (its
  * --approve and --json), printing the report; extra (taken) joins the JSON
@@ -67,8 +75,29 @@ int cw_cli_roster_import_path(const cw_args *args, cw_cli_env *env,
                               const char *tenant, const char *path,
                               cJSON *extra);
 
+/** What the flows fetch documents with: this gateway's own badge documents
+ *  from the store, the rest over http(s) (off private addresses unless the
+ *  config's fetch_private_addresses allows them). */
+typedef struct {
+	cw_cli_env *env;
+	cw_badges badges;
+	unsigned char master[CW_MASTER_KEY_LEN];
+	cw_buf base;
+	cw_doc_fetcher docs;
+} cw_cli_fetcher;
+
+/** 0, or an exit code (printed). */
+int cw_cli_fetcher_open(cw_cli_fetcher *f, cw_cli_env *env,
+                        const cw_args *args);
+void cw_cli_fetcher_close(cw_cli_fetcher *f);
+/** A cw_badge_fetch_fn: cw_doc_fetch; arg is the fetcher's docs. */
+#define cw_cli_flow_fetch cw_doc_fetch
+
 /** A loader of the embedded contexts plus --map URL_PREFIX=DIR. */
 int cw_cli_jsonld_loader(cw_jsonld_loader **out, const cw_args *args);
+/** 0 when fetch_private_addresses (the data dir's config, else the
+ *  environment) lets badge fetches reach loopback and private networks. */
+int cw_cli_fetch_public_only(const cw_args *args);
 /** Prints a JSON-LD error as FILE: POINTER: CODE: message. */
 void cw_cli_jsonld_report(const char *path, int err,
                           const cw_jsonld_error *where);

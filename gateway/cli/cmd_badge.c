@@ -94,19 +94,31 @@ static const cw_option issuer_add_options[] = {
 	{ "description", "TEXT", "a description", 0 },
 	{ "image", "URL", "its image", 0 },
 	{ "jwt-key", "rsa|p256", "also a key for VC-JWT (RS256 or ES256)", 0 },
+	{ "hosted", NULL, "its id is its URL on this gateway", 0 },
+	{ "did-web", NULL, "its id is a did:web of this gateway's host", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const cw_command_spec issuer_add_spec = {
 	"issuer add",
 	"--tenant NAME --name NAME [--url URL] [--email EMAIL] "
-	"[--description TEXT] [--image URL] [--jwt-key rsa|p256] [--json]",
+	"[--description TEXT] [--image URL] [--jwt-key rsa|p256] "
+	"[--hosted | --did-web] [--json]",
 	"Create a badge issuer with its signing keys; prints its id.",
 	"An Ed25519 key signs Data Integrity proofs (eddsa-rdfc-2022) and, "
 	"without\n--jwt-key, VC-JWTs (EdDSA). Private keys are sealed under "
 	"the master key.\nThe issuer's public id is --url, else the did:key of "
-	"its Ed25519 key\n(credentials then verify offline). --json prints "
-	"the issuer with its keys.",
+	"its Ed25519 key\n(credentials then verify offline). --hosted makes "
+	"it\n"
+	"PUBLIC_BASE_URL/badges/TENANT/issuers/ID, where the daemon serves "
+	"its\n"
+	"Profile and keys; --did-web makes it "
+	"did:web:HOST[%3APORT][:PATH]:badges:"
+	"\nTENANT:issuers:ID, its DID document served at .../did.json (--url "
+	"is\n"
+	"then only its homepage). An RSA key (--jwt-key rsa) also signs OB "
+	"2.0\n"
+	"assertions. --json prints the issuer with its keys.",
 	issuer_add_options,
 	0,
 	0
@@ -115,11 +127,15 @@ static const cw_command_spec issuer_add_spec = {
 static int run_issuer_add(const cw_args *args)
 {
 	const char *jwt = cw_args_get(args, "jwt-key");
-	cw_badge_issuer_spec spec = {
-		cw_args_get(args, "name"),  cw_args_get(args, "url"),
-		cw_args_get(args, "email"), cw_args_get(args, "description"),
-		cw_args_get(args, "image"), 0
-	};
+	cw_badge_issuer_spec spec = { cw_args_get(args, "name"),
+		                      cw_args_get(args, "url"),
+		                      cw_args_get(args, "email"),
+		                      cw_args_get(args, "description"),
+		                      cw_args_get(args, "image"),
+		                      0,
+		                      cw_args_get(args, "hosted")    ? "hosted"
+		                      : cw_args_get(args, "did-web") ? "did:web"
+		                                                     : NULL };
 	cw_key_type type;
 	cJSON *doc = NULL;
 	session s;
@@ -127,6 +143,11 @@ static int run_issuer_add(const cw_args *args)
 
 	if ((code = need(args, "tenant")) || (code = need(args, "name")))
 		return code;
+	if (cw_args_get(args, "hosted") && cw_args_get(args, "did-web")) {
+		fprintf(stderr, "crosswalk issuer add: --hosted or --did-web, "
+		                "not both\n");
+		return CW_EXIT_USAGE;
+	}
 	if (jwt) {
 		if (cw_key_type_parse(&type, jwt) < 0 ||
 		    type == CW_KEY_ED25519) {
@@ -340,6 +361,9 @@ static const cw_option issue_options[] = {
 	  "who earned it (emails and sourcedIds go in hashed)", 0 },
 	{ "issuer", "ID", "the issuer (default: the achievement's)", 0 },
 	{ "format", "di|jwt", "Data Integrity (default) or VC-JWT", 0 },
+	{ "version", "3|2", "Open Badges 3.0 (default) or 2.0", 0 },
+	{ "verification", "hosted|signed",
+	  "OB 2.0: hosted by the daemon (default) or a signed JWS", 0 },
 	{ "result", "VALUE", "a Result value (\"B\", \"85\")", 0 },
 	{ "result-status", "STATUS", "a Result status (Completed …)", 0 },
 	{ "achieved-level", "LEVEL", "a rubric level reached: id or name", 0 },
@@ -353,9 +377,10 @@ static const cw_command_spec issue_spec = {
 	"badge issue",
 	"--tenant NAME (--achievement ID --recipient EMAIL|SOURCEDID|DID | "
 	"--batch FILE.csv|FILE.json) [--issuer ID] [--format di|jwt] "
+	"[--version 3|2] [--verification hosted|signed] "
 	"[--result VALUE] [--result-status STATUS] [--achieved-level LEVEL] "
 	"[--evidence URL|TEXT] [--json]",
-	"Issue signed OB 3.0 OpenBadgeCredentials.",
+	"Issue signed OB 3.0 OpenBadgeCredentials (or OB 2.0 assertions).",
 	"Prints the signed credential (JSON, or the compact JWS); --json\n"
 	"prints {\"id\", \"format\", \"credential\"}. A --batch CSV has the\n"
 	"header recipient,achievement and optionally issuer, result,\n"
@@ -364,7 +389,17 @@ static const cw_command_spec issue_spec = {
 	"evidence?}. Every row is checked first: when any is wrong, each is\n"
 	"reported as FILE:LINE: message and nothing is issued. A batch prints\n"
 	"the new ids, one a line (--json: [{\"line\", \"id\", \"recipient\",\n"
-	"\"achievement\"}]).",
+	"\"achievement\"}]).\n"
+	"--version 2 issues OB 2.0 Assertions (no results): the recipient\n"
+	"salted and hashed (type email, url, or id for a DID or sourcedId), "
+	"the\n"
+	"BadgeClass and Issuer hosted by the daemon under PUBLIC_BASE_URL/\n"
+	"badges/TENANT/. --verification hosted (default) prints the "
+	"Assertion,\n"
+	"served at its id (410 Gone once revoked); signed prints an RS256 JWS\n"
+	"whose verification.creator is the issuer's hosted key (the issuer\n"
+	"needs an RSA key; revocation goes in its RevocationList). The id\n"
+	"printed with --json (urn:uuid) is what badge revoke takes.",
 	issue_options,
 	0,
 	0
@@ -397,15 +432,16 @@ static cJSON *evidence_of(const cw_args *args)
 	return list;
 }
 
-static int issue_one(const cw_args *args, session *s)
+static int issue_one(const cw_args *args, session *s, const char *format)
 {
 	cJSON *results = results_of(args), *evidence = evidence_of(args);
 	cw_badge_request req = { cw_args_get(args, "achievement"),
 		                 cw_args_get(args, "recipient"),
 		                 cw_args_get(args, "issuer"),
-		                 cw_args_get(args, "format"),
+		                 format,
 		                 results,
-		                 evidence };
+		                 evidence,
+		                 NULL };
 	cw_badge_issued issued;
 	int err = cw_badges_issue(&issued, &s->badges,
 	                          cw_args_get(args, "tenant"), &req),
@@ -437,7 +473,7 @@ static void on_row_error(unsigned long line, const char *message, void *payload)
 	fprintf(stderr, "%s:%lu: %s\n", (const char *)payload, line, message);
 }
 
-static int issue_batch(const cw_args *args, session *s)
+static int issue_batch(const cw_args *args, session *s, const char *format)
 {
 	const char *path = cw_args_get(args, "batch");
 	size_t n = strlen(path), len = 0;
@@ -448,9 +484,9 @@ static int issue_batch(const cw_args *args, session *s)
 
 	if (err < 0)
 		return cw_cli_fail(args, err);
-	err = cw_badges_issue_batch(
-	        &issued, &s->badges, cw_args_get(args, "tenant"), text, len,
-	        csv, cw_args_get(args, "format"), on_row_error, (void *)path);
+	err = cw_badges_issue_batch(&issued, &s->badges,
+	                            cw_args_get(args, "tenant"), text, len, csv,
+	                            format, on_row_error, (void *)path);
 	cw_free(text);
 	cw_cli_audit(s->env.store, cw_args_get(args, "tenant"), "badge.issue",
 	             path, err);
@@ -462,6 +498,40 @@ static int issue_batch(const cw_args *args, session *s)
 	code = fflush(stdout) == 0 ? CW_EXIT_OK : CW_EXIT_INTERNAL;
 	cJSON_Delete(issued);
 	return code;
+}
+
+/* --version 2 [--verification …] as the engine's ob2-* format. */
+static int engine_format(const cw_args *args, const char **format)
+{
+	const char *version = cw_args_get(args, "version");
+	const char *verification = cw_args_get(args, "verification");
+
+	if (version && strcmp(version, "3") != 0 && strcmp(version, "2") != 0) {
+		fprintf(stderr, "crosswalk badge issue: --version is 3 or 2\n");
+		return CW_EXIT_USAGE;
+	}
+	if (!version || strcmp(version, "3") == 0) {
+		if (!verification)
+			return 0;
+		fprintf(stderr, "crosswalk badge issue: --verification is for "
+		                "--version 2\n");
+		return CW_EXIT_USAGE;
+	}
+	if (*format) {
+		fprintf(stderr, "crosswalk badge issue: --format is for "
+		                "--version 3\n");
+		return CW_EXIT_USAGE;
+	}
+	if (verification && strcmp(verification, "hosted") != 0 &&
+	    strcmp(verification, "signed") != 0) {
+		fprintf(stderr, "crosswalk badge issue: --verification is "
+		                "hosted or signed\n");
+		return CW_EXIT_USAGE;
+	}
+	*format = verification && strcmp(verification, "signed") == 0
+	                  ? "ob2-signed"
+	                  : "ob2-hosted";
+	return 0;
 }
 
 static int run_issue(const cw_args *args)
@@ -488,9 +558,12 @@ static int run_issue(const cw_args *args)
 		        "crosswalk badge issue: --format is di or jwt\n");
 		return CW_EXIT_USAGE;
 	}
+	if ((code = engine_format(args, &format)))
+		return code;
 	if ((code = session_open(&s, args)))
 		return code;
-	code = batch ? issue_batch(args, &s) : issue_one(args, &s);
+	code = batch ? issue_batch(args, &s, format)
+	             : issue_one(args, &s, format);
 	session_close(&s);
 	return code;
 }
@@ -505,10 +578,14 @@ static const cw_option revoke_options[] = {
 
 static const cw_command_spec revoke_spec = {
 	"badge revoke",
-	"CREDENTIAL_ID --reason TEXT [--tenant NAME]",
+	"CREDENTIAL_ID|ASSERTION_URL --reason TEXT [--tenant NAME]",
 	"Revoke an issued credential.",
 	"Its bit is set in its issuer's status list from now on (badge\n"
-	"status-list), and it is listed in the 1EdTechRevocationList.",
+	"status-list), and it is listed in the 1EdTechRevocationList. An OB "
+	"2.0\n"
+	"assertion (its urn:uuid, or a hosted one's URL) answers 410 Gone at "
+	"its\n"
+	"URL when hosted, and is listed in its issuer's RevocationList.",
 	revoke_options,
 	1,
 	1

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const cw_option verify_options[] = {
 	{ "recipient", "EMAIL", "check the badge was issued to this identity",
@@ -30,6 +31,7 @@ static const cw_option verify_options[] = {
 typedef struct {
 	const cw_args *args;
 	cw_fetch_options net;
+	cw_cli_fetcher *local; /* the data dir's own documents, or NULL */
 } fetcher;
 
 /* --map first: a URL under a prefix is read from DIR/<rest of the URL>. */
@@ -68,6 +70,19 @@ static int fetch(void *arg, const char *url, char **body, size_t *len,
 
 	if (err <= 0)
 		return err;
+	/* what this gateway published is read from its store */
+	if (f->local &&
+	    (err = cw_badges_local_document(body, status, &f->local->badges,
+	                                    url)) != CW_ENOTFOUND) {
+		*len = *body ? strlen(*body) : 0;
+		if (err == 0 && *status == 410) { /* revoked: Gone */
+			cw_free(*body);
+			*body = NULL;
+			cw_error_set("%s: 410 Gone", url);
+			return CW_ENOTFOUND;
+		}
+		return err;
+	}
 	if ((err = cw_net_fetch(&out, status, url, &f->net)) == 0) {
 		*body = out.data ? cw_buf_detach(&out, len) : cw_strdup("");
 		err = *body ? 0 : CW_ENOMEM;
@@ -84,7 +99,7 @@ static const char *env_lookup(const char *name)
 /* The badge names the URLs fetched, so fetches stay off loopback and
  * private networks unless fetch_private_addresses says otherwise (the
  * data dir's config, else CROSSWALK_FETCH_PRIVATE_ADDRESSES). */
-static int public_only(const cw_args *args)
+int cw_cli_fetch_public_only(const cw_args *args)
 {
 	cw_config config;
 	cw_config_layers *layers = NULL;
@@ -203,6 +218,26 @@ static int read_input(char **out, size_t *len, const char *where)
 	return code;
 }
 
+/* An initialised data dir's store, for the documents this gateway
+ * published (status lists, keys): 1 when open, 0 without one. */
+static int open_local(cw_cli_env *env, cw_cli_fetcher *local,
+                      const cw_args *args)
+{
+	cw_buf conf = CW_BUF_INIT(4096);
+	int ok;
+
+	cw_buf_printf(&conf, "%s/crosswalk.conf",
+	              cw_datadir_pick(args->data_dir));
+	ok = !conf.error && access(cw_buf_cstr(&conf), R_OK) == 0 &&
+	     cw_cli_env_open(env, args, NULL) == 0;
+	cw_buf_dispose(&conf);
+	if (ok && cw_cli_fetcher_open(local, env, args) != 0) {
+		cw_cli_env_close(env);
+		ok = 0;
+	}
+	return ok;
+}
+
 static int run_verify(const cw_args *args)
 {
 	cw_jsonld_loader *loader = NULL;
@@ -213,7 +248,13 @@ static int run_verify(const cw_args *args)
 		      { CW_LIMIT_BADGE_FETCH_BYTES,
 		        CW_LIMIT_BADGE_FETCH_TIMEOUT, NULL,
 		        "application/ld+json, application/json, text/plain",
-		        public_only(args) } };
+		        cw_cli_fetch_public_only(args) },
+		      NULL };
+	cw_cli_env env;
+	cw_cli_fetcher local;
+	int have_env = open_local(&env, &local, args);
+
+	f.local = have_env ? &local : NULL;
 	cw_badge_verify_options o = { NULL, fetch, &f,
 		                      cw_args_get(args, "recipient"), 0 };
 	int err = cw_cli_jsonld_loader(&loader, args), code;
@@ -237,6 +278,10 @@ out:
 	cw_badge_report_free(report);
 	cw_free(input);
 	cw_jsonld_loader_free(loader);
+	if (have_env) {
+		cw_cli_fetcher_close(&local);
+		cw_cli_env_close(&env);
+	}
 	return code;
 }
 

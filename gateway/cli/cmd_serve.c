@@ -7,6 +7,7 @@
 #include "engine/datadir.h"
 #include "engine/jobs.h"
 #include "engine/roster_import.h"
+#include "engine/sync_jobs.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "util/error.h"
@@ -23,10 +24,12 @@
 #define CASE_CACHE_BYTES        ((size_t)512 << 20) /* CASE package texts kept */
 #define TOKEN_PURGE_INTERVAL_MS (10L * 60 * 1000)
 #define MIRROR_CHECK_MS         (5L * 1000) /* how often due mirrors start */
+/* How often due sync firings start: schedules may have a seconds field. */
+#define SYNC_CHECK_MS 1000L
 /* How stale a tenant's REST view of its roster may be: its change log is
  * asked at most this often. */
 #define ROSTER_RECHECK_MS 1000
-#define MAX_IMPORT_JOBS   4    /* imports and mirror runs at once */
+#define MAX_IMPORT_JOBS   4    /* imports, mirror and sync runs at once */
 #define JOB_STOP_MS       700L /* jobs get this long to give up */
 
 static const cw_option serve_options[] = {
@@ -144,10 +147,28 @@ static void purge_nonces(cw_ctx *ctx)
 		       NULL);
 }
 
+/* The OB 3.0 API's codes, forms and tokens: a day past expiry, so a code
+ * or refresh token replayed soon after it expired still revokes its grant. */
+static void purge_ob3_secrets(cw_ctx *ctx)
+{
+	int purged = 0;
+
+	if (cw_store_ob3_secret_purge(ctx->store,
+	                              cw_time_now_ms() - 24LL * 3600 * 1000,
+	                              &purged) < 0)
+		CW_LOG(CW_LOG_WARN, "ob3_secret_purge_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (purged)
+		CW_LOG(CW_LOG_INFO, "ob3_secrets_purged", "i:count", purged,
+		       NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
 	int64_t next_mirrors = cw_time_mono_ms();
+	int64_t next_syncs = cw_time_mono_ms();
+	int64_t next_prune = cw_time_mono_ms();
 
 	while (!stop_signal) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
@@ -157,6 +178,16 @@ static void wait_for_signal(cw_ctx *ctx)
 		if (cw_time_mono_ms() >= next_mirrors) {
 			next_mirrors = cw_time_mono_ms() + MIRROR_CHECK_MS;
 			cw_case_mirrors_tick(ctx);
+		}
+		if (cw_time_mono_ms() >= next_syncs) {
+			next_syncs = cw_time_mono_ms() + SYNC_CHECK_MS;
+			cw_sync_tick(ctx);
+		}
+		if (cw_time_mono_ms() >= next_prune) {
+			next_prune =
+			        cw_time_mono_ms() +
+			        ctx->config->change_prune_interval_s * 1000;
+			cw_sync_prune_changes(ctx);
 		}
 		if (cw_time_mono_ms() < next_purge)
 			continue;
@@ -170,6 +201,7 @@ static void wait_for_signal(cw_ctx *ctx)
 			CW_LOG(CW_LOG_INFO, "tokens_purged", "i:count", purged,
 			       NULL);
 		purge_nonces(ctx);
+		purge_ob3_secrets(ctx);
 	}
 }
 

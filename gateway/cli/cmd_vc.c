@@ -8,10 +8,13 @@
 #include "crypto/vcjwt.h"
 #include "engine/datadir.h"
 #include "engine/keyfile.h"
+#include "net/fetch.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/json.h"
+#include "util/limits.h"
 #include "util/timeutil.h"
 
 #include <stdio.h>
@@ -318,13 +321,45 @@ static cJSON *result_json(const char *path, const verify_result *v, int err)
 	return o;
 }
 
+/* Without --map, the DID documents of did:web verification methods (URLs
+ * ending in /did.json) are fetched under the badge caps and the private
+ * address rule; contexts and other key documents never are. */
+static int did_fetch(void *arg, const char *url, cJSON **doc)
+{
+	const cw_fetch_options *net = arg;
+	size_t n = strlen(url);
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	*doc = NULL;
+	if (n < 9 || strcmp(url + n - 9, "/did.json") != 0) {
+		cw_error_set("%s: not in the document loader", url);
+		return CW_ENOTFOUND;
+	}
+	if ((err = cw_net_fetch_text(&text, &len, url, net)) == 0 &&
+	    (err = cw_json_parse(doc, text, len, CW_LIMIT_JSON_DEPTH_DEFAULT,
+	                         NULL)) < 0)
+		cw_error_set("%s: not JSON", url);
+	cw_free(text);
+	return err;
+}
+
 static int run_verify(const cw_args *args)
 {
 	cw_jsonld_loader *loader = NULL;
+	cw_fetch_options net = { CW_LIMIT_BADGE_FETCH_BYTES,
+		                 CW_LIMIT_BADGE_FETCH_TIMEOUT, NULL,
+		                 "application/did+ld+json, application/json",
+		                 1 };
 	int err = cw_cli_jsonld_loader(&loader, args), worst = CW_EXIT_OK;
 	if (err < 0)
 		return err == CW_EUSAGE ? CW_EXIT_USAGE
 		                        : cw_cli_fail(args, err);
+	if (!cw_args_count(args, "map")) {
+		net.public_only = cw_cli_fetch_public_only(args);
+		cw_jsonld_loader_set_fetch(loader, did_fetch, &net);
+	}
 	for (int i = 0; i < args->positional_count; i++) {
 		const char *path = args->positionals[i];
 		verify_result v = { 0 };
@@ -379,8 +414,10 @@ static const cw_command_spec verify_spec = {
 	"Supports DataIntegrityProof eddsa-rdfc-2022 and eddsa-2022,\n"
 	"Ed25519Signature2020, and compact JWS VC-JWT (RS256, ES256, EdDSA).\n"
 	"did:key verification methods resolve offline; other key documents\n"
-	"come from --map. Exit 0 only when every file verifies; --json\n"
-	"prints one line per file.",
+	"come from --map. Without --map, did:web methods resolve by fetching\n"
+	"their did.json (1 MiB, 10 s; loopback and private addresses only\n"
+	"when fetch_private_addresses = 1). Exit 0 only when every file\n"
+	"verifies; --json prints one line per file.",
 	verify_options,
 	1,
 	CW_ARGS_MAX_POSITIONALS

@@ -1,6 +1,7 @@
 /* Data Integrity eddsa-rdfc-2022 (VC-DI-EdDSA §3.2): canonical proof
  * configuration and document, SHA-256 of each, Ed25519 over both. */
 #include "crypto/dataintegrity.h"
+#include "crypto/didweb.h"
 
 #include "crypto/multibase.h"
 #include "jsonld/rdfc.h"
@@ -373,14 +374,45 @@ static const cJSON *find_method(const cJSON *doc, const char *vm)
 	return NULL;
 }
 
+/* A did:web DID URL: the method in the DID document its did.json URL
+ * serves, whose id must be the DID. */
+static int did_web_document(const cJSON **doc, const char *vm,
+                            const cw_jsonld_loader *loader)
+{
+	cw_buf url = CW_BUF_INIT(CW_DID_WEB_MAX + 64);
+	size_t did_len = 0;
+	const char *id;
+	int err = cw_did_web_url(&url, &did_len, vm, strlen(vm));
+
+	if (err == 0 &&
+	    (!loader || cw_jsonld_loader_get(loader, url.data, doc) < 0)) {
+		cw_error_set("cannot resolve %s: its DID document %s could not "
+		             "be fetched",
+		             vm, url.data);
+		err = CW_ENOTFOUND;
+	}
+	if (err == 0 && (!(id = str_member(*doc, "id")) ||
+	                 strlen(id) != did_len || strncmp(id, vm, did_len))) {
+		cw_error_set("the DID document at %s is not that of %.*s",
+		             url.data, (int)did_len, vm);
+		err = CW_EINVAL;
+	}
+	cw_buf_dispose(&url);
+	return err;
+}
+
 int cw_di_resolve_key(cw_key **out, const char *vm,
                       const cw_jsonld_loader *loader)
 {
 	const cJSON *doc = NULL, *method;
+	int err;
 	*out = NULL;
 	if (strncmp(vm, "did:key:", 8) == 0)
 		return cw_key_from_did_key(out, vm);
-	if (!loader || cw_jsonld_loader_get(loader, vm, &doc) < 0) {
+	if (cw_did_web_is(vm)) {
+		if ((err = did_web_document(&doc, vm, loader)) < 0)
+			return err;
+	} else if (!loader || cw_jsonld_loader_get(loader, vm, &doc) < 0) {
 		cw_error_set("cannot resolve the verification method %s: key "
 		             "documents are never fetched (serve it with "
 		             "--map)",

@@ -1,5 +1,6 @@
-/* Issuing OpenBadgeCredentials: one, or a batch checked row by row before
- * anything is signed, then signed and stored in one transaction. */
+/* Issuing OpenBadgeCredentials (and OB 2.0 assertions): one, or a batch
+ * checked row by row before anything is signed, then signed and stored in
+ * one transaction. */
 #include "engine/badges_internal.h"
 
 #include "crypto/vcjwt.h"
@@ -22,11 +23,13 @@ typedef struct {
 	unsigned long line;
 	char *recipient, *achievement, *issuer; /* issuer NULL: the default */
 	cJSON *results, *evidence;              /* as given, or NULL */
+	cJSON *subject; /* more credentialSubject members, or NULL */
 	/* set by the checks */
 	cJSON *achievement_doc; /* borrowed from the cache */
 	int issuer_slot;
 	char id[CW_BADGE_UUID_URN_LEN + 1];
 	char *text;
+	char *assertion; /* OB 2.0: the Assertion JSON (text is the JWS) */
 	int64_t index;
 } row;
 
@@ -95,7 +98,9 @@ static void batch_dispose(batch *bt)
 		cw_free(r->issuer);
 		cJSON_Delete(r->results);
 		cJSON_Delete(r->evidence);
+		cJSON_Delete(r->subject);
 		cw_free(r->text);
+		cw_free(r->assertion);
 	}
 	cw_free(bt->rows);
 	for (size_t i = 0; i < bt->cached; i++) {
@@ -411,6 +416,16 @@ static int check_list(cJSON *list, const cJSON *achievement, int results)
 	return err;
 }
 
+static int is_ob2(const batch *bt)
+{
+	return strncmp(bt->format, "ob2-", 4) == 0;
+}
+
+static int is_signed_ob2(const batch *bt)
+{
+	return strcmp(bt->format, "ob2-signed") == 0;
+}
+
 static int check_row(batch *bt, row *r)
 {
 	cached_achievement *a;
@@ -428,7 +443,12 @@ static int check_row(batch *bt, row *r)
 	if ((slot = issuer_of(bt, r->issuer ? r->issuer : a->issuer)) < 0)
 		return slot;
 	r->issuer_slot = slot;
-	bt->issuers[slot].count++;
+	if (is_ob2(bt) &&
+	    (err = cw_badges__ob2_check(&bt->issuers[slot].ctx,
+	                                is_signed_ob2(bt), r->results)) < 0)
+		return err;
+	if (!is_ob2(bt)) /* OB 2.0 takes no status list index */
+		bt->issuers[slot].count++;
 	if ((err = check_list(r->results, a->doc, 1)) < 0)
 		return err;
 	return check_list(r->evidence, a->doc, 0);
@@ -436,14 +456,42 @@ static int check_row(batch *bt, row *r)
 
 /* ---- the credential ------------------------------------------------------ */
 
-static cJSON *subject_of(const char *recipient, const cJSON *achievement,
-                         const cJSON *results)
+cJSON *cw_badges__identifier(const char *recipient)
 {
-	cJSON *s = cJSON_CreateObject();
 	unsigned char salt_bytes[SALT_BYTES];
 	char salt[2 * SALT_BYTES + 1], digest[2 * CW_SHA256_LEN + 1];
 	cw_buf salted = CW_BUF_INIT(RECIPIENT_MAX + 64);
 	cw_buf hash = CW_BUF_INIT(128);
+	cJSON *list = cJSON_CreateArray(), *id = cJSON_CreateObject();
+
+	if (!list || !id || !cJSON_AddItemToArray(list, id) ||
+	    cw_random_bytes(salt_bytes, sizeof(salt_bytes)) < 0) {
+		if (!cJSON_GetArraySize(list))
+			cJSON_Delete(id);
+		cJSON_Delete(list);
+		return NULL;
+	}
+	cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
+	cw_buf_puts(&salted, recipient);
+	cw_buf_puts(&salted, salt);
+	cw_sha256_hex(digest, salted.data, salted.len);
+	cw_buf_printf(&hash, "sha256$%s", digest);
+	cJSON_AddStringToObject(id, "type", "IdentityObject");
+	cJSON_AddStringToObject(id, "identityHash", cw_buf_cstr(&hash));
+	cJSON_AddStringToObject(id, "identityType",
+	                        strchr(recipient, '@') ? "emailAddress"
+	                                               : "sourcedId");
+	cJSON_AddBoolToObject(id, "hashed", 1);
+	cJSON_AddStringToObject(id, "salt", salt);
+	cw_buf_dispose(&salted);
+	cw_buf_dispose(&hash);
+	return list;
+}
+
+static cJSON *subject_of(const char *recipient, const cJSON *achievement,
+                         const cJSON *results, const cJSON *extra)
+{
+	cJSON *s = cJSON_CreateObject(), *ids;
 
 	if (!s)
 		return NULL;
@@ -454,35 +502,20 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 	        cJSON_CreateStringArray(
 	                (const char *[]){ "AchievementSubject" }, 1));
 	if (strncmp(recipient, "did:", 4) != 0) {
-		cJSON *list = cJSON_AddArrayToObject(s, "identifier");
-		cJSON *id = cJSON_CreateObject();
-
-		if (cw_random_bytes(salt_bytes, sizeof(salt_bytes)) < 0 ||
-		    !list || !id) {
-			cJSON_Delete(id);
+		if (!(ids = cw_badges__identifier(recipient))) {
 			cJSON_Delete(s);
 			return NULL;
 		}
-		cw_hex_encode(salt, salt_bytes, sizeof(salt_bytes));
-		cw_buf_puts(&salted, recipient);
-		cw_buf_puts(&salted, salt);
-		cw_sha256_hex(digest, salted.data, salted.len);
-		cw_buf_printf(&hash, "sha256$%s", digest);
-		cJSON_AddItemToArray(list, id);
-		cJSON_AddStringToObject(id, "type", "IdentityObject");
-		cJSON_AddStringToObject(id, "identityHash", hash.data);
-		cJSON_AddStringToObject(id, "identityType",
-		                        strchr(recipient, '@') ? "emailAddress"
-		                                               : "sourcedId");
-		cJSON_AddBoolToObject(id, "hashed", 1);
-		cJSON_AddStringToObject(id, "salt", salt);
+		cJSON_AddItemToObject(s, "identifier", ids);
 	}
 	cJSON_AddItemToObject(s, "achievement",
 	                      cJSON_Duplicate(achievement, 1));
 	if (cJSON_GetArraySize(results))
 		cJSON_AddItemToObject(s, "result", cJSON_Duplicate(results, 1));
-	cw_buf_dispose(&salted);
-	cw_buf_dispose(&hash);
+	for (const cJSON *m = extra ? extra->child : NULL; m; m = m->next)
+		if (!cJSON_GetObjectItemCaseSensitive(s, m->string))
+			cJSON_AddItemToObject(s, m->string,
+			                      cJSON_Duplicate(m, 1));
 	return s;
 }
 
@@ -526,9 +559,9 @@ static cJSON *credential_of(const row *r, const issuer_slot *s, const char *now)
 	cJSON_AddStringToObject(c, "validFrom", now);
 	cJSON_AddStringToObject(c, "name",
 	                        cw_json_string(r->achievement_doc, "name"));
-	cJSON_AddItemToObject(
-	        c, "credentialSubject",
-	        subject_of(r->recipient, r->achievement_doc, r->results));
+	cJSON_AddItemToObject(c, "credentialSubject",
+	                      subject_of(r->recipient, r->achievement_doc,
+	                                 r->results, r->subject));
 	if (cJSON_GetArraySize(r->evidence))
 		cJSON_AddItemToObject(c, "evidence",
 		                      cJSON_Duplicate(r->evidence, 1));
@@ -561,6 +594,16 @@ static int sign_row(batch *bt, row *r, const char *now)
 
 	if (err < 0)
 		return err;
+	if (is_ob2(bt)) {
+		char *jws = NULL;
+
+		err = cw_badges__ob2_make(&r->assertion, &jws, bt->b, &s->ctx,
+		                          r->id, r->achievement, r->recipient,
+		                          r->evidence, is_signed_ob2(bt), now);
+		r->text = jws ? jws
+		              : (r->assertion ? cw_strdup(r->assertion) : NULL);
+		return err < 0 ? err : r->text ? 0 : CW_ENOMEM;
+	}
 	if (!(c = credential_of(r, s, now)))
 		return CW_ENOMEM;
 	if (strcmp(bt->format, "jwt") == 0) {
@@ -572,6 +615,36 @@ static int sign_row(batch *bt, row *r, const char *now)
 	}
 	cJSON_Delete(signed_doc);
 	cJSON_Delete(c);
+	return err;
+}
+
+static int store_ob2(batch *bt, const char *now)
+{
+	cw_badge_assertion *list =
+	        cw_calloc(bt->count ? bt->count : 1, sizeof(*list));
+	int err;
+
+	if (!list)
+		return CW_ENOMEM;
+	for (size_t i = 0; i < bt->count; i++) {
+		const row *r = &bt->rows[i];
+
+		list[i] = (cw_badge_assertion){
+			bt->tenant_id,
+			r->id,
+			bt->issuers[r->issuer_slot].ctx.handle,
+			r->achievement,
+			r->recipient,
+			is_signed_ob2(bt) ? "signed" : "hosted",
+			r->assertion,
+			is_signed_ob2(bt) ? r->text : NULL,
+			now,
+			NULL,
+			NULL
+		};
+	}
+	err = cw_store_badge_assertions_add(bt->b->store, list, bt->count);
+	cw_free(list);
 	return err;
 }
 
@@ -595,10 +668,12 @@ static int issue_all(batch *bt)
 	for (size_t i = 0; err == 0 && i < bt->count; i++) {
 		row *r = &bt->rows[i];
 
-		r->index = bt->issuers[r->issuer_slot].next++;
+		r->index = is_ob2(bt) ? 0 : bt->issuers[r->issuer_slot].next++;
 		if ((err = sign_row(bt, r, now)) < 0)
 			cw_error_set("line %lu: %s", r->line, cw_error_last());
 	}
+	if (err == 0 && is_ob2(bt))
+		return store_ob2(bt, now);
 	if (err == 0 &&
 	    !(list = cw_calloc(bt->count ? bt->count : 1, sizeof(*list))))
 		err = CW_ENOMEM;
@@ -652,11 +727,29 @@ static int batch_start(batch *bt, const cw_badges *b, const char *tenant,
 	bt->b = b;
 	bt->tenant = tenant;
 	bt->format = format ? format : "di";
-	if (strcmp(bt->format, "di") != 0 && strcmp(bt->format, "jwt") != 0) {
-		cw_error_set("format is di or jwt");
+	if (strcmp(bt->format, "di") != 0 && strcmp(bt->format, "jwt") != 0 &&
+	    strcmp(bt->format, "ob2-hosted") != 0 &&
+	    strcmp(bt->format, "ob2-signed") != 0) {
+		cw_error_set("format is di, jwt, ob2-hosted or ob2-signed");
 		return CW_EINVAL;
 	}
 	return cw_badges__tenant_id(&bt->tenant_id, b->store, tenant);
+}
+
+/* One row of a request (copied); NULL when out of memory. */
+static row *row_of(batch *bt, const cw_badge_request *req, unsigned long line)
+{
+	row *r = row_add(bt, line);
+
+	if (!r)
+		return NULL;
+	r->recipient = req->recipient ? cw_strdup(req->recipient) : NULL;
+	r->achievement = req->achievement ? cw_strdup(req->achievement) : NULL;
+	r->issuer = req->issuer ? cw_strdup(req->issuer) : NULL;
+	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
+	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
+	r->subject = req->subject ? cJSON_Duplicate(req->subject, 1) : NULL;
+	return r;
 }
 
 int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
@@ -667,21 +760,20 @@ int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
 	int err = batch_start(&bt, b, tenant, req->format);
 
 	memset(out, 0, sizeof(*out));
-	if (err < 0 || !(r = row_add(&bt, 1))) {
+	if (err < 0 || !(r = row_of(&bt, req, 1))) {
 		err = err < 0 ? err : CW_ENOMEM;
 		goto out;
 	}
-	r->recipient = req->recipient ? cw_strdup(req->recipient) : NULL;
-	r->achievement = req->achievement ? cw_strdup(req->achievement) : NULL;
-	r->issuer = req->issuer ? cw_strdup(req->issuer) : NULL;
-	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
-	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
 	if ((err = check_row(&bt, r)) < 0)
 		goto out;
 	if ((err = issue_all(&bt)) == 0) {
 		snprintf(out->id, sizeof(out->id), "%s", r->id);
 		out->credential = r->text;
-		out->format = strcmp(bt.format, "jwt") == 0 ? "jwt" : "di";
+		out->format =
+		        strcmp(bt.format, "jwt") == 0          ? "jwt"
+		        : strcmp(bt.format, "ob2-hosted") == 0 ? "ob2-hosted"
+		        : strcmp(bt.format, "ob2-signed") == 0 ? "ob2-signed"
+		                                               : "di";
 		r->text = NULL;
 	}
 out:
@@ -695,6 +787,36 @@ void cw_badge_issued_dispose(cw_badge_issued *issued)
 		return;
 	cw_free(issued->credential);
 	issued->credential = NULL;
+}
+
+int cw_badges_issue_many(cw_badge_issued *out, const cw_badges *b,
+                         const char *tenant, const cw_badge_request *requests,
+                         size_t count, size_t *failed)
+{
+	batch bt;
+	int err = batch_start(&bt, b, tenant, requests[0].format);
+
+	memset(out, 0, count * sizeof(*out));
+	*failed = count;
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		row *r = row_of(&bt, &requests[i], (unsigned long)i + 1);
+		if (!r)
+			err = CW_ENOMEM;
+		else if ((err = check_row(&bt, r)) < 0)
+			*failed = i;
+	}
+	if (err == 0 && (err = issue_all(&bt)) == 0) {
+		for (size_t i = 0; i < count; i++) {
+			snprintf(out[i].id, sizeof(out[i].id), "%s",
+			         bt.rows[i].id);
+			out[i].credential = bt.rows[i].text;
+			out[i].format =
+			        strcmp(bt.format, "jwt") == 0 ? "jwt" : "di";
+			bt.rows[i].text = NULL;
+		}
+	}
+	batch_dispose(&bt);
+	return err;
 }
 
 /* ---- batch input --------------------------------------------------------- */

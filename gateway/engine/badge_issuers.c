@@ -3,6 +3,7 @@
 #include "engine/badges_internal.h"
 
 #include "crypto/dataintegrity.h"
+#include "crypto/didweb.h"
 #include "util/alloc.h"
 #include "util/encode.h"
 #include "util/error.h"
@@ -64,8 +65,8 @@ static const char *base_of(const cw_badges *b, size_t *len)
 	return b->base_url ? b->base_url : "";
 }
 
-static int issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
-                      const char *issuer, const char *tail)
+int cw_badges__tenant_url(cw_buf *out, const cw_badges *b, const char *tenant,
+                          const char *tail)
 {
 	size_t n;
 	const char *base = base_of(b, &n);
@@ -76,8 +77,74 @@ static int issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
 		             base);
 		return CW_EINVAL;
 	}
-	return cw_buf_printf(out, "%.*s/badges/%s/issuers/%s/%s", (int)n, base,
-	                     tenant, issuer, tail);
+	return cw_buf_printf(out, "%.*s/badges/%s/%s", (int)n, base, tenant,
+	                     tail);
+}
+
+static int issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
+                      const char *issuer, const char *tail)
+{
+	cw_buf t = CW_BUF_INIT(4096);
+	int err = cw_buf_printf(&t, "issuers/%s%s%s", issuer, *tail ? "/" : "",
+	                        tail);
+
+	if (err == 0)
+		err = cw_badges__tenant_url(out, b, tenant, t.data);
+	cw_buf_dispose(&t);
+	return err;
+}
+
+int cw_badges_issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
+                         const char *issuer, const char *tail)
+{
+	return issuer_url(out, b, tenant, issuer, tail ? tail : "");
+}
+
+/* did:web:HOST[%3APORT][:PATH…]:badges:TENANT:issuers:ID for the base URL's
+ * host, so that did.json under the issuer's URL is the DID document. */
+static int did_web_of(cw_buf *out, const cw_badges *b, const char *tenant,
+                      const char *issuer)
+{
+	size_t n;
+	const char *base = base_of(b, &n), *host, *end;
+	cw_buf check = CW_BUF_INIT(CW_DID_WEB_MAX + 64);
+	int err;
+
+	host = strstr(base, "://");
+	if (!host || (host = host + 3) >= base + n) {
+		cw_error_set("public_base_url \"%s\" has no host", base);
+		return CW_EINVAL;
+	}
+	end = host + strcspn(host, ":/");
+	if (end > base + n)
+		end = base + n;
+	cw_buf_puts(out, "did:web:");
+	cw_buf_put(out, host, (size_t)(end - host));
+	if (end < base + n && *end == ':') {
+		const char *port = end + 1;
+
+		end = port + strcspn(port, "/");
+		if (end > base + n)
+			end = base + n;
+		cw_buf_puts(out, "%3A");
+		cw_buf_put(out, port, (size_t)(end - port));
+	}
+	for (const char *p = end; p < base + n; p++)
+		cw_buf_putc(out, *p == '/' ? ':' : *p);
+	if ((err = cw_buf_printf(out, ":badges:%s:issuers:%s", tenant,
+	                         issuer)) < 0)
+		return err;
+	/* what resolvers will make of it must be this issuer's URL */
+	if (cw_did_web_url(&check, NULL, out->data, out->len) < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", cw_error_last());
+		cw_error_set("public_base_url \"%s\" makes no did:web (%s)",
+		             base, why);
+		err = CW_EINVAL;
+	}
+	cw_buf_dispose(&check);
+	return err;
 }
 
 int cw_badges_status_list_url(cw_buf *out, const cw_badges *b,
@@ -187,6 +254,13 @@ static int check_spec(const cw_badge_issuer_spec *s)
 		cw_error_set("issuer url must not have a fragment");
 		return CW_EINVAL;
 	}
+	if (s->id_kind && strcmp(s->id_kind, "default") != 0 &&
+	    strcmp(s->id_kind, "hosted") != 0 &&
+	    strcmp(s->id_kind, "did:web") != 0) {
+		cw_error_set(
+		        "the issuer id kind is default, hosted or did:web");
+		return CW_EINVAL;
+	}
 	if (s->jwt_key_type && s->jwt_key_type != CW_KEY_RSA &&
 	    s->jwt_key_type != CW_KEY_P256) {
 		cw_error_set("the VC-JWT key is rsa or p256");
@@ -207,6 +281,7 @@ int cw_badges_issuer_create(cJSON **out, const cw_badges *b, const char *tenant,
 	cw_key *keys[2] = { NULL, NULL };
 	key_row rows[2];
 	cw_badge_key list[2];
+	cw_buf public_id = CW_BUF_INIT(4096);
 	size_t count = 0;
 	int64_t tenant_id = 0;
 	int err;
@@ -215,7 +290,7 @@ int cw_badges_issuer_create(cJSON **out, const cw_badges *b, const char *tenant,
 	if ((err = check_spec(spec)) < 0 ||
 	    (err = cw_badges__tenant_id(&tenant_id, b->store, tenant)) < 0 ||
 	    (err = cw_badges__uuid(handle, 0)) < 0)
-		return err;
+		goto out;
 	cw_badges__now(now);
 	if ((err = cw_key_generate(&keys[0], CW_KEY_ED25519)) < 0 ||
 	    (spec->jwt_key_type &&
@@ -229,6 +304,13 @@ int cw_badges_issuer_create(cJSON **out, const cw_badges *b, const char *tenant,
 		}
 		list[count] = rows[count].row;
 	}
+	const char *kind = spec->id_kind ? spec->id_kind : "default";
+	if (strcmp(kind, "hosted") == 0)
+		err = issuer_url(&public_id, b, tenant, handle, "");
+	else if (strcmp(kind, "did:web") == 0)
+		err = did_web_of(&public_id, b, tenant, handle);
+	if (err < 0 || (err = public_id.error) < 0)
+		goto out;
 	cw_badge_issuer issuer = { tenant_id,
 		                   handle,
 		                   spec->name,
@@ -236,13 +318,16 @@ int cw_badges_issuer_create(cJSON **out, const cw_badges *b, const char *tenant,
 		                   or_null(spec->email),
 		                   or_null(spec->description),
 		                   or_null(spec->image),
-		                   now };
+		                   now,
+		                   kind,
+		                   public_id.len ? public_id.data : NULL };
 	if ((err = cw_store_badge_issuer_add(b->store, &issuer, list, count,
 	                                     CW_BADGE_STATUS_LIST_BITS)) == 0)
 		err = cw_badges_issuer_get(out, b, tenant, handle);
 out:
 	for (size_t i = 0; i < count; i++)
 		key_row_dispose(&rows[i]);
+	cw_buf_dispose(&public_id);
 	cw_key_free(keys[0]);
 	cw_key_free(keys[1]);
 	return err;
@@ -265,7 +350,9 @@ static int issuer_row(const cw_badge_issuer *i, void *payload)
 	c->email = dup_or_null(i->email);
 	c->description = dup_or_null(i->description);
 	c->image = dup_or_null(i->image);
-	return c->handle && c->name ? 0 : CW_ENOMEM;
+	c->kind = cw_strdup(i->id_kind ? i->id_kind : "default");
+	c->public_id = dup_or_null(i->public_id);
+	return c->handle && c->name && c->kind ? 0 : CW_ENOMEM;
 }
 
 typedef struct {
@@ -318,6 +405,23 @@ static int describe_key(cJSON *list, const cw_badge_key *k)
 	return 0;
 }
 
+static int load_key(cw_key **slot, const key_loader *l, const cw_badge_key *k)
+{
+	cJSON *jwk;
+	int err;
+
+	cw_key_free(*slot);
+	*slot = NULL;
+	if (l->with_private)
+		return open_key(slot, l->b, k);
+	if (k->public_multibase)
+		return cw_key_from_multibase(slot, k->public_multibase);
+	jwk = cJSON_Parse(k->public_jwk);
+	err = jwk ? cw_key_from_jwk(slot, jwk) : CW_ENOMEM;
+	cJSON_Delete(jwk);
+	return err;
+}
+
 static int key_row_loaded(const cw_badge_key *k, void *payload)
 {
 	key_loader *l = payload;
@@ -329,19 +433,16 @@ static int key_row_loaded(const cw_badge_key *k, void *payload)
 
 	if (err < 0 || strcmp(k->status, "active") != 0)
 		return err;
-	cw_key_free(*slot);
-	*slot = NULL;
 	cw_free(*kid);
 	if (!(*kid = cw_strdup(k->kid)))
 		return CW_ENOMEM;
-	if (l->with_private)
-		return open_key(slot, l->b, k);
-	if (k->public_multibase)
-		return cw_key_from_multibase(slot, k->public_multibase);
-	cJSON *jwk = cJSON_Parse(k->public_jwk);
-	err = jwk ? cw_key_from_jwk(slot, jwk) : CW_ENOMEM;
-	cJSON_Delete(jwk);
-	return err;
+	if ((err = load_key(slot, l, k)) < 0 || strcmp(k->type, "rsa") != 0)
+		return err;
+	/* OB 2.0 JWS takes RSA even when a P-256 key signs VC-JWTs */
+	cw_free(c->rsa_kid);
+	if (!(c->rsa_kid = cw_strdup(k->kid)))
+		return CW_ENOMEM;
+	return load_key(&c->rsa, l, k);
 }
 
 int cw_badges__issuer_load(cw_badge_issuer_ctx *out, const cw_badges *b,
@@ -370,7 +471,9 @@ int cw_badges__issuer_load(cw_badge_issuer_ctx *out, const cw_badges *b,
 		err = CW_EINVAL;
 		goto out;
 	}
-	if (out->url) {
+	if (out->public_id) {
+		/* hosted or did:web: fixed when the issuer was made */
+	} else if (out->url) {
 		out->public_id = cw_strdup(out->url);
 	} else if ((err = cw_key_did(&did, out->ed25519)) == 0) {
 		out->public_id = cw_strdup(did.data);
@@ -396,6 +499,9 @@ void cw_badges__issuer_dispose(cw_badge_issuer_ctx *c)
 	cw_free(c->description);
 	cw_free(c->image);
 	cw_free(c->public_id);
+	cw_free(c->kind);
+	cw_free(c->rsa_kid);
+	cw_key_free(c->rsa);
 	cw_key_free(c->ed25519);
 	cw_key_free(c->jwt);
 	cw_free(c->ed25519_kid);
@@ -404,9 +510,16 @@ void cw_badges__issuer_dispose(cw_badge_issuer_ctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
+int cw_badges__named_by_gateway(const cw_badge_issuer_ctx *issuer)
+{
+	return issuer->kind && strcmp(issuer->kind, "default") != 0;
+}
+
 int cw_badges__vm(cw_buf *out, const cw_badge_issuer_ctx *issuer,
                   const cw_key *key, const char *kid)
 {
+	if (cw_badges__named_by_gateway(issuer))
+		return cw_buf_printf(out, "%s#%s", issuer->public_id, kid);
 	if (issuer->url)
 		return cw_buf_printf(out, "%s#%s", issuer->url, kid);
 	if (cw_key_get_type(key) == CW_KEY_RSA)
@@ -506,6 +619,7 @@ static int describe(cJSON **out, const cw_badges *b,
 	                                     c->handle)) == 0) {
 		cJSON_AddStringToObject(d, "id", c->handle);
 		cJSON_AddStringToObject(d, "issuerId", c->public_id);
+		cJSON_AddStringToObject(d, "idKind", c->kind);
 		cJSON_AddStringToObject(d, "tenant", c->tenant);
 		cJSON_AddStringToObject(d, "name", c->name);
 		if (c->url)
@@ -604,29 +718,13 @@ out:
 	return err;
 }
 
-int cw_badges_controller_document(cJSON **out, const cw_badges *b,
-                                  const char *tenant, const char *issuer)
+/* One verification method per key with one (retired keys too: they still
+ * verify what they signed); JsonWebKey2020 in a DID document. */
+static void add_methods(cJSON *methods, const cw_badge_issuer_ctx *c, int did)
 {
-	cw_badge_issuer_ctx c;
-	cJSON *doc = NULL, *methods, *k;
-	int err = cw_badges__issuer_load(&c, b, tenant, issuer, 0);
+	cJSON *k;
 
-	*out = NULL;
-	if (err < 0)
-		return err;
-	if ((err = add_vms(&c)) < 0 || !(doc = cJSON_CreateObject()) ||
-	    !cJSON_AddItemToObject(
-	            doc, "@context",
-	            cJSON_CreateStringArray(
-	                    (const char *[]){
-	                            "https://w3id.org/security/multikey/v1" },
-	                    1)) ||
-	    !cJSON_AddStringToObject(doc, "id", c.public_id) ||
-	    !(methods = cJSON_AddArrayToObject(doc, "assertionMethod"))) {
-		err = err < 0 ? err : CW_ENOMEM;
-		goto out;
-	}
-	cJSON_ArrayForEach(k, c.keys)
+	cJSON_ArrayForEach(k, c->keys)
 	{
 		const char *vm = cw_json_string(k, "verificationMethod");
 		const char *mb = cw_json_string(k, "publicKeyMultibase");
@@ -638,8 +736,10 @@ int cw_badges_controller_document(cJSON **out, const cw_badges *b,
 		}
 		cJSON_AddStringToObject(m, "id", vm);
 		cJSON_AddStringToObject(m, "type",
-		                        mb ? "Multikey" : "JsonWebKey");
-		cJSON_AddStringToObject(m, "controller", c.public_id);
+		                        mb    ? "Multikey"
+		                        : did ? "JsonWebKey2020"
+		                              : "JsonWebKey");
+		cJSON_AddStringToObject(m, "controller", c->public_id);
 		if (mb)
 			cJSON_AddStringToObject(m, "publicKeyMultibase", mb);
 		else
@@ -649,6 +749,128 @@ int cw_badges_controller_document(cJSON **out, const cw_badges *b,
 			                                            "publicKe"
 			                                            "yJwk"),
 			                        1));
+	}
+}
+
+static cJSON *string_array(const char *const *items, int n)
+{
+	return cJSON_CreateStringArray(items, n);
+}
+
+int cw_badges_controller_document(cJSON **out, const cw_badges *b,
+                                  const char *tenant, const char *issuer)
+{
+	cw_badge_issuer_ctx c;
+	cJSON *doc = NULL, *methods;
+	int err = cw_badges__issuer_load(&c, b, tenant, issuer, 0);
+
+	*out = NULL;
+	if (err < 0)
+		return err;
+	if ((err = add_vms(&c)) < 0 || !(doc = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToObject(
+	            doc, "@context",
+	            string_array((const char *[]){ "https://w3id.org/security/"
+	                                           "multikey/v1" },
+	                         1)) ||
+	    !cJSON_AddStringToObject(doc, "id", c.public_id) ||
+	    !(methods = cJSON_AddArrayToObject(doc, "assertionMethod"))) {
+		err = err < 0 ? err : CW_ENOMEM;
+		goto out;
+	}
+	add_methods(methods, &c, 0);
+	*out = doc;
+	doc = NULL;
+out:
+	cJSON_Delete(doc);
+	cw_badges__issuer_dispose(&c);
+	return err;
+}
+
+int cw_badges_issuer_profile(cJSON **out, const cw_badges *b,
+                             const char *tenant, const char *issuer)
+{
+	cw_badge_issuer_ctx c;
+	cJSON *doc = NULL, *profile = NULL, *methods;
+	int err = cw_badges__issuer_load(&c, b, tenant, issuer, 0);
+	int hosted = err == 0 && strcmp(c.kind, "hosted") == 0;
+
+	*out = NULL;
+	if (err < 0)
+		return err;
+	if ((err = add_vms(&c)) < 0 || !(profile = cw_badges__profile(&c)) ||
+	    !(doc = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToObject(
+	            doc, "@context",
+	            string_array(
+	                    (const char *[]){
+	                            CW_BADGE_VC2_CONTEXT, CW_BADGE_OB3_CONTEXT,
+	                            "https://w3id.org/security/multikey/"
+	                            "v1" },
+	                    hosted ? 3 : 2))) {
+		err = err < 0 ? err : CW_ENOMEM;
+		goto out;
+	}
+	while (profile->child) {
+		cJSON *item =
+		        cJSON_DetachItemViaPointer(profile, profile->child);
+
+		cJSON_AddItemToObject(doc, item->string, item);
+	}
+	if (hosted) {
+		if (!(methods =
+		              cJSON_AddArrayToObject(doc, "assertionMethod"))) {
+			err = CW_ENOMEM;
+			goto out;
+		}
+		add_methods(methods, &c, 0);
+	}
+	*out = doc;
+	doc = NULL;
+out:
+	cJSON_Delete(doc);
+	cJSON_Delete(profile);
+	cw_badges__issuer_dispose(&c);
+	return err;
+}
+
+int cw_badges_did_document(cJSON **out, const cw_badges *b, const char *tenant,
+                           const char *issuer)
+{
+	cw_badge_issuer_ctx c;
+	cJSON *doc = NULL, *methods = NULL, *refs = NULL, *m;
+	int err = cw_badges__issuer_load(&c, b, tenant, issuer, 0);
+
+	*out = NULL;
+	if (err < 0)
+		return err;
+	if (strcmp(c.kind, "did:web") != 0) {
+		cw_error_set("issuer %s is not a did:web issuer", issuer);
+		err = CW_ENOTFOUND;
+		goto out;
+	}
+	if ((err = add_vms(&c)) < 0 || !(doc = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToObject(
+	            doc, "@context",
+	            string_array(
+	                    (const char *[]){
+	                            "https://www.w3.org/ns/did/v1",
+	                            "https://w3id.org/security/multikey/"
+	                            "v1",
+	                            "https://w3id.org/security/suites/"
+	                            "jws-2020/v1" },
+	                    3)) ||
+	    !cJSON_AddStringToObject(doc, "id", c.public_id) ||
+	    !(methods = cJSON_AddArrayToObject(doc, "verificationMethod")) ||
+	    !(refs = cJSON_AddArrayToObject(doc, "assertionMethod"))) {
+		err = err < 0 ? err : CW_ENOMEM;
+		goto out;
+	}
+	add_methods(methods, &c, 1);
+	cJSON_ArrayForEach(m, methods)
+	{
+		cJSON_AddItemToArray(
+		        refs, cJSON_CreateString(cw_json_string(m, "id")));
 	}
 	*out = doc;
 	doc = NULL;

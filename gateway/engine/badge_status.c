@@ -27,8 +27,24 @@ int cw_badges_revoke(const cw_badges *b, const char *tenant,
 	if ((err = cw_badges__tenant_id(&tenant_id, b->store, tenant)) < 0)
 		return err;
 	cw_badges__now(now);
-	return cw_store_badge_credential_revoke(b->store, tenant_id, credential,
-	                                        now, reason);
+	err = cw_store_badge_credential_revoke(b->store, tenant_id, credential,
+	                                       now, reason);
+	if (err != CW_ENOTFOUND)
+		return err;
+	/* an OB 2.0 assertion, by its urn:uuid or its hosted URL */
+	const char *uuid = strstr(credential, "/assertions/");
+	cw_buf id = CW_BUF_INIT(256);
+	if (uuid)
+		cw_buf_printf(&id, "urn:uuid:%s", uuid + 12);
+	else
+		cw_buf_puts(&id, credential);
+	err = id.error ? id.error
+	               : cw_store_badge_assertion_revoke(b->store, tenant_id,
+	                                                 id.data, now, reason);
+	cw_buf_dispose(&id);
+	if (err == CW_ENOTFOUND)
+		cw_error_set("the tenant has no credential %s", credential);
+	return err;
 }
 
 typedef struct {

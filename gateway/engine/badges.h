@@ -1,7 +1,8 @@
-/* Open Badges 3.0 issuing: issuers and their signing keys (sealed under the
- * master key, rotated), achievements (from JSON or a CASE item),
+/* Open Badges issuing: issuers and their signing keys (sealed under the
+ * master key, rotated), achievements (from JSON or a CASE item), OB 3.0
  * OpenBadgeCredentials signed with Data Integrity (eddsa-rdfc-2022) or
- * VC-JWT, batches, revocation and each issuer's status lists. */
+ * VC-JWT, OB 2.0 assertions (hosted or signed), batches, revocation, each
+ * issuer's status lists and the public documents verifiers fetch. */
 #ifndef CW_ENGINE_BADGES_H
 #define CW_ENGINE_BADGES_H
 
@@ -17,8 +18,9 @@
 #define CW_BADGE_VC2_CONTEXT "https://www.w3.org/ns/credentials/v2"
 #define CW_BADGE_OB3_CONTEXT                                                   \
 	"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-#define CW_BADGE_BATCH_MAX  100000 /* rows of one batch */
-#define CW_BADGE_ERRORS_MAX 100    /* row errors reported per batch */
+#define CW_BADGE_OB2_CONTEXT "https://w3id.org/openbadges/v2"
+#define CW_BADGE_BATCH_MAX   100000 /* rows of one batch */
+#define CW_BADGE_ERRORS_MAX  100    /* row errors reported per batch */
 
 /** What every call needs, passed explicitly. */
 typedef struct {
@@ -35,6 +37,10 @@ typedef struct {
 	const char *url, *email, *description, *image; /* NULL: none */
 	/* 0, or CW_KEY_RSA / CW_KEY_P256: a VC-JWT key besides Ed25519 */
 	int jwt_key_type;
+	/* NULL or "default": the id is url, else a did:key; "hosted":
+	 * BASE/badges/TENANT/issuers/ID; "did:web": did:web:HOST[%3APORT]
+	 * [:PATH]:badges:TENANT:issuers:ID (its did.json under that URL) */
+	const char *id_kind;
 } cw_badge_issuer_spec;
 
 /**
@@ -65,6 +71,23 @@ int cw_badges_issuer_rotate(cJSON **out, const cw_badges *b, const char *tenant,
  */
 int cw_badges_controller_document(cJSON **out, const cw_badges *b,
                                   const char *tenant, const char *issuer);
+/**
+ * The issuer's OB 3.0 Profile {"@context", id, type Profile, name, url,
+ * email, description, image}. For a hosted issuer, served at its id, it is
+ * its controller document too (assertionMethod as above).
+ */
+int cw_badges_issuer_profile(cJSON **out, const cw_badges *b,
+                             const char *tenant, const char *issuer);
+/**
+ * The DID document of a did:web issuer: verificationMethod (Multikey, or
+ * JsonWebKey2020 for RSA) of every key, retired ones too, each listed in
+ * assertionMethod. CW_ENOTFOUND for an issuer of another id kind.
+ */
+int cw_badges_did_document(cJSON **out, const cw_badges *b, const char *tenant,
+                           const char *issuer);
+/** BASE/badges/TENANT/issuers/ISSUER[/tail] (tail NULL or ""). */
+int cw_badges_issuer_url(cw_buf *out, const cw_badges *b, const char *tenant,
+                         const char *issuer, const char *tail);
 /** BASE/badges/TENANT/issuers/ISSUER/status/revocation, where the issuer's
  *  BitstringStatusListCredential is published. */
 int cw_badges_status_list_url(cw_buf *out, const cw_badges *b,
@@ -100,10 +123,16 @@ typedef struct {
 	/* an email address (has '@'), a DID (did:…: the subject's id), else
 	 * a sourcedId; emails and sourcedIds go in hashed and salted */
 	const char *recipient;
-	const char *issuer;    /* NULL: the achievement's */
-	const char *format;    /* "di" (NULL) or "jwt" */
+	const char *issuer; /* NULL: the achievement's */
+	/* OB 3.0 "di" (NULL) or "jwt"; OB 2.0 "ob2-hosted" or "ob2-signed"
+	 * (RS256 JWS: the issuer needs an RSA key) */
+	const char *format;
 	const cJSON *results;  /* array of Result objects, or NULL */
 	const cJSON *evidence; /* array of Evidence objects, or NULL */
+	/* More members of the credentialSubject (source, activityStartDate,
+	 * activityEndDate, creditsEarned …), or NULL; terms the OB 3.0
+	 * context lacks are refused as any. */
+	const cJSON *subject;
 } cw_badge_request;
 
 typedef struct {
@@ -117,6 +146,42 @@ typedef struct {
 int cw_badges_issue(cw_badge_issued *out, const cw_badges *b,
                     const char *tenant, const cw_badge_request *request);
 void cw_badge_issued_dispose(cw_badge_issued *issued);
+
+/**
+ * Issues count requests (count > 0, one format: the first's) in one
+ * transaction: all or none. out[count] receives each (dispose each).
+ * When a request is wrong, *failed is its index (message set) and nothing
+ * is issued; *failed is count otherwise.
+ */
+int cw_badges_issue_many(cw_badge_issued *out, const cw_badges *b,
+                         const char *tenant, const cw_badge_request *requests,
+                         size_t count, size_t *failed);
+
+/* ---- OB 2.0 hosting ---------------------------------------------------- */
+
+/*
+ * The documents an OB 2.0 verifier fetches, under BASE/badges/TENANT/:
+ * assertions/UUID (hosted Assertion), badgeclasses/KEY (BadgeClass; KEY the
+ * base64url of the achievement id), issuers/ID/ob2 (Issuer Profile, with
+ * publicKey and revocationList), issuers/ID/ob2/keys/KID (CryptographicKey
+ * of an RSA key) and issuers/ID/ob2/revocations (RevocationList).
+ */
+
+/** The hosted Assertion of uuid (a bare UUID or urn:uuid:UUID). A revoked
+ *  one carries "revoked": true and "revocationReason", and *revoked is 1.
+ *  CW_ENOTFOUND for an unknown or signed assertion. */
+int cw_badges_ob2_assertion(cJSON **out, int *revoked, const cw_badges *b,
+                            const char *tenant, const char *uuid);
+/** The BadgeClass of the achievement whose id base64url-encodes to key. */
+int cw_badges_ob2_badgeclass(cJSON **out, const cw_badges *b,
+                             const char *tenant, const char *key);
+int cw_badges_ob2_profile(cJSON **out, const cw_badges *b, const char *tenant,
+                          const char *issuer);
+/** CW_ENOTFOUND unless kid is one of the issuer's RSA keys. */
+int cw_badges_ob2_key(cJSON **out, const cw_badges *b, const char *tenant,
+                      const char *issuer, const char *kid);
+int cw_badges_ob2_revocation_list(cJSON **out, const cw_badges *b,
+                                  const char *tenant, const char *issuer);
 
 /** A row of a batch that cannot be issued: its line in the file. */
 typedef void (*cw_badge_row_error_cb)(unsigned long line, const char *message,
@@ -151,6 +216,31 @@ int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
  *  [{id, revoked, revocationReason}]} (unsigned). */
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
                               const char *tenant, const char *issuer);
+
+/**
+ * The document at url when it is one of this gateway's own public badge
+ * documents (under BASE/badges/: an issuer's id URL, status list,
+ * revocation lists, DID document, OB 2.0 profile and keys; hosted OB 2.0
+ * assertions and BadgeClasses), built from the store as the daemon serves
+ * it to machines; *out is cw_malloc'd JSON text, *status 200, or 410 for
+ * a revoked hosted assertion. CW_ENOTFOUND when url is not one of them.
+ */
+int cw_badges_local_document(char **out, long *status, const cw_badges *b,
+                             const char *url);
+
+/**
+ * A CLR 2.0 ClrCredential of a student: every credential (JSON) the tenant
+ * issued to student (a sourcedId) or email (may be NULL), their
+ * achievements, and associations mirroring the CASE associations between
+ * the achievements' CFItems; signed by issuer (NULL: the tenant's first)
+ * with Data Integrity when the loader has the CLR 2.0 context, else as a
+ * VC-JWT (*format "di" or "jwt"). *count: the credentials bundled.
+ * CW_ENOTFOUND when the student has none.
+ */
+int cw_badges_clr_build(char **out, const char **format, size_t *count,
+                        const cw_badges *b, const char *tenant,
+                        const char *student, const char *email,
+                        const char *name, const char *issuer);
 
 /** A credentialSubject's result list: one Result with what is given
  *  (resultDescription id, value, achievedLevel, status), or NULL when

@@ -18,6 +18,27 @@ int cw_api_openapi(cw_request *req, cw_response *res);
 
 /* api_oauth.c */
 int cw_api_oauth_token(cw_request *req, cw_response *res);
+/** Parses the credentials after "Basic " (RFC 6749 §2.3.1 form-encoding);
+ *  *id and *secret are the caller's (cw_free). CW_EINVAL when malformed. */
+int cw_api_oauth_basic(char **id, char **secret, const char *header);
+
+/* api_oauth_code.c: the OB 3.0 authorization server */
+int cw_api_ob3_register(cw_request *req, cw_response *res);
+int cw_api_ob3_authorize_form(cw_request *req, cw_response *res);
+int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res);
+int cw_api_ob3_token(cw_request *req, cw_response *res);
+int cw_api_ob3_revoke(cw_request *req, cw_response *res);
+
+/* api_ob3.c: the OB 3.0 API (resource server) and its holders */
+int cw_api_ob3_discovery(cw_request *req, cw_response *res);
+int cw_api_ob3_credentials_list(cw_request *req, cw_response *res);
+int cw_api_ob3_credentials_upsert(cw_request *req, cw_response *res);
+int cw_api_ob3_profile_get(cw_request *req, cw_response *res);
+int cw_api_ob3_profile_put(cw_request *req, cw_response *res);
+int cw_api_ob3_holders_add(cw_request *req, cw_response *res);
+int cw_api_ob3_holders_list(cw_request *req, cw_response *res);
+/** The public origin: public_base_url, else the one the client reached. */
+void cw_api_public_origin(const cw_request *req, char out[300]);
 
 /* api_admin.c */
 /**
@@ -33,6 +54,17 @@ int cw_api_admin_clients_list(cw_request *req, cw_response *res);
 int cw_api_admin_clients_add(cw_request *req, cw_response *res);
 int cw_api_admin_clients_revoke(cw_request *req, cw_response *res);
 int cw_api_admin_audit_list(cw_request *req, cw_response *res);
+
+/* api_sync_admin.c */
+int cw_api_sync_connections_list(cw_request *req, cw_response *res);
+int cw_api_sync_connections_add(cw_request *req, cw_response *res);
+int cw_api_sync_connection_show(cw_request *req, cw_response *res);
+int cw_api_sync_connection_update(cw_request *req, cw_response *res);
+int cw_api_sync_connection_delete(cw_request *req, cw_response *res);
+int cw_api_sync_connection_run(cw_request *req, cw_response *res);
+int cw_api_sync_runs_list(cw_request *req, cw_response *res);
+int cw_api_sync_run_show(cw_request *req, cw_response *res);
+int cw_api_sync_run_approve(cw_request *req, cw_response *res);
 
 /* api_roster.c */
 int cw_api_roster_import_start(cw_request *req, cw_response *res);
@@ -58,7 +90,30 @@ int cw_api_case_discovery(cw_request *req, cw_response *res);
 int cw_api_badge_status_list(cw_request *req, cw_response *res);
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
+int cw_api_badge_did_document(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_assertion(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_badgeclass(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_profile(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_key(cw_request *req, cw_response *res);
+int cw_api_badge_ob2_revocations(cw_request *req, cw_response *res);
+int cw_api_badge_issuer_rotate(cw_request *req, cw_response *res);
+int cw_api_badge_credentials_batch(cw_request *req, cw_response *res);
+int cw_api_badge_status_list_admin(cw_request *req, cw_response *res);
 int cw_api_badge_verify(cw_request *req, cw_response *res);
+
+/* api_flows.c */
+int cw_api_flow_run(cw_request *req, cw_response *res);
+int cw_api_flow_runs(cw_request *req, cw_response *res);
+int cw_api_flow_run_get(cw_request *req, cw_response *res);
+int cw_api_flow_replay(cw_request *req, cw_response *res);
+/**
+ * After a holder upserted a credential through the OB 3.0 API: when the
+ * tenant's credential-to-result mapping says runOnOb3Upsert, the flow runs
+ * on it (recorded like any run; held and failed ones are dead letters).
+ * *run_id the run, 0 when the flow did not run.
+ */
+int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
+                          size_t len, int64_t *run_id);
 int cw_api_roster_changes(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_add(cw_request *req, cw_response *res);
 int cw_api_badge_issuers_list(cw_request *req, cw_response *res);

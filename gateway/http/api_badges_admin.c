@@ -1,14 +1,18 @@
-/* The admin API of Open Badges issuing: issuers, achievements, credentials
- * and revocation, for the caller's tenant (or, for the operator, the one
+/* The admin API of Open Badges issuing: issuers (and key rotation),
+ * achievements, credentials one at a time or in batches, revocation and
+ * status lists, for the caller's tenant (or, for the operator, the one
  * `?tenant=` names); the same engine calls as the CLI. */
 #include "http/api.h"
 #include "http/server.h"
 
 #include "engine/badges.h"
+#include "http/imsx.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -80,7 +84,8 @@ int cw_api_badge_issuers_add(cw_request *req, cw_response *res)
 		                              ? CW_KEY_RSA
 		                      : jwt && strcmp(jwt, "p256") == 0
 		                              ? CW_KEY_P256
-		                              : 0 };
+		                              : 0,
+		                      cw_json_string(c.body, "id_kind") };
 	if (jwt && !spec.jwt_key_type) {
 		end(&c);
 		return cw_response_error(res, 422, "invaliddata",
@@ -120,6 +125,41 @@ int cw_api_badge_achievements_add(cw_request *req, cw_response *res)
 	return answer(res, err, 201, out);
 }
 
+/* The engine's format from {"format"} (OB 3.0 di | jwt) or {"version": 2,
+ * "verification": hosted | signed}. */
+static int format_of(const char **out, const cJSON *body)
+{
+	const cJSON *version =
+	        cJSON_GetObjectItemCaseSensitive(body, "version");
+	const char *verification = cw_json_string(body, "verification");
+	int v = cJSON_IsNumber(version) ? version->valueint : 3;
+
+	*out = cw_json_string(body, "format");
+	if (version && (!cJSON_IsNumber(version) || (v != 2 && v != 3))) {
+		cw_error_set("version is 3 or 2");
+		return CW_EINVAL;
+	}
+	if (v == 3) {
+		if (!verification)
+			return 0;
+		cw_error_set("verification (hosted | signed) is for version 2");
+		return CW_EINVAL;
+	}
+	if (*out) {
+		cw_error_set("format (di | jwt) is for version 3");
+		return CW_EINVAL;
+	}
+	if (!verification || strcmp(verification, "hosted") == 0)
+		*out = "ob2-hosted";
+	else if (strcmp(verification, "signed") == 0)
+		*out = "ob2-signed";
+	else {
+		cw_error_set("verification is hosted or signed");
+		return CW_EINVAL;
+	}
+	return 0;
+}
+
 int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 {
 	call c;
@@ -129,13 +169,20 @@ int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 		end(&c);
 		return err > 0 ? 0 : err;
 	}
+	const char *format = NULL;
+	if (format_of(&format, c.body) < 0) {
+		end(&c);
+		return cw_response_error(res, 422, "invaliddata", "%s",
+		                         cw_error_last());
+	}
 	cw_badge_request r = {
 		cw_json_string(c.body, "achievement"),
 		cw_json_string(c.body, "recipient"),
 		cw_json_string(c.body, "issuer"),
-		cw_json_string(c.body, "format"),
+		format,
 		cJSON_GetObjectItemCaseSensitive(c.body, "results"),
-		cJSON_GetObjectItemCaseSensitive(c.body, "evidence")
+		cJSON_GetObjectItemCaseSensitive(c.body, "evidence"),
+		NULL
 	};
 	if (!r.achievement || !r.recipient) {
 		end(&c);
@@ -149,9 +196,10 @@ int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 	if (err == 0 && (doc = cJSON_CreateObject())) {
 		cJSON_AddStringToObject(doc, "id", issued.id);
 		cJSON_AddStringToObject(doc, "format", issued.format);
-		cJSON *cred = strcmp(issued.format, "jwt") == 0
-		                      ? cJSON_CreateString(issued.credential)
-		                      : cJSON_Parse(issued.credential);
+		int text = strcmp(issued.format, "jwt") == 0 ||
+		           strcmp(issued.format, "ob2-signed") == 0;
+		cJSON *cred = text ? cJSON_CreateString(issued.credential)
+		                   : cJSON_Parse(issued.credential);
 		cJSON_AddItemToObject(doc, "credential", cred);
 	}
 	cw_badge_issued_dispose(&issued);
@@ -175,4 +223,172 @@ int cw_api_badge_credential_revoke(cw_request *req, cw_response *res)
 	if (doc)
 		cJSON_AddStringToObject(doc, "revoked", "true");
 	return answer(res, err, 200, doc);
+}
+
+int cw_api_badge_issuer_rotate(cw_request *req, cw_response *res)
+{
+	call c;
+	cJSON *out = NULL;
+	cw_key_type type = CW_KEY_ED25519;
+	int err = begin(&c, req, res, 1);
+	if (err != 0) {
+		end(&c);
+		return err > 0 ? 0 : err;
+	}
+	const char *name = cw_json_string(c.body, "type");
+	if ((name && cw_key_type_parse(&type, name) < 0) ||
+	    (cJSON_GetObjectItemCaseSensitive(c.body, "type") && !name)) {
+		end(&c);
+		return cw_response_error(res, 422, "invaliddata",
+		                         "type is \"ed25519\", \"rsa\" or "
+		                         "\"p256\"");
+	}
+	err = cw_badges_issuer_rotate(&out, &c.badges, c.tenant.name,
+	                              cw_request_param(req, "id"), type);
+	end(&c);
+	return answer(res, err, 200, out);
+}
+
+/* Batch rows by index: the engine reports each bad row by its line, and
+ * the rows go to it one a line from line 2. */
+typedef struct {
+	cJSON *errors;
+} batch_errors;
+
+/* /credentials/N, and the member when the message names one. */
+static void on_row_error(unsigned long line, const char *message, void *payload)
+{
+	static const char *const members[] = { "recipient", "achievement",
+		                               "issuer",    "results",
+		                               "result",    "evidence",
+		                               NULL };
+	batch_errors *e = payload;
+	char pointer[128];
+	const char *member = NULL;
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; members[i]; i++) {
+		size_t n = strlen(members[i]);
+		if (strncmp(message, members[i], n) == 0 && message[n] == ':') {
+			member = strcmp(members[i], "result") == 0 ? "results"
+			                                           : members[i];
+			break;
+		}
+	}
+	if (!member && strstr(message, "no achievement"))
+		member = "achievement";
+	else if (!member && strstr(message, "no issuer"))
+		member = "issuer";
+	snprintf(pointer, sizeof(pointer), "/credentials/%lu%s%s",
+	         line >= 2 ? line - 2 : 0, member ? "/" : "",
+	         member ? member : "");
+	if (!o || !cJSON_AddItemToArray(e->errors, o)) {
+		cJSON_Delete(o);
+		return;
+	}
+	cJSON_AddStringToObject(o, "pointer", pointer);
+	cJSON_AddStringToObject(o, "message", message);
+}
+
+static int batch_text(cw_buf *out, const cJSON *rows)
+{
+	const cJSON *row;
+
+	cw_buf_puts(out, "[\n");
+	cJSON_ArrayForEach(row, rows)
+	{
+		char *text = cw_json_print(row);
+
+		if (!text)
+			return CW_ENOMEM;
+		cw_buf_puts(out, text);
+		cw_buf_puts(out, row->next ? ",\n" : "\n");
+		cw_free(text);
+	}
+	cw_buf_puts(out, "]");
+	return out->error;
+}
+
+static cJSON *batch_answer(cJSON *issued)
+{
+	cJSON *doc = cJSON_CreateObject(), *i;
+
+	cJSON_ArrayForEach(i, issued)
+	{
+		cJSON *line = cJSON_GetObjectItem(i, "line");
+		cJSON_AddNumberToObject(i, "index", line->valuedouble - 2);
+		cJSON_DeleteItemFromObject(i, "line");
+	}
+	if (!doc || !cJSON_AddItemToObject(doc, "credentials", issued)) {
+		cJSON_Delete(doc);
+		cJSON_Delete(issued);
+		return NULL;
+	}
+	return doc;
+}
+
+int cw_api_badge_credentials_batch(cw_request *req, cw_response *res)
+{
+	call c;
+	cw_buf text = CW_BUF_INIT(16L << 20);
+	batch_errors e = { cJSON_CreateArray() };
+	cJSON *issued = NULL;
+	const char *format = NULL;
+	int err = begin(&c, req, res, 1);
+	if (err != 0 || !e.errors) {
+		end(&c);
+		cJSON_Delete(e.errors);
+		return err > 0 ? 0 : err < 0 ? err : CW_ENOMEM;
+	}
+	const cJSON *rows =
+	        cJSON_GetObjectItemCaseSensitive(c.body, "credentials");
+	if (!cJSON_IsArray(rows) || format_of(&format, c.body) < 0) {
+		if (!cJSON_IsArray(rows))
+			cw_error_set(
+			        "expected {\"credentials\": [{\"achievement"
+			        "\", \"recipient\", …}, …]}");
+		err = CW_EINVAL;
+	} else if ((err = batch_text(&text, rows)) == 0) {
+		err = cw_badges_issue_batch(&issued, &c.badges, c.tenant.name,
+		                            text.data, text.len, 0, format,
+		                            on_row_error, &e);
+	}
+	end(&c);
+	cw_buf_dispose(&text);
+	if (err == CW_EINVAL && cJSON_GetArraySize(e.errors)) {
+		cJSON *doc = cw_imsx_status("failure", "error", "invaliddata",
+		                            cw_error_last());
+		if (doc)
+			cJSON_AddItemToObject(doc, "errors", e.errors);
+		else
+			cJSON_Delete(e.errors);
+		return cw_response_json(res, 422, doc);
+	}
+	cJSON_Delete(e.errors);
+	return answer(res, err, 201, err == 0 ? batch_answer(issued) : NULL);
+}
+
+int cw_api_badge_status_list_admin(cw_request *req, cw_response *res)
+{
+	call c;
+	cJSON *doc = NULL, *status = NULL, *list = NULL;
+	int err = begin(&c, req, res, 0);
+	if (err != 0) {
+		end(&c);
+		return err > 0 ? 0 : err;
+	}
+	const char *issuer = cw_request_param(req, "id");
+	if ((err = cw_badges_status_list(&status, &c.badges, c.tenant.name,
+	                                 issuer)) == 0 &&
+	    (err = cw_badges_revocation_list(&list, &c.badges, c.tenant.name,
+	                                     issuer)) == 0 &&
+	    (doc = cJSON_CreateObject())) {
+		cJSON_AddItemToObject(doc, "statusListCredential", status);
+		cJSON_AddItemToObject(doc, "revocationList", list);
+		status = list = NULL;
+	}
+	end(&c);
+	cJSON_Delete(status);
+	cJSON_Delete(list);
+	return answer(res, err == 0 && !doc ? CW_ENOMEM : err, 200, doc);
 }

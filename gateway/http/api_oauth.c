@@ -69,6 +69,24 @@ static int parse_basic(client_credentials *out, const char *header)
 	return err;
 }
 
+int cw_api_oauth_basic(char **id, char **secret, const char *header)
+{
+	client_credentials c = { 0 };
+	int err = parse_basic(&c, header);
+
+	if (err < 0) {
+		cw_free(c.id);
+		if (c.secret) {
+			memset(c.secret, 0, strlen(c.secret));
+			cw_free(c.secret);
+		}
+		c.id = c.secret = NULL;
+	}
+	*id = c.id;
+	*secret = c.secret;
+	return err;
+}
+
 static int read_credentials(client_credentials *out, cw_request *req,
                             const cw_form *form, const char **problem)
 {

@@ -425,6 +425,11 @@ static int respond_list(cw_request *req, cw_response *res, view *v,
 	if (deletions && (err = with_tombstones(req, e, &q, &rows, &t)) < 0) {
 		tombstones_dispose(&t);
 		cw_oq_dispose(&q);
+		/* deletions older than the kept change log: never a silent gap
+		 */
+		if (err == CW_EINVAL)
+			return cw_response_error(res, 410, "invalid_data", "%s",
+			                         cw_error_last());
 		return err;
 	}
 	total = rows.count;

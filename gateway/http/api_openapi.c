@@ -105,12 +105,15 @@ static void add_responses(cJSON *op, const cw_route *r)
 }
 
 /* security: [{"OAuth2CC": [scope, …]}] — any one of the scopes; on the
- * OneRoster 1.1 routes also [{"OAuth1": []}], a signed request. */
-static void add_security(cJSON *op, const char *pattern, const char *scopes)
+ * OneRoster 1.1 routes also [{"OAuth1": []}], a signed request; on the
+ * OB 3.0 API's routes [{"OAuth2ACG": […]}], a holder's token. */
+static void add_security(cJSON *op, const char *pattern, const char *scopes,
+                         int holder)
 {
 	cJSON *security = cJSON_AddArrayToObject(op, "security");
 	cJSON *any = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(any, "OAuth2CC");
+	cJSON *list =
+	        cJSON_AddArrayToObject(any, holder ? "OAuth2ACG" : "OAuth2CC");
 
 	for (const char *p = scopes; *p;) {
 		size_t n = strcspn(p, " ");
@@ -157,13 +160,33 @@ static void add_oauth1_scheme(cJSON *schemes)
 	        "header or the query. OneRoster 1.1 routes only.");
 }
 
+/* The OB 3.0 API's authorization code flow (engine/ob3_auth.h); its
+ * scopes object is returned for the routes to fill. */
+static cJSON *add_acg_scheme(cJSON *schemes)
+{
+	cJSON *scheme = cJSON_AddObjectToObject(schemes, "OAuth2ACG");
+	cJSON *flow = cJSON_AddObjectToObject(
+	        cJSON_AddObjectToObject(scheme, "flows"), "authorizationCode");
+
+	cJSON_AddStringToObject(scheme, "type", "oauth2");
+	cJSON_AddStringToObject(scheme, "description",
+	                        "The OB 3.0 API: authorization code with PKCE "
+	                        "S256 for a holder; clients register at "
+	                        "/oauth/ob3/register (RFC 7591).");
+	cJSON_AddStringToObject(flow, "authorizationUrl",
+	                        "/oauth/ob3/authorize");
+	cJSON_AddStringToObject(flow, "tokenUrl", "/oauth/ob3/token");
+	cJSON_AddStringToObject(flow, "refreshUrl", "/oauth/ob3/token");
+	return cJSON_AddObjectToObject(flow, "scopes");
+}
+
 /* The document for the routes under prefix (NULL: all), their paths
  * relative to it and the server URL ending in it. */
 static cJSON *describe(const cw_request *req, const char *prefix,
                        const char *title, const char *about)
 {
 	cJSON *doc = cJSON_CreateObject(), *info, *servers, *paths, *schemes,
-	      *flows, *scopes;
+	      *flows, *scopes, *holder_scopes = NULL;
 	size_t skip = prefix ? strlen(prefix) : 0;
 	char url[400], origin[300];
 
@@ -188,8 +211,10 @@ static cJSON *describe(const cw_request *req, const char *prefix,
 	flows = cJSON_AddObjectToObject(flows, "clientCredentials");
 	cJSON_AddStringToObject(flows, "tokenUrl", "/oauth/token");
 	scopes = cJSON_AddObjectToObject(flows, "scopes");
-	if (!prefix)
+	if (!prefix) {
 		add_oauth1_scheme(schemes);
+		holder_scopes = add_acg_scheme(schemes);
+	}
 	paths = cJSON_AddObjectToObject(doc, "paths");
 	for (size_t i = 0; i < cw_route_count; i++) {
 		const cw_route *r = &cw_routes[i];
@@ -208,8 +233,10 @@ static cJSON *describe(const cw_request *req, const char *prefix,
 		if (is_collection(r->pattern) && strcmp(r->method, "GET") == 0)
 			add_query_parameters(params);
 		if (r->scopes) {
-			add_security(op, r->pattern, r->scopes);
-			add_scope_names(scopes, r->scopes);
+			int holder = (r->flags & CW_ROUTE_HOLDER) != 0;
+			add_security(op, r->pattern, r->scopes, holder);
+			add_scope_names(holder ? holder_scopes : scopes,
+			                r->scopes);
 		}
 		add_responses(op, r);
 	}
@@ -221,8 +248,9 @@ int cw_api_openapi(cw_request *req, cw_response *res)
 	return cw_response_json(
 	        res, 200,
 	        describe(req, NULL, "Crosswalk",
-	                 "OneRoster 1.1 and 1.2, CASE 1.0 and 1.1 and the "
-	                 "Crosswalk admin API, as this daemon serves them."));
+	                 "OneRoster 1.1 and 1.2, CASE 1.0 and 1.1, the Open "
+	                 "Badges 3.0 API and the Crosswalk admin API, as this "
+	                 "daemon serves them."));
 }
 
 int cw_api_case_discovery(cw_request *req, cw_response *res)

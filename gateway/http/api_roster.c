@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define REPORTED_DIAGNOSTICS 200
@@ -275,6 +276,18 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 		                        (long long)rec.id, rec.state);
 		goto out;
 	}
+	/* A held sync run's pulled set: its run is approved instead, so the
+	 * run's record and cursor follow. */
+	struct stat st;
+	if (stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err = cw_response_error(
+		        res, 409, "invaliddata",
+		        "import %lld was pulled by a sync run: approve the run "
+		        "(POST /admin/v1/sync/connections/{name}/runs/{id}/"
+		        "approve), so its cursor moves too",
+		        (long long)rec.id);
+		goto out;
+	}
 	search.id = rec.tenant_id;
 	err = cw_store_tenant_list(store, match_tenant, &search);
 	if (err < 0)
@@ -361,10 +374,40 @@ int cw_api_roster_changes(cw_request *req, cw_response *res)
 	}
 	f.limit = (size_t)limit;
 	f.last = since;
-	int err = f.list ? cw_store_roster_changes(
-	                           ctx->store, cw_request_auth(req)->tenant_id,
-	                           since, f.limit + 1, on_change, &f)
+	int64_t horizon = 0, position = 0, before = 0;
+	int64_t tenant = cw_request_auth(req)->tenant_id;
+	int err = f.list ? cw_store_roster_horizon(ctx->store, tenant, &horizon,
+	                                           &before)
 	                 : CW_ENOMEM;
+	if (err == 0 && since < horizon)
+		err = cw_store_roster_seq(ctx->store, tenant, &position);
+	if (err < 0) {
+		cJSON_Delete(f.list);
+		return err;
+	}
+	/* Changes after since were pruned (change_retention_days): never
+	 * answer as if there had been none. */
+	if (since < horizon) {
+		cJSON *gone = cw_imsx_status(
+		        "failure", "error", "invalid_data",
+		        "the changes after this sequence number are no longer "
+		        "kept (change_retention_days): read the whole roster "
+		        "again, then follow the feed from resume_from");
+		cJSON_Delete(f.list);
+		if (!gone)
+			return CW_ENOMEM;
+		cJSON_AddNumberToObject(gone, "pruned_through",
+		                        (double)horizon);
+		cJSON_AddNumberToObject(gone, "resume_from",
+		                        (double)(position - 1 > horizon
+		                                         ? position - 1
+		                                         : horizon));
+		return cw_response_json(res, 410, gone);
+	}
+	err = f.list ? cw_store_roster_changes(
+	                       ctx->store, cw_request_auth(req)->tenant_id,
+	                       since, f.limit + 1, on_change, &f)
+	             : CW_ENOMEM;
 	if (err < 0) {
 		cJSON_Delete(f.list);
 		return err;

@@ -27,8 +27,8 @@ static void put_escaped(cw_buf *b, const char *s)
 static void link_to(cw_buf *b, const cw_request *req, const char *origin,
                     long offset, long limit, const char *rel)
 {
-	static const char *const kept[] = { "sort", "orderBy", "filter",
-		                            "fields", NULL };
+	static const char *const kept[] = { "sort",   "orderBy", "filter",
+		                            "fields", "since",   NULL };
 
 	if (b->len)
 		cw_buf_puts(b, ", ");

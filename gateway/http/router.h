@@ -16,6 +16,9 @@ typedef int (*cw_handler)(cw_request *req, cw_response *res);
 #define CW_ROUTE_UPLOAD                                                        \
 	1u /* stream the body to a file, capped by the                         \
 	      config's max_upload_bytes, not body_limit */
+#define CW_ROUTE_HOLDER                                                        \
+	2u /* the bearer token is a holder's, from the OB 3.0 authorization    \
+	      code grant (engine/ob3_auth.h), not a client's */
 
 typedef struct {
 	const char *method;  /* "GET", "POST", "PUT", "DELETE" */

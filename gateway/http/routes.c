@@ -8,10 +8,24 @@
 #define ADMIN CW_SCOPE_ADMIN
 /* POST /verify: the operator, or a client given this scope */
 #define VERIFY          CW_SCOPE_ADMIN " urn:crosswalk:scope:badge.verify"
+#define FLOWS           CW_SCOPE_ADMIN " urn:crosswalk:scope:flows"
+#define FLOW_BODY       (64L << 20) /* a credential, an image, records */
 #define CREDENTIAL_BODY (8L << 20)
+#define BATCH_BODY      (8L << 20)   /* a JSON batch of credentials */
 #define JSON            (64L * 1024) /* a JSON request body */
 #define FORM            CW_LIMIT_FORM_BODY
 #define UPLOAD          CW_ROUTE_UPLOAD /* capped by max_upload_bytes */
+
+/* The OB 3.0 API: holders' tokens (CW_ROUTE_HOLDER) with its four scopes. */
+#define OB3      "/ims/ob/v3p0"
+#define OB3_AS   "/oauth/ob3"
+#define OB3_S    "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
+#define OB3_CR   OB3_S "credential.readonly"
+#define OB3_CU   OB3_S "credential.upsert"
+#define OB3_PR   OB3_S "profile.readonly"
+#define OB3_PU   OB3_S "profile.update"
+#define OB3_BODY (1L << 20) /* one credential */
+#define HOLDER   CW_ROUTE_HOLDER
 
 /* OneRoster 1.2 rostering scopes: collections and singletons take the core
  * scope or the full one; nested routes and demographics need their own. */
@@ -126,6 +140,15 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/roster/imports",             cw_api_roster_import_start,   ADMIN, 0,    UPLOAD },
 	{ "GET",    "/admin/v1/roster/imports/{id}",        cw_api_roster_import_status,  ADMIN, 0,    0 },
 	{ "POST",   "/admin/v1/roster/imports/{id}/approve", cw_api_roster_import_approve, ADMIN, 0,   0 },
+	{ "GET",    "/admin/v1/sync/connections",           cw_api_sync_connections_list, ADMIN, 0,    0 },
+	{ "POST",   "/admin/v1/sync/connections",           cw_api_sync_connections_add,  ADMIN, JSON, 0 },
+	{ "GET",    "/admin/v1/sync/connections/{name}",    cw_api_sync_connection_show,  ADMIN, 0,    0 },
+	{ "PATCH",  "/admin/v1/sync/connections/{name}",    cw_api_sync_connection_update, ADMIN, JSON, 0 },
+	{ "DELETE", "/admin/v1/sync/connections/{name}",    cw_api_sync_connection_delete, ADMIN, 0,   0 },
+	{ "POST",   "/admin/v1/sync/connections/{name}/run", cw_api_sync_connection_run,  ADMIN, 0,    0 },
+	{ "GET",    "/admin/v1/sync/connections/{name}/runs", cw_api_sync_runs_list,      ADMIN, 0,    0 },
+	{ "GET",    "/admin/v1/sync/connections/{name}/runs/{id}", cw_api_sync_run_show,  ADMIN, 0,    0 },
+	{ "POST",   "/admin/v1/sync/connections/{name}/runs/{id}/approve", cw_api_sync_run_approve, ADMIN, 0, 0 },
 	{ "POST",   "/admin/v1/case/imports",               cw_api_case_import,           ADMIN, 0,    UPLOAD },
 	{ "GET",    "/admin/v1/case/mirrors",               cw_api_case_mirrors_list,     ADMIN, 0,    0 },
 	{ "POST",   "/admin/v1/case/mirrors",               cw_api_case_mirrors_add,      ADMIN, JSON, 0 },
@@ -136,6 +159,24 @@ const cw_route cw_routes[] = {
 	{ "POST",   "/admin/v1/badges/issuers/{id}/achievements", cw_api_badge_achievements_add, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials",         cw_api_badge_credentials_issue, ADMIN, JSON, 0 },
 	{ "POST",   "/admin/v1/badges/credentials/{id}/revoke", cw_api_badge_credential_revoke, ADMIN, JSON, 0 },
+	{ "GET",    "/admin/v1/badges/holders",             cw_api_ob3_holders_list,      ADMIN, 0,    0 },
+	{ "POST",   "/admin/v1/badges/holders",             cw_api_ob3_holders_add,       ADMIN, JSON, 0 },
+	/* the OB 3.0 API: its authorization server (public), its resources */
+	{ "POST",   OB3_AS "/register",                     cw_api_ob3_register,          NULL,  JSON, 0 },
+	{ "GET",    OB3_AS "/authorize",                    cw_api_ob3_authorize_form,    NULL,  0,    0 },
+	{ "POST",   OB3_AS "/authorize",                    cw_api_ob3_authorize_answer,  NULL,  FORM, 0 },
+	{ "POST",   OB3_AS "/token",                        cw_api_ob3_token,             NULL,  FORM, 0 },
+	{ "POST",   OB3_AS "/revoke",                       cw_api_ob3_revoke,            NULL,  FORM, 0 },
+	{ "GET",    OB3 "/discovery",                       cw_api_ob3_discovery,         NULL,  0,    0 },
+	{ "GET",    OB3 "/credentials",                     cw_api_ob3_credentials_list,  OB3_CR, 0,   HOLDER },
+	{ "POST",   OB3 "/credentials",                     cw_api_ob3_credentials_upsert, OB3_CU, OB3_BODY, HOLDER },
+	{ "GET",    OB3 "/profile",                         cw_api_ob3_profile_get,       OB3_PR, 0,   HOLDER },
+	{ "PUT",    OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
+	/* OB 3.0 1.0 wrote postProfile: POST, the same update */
+	{ "POST",   OB3 "/profile",                         cw_api_ob3_profile_put,       OB3_PU, JSON, HOLDER },
+	{ "POST",   "/admin/v1/badges/issuers/{id}/rotate-key", cw_api_badge_issuer_rotate, ADMIN, JSON, 0 },
+	{ "POST",   "/admin/v1/badges/credentials/batch",   cw_api_badge_credentials_batch, ADMIN, BATCH_BODY, 0 },
+	{ "GET",    "/admin/v1/badges/issuers/{id}/status-list", cw_api_badge_status_list_admin, ADMIN, 0, 0 },
 	CASE_ROUTES("/ims/case/v1p0"),
 	CASE_ROUTES("/ims/case/v1p1"),
 	{ "GET",    "/ims/case/v1p1/discovery/imscasev1p1_openapi3_v1p0.json", cw_api_case_discovery, NULL, 0, 0 },
@@ -145,7 +186,18 @@ const cw_route cw_routes[] = {
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/did.json", cw_api_badge_did_document, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2",    cw_api_badge_ob2_profile,     NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/keys/{kid}", cw_api_badge_ob2_key, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2/revocations", cw_api_badge_ob2_revocations, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/assertions/{id}",     cw_api_badge_ob2_assertion,   NULL,  0,    0 },
+	{ "GET",    "/badges/{tenant}/badgeclasses/{id}",   cw_api_badge_ob2_badgeclass,  NULL,  0,    0 },
 	{ "POST",   "/verify",                              cw_api_badge_verify,          VERIFY, CREDENTIAL_BODY, 0 },
+	/* the CBE flows: runs, dead letters, replays */
+	{ "POST",   "/crosswalk/v1/flows/{flow}/runs",      cw_api_flow_run,              FLOWS, FLOW_BODY, 0 },
+	{ "GET",    "/crosswalk/v1/flows/runs",             cw_api_flow_runs,             FLOWS, 0,    0 },
+	{ "GET",    "/crosswalk/v1/flows/runs/{id}",        cw_api_flow_run_get,          FLOWS, 0,    0 },
+	{ "POST",   "/crosswalk/v1/flows/runs/{id}/replay", cw_api_flow_replay,           FLOWS, 0,    0 },
 	{ "GET",    ROSTERING "/academicSessions", cw_api_or_list_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/academicSessions/{id}", cw_api_or_get_academic_sessions, OR_RC, 0, 0 },
 	{ "GET",    ROSTERING "/classes", cw_api_or_list_classes, OR_RC, 0, 0 },

@@ -6,6 +6,7 @@
 
 #include "engine/credentials.h"
 #include "engine/oauth1.h"
+#include "engine/ob3_auth.h"
 #include "engine/scope.h"
 #include "http/imsx.h"
 #include "util/alloc.h"
@@ -454,8 +455,13 @@ static int authenticate_bearer(cw_request *req, const char *header)
 	header += 7;
 	while (*header == ' ')
 		header++;
-	err = cw_credentials_token_check(&info, req->server->ctx->store, header,
-	                                 cw_time_now_ms());
+	if (req->route->flags & CW_ROUTE_HOLDER)
+		err = cw_ob3_token_check(&info, &req->auth.holder_id,
+		                         req->server->ctx->store, header,
+		                         cw_time_now_ms());
+	else
+		err = cw_credentials_token_check(&info, req->server->ctx->store,
+		                                 header, cw_time_now_ms());
 	if (err == CW_EAUTH)
 		return 401;
 	if (err < 0) {

@@ -22,6 +22,7 @@ typedef struct {
 	char tenant[64];
 	char tenant_created_at[32];
 	const char *scopes;
+	int64_t holder_id; /* CW_ROUTE_HOLDER routes: the resource owner */
 } cw_auth;
 
 #define CW_RESPONSE_MAX_HEADERS 8

@@ -293,6 +293,27 @@ int cw_net_post_json(long *status, const char *url, const char *body,
 	return err;
 }
 
+int cw_net_put_json(cw_buf *out, long *status, const char *url,
+                    const char *body, const cw_fetch_options *o)
+{
+	cw_fetch_exchange x = { 0 };
+	cw_fetch_options json = *o;
+	int err;
+
+	json.accept = "application/json";
+	x.content_type = "application/json";
+	x.retry_after_s = -1;
+	x.total_count = -1;
+	x.method = "PUT";
+	err = perform(out, status, url, &json, body, NULL, NULL, &x);
+	if (err == 0 && (*status < 200 || *status > 299)) {
+		cw_error_set("%.200s: HTTP status %ld: %.300s", url, *status,
+		             cw_buf_cstr(out));
+		err = CW_EIO;
+	}
+	return err;
+}
+
 /* A POST of form with Basic credentials, on a configured handle. */
 static int set_post(CURL *c, const char *form, const char *user,
                     const char *password)
@@ -340,6 +361,11 @@ static int perform(cw_buf *out, long *status, const char *url,
 	err = configure(c, url, o, &s, &headers);
 	if (err == 0 && form)
 		err = set_post(c, form, user, password);
+	if (err == 0 && x && x->method &&
+	    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method) != CURLE_OK) {
+		cw_error_set("fetch: cannot set the method %s", x->method);
+		err = CW_EIO;
+	}
 	if (err == 0 && (rc = curl_easy_perform(c)) != CURLE_OK) {
 		if (s.refused) {
 			cw_error_set(

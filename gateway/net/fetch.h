@@ -47,6 +47,14 @@ int cw_net_post_form(cw_buf *out, long *status, const char *url,
 int cw_net_post_json(long *status, const char *url, const char *body,
                      const cw_fetch_options *options);
 
+/**
+ * PUTs body as application/json to url (o->bearer as its token): the
+ * answer's body appended to out; a status other than 2xx is CW_EIO with
+ * *status and the message saying which.
+ */
+int cw_net_put_json(cw_buf *out, long *status, const char *url,
+                    const char *body, const cw_fetch_options *options);
+
 /* What a GET sends besides cw_fetch_options and what it learns of the
  * answer beyond its body: for REST clients that page and retry. */
 typedef struct {
@@ -57,6 +65,7 @@ typedef struct {
 	long total_count;          /* X-Total-Count, or -1 */
 	char next[2048];           /* the Link header's rel="next", or "" */
 	int timed_out;             /* the time limit cut the transfer */
+	const char *method; /* "PUT" …; NULL: GET, or POST with a body */
 } cw_fetch_exchange;
 
 /**

@@ -13,11 +13,14 @@
 extern const cw_embedded_file cw_schema_oneroster_v1p1[];
 extern const cw_embedded_file cw_schema_oneroster_v1p2[];
 extern const cw_embedded_file cw_schema_case_v1p1[];
+extern const cw_embedded_file cw_schema_mappings[];
 
 const cw_embedded_file *cw_schema_builtin_files(cw_schema_set set)
 {
 	if (set == CW_SCHEMA_SET_CASE_V1P1)
 		return cw_schema_case_v1p1;
+	if (set == CW_SCHEMA_SET_MAPPINGS)
+		return cw_schema_mappings;
 	return set == CW_SCHEMA_SET_ONEROSTER_V1P1 ? cw_schema_oneroster_v1p1
 	                                           : cw_schema_oneroster_v1p2;
 }
@@ -26,6 +29,8 @@ const char *cw_schema_builtin_base(cw_schema_set set)
 {
 	if (set == CW_SCHEMA_SET_CASE_V1P1)
 		return "https://crosswalk.invalid/schemas/case/v1p1/";
+	if (set == CW_SCHEMA_SET_MAPPINGS)
+		return "https://crosswalk.invalid/schemas/mappings/";
 	return set == CW_SCHEMA_SET_ONEROSTER_V1P1
 	               ? "https://crosswalk.invalid/schemas/oneroster/v1p1/"
 	               : "https://crosswalk.invalid/schemas/oneroster/v1p2/";

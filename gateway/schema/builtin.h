@@ -10,7 +10,8 @@
 typedef enum {
 	CW_SCHEMA_SET_ONEROSTER_V1P1 = 0,
 	CW_SCHEMA_SET_ONEROSTER_V1P2 = 1,
-	CW_SCHEMA_SET_CASE_V1P1 = 2 /* cfpackage.json */
+	CW_SCHEMA_SET_CASE_V1P1 = 2, /* cfpackage.json */
+	CW_SCHEMA_SET_MAPPINGS = 3   /* <flow>.json: mapping files */
 } cw_schema_set;
 
 /** The embedded file name ("user.json", "user-collection.json",

@@ -1,6 +1,6 @@
-/* Open Badges issuing in SQLite (migration 0008): issuers and their sealed
- * keys, achievements, issued credentials and revocation lists. Every query
- * names its tenant. */
+/* Open Badges issuing in SQLite (migrations 0008, 0011): issuers and their
+ * sealed keys, achievements, issued credentials, OB 2.0 assertions and
+ * revocation lists. Every query names its tenant. */
 #include "store/sqlite_internal.h"
 
 #include "util/error.h"
@@ -109,11 +109,15 @@ static int issuer_add(sqlite3 *db, const cw_badge_issuer *i,
 {
 	int err = run_on(db,
 	                 "INSERT INTO badge_issuers (tenant_id, id, name, url, "
-	                 "email, description, image, created_at) VALUES (?1, "
-	                 "?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                 NULL, NULL, NULL, NULL, "ittttttt", i->tenant_id,
-	                 i->id, i->name, i->url, i->email, i->description,
-	                 i->image, i->created_at);
+	                 "email, description, image, created_at, id_kind, "
+	                 "public_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	                 "coalesce(?9, 'default'), ?10)",
+	                 NULL, NULL, NULL, NULL,
+	                 "itttttttt"
+	                 "t",
+	                 i->tenant_id, i->id, i->name, i->url, i->email,
+	                 i->description, i->image, i->created_at, i->id_kind,
+	                 i->public_id);
 
 	for (size_t k = 0; err == 0 && k < key_count; k++)
 		err = insert_key(db, &keys[k]);
@@ -163,14 +167,16 @@ static int issuer_row(sqlite3_stmt *st, void *payload)
 		              text(st, 4),
 		              text(st, 5),
 		              text(st, 6),
-		              text(st, 7) };
+		              text(st, 7),
+		              text(st, 8),
+		              text(st, 9) };
 
 	return r->cb(&i, r->payload);
 }
 
 #define ISSUER_COLUMNS                                                         \
 	"SELECT tenant_id, id, name, url, email, description, image, "         \
-	"created_at FROM badge_issuers "
+	"created_at, id_kind, public_id FROM badge_issuers "
 
 int cw_sqlite__badge_issuer_get(cw_store *store, int64_t tenant_id,
                                 const char *id, cw_badge_issuer_cb cb,
@@ -622,5 +628,148 @@ int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
 	}
 	*size = r.size;
 	*next_index = r.first;
+	return err;
+}
+
+/* ---- OB 2.0 assertions --------------------------------------------------- */
+
+static int assertions_insert(sqlite3 *db, const cw_badge_assertion *list,
+                             size_t count)
+{
+	int err = 0;
+
+	for (size_t i = 0; err == 0 && i < count; i++) {
+		const cw_badge_assertion *a = &list[i];
+
+		err = run_on(db,
+		             "INSERT INTO badge_assertions (tenant_id, id, "
+		             "issuer, achievement, recipient, verification, "
+		             "assertion, jws, issued_at) VALUES (?1, ?2, ?3, "
+		             "?4, ?5, ?6, ?7, ?8, ?9)",
+		             NULL, NULL, NULL, NULL, "itttttttt", a->tenant_id,
+		             a->id, a->issuer, a->achievement, a->recipient,
+		             a->verification, a->assertion, a->jws,
+		             a->issued_at);
+	}
+	return err;
+}
+
+int cw_sqlite__badge_assertions_add(cw_store *store,
+                                    const cw_badge_assertion *assertions,
+                                    size_t count)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = end_transaction(db,
+		                      assertions_insert(db, assertions, count));
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+typedef struct {
+	cw_badge_assertion_cb cb;
+	void *payload;
+} assertion_rows;
+
+static int assertion_row(sqlite3_stmt *st, void *payload)
+{
+	assertion_rows *r = payload;
+	cw_badge_assertion a = { sqlite3_column_int64(st, 0),
+		                 text(st, 1),
+		                 text(st, 2),
+		                 text(st, 3),
+		                 text(st, 4),
+		                 text(st, 5),
+		                 text(st, 6),
+		                 text(st, 7),
+		                 text(st, 8),
+		                 text(st, 9),
+		                 text(st, 10) };
+
+	return r->cb(&a, r->payload);
+}
+
+#define ASSERTION_COLUMNS(texts)                                               \
+	"SELECT tenant_id, id, issuer, achievement, recipient, "               \
+	"verification, " texts ", issued_at, revoked_at, revoked_reason "      \
+	"FROM badge_assertions "
+
+int cw_sqlite__badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                   const char *id, cw_badge_assertion_cb cb,
+                                   void *payload)
+{
+	assertion_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             ASSERTION_COLUMNS("assertion, jws") "WHERE tenant_id = ?1 "
+	                                                 "AND id = ?2",
+	             assertion_row, &r, &rows, NULL, "it", tenant_id, id);
+	cw_sqlite__release((sqlite_store *)store, conn);
+	if (err == 0 && rows == 0) {
+		cw_error_set("the tenant has no assertion %s", id);
+		err = CW_ENOTFOUND;
+	}
+	return err;
+}
+
+int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                      const char *id, const char *at,
+                                      const char *reason)
+{
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int rows = 0, changes = 0, err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             "UPDATE badge_assertions SET revoked_at = ?3, "
+	             "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
+	             "AND revoked_at IS NULL",
+	             NULL, NULL, NULL, &changes, "ittt", tenant_id, id, at,
+	             reason);
+	if (err == 0 && changes == 0 &&
+	    (err = run_on(db,
+	                  "SELECT 1 FROM badge_assertions WHERE tenant_id = "
+	                  "?1 AND id = ?2",
+	                  NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
+		cw_error_set(rows ? "assertion %s is revoked already"
+		                  : "the tenant has no assertion %s",
+		             id);
+		err = rows ? CW_EEXISTS : CW_ENOTFOUND;
+	}
+	cw_sqlite__release((sqlite_store *)store, conn);
+	return err;
+}
+
+int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                            const char *issuer,
+                                            cw_badge_assertion_cb cb,
+                                            void *payload)
+{
+	assertion_rows r = { cb, payload };
+	connection *conn = NULL;
+	sqlite3 *db = NULL;
+	int err = with_db(store, &db, &conn);
+
+	if (err < 0)
+		return err;
+	err = run_on(db,
+	             ASSERTION_COLUMNS("NULL, NULL") "WHERE tenant_id = ?1 AND "
+	                                             "issuer = ?2 AND "
+	                                             "revoked_at IS NOT NULL "
+	                                             "ORDER BY revoked_at, id",
+	             assertion_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }

@@ -113,6 +113,47 @@ int cw_sqlite__case_mirror_done(cw_store *store, int64_t id, int64_t ran_ms,
 int cw_sqlite__case_mirror_delete(cw_store *store, int64_t tenant_id,
                                   int64_t id);
 
+/* sqlite_sync.c, sqlite_sync_runs.c */
+/* A value bound to a statement: text (NULL binds NULL) or an integer. */
+typedef struct {
+	int is_text;
+	int64_t number;
+	const char *text;
+} cw_sqlite_value;
+#define CW_SQL_INT(v)  ((cw_sqlite_value){ 0, (int64_t)(v), NULL })
+#define CW_SQL_TEXT(v) ((cw_sqlite_value){ 1, 0, (v) })
+/* Runs one statement with values bound to ?1…?n; *changes (may be NULL)
+ * counts the rows it changed. what names it in errors. */
+int cw_sqlite__exec_values(connection *conn, const char *sql,
+                           const cw_sqlite_value *values, int n, int *changes,
+                           const char *what);
+int cw_sqlite__sync_update(cw_store *store, const cw_sync_connection *c);
+int cw_sqlite__sync_delete(cw_store *store, int64_t id, int64_t now_ms);
+int cw_sqlite__sync_claim(cw_store *store, int64_t id, const char *owner,
+                          int64_t now_ms, int64_t until_ms);
+int cw_sqlite__sync_renew(cw_store *store, int64_t id, const char *owner,
+                          int64_t until_ms);
+int cw_sqlite__sync_release(cw_store *store, int64_t id, const char *owner);
+int cw_sqlite__sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                               int64_t next_ms, int *won);
+int cw_sqlite__sync_run_add(cw_store *store, const cw_sync_run *run,
+                            int64_t *id);
+int cw_sqlite__sync_run_finish(cw_store *store, const cw_sync_run *run,
+                               const char *connection_state, int advance);
+int cw_sqlite__sync_run_list(cw_store *store, int64_t connection_id,
+                             int64_t run_id, int limit, cw_sync_run_cb cb,
+                             void *payload);
+int cw_sqlite__sync_run_settle(cw_store *store, int64_t run_id,
+                               const char *from_state, const char *to_state);
+int cw_sqlite__tenant_zone_get(cw_store *store, int64_t tenant_id,
+                               char out[64]);
+int cw_sqlite__tenant_zone_set(cw_store *store, int64_t tenant_id,
+                               const char *zone);
+int cw_sqlite__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+int cw_sqlite__sync_run_trim(cw_store *store, int keep, int *deleted);
+int cw_sqlite__roster_horizon(cw_store *store, int64_t tenant_id,
+                              int64_t *through_seq, int64_t *pruned_before_ms);
+
 /* sqlite_changes.c */
 int cw_sqlite__roster_changes(cw_store *store, int64_t tenant_id,
                               int64_t after_seq, size_t limit,
@@ -160,8 +201,67 @@ int cw_sqlite__badge_credential_revoke(cw_store *store, int64_t tenant_id,
 int cw_sqlite__badge_revoked_list(cw_store *store, int64_t tenant_id,
                                   const char *issuer, cw_badge_credential_cb cb,
                                   void *payload);
+int cw_sqlite__badge_assertions_add(cw_store *store,
+                                    const cw_badge_assertion *assertions,
+                                    size_t count);
+int cw_sqlite__badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                   const char *id, cw_badge_assertion_cb cb,
+                                   void *payload);
+int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                      const char *id, const char *at,
+                                      const char *reason);
+int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                            const char *issuer,
+                                            cw_badge_assertion_cb cb,
+                                            void *payload);
 int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
                                      const char *issuer, int64_t *size,
                                      int64_t *next_index);
+
+/* sqlite_ob3.c */
+int cw_sqlite__ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                              int64_t *id);
+int cw_sqlite__ob3_holder_get(cw_store *store, int64_t tenant_id,
+                              const char *login, int64_t id,
+                              cw_ob3_holder_cb cb, void *payload);
+int cw_sqlite__ob3_holder_list(cw_store *store, int64_t tenant_id,
+                               cw_ob3_holder_cb cb, void *payload);
+int cw_sqlite__ob3_profile_put(cw_store *store, int64_t tenant_id,
+                               int64_t holder_id, const char *profile);
+int cw_sqlite__ob3_client_add(cw_store *store, const cw_ob3_client *client);
+int cw_sqlite__ob3_client_get(cw_store *store, const char *client_id,
+                              cw_ob3_client_cb cb, void *payload);
+int cw_sqlite__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                              size_t count);
+int cw_sqlite__ob3_secret_take(cw_store *store, const char *hash,
+                               const char *kind, int64_t now_ms,
+                               cw_ob3_secret_cb cb, void *payload);
+int cw_sqlite__ob3_secret_get(cw_store *store, const char *hash,
+                              const char *kind, int64_t now_ms,
+                              cw_ob3_secret_cb cb, void *payload);
+int cw_sqlite__ob3_grant_revoke(cw_store *store, const char *grant_id,
+                                int64_t now_ms);
+int cw_sqlite__ob3_secret_purge(cw_store *store, int64_t before_ms,
+                                int *purged);
+int cw_sqlite__ob3_credential_put(cw_store *store,
+                                  const cw_ob3_credential *credential,
+                                  int *created);
+int cw_sqlite__ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                   int64_t holder_id, const char *recipient,
+                                   const char *since, int64_t offset,
+                                   int64_t limit, int64_t *total,
+                                   cw_ob3_credential_cb cb, void *payload);
+/* sqlite_flows.c */
+int cw_sqlite__flow_mapping_put(cw_store *store, int64_t tenant_id,
+                                const char *flow, const char *body,
+                                const char *at);
+int cw_sqlite__flow_mapping_get(cw_store *store, int64_t tenant_id,
+                                const char *flow, cw_buf *out);
+int cw_sqlite__flow_run_add(cw_store *store, const cw_flow_run *run,
+                            int64_t *id);
+int cw_sqlite__flow_run_update(cw_store *store, const cw_flow_run *run);
+int cw_sqlite__flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                             const char *state, int with_input, size_t limit,
+                             cw_flow_run_cb cb, void *payload);
 
 #endif

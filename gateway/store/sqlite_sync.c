@@ -32,6 +32,9 @@ static void bind_connection(sqlite3_stmt *st, const cw_sync_connection *c)
 	sqlite3_bind_int64(st, 10, c->page_size);
 	bind_text(st, 11, c->schedule);
 	bind_text(st, 12, c->webhook_url);
+	bind_text(st, 13, c->full_schedule);
+	bind_text(st, 14, c->blackouts);
+	sqlite3_bind_int64(st, 15, c->next_run_ms);
 }
 
 int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
@@ -48,8 +51,9 @@ int cw_sqlite__sync_add(cw_store *store, const cw_sync_connection *c,
 	            "INSERT INTO sync_connections (tenant_id, name, "
 	            "base_url, version, auth, token_url, client_id, "
 	            "secret_sealed, scope, page_size, schedule, "
-	            "webhook_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	            "?8, ?9, ?10, ?11, ?12)",
+	            "webhook_url, full_schedule, blackouts, next_run_ms) "
+	            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	            "?12, ?13, ?14, ?15)",
 	            -1, &st, NULL) != SQLITE_OK) {
 		err = cw_sqlite__fail(conn->db, "preparing a sync connection");
 		goto out;
@@ -72,23 +76,30 @@ out:
 
 static int emit(sqlite3_stmt *st, cw_sync_cb cb, void *payload)
 {
-	cw_sync_connection c = { sqlite3_column_int64(st, 0),
-		                 sqlite3_column_int64(st, 1),
-		                 column_text(st, 2),
-		                 column_text(st, 3),
-		                 column_text(st, 4),
-		                 column_text(st, 5),
-		                 column_text(st, 6),
-		                 column_text(st, 7),
-		                 column_text(st, 8),
-		                 column_text(st, 9),
-		                 (long)sqlite3_column_int64(st, 10),
-		                 column_text(st, 11),
-		                 column_text(st, 12),
-		                 sqlite3_column_int64(st, 13),
-		                 column_text(st, 14),
-		                 column_text(st, 15),
-		                 column_text(st, 16) };
+	cw_sync_connection c = { 0 };
+	c.id = sqlite3_column_int64(st, 0);
+	c.tenant_id = sqlite3_column_int64(st, 1);
+	c.name = column_text(st, 2);
+	c.base_url = column_text(st, 3);
+	c.version = column_text(st, 4);
+	c.auth = column_text(st, 5);
+	c.token_url = column_text(st, 6);
+	c.client_id = column_text(st, 7);
+	c.secret_sealed = column_text(st, 8);
+	c.scope = column_text(st, 9);
+	c.page_size = (long)sqlite3_column_int64(st, 10);
+	c.schedule = column_text(st, 11);
+	c.cursor = column_text(st, 12);
+	c.last_run_ms = sqlite3_column_int64(st, 13);
+	c.last_state = column_text(st, 14);
+	c.last_report = column_text(st, 15);
+	c.webhook_url = column_text(st, 16);
+	c.full_schedule = column_text(st, 17);
+	c.blackouts = column_text(st, 18);
+	c.next_run_ms = sqlite3_column_int64(st, 19);
+	c.last_full_ms = sqlite3_column_int64(st, 20);
+	c.lease_owner = column_text(st, 21);
+	c.lease_until_ms = sqlite3_column_int64(st, 22);
 	return cb(&c, payload);
 }
 
@@ -106,7 +117,10 @@ int cw_sqlite__sync_list(cw_store *store, int64_t tenant_id, const char *name,
 	            "SELECT id, tenant_id, name, base_url, version, auth, "
 	            "token_url, client_id, secret_sealed, scope, page_size, "
 	            "schedule, cursor, coalesce(last_run_ms, 0), last_state, "
-	            "last_report, webhook_url FROM sync_connections WHERE (?1 "
+	            "last_report, webhook_url, full_schedule, blackouts, "
+	            "coalesce(next_run_ms, 0), coalesce(last_full_ms, 0), "
+	            "lease_owner, coalesce(lease_until_ms, 0) "
+	            "FROM sync_connections WHERE (?1 "
 	            "= 0 OR "
 	            "tenant_id = ?1) AND (?2 IS NULL OR name = ?2) ORDER BY "
 	            "name",
@@ -159,6 +173,88 @@ int cw_sqlite__sync_done(cw_store *store, int64_t id, int64_t ran_ms,
 		err = cw_sqlite__fail(conn->db, "recording a sync run");
 out:
 	sqlite3_finalize(st);
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
+int cw_sqlite__sync_update(cw_store *store, const cw_sync_connection *c)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	int err = cw_sqlite__acquire(s, &conn);
+	if (err < 0)
+		return err;
+	if (sqlite3_prepare_v2(
+	            conn->db,
+	            "UPDATE sync_connections SET base_url = ?3, version = ?4, "
+	            "auth = ?5, token_url = ?6, client_id = ?7, "
+	            "secret_sealed = ?8, scope = ?9, page_size = ?10, "
+	            "schedule = ?11, webhook_url = ?12, full_schedule = ?13, "
+	            "blackouts = ?14, next_run_ms = ?15 WHERE id = ?16 AND "
+	            "tenant_id = ?1 AND name = ?2",
+	            -1, &st, NULL) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "preparing a sync update");
+		goto out;
+	}
+	bind_connection(st, c);
+	sqlite3_bind_int64(st, 16, c->id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		err = cw_sqlite__fail(conn->db, "changing a sync connection");
+	} else if (sqlite3_changes(conn->db) == 0) {
+		cw_error_set("no sync connection named %s", c->name);
+		err = CW_ENOTFOUND;
+	}
+out:
+	sqlite3_finalize(st);
+	cw_sqlite__release(s, conn);
+	return err;
+}
+
+int cw_sqlite__sync_delete(cw_store *store, int64_t id, int64_t now_ms)
+{
+	sqlite_store *s = (sqlite_store *)store;
+	connection *conn = NULL;
+	int err = cw_sqlite__acquire(s, &conn), changes = 0;
+	const cw_sqlite_value values[] = { CW_SQL_INT(id), CW_SQL_INT(now_ms) };
+	if (err < 0)
+		return err;
+	if (sqlite3_exec(conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db, "deleting a sync connection");
+		goto out;
+	}
+	err = cw_sqlite__exec_values(
+	        conn,
+	        "DELETE FROM sync_runs WHERE connection_id = ?1 AND EXISTS "
+	        "(SELECT 1 FROM sync_connections WHERE id = ?1 AND "
+	        "coalesce(lease_until_ms, 0) < ?2)",
+	        values, 2, NULL, "deleting a connection's runs");
+	if (err == 0)
+		err = cw_sqlite__exec_values(
+		        conn,
+		        "DELETE FROM sync_connections WHERE id = ?1 AND "
+		        "coalesce(lease_until_ms, 0) < ?2",
+		        values, 2, &changes, "deleting a sync connection");
+	if (err == 0 && changes == 0) {
+		int exists = 0;
+		err = cw_sqlite__exec_values(
+		        conn,
+		        "UPDATE sync_connections SET id = id WHERE id = ?1",
+		        values, 1, &exists, "finding a sync connection");
+		if (err == 0) {
+			cw_error_set(exists ? "a run of the connection is "
+			                      "running; try again when it ends"
+			                    : "no such sync connection");
+			err = exists ? CW_EBUSY : CW_ENOTFOUND;
+		}
+	}
+	if (err == 0 &&
+	    sqlite3_exec(conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		err = cw_sqlite__fail(conn->db, "deleting a sync connection");
+	if (err < 0)
+		sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+out:
 	cw_sqlite__release(s, conn);
 	return err;
 }

@@ -5,6 +5,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/timeutil.h"
 
 #include <string.h>
 
@@ -148,6 +149,94 @@ int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged)
 	return store->backend->nonce_purge(store, before_s, purged);
 }
 
+int cw_store_ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                            int64_t *id)
+{
+	return store->backend->ob3_holder_add(store, holder, id);
+}
+
+int cw_store_ob3_holder_get(cw_store *store, int64_t tenant_id,
+                            const char *login, int64_t id, cw_ob3_holder_cb cb,
+                            void *payload)
+{
+	return store->backend->ob3_holder_get(store, tenant_id, login, id, cb,
+	                                      payload);
+}
+
+int cw_store_ob3_holder_list(cw_store *store, int64_t tenant_id,
+                             cw_ob3_holder_cb cb, void *payload)
+{
+	return store->backend->ob3_holder_list(store, tenant_id, cb, payload);
+}
+
+int cw_store_ob3_profile_put(cw_store *store, int64_t tenant_id,
+                             int64_t holder_id, const char *profile)
+{
+	return store->backend->ob3_profile_put(store, tenant_id, holder_id,
+	                                       profile);
+}
+
+int cw_store_ob3_client_add(cw_store *store, const cw_ob3_client *client)
+{
+	return store->backend->ob3_client_add(store, client);
+}
+
+int cw_store_ob3_client_get(cw_store *store, const char *client_id,
+                            cw_ob3_client_cb cb, void *payload)
+{
+	return store->backend->ob3_client_get(store, client_id, cb, payload);
+}
+
+int cw_store_ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                            size_t count)
+{
+	return store->backend->ob3_secret_add(store, secrets, count);
+}
+
+int cw_store_ob3_secret_take(cw_store *store, const char *hash,
+                             const char *kind, int64_t now_ms,
+                             cw_ob3_secret_cb cb, void *payload)
+{
+	return store->backend->ob3_secret_take(store, hash, kind, now_ms, cb,
+	                                       payload);
+}
+
+int cw_store_ob3_secret_get(cw_store *store, const char *hash, const char *kind,
+                            int64_t now_ms, cw_ob3_secret_cb cb, void *payload)
+{
+	return store->backend->ob3_secret_get(store, hash, kind, now_ms, cb,
+	                                      payload);
+}
+
+int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
+                              int64_t now_ms)
+{
+	return store->backend->ob3_grant_revoke(store, grant_id, now_ms);
+}
+
+int cw_store_ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged)
+{
+	return store->backend->ob3_secret_purge(store, before_ms, purged);
+}
+
+int cw_store_ob3_credential_put(cw_store *store,
+                                const cw_ob3_credential *credential,
+                                int *created)
+{
+	return store->backend->ob3_credential_put(store, credential, created);
+}
+
+int cw_store_ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                 int64_t holder_id, const char *recipient,
+                                 const char *since, int64_t offset,
+                                 int64_t limit, int64_t *total,
+                                 cw_ob3_credential_cb cb, void *payload)
+{
+	return store->backend->ob3_credential_list(store, tenant_id, holder_id,
+	                                           recipient, since, offset,
+	                                           limit, total, cb, payload);
+}
+
 void cw_token_info_dispose(cw_token_info *info)
 {
 	cw_free(info->scopes);
@@ -239,6 +328,23 @@ int cw_store_import_report(cw_store *store, int64_t import_id,
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload)
 {
+	int64_t seq = 0, pruned_before = 0, since_ms = 0;
+	int err;
+	/* Deletions come from the change log: past its retention they are
+	 * gone, and a delta without them would be silently wrong. */
+	if (since && cw_time_parse_iso(since, &since_ms) == 0 &&
+	    (err = store->backend->roster_horizon(store, tenant_id, &seq,
+	                                          &pruned_before)) < 0)
+		return err;
+	if (since && since_ms < pruned_before) {
+		char kept[CW_TIME_ISO_LEN];
+		cw_time_format_iso(pruned_before, kept);
+		cw_error_set("changes before %s are no longer kept "
+		             "(change_retention_days), so deletions since %s "
+		             "are unknown: read everything (no since) instead",
+		             kept, since);
+		return CW_EINVAL;
+	}
 	return store->backend->roster_list(store, tenant_id, entity, since, cb,
 	                                   payload);
 }
@@ -464,10 +570,163 @@ int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
 	                                          payload);
 }
 
+int cw_store_badge_assertions_add(cw_store *store,
+                                  const cw_badge_assertion *assertions,
+                                  size_t count)
+{
+	return store->backend->badge_assertions_add(store, assertions, count);
+}
+
+int cw_store_badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_assertion_cb cb,
+                                 void *payload)
+{
+	return store->backend->badge_assertion_get(store, tenant_id, id, cb,
+	                                           payload);
+}
+
+int cw_store_badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                    const char *id, const char *at,
+                                    const char *reason)
+{
+	return store->backend->badge_assertion_revoke(store, tenant_id, id, at,
+	                                              reason);
+}
+
+int cw_store_badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                          const char *issuer,
+                                          cw_badge_assertion_cb cb,
+                                          void *payload)
+{
+	return store->backend->badge_assertion_revoked_list(
+	        store, tenant_id, issuer, cb, payload);
+}
+
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
                                    const char *issuer, int64_t *size,
                                    int64_t *next_index)
 {
 	return store->backend->badge_status_list_get(store, tenant_id, issuer,
 	                                             size, next_index);
+}
+
+int cw_store_flow_mapping_put(cw_store *store, int64_t tenant_id,
+                              const char *flow, const char *body,
+                              const char *at)
+{
+	return store->backend->flow_mapping_put(store, tenant_id, flow, body,
+	                                        at);
+}
+
+int cw_store_flow_mapping_get(cw_store *store, int64_t tenant_id,
+                              const char *flow, cw_buf *out)
+{
+	return store->backend->flow_mapping_get(store, tenant_id, flow, out);
+}
+
+int cw_store_flow_run_add(cw_store *store, const cw_flow_run *run, int64_t *id)
+{
+	return store->backend->flow_run_add(store, run, id);
+}
+
+int cw_store_flow_run_update(cw_store *store, const cw_flow_run *run)
+{
+	return store->backend->flow_run_update(store, run);
+}
+
+int cw_store_flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                           const char *state, int with_input, size_t limit,
+                           cw_flow_run_cb cb, void *payload)
+{
+	return store->backend->flow_run_list(store, tenant_id, id, state,
+	                                     with_input, limit, cb, payload);
+}
+
+int cw_store_sync_update(cw_store *store, const cw_sync_connection *c)
+{
+	return store->backend->sync_update(store, c);
+}
+
+int cw_store_sync_delete(cw_store *store, int64_t id, int64_t now_ms)
+{
+	return store->backend->sync_delete(store, id, now_ms);
+}
+
+int cw_store_sync_claim(cw_store *store, int64_t id, const char *owner,
+                        int64_t now_ms, int64_t until_ms)
+{
+	return store->backend->sync_claim(store, id, owner, now_ms, until_ms);
+}
+
+int cw_store_sync_renew(cw_store *store, int64_t id, const char *owner,
+                        int64_t until_ms)
+{
+	return store->backend->sync_renew(store, id, owner, until_ms);
+}
+
+int cw_store_sync_release(cw_store *store, int64_t id, const char *owner)
+{
+	return store->backend->sync_release(store, id, owner);
+}
+
+int cw_store_sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                             int64_t next_ms, int *won)
+{
+	return store->backend->sync_reschedule(store, id, expected_ms, next_ms,
+	                                       won);
+}
+
+int cw_store_sync_run_add(cw_store *store, const cw_sync_run *run, int64_t *id)
+{
+	return store->backend->sync_run_add(store, run, id);
+}
+
+int cw_store_sync_run_finish(cw_store *store, const cw_sync_run *run,
+                             const char *connection_state, int advance)
+{
+	return store->backend->sync_run_finish(store, run, connection_state,
+	                                       advance);
+}
+
+int cw_store_sync_run_list(cw_store *store, int64_t connection_id,
+                           int64_t run_id, int limit, cw_sync_run_cb cb,
+                           void *payload)
+{
+	return store->backend->sync_run_list(store, connection_id, run_id,
+	                                     limit, cb, payload);
+}
+
+int cw_store_sync_run_settle(cw_store *store, int64_t run_id,
+                             const char *from_state, const char *to_state)
+{
+	return store->backend->sync_run_settle(store, run_id, from_state,
+	                                       to_state);
+}
+
+int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64])
+{
+	return store->backend->tenant_zone_get(store, tenant_id, out);
+}
+
+int cw_store_tenant_zone_set(cw_store *store, int64_t tenant_id,
+                             const char *zone)
+{
+	return store->backend->tenant_zone_set(store, tenant_id, zone);
+}
+
+int cw_store_roster_prune(cw_store *store, int64_t before_ms, int *pruned)
+{
+	return store->backend->roster_prune(store, before_ms, pruned);
+}
+
+int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
+                            int64_t *through_seq, int64_t *pruned_before_ms)
+{
+	return store->backend->roster_horizon(store, tenant_id, through_seq,
+	                                      pruned_before_ms);
+}
+
+int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted)
+{
+	return store->backend->sync_run_trim(store, keep, deleted);
 }

@@ -202,9 +202,56 @@ typedef struct {
 	int64_t last_run_ms;           /* 0: never */
 	const char *last_state, *last_report;
 	const char *webhook_url; /* each run's report is posted here, or NULL */
+	/* Firings of the schedule the full schedule has reached since the
+	 * last full run are full syncs (NULL: only the first run and --full
+	 * are). */
+	const char *full_schedule;
+	const char *blackouts; /* "2027-06-15..2027-08-20,…", or NULL */
+	int64_t next_run_ms;   /* the next scheduled firing; 0: none */
+	int64_t last_full_ms;  /* when the last applied full run began */
+	/* The one run allowed at a time holds the lease until it ends or
+	 * lease_until_ms passes (a dead holder's lease just expires). */
+	const char *lease_owner;
+	int64_t lease_until_ms;
 } cw_sync_connection;
 
 typedef int (*cw_sync_cb)(const cw_sync_connection *c, void *payload);
+
+/* ---- CBE flows ----------------------------------------------------------- */
+
+/** One run of a flow on one input (migration 0013). */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *flow, *idempotency_key, *source;
+	const char *input; /* as received */
+	size_t input_len;
+	const char *state;  /* running | done | held | failed */
+	const char *reason; /* held or failed: why; else NULL */
+	const char *stages; /* JSON array: [{"stage", "output"}] */
+	const char *report; /* JSON */
+	int64_t attempts;
+	const char *created_at, *updated_at;
+} cw_flow_run;
+
+typedef int (*cw_flow_run_cb)(const cw_flow_run *run, void *payload);
+
+/** A run of a sync connection, as recorded (sync_runs). */
+typedef struct {
+	int64_t id, connection_id, tenant_id;
+	const char *started_by; /* schedule | api | cli | approval */
+	const char *kind;       /* full | delta */
+	/* running, applied, unchanged, held, approved, rejected, failed,
+	 * interrupted (its process died), superseded (a later run replaced
+	 * the held one) */
+	const char *state;
+	int64_t started_ms, finished_ms; /* finished_ms 0: not yet */
+	int64_t import_id;               /* 0: no import record */
+	const char *held_set; /* the pulled set kept for approval, or NULL */
+	const char *cursor;   /* the cursor the run sets once applied */
+	const char *report;   /* JSON, or NULL */
+} cw_sync_run;
+
+typedef int (*cw_sync_run_cb)(const cw_sync_run *run, void *payload);
 /** Called with the source of each import cw_store_import_supersede or
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
@@ -214,11 +261,14 @@ typedef int (*cw_import_source_cb)(const char *source, void *payload);
 /* Bits of a revocation list: the W3C Bitstring Status List minimum. */
 #define CW_BADGE_STATUS_LIST_BITS 131072
 
-/** An issuer: id is its stable handle; the other texts may be NULL. */
+/** An issuer: id is its stable handle; the other texts may be NULL.
+ *  id_kind "default" (NULL reads as it), "hosted" or "did:web"; public_id
+ *  the hosted URL or the DID of those kinds, else NULL. */
 typedef struct {
 	int64_t tenant_id;
 	const char *id, *name, *url, *email, *description, *image;
 	const char *created_at;
+	const char *id_kind, *public_id;
 } cw_badge_issuer;
 
 /** A key of an issuer: type "ed25519" | "rsa" | "p256", status "active" |
@@ -247,12 +297,66 @@ typedef struct {
 	const char *issued_at, *revoked_at, *revoked_reason; /* NULL: live */
 } cw_badge_credential;
 
+/** An OB 2.0 assertion: verification "hosted" or "signed", the Assertion
+ *  JSON as issued, the compact JWS of a signed one (else NULL). */
+typedef struct {
+	int64_t tenant_id;
+	const char *id, *issuer, *achievement, *recipient, *verification;
+	const char *assertion, *jws;
+	const char *issued_at, *revoked_at, *revoked_reason; /* NULL: live */
+} cw_badge_assertion;
+
 typedef int (*cw_badge_issuer_cb)(const cw_badge_issuer *issuer, void *payload);
+typedef int (*cw_badge_assertion_cb)(const cw_badge_assertion *assertion,
+                                     void *payload);
 typedef int (*cw_badge_key_cb)(const cw_badge_key *key, void *payload);
 typedef int (*cw_badge_achievement_cb)(const cw_badge_achievement *achievement,
                                        void *payload);
 typedef int (*cw_badge_credential_cb)(const cw_badge_credential *credential,
                                       void *payload);
+
+/* ---- Open Badges 3.0 API ------------------------------------------------ */
+
+/** A holder: a person of a tenant who signs in to the OB 3.0 API with the
+ *  recipient identifier (login) the tenant issues to and a passcode. */
+typedef struct {
+	int64_t id, tenant_id;
+	const char *login;
+	const char *passcode_hash; /* "sha256$SALT$DIGEST" */
+	const char *profile;       /* the Profile JSON they put, or NULL */
+	const char *created_at;
+} cw_ob3_holder;
+
+/** A client registered with RFC 7591; redirect_uris one per line. */
+typedef struct {
+	const char *client_id, *secret_hash, *metadata, *redirect_uris;
+	const char *scopes, *created_at;
+} cw_ob3_client;
+
+/** A secret of the authorization code flow, kept as its SHA-256 (hash):
+ *  kind "form" (the consent form's one-time token), "code", "access" or
+ *  "refresh". tenant_id and holder_id are 0 before the holder signed in;
+ *  the texts NULL when they do not apply. */
+typedef struct {
+	const char *hash, *kind, *client_id, *grant_id, *scopes;
+	int64_t tenant_id, holder_id;
+	const char *redirect_uri, *state, *code_challenge;
+	int64_t issued_at_ms, expires_at_ms;
+	const char *tenant, *tenant_created_at; /* read back */
+} cw_ob3_secret;
+
+/** A credential of a holder: format "json" or "jwt"; at its issue or
+ *  upsert time ("YYYY-MM-DDThh:mm:ssZ"). */
+typedef struct {
+	int64_t tenant_id, holder_id;
+	const char *id, *credential, *format, *at;
+} cw_ob3_credential;
+
+typedef int (*cw_ob3_holder_cb)(const cw_ob3_holder *holder, void *payload);
+typedef int (*cw_ob3_client_cb)(const cw_ob3_client *client, void *payload);
+typedef int (*cw_ob3_secret_cb)(const cw_ob3_secret *secret, void *payload);
+typedef int (*cw_ob3_credential_cb)(const cw_ob3_credential *credential,
+                                    void *payload);
 
 /* Listing callbacks return 0 to go on, anything else to stop with it. */
 typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
@@ -281,6 +385,38 @@ typedef struct {
 	                 const char *nonce, int64_t timestamp_s,
 	                 int64_t now_ms);
 	int (*nonce_purge)(cw_store *store, int64_t before_s, int *purged);
+	int (*ob3_holder_add)(cw_store *store, const cw_ob3_holder *holder,
+	                      int64_t *id);
+	int (*ob3_holder_get)(cw_store *store, int64_t tenant_id,
+	                      const char *login, int64_t id,
+	                      cw_ob3_holder_cb cb, void *payload);
+	int (*ob3_holder_list)(cw_store *store, int64_t tenant_id,
+	                       cw_ob3_holder_cb cb, void *payload);
+	int (*ob3_profile_put)(cw_store *store, int64_t tenant_id,
+	                       int64_t holder_id, const char *profile);
+	int (*ob3_client_add)(cw_store *store, const cw_ob3_client *client);
+	int (*ob3_client_get)(cw_store *store, const char *client_id,
+	                      cw_ob3_client_cb cb, void *payload);
+	int (*ob3_secret_add)(cw_store *store, const cw_ob3_secret *secrets,
+	                      size_t count);
+	int (*ob3_secret_take)(cw_store *store, const char *hash,
+	                       const char *kind, int64_t now_ms,
+	                       cw_ob3_secret_cb cb, void *payload);
+	int (*ob3_secret_get)(cw_store *store, const char *hash,
+	                      const char *kind, int64_t now_ms,
+	                      cw_ob3_secret_cb cb, void *payload);
+	int (*ob3_grant_revoke)(cw_store *store, const char *grant_id,
+	                        int64_t now_ms);
+	int (*ob3_secret_purge)(cw_store *store, int64_t before_ms,
+	                        int *purged);
+	int (*ob3_credential_put)(cw_store *store,
+	                          const cw_ob3_credential *credential,
+	                          int *created);
+	int (*ob3_credential_list)(cw_store *store, int64_t tenant_id,
+	                           int64_t holder_id, const char *recipient,
+	                           const char *since, int64_t offset,
+	                           int64_t limit, int64_t *total,
+	                           cw_ob3_credential_cb cb, void *payload);
 	int (*audit_append)(cw_store *store, const cw_audit_entry *entry);
 	int (*audit_list)(cw_store *store, const char *tenant,
 	                  int64_t after_seq, int limit, cw_audit_cb cb,
@@ -349,6 +485,32 @@ typedef struct {
 	                 const char *cursor);
 	int (*case_mirror_delete)(cw_store *store, int64_t tenant_id,
 	                          int64_t id);
+	int (*sync_update)(cw_store *store, const cw_sync_connection *c);
+	int (*sync_delete)(cw_store *store, int64_t id, int64_t now_ms);
+	int (*sync_claim)(cw_store *store, int64_t id, const char *owner,
+	                  int64_t now_ms, int64_t until_ms);
+	int (*sync_renew)(cw_store *store, int64_t id, const char *owner,
+	                  int64_t until_ms);
+	int (*sync_release)(cw_store *store, int64_t id, const char *owner);
+	int (*sync_reschedule)(cw_store *store, int64_t id, int64_t expected_ms,
+	                       int64_t next_ms, int *won);
+	int (*sync_run_add)(cw_store *store, const cw_sync_run *run,
+	                    int64_t *id);
+	int (*sync_run_finish)(cw_store *store, const cw_sync_run *run,
+	                       const char *connection_state, int advance);
+	int (*sync_run_list)(cw_store *store, int64_t connection_id,
+	                     int64_t run_id, int limit, cw_sync_run_cb cb,
+	                     void *payload);
+	int (*sync_run_settle)(cw_store *store, int64_t run_id,
+	                       const char *from_state, const char *to_state);
+	int (*tenant_zone_get)(cw_store *store, int64_t tenant_id,
+	                       char out[64]);
+	int (*tenant_zone_set)(cw_store *store, int64_t tenant_id,
+	                       const char *zone);
+	int (*roster_prune)(cw_store *store, int64_t before_ms, int *pruned);
+	int (*sync_run_trim)(cw_store *store, int keep, int *deleted);
+	int (*roster_horizon)(cw_store *store, int64_t tenant_id,
+	                      int64_t *through_seq, int64_t *pruned_before_ms);
 	int (*badge_issuer_add)(cw_store *store, const cw_badge_issuer *issuer,
 	                        const cw_badge_key *keys, size_t key_count,
 	                        int64_t status_list_size);
@@ -381,9 +543,33 @@ typedef struct {
 	int (*badge_revoked_list)(cw_store *store, int64_t tenant_id,
 	                          const char *issuer, cw_badge_credential_cb cb,
 	                          void *payload);
+	int (*badge_assertions_add)(cw_store *store,
+	                            const cw_badge_assertion *assertions,
+	                            size_t count);
+	int (*badge_assertion_get)(cw_store *store, int64_t tenant_id,
+	                           const char *id, cw_badge_assertion_cb cb,
+	                           void *payload);
+	int (*badge_assertion_revoke)(cw_store *store, int64_t tenant_id,
+	                              const char *id, const char *at,
+	                              const char *reason);
+	int (*badge_assertion_revoked_list)(cw_store *store, int64_t tenant_id,
+	                                    const char *issuer,
+	                                    cw_badge_assertion_cb cb,
+	                                    void *payload);
 	int (*badge_status_list_get)(cw_store *store, int64_t tenant_id,
 	                             const char *issuer, int64_t *size,
 	                             int64_t *next_index);
+	int (*flow_mapping_put)(cw_store *store, int64_t tenant_id,
+	                        const char *flow, const char *body,
+	                        const char *at);
+	int (*flow_mapping_get)(cw_store *store, int64_t tenant_id,
+	                        const char *flow, cw_buf *out);
+	int (*flow_run_add)(cw_store *store, const cw_flow_run *run,
+	                    int64_t *id);
+	int (*flow_run_update)(cw_store *store, const cw_flow_run *run);
+	int (*flow_run_list)(cw_store *store, int64_t tenant_id, int64_t id,
+	                     const char *state, int with_input, size_t limit,
+	                     cw_flow_run_cb cb, void *payload);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -440,6 +626,64 @@ int cw_store_nonce_add(cw_store *store, const char *client_id,
                        const char *nonce, int64_t timestamp_s, int64_t now_ms);
 /** Forgets nonces whose timestamp is before before_s (out of the window). */
 int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged);
+
+/* ---- Open Badges 3.0 API ------------------------------------------------- */
+
+/** Adds a holder (*id its id); CW_EEXISTS when the tenant has one with that
+ *  login. */
+int cw_store_ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
+                            int64_t *id);
+/** Calls cb with the tenant's holder of that login (login not NULL) or id;
+ *  CW_ENOTFOUND. */
+int cw_store_ob3_holder_get(cw_store *store, int64_t tenant_id,
+                            const char *login, int64_t id, cw_ob3_holder_cb cb,
+                            void *payload);
+/** The tenant's holders by login. */
+int cw_store_ob3_holder_list(cw_store *store, int64_t tenant_id,
+                             cw_ob3_holder_cb cb, void *payload);
+/** Replaces the holder's Profile JSON; CW_ENOTFOUND. */
+int cw_store_ob3_profile_put(cw_store *store, int64_t tenant_id,
+                             int64_t holder_id, const char *profile);
+int cw_store_ob3_client_add(cw_store *store, const cw_ob3_client *client);
+/** CW_ENOTFOUND for an unknown client. */
+int cw_store_ob3_client_get(cw_store *store, const char *client_id,
+                            cw_ob3_client_cb cb, void *payload);
+/** Stores secrets in one transaction. */
+int cw_store_ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
+                            size_t count);
+/**
+ * Uses a single-use secret of kind: marks it used and calls cb with it.
+ * CW_ENOTFOUND when unknown, of another kind, expired or revoked;
+ * CW_EEXISTS when it was used before, and then every secret of its grant
+ * is revoked (a replay means it leaked).
+ */
+int cw_store_ob3_secret_take(cw_store *store, const char *hash,
+                             const char *kind, int64_t now_ms,
+                             cw_ob3_secret_cb cb, void *payload);
+/** Calls cb with a live secret of kind (not used, revoked or expired), its
+ *  tenant read back; CW_ENOTFOUND. */
+int cw_store_ob3_secret_get(cw_store *store, const char *hash, const char *kind,
+                            int64_t now_ms, cw_ob3_secret_cb cb, void *payload);
+/** Revokes every secret of a grant. */
+int cw_store_ob3_grant_revoke(cw_store *store, const char *grant_id,
+                              int64_t now_ms);
+/** Forgets secrets that expired before before_ms. */
+int cw_store_ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged);
+/** Adds or replaces (same id) a holder's credential; *created 1 when new. */
+int cw_store_ob3_credential_put(cw_store *store,
+                                const cw_ob3_credential *credential,
+                                int *created);
+/**
+ * A page of the holder's credentials: those the tenant issued to recipient
+ * and those the holder upserted (theirs win on the same id), oldest first,
+ * only those after since ("YYYY-MM-DDThh:mm:ssZ", or NULL); *total counts
+ * them all.
+ */
+int cw_store_ob3_credential_list(cw_store *store, int64_t tenant_id,
+                                 int64_t holder_id, const char *recipient,
+                                 const char *since, int64_t offset,
+                                 int64_t limit, int64_t *total,
+                                 cw_ob3_credential_cb cb, void *payload);
 
 int cw_store_audit_append(cw_store *store, const cw_audit_entry *entry);
 /** Entries after after_seq, oldest first; tenant NULL means all. */
@@ -511,7 +755,9 @@ int cw_store_import_interrupted(cw_store *store, int *count);
 /**
  * Lists a tenant's rows of one entity by sourcedId. since NULL: every row
  * held. since a time: every row changed after it, and every row deleted after
- * it as a record with status "tobedeleted" and fields "{}".
+ * it as a record with status "tobedeleted" and fields "{}". CW_EINVAL
+ * (message set) when since is before the change log's retention: the
+ * deletions since then are no longer known.
  */
 int cw_store_roster_list(cw_store *store, int64_t tenant_id, int entity,
                          const char *since, cw_roster_cb cb, void *payload);
@@ -596,6 +842,71 @@ int cw_store_sync_done(cw_store *store, int64_t id, int64_t ran_ms,
 /** CW_ENOTFOUND when the tenant has no such mirror. */
 int cw_store_case_mirror_delete(cw_store *store, int64_t tenant_id, int64_t id);
 
+/** Changes a connection (by id): everything but its name and tenant.
+ *  CW_ENOTFOUND when there is none. */
+int cw_store_sync_update(cw_store *store, const cw_sync_connection *c);
+/** Deletes a connection and its runs; CW_EBUSY while a run holds its
+ *  lease, CW_ENOTFOUND when there is none. */
+int cw_store_sync_delete(cw_store *store, int64_t id, int64_t now_ms);
+/**
+ * Takes a connection's lease for owner until until_ms, in one statement
+ * that succeeds only when no lease is held or the one held expired before
+ * now_ms; runs a dead holder left running become interrupted. CW_EBUSY
+ * (message set) when another run holds it.
+ */
+int cw_store_sync_claim(cw_store *store, int64_t id, const char *owner,
+                        int64_t now_ms, int64_t until_ms);
+/** Extends owner's lease; CW_ENOTFOUND when owner no longer holds it. */
+int cw_store_sync_renew(cw_store *store, int64_t id, const char *owner,
+                        int64_t until_ms);
+/** Gives owner's lease up (nothing when owner does not hold it). */
+int cw_store_sync_release(cw_store *store, int64_t id, const char *owner);
+/** Moves the next firing from expected_ms to next_ms when it still is
+ *  expected_ms: *won 1 for the caller that moved it (so one node fires a
+ *  firing), 0 when another did. */
+int cw_store_sync_reschedule(cw_store *store, int64_t id, int64_t expected_ms,
+                             int64_t next_ms, int *won);
+/** Records a run (its id in *id). */
+int cw_store_sync_run_add(cw_store *store, const cw_sync_run *run, int64_t *id);
+/**
+ * Records how a run ended (state, finished_ms, import_id, held_set,
+ * report, by run->id) and, in the same transaction, the connection's last
+ * run (connection_state: ok, held or failed); with advance, also its
+ * cursor (run->cursor) and, for a full run, last_full_ms.
+ */
+int cw_store_sync_run_finish(cw_store *store, const cw_sync_run *run,
+                             const char *connection_state, int advance);
+/** A connection's runs, newest first, at most limit; run_id not 0: that
+ *  one only (CW_ENOTFOUND when the connection has no such run). */
+int cw_store_sync_run_list(cw_store *store, int64_t connection_id,
+                           int64_t run_id, int limit, cw_sync_run_cb cb,
+                           void *payload);
+/** Moves a run from from_state to to_state; CW_ENOTFOUND when it is not in
+ *  from_state (someone else settled it). */
+int cw_store_sync_run_settle(cw_store *store, int64_t run_id,
+                             const char *from_state, const char *to_state);
+
+/** Keeps each connection's keep newest runs (and every running or held
+ *  one), deleting older ones; *deleted counts them. */
+int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted);
+
+/** A tenant's time zone (an IANA name; "UTC" unless set). */
+int cw_store_tenant_zone_get(cw_store *store, int64_t tenant_id, char out[64]);
+int cw_store_tenant_zone_set(cw_store *store, int64_t tenant_id,
+                             const char *zone);
+
+/**
+ * Deletes change-log entries made before before_ms (every tenant's), but
+ * never the newest entry (sequence numbers continue from it), and records
+ * per tenant the last sequence number deleted; *pruned counts log rows.
+ */
+int cw_store_roster_prune(cw_store *store, int64_t before_ms, int *pruned);
+/** The last sequence number pruned from a tenant's change log (0: none):
+ *  a feed reader behind it has missed changes; and the time before which
+ *  entries were pruned (0: none), so deletions before it are unknown. */
+int cw_store_roster_horizon(cw_store *store, int64_t tenant_id,
+                            int64_t *through_seq, int64_t *pruned_before_ms);
+
 /* ---- Open Badges issuing ------------------------------------------------- */
 
 /**
@@ -655,9 +966,55 @@ int cw_store_badge_credential_revoke(cw_store *store, int64_t tenant_id,
 int cw_store_badge_revoked_list(cw_store *store, int64_t tenant_id,
                                 const char *issuer, cw_badge_credential_cb cb,
                                 void *payload);
+/** Stores OB 2.0 assertions in one transaction: all or none. */
+int cw_store_badge_assertions_add(cw_store *store,
+                                  const cw_badge_assertion *assertions,
+                                  size_t count);
+/** CW_ENOTFOUND when the tenant has no such assertion. */
+int cw_store_badge_assertion_get(cw_store *store, int64_t tenant_id,
+                                 const char *id, cw_badge_assertion_cb cb,
+                                 void *payload);
+/** Marks an assertion revoked; CW_ENOTFOUND, CW_EEXISTS as for
+ *  credentials. */
+int cw_store_badge_assertion_revoke(cw_store *store, int64_t tenant_id,
+                                    const char *id, const char *at,
+                                    const char *reason);
+/** The issuer's revoked assertions, by revocation time (texts NULL). */
+int cw_store_badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
+                                          const char *issuer,
+                                          cw_badge_assertion_cb cb,
+                                          void *payload);
 /** The revocation list's size and first unused index; CW_ENOTFOUND. */
 int cw_store_badge_status_list_get(cw_store *store, int64_t tenant_id,
                                    const char *issuer, int64_t *size,
                                    int64_t *next_index);
+
+/* ---- CBE flows ----------------------------------------------------------- */
+
+/** Stores a tenant's own mapping of flow (replacing the one it had). */
+int cw_store_flow_mapping_put(cw_store *store, int64_t tenant_id,
+                              const char *flow, const char *body,
+                              const char *at);
+/** Appends the tenant's mapping of flow to out; CW_ENOTFOUND when it has
+ *  none (the default applies). */
+int cw_store_flow_mapping_get(cw_store *store, int64_t tenant_id,
+                              const char *flow, cw_buf *out);
+/**
+ * Records a new run (state, stages and report as given); *id its id.
+ * CW_EEXISTS, with *id the run already recorded, when the tenant has a run
+ * of the flow with the same idempotency key.
+ */
+int cw_store_flow_run_add(cw_store *store, const cw_flow_run *run, int64_t *id);
+/** Writes a run's state, reason, stages, report, attempts and updated_at
+ *  (by run->id and run->tenant_id); CW_ENOTFOUND. */
+int cw_store_flow_run_update(cw_store *store, const cw_flow_run *run);
+/**
+ * Runs newest first: of a tenant (0: every tenant), the one with id (0:
+ * any), in state (NULL: any), at most limit (0: no limit); input is only
+ * read when with_input. CW_ENOTFOUND when id names none.
+ */
+int cw_store_flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
+                           const char *state, int with_input, size_t limit,
+                           cw_flow_run_cb cb, void *payload);
 
 #endif

@@ -75,6 +75,18 @@ static const option options[] = {
 	  FIELD(roster_pending_ttl_h),
 	  "hours a held roster import waits for approval before it expires "
 	  "and its upload is deleted" },
+	{ "change_retention_days", TYPE_INT, "30", 0, 3650,
+	  FIELD(change_retention_days),
+	  "days the roster change log (the change feed) is kept; the daemon "
+	  "prunes older entries, and a feed reader asking for them is told "
+	  "to read everything again (410); 0 keeps only the newest entry" },
+	{ "change_prune_interval_s", TYPE_INT, "3600", 1, 86400,
+	  FIELD(change_prune_interval_s),
+	  "seconds between the daemon's prunes of the change log" },
+	{ "sync_lease_s", TYPE_INT, "60", 2, 3600, FIELD(sync_lease_s),
+	  "seconds a sync run's lease lasts unless renewed (it is renewed "
+	  "every third of that while the run works); a run whose process "
+	  "died blocks the connection this long" },
 	{ "rest_max_limit", TYPE_INT, "1000", 1, 100000, FIELD(rest_max_limit),
 	  "largest page a OneRoster REST collection returns (limit is "
 	  "lowered to it)" },
@@ -99,6 +111,12 @@ static const option options[] = {
 	  "the gateway's public origin (https://HOST[:PORT][/PATH]) under "
 	  "which badge status lists and issuer key documents are published; "
 	  "empty: http:// plus listen" },
+	{ "ob3_terms_url", TYPE_TEXT, "", 0, 0, FIELD(ob3_terms_url),
+	  "terms of service the OB 3.0 API's discovery document names; "
+	  "empty: the public origin" },
+	{ "ob3_privacy_url", TYPE_TEXT, "", 0, 0, FIELD(ob3_privacy_url),
+	  "privacy policy the OB 3.0 API's discovery document names; empty: "
+	  "the public origin" },
 };
 
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
@@ -447,6 +465,10 @@ void cw_config_dispose(cw_config *config)
 	cw_free(config->jsonld_context_pins);
 	cw_free(config->public_base_url);
 	config->public_base_url = NULL;
+	cw_free(config->ob3_terms_url);
+	config->ob3_terms_url = NULL;
+	cw_free(config->ob3_privacy_url);
+	config->ob3_privacy_url = NULL;
 	config->listen = config->store = config->master_key_file = NULL;
 	config->jsonld_contexts_dir = config->jsonld_context_pins = NULL;
 }

@@ -23,6 +23,9 @@ typedef struct {
 	long roster_delete_threshold_pct; /* hold imports deleting more */
 	long roster_pending_ttl_h;        /* pending imports expire after */
 	long rest_max_limit;              /* largest OneRoster page */
+	long change_retention_days;       /* the change log is kept so long */
+	long change_prune_interval_s;     /* the daemon prunes this often */
+	long sync_lease_s;                /* a sync run's lease */
 	long fetch_private_addresses;     /* 1: the daemon may fetch from
 	                                     loopback and private networks */
 	/* Operator-supplied JSON-LD contexts (engine/contexts_dir.h): the
@@ -34,6 +37,9 @@ typedef struct {
 	 * which issuers' status lists and key documents are published; ""
 	 * when unset: http://<listen>. */
 	char *public_base_url;
+	/* Named by the OB 3.0 discovery document; "" when unset. */
+	char *ob3_terms_url;
+	char *ob3_privacy_url;
 } cw_config;
 
 typedef struct cw_config_layers cw_config_layers;

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char message[512];
 
@@ -10,10 +11,15 @@ void cw_error_set(const char *fmt, ...)
 {
 	va_list ap;
 
+	char next[sizeof(message)];
+
+	/* formatted apart first: the arguments may be the message itself
+	 * (cw_error_set("…: %s", cw_error_last())) */
 	va_start(ap, fmt);
-	if (vsnprintf(message, sizeof(message), fmt, ap) < 0)
-		message[0] = '\0';
+	if (vsnprintf(next, sizeof(next), fmt, ap) < 0)
+		next[0] = '\0';
 	va_end(ap);
+	memcpy(message, next, sizeof(message));
 }
 
 const char *cw_error_last(void)

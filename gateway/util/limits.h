@@ -102,6 +102,8 @@
 #define CW_LIMIT_BADGE_NESTED        64          /* CLR nested credentials */
 #define CW_LIMIT_BADGE_KEY_URLS      16          /* key documents fetched */
 #define CW_LIMIT_STATUS_LIST_BYTES   (16L << 20) /* an inflated bitstring */
+/* Clock skew allowed for the validFrom of a status list credential, which
+ * its server signs when serving it (ms). */
 
 /* Baked badge images (gateway/badge): PNG chunks, SVG documents, payloads. */
 #define CW_LIMIT_BADGE_IMAGE      (64L << 20) /* a PNG image */

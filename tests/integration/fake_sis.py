@@ -3,6 +3,10 @@
 /<scenario>/ims/oneroster/rostering/v1p2/users with the faults the scenario
 names, an OAuth 2.0 token endpoint at /<scenario>/token, and checks OAuth
 1.0a signatures with python3-oauthlib (an independent implementation).
+The "roster" scenario serves every rostering collection (one org, the
+users, the rest empty) for the scheduled-sync tests; GET /roster/_set?users=N
+&delay=SECONDS changes how many users it has and how long each answer
+takes, and GET /roster/_log lists the requests it answered.
 Usage: fake_sis.py PORT_FILE USERS. Writes its port to PORT_FILE."""
 import base64
 import json
@@ -21,6 +25,10 @@ seen = {}          # (scenario, path+query) -> requests so far
 tokens = {}        # token -> uses left
 lock = threading.Lock()
 busy = {"now": 0, "max": 0}  # GETs of scenario busy in progress
+roster = {"users": None, "delay": 0.0, "log": []}
+ORG = {"sourcedId": "o1", "status": "active",
+       "dateLastModified": "2026-01-01T00:00:00.000Z",
+       "name": "District One", "type": "district", "identifier": "D1"}
 
 
 def user(i):
@@ -47,7 +55,10 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except ConnectionError:  # the client went away (a killed daemon)
+            self.close_connection = True
 
     def count(self, scenario):
         with lock:
@@ -109,6 +120,34 @@ class Handler(BaseHTTPRequestHandler):
             return ok
         return True
 
+    def roster(self, url, q, limit, offset):
+        name = url.path.rstrip("/").split("/")[-1]
+        if name == "_set":
+            with lock:
+                if "users" in q:
+                    roster["users"] = int(q["users"][0])
+                if "delay" in q:
+                    roster["delay"] = float(q["delay"][0])
+            return self.send(200, {"ok": True})
+        if name == "_log":
+            with lock:
+                return self.send(200, {"requests": list(roster["log"])})
+        with lock:
+            roster["log"].append(self.path)
+            count = roster["users"]
+            delay = roster["delay"]
+        if delay:
+            time.sleep(delay)
+        users = USERS if count is None else USERS[:count]
+        rows = {"orgs": [ORG], "users": users}.get(name)
+        if rows is None and name not in ("academicSessions", "courses",
+                                         "classes", "enrollments",
+                                         "demographics"):
+            return self.send(404, {"error": "not found"})
+        rows = rows or []
+        self.send(200, {name: rows[offset:offset + limit]},
+                  {"X-Total-Count": str(len(rows))})
+
     def do_GET(self):
         if self.path == "/busy/stats":
             with lock:
@@ -131,6 +170,8 @@ class Handler(BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(url.query)
         limit = int(q.get("limit", ["100"])[0])
         offset = int(q.get("offset", ["0"])[0])
+        if scenario == "roster":
+            return self.roster(url, q, limit, offset)
         n = self.count(scenario)
         if not url.path.endswith("/users"):
             return self.send(404, {"error": "not found"})

@@ -250,7 +250,7 @@ void cwt_request_bytes(cwt_http *out, const cwt_daemon *d, const char *method,
 {
 	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
-	char url[512];
+	char url[4096];
 	CURLcode rc;
 
 	ck_assert_ptr_nonnull(curl);

@@ -22,6 +22,11 @@ Suite *suite_or_client(void);
 Suite *suite_badge_verify(void);
 Suite *suite_badge(void);
 Suite *suite_badges(void);
+Suite *suite_ob3_api(void);
+Suite *suite_flows(void);
+Suite *suite_badge_hosting(void);
+Suite *suite_sync_schedule(void);
+Suite *suite_badge_checks(void);
 
 static Suite *init_curl(void)
 {
@@ -33,4 +38,6 @@ CW_TEST_MAIN(init_curl, suite_auth, suite_cli, suite_shutdown, suite_roster,
              suite_roster_daemon, suite_oneroster, suite_or_routes,
              suite_oauth1, suite_case, suite_or_schemas, suite_case_export,
              suite_rdf, suite_keys, suite_vc, suite_or_client,
-             suite_badge_verify, suite_badge, suite_badges)
+             suite_badge_verify, suite_badge, suite_badges, suite_ob3_api,
+             suite_flows, suite_badge_hosting, suite_sync_schedule,
+             suite_badge_checks)

@@ -13,6 +13,9 @@
 #      fails.
 #   5. Differential canonicalization: generated OB 3.0 variants, crosswalk
 #      jsonld canonize --safe against jsonld.js (RDFC-1.0), byte for byte.
+#   7. did:web: a did:web issuer's credential (crosswalk badge issue), its
+#      DID document as the daemon serves it; @digitalbazaar/vc resolves the
+#      did:web from that file and verifies, and refuses a tampered copy.
 # Each check prints PASS/FAIL NAME; the last line is "N passed, N failed".
 # Fails when node or tools/node/node_modules is missing (scripts/deps.sh
 # build installs them).
@@ -270,6 +273,52 @@ elif grep -q 'creditsAvailable is between 0 and 1e-6' "$tmp/out"; then
 else
   fail "crosswalk refuses to sign 1e-7, naming it" "$tmp/out"
 fi
+
+echo "== 7. did:web: crosswalk issues, Node resolves the DID document (file)"
+w="$tmp/web-dir"
+"$cw" init --data-dir "$w" >"$tmp/out" 2>&1 || setup_fail "init (did:web)"
+printf '\npublic_base_url = https://issuer.example\n' >>"$w/crosswalk.conf"
+"$cw" tenant add d1 --data-dir "$w" >"$tmp/out" 2>&1 ||
+  setup_fail "tenant add"
+web=$("$cw" issuer add --tenant d1 --name "Web Issuer" --did-web \
+  --data-dir "$w" 2>"$tmp/out") || setup_fail "issuer add --did-web"
+cat >"$tmp/web-ach.json" <<'JSON'
+{"id": "https://issuer.example/achievements/web", "type": ["Achievement"],
+ "name": "Web badge", "description": "Issued by a did:web issuer.",
+ "criteria": {"narrative": "Took part."}, "achievementType": "Badge"}
+JSON
+"$cw" achievement add --tenant d1 --issuer "$web" "$tmp/web-ach.json" \
+  --data-dir "$w" >"$tmp/out" 2>&1 || setup_fail "achievement add"
+"$cw" badge issue --tenant d1 --achievement \
+  https://issuer.example/achievements/web --recipient a@example.org \
+  --data-dir "$w" >"$tmp/web.json" 2>"$tmp/out" || setup_fail "badge issue"
+"$cw" serve --listen 127.0.0.1:0 --data-dir "$w" >"$tmp/serve.log" 2>&1 &
+serve_pid=$!
+port=
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' \
+    "$tmp/serve.log" | head -n 1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] && curl -sf \
+  "http://127.0.0.1:$port/badges/d1/issuers/$web/did.json" >"$tmp/did.json"
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null
+[ -s "$tmp/did.json" ] || setup_fail "the daemon served no did.json"
+tamper "$tmp/web.json" "$tmp/web-tampered.json" \
+  '"name":"Web badge"' '"name":"Web badgf"'
+(cd "$tmp" && interop verify --did-doc did.json web.json web-tampered.json) \
+  >"$tmp/node-web" 2>&1
+check "the credential names a did:web verification method" \
+  grep -q '"verificationMethod":"did:web:issuer.example:badges:d1:issuers:' \
+  "$tmp/web.json"
+check "Node verifies it, resolving did:web from the DID document" \
+  verified "$tmp/node-web" web.json
+check "Node refuses it tampered" not_verified "$tmp/node-web" web-tampered.json
+mkdir -p "$tmp/map/badges/d1/issuers/$web"
+cp "$tmp/did.json" "$tmp/map/badges/d1/issuers/$web/did.json"
+check "crosswalk verifies it, did:web served by --map" \
+  "$cw" vc verify --map "https://issuer.example/=$tmp/map" "$tmp/web.json"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

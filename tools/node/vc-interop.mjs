@@ -13,7 +13,8 @@
 // OPTIONS: --contexts FILE.json (URL -> context, the format of
 // jsonld-contexts-offline.json; repeatable), --key VM_ID=PUBLIC_KEY_MULTIBASE
 // (a Multikey verification method and its controller document for https
-// issuers; repeatable). verify --proof-only checks the proofs alone
+// issuers; repeatable), --did-doc FILE (a did:web DID document, resolved
+// by its id; repeatable). verify --proof-only checks the proofs alone
 // (jsonld-signatures, assertionMethod) without the credential rules of
 // @digitalbazaar/vc (the issuer must be the key's controller, dates): the
 // W3C test vector's issuer is not its key's. A FILE holding a test vector ({"signedCredential"})
@@ -33,7 +34,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {makeLoader} from './lib/loader.mjs';
 import {UsageError, runCommands} from './lib/cli.mjs';
 
-const USAGE = `usage: vc-interop.mjs verify [--contexts FILE] [--key VM=MULTIBASE] [--proof-only] FILE...
+const USAGE = `usage: vc-interop.mjs verify [--contexts FILE] [--key VM=MULTIBASE] [--did-doc FILE] [--proof-only] FILE...
        vc-interop.mjs sign --seed HEX --vm VM_ID [--created DATETIME] [--suite eddsa-rdfc-2022|ed25519-2020] FILE
        vc-interop.mjs canonize [--contexts FILE] [--out-dir DIR] FILE...
        vc-interop.mjs expand [--contexts FILE] FILE`;
@@ -85,11 +86,13 @@ function errorText(error) {
 }
 
 async function verify(argv) {
-  const options = parseArgs(argv, ['contexts', 'key'], ['proof-only']);
+  const options = parseArgs(argv, ['contexts', 'key', 'did-doc'],
+    ['proof-only']);
   if (!options.files.length) throw new UsageError('verify needs a FILE');
   const proofOnly = options['proof-only'] === true;
   const {documentLoader} = makeLoader({
     contextFiles: options.contexts, keys: parseKeys(options.key),
+    didDocuments: options['did-doc'],
   });
   const suite = [
     new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),

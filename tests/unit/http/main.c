@@ -3,5 +3,6 @@
 
 Suite *suite_router(void);
 Suite *suite_form(void);
+Suite *suite_negotiate(void);
 
-CW_TEST_MAIN(suite_router, suite_form)
+CW_TEST_MAIN(suite_router, suite_form, suite_negotiate)

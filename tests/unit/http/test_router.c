@@ -187,6 +187,24 @@ START_TEST(gateway_table_scopes)
 			ck_assert_ptr_nonnull(strstr(
 			        r->scopes, "https://purl.imsglobal.org/spec/or/"
 			                   "v1p2/scope/roster.readonly"));
+		} else if (strncmp(r->pattern, "/crosswalk/v1/flows/", 20) ==
+		           0) {
+			/* the CBE flows: the admin scope or the flows one */
+			ck_assert_ptr_nonnull(
+			        strstr(r->scopes, "urn:crosswalk:scope:admin"));
+			ck_assert_ptr_nonnull(
+			        strstr(r->scopes, "urn:crosswalk:scope:flows"));
+		} else if (strncmp(r->pattern, "/ims/ob/v3p0/", 13) == 0) {
+			/* the OB 3.0 API: holders' tokens with its scopes;
+			 * only discovery is public */
+			if (strcmp(r->pattern, "/ims/ob/v3p0/discovery") == 0) {
+				ck_assert_ptr_null(r->scopes);
+			} else {
+				ck_assert_ptr_nonnull(strstr(
+				        r->scopes, "https://purl.imsglobal.org/"
+				                   "spec/ob/v3p0/scope/"));
+				ck_assert(r->flags & CW_ROUTE_HOLDER);
+			}
 		} else {
 			/* health, metrics, the token endpoint, discovery and
 			 * what badge verifiers fetch (/badges/…) are public */

@@ -1,7 +1,7 @@
 // The static (offline) JSON-LD document loader of the Node tools: the
 // contexts of the pinned npm packages (the ones crosswalk embeds), extra
-// contexts from files, keys given on the command line, and did:key. Never
-// the network.
+// contexts from files, keys given on the command line, did:key, and did:web
+// DID documents read from files. Never the network.
 import {readFileSync} from 'node:fs';
 
 import * as credentialsContext from '@digitalbazaar/credentials-context';
@@ -62,8 +62,32 @@ function withoutFragment(url) {
   return hash < 0 ? url : url.slice(0, hash);
 }
 
-export function makeLoader({contextFiles = [], keys = []} = {}) {
+// did:web DID documents from files, by their id; a DID URL with a fragment
+// answers the verification method it names, under the document's @context.
+function didWebResolver(files) {
+  const dids = new Map();
+  for (const file of files) {
+    const document = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof document.id !== 'string' || !document.id.startsWith('did:web:'))
+      throw new Error(`${file}: not a did:web DID document`);
+    dids.set(document.id, document);
+  }
+  return url => {
+    const did = withoutFragment(url);
+    const document = dids.get(did);
+    if (document === undefined) return undefined;
+    if (did === url) return document;
+    const fragment = url.slice(did.length);
+    const method = [].concat(document.verificationMethod ?? [])
+      .find(m => m.id === url || m.id === fragment);
+    return method && {'@context': document['@context'], ...method};
+  };
+}
+
+export function makeLoader({contextFiles = [], keys = [], didDocuments = []} =
+  {}) {
   const documents = packageContexts();
+  const didWeb = didWebResolver(didDocuments);
   if (!documents.has(DID_V1)) documents.set(DID_V1, DID_CONTEXT);
   for (const file of contextFiles)
     for (const [url, document] of readContextsFile(file))
@@ -98,7 +122,8 @@ export function makeLoader({contextFiles = [], keys = []} = {}) {
         document: await didKeyDriver.get({url}),
       };
     }
-    const document = documents.get(url);
+    const document = url.startsWith('did:web:') ? didWeb(url) :
+      documents.get(url);
     if (document === undefined)
       throw new Error(`offline document loader: no document for ${url}`);
     return {contextUrl: null, documentUrl: url,
