@@ -39,6 +39,9 @@ typedef struct {
 	/* The batch signed the credential a moment ago in this process: its
 	 * proof is not checked again (the stage says so). */
 	int self_issued;
+	/* A batch's: what to PUT to the SIS's gradebook once its rows are
+	 * written (NULL: a run alone pushes its own after writing). */
+	cJSON *push_queue;
 	cJSON *stages;     /* [{"stage", "output"}] */
 	cJSON *writes;     /* [{"entity", "sourcedId", "change"}] */
 	const char *state; /* set when the run ends early: held | failed */

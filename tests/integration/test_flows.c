@@ -977,6 +977,35 @@ START_TEST(result_pushed_to_the_sis_gradebook)
 	char *results = exported("results.csv");
 	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,4,"));
 	cw_free(results);
+	/* a partner's records: the batch pushes what it wrote, each lineItem
+	 * once; the SIS refuses grace's result, her record fails with its
+	 * answer, s1's results reach the SIS */
+	write_file("partner.json", partner_map);
+	path_of(p, sizeof(p), "partner.json");
+	ck_assert_int_eq(RUN("map", "install", "--tenant", "d1", p), 0);
+	write_file("records.csv", records_csv);
+	r = partner_run(1, NULL);
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "failed"), 1);
+	ck_assert_int_eq(count_of(r, "held"), 4);
+	const cJSON *pushed = cJSON_GetObjectItem(r, "push");
+	ck_assert_int_eq(count_of(pushed, "refused"), 1);
+	/* a category, 3 lineItems (two achievements for s1, one for grace's
+	 * class), 3 results */
+	ck_assert_int_eq(count_of(pushed, "objects"), 7);
+	why = held_reason(r, "line 3");
+	ck_assert_msg(strstr(why, "did not take it") &&
+	                      strstr(why, "HTTP status 422"),
+	              "%s", why);
+	cJSON_Delete(r);
+	cwt_get_auth(&res, &d,
+	             "/ims/oneroster/gradebook/v1p2/results?filter="
+	             "student.sourcedId%3D%27s1%27",
+	             token);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
+	ck_assert_msg(strstr(res.body.data, "urn:uuid:" ITEM2), "%s",
+	              res.body.data);
+	cwt_http_dispose(&res);
 	cwt_stop(&d, SIGTERM, 5000);
 	cwt_env_cleanup(&sis);
 	cw_buf_dispose(&o2);
