@@ -519,22 +519,35 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 	return s;
 }
 
+/* The entry of the issuer's index-th credential: bit index % BITS of
+ * list index / BITS (list 0 at the status URL, list n at URL/n). */
 static cJSON *status_of(const issuer_slot *s, int64_t index)
 {
 	cJSON *st = cJSON_CreateObject();
 	char number[24];
-	cw_buf id = CW_BUF_INIT(4096);
+	cw_buf id = CW_BUF_INIT(4096), list = CW_BUF_INIT(4096);
+	int64_t n = index / CW_BADGE_STATUS_LIST_BITS;
 
 	if (!st)
 		return NULL;
-	snprintf(number, sizeof(number), "%lld", (long long)index);
-	cw_buf_printf(&id, "%s#%s", s->status_url.data, number);
-	cJSON_AddStringToObject(st, "id", id.data);
-	cJSON_AddStringToObject(st, "type", "BitstringStatusListEntry");
-	cJSON_AddStringToObject(st, "statusPurpose", "revocation");
-	cJSON_AddStringToObject(st, "statusListIndex", number);
-	cJSON_AddStringToObject(st, "statusListCredential", s->status_url.data);
+	snprintf(number, sizeof(number), "%lld",
+	         (long long)(index % CW_BADGE_STATUS_LIST_BITS));
+	cw_buf_puts(&list, s->status_url.data);
+	if (n > 0)
+		cw_buf_printf(&list, "/%lld", (long long)n);
+	cw_buf_printf(&id, "%s#%s", cw_buf_cstr(&list), number);
+	if (id.error || list.error) {
+		cJSON_Delete(st);
+		st = NULL;
+	} else {
+		cJSON_AddStringToObject(st, "id", id.data);
+		cJSON_AddStringToObject(st, "type", "BitstringStatusListEntry");
+		cJSON_AddStringToObject(st, "statusPurpose", "revocation");
+		cJSON_AddStringToObject(st, "statusListIndex", number);
+		cJSON_AddStringToObject(st, "statusListCredential", list.data);
+	}
 	cw_buf_dispose(&id);
+	cw_buf_dispose(&list);
 	return st;
 }
 

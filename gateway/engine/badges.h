@@ -212,6 +212,14 @@ int cw_badges_revoke(const cw_badges *b, const char *tenant,
  */
 int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
                           const char *issuer);
+/** The same for the issuer's status list number (0 is the one above; list
+ *  n, at its URL + "/n", holds indexes n * 131072 on, once one of them is
+ *  handed out): CW_ENOTFOUND for a list not begun. */
+int cw_badges_status_list_n(cJSON **out, const cw_badges *b, const char *tenant,
+                            const char *issuer, int64_t number);
+/** The list number of a URL segment ("1" … "1023", no leading zero), or
+ *  -1. */
+int64_t cw_badges_status_list_number(const char *segment);
 /** The issuer's 1EdTechRevocationList: {id, issuer, revokedCredential:
  *  [{id, revoked, revocationReason}]} (unsigned). */
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,

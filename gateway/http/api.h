@@ -88,6 +88,7 @@ int cw_api_case_crosswalk(cw_request *req, cw_response *res);
 /* api_openapi.c: the 1.1 discovery document */
 int cw_api_case_discovery(cw_request *req, cw_response *res);
 int cw_api_badge_status_list(cw_request *req, cw_response *res);
+int cw_api_badge_status_list_n(cw_request *req, cw_response *res);
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
 int cw_api_badge_did_document(cw_request *req, cw_response *res);
