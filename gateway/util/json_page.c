@@ -70,6 +70,28 @@ static void skip_ws(reader *r)
 		r->pos++;
 }
 
+/* After a member (close '}') or an item (close ']'): a comma and no close
+ * after it, or the close. */
+static int after_item(reader *r, char close)
+{
+	skip_ws(r);
+	if (r->pos < r->len && r->buf[r->pos] == ',') {
+		r->pos++;
+		skip_ws(r);
+		if (r->pos < r->len && r->buf[r->pos] == close)
+			return fail(r,
+			            close == '}' ? "a member name expected"
+			                         : "a value expected",
+			            r->pos);
+	} else if (r->pos < r->len && r->buf[r->pos] != close) {
+		return fail(r,
+		            close == '}' ? "',' or '}' expected"
+		                         : "',' or ']' expected",
+		            r->pos);
+	}
+	return 0;
+}
+
 static int hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
@@ -264,16 +286,8 @@ static int read_object(reader *r, cw_jv *out, mode m, uint64_t *shape)
 			p->members[p->member_count++] = member;
 			*shape = shape_step(*shape, &member.name);
 		}
-		skip_ws(r);
-		if (r->pos < r->len && r->buf[r->pos] == ',') {
-			r->pos++;
-			skip_ws(r);
-			if (r->pos < r->len && r->buf[r->pos] == '}')
-				return fail(r, "a member name expected",
-				            r->pos);
-		} else if (r->pos < r->len && r->buf[r->pos] != '}') {
-			return fail(r, "',' or '}' expected", r->pos);
-		}
+		if ((err = after_item(r, '}')) < 0)
+			return err;
 	}
 	if (r->pos >= r->len)
 		return ends(r, "the text ends inside an object");
@@ -318,15 +332,8 @@ static int read_array(reader *r, cw_jv *out, mode m)
 		                   ? add_item(r, m)
 		                   : read_value(r, &ignored, PLAIN)) < 0)
 			return err;
-		skip_ws(r);
-		if (r->pos < r->len && r->buf[r->pos] == ',') {
-			r->pos++;
-			skip_ws(r);
-			if (r->pos < r->len && r->buf[r->pos] == ']')
-				return fail(r, "a value expected", r->pos);
-		} else if (r->pos < r->len && r->buf[r->pos] != ']') {
-			return fail(r, "',' or ']' expected", r->pos);
-		}
+		if ((err = after_item(r, ']')) < 0)
+			return err;
 	}
 	if (r->pos >= r->len)
 		return ends(r, "the text ends inside an array");
@@ -383,38 +390,14 @@ static int read_top(reader *r, const char *member, int *found)
 		if ((err = read_value(r, &value,
 		                      target ? INDEX_ITEMS : PLAIN)) < 0)
 			return err;
-		skip_ws(r);
-		if (r->pos < r->len && r->buf[r->pos] == ',') {
-			r->pos++;
-			skip_ws(r);
-			if (r->pos < r->len && r->buf[r->pos] == '}')
-				return fail(r, "a member name expected",
-				            r->pos);
-		} else if (r->pos < r->len && r->buf[r->pos] != '}') {
-			return fail(r, "',' or '}' expected", r->pos);
-		}
+		if ((err = after_item(r, '}')) < 0)
+			return err;
 	}
 	if (r->pos >= r->len)
 		return ends(r, "the text ends inside an object");
 	r->pos++;
 	r->depth--;
 	return 0;
-}
-
-static void locate(cw_json_position *where, const char *buf, size_t offset)
-{
-	int line = 1, column = 1;
-	for (size_t i = 0; i < offset; i++) {
-		if (buf[i] == '\n') {
-			line++;
-			column = 1;
-		} else {
-			column++;
-		}
-	}
-	where->offset = offset;
-	where->line = line;
-	where->column = column;
 }
 
 int cw_json_page_read(cw_json_page *page, const char *buf, size_t len,
@@ -444,7 +427,7 @@ int cw_json_page_read(cw_json_page *page, const char *buf, size_t len,
 	}
 	if (err < 0) {
 		page->item_count = 0;
-		locate(&pos, buf, r.pos < len ? r.pos : len);
+		cw_json_locate(&pos, buf, r.pos < len ? r.pos : len);
 		if (where)
 			*where = pos;
 		if (err == CW_ETOOBIG)

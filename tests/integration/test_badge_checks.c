@@ -270,6 +270,20 @@ static void make_refreshing(const char *name, const char *file)
 	free(text);
 }
 
+/* Writes name to out_name with the first byte of needle changed. */
+static void tamper(const char *name, const char *needle, const char *out_name)
+{
+	char p[400], *text = NULL;
+	size_t len = 0;
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
+	char *at = strstr(text, needle);
+	ck_assert_ptr_nonnull(at);
+	at[0] = 'X';
+	write_file(out_name, text);
+	free(text);
+}
+
 /* Copies the signed credential name to the refresh URL's file. */
 static void publish(const char *name, const char *file)
 {
@@ -299,15 +313,7 @@ START_TEST(refresh_service_is_followed)
 	ck_assert_str_eq(step("validity", detail), "pass");
 	/* the refreshed one tampered with: the original is checked, and it
 	 * has expired */
-	char p[400], *text = NULL;
-	size_t len = 0;
-	path_of(p, sizeof(p), "schemas/fresh.json");
-	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
-	char *at = strstr(text, "Solders.");
-	ck_assert_ptr_nonnull(at);
-	at[0] = 'X';
-	write_file("schemas/fresh.json", text);
-	free(text);
+	tamper("schemas/fresh.json", "Solders.", "schemas/fresh.json");
 	ck_assert_int_eq(verify("r.signed.json"), 1);
 	ck_assert_str_eq(step("refresh", detail), "skipped");
 	ck_assert_msg(strstr(detail, "does not verify") &&
@@ -335,13 +341,7 @@ START_TEST(refresh_service_is_followed)
 	ck_assert_msg(strstr(detail, "gone.json"), "%s", detail);
 	ck_assert_str_eq(step("validity", detail), "fail");
 	/* a proof that fails is not refreshed */
-	path_of(p, sizeof(p), "r.signed.json");
-	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
-	at = strstr(text, "Solder a board.");
-	ck_assert_ptr_nonnull(at);
-	at[0] = 'X';
-	write_file("r.bad.json", text);
-	free(text);
+	tamper("r.signed.json", "Solder a board.", "r.bad.json");
 	ck_assert_int_eq(verify("r.bad.json"), 1);
 	ck_assert_str_eq(step("proof", detail), "fail");
 	ck_assert_str_eq(step("refresh", detail), "skipped");
