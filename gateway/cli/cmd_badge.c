@@ -441,6 +441,7 @@ static int issue_one(const cw_args *args, session *s, const char *format)
 		                 format,
 		                 results,
 		                 evidence,
+		                 NULL,
 		                 NULL };
 	cw_badge_issued issued;
 	int err = cw_badges_issue(&issued, &s->badges,

@@ -426,6 +426,22 @@ static int is_signed_ob2(const batch *bt)
 	return strcmp(bt->format, "ob2-signed") == 0;
 }
 
+/* A caller's credential id: urn:uuid: and 36 lowercase hex digits and
+ * dashes in the UUID layout. */
+static int id_ok(const char *id)
+{
+	if (strncmp(id, "urn:uuid:", 9) != 0 || strlen(id) != 45)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		char c = id[9 + i];
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-'
+		         : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
 static int check_row(batch *bt, row *r)
 {
 	cached_achievement *a;
@@ -433,6 +449,10 @@ static int check_row(batch *bt, row *r)
 
 	if ((err = check_recipient(r->recipient)) < 0)
 		return err;
+	if (r->id[0] && !id_ok(r->id)) {
+		cw_error_set("id: expected urn:uuid: and a lowercase UUID");
+		return CW_EINVAL;
+	}
 	if (!r->achievement || !*r->achievement) {
 		cw_error_set("achievement: required");
 		return CW_EINVAL;
@@ -603,7 +623,7 @@ static int sign_row(batch *bt, row *r, const char *now)
 {
 	const issuer_slot *s = &bt->issuers[r->issuer_slot];
 	cJSON *c = NULL, *signed_doc = NULL;
-	int err = cw_badges__uuid(r->id, 1);
+	int err = r->id[0] ? 0 : cw_badges__uuid(r->id, 1);
 
 	if (err < 0)
 		return err;
@@ -762,6 +782,8 @@ static row *row_of(batch *bt, const cw_badge_request *req, unsigned long line)
 	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
 	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
 	r->subject = req->subject ? cJSON_Duplicate(req->subject, 1) : NULL;
+	if (req->id)
+		snprintf(r->id, sizeof(r->id), "%s", req->id);
 	return r;
 }
 

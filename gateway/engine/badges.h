@@ -133,6 +133,10 @@ typedef struct {
 	 * activityEndDate, creditsEarned …), or NULL; terms the OB 3.0
 	 * context lacks are refused as any. */
 	const cJSON *subject;
+	/* The credential's id, urn:uuid:… (NULL: a random one): a caller that
+	 * may issue the same credential again after a crash names it, and
+	 * finds it in the store first. */
+	const char *id;
 } cw_badge_request;
 
 typedef struct {

@@ -435,7 +435,8 @@ static void check_person(pd_batch *b, participant *p)
 		                    NULL,
 		                    NULL,
 		                    p->evidence,
-		                    b->subject };
+		                    b->subject,
+		                    NULL };
 }
 
 int cw_flow_pd_run(cJSON **report, const cw_flow_env *env,

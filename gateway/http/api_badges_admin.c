@@ -182,6 +182,7 @@ int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 		format,
 		cJSON_GetObjectItemCaseSensitive(c.body, "results"),
 		cJSON_GetObjectItemCaseSensitive(c.body, "evidence"),
+		NULL,
 		NULL
 	};
 	if (!r.achievement || !r.recipient) {

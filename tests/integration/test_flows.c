@@ -1006,6 +1006,36 @@ START_TEST(result_pushed_to_the_sis_gradebook)
 	ck_assert_msg(strstr(res.body.data, "urn:uuid:" ITEM2), "%s",
 	              res.body.data);
 	cwt_http_dispose(&res);
+	/* the SIS has grace again: the records run again, grace's failed one
+	 * completes with the credential it was issued the first time (no
+	 * second credential, no second result), s1's is a duplicate */
+	results = exported("results.csv");
+	int s2_results = 0;
+	for (const char *at = results; (at = strstr(at, ",s2,")); at++)
+		s2_results++;
+	cw_free(results);
+	char set2[400];
+	snprintf(set2, sizeof(set2), "%s/set2", sis.dir);
+	cwt_or_write_set(set2, cwt_or_users_csv);
+	cw_buf_clear(&e2);
+	ck_assert_msg(cwt_run(&sis, &o2, &e2, "roster", "import", "--tenant",
+	                      "sis", "--approve", set2, NULL) == 0,
+	              "%s", cw_buf_cstr(&e2));
+	r = partner_run(1, NULL); /* 1: four are still held */
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "duplicate"), 1);
+	ck_assert_int_eq(count_of(r, "failed"), 0);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	ck_assert_int_eq(count_of(r, "reused"), 1);
+	ck_assert_int_eq(count_of(cJSON_GetObjectItem(r, "push"), "refused"),
+	                 0);
+	cJSON_Delete(r);
+	results = exported("results.csv");
+	int again = 0;
+	for (const char *at = results; (at = strstr(at, ",s2,")); at++)
+		again++;
+	cw_free(results);
+	ck_assert_int_eq(again, s2_results);
 	cwt_stop(&d, SIGTERM, 5000);
 	cwt_env_cleanup(&sis);
 	cw_buf_dispose(&o2);
