@@ -243,30 +243,6 @@ static cJSON *evidence_of(const cw_record *r)
 	return list;
 }
 
-/* The id of the credential for competency c of the record whose run key
- * is key: the same on every run of the same record, so a run that stopped
- * after issuing finds its credentials instead of issuing twice (a UUID
- * of version 8 from SHA-256). */
-static int credential_id(char out[48], int64_t tenant_id, const char *key,
-                         size_t c)
-{
-	char text[160], hex[33];
-	unsigned char d[32];
-	int n = snprintf(text, sizeof(text),
-	                 "crosswalk partner-record\n%lld\n%s\n%zu",
-	                 (long long)tenant_id, key, c);
-	int err = cw_sha256(d, text, (size_t)n);
-
-	if (err < 0)
-		return err;
-	d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
-	d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
-	cw_hex_encode(hex, d, 16);
-	snprintf(out, 48, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
-	         hex + 12, hex + 16, hex + 20);
-	return 0;
-}
-
 /* Adds the record's requests: one per competency. */
 static int add_requests(batch *b, const cw_record *r, record_state *st)
 {
@@ -288,8 +264,9 @@ static int add_requests(batch *b, const cw_record *r, record_state *st)
 	for (size_t c = 0; err == 0 && c < r->competency_count; c++) {
 		size_t at = b->request_count++;
 		cw_badge_request *q = &b->requests[at];
-		if ((err = credential_id(b->ids[at], b->tenant_id, st->key,
-		                         c)) < 0)
+		if ((err = cw_flow__credential_id(b->ids[at], b->tenant_id,
+		                                  "partner-record", st->key,
+		                                  c)) < 0)
 			break;
 		snprintf(item, sizeof(item), "urn:uuid:%s",
 		         item_of(r->competencies[c].id));
@@ -687,50 +664,6 @@ static int push_batch(batch *b)
 	return 0; /* the records carry what went wrong */
 }
 
-static int stored_credential(const cw_badge_credential *c, void *payload)
-{
-	cw_badge_issued *out = payload;
-
-	snprintf(out->id, sizeof(out->id), "%s", c->id);
-	out->format = strcmp(c->format, "jwt") == 0 ? "jwt" : "di";
-	return (out->credential = cw_strdup(c->credential)) ? 0 : CW_ENOMEM;
-}
-
-/* The credentials a run of these records issued before (it stopped after
- * issuing, or its results failed): taken from the store; the others issued
- * in one transaction. */
-static int issue_missing(batch *b)
-{
-	cw_badge_request *missing =
-	        cw_calloc(b->request_count, sizeof(*missing));
-	cw_badge_issued *fresh = cw_calloc(b->request_count, sizeof(*fresh));
-	size_t *where = cw_calloc(b->request_count, sizeof(*where));
-	size_t n = 0, failed = 0;
-	int err = missing && fresh && where ? 0 : CW_ENOMEM;
-
-	for (size_t q = 0; err == 0 && q < b->request_count; q++) {
-		err = cw_store_badge_credential_get(
-		        b->env->store, b->tenant_id, b->ids[q],
-		        stored_credential, &b->issued[q]);
-		if (err == 0) {
-			b->reused++;
-		} else if (err == CW_ENOTFOUND) {
-			where[n] = q;
-			missing[n++] = b->requests[q];
-			err = 0;
-		}
-	}
-	if (err == 0 && n)
-		err = cw_badges_issue_many(fresh, b->badges, b->tenant, missing,
-		                           n, &failed);
-	for (size_t i = 0; err == 0 && i < n; i++)
-		b->issued[where[i]] = fresh[i];
-	cw_free(missing);
-	cw_free(fresh);
-	cw_free(where);
-	return err;
-}
-
 /* Issues every request in one transaction, then the results. */
 static int issue_and_result(batch *b, cw_flow_credential_cb cb, void *payload)
 {
@@ -738,7 +671,9 @@ static int issue_and_result(batch *b, cw_flow_credential_cb cb, void *payload)
 
 	if (b->env->dry_run || b->request_count == 0)
 		return 0;
-	if ((err = issue_missing(b)) < 0)
+	if ((err = cw_flow__issue_once(b->issued, &b->reused, b->badges,
+	                               b->tenant, b->tenant_id, b->requests,
+	                               b->request_count)) < 0)
 		return err;
 	for (size_t i = 0; err == 0 && i < b->set.count; i++) {
 		record_state *st = &b->states[i];

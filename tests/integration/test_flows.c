@@ -14,6 +14,7 @@
 #include "util/json.h"
 
 #include <check.h>
+#include <sqlite3.h>
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -708,6 +709,27 @@ START_TEST(pd_course_completers_get_microcredentials)
 	ck_assert_int_eq(count_of(r, "duplicate"), 1);
 	ck_assert_int_eq(count_of(r, "held"), 1);
 	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	cJSON_Delete(r);
+	/* a run that stopped after issuing (its run left "running"): the
+	 * next run finds s1's microcredential, issues none */
+	sqlite3 *db = NULL;
+	path_of(dir, sizeof(dir), "crosswalk.db");
+	ck_assert_int_eq(sqlite3_open(dir, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+	                              "UPDATE flow_runs SET state = 'running' "
+	                              "WHERE flow = 'pd-completion' AND state "
+	                              "= 'done'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "pd-completion", "--mapping", p, "k"),
+	                 1);
+	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	ck_assert_int_eq(count_of(r, "reused"), 1);
 	cJSON_Delete(r);
 	/* an unknown class or competency changes nothing */
 	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
