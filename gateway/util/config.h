@@ -24,6 +24,7 @@ typedef struct {
 	long roster_pending_ttl_h;        /* pending imports expire after */
 	long rest_max_limit;              /* largest OneRoster page */
 	long change_retention_days;       /* the change log is kept so long */
+	long sync_max_concurrent;         /* a sync's requests in flight */
 	long change_prune_interval_s;     /* the daemon prunes this often */
 	long sync_lease_s;                /* a sync run's lease */
 	long fetch_private_addresses;     /* 1: the daemon may fetch from
