@@ -5,7 +5,7 @@
 # every row checked, signed, stored in one SQLite transaction — timed with
 # its peak RSS (/usr/bin/time -v), next to the bare signing rate of
 # bench/vc_bench.sh run in the same script. Not a test: it asserts nothing.
-#   N=10000 VC_N=3000 bench/badge_issue_bench.sh
+#   N=10000 VC_N=20000 bench/badge_issue_bench.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -74,7 +74,7 @@ vrss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' \
 echo "  peak RSS $((vrss / 1024)) MiB"
 
 echo "== bench/vc_bench.sh (bare signing of one credential)"
-N=${VC_N:-3000} NODE_N=${NODE_N:-100} bash "$here/vc_bench.sh" \
+N=${VC_N:-20000} NODE_N=${NODE_N:-100} bash "$here/vc_bench.sh" \
   | tee "$out/vc.txt"
 
 batch=$(grep -oE '[0-9]+ credentials/s' "$out/batch.txt" | grep -oE '[0-9]+')

@@ -218,20 +218,112 @@ static void check_recipient(cw_badge_report *r, cw_badge_ctx *ctx,
 		                  want);
 }
 
-static void check_refresh(cw_badge_report *r, const cJSON *credential)
+/* Whether text is a compact JWS rather than JSON. */
+static int looks_like_jwt(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' ||
+	                   text[i] == '\r' || text[i] == '\n'))
+		i++;
+	return i < len && text[i] != '{';
+}
+
+/* VCCR 1.0 (1EdTechCredentialRefresh), the verification procedure's step
+ * 3: once the proof verifies, the credential at refreshService.id is
+ * fetched, once. When it is a credential of the same issuer whose type and
+ * proof verify, *out is it (what its proof covers) and the steps after
+ * this one read it; else *out is NULL and they read the original ("if
+ * refresh fails, continue with the original"), so a failed refresh is
+ * reported skipped, never failed. */
+static void check_refresh(cJSON **out, cw_badge_report *r, cw_badge_ctx *ctx,
+                          const cJSON *credential, int proof_ok)
 {
 	const cJSON *refresh =
 	        cJSON_GetObjectItemCaseSensitive(credential, "refreshService");
+	const char *type = cw_json_string(refresh, "type");
+	const char *url = cw_json_string(refresh, "id");
+	const char *issuer = cw_badge_id_of(
+	        cJSON_GetObjectItemCaseSensitive(credential, "issuer"));
+	cJSON *fresh = NULL, *verified = NULL;
+	char *text = NULL, detail[512] = "";
+	size_t len = 0;
+	long status = 0;
 
-	if (refresh)
-		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
-		                  "refreshService %s present: not refreshed",
-		                  cw_json_string(refresh, "type")
-		                          ? cw_json_string(refresh, "type")
-		                          : "");
-	else
+	*out = NULL;
+	if (!refresh) {
 		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
 		                  "no refreshService");
+		return;
+	}
+	if (!type || strcmp(type, "1EdTechCredentialRefresh") != 0 || !url) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "refreshService %s is not a "
+		                  "1EdTechCredentialRefresh with an id: "
+		                  "verified as issued",
+		                  type ? type : "without a type");
+		return;
+	}
+	if (!proof_ok) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "not refreshed: the proof does not verify");
+		return;
+	}
+	if (cw_badge_fetch_text(&text, &len, &status, ctx, url) < 0) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "refreshing failed (%s): verified as issued",
+		                  cw_error_last());
+		return;
+	}
+	int is_jwt = looks_like_jwt(text, len);
+	const char *fresh_issuer = NULL;
+	if (status && (status < 200 || status > 299)) { /* 0: a local file */
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "%s answered HTTP %ld: verified as issued",
+		                  url, status);
+	} else if (cw_badge_vc_load(&fresh, text, len, is_jwt) < 0) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "%s answered no credential (%s): verified as "
+		                  "issued",
+		                  url, cw_error_last());
+	} else if (!cw_badge_has_string(
+	                   cJSON_GetObjectItemCaseSensitive(fresh, "type"),
+	                   "VerifiableCredential")) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "%s answered a document whose type lacks "
+		                  "VerifiableCredential: verified as issued",
+		                  url);
+	} else if (!issuer ||
+	           !(fresh_issuer =
+	                     cw_badge_id_of(cJSON_GetObjectItemCaseSensitive(
+	                             fresh, "issuer"))) ||
+	           strcmp(issuer, fresh_issuer) != 0) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "the credential at %s has issuer %s, not %s: "
+		                  "verified as issued",
+		                  url, fresh_issuer ? fresh_issuer : "(none)",
+		                  issuer ? issuer : "(none)");
+	} else if (cw_badge_vc_proof(&verified, ctx, fresh, text, len, is_jwt,
+	                             detail, sizeof(detail)) < 0) {
+		cw_badge_step_add(r, "refresh", CW_BADGE_SKIPPED,
+		                  "the credential at %s does not verify (%s): "
+		                  "verified as issued",
+		                  url, detail);
+	} else {
+		const char *id =
+		        cw_json_string(verified ? verified : fresh, "id");
+		cw_badge_step_add(r, "refresh", CW_BADGE_PASS,
+		                  "refreshed from %s: %s, its proof verifies; "
+		                  "the steps below check it",
+		                  url, id ? id : "(no id)");
+		*out = verified ? verified : fresh;
+		if (verified)
+			cJSON_Delete(fresh);
+		fresh = verified = NULL;
+	}
+	cJSON_Delete(verified);
+	cJSON_Delete(fresh);
+	cw_free(text);
 }
 
 /* Validates credential against the schema at id (fetched under the badge
@@ -447,7 +539,7 @@ static void check_validity(cw_badge_report *r, cw_badge_ctx *ctx,
 int cw_badge_verify_vc(cw_badge_report *r, cw_badge_ctx *ctx, const char *text,
                        size_t len, int is_jwt)
 {
-	cJSON *credential = NULL, *verified = NULL;
+	cJSON *credential = NULL, *verified = NULL, *refreshed = NULL;
 	char detail[512] = "";
 	int err = cw_badge_vc_load(&credential, text, len, is_jwt);
 
@@ -465,11 +557,14 @@ int cw_badge_verify_vc(cw_badge_report *r, cw_badge_ctx *ctx, const char *text,
 	                        detail, sizeof(detail));
 	cw_badge_step_add(r, "proof", err < 0 ? CW_BADGE_FAIL : CW_BADGE_PASS,
 	                  "%s", detail);
-	/* The checks below read what the proof covers when it verified. */
+	/* The checks below read what the proof covers when it verified, or
+	 * the credential it was refreshed to. */
 	const cJSON *c = verified ? verified : credential;
+	check_refresh(&refreshed, r, ctx, c, err == 0);
+	if (refreshed)
+		c = refreshed;
 	check_validity(r, ctx, c);
 	cw_badge_check_status(r, ctx, c);
-	check_refresh(r, c);
 	check_schema(r, ctx, c);
 	check_recipient(r, ctx, c);
 	if (r->format == CW_BADGE_FORMAT_CLR)
@@ -478,6 +573,7 @@ int cw_badge_verify_vc(cw_badge_report *r, cw_badge_ctx *ctx, const char *text,
 		check_endorsements(r, ctx, c);
 	err = 0;
 out:
+	cJSON_Delete(refreshed);
 	cJSON_Delete(verified);
 	cJSON_Delete(credential);
 	return err;

@@ -441,6 +441,7 @@ static int issue_one(const cw_args *args, session *s, const char *format)
 		                 format,
 		                 results,
 		                 evidence,
+		                 NULL,
 		                 NULL };
 	cw_badge_issued issued;
 	int err = cw_badges_issue(&issued, &s->badges,
@@ -656,16 +657,19 @@ static const cw_option status_options[] = {
 	{ "issuer", "ID", "the issuer (required)", 0 },
 	{ "revocation-list", NULL,
 	  "print the 1EdTechRevocationList JSON instead", 0 },
+	{ "list", "N", "the status list number (default 0)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const cw_command_spec status_spec = {
 	"badge status-list",
-	"--tenant NAME --issuer ID [--revocation-list]",
+	"--tenant NAME --issuer ID [--list N] [--revocation-list]",
 	"Print an issuer's signed revocation status list credential.",
 	"A BitstringStatusListCredential (statusPurpose revocation, the GZIP\n"
 	"bitstring in encodedList) signed with the issuer's active Ed25519\n"
-	"key: what its credentials' statusListCredential URL serves.\n"
+	"key: what its credentials' statusListCredential URL serves. Each\n"
+	"list holds 131,072 credentials; the issuer's next ones go on list 1\n"
+	"(at the URL + /1), and so on: --list N prints list N.\n"
 	"--revocation-list prints the 1EdTechRevocationList instead.",
 	status_options,
 	0,
@@ -674,21 +678,31 @@ static const cw_command_spec status_spec = {
 
 static int run_status(const cw_args *args)
 {
+	const char *list = cw_args_get(args, "list");
+	int64_t n = list && strcmp(list, "0") != 0
+	                    ? cw_badges_status_list_number(list)
+	                    : 0;
 	cJSON *doc = NULL;
 	session s;
 	int code, err;
 
-	if ((code = need(args, "tenant")) || (code = need(args, "issuer")) ||
-	    (code = session_open(&s, args)))
+	if ((code = need(args, "tenant")) || (code = need(args, "issuer")))
+		return code;
+	if (n < 0) {
+		cw_error_set("--list: expected a number from 0 to %d",
+		             CW_BADGE_STATUS_LISTS_MAX - 1);
+		return cw_cli_fail(args, CW_EINVAL);
+	}
+	if ((code = session_open(&s, args)))
 		return code;
 	if (cw_args_get(args, "revocation-list"))
 		err = cw_badges_revocation_list(&doc, &s.badges,
 		                                cw_args_get(args, "tenant"),
 		                                cw_args_get(args, "issuer"));
 	else
-		err = cw_badges_status_list(&doc, &s.badges,
-		                            cw_args_get(args, "tenant"),
-		                            cw_args_get(args, "issuer"));
+		err = cw_badges_status_list_n(&doc, &s.badges,
+		                              cw_args_get(args, "tenant"),
+		                              cw_args_get(args, "issuer"), n);
 	code = err < 0 ? cw_cli_fail(args, err) : cw_cli_print_json(doc);
 	session_close(&s);
 	return code;

@@ -231,6 +231,7 @@ static int run_serve(const cw_args *args)
 	cw_server *server = NULL;
 	cw_jobs *jobs = NULL;
 	cw_roster_cache *rosters = NULL;
+	cw_failgate *auth_failures = NULL;
 	cw_case_cache *packages = NULL;
 	cw_jsonld_loader *contexts = NULL;
 	cw_cli_env env = { 0 };
@@ -255,6 +256,9 @@ static int run_serve(const cw_args *args)
 	    (err = cw_roster_cache_new(&rosters, env.store,
 	                               ROSTER_RECHECK_MS)) < 0 ||
 	    (err = cw_case_cache_new(&packages, CASE_CACHE_BYTES)) < 0 ||
+	    (err = cw_failgate_new(
+	             &auth_failures, (int)env.config.auth_failure_limit,
+	             (int)env.config.auth_failure_window_s)) < 0 ||
 	    (err = cw_cli_jsonld_loader(&contexts, args)) < 0 ||
 	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
 		code = cw_cli_fail(args, err);
@@ -268,6 +272,7 @@ static int run_serve(const cw_args *args)
 	ctx.rosters = rosters;
 	ctx.packages = packages;
 	ctx.contexts = contexts;
+	ctx.auth_failures = auth_failures;
 	if ((err = cw_server_start(&server, &ctx, cw_routes, cw_route_count)) <
 	    0) {
 		code = cw_cli_fail(args, err);
@@ -298,6 +303,7 @@ out:
 	cw_server_free(server);
 	memset(key, 0, sizeof(key));
 	cw_roster_cache_free(rosters);
+	cw_failgate_free(auth_failures);
 	cw_case_cache_free(packages);
 	cw_jsonld_loader_free(contexts);
 	cw_jobs_free(jobs);

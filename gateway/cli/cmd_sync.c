@@ -173,6 +173,7 @@ static int run_pull(const cw_args *args)
 	 * private networks; the daemon's fetches for tenants are the ones
 	 * kept off them). */
 	o.client.public_only = 0;
+	o.client.max_concurrent = (int)env.config.sync_max_concurrent;
 	code = pull_and_import(args, &env, cw_args_get(args, "tenant"), &o, &r);
 	cw_cli_env_close(&env);
 	cw_buf_dispose(&filter);

@@ -615,6 +615,7 @@ static int with_options(const cw_args *args, int64_t approve_run)
 	o.master_key = key;
 	o.threshold_pct = env.config.roster_delete_threshold_pct;
 	o.lease_s = env.config.sync_lease_s;
+	o.max_concurrent = (int)env.config.sync_max_concurrent;
 	o.started_by = approve_run ? "approval" : "cli";
 	o.full = cw_args_get(args, "full") != NULL;
 	o.approve = cw_args_get(args, "approve") != NULL;

@@ -426,6 +426,22 @@ static int is_signed_ob2(const batch *bt)
 	return strcmp(bt->format, "ob2-signed") == 0;
 }
 
+/* A caller's credential id: urn:uuid: and 36 lowercase hex digits and
+ * dashes in the UUID layout. */
+static int id_ok(const char *id)
+{
+	if (strncmp(id, "urn:uuid:", 9) != 0 || strlen(id) != 45)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		char c = id[9 + i];
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-'
+		         : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
 static int check_row(batch *bt, row *r)
 {
 	cached_achievement *a;
@@ -433,6 +449,10 @@ static int check_row(batch *bt, row *r)
 
 	if ((err = check_recipient(r->recipient)) < 0)
 		return err;
+	if (r->id[0] && !id_ok(r->id)) {
+		cw_error_set("id: expected urn:uuid: and a lowercase UUID");
+		return CW_EINVAL;
+	}
 	if (!r->achievement || !*r->achievement) {
 		cw_error_set("achievement: required");
 		return CW_EINVAL;
@@ -519,22 +539,35 @@ static cJSON *subject_of(const char *recipient, const cJSON *achievement,
 	return s;
 }
 
+/* The entry of the issuer's index-th credential: bit index % BITS of
+ * list index / BITS (list 0 at the status URL, list n at URL/n). */
 static cJSON *status_of(const issuer_slot *s, int64_t index)
 {
 	cJSON *st = cJSON_CreateObject();
 	char number[24];
-	cw_buf id = CW_BUF_INIT(4096);
+	cw_buf id = CW_BUF_INIT(4096), list = CW_BUF_INIT(4096);
+	int64_t n = index / CW_BADGE_STATUS_LIST_BITS;
 
 	if (!st)
 		return NULL;
-	snprintf(number, sizeof(number), "%lld", (long long)index);
-	cw_buf_printf(&id, "%s#%s", s->status_url.data, number);
-	cJSON_AddStringToObject(st, "id", id.data);
-	cJSON_AddStringToObject(st, "type", "BitstringStatusListEntry");
-	cJSON_AddStringToObject(st, "statusPurpose", "revocation");
-	cJSON_AddStringToObject(st, "statusListIndex", number);
-	cJSON_AddStringToObject(st, "statusListCredential", s->status_url.data);
+	snprintf(number, sizeof(number), "%lld",
+	         (long long)(index % CW_BADGE_STATUS_LIST_BITS));
+	cw_buf_puts(&list, s->status_url.data);
+	if (n > 0)
+		cw_buf_printf(&list, "/%lld", (long long)n);
+	cw_buf_printf(&id, "%s#%s", cw_buf_cstr(&list), number);
+	if (id.error || list.error) {
+		cJSON_Delete(st);
+		st = NULL;
+	} else {
+		cJSON_AddStringToObject(st, "id", id.data);
+		cJSON_AddStringToObject(st, "type", "BitstringStatusListEntry");
+		cJSON_AddStringToObject(st, "statusPurpose", "revocation");
+		cJSON_AddStringToObject(st, "statusListIndex", number);
+		cJSON_AddStringToObject(st, "statusListCredential", list.data);
+	}
 	cw_buf_dispose(&id);
+	cw_buf_dispose(&list);
 	return st;
 }
 
@@ -590,7 +623,7 @@ static int sign_row(batch *bt, row *r, const char *now)
 {
 	const issuer_slot *s = &bt->issuers[r->issuer_slot];
 	cJSON *c = NULL, *signed_doc = NULL;
-	int err = cw_badges__uuid(r->id, 1);
+	int err = r->id[0] ? 0 : cw_badges__uuid(r->id, 1);
 
 	if (err < 0)
 		return err;
@@ -749,6 +782,8 @@ static row *row_of(batch *bt, const cw_badge_request *req, unsigned long line)
 	r->results = req->results ? cJSON_Duplicate(req->results, 1) : NULL;
 	r->evidence = req->evidence ? cJSON_Duplicate(req->evidence, 1) : NULL;
 	r->subject = req->subject ? cJSON_Duplicate(req->subject, 1) : NULL;
+	if (req->id)
+		snprintf(r->id, sizeof(r->id), "%s", req->id);
 	return r;
 }
 

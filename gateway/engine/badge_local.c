@@ -41,6 +41,12 @@ static int issuer_document(cJSON **doc, const cw_badges *b, const char *tenant,
 
 	if (strcmp(rest, "/status/revocation") == 0)
 		return cw_badges_status_list(doc, b, tenant, issuer);
+	if (strncmp(rest, "/status/revocation/", 19) == 0) {
+		int64_t n = cw_badges_status_list_number(rest + 19);
+		return n < 0 ? CW_ENOTFOUND
+		             : cw_badges_status_list_n(doc, b, tenant, issuer,
+		                                       n);
+	}
 	if (strcmp(rest, "/revocations") == 0)
 		return cw_badges_revocation_list(doc, b, tenant, issuer);
 	if (strcmp(rest, "/did.json") == 0)

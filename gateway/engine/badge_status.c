@@ -50,7 +50,8 @@ int cw_badges_revoke(const cw_badges *b, const char *tenant,
 typedef struct {
 	unsigned char *bits;
 	int64_t size;
-	cJSON *list; /* revokedCredential entries, or NULL */
+	int64_t first; /* the issuer's index of the list's bit 0 */
+	cJSON *list;   /* revokedCredential entries, or NULL */
 } revoked;
 
 static int revoked_row(const cw_badge_credential *c, void *payload)
@@ -59,10 +60,9 @@ static int revoked_row(const cw_badge_credential *c, void *payload)
 	cJSON *o;
 
 	/* Bit 0 is the most significant bit of the first byte. */
-	if (r->bits && c->status_list_index >= 0 &&
-	    c->status_list_index < r->size)
-		r->bits[c->status_list_index / 8] |=
-		        (unsigned char)(0x80 >> (c->status_list_index % 8));
+	int64_t bit = c->status_list_index - r->first;
+	if (r->bits && bit >= 0 && bit < r->size)
+		r->bits[bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
 	if (!r->list)
 		return 0;
 	if (!(o = cJSON_CreateObject()) || !cJSON_AddItemToArray(r->list, o)) {
@@ -167,9 +167,29 @@ static cJSON *list_credential(const cw_badge_issuer_ctx *issuer,
 int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
                           const char *issuer)
 {
+	return cw_badges_status_list_n(out, b, tenant, issuer, 0);
+}
+
+int64_t cw_badges_status_list_number(const char *segment)
+{
+	int64_t n = 0;
+
+	if (!segment || segment[0] < '1' || segment[0] > '9')
+		return -1;
+	for (const char *p = segment; *p; p++) {
+		if (*p < '0' || *p > '9' || p - segment >= 4)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return n < CW_BADGE_STATUS_LISTS_MAX ? n : -1;
+}
+
+int cw_badges_status_list_n(cJSON **out, const cw_badges *b, const char *tenant,
+                            const char *issuer, int64_t number)
+{
 	cw_badge_issuer_ctx c;
 	cw_buf url = CW_BUF_INIT(4096);
-	revoked r = { NULL, 0, NULL };
+	revoked r = { NULL, 0, 0, NULL };
 	int64_t next = 0;
 	char *encoded = NULL;
 	cJSON *credential = NULL;
@@ -182,6 +202,19 @@ int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
 	                                          &r.size, &next)) < 0 ||
 	    (err = cw_badges_status_list_url(&url, b, tenant, issuer)) < 0)
 		goto out;
+	/* list 0 always is; list n once an index of it was handed out */
+	if (number < 0 || r.size <= 0 ||
+	    (number > 0 && number * r.size >= next)) {
+		cw_error_set("issuer %s has no status list %lld", issuer,
+		             (long long)number);
+		err = CW_ENOTFOUND;
+		goto out;
+	}
+	r.first = number * r.size;
+	if (number > 0 && cw_buf_printf(&url, "/%lld", (long long)number) < 0) {
+		err = CW_ENOMEM;
+		goto out;
+	}
 	if (!(r.bits = cw_calloc((size_t)(r.size + 7) / 8, 1))) {
 		err = CW_ENOMEM;
 		goto out;
@@ -209,7 +242,7 @@ int cw_badges_revocation_list(cJSON **out, const cw_badges *b,
 {
 	cw_badge_issuer_ctx c;
 	cw_buf url = CW_BUF_INIT(4096);
-	revoked r = { NULL, 0, NULL };
+	revoked r = { NULL, 0, 0, NULL };
 	cJSON *doc = NULL;
 	int err = cw_badges__issuer_load(&c, b, tenant, issuer, 0);
 

@@ -133,6 +133,10 @@ typedef struct {
 	 * activityEndDate, creditsEarned …), or NULL; terms the OB 3.0
 	 * context lacks are refused as any. */
 	const cJSON *subject;
+	/* The credential's id, urn:uuid:… (NULL: a random one): a caller that
+	 * may issue the same credential again after a crash names it, and
+	 * finds it in the store first. */
+	const char *id;
 } cw_badge_request;
 
 typedef struct {
@@ -212,6 +216,14 @@ int cw_badges_revoke(const cw_badges *b, const char *tenant,
  */
 int cw_badges_status_list(cJSON **out, const cw_badges *b, const char *tenant,
                           const char *issuer);
+/** The same for the issuer's status list number (0 is the one above; list
+ *  n, at its URL + "/n", holds indexes n * 131072 on, once one of them is
+ *  handed out): CW_ENOTFOUND for a list not begun. */
+int cw_badges_status_list_n(cJSON **out, const cw_badges *b, const char *tenant,
+                            const char *issuer, int64_t number);
+/** The list number of a URL segment ("1" … "1023", no leading zero), or
+ *  -1. */
+int64_t cw_badges_status_list_number(const char *segment);
 /** The issuer's 1EdTechRevocationList: {id, issuer, revokedCredential:
  *  [{id, revoked, revocationReason}]} (unsigned). */
 int cw_badges_revocation_list(cJSON **out, const cw_badges *b,

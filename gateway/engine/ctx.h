@@ -8,6 +8,7 @@
 #include "jsonld/loader.h"
 #include "store/store.h"
 #include "util/config.h"
+#include "util/failgate.h"
 
 typedef struct cw_ctx_tag {
 	const cw_config *config;
@@ -21,6 +22,9 @@ typedef struct cw_ctx_tag {
 	/* JSON-LD contexts: the embedded ones and the operator's pinned
 	 * files (jsonld_contexts_dir), for verifying and signing. */
 	const cw_jsonld_loader *contexts;
+	/* Failed authentications per client and holder login (NULL: none
+	 * counted). */
+	cw_failgate *auth_failures;
 	volatile int stopping; /* set at shutdown: jobs give up */
 } cw_ctx;
 

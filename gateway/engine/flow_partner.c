@@ -4,13 +4,17 @@
  * reads the roster once, issues in one transaction and writes the results
  * in one transaction. */
 #include "engine/flows_internal.h"
+#include "engine/gradebook_push.h"
 
 #include "case/model.h"
 #include "mapping/record.h"
 #include "roster/fields.h"
 #include "util/alloc.h"
+#include "util/encode.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/json.h"
+#include "util/strset.h"
 #include "util/timeutil.h"
 
 #include <ctype.h>
@@ -47,7 +51,11 @@ typedef struct {
 	cJSON *request_docs; /* what the requests point into */
 	size_t request_count;
 	cw_badge_issued *issued;
+	char (*ids)[48]; /* each request's credential id */
+	size_t reused;   /* requests whose credential the store had */
 	cw_flow_rows rows;
+	cJSON *push_queue;  /* [{"path", "body", "record"}], or NULL */
+	cJSON *push_report; /* what the SIS answered each, or NULL */
 	char now[CW_TIME_ISO_LEN];
 } batch;
 
@@ -254,7 +262,12 @@ static int add_requests(batch *b, const cw_record *r, record_state *st)
 	cJSON *results = cJSON_AddArrayToObject(docs, "results");
 	st->first = b->request_count;
 	for (size_t c = 0; err == 0 && c < r->competency_count; c++) {
-		cw_badge_request *q = &b->requests[b->request_count++];
+		size_t at = b->request_count++;
+		cw_badge_request *q = &b->requests[at];
+		if ((err = cw_flow__credential_id(b->ids[at], b->tenant_id,
+		                                  "partner-record", st->key,
+		                                  c)) < 0)
+			break;
 		snprintf(item, sizeof(item), "urn:uuid:%s",
 		         item_of(r->competencies[c].id));
 		cJSON_AddItemToArray(achievements, cJSON_CreateString(item));
@@ -273,7 +286,8 @@ static int add_requests(batch *b, const cw_record *r, record_state *st)
 			        ? NULL
 			        : cJSON_GetArrayItem(results, (int)c),
 			cJSON_GetObjectItem(docs, "evidence"),
-			cJSON_GetObjectItem(docs, "subject")
+			cJSON_GetObjectItem(docs, "subject"),
+			b->ids[at]
 		};
 		st->count++;
 	}
@@ -448,10 +462,20 @@ static int results_of(batch *b, record_state *st)
 		job.rows = &b->rows;
 		job.student_hint = st->student;
 		job.self_issued = 1;
+		job.push_queue = b->push_queue;
+		int queued =
+		        b->push_queue ? cJSON_GetArraySize(b->push_queue) : 0;
 		cJSON_AddItemToArray(st->credentials,
 		                     cJSON_CreateString(c->id));
 		err = cw_flow__credential_to_result(&job, c->credential,
 		                                    strlen(c->credential));
+		/* what this record queued names it, for the SIS's answers */
+		for (cJSON *o = b->push_queue ? cJSON_GetArrayItem(
+		                                        b->push_queue, queued)
+		                              : NULL;
+		     o; o = o->next)
+			cJSON_AddNumberToObject(o, "record",
+			                        (double)(st - b->states));
 		cJSON_AddItemToArray(st->stages,
 		                     cJSON_Duplicate(job.stages, 1));
 		if (err == 0 && job.state && !st->state) {
@@ -478,9 +502,11 @@ static int start(batch *b, const char *text, size_t len)
 	b->states = cw_calloc(b->set.count + 1, sizeof(*b->states));
 	b->requests = cw_calloc(competencies + 1, sizeof(*b->requests));
 	b->issued = cw_calloc(competencies + 1, sizeof(*b->issued));
+	b->ids = cw_calloc(competencies + 1, sizeof(*b->ids));
 	b->request_docs = cJSON_CreateArray();
-	if (!b->states || !b->requests || !b->issued || !b->request_docs ||
-	    cw_strset_new(&b->items) < 0 || cw_flow_rows_init(&b->rows) < 0)
+	if (!b->states || !b->requests || !b->issued || !b->ids ||
+	    !b->request_docs || cw_strset_new(&b->items) < 0 ||
+	    cw_flow_rows_init(&b->rows) < 0)
 		return CW_ENOMEM;
 	if (b->pm->issuer) {
 		snprintf(b->issuer, sizeof(b->issuer), "%s", b->pm->issuer);
@@ -514,7 +540,10 @@ static void finish(batch *b)
 	cw_free(b->states);
 	cw_free(b->requests);
 	cw_free(b->issued);
+	cw_free(b->ids);
 	cJSON_Delete(b->request_docs);
+	cJSON_Delete(b->push_queue);
+	cJSON_Delete(b->push_report);
 	cw_flow_rows_dispose(&b->rows);
 	cw_strset_free(b->emails);
 	cw_strset_free(b->user_ids);
@@ -544,24 +573,107 @@ static cJSON *batch_report(const batch *b)
 	}
 	for (int k = 0; k < 5; k++)
 		cJSON_AddNumberToObject(o, names[k], (double)n[k]);
-	cJSON_AddNumberToObject(o, "credentials",
-	                        b->env->dry_run ? 0 : (double)b->request_count);
+	cJSON_AddNumberToObject(
+	        o, "credentials",
+	        b->env->dry_run ? 0 : (double)(b->request_count - b->reused));
+	cJSON_AddNumberToObject(o, "reused", (double)b->reused);
 	cJSON_AddNumberToObject(o, "rows", (double)b->rows.count);
 	cJSON_AddItemToObject(o, "held_records", held);
+	if (b->push_report) {
+		int refused = 0;
+		const cJSON *line;
+		cJSON_ArrayForEach(line, b->push_report)
+		{
+			refused += cw_json_string(line, "error") != NULL;
+		}
+		cJSON *push = cJSON_AddObjectToObject(o, "push");
+		cJSON_AddNumberToObject(
+		        push, "objects",
+		        (double)cJSON_GetArraySize(b->push_report));
+		cJSON_AddNumberToObject(push, "refused", (double)refused);
+	}
 	return o;
+}
+
+/* Marks record i failed (its result is written here) with why. */
+static void push_failed(batch *b, size_t i, const char *why)
+{
+	record_state *st = &b->states[i];
+
+	if (i >= b->set.count || (st->state && strcmp(st->state, "done")))
+		return;
+	st->state = "failed";
+	snprintf(st->reason, sizeof(st->reason),
+	         "the result is written here, but the SIS gradebook did not "
+	         "take it: %.400s",
+	         why);
+}
+
+/* The batch's categories, lineItems and results to the SIS's gradebook,
+ * once each (a lineItem many records share is PUT once), every one tried;
+ * a record whose object the SIS refuses fails with the SIS's answer, one
+ * the gateway could not even try (no token) with why. */
+static int push_batch(batch *b)
+{
+	cJSON *unique = cJSON_CreateArray(), *o, *next;
+	cw_strset *paths = NULL;
+	int err = unique ? cw_strset_new(&paths) : CW_ENOMEM;
+
+	for (o = b->push_queue ? b->push_queue->child : NULL; err == 0 && o;
+	     o = next) {
+		next = o->next;
+		const char *path = cw_json_string(o, "path");
+		int added =
+		        path ? cw_strset_put(paths, path, strlen(path), 0, NULL)
+		             : 0;
+		if (added < 0)
+			err = added;
+		else if (added) /* the first record that needs it owns it */
+			cJSON_AddItemToArray(unique, cJSON_DetachItemViaPointer(
+			                                     b->push_queue, o));
+	}
+	cw_strset_free(paths);
+	if (err < 0) {
+		cJSON_Delete(unique);
+		return err;
+	}
+	cw_push_target t = { b->env->store,
+		             b->badges->master_key,
+		             b->tenant_id,
+		             b->rm->push_connection,
+		             b->rm->push_url,
+		             b->env->public_only,
+		             1 };
+	err = cw_gradebook_push(&b->push_report, &t, unique);
+	if (err == CW_ENOMEM) {
+		cJSON_Delete(unique);
+		return err;
+	}
+	const cJSON *line = b->push_report ? b->push_report->child : NULL;
+	for (o = unique->child; err < 0 && o; o = o->next) {
+		const cJSON *record = cJSON_GetObjectItem(o, "record");
+		const char *why =
+		        line ? cw_json_string(line, "error") : cw_error_last();
+		if (cJSON_IsNumber(record) && (why || !line))
+			push_failed(b, (size_t)record->valuedouble,
+			            why ? why : cw_error_last());
+		if (line)
+			line = line->next;
+	}
+	cJSON_Delete(unique);
+	return 0; /* the records carry what went wrong */
 }
 
 /* Issues every request in one transaction, then the results. */
 static int issue_and_result(batch *b, cw_flow_credential_cb cb, void *payload)
 {
-	size_t failed = 0;
 	int err = 0;
 
 	if (b->env->dry_run || b->request_count == 0)
 		return 0;
-	if ((err = cw_badges_issue_many(b->issued, b->badges, b->tenant,
-	                                b->requests, b->request_count,
-	                                &failed)) < 0)
+	if ((err = cw_flow__issue_once(b->issued, &b->reused, b->badges,
+	                               b->tenant, b->tenant_id, b->requests,
+	                               b->request_count)) < 0)
 		return err;
 	for (size_t i = 0; err == 0 && i < b->set.count; i++) {
 		record_state *st = &b->states[i];
@@ -577,6 +689,8 @@ static int issue_and_result(batch *b, cw_flow_credential_cb cb, void *payload)
 	    (err = cw_roster_write(b->env->store, b->tenant_id, b->rows.changes,
 	                           b->rows.count)) < 0)
 		cw_error_set("writing the results: %s", cw_error_last());
+	if (err == 0 && b->push_queue && cJSON_GetArraySize(b->push_queue))
+		err = push_batch(b);
 	return err;
 }
 
@@ -603,6 +717,11 @@ int cw_flow_partner_run(cJSON **report, const cw_flow_env *env,
 	                   b->now);
 	if ((err = start(b, text, len)) < 0)
 		goto out;
+	if (results->push_connection && !env->dry_run &&
+	    !(b->push_queue = cJSON_CreateArray())) {
+		err = CW_ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; err == 0 && i < b->set.count; i++) {
 		record_state *st = &b->states[i];
 		if ((err = open_run(b, &b->set.rows[i], st, source)) == 0 &&

@@ -24,8 +24,9 @@ typedef struct {
 	const char *state;
 	char reason[600];
 	char key[CW_FLOW_KEY_LEN];
-	cJSON *evidence; /* one Evidence per lineItem result */
-	int request;     /* its index in the requests, or -1 */
+	char credential_id[48]; /* the same on every run */
+	cJSON *evidence;        /* one Evidence per lineItem result */
+	int request;            /* its index in the requests, or -1 */
 } participant;
 
 typedef struct {
@@ -41,7 +42,7 @@ typedef struct {
 	cJSON *subject;
 	cw_badge_request *requests;
 	cw_badge_issued *issued;
-	size_t request_count;
+	size_t request_count, reused;
 } pd_batch;
 
 static void say(participant *p, const char *fmt, ...)
@@ -407,8 +408,10 @@ static cJSON *pd_report(const pd_batch *b)
 	}
 	for (int k = 0; k < 5; k++)
 		cJSON_AddNumberToObject(o, names[k], (double)n[k]);
-	cJSON_AddNumberToObject(o, "credentials",
-	                        b->env->dry_run ? 0 : (double)b->request_count);
+	cJSON_AddNumberToObject(
+	        o, "credentials",
+	        b->env->dry_run ? 0 : (double)(b->request_count - b->reused));
+	cJSON_AddNumberToObject(o, "reused", (double)b->reused);
 	cJSON_AddItemToObject(o, "not_yet", not_yet);
 	return o;
 }
@@ -427,6 +430,12 @@ static void check_person(pd_batch *b, participant *p)
 		p->state = "held";
 		return;
 	}
+	if (cw_flow__credential_id(p->credential_id, b->tenant_id,
+	                           "pd-completion", p->key, 0) < 0) {
+		p->state = "failed";
+		snprintf(p->reason, sizeof(p->reason), "%s", cw_error_last());
+		return;
+	}
 	p->request = (int)b->request_count;
 	b->requests[b->request_count++] =
 	        (cw_badge_request){ cw_json_string(b->m->pd_achievement, "id"),
@@ -435,7 +444,8 @@ static void check_person(pd_batch *b, participant *p)
 		                    NULL,
 		                    NULL,
 		                    p->evidence,
-		                    b->subject };
+		                    b->subject,
+		                    p->credential_id };
 }
 
 int cw_flow_pd_run(cJSON **report, const cw_flow_env *env,
@@ -445,7 +455,6 @@ int cw_flow_pd_run(cJSON **report, const cw_flow_env *env,
                    void *payload)
 {
 	pd_batch b;
-	size_t failed = 0;
 	int err;
 
 	memset(&b, 0, sizeof(b));
@@ -468,8 +477,9 @@ int cw_flow_pd_run(cJSON **report, const cw_flow_env *env,
 		    !b.people[i].state)
 			check_person(&b, &b.people[i]);
 	if (err == 0 && b.request_count && !env->dry_run)
-		err = cw_badges_issue_many(b.issued, badges, tenant, b.requests,
-		                           b.request_count, &failed);
+		err = cw_flow__issue_once(b.issued, &b.reused, badges, tenant,
+		                          tenant_id, b.requests,
+		                          b.request_count);
 	for (size_t q = 0;
 	     on_credential && err == 0 && !env->dry_run && q < b.request_count;
 	     q++)

@@ -971,15 +971,31 @@ static int push(work *w, const char *li, const char *r, const char *day)
 
 	if (!m->push_connection || env->dry_run)
 		return 0;
+	if (w->job->push_queue) { /* a batch pushes at its end */
+		cw_time_format_iso(env->now_ms ? env->now_ms : cw_time_now_ms(),
+		                   now);
+		objects = push_objects(w, li, r, day, now);
+		cJSON *o;
+		if (!objects)
+			return CW_ENOMEM;
+		while ((o = cJSON_DetachItemFromArray(objects, 0)))
+			cJSON_AddItemToArray(w->job->push_queue, o);
+		cJSON_Delete(objects);
+		return 0;
+	}
 	if (!env->badges) {
 		return cw_flow__stop(w->job, "failed",
 		                     "pushing to the SIS needs the master key");
 	}
 	cw_time_format_iso(env->now_ms ? env->now_ms : cw_time_now_ms(), now);
 	objects = push_objects(w, li, r, day, now);
-	cw_push_target t = { env->store,        env->badges->master_key,
-		             w->job->tenant_id, m->push_connection,
-		             m->push_url,       0 };
+	cw_push_target t = { env->store,
+		             env->badges->master_key,
+		             w->job->tenant_id,
+		             m->push_connection,
+		             m->push_url,
+		             0,
+		             0 };
 	err = cw_gradebook_push(&report, &t, objects);
 	cw_flow__stage(w->job, "push", report);
 	cJSON_Delete(objects);
@@ -1022,6 +1038,8 @@ static int write_rows(work *w)
 			        cw_error_last());
 		if (err == 0 && !w->job->state)
 			err = push(w, li, r, day);
+	} else if (err == 0 && w->job->push_queue) {
+		err = push(w, li, r, day);
 	}
 	return err;
 }

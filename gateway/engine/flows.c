@@ -4,6 +4,7 @@
 #include "badge/bake.h"
 #include "roster/fields.h"
 #include "util/alloc.h"
+#include "util/encode.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/json.h"
@@ -98,6 +99,73 @@ static int unbake(cw_flow_job *job, const char *input, size_t len,
 
 /* sha256 of the credential's bytes: a baked image and its JSON are the
  * same input. */
+int cw_flow__credential_id(char out[48], int64_t tenant_id, const char *flow,
+                           const char *key, size_t c)
+{
+	char text[256], hex[33];
+	unsigned char d[32];
+	int n = snprintf(text, sizeof(text), "crosswalk %s\n%lld\n%s\n%zu",
+	                 flow, (long long)tenant_id, key, c);
+	int err = n < 0 || (size_t)n >= sizeof(text)
+	                  ? CW_EINVAL
+	                  : cw_sha256(d, text, (size_t)n);
+
+	if (err < 0)
+		return err;
+	d[6] = (unsigned char)((d[6] & 0x0f) | 0x80);
+	d[8] = (unsigned char)((d[8] & 0x3f) | 0x80);
+	cw_hex_encode(hex, d, 16);
+	snprintf(out, 48, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	         hex + 12, hex + 16, hex + 20);
+	return 0;
+}
+
+static int stored_credential(const cw_badge_credential *c, void *payload)
+{
+	cw_badge_issued *out = payload;
+
+	snprintf(out->id, sizeof(out->id), "%s", c->id);
+	out->format = strcmp(c->format, "jwt") == 0 ? "jwt" : "di";
+	return (out->credential = cw_strdup(c->credential)) ? 0 : CW_ENOMEM;
+}
+
+int cw_flow__issue_once(cw_badge_issued *issued, size_t *reused,
+                        const cw_badges *badges, const char *tenant,
+                        int64_t tenant_id, const cw_badge_request *requests,
+                        size_t count)
+{
+	cw_badge_request *missing = cw_calloc(count + 1, sizeof(*missing));
+	cw_badge_issued *fresh = cw_calloc(count + 1, sizeof(*fresh));
+	size_t *where = cw_calloc(count + 1, sizeof(*where));
+	size_t n = 0, failed = 0;
+	int err = missing && fresh && where ? 0 : CW_ENOMEM;
+
+	*reused = 0;
+	for (size_t q = 0; err == 0 && q < count; q++) {
+		err = requests[q].id ? cw_store_badge_credential_get(
+		                               badges->store, tenant_id,
+		                               requests[q].id,
+		                               stored_credential, &issued[q])
+		                     : CW_ENOTFOUND;
+		if (err == 0) {
+			(*reused)++;
+		} else if (err == CW_ENOTFOUND) {
+			where[n] = q;
+			missing[n++] = requests[q];
+			err = 0;
+		}
+	}
+	if (err == 0 && n)
+		err = cw_badges_issue_many(fresh, badges, tenant, missing, n,
+		                           &failed);
+	for (size_t i = 0; err == 0 && i < n; i++)
+		issued[where[i]] = fresh[i];
+	cw_free(missing);
+	cw_free(fresh);
+	cw_free(where);
+	return err;
+}
+
 int cw_flow__content_key(char key[CW_FLOW_KEY_LEN], const char *text,
                          size_t len)
 {

@@ -39,6 +39,9 @@ typedef struct {
 	/* The batch signed the credential a moment ago in this process: its
 	 * proof is not checked again (the stage says so). */
 	int self_issued;
+	/* A batch's: what to PUT to the SIS's gradebook once its rows are
+	 * written (NULL: a run alone pushes its own after writing). */
+	cJSON *push_queue;
 	cJSON *stages;     /* [{"stage", "output"}] */
 	cJSON *writes;     /* [{"entity", "sourcedId", "change"}] */
 	const char *state; /* set when the run ends early: held | failed */
@@ -51,6 +54,19 @@ void cw_flow__job_init(cw_flow_job *job, const cw_flow_env *env,
                        int64_t tenant_id, const cw_mapping *mapping);
 void cw_flow__job_dispose(cw_flow_job *job);
 /** "sha256:<hex>" of text: an idempotency key from content. */
+/** The id of the credential a flow issues for item c of the run whose key
+ *  is key: the same on every run of the same input (a UUID of version 8
+ *  from SHA-256), so a run that stopped after issuing finds its
+ *  credentials instead of issuing them twice. */
+int cw_flow__credential_id(char out[48], int64_t tenant_id, const char *flow,
+                           const char *key, size_t c);
+/** Issues requests (each naming its id): those the store has already are
+ *  read from it (counted in *reused), the others issued in one
+ *  transaction. issued[i] answers requests[i]. */
+int cw_flow__issue_once(cw_badge_issued *issued, size_t *reused,
+                        const cw_badges *badges, const char *tenant,
+                        int64_t tenant_id, const cw_badge_request *requests,
+                        size_t count);
 int cw_flow__content_key(char key[CW_FLOW_KEY_LEN], const char *text,
                          size_t len);
 

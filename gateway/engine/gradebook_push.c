@@ -90,7 +90,8 @@ static int put_all(cJSON *report, const cw_push_target *t, const char *token,
 	cw_fetch_options o = { 1 << 20, CW_LIMIT_FETCH_TIMEOUT, token,
 		               "application/json", t->public_only };
 	const cJSON *obj;
-	int err = 0;
+	char first[1024] = "";
+	int err = 0, refused = 0;
 
 	cJSON_ArrayForEach(obj, objects)
 	{
@@ -107,12 +108,25 @@ static int put_all(cJSON *report, const cw_push_target *t, const char *token,
 		                                cw_buf_cstr(&url), body, &o);
 		cJSON_AddStringToObject(line, "path", path);
 		cJSON_AddNumberToObject(line, "status", (double)status);
+		if (err < 0)
+			cJSON_AddStringToObject(line, "error", cw_error_last());
 		cJSON_AddItemToArray(report, line);
 		cw_free(body);
 		cw_buf_dispose(&url);
 		cw_buf_dispose(&answer);
-		if (err < 0)
+		if (err == CW_EIO && status >= 400 && t->keep_going) {
+			if (!refused++)
+				snprintf(first, sizeof(first), "%s",
+				         cw_error_last());
+			err = 0;
+		} else if (err < 0) {
 			break;
+		}
+	}
+	if (err == 0 && refused) {
+		cw_error_set("%d of the objects refused; the first: %s",
+		             refused, first);
+		err = CW_EIO;
 	}
 	return err;
 }

@@ -8,6 +8,7 @@
 #include "util/encode.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/limits.h"
 #include "util/strset.h"
 #include "util/timeutil.h"
 
@@ -21,8 +22,11 @@
 struct cw_or_client {
 	cw_or_client_options o;
 	char *strings[9]; /* the copies o points at */
+	/* Shared by the fetching threads, under lock: */
+	pthread_mutex_t lock;
 	char *token;
 	int64_t token_expiry_ms;
+	unsigned token_generation; /* bumped by each new token */
 	uint64_t rng;
 };
 
@@ -56,6 +60,10 @@ int cw_or_client_new(cw_or_client **out, const cw_or_client_options *o)
 	if (err)
 		return err;
 	c->o = *o;
+	if (pthread_mutex_init(&c->lock, NULL) != 0) {
+		cw_free(c);
+		return CW_ENOMEM;
+	}
 	for (int i = 0; i < 7 && err == 0; i++)
 		err = copy(c, i, fields[i]);
 	if (err == 0 && !c->o.base_url)
@@ -79,6 +87,7 @@ void cw_or_client_free(cw_or_client *c)
 	for (size_t i = 0; i < sizeof(c->strings) / sizeof(c->strings[0]); i++)
 		cw_free(c->strings[i]);
 	cw_free(c->token);
+	pthread_mutex_destroy(&c->lock);
 	cw_free(c);
 }
 
@@ -151,6 +160,7 @@ static int fetch_token(cw_or_client *c, cw_or_pull_stats *stats)
 		 */
 		c->token_expiry_ms =
 		        cw_time_mono_ms() + (int64_t)(s * 1000) - 30000;
+		c->token_generation++;
 		err = c->token ? 0 : CW_ENOMEM;
 	}
 	cJSON_Delete(doc);
@@ -206,8 +216,10 @@ static int oauth1_header(cw_buf *out, const cw_or_client *c, const char *url)
 	return err;
 }
 
+/* The Authorization value for url; with OAuth 2, *generation says which
+ * token it carries. One thread fetches a token while the others wait. */
 static int authorization(cw_buf *out, cw_or_client *c, const char *url,
-                         cw_or_pull_stats *stats)
+                         cw_or_pull_stats *stats, unsigned *generation)
 {
 	int err = 0;
 	cw_buf_clear(out);
@@ -215,19 +227,42 @@ static int authorization(cw_buf *out, cw_or_client *c, const char *url,
 		return oauth1_header(out, c, url);
 	if (c->o.auth != CW_OR_AUTH_OAUTH2)
 		return 0;
-	if ((!c->token || cw_time_mono_ms() >= c->token_expiry_ms) &&
-	    (err = fetch_token(c, stats)) < 0)
-		return err;
-	cw_buf_puts(out, "Bearer ");
-	return cw_buf_puts(out, c->token);
+	pthread_mutex_lock(&c->lock);
+	if (!c->token || cw_time_mono_ms() >= c->token_expiry_ms)
+		err = fetch_token(c, stats);
+	if (err == 0) {
+		cw_buf_puts(out, "Bearer ");
+		err = cw_buf_puts(out, c->token);
+		*generation = c->token_generation;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return err;
+}
+
+/* A 401 with token generation: 1 when that token was still the current one
+ * (now dropped, so the next request fetches another), 0 when another
+ * thread has renewed it since. */
+static int drop_token(cw_or_client *c, unsigned generation)
+{
+	int current;
+	pthread_mutex_lock(&c->lock);
+	current = c->token_generation == generation;
+	if (current)
+		c->token_expiry_ms = 0;
+	pthread_mutex_unlock(&c->lock);
+	return current;
 }
 
 static uint64_t next_random(cw_or_client *c)
 {
+	uint64_t r;
+	pthread_mutex_lock(&c->lock);
 	c->rng ^= c->rng << 13;
 	c->rng ^= c->rng >> 7;
 	c->rng ^= c->rng << 17;
-	return c->rng;
+	r = c->rng;
+	pthread_mutex_unlock(&c->lock);
+	return r;
 }
 
 /* How long before attempt n+1: Retry-After when the server said, else
@@ -259,9 +294,11 @@ static int get_with_retries(cw_or_client *c, const char *url, cw_buf *body,
 	cw_fetch_options fo = fetch_options(c, max);
 	int max_retries = c->o.max_retries == 0 ? 5 : c->o.max_retries;
 	int attempt = 0, renewed = 0, err;
+	unsigned generation = 0;
 	for (;;) {
 		cw_buf_clear(body);
-		if ((err = authorization(&auth, c, url, stats)) < 0)
+		if ((err = authorization(&auth, c, url, stats, &generation)) <
+		    0)
 			break;
 		x->authorization = auth.len ? auth.data : NULL;
 		err = cw_net_fetch_ex(body, url, &fo, x);
@@ -269,10 +306,11 @@ static int get_with_retries(cw_or_client *c, const char *url, cw_buf *body,
 		if (err == 0 && x->status >= 200 && x->status <= 299)
 			break;
 		if (err == 0 && x->status == 401 &&
-		    c->o.auth == CW_OR_AUTH_OAUTH2 &&
-		    !renewed) { /* the token expired early: one new token */
-			renewed = 1;
-			c->token_expiry_ms = 0;
+		    c->o.auth == CW_OR_AUTH_OAUTH2 && !renewed) {
+			/* the token expired early: one new token per request
+			 * (a token another thread renewed meanwhile is
+			 * simply tried) */
+			renewed = drop_token(c, generation);
 			continue;
 		}
 		if (err == 0 && (x->status == 401 || x->status == 403)) {
@@ -324,106 +362,88 @@ static int page_url(cw_buf *url, const cw_or_client *c, const char *collection,
 	return url->error;
 }
 
-typedef struct {
-	cw_strset *seen;
-	cw_or_record_cb cb;
-	void *arg;
-	size_t fresh; /* records of this page not seen before */
-} page_state;
-
-/* The collection's records of one page go to cb, each sourcedId once. */
-/* The collection's array of one page (in *doc, which owns it). */
-static int parse_page(cJSON **doc, const cJSON **list, size_t *count,
-                      const cw_buf *body, const char *url,
-                      const char *collection)
-{
-	cw_json_position where;
-	if (cw_json_parse(doc, body->data, body->len, 64, &where) < 0) {
-		cw_error_set("%.300s: not JSON (line %d, column %d)", url,
-		             where.line, where.column);
-		return CW_EINVAL;
-	}
-	if (!cJSON_IsArray(*list = cJSON_GetObjectItemCaseSensitive(
-	                           *doc, collection))) {
-		cJSON_Delete(*doc);
-		*doc = NULL;
-		cw_error_set("%.300s: the answer has no \"%s\" array", url,
-		             collection);
-		return CW_EINVAL;
-	}
-	*count = (size_t)cJSON_GetArraySize(*list);
-	return 0;
-}
-
-/* The page's records go to cb, each sourcedId once. */
-static int emit_page(page_state *p, const cJSON *list, const char *url,
-                     cw_or_pull_stats *stats)
-{
-	const cJSON *record;
-	int err = 0;
-	cJSON_ArrayForEach(record, list)
-	{
-		const cJSON *id =
-		        cJSON_GetObjectItemCaseSensitive(record, "sourcedId");
-		uint32_t found;
-		if (!cJSON_IsString(id) || !id->valuestring[0]) {
-			cw_error_set("%.300s: a record without sourcedId", url);
-			return CW_EINVAL;
-		}
-		int added = cw_strset_put(p->seen, id->valuestring,
-		                          strlen(id->valuestring), 0, &found);
-		if ((err = added) < 0)
-			return err;
-		if (!added) {
-			stats->duplicates++;
-			continue;
-		}
-		p->fresh++;
-		stats->records++;
-		if ((err = p->cb(p->arg, record)) < 0)
-			return err;
-	}
-	return 0;
-}
-
-/* One page fetched in the background while the previous one is turned
- * into records: the SIS builds page N+1 while we convert page N. Only one
- * fetch runs at a time, so the token and the backoff state stay with one
- * thread. */
+/* One page fetched, and read, in a thread of its own while earlier pages
+ * are turned into records; up to max_concurrent at once. The token and the
+ * random state are shared under the client's lock; each job counts its
+ * own requests, added to the pull's when the page is taken. */
 typedef struct {
 	cw_or_client *c;
+	const char *collection;
 	cw_buf url, body;
 	cw_fetch_exchange x;
-	cw_or_pull_stats *stats;
+	cw_or_pull_stats stats;
+	cw_json_page *page;
+	size_t offset;
 	pthread_t thread;
-	int running, err;
+	int running, busy, err;
 	char error[512];
 } fetch_job;
+
+/* The page's records (an array member named collection), checked whole:
+ * what is not JSON fails before any record is handed over. */
+static int read_page(fetch_job *j)
+{
+	cw_json_position where = { 0, 0, 0 };
+	int err = cw_json_page_read(j->page, j->body.data ? j->body.data : "",
+	                            j->body.len, j->collection,
+	                            CW_LIMIT_JSON_DEPTH_DEFAULT, &where);
+	if (err == CW_ENOTFOUND) {
+		cw_error_set("%.300s: the answer has no \"%s\" array",
+		             j->url.data, j->collection);
+		return CW_EINVAL;
+	}
+	if (err == CW_EINVAL || err == CW_ETOOBIG) {
+		const char *why = strchr(cw_error_last(), ' ');
+		char reason[200];
+		snprintf(reason, sizeof(reason), "%s", why ? why + 1 : "");
+		cw_error_set("%.300s: not JSON (line %d, column %d: %s)",
+		             j->url.data, where.line, where.column, reason);
+		return CW_EINVAL;
+	}
+	return err;
+}
 
 static void *run_fetch(void *arg)
 {
 	fetch_job *j = arg;
-	j->err = get_with_retries(j->c, j->url.data, &j->body, &j->x, j->stats);
+	j->err =
+	        get_with_retries(j->c, j->url.data, &j->body, &j->x, &j->stats);
+	if (j->err == 0)
+		j->err = read_page(j);
 	if (j->err < 0)
 		snprintf(j->error, sizeof(j->error), "%s", cw_error_last());
 	return NULL;
 }
 
-static void fetch_start(fetch_job *j)
+static int fetch_start(fetch_job *j, const char *filter, size_t limit,
+                       size_t offset)
 {
+	int err = page_url(&j->url, j->c, j->collection, filter, limit, offset);
+	if (err < 0)
+		return err;
 	memset(&j->x, 0, sizeof(j->x));
+	memset(&j->stats, 0, sizeof(j->stats));
+	j->offset = offset;
 	j->err = 0;
+	j->busy = 1;
 	j->running = pthread_create(&j->thread, NULL, run_fetch, j) == 0;
 	if (!j->running)
 		run_fetch(j); /* no thread: fetch here */
+	return 0;
 }
 
-static int fetch_wait(fetch_job *j)
+/* Waits for j and adds its requests to stats; its result (and, when
+ * report, its message). */
+static int fetch_wait(fetch_job *j, cw_or_pull_stats *stats, int report)
 {
 	if (j->running)
 		pthread_join(j->thread, NULL);
 	j->running = 0;
-	if (j->err < 0)
+	j->busy = 0;
+	stats->requests += j->stats.requests;
+	stats->retries += j->stats.retries;
+	stats->token_fetches += j->stats.token_fetches;
+	if (j->err < 0 && report)
 		cw_error_set("%s", j->error);
 	return j->err;
 }
@@ -439,71 +459,212 @@ static int has_more(size_t count, size_t limit, size_t next_offset,
 	         (linked && !x->next[0]));
 }
 
+typedef struct {
+	cw_or_client *c;
+	const char *collection, *filter;
+	size_t limit, max_pages, window;
+	/* a ring of window + 1: the page being handed over keeps its job
+	 * while window others are in flight */
+	fetch_job jobs[CW_OR_MAX_CONCURRENT + 1];
+	size_t head, in_flight; /* the next page's job, and jobs busy */
+	size_t requested;       /* pages asked for */
+	size_t next_offset;     /* of the next page to ask for */
+	long long total;        /* X-Total-Count, or -1 */
+	cw_strset *seen;
+	cw_buf id;
+	cw_or_object_cb cb;
+	void *arg;
+	cw_or_pull_stats *stats;
+} puller;
+
+/* Asks for pages ahead until window of them are in flight (none past the
+ * count, nor past max_pages). */
+static int fill(puller *p)
+{
+	int err = 0;
+	while (err == 0 && p->in_flight < p->window &&
+	       p->requested < p->max_pages &&
+	       (p->total < 0 || p->next_offset < (size_t)p->total)) {
+		fetch_job *j =
+		        &p->jobs[(p->head + p->in_flight) % (p->window + 1)];
+		if ((err = fetch_start(j, p->filter, p->limit,
+		                       p->next_offset)) == 0) {
+			p->in_flight++;
+			p->requested++;
+			p->next_offset += p->limit;
+		}
+	}
+	return err;
+}
+
+/* Waits for the pages in flight and forgets them (their errors too: the
+ * message of whatever stopped the pull stays). */
+static void drain(puller *p)
+{
+	cw_or_pull_stats dropped = { 0 };
+	for (size_t i = 0; i <= CW_OR_MAX_CONCURRENT; i++)
+		if (p->jobs[i].busy)
+			(void)fetch_wait(&p->jobs[i], &dropped, 0);
+	p->stats->requests += dropped.requests;
+	p->stats->retries += dropped.retries;
+	p->stats->token_fetches += dropped.token_fetches;
+	p->in_flight = 0;
+}
+
+/* The page's records go to cb, each sourcedId once; *fresh counts those
+ * not seen before. */
+static int emit_page(puller *p, const fetch_job *j, size_t *fresh)
+{
+	size_t count = cw_json_page_count(j->page);
+	cw_jobject record;
+	int err = 0;
+	*fresh = 0;
+	for (size_t i = 0; i < count; i++) {
+		cw_json_page_item(j->page, i, &record);
+		const cw_jv *id = cw_jobject_get(&record, "sourcedId");
+		uint32_t found;
+		if (!id || id->type != CW_JV_STRING || id->len == 0) {
+			cw_error_set("%.300s: a record without sourcedId",
+			             j->url.data);
+			return CW_EINVAL;
+		}
+		cw_buf_clear(&p->id);
+		if ((err = cw_jv_decode(&p->id, id)) < 0)
+			return err;
+		int added = cw_strset_put(p->seen, p->id.data, p->id.len, 0,
+		                          &found);
+		if ((err = added) < 0)
+			return err;
+		if (!added) {
+			p->stats->duplicates++;
+			continue;
+		}
+		(*fresh)++;
+		p->stats->records++;
+		if ((err = p->cb(p->arg, &record)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* Takes the next page in order: 1 when paging goes on, 0 at the end. */
+static int take_page(puller *p, int *linked)
+{
+	fetch_job *j = &p->jobs[p->head];
+	size_t count, fresh;
+	int err, more;
+	p->head = (p->head + 1) % (p->window + 1);
+	p->in_flight--;
+	if ((err = fetch_wait(j, p->stats, 1)) < 0)
+		return err;
+	count = cw_json_page_count(j->page);
+	p->stats->pages++;
+	if (j->x.total_count >= 0)
+		p->total = j->x.total_count;
+	*linked |= j->x.next[0] != '\0';
+	more = has_more(count, p->limit, j->offset + count, &j->x, *linked);
+	if (more && p->stats->pages >= p->max_pages) {
+		cw_error_set("%s: more than %zu pages", p->collection,
+		             p->max_pages);
+		return CW_ETOOBIG;
+	}
+	if (more && count != p->limit) { /* pages ahead start elsewhere */
+		drain(p);
+		p->requested = p->stats->pages;
+		p->next_offset = j->offset + count;
+	}
+	if (more && (err = fill(p)) < 0)
+		return err;
+	if ((err = emit_page(p, j, &fresh)) < 0)
+		return err;
+	/* a page of rows already seen: a SIS that ignores offset would
+	 * loop forever, or look like a short roster (and a full sync would
+	 * delete the rest) */
+	if (count > 0 && fresh == 0) {
+		cw_error_set("%s: page %zu has only rows already seen: the SIS "
+		             "ignores offset, or reorders between pages",
+		             p->collection, p->stats->pages);
+		return CW_EINVAL;
+	}
+	return more;
+}
+
+int cw_or_client_pull_objects(cw_or_client *c, const char *collection,
+                              const char *filter, cw_or_object_cb cb, void *arg,
+                              cw_or_pull_stats *stats)
+{
+	size_t body_max =
+	        (c->o.max_response ? c->o.max_response : (64UL << 20)) + 1;
+	int window = c->o.max_concurrent > 0 ? c->o.max_concurrent : 3;
+	puller p = { .c = c,
+		     .collection = collection,
+		     .filter = filter,
+		     .limit = c->o.page_size ? c->o.page_size : 100,
+		     .max_pages = c->o.max_pages ? c->o.max_pages : 100000,
+		     .window = window < CW_OR_MAX_CONCURRENT
+		                       ? (size_t)window
+		                       : CW_OR_MAX_CONCURRENT,
+		     .total = -1,
+		     .id = CW_BUF_INIT(64 * 1024),
+		     .cb = cb,
+		     .arg = arg,
+		     .stats = stats };
+	int err = 0, linked = 0, more = 1;
+	memset(stats, 0, sizeof(*stats));
+	for (size_t i = 0; i <= p.window; i++) {
+		p.jobs[i] = (fetch_job){ .c = c,
+			                 .collection = collection,
+			                 .url = CW_BUF_INIT(URL_MAX),
+			                 .body = CW_BUF_INIT(body_max) };
+		if (err == 0)
+			err = cw_json_page_new(&p.jobs[i].page);
+	}
+	if (err == 0)
+		err = cw_strset_new(&p.seen);
+	/* the first page alone: it says how many there are (and fetches the
+	 * token) before others go out */
+	if (err == 0 &&
+	    (err = fetch_start(&p.jobs[0], filter, p.limit, 0)) == 0) {
+		p.in_flight = p.requested = 1;
+		p.next_offset = p.limit;
+	}
+	while (err == 0 && more > 0)
+		if ((more = take_page(&p, &linked)) < 0)
+			err = more;
+	drain(&p);
+	for (size_t i = 0; i <= p.window; i++) {
+		cw_buf_dispose(&p.jobs[i].url);
+		cw_buf_dispose(&p.jobs[i].body);
+		cw_json_page_free(p.jobs[i].page);
+	}
+	cw_buf_dispose(&p.id);
+	cw_strset_free(p.seen);
+	return err < 0 ? err : 0;
+}
+
+/* The tree callback over the tree-less pull. */
+typedef struct {
+	cw_or_record_cb cb;
+	void *arg;
+} tree_adapter;
+
+static int as_tree(void *arg, const cw_jobject *record)
+{
+	tree_adapter *a = arg;
+	cJSON *doc = NULL;
+	int err = cw_json_parse(&doc, record->whole.text, record->whole.len,
+	                        CW_LIMIT_JSON_DEPTH_DEFAULT, NULL);
+	if (err == 0)
+		err = a->cb(a->arg, doc);
+	cJSON_Delete(doc);
+	return err;
+}
+
 int cw_or_client_pull(cw_or_client *c, const char *collection,
                       const char *filter, cw_or_record_cb cb, void *arg,
                       cw_or_pull_stats *stats)
 {
-	size_t limit = c->o.page_size ? c->o.page_size : 100;
-	size_t max_pages = c->o.max_pages ? c->o.max_pages : 100000;
-	size_t body_max =
-	        (c->o.max_response ? c->o.max_response : (64UL << 20)) + 1;
-	size_t offset = 0, count = 0;
-	fetch_job jobs[2];
-	page_state p = { NULL, cb, arg, 0 };
-	int err, linked = 0, cur = 0, more = 1;
-	memset(stats, 0, sizeof(*stats));
-	for (int i = 0; i < 2; i++)
-		jobs[i] = (fetch_job){ .c = c,
-			               .url = CW_BUF_INIT(URL_MAX),
-			               .body = CW_BUF_INIT(body_max),
-			               .stats = stats };
-	if ((err = cw_strset_new(&p.seen)) == 0 &&
-	    (err = page_url(&jobs[0].url, c, collection, filter, limit, 0)) ==
-	            0)
-		fetch_start(&jobs[0]);
-	while (err == 0 && more) {
-		cJSON *doc = NULL;
-		const cJSON *list = NULL;
-		fetch_job *j = &jobs[cur], *next = &jobs[1 - cur];
-		if ((err = fetch_wait(j)) < 0 ||
-		    (err = parse_page(&doc, &list, &count, &j->body,
-		                      j->url.data, collection)) < 0)
-			break;
-		stats->pages++;
-		linked |= j->x.next[0] != '\0';
-		more = has_more(count, limit, offset + count, &j->x, linked);
-		if (more && stats->pages >= max_pages) {
-			cw_error_set("%s: more than %zu pages", collection,
-			             max_pages);
-			err = CW_ETOOBIG;
-		} else if (more &&
-		           (err = page_url(&next->url, c, collection, filter,
-		                           limit, offset + count)) == 0) {
-			fetch_start(next);
-		}
-		p.fresh = 0;
-		if (err == 0)
-			err = emit_page(&p, list, j->url.data, stats);
-		cJSON_Delete(doc);
-		/* a page of rows already seen: a SIS that ignores offset
-		 * would loop forever, or look like a short roster (and a full
-		 * sync would delete the rest) */
-		if (err == 0 && count > 0 && p.fresh == 0) {
-			cw_error_set("%s: page %zu has only rows already seen: "
-			             "the SIS ignores offset, or reorders "
-			             "between pages",
-			             collection, stats->pages);
-			err = CW_EINVAL;
-		}
-		offset += count;
-		cur = 1 - cur;
-	}
-	for (int i = 0; i < 2; i++) {
-		if (jobs[i].running)
-			pthread_join(jobs[i].thread, NULL);
-		cw_buf_dispose(&jobs[i].url);
-		cw_buf_dispose(&jobs[i].body);
-	}
-	cw_strset_free(p.seen);
-	return err;
+	tree_adapter a = { cb, arg };
+	return cw_or_client_pull_objects(c, collection, filter, as_tree, &a,
+	                                 stats);
 }

@@ -19,6 +19,7 @@ static const cw_or_entity rostering[] = {
 typedef struct {
 	FILE *file, *roles;
 	cw_buf line;
+	cw_or_json_rows *rows; /* the collection's converter */
 	cw_or_version version;
 	cw_or_entity entity;
 	int bulk;
@@ -39,23 +40,20 @@ static int flush_line(writer *w, FILE *f)
 	return 0;
 }
 
-static int on_record(void *arg, const cJSON *record)
+static int on_record(void *arg, const cw_jobject *record)
 {
 	writer *w = arg;
-	const cJSON *status =
-	        cJSON_GetObjectItemCaseSensitive(record, "status");
+	const cw_jv *status = cw_jobject_get(record, "status");
 	/* in a full pull, a row the SIS marks deleted is simply not there */
-	if (w->bulk && cJSON_IsString(status) &&
-	    strcmp(status->valuestring, "tobedeleted") == 0) {
+	if (w->bulk && status && cw_jv_equals(status, "tobedeleted")) {
 		w->deleted++;
 		return 0;
 	}
-	int err = cw_or_json_csv_row(&w->line, w->version, w->entity, record,
-	                             w->bulk);
+	int err = cw_or_json_rows_put(w->rows, &w->line, record);
 	if (err == 0)
 		err = flush_line(w, w->file);
 	if (err == 0 && w->roles && w->version == CW_OR_V1P2 &&
-	    (err = cw_or_json_csv_roles(&w->line, record, w->bulk)) == 0)
+	    (err = cw_or_json_rows_roles(w->rows, &w->line, record)) == 0)
 		err = flush_line(w, w->roles);
 	return err;
 }
@@ -93,19 +91,27 @@ static int pull_one(cw_or_client *client, const char *dir, writer *w,
                     const cw_sis_pull_options *o, cw_sis_pull_report *r)
 {
 	const cw_or_file *f = cw_or_file_for(w->version, w->entity);
-	cw_or_pull_stats st;
+	cw_or_pull_stats st = { 0 };
 	const char *collection = cw_or_rest_collection(w->entity) + 1;
-	int err = 0;
+	int err;
 	w->roles = NULL;
-	if (!(w->file = open_csv(dir, f->name, w, w->entity)))
+	if ((err = cw_or_json_rows_new(&w->rows, w->version, w->entity,
+	                               w->bulk)) < 0)
+		return err;
+	if (!(w->file = open_csv(dir, f->name, w, w->entity))) {
+		cw_or_json_rows_free(w->rows);
+		w->rows = NULL;
 		return CW_EIO;
+	}
 	if (w->entity == CW_OR_USERS && w->version == CW_OR_V1P2 &&
 	    !(w->roles = open_csv(dir, "roles", w, CW_OR_ROLES)))
 		err = CW_EIO;
 	if (err == 0)
-		err = cw_or_client_pull(client, collection, o->filter,
-		                        on_record, w, &st);
+		err = cw_or_client_pull_objects(client, collection, o->filter,
+		                                on_record, w, &st);
 	err = close_csv(w->roles, close_csv(w->file, err));
+	cw_or_json_rows_free(w->rows);
+	w->rows = NULL;
 	r->records[w->entity] = st.records;
 	r->totals.pages += st.pages;
 	r->totals.records += st.records;
@@ -142,9 +148,9 @@ int cw_sis_pull(const char *dir, const cw_sis_pull_options *o,
                 cw_sis_pull_report *r)
 {
 	cw_or_client *client = NULL;
-	writer w = { NULL,       NULL,       CW_BUF_INIT(FILE_BUFFER),
-		     o->version, CW_OR_NONE, o->filter == NULL,
-		     0,          0 };
+	writer w = { NULL,       NULL,       CW_BUF_INIT(FILE_BUFFER), NULL,
+		     o->version, CW_OR_NONE, o->filter == NULL,        0,
+		     0 };
 	size_t count = sizeof(rostering) / sizeof(rostering[0]);
 	int err = cw_or_client_new(&client, &o->client);
 	memset(r, 0, sizeof(*r));

@@ -49,6 +49,7 @@ static void fill_options(cw_sync_options *o, cw_ctx *ctx,
 	o->lease_s = ctx->config->sync_lease_s;
 	o->started_by = started_by;
 	o->public_only = !ctx->config->fetch_private_addresses;
+	o->max_concurrent = (int)ctx->config->sync_max_concurrent;
 	o->cancel = &ctx->stopping;
 }
 

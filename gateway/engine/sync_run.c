@@ -377,6 +377,7 @@ static void pull_options(cw_sis_pull_options *o, cw_sync_job *j,
 	o->client.base_url = c->base_url;
 	o->client.page_size = (size_t)c->page_size;
 	o->client.public_only = j->o.public_only;
+	o->client.max_concurrent = j->o.max_concurrent;
 	o->version = strcmp(c->version, "1.1") == 0 ? CW_OR_V1P1 : CW_OR_V1P2;
 	if (strcmp(c->auth, "oauth2") == 0) {
 		o->client.auth = CW_OR_AUTH_OAUTH2;

@@ -27,6 +27,7 @@ typedef struct {
 	int full;        /* a full pull even if a delta could do */
 	int approve;     /* apply even past the threshold (a fresh pull) */
 	int public_only; /* refuse private addresses (the daemon's tenants) */
+	int max_concurrent;   /* sync_max_concurrent: requests in flight */
 	volatile int *cancel; /* when set non-zero, the import gives up */
 	/* With approve_run (a held run's id) the job applies that run's
 	 * pulled set, approved, instead of pulling again. */

@@ -21,6 +21,14 @@ int cw_api_oauth_token(cw_request *req, cw_response *res);
 /** Parses the credentials after "Basic " (RFC 6749 §2.3.1 form-encoding);
  *  *id and *secret are the caller's (cw_free). CW_EINVAL when malformed. */
 int cw_api_oauth_basic(char **id, char **secret, const char *header);
+/** Seconds until identity who of kind ("client", "holder") may try to
+ *  authenticate again (auth_failure_limit), 0 when it may now. */
+int cw_api_auth_wait(cw_request *req, const char *kind, const char *who);
+/** Counts a failed authentication of who, or clears its count. */
+void cw_api_auth_outcome(cw_request *req, const char *kind, const char *who,
+                         int failed);
+/** 429 with Retry-After and an OAuth error body (error invalid_client). */
+int cw_api_auth_throttle(cw_response *res, int wait_s);
 
 /* api_oauth_code.c: the OB 3.0 authorization server */
 int cw_api_ob3_register(cw_request *req, cw_response *res);
@@ -88,6 +96,7 @@ int cw_api_case_crosswalk(cw_request *req, cw_response *res);
 /* api_openapi.c: the 1.1 discovery document */
 int cw_api_case_discovery(cw_request *req, cw_response *res);
 int cw_api_badge_status_list(cw_request *req, cw_response *res);
+int cw_api_badge_status_list_n(cw_request *req, cw_response *res);
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res);
 int cw_api_badge_issuer_keys(cw_request *req, cw_response *res);
 int cw_api_badge_did_document(cw_request *req, cw_response *res);

@@ -64,6 +64,28 @@ int cw_api_badge_status_list(cw_request *req, cw_response *res)
 	return serve(req, res, cw_badges_status_list);
 }
 
+/* A status list after the first: /status/revocation/{n}. */
+int cw_api_badge_status_list_n(cw_request *req, cw_response *res)
+{
+	cw_ctx *ctx = cw_request_ctx(req);
+	const char *tenant = cw_request_param(req, "tenant");
+	const char *issuer = cw_request_param(req, "id");
+	int64_t n = cw_badges_status_list_number(cw_request_param(req, "n"));
+	cw_buf base = CW_BUF_INIT(4096);
+	cJSON *doc = NULL;
+	int err = n < 0 ? CW_ENOTFOUND : base_of(&base, ctx);
+	cw_badges b = { ctx->store, ctx->master_key, cw_buf_cstr(&base),
+		        ctx->contexts };
+	if (err == 0)
+		err = cw_badges_status_list_n(&doc, &b, tenant, issuer, n);
+	cw_buf_dispose(&base);
+	if (err == CW_ENOTFOUND)
+		return not_found(res, "no such issuer or status list");
+	if (err < 0)
+		return err;
+	return cw_response_json(res, 200, doc);
+}
+
 int cw_api_badge_revocation_list(cw_request *req, cw_response *res)
 {
 	return serve(req, res, cw_badges_revocation_list);

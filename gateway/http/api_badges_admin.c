@@ -182,6 +182,7 @@ int cw_api_badge_credentials_issue(cw_request *req, cw_response *res)
 		format,
 		cJSON_GetObjectItemCaseSensitive(c.body, "results"),
 		cJSON_GetObjectItemCaseSensitive(c.body, "evidence"),
+		NULL,
 		NULL
 	};
 	if (!r.achievement || !r.recipient) {
@@ -378,8 +379,18 @@ int cw_api_badge_status_list_admin(cw_request *req, cw_response *res)
 		return err > 0 ? 0 : err;
 	}
 	const char *issuer = cw_request_param(req, "id");
-	if ((err = cw_badges_status_list(&status, &c.badges, c.tenant.name,
-	                                 issuer)) == 0 &&
+	const char *number = cw_request_query(req, "list");
+	int64_t n = number && strcmp(number, "0") != 0
+	                    ? cw_badges_status_list_number(number)
+	                    : 0;
+	if (n < 0) {
+		end(&c);
+		return cw_response_error(res, 400, "invaliddata",
+		                         "list: expected a number from 0 to %d",
+		                         CW_BADGE_STATUS_LISTS_MAX - 1);
+	}
+	if ((err = cw_badges_status_list_n(&status, &c.badges, c.tenant.name,
+	                                   issuer, n)) == 0 &&
 	    (err = cw_badges_revocation_list(&list, &c.badges, c.tenant.name,
 	                                     issuer)) == 0 &&
 	    (doc = cJSON_CreateObject())) {

@@ -8,10 +8,12 @@
 #include "http/imsx.h"
 #include "http/server.h"
 #include "util/alloc.h"
+#include "util/timeutil.h"
 #include "util/encode.h"
 #include "util/error.h"
 #include "util/limits.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -32,6 +34,47 @@ static int oauth_error(cw_response *res, int status, const char *error,
 		                   "Basic realm=\"crosswalk\"");
 	cw_response_header(res, "Pragma", "no-cache");
 	return cw_response_json(res, status, doc);
+}
+
+static int auth_key(char *out, size_t n, const char *kind, const char *who)
+{
+	int len = snprintf(out, n, "%s\n%s", kind, who ? who : "");
+	return len >= 0 && (size_t)len < n;
+}
+
+int cw_api_auth_wait(cw_request *req, const char *kind, const char *who)
+{
+	char key[600];
+
+	if (!auth_key(key, sizeof(key), kind, who))
+		return 0; /* longer than any identity kept */
+	return cw_failgate_wait_s(cw_request_ctx(req)->auth_failures, key,
+	                          cw_time_mono_ms());
+}
+
+void cw_api_auth_outcome(cw_request *req, const char *kind, const char *who,
+                         int failed)
+{
+	cw_failgate *g = cw_request_ctx(req)->auth_failures;
+	char key[600];
+
+	if (!auth_key(key, sizeof(key), kind, who))
+		return;
+	if (failed)
+		cw_failgate_fail(g, key, cw_time_mono_ms());
+	else
+		cw_failgate_clear(g, key);
+}
+
+int cw_api_auth_throttle(cw_response *res, int wait_s)
+{
+	char after[24], why[160];
+
+	snprintf(after, sizeof(after), "%d", wait_s);
+	snprintf(why, sizeof(why),
+	         "too many failed attempts: try again in %d s", wait_s);
+	cw_response_header(res, "Retry-After", after);
+	return oauth_error(res, 429, "invalid_client", why);
 }
 
 typedef struct {
@@ -151,8 +194,13 @@ static int issue(cw_request *req, cw_response *res, const cw_form *form,
 	cw_client client = { 0 };
 	int err;
 
+	int wait = cw_api_auth_wait(req, "client", creds->id);
+	if (wait > 0)
+		return cw_api_auth_throttle(res, wait);
 	err = cw_credentials_client_check(&client, ctx->store, creds->id,
 	                                  creds->secret);
+	if (err == 0 || err == CW_EAUTH)
+		cw_api_auth_outcome(req, "client", creds->id, err == CW_EAUTH);
 	if (err == CW_EAUTH)
 		return oauth_error(res, 401, "invalid_client", cw_error_last());
 	if (err < 0)

@@ -14,6 +14,7 @@
 #include "util/error.h"
 #include "util/limits.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -256,11 +257,33 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	if (err < 0)
 		return err;
 	decision = cw_form_get(&form, "decision");
+	char who[400];
+	snprintf(who, sizeof(who), "%.100s/%.290s",
+	         cw_form_get(&form, "tenant") ? cw_form_get(&form, "tenant")
+	                                      : "",
+	         cw_form_get(&form, "login") ? cw_form_get(&form, "login")
+	                                     : "");
+	int wait = decision && strcmp(decision, "approve") == 0
+	                   ? cw_api_auth_wait(req, "holder", who)
+	                   : 0;
+	if (wait > 0) {
+		char why[120];
+		snprintf(why, sizeof(why),
+		         "too many failed sign-ins: try again in %d s", wait);
+		char after[24];
+		snprintf(after, sizeof(after), "%d", wait);
+		cw_response_header(res, "Retry-After", after);
+		cw_form_dispose(&form);
+		return error_page(res, 429, why);
+	}
 	err = cw_ob3_authorize_finish(
 	        &location, &again, ctx->store, cw_form_get(&form, "form_token"),
 	        cw_form_get(&form, "tenant"), cw_form_get(&form, "login"),
 	        cw_form_get(&form, "passcode"),
 	        decision && strcmp(decision, "approve") == 0);
+	if (decision && strcmp(decision, "approve") == 0 &&
+	    (err == 0 || err == CW_EAUTH))
+		cw_api_auth_outcome(req, "holder", who, err == CW_EAUTH);
 	if (err == 0)
 		err = redirect(res, location);
 	else if (err == CW_ENOTFOUND)
@@ -326,8 +349,15 @@ static int begin_client_call(cw_form *form, basic_client *c, cw_request *req,
 		                   "required");
 		return 1;
 	}
+	int wait = cw_api_auth_wait(req, "client", c->id);
+	if (wait > 0) {
+		*err = cw_api_auth_throttle(res, wait);
+		return 1;
+	}
 	*err = cw_ob3_client_authenticate(cw_request_ctx(req)->store, c->id,
 	                                  c->secret);
+	if (*err == 0 || *err == CW_EAUTH)
+		cw_api_auth_outcome(req, "client", c->id, *err == CW_EAUTH);
 	if (*err == CW_EAUTH) {
 		*err = oauth_error(res, 401, "invalid_client", cw_error_last());
 		return 1;

@@ -185,6 +185,7 @@ const cw_route cw_routes[] = {
 	/* what verifiers of issued badges fetch: public */
 	{ "GET",    "/badges/{tenant}/issuers/{id}",        cw_api_badge_issuer_keys,     NULL,  0,    0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation", cw_api_badge_status_list, NULL, 0, 0 },
+	{ "GET",    "/badges/{tenant}/issuers/{id}/status/revocation/{n}", cw_api_badge_status_list_n, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/revocations", cw_api_badge_revocation_list, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/did.json", cw_api_badge_did_document, NULL, 0, 0 },
 	{ "GET",    "/badges/{tenant}/issuers/{id}/ob2",    cw_api_badge_ob2_profile,     NULL,  0,    0 },

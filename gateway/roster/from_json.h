@@ -6,6 +6,7 @@
 
 #include "roster/schema.h"
 #include "util/buf.h"
+#include "util/json_page.h"
 
 #include <cjson/cJSON.h>
 
@@ -30,5 +31,25 @@ int cw_or_json_csv_row(cw_buf *out, cw_or_version version, cw_or_entity entity,
  * sourcedId gets "<user>.<org>.<role>" (the ids 1.1 roles get too).
  */
 int cw_or_json_csv_roles(cw_buf *out, const cJSON *user, int bulk);
+
+/*
+ * The same conversions over records of a cw_json_page (no tree): what the
+ * SIS pull uses. Byte for byte the output of the cJSON functions above for
+ * the same record (tests/fuzz/fuzz_json_page.c checks it). A converter
+ * remembers where each column's member sits in records of the same shape.
+ */
+typedef struct cw_or_json_rows cw_or_json_rows;
+
+int cw_or_json_rows_new(cw_or_json_rows **out, cw_or_version version,
+                        cw_or_entity entity, int bulk);
+void cw_or_json_rows_free(cw_or_json_rows *rows);
+
+/** cw_or_json_csv_row for a page's record. */
+int cw_or_json_rows_put(cw_or_json_rows *rows, cw_buf *out,
+                        const cw_jobject *record);
+
+/** cw_or_json_csv_roles for a page's 1.2 user (rows of any entity). */
+int cw_or_json_rows_roles(cw_or_json_rows *rows, cw_buf *out,
+                          const cw_jobject *user);
 
 #endif

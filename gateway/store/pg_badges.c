@@ -328,9 +328,11 @@ int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id,
                                 const char *issuer, int64_t count,
                                 int64_t *first, int64_t *size)
 {
-	char tenant[CW_PG_INT_TEXT], n[CW_PG_INT_TEXT];
-	const char *params[3] = { cw_pg__int(tenant, tenant_id), issuer,
-		                  cw_pg__int(n, count) };
+	char tenant[CW_PG_INT_TEXT], n[CW_PG_INT_TEXT], lists[CW_PG_INT_TEXT];
+	const char *params[4] = {
+		cw_pg__int(tenant, tenant_id), issuer, cw_pg__int(n, count),
+		cw_pg__int(lists, CW_BADGE_STATUS_LISTS_MAX)
+	};
 	pg_store *s = (pg_store *)store;
 	pg_connection *c = NULL;
 	PGresult *res = NULL;
@@ -339,13 +341,15 @@ int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id,
 	*first = *size = 0;
 	if (err < 0)
 		return err;
-	/* One statement: the row lock orders nodes reserving at once. */
+	/* One statement: the row lock orders nodes reserving at once. The
+	 * indexes run on past one list (list i / size, bit i % size). */
 	err = cw_pg__query(c, "reserving status list indexes", &res,
 	                   "UPDATE badge_status_lists SET next_index = "
 	                   "next_index + $3 WHERE tenant_id = $1 AND issuer = "
 	                   "$2 AND purpose = 'revocation' AND next_index + $3 "
-	                   "<= size RETURNING next_index - $3, size",
-	                   3, params);
+	                   "<= size * $4::bigint RETURNING next_index - $3, "
+	                   "size",
+	                   4, params);
 	if (err == 0 && PQntuples(res) == 1) {
 		*first = cw_pg__get_int(res, 0, 0);
 		*size = cw_pg__get_int(res, 0, 1);
@@ -357,9 +361,10 @@ int cw_pg__badge_status_reserve(cw_store *store, int64_t tenant_id,
 		                   "tenant_id = $1 AND issuer = $2",
 		                   2, params);
 		if (err == 0 && PQntuples(list) > 0) {
-			cw_error_set("the revocation list of issuer %s has no "
-			             "room for %lld more credentials",
-			             issuer, (long long)count);
+			cw_error_set("the %d revocation lists of issuer %s "
+			             "have no room for %lld more credentials",
+			             CW_BADGE_STATUS_LISTS_MAX, issuer,
+			             (long long)count);
 			err = CW_ETOOBIG;
 		} else if (err == 0) {
 			cw_error_set("the tenant has no issuer %s", issuer);

@@ -423,10 +423,10 @@ int cw_sqlite__badge_status_reserve(cw_store *store, int64_t tenant_id,
 	err = run_on(db,
 	             "UPDATE badge_status_lists SET next_index = next_index + "
 	             "?3 WHERE tenant_id = ?1 AND issuer = ?2 AND purpose = "
-	             "'revocation' AND next_index + ?3 <= size RETURNING "
-	             "next_index - ?3, size",
-	             reserve_row, &r, &rows, NULL, "iti", tenant_id, issuer,
-	             count);
+	             "'revocation' AND next_index + ?3 <= size * ?4 "
+	             "RETURNING next_index - ?3, size",
+	             reserve_row, &r, &rows, NULL, "itii", tenant_id, issuer,
+	             count, (int64_t)CW_BADGE_STATUS_LISTS_MAX);
 	if (err == 0 && rows == 0) {
 		int exists = 0;
 
@@ -436,9 +436,10 @@ int cw_sqlite__badge_status_reserve(cw_store *store, int64_t tenant_id,
 		             NULL, NULL, &exists, NULL, "it", tenant_id,
 		             issuer);
 		if (err == 0 && exists) {
-			cw_error_set("the revocation list of issuer %s has no "
-			             "room for %lld more credentials",
-			             issuer, (long long)count);
+			cw_error_set("the %d revocation lists of issuer %s "
+			             "have no room for %lld more credentials",
+			             CW_BADGE_STATUS_LISTS_MAX, issuer,
+			             (long long)count);
 			err = CW_ETOOBIG;
 		} else if (err == 0) {
 			cw_error_set("the tenant has no issuer %s", issuer);

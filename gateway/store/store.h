@@ -258,8 +258,11 @@ typedef int (*cw_import_source_cb)(const char *source, void *payload);
 
 /* ---- Open Badges issuing ------------------------------------------------ */
 
-/* Bits of a revocation list: the W3C Bitstring Status List minimum. */
+/* Bits of a revocation list: the W3C Bitstring Status List minimum. An
+ * issuer's status indexes run on past it: index i is bit i % BITS of its
+ * list number i / BITS, up to CW_BADGE_STATUS_LISTS_MAX lists. */
 #define CW_BADGE_STATUS_LIST_BITS 131072
+#define CW_BADGE_STATUS_LISTS_MAX 1024
 
 /** An issuer: id is its stable handle; the other texts may be NULL.
  *  id_kind "default" (NULL reads as it), "hosted" or "did:web"; public_id

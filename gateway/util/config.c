@@ -83,6 +83,19 @@ static const option options[] = {
 	{ "change_prune_interval_s", TYPE_INT, "3600", 1, 86400,
 	  FIELD(change_prune_interval_s),
 	  "seconds between the daemon's prunes of the change log" },
+	{ "auth_failure_limit", TYPE_INT, "10", 0, 1000,
+	  FIELD(auth_failure_limit),
+	  "failed authentications of one OAuth client or OB 3.0 holder "
+	  "login within auth_failure_window_s before the daemon answers "
+	  "429 with Retry-After until the window ends (0: no limit)" },
+	{ "auth_failure_window_s", TYPE_INT, "300", 1, 86400,
+	  FIELD(auth_failure_window_s),
+	  "the window of auth_failure_limit, in seconds" },
+	{ "sync_max_concurrent", TYPE_INT, "3", 1, 16,
+	  FIELD(sync_max_concurrent),
+	  "requests a sync keeps in flight to the SIS at once (pages fetched "
+	  "ahead while earlier ones are read); lower it for a SIS that "
+	  "throttles" },
 	{ "sync_lease_s", TYPE_INT, "60", 2, 3600, FIELD(sync_lease_s),
 	  "seconds a sync run's lease lasts unless renewed (it is renewed "
 	  "every third of that while the run works); a run whose process "

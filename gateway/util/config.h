@@ -24,10 +24,13 @@ typedef struct {
 	long roster_pending_ttl_h;        /* pending imports expire after */
 	long rest_max_limit;              /* largest OneRoster page */
 	long change_retention_days;       /* the change log is kept so long */
-	long change_prune_interval_s;     /* the daemon prunes this often */
-	long sync_lease_s;                /* a sync run's lease */
-	long fetch_private_addresses;     /* 1: the daemon may fetch from
-	                                     loopback and private networks */
+	long sync_max_concurrent;         /* a sync's requests in flight */
+	long auth_failure_limit;          /* per identity and window */
+	long auth_failure_window_s;
+	long change_prune_interval_s; /* the daemon prunes this often */
+	long sync_lease_s;            /* a sync run's lease */
+	long fetch_private_addresses; /* 1: the daemon may fetch from
+	                                 loopback and private networks */
 	/* Operator-supplied JSON-LD contexts (engine/contexts_dir.h): the
 	 * directory (relative paths are under the data dir) and the
 	 * `URL=SHA256HEX FILE, …` pins; "" when unset. */

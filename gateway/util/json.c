@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static void locate(cw_json_position *where, const char *buf, size_t offset)
+void cw_json_locate(cw_json_position *where, const char *buf, size_t offset)
 {
 	int line = 1, column = 1;
 
@@ -59,7 +59,7 @@ int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
 	*out = NULL;
 	bad = depth_violation(buf, len, max_depth);
 	if (bad < len) {
-		locate(&pos, buf, bad);
+		cw_json_locate(&pos, buf, bad);
 		if (where)
 			*where = pos;
 		cw_error_set("%d:%d: JSON nested deeper than %d levels",
@@ -79,7 +79,7 @@ int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
 		cJSON_Delete(root);
 		end = buf + off;
 	}
-	locate(&pos, buf, end && end >= buf ? (size_t)(end - buf) : 0);
+	cw_json_locate(&pos, buf, end && end >= buf ? (size_t)(end - buf) : 0);
 	if (where)
 		*where = pos;
 	cw_error_set("%d:%d: invalid JSON", pos.line, pos.column);

@@ -19,6 +19,8 @@ typedef struct {
  */
 int cw_json_parse(cJSON **out, const char *buf, size_t len, int max_depth,
                   cw_json_position *where);
+/** The line and column of byte offset of buf. */
+void cw_json_locate(cw_json_position *where, const char *buf, size_t offset);
 
 /** Serialises compactly into a cw_malloc'd string; NULL on failure. */
 char *cw_json_print(const cJSON *item);

@@ -24,6 +24,7 @@ USERS = []
 seen = {}          # (scenario, path+query) -> requests so far
 tokens = {}        # token -> uses left
 lock = threading.Lock()
+busy = {"now": 0, "max": 0}  # GETs of scenario busy in progress
 roster = {"users": None, "delay": 0.0, "log": []}
 ORG = {"sourcedId": "o1", "status": "active",
        "dateLastModified": "2026-01-01T00:00:00.000Z",
@@ -76,13 +77,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(401, {"error": "invalid_client"})
         with lock:
             token = "tok-%d" % (len(tokens) + 1)
-            tokens[token] = 1 if scenario == "expire" else 1000000
+            tokens[token] = {"expire": 1, "expire5": 5}.get(scenario,
+                                                            1000000)
         self.send(200, {"access_token": token, "token_type": "Bearer",
                         "expires_in": 3600})
 
     def authorized(self, scenario):
         auth = self.headers.get("Authorization", "")
-        if scenario in ("oauth2", "expire"):
+        if scenario in ("oauth2", "expire", "expire5"):
             token = auth[7:] if auth.startswith("Bearer ") else ""
             with lock:
                 if tokens.get(token, 0) <= 0:
@@ -147,6 +149,22 @@ class Handler(BaseHTTPRequestHandler):
                   {"X-Total-Count": str(len(rows))})
 
     def do_GET(self):
+        if self.path == "/busy/stats":
+            with lock:
+                return self.send(200, dict(busy))
+        if self.path.startswith("/busy/"):
+            with lock:
+                busy["now"] += 1
+                busy["max"] = max(busy["max"], busy["now"])
+            try:
+                time.sleep(0.1)  # long enough for pages to overlap
+                return self.get()
+            finally:
+                with lock:
+                    busy["now"] -= 1
+        return self.get()
+
+    def get(self):
         url = urllib.parse.urlparse(self.path)
         scenario = url.path.strip("/").split("/")[0]
         q = urllib.parse.parse_qs(url.query)
@@ -175,8 +193,11 @@ class Handler(BaseHTTPRequestHandler):
         rows = USERS[offset:offset + limit]
         body = json.dumps({"users": rows}).encode()
         headers = {}
-        if scenario in ("clean", "oauth2", "oauth1", "expire", "flaky"):
+        if scenario in ("clean", "oauth2", "oauth1", "expire", "expire5",
+                        "flaky", "busy"):
             headers["X-Total-Count"] = str(len(USERS))
+        if scenario == "truncated" and offset > 0:  # a whole answer
+            return self.send(200, body[:len(body) // 2], headers)
         if scenario == "drop" and n == 1 and offset > 0:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -131,6 +132,48 @@ START_TEST(token_rejections)
 	cwt_request(&res, &daemon_, "GET", "/oauth/token", NULL, NULL);
 	ck_assert_int_eq(res.status, 405);
 	cwt_http_dispose(&res);
+}
+END_TEST
+
+/* Ten failed authentications of a client (auth_failure_limit) and it is
+ * answered 429 with Retry-After, even with its right secret, until the
+ * window ends; other clients go on. */
+START_TEST(failed_attempts_are_throttled)
+{
+	char id[64], secret[64], other[64], other_secret[64], token[64];
+	char body[512], error[64];
+	const char *form[] = { FORM, NULL };
+	cwt_http res;
+
+	cwt_client_add(&env, "alpha", R, id, secret);
+	cwt_client_add(&env, "alpha", R, other, other_secret);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(cwt_token(token, &daemon_, id, "wrong", NULL),
+		                 401);
+	snprintf(body, sizeof(body),
+	         "grant_type=client_credentials&client_id=%s&client_secret=%s",
+	         id, secret);
+	cwt_request(&res, &daemon_, "POST", "/oauth/token", form, body);
+	ck_assert_int_eq(res.status, 429);
+	ck_assert_str_eq(oauth_error(&res, error), "invalid_client");
+	const char *after = strstr(cw_buf_cstr(&res.headers), "Retry-After: ");
+	ck_assert_ptr_nonnull(after);
+	long wait = strtol(after + 13, NULL, 10);
+	ck_assert_msg(wait > 0 && wait <= 300, "Retry-After %ld", wait);
+	cwt_http_dispose(&res);
+	ck_assert_int_eq(cwt_token(token, &daemon_, other, other_secret, NULL),
+	                 0);
+	/* a success clears the count: nine failures, a token, nine more */
+	for (int i = 0; i < 9; i++)
+		ck_assert_int_eq(
+		        cwt_token(token, &daemon_, other, "wrong", NULL), 401);
+	ck_assert_int_eq(cwt_token(token, &daemon_, other, other_secret, NULL),
+	                 0);
+	for (int i = 0; i < 9; i++)
+		ck_assert_int_eq(
+		        cwt_token(token, &daemon_, other, "wrong", NULL), 401);
+	ck_assert_int_eq(cwt_token(token, &daemon_, other, other_secret, NULL),
+	                 0);
 }
 END_TEST
 
@@ -365,6 +408,7 @@ Suite *suite_auth(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, token_with_basic_and_post);
 	tcase_add_test(tc, token_rejections);
+	tcase_add_test(tc, failed_attempts_are_throttled);
 	tcase_add_test(tc, bearer_rejections);
 	tcase_add_test(tc, expired_token);
 	tcase_add_test(tc, revoked_client_loses_its_tokens);

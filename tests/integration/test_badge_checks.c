@@ -2,7 +2,10 @@
  * Schema named is fetched and applied; a violation fails the credential
  * with its pointer, a schema that cannot be had is reported skipped) and
  * endorsements (each EndorsementCredential of the credential, its issuer or
- * its achievement verified as a credential of its own). Signed with `vc
+ * its achievement verified as a credential of its own) and refresh (the
+ * credential a 1EdTechCredentialRefresh service answers, when it is the
+ * same issuer's and its proof verifies, is checked in place of the
+ * original). Signed with `vc
  * sign`, checked with `badge verify --map`. */
 #include "harness.h"
 
@@ -240,6 +243,112 @@ START_TEST(endorsements_are_verified)
 }
 END_TEST
 
+#define REFRESH(file)                                                          \
+	"\"validUntil\":\"2025-01-01T00:00:00Z\",\"refreshService\":{\"id\":"  \
+	"\"https://schemas.example/" file "\",\"type\":"                       \
+	"\"1EdTechCredentialRefresh\"},"
+
+/* The credential, expired, with a refreshService for file (its type is
+ * defined by the OB extensions context). */
+static void make_refreshing(const char *name, const char *file)
+{
+	char member[300], p[400], *text = NULL;
+	size_t len = 0;
+	snprintf(member, sizeof(member), REFRESH("%s"), file);
+	make(name, member, "");
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
+	const char *at = strstr(text, "context-3.0.3.json\"");
+	ck_assert_ptr_nonnull(at);
+	cw_buf b = CW_BUF_INIT(1 << 20);
+	cw_buf_put(&b, text, (size_t)(at - text) + 19);
+	cw_buf_puts(&b, ",\"https://purl.imsglobal.org/spec/ob/v3p0/"
+	                "extensions.json\"");
+	cw_buf_puts(&b, at + 19);
+	write_file(name, cw_buf_cstr(&b));
+	cw_buf_dispose(&b);
+	free(text);
+}
+
+/* Writes name to out_name with the first byte of needle changed. */
+static void tamper(const char *name, const char *needle, const char *out_name)
+{
+	char p[400], *text = NULL;
+	size_t len = 0;
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
+	char *at = strstr(text, needle);
+	ck_assert_ptr_nonnull(at);
+	at[0] = 'X';
+	write_file(out_name, text);
+	free(text);
+}
+
+/* Copies the signed credential name to the refresh URL's file. */
+static void publish(const char *name, const char *file)
+{
+	char p[400], *text = NULL, target[400];
+	size_t len = 0;
+	path_of(p, sizeof(p), name);
+	ck_assert_int_eq(cw_file_read(&text, &len, p, 1 << 20), 0);
+	snprintf(target, sizeof(target), "schemas/%s", file);
+	write_file(target, text);
+	free(text);
+}
+
+START_TEST(refresh_service_is_followed)
+{
+	char detail[600];
+	/* expired as issued; its refreshService gives a current one */
+	make_refreshing("r.json", "fresh.json");
+	sign("r.json", "r.signed.json");
+	make("fresh.json", "\"validUntil\":\"2099-01-01T00:00:00Z\",", "");
+	sign("fresh.json", "fresh.signed.json");
+	publish("fresh.signed.json", "fresh.json");
+	ck_assert_msg(verify("r.signed.json") == 0, "%s", cw_buf_cstr(&out));
+	ck_assert_str_eq(step("refresh", detail), "pass");
+	ck_assert_msg(strstr(detail, "refreshed from https://schemas.example/"
+	                             "fresh.json: urn:uuid:6f1c2a64") != NULL,
+	              "%s", detail);
+	ck_assert_str_eq(step("validity", detail), "pass");
+	/* the refreshed one tampered with: the original is checked, and it
+	 * has expired */
+	tamper("schemas/fresh.json", "Solders.", "schemas/fresh.json");
+	ck_assert_int_eq(verify("r.signed.json"), 1);
+	ck_assert_str_eq(step("refresh", detail), "skipped");
+	ck_assert_msg(strstr(detail, "does not verify") &&
+	                      strstr(detail, "verified as issued"),
+	              "%s", detail);
+	ck_assert_str_eq(step("validity", detail), "fail");
+	/* another issuer's credential is no refresh of this one */
+	write_file(
+	        "schemas/other.json",
+	        "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
+	        "\"type\":[\"VerifiableCredential\"],\"issuer\":"
+	        "\"did:example:other\",\"validFrom\":\"2024-01-01T00:00:00Z\","
+	        "\"credentialSubject\":{\"id\":\"did:example:learner\"}}");
+	make_refreshing("o.json", "other.json");
+	sign("o.json", "o.signed.json");
+	ck_assert_int_eq(verify("o.signed.json"), 1);
+	ck_assert_str_eq(step("refresh", detail), "skipped");
+	ck_assert_msg(strstr(detail, "has issuer did:example:other, not did:"),
+	              "%s", detail);
+	/* nothing at the URL: reported, the original checked */
+	make_refreshing("m.json", "gone.json");
+	sign("m.json", "m.signed.json");
+	ck_assert_int_eq(verify("m.signed.json"), 1);
+	ck_assert_str_eq(step("refresh", detail), "skipped");
+	ck_assert_msg(strstr(detail, "gone.json"), "%s", detail);
+	ck_assert_str_eq(step("validity", detail), "fail");
+	/* a proof that fails is not refreshed */
+	tamper("r.signed.json", "Solder a board.", "r.bad.json");
+	ck_assert_int_eq(verify("r.bad.json"), 1);
+	ck_assert_str_eq(step("proof", detail), "fail");
+	ck_assert_str_eq(step("refresh", detail), "skipped");
+	ck_assert_str_eq(detail, "not refreshed: the proof does not verify");
+}
+END_TEST
+
 Suite *suite_badge_checks(void)
 {
 	Suite *s = suite_create("badge_checks");
@@ -248,6 +357,7 @@ Suite *suite_badge_checks(void)
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, credential_schema_is_applied);
 	tcase_add_test(t, endorsements_are_verified);
+	tcase_add_test(t, refresh_service_is_followed);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -384,6 +384,118 @@ START_TEST(revoke_sets_the_bit)
 }
 END_TEST
 
+/* Sets the issuer's next status index (as after that many credentials). */
+static void set_next_index(long next)
+{
+	char sql[200];
+	snprintf(sql, sizeof(sql),
+	         "UPDATE badge_status_lists SET next_index = %ld", next);
+	ck_assert_int_eq(cwt_store_exec(&env, sql), 1);
+}
+
+/* The credential's statusListCredential and statusListIndex. */
+static void status_entry(const char *name, char url[300], char index[24])
+{
+	cJSON *c = read_json(name);
+	const cJSON *st = cJSON_GetObjectItem(c, "credentialStatus");
+	snprintf(url, 300, "%s", cw_json_string(st, "statusListCredential"));
+	snprintf(index, 24, "%s", cw_json_string(st, "statusListIndex"));
+	cJSON_Delete(c);
+}
+
+/* An issuer's 131,073rd credential starts its list 1 (URL + "/1", bit 0);
+ * each list has its own bits, is served and signed, and verifies. */
+START_TEST(status_lists_roll_over)
+{
+	char last[64], next[64], url[300], index[24], p[400];
+	set_next_index(131071);
+	issue("last.json", "a@x.org", last);
+	issue("next.json", "b@x.org", next);
+	status_entry("last.json", url, index);
+	ck_assert_str_eq(index, "131071");
+	ck_assert_ptr_nonnull(strstr(url, "/status/revocation"));
+	ck_assert_str_eq(url + strlen(url) - 18, "/status/revocation");
+	status_entry("next.json", url, index);
+	ck_assert_str_eq(index, "0");
+	ck_assert_str_eq(url + strlen(url) - 20, "/status/revocation/1");
+	ck_assert_int_eq(RUN("badge", "revoke", next, "--reason", "error",
+	                     "--tenant", "d1"),
+	                 0);
+	/* list 1 has bit 0 set; list 0 does not have bit 131071 */
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer, "--list", "1"),
+	                 0);
+	write_file("list1.json", out.data);
+	ck_assert_int_eq(verify("list1.json"), 0);
+	cJSON *l = read_json("list1.json");
+	ck_assert_str_eq(cw_json_string(l, "id"), url);
+	size_t len = 0;
+	unsigned char *bits = decode_list(
+	        cw_json_string(cJSON_GetObjectItem(l, "credentialSubject"),
+	                       "encodedList"),
+	        &len);
+	ck_assert_uint_eq(len, 131072 / 8);
+	ck_assert_int_eq(bits[0], 0x80);
+	free(bits);
+	cJSON_Delete(l);
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer),
+	                 0);
+	write_file("list0.json", out.data);
+	l = read_json("list0.json");
+	bits = decode_list(
+	        cw_json_string(cJSON_GetObjectItem(l, "credentialSubject"),
+	                       "encodedList"),
+	        &len);
+	ck_assert_int_eq(bits[len - 1], 0);
+	free(bits);
+	cJSON_Delete(l);
+	/* each credential is checked against its own list */
+	path_of(p, sizeof(p), "last.json");
+	ck_assert_msg(RUN("badge", "verify", p) == 0, "%s", out.data);
+	path_of(p, sizeof(p), "next.json");
+	ck_assert_int_eq(RUN("badge", "verify", p), 1);
+	ck_assert_ptr_nonnull(strstr(out.data, "FAIL status"));
+	/* a list not begun is not there */
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer, "--list", "2"),
+	                 1);
+	ck_assert_int_eq(RUN("badge", "status-list", "--tenant", "d1",
+	                     "--issuer", issuer, "--list", "x"),
+	                 1);
+	/* the daemon serves list 1 at its URL */
+	int port = cwt_free_port();
+	char listen[32], path[300];
+	cwt_daemon d;
+	cwt_http res;
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	cwt_start(&d, &env, "--listen", listen, NULL);
+	snprintf(path, sizeof(path),
+	         "/badges/d1/issuers/%s/status/revocation/1", issuer);
+	cwt_request(&res, &d, "GET", path, NULL, NULL);
+	ck_assert_int_eq(res.status, 200);
+	ck_assert_ptr_nonnull(strstr(res.body.data, "BitstringStatusList"));
+	cwt_http_dispose(&res);
+	snprintf(path, sizeof(path),
+	         "/badges/d1/issuers/%s/status/revocation/2", issuer);
+	cwt_request(&res, &d, "GET", path, NULL, NULL);
+	ck_assert_int_eq(res.status, 404);
+	cwt_http_dispose(&res);
+	snprintf(path, sizeof(path),
+	         "/badges/d1/issuers/%s/status/revocation/01", issuer);
+	cwt_request(&res, &d, "GET", path, NULL, NULL);
+	ck_assert_int_eq(res.status, 404);
+	cwt_http_dispose(&res);
+	cwt_stop(&d, SIGTERM, 5000);
+	/* the last list full: a clear refusal, nothing issued */
+	set_next_index(131072L * 1024);
+	ck_assert_int_eq(RUN("badge", "issue", "--tenant", "d1",
+	                     "--achievement", ACH, "--recipient", "c@x.org"),
+	                 1);
+	ck_assert_ptr_nonnull(strstr(err.data, "no room"));
+}
+END_TEST
+
 START_TEST(rotation_keeps_old_credentials_valid)
 {
 	char id[64], kid[128];
@@ -642,6 +754,7 @@ Suite *suite_badges(void)
 	tcase_add_test(t, achievement_checks);
 	tcase_add_test(t, batch_all_or_nothing);
 	tcase_add_test(t, revoke_sets_the_bit);
+	tcase_add_test(t, status_lists_roll_over);
 	tcase_add_test(t, rotation_keeps_old_credentials_valid);
 	tcase_add_test(t, keys_sealed_under_the_master_key);
 	tcase_add_test(t, tenant_isolation);

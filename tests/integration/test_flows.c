@@ -709,6 +709,21 @@ START_TEST(pd_course_completers_get_microcredentials)
 	ck_assert_int_eq(count_of(r, "held"), 1);
 	ck_assert_int_eq(count_of(r, "credentials"), 0);
 	cJSON_Delete(r);
+	/* a run that stopped after issuing (its run left "running"): the
+	 * next run finds s1's microcredential, issues none */
+	ck_assert_int_eq(cwt_store_exec(&env, "UPDATE flow_runs SET state = "
+	                                      "'running' WHERE flow = "
+	                                      "'pd-completion' AND state = "
+	                                      "'done'"),
+	                 1);
+	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
+	                     "pd-completion", "--mapping", p, "k"),
+	                 1);
+	ck_assert_int_eq(cw_json_parse(&r, out.data, out.len, 64, NULL), 0);
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	ck_assert_int_eq(count_of(r, "reused"), 1);
+	cJSON_Delete(r);
 	/* an unknown class or competency changes nothing */
 	ck_assert_int_eq(RUN("map", "run", "--tenant", "d1", "--flow",
 	                     "pd-completion", "--mapping", p, "nope"),
@@ -977,6 +992,65 @@ START_TEST(result_pushed_to_the_sis_gradebook)
 	char *results = exported("results.csv");
 	ck_assert_ptr_nonnull(strstr(results, ",s2,fully graded,4,"));
 	cw_free(results);
+	/* a partner's records: the batch pushes what it wrote, each lineItem
+	 * once; the SIS refuses grace's result, her record fails with its
+	 * answer, s1's results reach the SIS */
+	write_file("partner.json", partner_map);
+	path_of(p, sizeof(p), "partner.json");
+	ck_assert_int_eq(RUN("map", "install", "--tenant", "d1", p), 0);
+	write_file("records.csv", records_csv);
+	r = partner_run(1, NULL);
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "failed"), 1);
+	ck_assert_int_eq(count_of(r, "held"), 4);
+	const cJSON *pushed = cJSON_GetObjectItem(r, "push");
+	ck_assert_int_eq(count_of(pushed, "refused"), 1);
+	/* a category, 3 lineItems (two achievements for s1, one for grace's
+	 * class), 3 results */
+	ck_assert_int_eq(count_of(pushed, "objects"), 7);
+	why = held_reason(r, "line 3");
+	ck_assert_msg(strstr(why, "did not take it") &&
+	                      strstr(why, "HTTP status 422"),
+	              "%s", why);
+	cJSON_Delete(r);
+	cwt_get_auth(&res, &d,
+	             "/ims/oneroster/gradebook/v1p2/results?filter="
+	             "student.sourcedId%3D%27s1%27",
+	             token);
+	ck_assert_msg(res.status == 200, "%ld %s", res.status, res.body.data);
+	ck_assert_msg(strstr(res.body.data, "urn:uuid:" ITEM2), "%s",
+	              res.body.data);
+	cwt_http_dispose(&res);
+	/* the SIS has grace again: the records run again, grace's failed one
+	 * completes with the credential it was issued the first time (no
+	 * second credential, no second result), s1's is a duplicate */
+	results = exported("results.csv");
+	int s2_results = 0;
+	for (const char *at = results; (at = strstr(at, ",s2,")); at++)
+		s2_results++;
+	cw_free(results);
+	char set2[400];
+	snprintf(set2, sizeof(set2), "%s/set2", sis.dir);
+	cwt_or_write_set(set2, cwt_or_users_csv);
+	cw_buf_clear(&e2);
+	ck_assert_msg(cwt_run(&sis, &o2, &e2, "roster", "import", "--tenant",
+	                      "sis", "--approve", set2, NULL) == 0,
+	              "%s", cw_buf_cstr(&e2));
+	r = partner_run(1, NULL); /* 1: four are still held */
+	ck_assert_int_eq(count_of(r, "done"), 1);
+	ck_assert_int_eq(count_of(r, "duplicate"), 1);
+	ck_assert_int_eq(count_of(r, "failed"), 0);
+	ck_assert_int_eq(count_of(r, "credentials"), 0);
+	ck_assert_int_eq(count_of(r, "reused"), 1);
+	ck_assert_int_eq(count_of(cJSON_GetObjectItem(r, "push"), "refused"),
+	                 0);
+	cJSON_Delete(r);
+	results = exported("results.csv");
+	int again = 0;
+	for (const char *at = results; (at = strstr(at, ",s2,")); at++)
+		again++;
+	cw_free(results);
+	ck_assert_int_eq(again, s2_results);
 	cwt_stop(&d, SIGTERM, 5000);
 	cwt_env_cleanup(&sis);
 	cw_buf_dispose(&o2);

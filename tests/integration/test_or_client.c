@@ -1,18 +1,21 @@
 /* The OneRoster REST client (engine/or_client) against a fake SIS on
  * loopback (fake_sis.py: paging without count headers, repeated rows, 429
  * with Retry-After, 503, a connection dropped mid-page, a stalled answer,
- * a SIS that ignores offset, expiring tokens, OAuth 1.0a checked by
- * python3-oauthlib) and against a real Crosswalk daemon. */
+ * a SIS that ignores offset, expiring tokens, a truncated page, pages in
+ * flight together, OAuth 1.0a checked by python3-oauthlib) and against a
+ * real Crosswalk daemon. */
 #include "harness.h"
 #include "or_set.h"
 
 #include "engine/or_client.h"
+#include "net/fetch.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/strset.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +68,8 @@ static void stop_sis(void)
 typedef struct {
 	cw_strset *ids;
 	size_t count;
+	int ordered; /* every id after the one before */
+	char last[64];
 } collected;
 
 static int on_record(void *arg, const cJSON *record)
@@ -74,17 +79,24 @@ static int on_record(void *arg, const cJSON *record)
 	const char *id = cJSON_GetObjectItem(record, "sourcedId")->valuestring;
 	ck_assert_int_eq(cw_strset_put(c->ids, id, strlen(id), 0, &found), 1);
 	c->count++;
+	if (strcmp(id, c->last) <= 0)
+		c->ordered = 0;
+	snprintf(c->last, sizeof(c->last), "%s", id);
 	return 0;
 }
 
 static long waits[16];
 static int wait_count;
+static pthread_mutex_t wait_lock = PTHREAD_MUTEX_INITIALIZER;
+static int in_order; /* whether the last pull's records came in order */
 
 static void record_wait(void *arg, long ms)
 {
 	(void)arg;
+	pthread_mutex_lock(&wait_lock); /* the fetching threads call it */
 	if (wait_count < 16)
 		waits[wait_count++] = ms;
+	pthread_mutex_unlock(&wait_lock);
 }
 
 /* Pulls users from scenario; the code, with stats and records. */
@@ -93,7 +105,7 @@ static int pull(const char *scenario, cw_or_client_options *o,
 {
 	char base[200];
 	cw_or_client *c = NULL;
-	collected got = { NULL, 0 };
+	collected got = { NULL, 0, 1, "" };
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d/%s" V12, sis_port,
 	         scenario);
 	o->base_url = base;
@@ -105,6 +117,7 @@ static int pull(const char *scenario, cw_or_client_options *o,
 	cw_or_client_free(c);
 	cw_strset_free(got.ids);
 	*records = got.count;
+	in_order = got.ordered;
 	return err;
 }
 
@@ -133,6 +146,63 @@ START_TEST(paging_variants)
 	/* a SIS that ignores offset would look like a short roster: error */
 	ck_assert_int_eq(pull("ignore-offset", &o, &st, &n), CW_EINVAL);
 	ck_assert_ptr_nonnull(strstr(cw_error_last(), "offset"));
+	stop_sis();
+}
+END_TEST
+
+/* The most GETs the fake SIS's busy scenario saw at once, reset. */
+static long busy_max(void)
+{
+	char url[200];
+	cw_buf body = CW_BUF_INIT(4096);
+	cw_fetch_options fo = { 4096, 10, NULL, "application/json", 0 };
+	long status = 0, max = -1;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/busy/stats", sis_port);
+	ck_assert_int_eq(cw_net_fetch(&body, &status, url, &fo), 0);
+	const char *m = strstr(cw_buf_cstr(&body), "\"max\": ");
+	ck_assert_ptr_nonnull(m);
+	max = strtol(m + 7, NULL, 10);
+	cw_buf_dispose(&body);
+	return max;
+}
+
+START_TEST(concurrent_pages)
+{
+	cw_or_client_options o = { 0 };
+	cw_or_pull_stats st;
+	size_t n;
+	start_sis();
+	/* 13 pages, 3 at a time at most (the first alone), in order */
+	o.page_size = 20;
+	o.max_concurrent = 3;
+	ck_assert_int_eq(pull("busy", &o, &st, &n), 0);
+	ck_assert_uint_eq(n, USERS);
+	ck_assert_uint_eq(st.pages, 13);
+	ck_assert(in_order);
+	long most = busy_max();
+	ck_assert_msg(most >= 2 && most <= 3, "%ld at once", most);
+	/* rows repeated across pages fetched together: each passed on once,
+	 * in order; no count header, so pages past the end went out too */
+	o.max_concurrent = 4;
+	ck_assert_int_eq(pull("repeat", &o, &st, &n), 0);
+	ck_assert_uint_eq(n, USERS);
+	ck_assert_uint_eq(st.duplicates, 5); /* page 2 starts 5 rows early */
+	ck_assert(in_order);
+	ck_assert_uint_ge(st.requests, st.pages);
+	/* faults while pages overlap: 503 on pages 2 and 3, retried */
+	o.page_size = 100;
+	ck_assert_int_eq(pull("flaky", &o, &st, &n), 0);
+	ck_assert_uint_eq(n, USERS);
+	ck_assert_uint_eq(st.retries, 3);
+	ck_assert(in_order);
+	/* a truncated page still fails the pull, naming where it stopped */
+	ck_assert_int_eq(pull("truncated", &o, &st, &n), CW_EINVAL);
+	ck_assert_msg(strstr(cw_error_last(), "not JSON (line 1, column ") &&
+	                      strstr(cw_error_last(), "the text ends inside"),
+	              "%s", cw_error_last());
+	/* the page that stopped it, not one fetched ahead and dropped */
+	ck_assert_ptr_nonnull(strstr(cw_error_last(), "offset=100: not JSON"));
+	ck_assert_uint_eq(n, 100); /* page 1 only: nothing half-reported */
 	stop_sis();
 }
 END_TEST
@@ -183,12 +253,26 @@ START_TEST(oauth)
 	ck_assert_int_eq(pull("oauth2", &o, &st, &n), 0);
 	ck_assert_uint_eq(n, USERS);
 	ck_assert_uint_eq(st.token_fetches, 1); /* cached across pages */
-	/* tokens that stop working: renewed once per request */
+	/* tokens that stop working: renewed once per request. A token good
+	 * for one request is used up by whichever page goes first, so this
+	 * count holds one request at a time only. */
 	snprintf(token_url, sizeof(token_url),
 	         "http://127.0.0.1:%d/expire/token", sis_port);
+	o.max_concurrent = 1;
 	ck_assert_int_eq(pull("expire", &o, &st, &n), 0);
 	ck_assert_uint_eq(n, USERS);
 	ck_assert_uint_eq(st.token_fetches, 3);
+	/* with pages in flight together, tokens good for five requests: the
+	 * first thread refused renews, the others use the new one */
+	snprintf(token_url, sizeof(token_url),
+	         "http://127.0.0.1:%d/expire5/token", sis_port);
+	o.max_concurrent = 2;
+	o.page_size = 20;
+	ck_assert_int_eq(pull("expire5", &o, &st, &n), 0);
+	ck_assert_uint_eq(n, USERS);
+	ck_assert_uint_ge(st.token_fetches, 3); /* 13 pages, 5 per token */
+	o.max_concurrent = 0;
+	o.page_size = 0;
 	o.client_secret = "wrong";
 	ck_assert_int_eq(pull("oauth2", &o, &st, &n), CW_EAUTH);
 	/* OAuth 1.0a, verified by python3-oauthlib */
@@ -236,7 +320,7 @@ START_TEST(real_provider)
 	o.client_secret = secret;
 	o.page_size = 2;
 	cw_or_client *c = NULL;
-	collected got = { NULL, 0 };
+	collected got = { NULL, 0, 1, "" };
 	cw_or_pull_stats st;
 	ck_assert_int_eq(cw_strset_new(&got.ids), 0);
 	ck_assert_int_eq(cw_or_client_new(&c, &o), 0);
@@ -498,6 +582,7 @@ Suite *suite_or_client(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, paging_variants);
 	tcase_add_test(tc, faults_and_retries);
+	tcase_add_test(tc, concurrent_pages);
 	tcase_add_test(tc, oauth);
 	tcase_add_test(tc, real_provider);
 	tcase_add_test(tc, sync_pull_between_tenants);

@@ -73,7 +73,8 @@ START_TEST(keys_are_sealed_and_bound)
 	cw_badges wrong = badges;
 	static const unsigned char other[CW_SECRETBOX_KEY_LEN] = { 1 };
 	cw_badge_issued issued;
-	cw_badge_request req = { ACH, "a@b.org", NULL, NULL, NULL, NULL, NULL };
+	cw_badge_request req = { ACH,  "a@b.org", NULL, NULL,
+		                 NULL, NULL,      NULL, NULL };
 
 	ck_assert_int_eq(cw_store_tenant_get(store, "d1", &t), 0);
 	ck_assert_int_eq(cw_store_badge_key_list(store, t.id, issuer,
@@ -90,7 +91,8 @@ END_TEST
 START_TEST(issue_revoke_and_list)
 {
 	cw_badge_issued one, two;
-	cw_badge_request req = { ACH, "stu-1", NULL, NULL, NULL, NULL, NULL };
+	cw_badge_request req = { ACH,  "stu-1", NULL, NULL,
+		                 NULL, NULL,    NULL, NULL };
 	cJSON *list = NULL, *c = NULL;
 	cw_di_verify_options o = { NULL, NULL, NULL };
 
