@@ -17,6 +17,7 @@ COPY CMakeLists.txt ./
 COPY cmake ./cmake
 COPY gateway ./gateway
 COPY schemas ./schemas
+COPY mappings ./mappings
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && cmake --build /build -j"$(nproc)" \
  && strip /build/crosswalk
