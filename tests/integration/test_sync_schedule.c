@@ -966,6 +966,217 @@ START_TEST(cli_edits)
 }
 END_TEST
 
+/* ---- two nodes on one store ---------------------------------------------- */
+
+#define ROSTER_READ                                                            \
+	"https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
+
+/* X-Total-Count of GET /users through node d, or -(HTTP status). */
+static long users_on(const cwt_daemon *d, const char *token)
+{
+	cwt_http r;
+	char count[32] = "";
+	cwt_get_auth(&r, d, "/ims/oneroster/rostering/v1p2/users?limit=1",
+	             token);
+	long n = r.status == 200 && cwt_header(&r, "X-Total-Count", count,
+	                                       sizeof(count)) == 1
+	                 ? strtol(count, NULL, 10)
+	                 : -r.status;
+	cwt_http_dispose(&r);
+	return n;
+}
+
+/* The state of run id of connection name, read through node d. */
+static void run_state(const cwt_daemon *d, const char *token, const char *name,
+                      long long id, char out[32])
+{
+	cwt_http r;
+	char path[200];
+	snprintf(path, sizeof(path), "/admin/v1/sync/connections/%s/runs/%lld",
+	         name, id);
+	api(&r, d, "GET", path, token, NULL);
+	ck_assert_int_eq(r.status, 200);
+	cJSON *doc = cwt_json(&r);
+	snprintf(out, 32, "%s", cJSON_GetObjectItem(doc, "state")->valuestring);
+	cJSON_Delete(doc);
+	cwt_http_dispose(&r);
+}
+
+/* Nodes A and B on one data dir's store (SQLite, or the test's
+ * PostgreSQL): a token A issued works on B; a sync started through A is
+ * invisible through B while it runs and visible once it commits; a client
+ * revoked stops working on both at once. */
+START_TEST(two_nodes_one_store)
+{
+	cwt_env env;
+	cwt_daemon a, b;
+	char id[64], secret[64], token[64], admin[64], state[32] = "";
+	start_sis();
+	setup(&env, "UTC");
+	add_connection(&env, "d1", "sis", NULL, NULL, NULL, NULL);
+	cwt_client_add(&env, "d1", ROSTER_READ, id, secret);
+	start_daemon(&a, &env);
+	start_daemon(&b, &env);
+	ck_assert_int_eq(cwt_token(token, &a, id, secret, NULL), 0);
+	ck_assert_int_eq(users_on(&b, token), 0);
+	ck_assert_int_eq(
+	        cwt_token(admin, &a, env.admin_id, env.admin_secret, ADMIN), 0);
+	sis_set("delay=0.2");
+	long long run =
+	        run_now(&a, admin, "/admin/v1/sync/connections/sis/run");
+	int checked = 0;
+	for (int i = 0; i < 200; i++) {
+		run_state(&b, admin, "sis", run, state);
+		if (strcmp(state, "running") != 0)
+			break;
+		ck_assert_int_eq(users_on(&b, token), 0);
+		checked++;
+		cwt_sleep_ms(100);
+	}
+	ck_assert_msg(checked >= 3, "the run was seen running %d times",
+	              checked);
+	ck_assert_str_eq(state, "applied");
+	long n = 0;
+	for (int i = 0; i < 50 && (n = users_on(&b, token)) != USERS; i++)
+		cwt_sleep_ms(100);
+	ck_assert_int_eq(n, USERS);
+	ck_assert_int_eq(users_on(&a, token), USERS);
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	ck_assert_int_eq(
+	        cwt_run(&env, &out, &err, "client", "revoke", id, NULL), 0);
+	ck_assert_int_eq(users_on(&a, token), -401);
+	ck_assert_int_eq(users_on(&b, token), -401);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	ck_assert_int_eq(cwt_stop(&a, SIGTERM, 5000), 0);
+	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
+	stop_sis();
+	cwt_env_cleanup(&env);
+}
+END_TEST
+
+/* A scheduled sync running on node A, A killed with SIGKILL: node B's
+ * scheduler takes the connection once A's lease lapses, and its run ends
+ * where one uninterrupted run would (a full run after it changes nothing). */
+START_TEST(sync_taken_over_when_a_node_dies)
+{
+	cwt_env env;
+	cwt_daemon a, b;
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
+	int full = 0, delta = 0;
+	start_sis();
+	setup(&env, "UTC");
+	add_connection(&env, "d1", "sis", "--schedule", "*/2 * * * * *", NULL,
+	               NULL);
+	sis_set("delay=0.3");
+	start_daemon(&a, &env);
+	/* A's run has reached the users */
+	for (int i = 0; i < 100 && full + delta == 0; i++) {
+		cwt_sleep_ms(100);
+		sis_users_requests(&full, &delta);
+	}
+	ck_assert_int_gt(full + delta, 0);
+	start_daemon(&b, &env);
+	cwt_stop(&a, SIGKILL, 5000);
+	sis_set("delay=0");
+	cJSON *doc = NULL;
+	const cJSON *done = NULL, *dead = NULL;
+	for (int i = 0; i < 200 && !done; i++) {
+		cJSON_Delete(doc);
+		doc = show(&env, "sis");
+		const cJSON *runs = cJSON_GetObjectItem(doc, "runs"), *r;
+		int n = cJSON_GetArraySize(runs);
+		dead = cJSON_GetArrayItem(runs, n - 1); /* the oldest */
+		cJSON_ArrayForEach(r, runs)
+		{
+			if (r != dead && !strcmp(cJSON_GetObjectItem(r, "state")
+			                                 ->valuestring,
+			                         "applied"))
+				done = r;
+		}
+		if (!done)
+			cwt_sleep_ms(100);
+	}
+	ck_assert_ptr_nonnull(done);
+	ck_assert_str_eq(cJSON_GetObjectItem(dead, "state")->valuestring,
+	                 "interrupted");
+	ck_assert_str_eq(cJSON_GetObjectItem(done, "kind")->valuestring,
+	                 "full");
+	ck_assert_int_eq(
+	        (int)number_at(path_of(done, "report", "import", "entities"),
+	                       "users", "added", NULL, NULL),
+	        USERS);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
+	/* an uninterrupted full run now finds nothing to change */
+	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "run", "sis", "--full",
+	                      "--json", NULL) == 0,
+	              "%s", cw_buf_cstr(&err));
+	doc = cJSON_Parse(out.data);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "unchanged");
+	cJSON_Delete(doc);
+	stop_sis();
+	cwt_env_cleanup(&env);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
+/* A schedule firing every 2 s with two nodes up: each firing runs once,
+ * on one of them. */
+START_TEST(schedule_fires_once_across_nodes)
+{
+	cwt_env env;
+	cwt_daemon a, b;
+	start_sis();
+	setup(&env, "UTC");
+	add_connection(&env, "d1", "tick", "--schedule", "*/2 * * * * *", NULL,
+	               NULL);
+	start_daemon(&a, &env);
+	start_daemon(&b, &env);
+	cJSON *doc = NULL;
+	for (int i = 0; i < 150; i++) {
+		cJSON_Delete(doc);
+		doc = show(&env, "tick");
+		if (finished_runs(doc) >= 4)
+			break;
+		cwt_sleep_ms(100);
+	}
+	ck_assert_int_eq(cwt_stop(&a, SIGTERM, 5000), 0);
+	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
+	cJSON_Delete(doc);
+	doc = show(&env, "tick");
+	ck_assert_int_ge(finished_runs(doc), 4);
+	const cJSON *run;
+	int64_t later = 0;
+	int runs = 0;
+	cJSON_ArrayForEach(run, cJSON_GetObjectItem(doc, "runs"))
+	{
+		int64_t at = 0;
+		ck_assert_str_eq(
+		        cJSON_GetObjectItem(run, "started_by")->valuestring,
+		        "schedule");
+		ck_assert_int_eq(
+		        cw_time_parse_iso(cJSON_GetObjectItem(run, "started_at")
+		                                  ->valuestring,
+		                          &at),
+		        0);
+		/* newest first; firings are 2 s apart, so two runs of one
+		 * firing would start within a few milliseconds */
+		ck_assert_msg(!later || later - at >= 800, "runs %lld ms apart",
+		              (long long)(later - at));
+		later = at;
+		runs++;
+	}
+	ck_assert_int_ge(runs, 4);
+	cJSON_Delete(doc);
+	stop_sis();
+	cwt_env_cleanup(&env);
+}
+END_TEST
+
 Suite *suite_sync_schedule(void)
 {
 	Suite *s = suite_create("sync_schedule");
@@ -978,5 +1189,11 @@ Suite *suite_sync_schedule(void)
 	tcase_add_test(tc, killed_mid_run);
 	tcase_add_test(tc, cli_edits);
 	suite_add_tcase(s, tc);
+	TCase *nodes = tcase_create("two_nodes");
+	tcase_set_timeout(nodes, 120);
+	tcase_add_test(nodes, two_nodes_one_store);
+	tcase_add_test(nodes, sync_taken_over_when_a_node_dies);
+	tcase_add_test(nodes, schedule_fires_once_across_nodes);
+	suite_add_tcase(s, nodes);
 	return s;
 }
