@@ -35,14 +35,25 @@ typedef struct {
 	char tenant[CW_PG_INT_TEXT];
 	int64_t tenant_id, import_id, at_ms, next_seq, rows;
 	int in_transaction, copying;
-	int failed; /* the first store error, kept */
+	int copy_target; /* while copying: COPY_STAGED or COPY_FRESH */
+	int failed;      /* the first store error, kept */
 	cw_buf copy;
 	cw_roster_counts counts[CW_STORE_ROSTER_ENTITIES];
 	uint64_t held_seen[CW_STORE_ROSTER_ENTITIES]; /* held rows brought */
 	uint64_t staged[CW_STORE_ROSTER_ENTITIES]; /* rows put, not deleted */
 	uint64_t doomed[CW_STORE_ROSTER_ENTITIES]; /* rows deleted */
 	log_chunk log[CW_STORE_ROSTER_ENTITIES];
+	/* The sourcedIds of rows copied straight into the roster (entities
+	 * the tenant held none of), NUL-separated in the order put: their
+	 * change log, written once the COPY is over. */
+	cw_buf fresh_ids[CW_STORE_ROSTER_ENTITIES];
 } pg_import;
+
+/* Rows of entities the tenant holds go to the staging table for the diff;
+ * rows of entities it held none of are new by definition and go straight
+ * into the roster (one write, not two). */
+#define COPY_STAGED 1
+#define COPY_FRESH  2
 
 static int query(pg_import *imp, const char *what, PGresult **out,
                  const char *sql, int n, const char *const *params)
@@ -199,8 +210,10 @@ int cw_pg__import_begin(cw_store *store, int64_t tenant_id, const char *at,
 	imp->copy = (cw_buf)CW_BUF_INIT(COPY_CHUNK * 64);
 	if (!at || cw_time_parse_iso(at, &imp->at_ms) < 0)
 		imp->at_ms = cw_time_now_ms();
-	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++) {
 		imp->log[e].changes = (cw_buf)CW_BUF_INIT(LOG_CHUNK * 2);
+		imp->fresh_ids[e] = (cw_buf)CW_BUF_INIT((size_t)1 << 32);
+	}
 	imp->reader_lock_ready =
 	        pthread_mutex_init(&imp->reader_lock, NULL) == 0;
 	err = imp->reader_lock_ready ? 0 : CW_ENOMEM;
@@ -285,18 +298,49 @@ int cw_pg__import_put(cw_store_import *import, const cw_roster_record *r)
 		cw_error_set("store: no entity type %d", r->entity);
 		return CW_EINVAL;
 	}
-	if (!imp->copying &&
-	    (err = copy_start(imp, "COPY import_rows FROM STDIN")) < 0)
-		return err;
 	deleted = strcmp(r->status, "tobedeleted") == 0;
+	int fresh = imp->counts[r->entity].current == 0;
 	/* The tenant held none of these: deleting one is a no-op. */
-	if (deleted && imp->counts[r->entity].current == 0)
+	if (deleted && fresh)
 		return 0;
+	int target = fresh ? COPY_FRESH : COPY_STAGED;
+	if (imp->copying && imp->copy_target != target &&
+	    (err = copy_end(imp)) < 0)
+		return err;
+	if (!imp->copying) {
+		if ((err = copy_start(
+		             imp, fresh ? "COPY roster (tenant_id, entity, "
+		                          "sourced_id, modified_ms, fields) "
+		                          "FROM STDIN"
+		                        : "COPY import_rows FROM STDIN")) < 0)
+			return err;
+		imp->copy_target = target;
+	}
 	if (!deleted)
 		imp->staged[r->entity]++;
 	if (!deleted && *r->date_last_modified &&
 	    cw_time_parse_iso(r->date_last_modified, &ms) < 0)
 		ms = imp->at_ms;
+	if (fresh) {
+		imp->rows++;
+		cw_buf_puts(&imp->copy, imp->tenant);
+		cw_buf_putc(&imp->copy, '\t');
+		cw_buf_puts(&imp->copy, cw_pg__int(number, r->entity));
+		cw_buf_putc(&imp->copy, '\t');
+		cw_pg__copy_field(&imp->copy, r->sourced_id,
+		                  strlen(r->sourced_id));
+		cw_buf_putc(&imp->copy, '\t');
+		cw_buf_puts(&imp->copy, cw_pg__int(number, ms));
+		cw_buf_putc(&imp->copy, '\t');
+		cw_pg__copy_field(&imp->copy, r->fields, fields_length(r));
+		cw_buf_putc(&imp->copy, '\n');
+		if (cw_buf_put(&imp->fresh_ids[r->entity], r->sourced_id,
+		               strlen(r->sourced_id) + 1) < 0)
+			return imp->failed = CW_ENOMEM;
+		return imp->copy.len >= COPY_CHUNK || imp->copy.error
+		               ? copy_send(imp)
+		               : 0;
+	}
 	cw_buf_puts(&imp->copy, cw_pg__int(number, imp->rows++));
 	cw_buf_putc(&imp->copy, '\t');
 	cw_buf_puts(&imp->copy, cw_pg__int(number, r->entity));
@@ -471,26 +515,20 @@ static int apply_held(pg_import *imp, const char *held)
 
 /* Entities the tenant held none of: every row is new (no diff, no
  * deletions were staged). */
-static int add_fresh(pg_import *imp, const char *fresh)
+/* The change log of the rows copied straight into the roster. */
+static int log_fresh(pg_import *imp)
 {
-	const char *params[2] = { imp->tenant, fresh };
-	PGresult *res = NULL;
-	int err = query(imp, "reading new rows", &res,
-	                "SELECT entity, sourced_id FROM import_rows WHERE "
-	                "entity = ANY($1::integer[]) ORDER BY ord",
-	                1, params + 1);
+	int err = 0;
 
-	if (err == 0)
-		err = log_rows(imp, res, 1);
-	PQclear(res);
-	if (err == 0)
-		err = query(
-		        imp, "adding rows", NULL,
-		        "INSERT INTO roster (tenant_id, entity, sourced_id, "
-		        "modified_ms, fields) SELECT $1, entity, "
-		        "sourced_id, modified_ms, fields FROM import_rows "
-		        "WHERE entity = ANY($2::integer[])",
-		        2, params);
+	for (int e = 0; err == 0 && e < CW_STORE_ROSTER_ENTITIES; e++) {
+		const cw_buf *ids = &imp->fresh_ids[e];
+		for (size_t at = 0; err == 0 && at < ids->len;) {
+			const char *id = ids->data + at;
+			imp->counts[e].added++;
+			err = log_change(imp, e, 'a', id);
+			at += strlen(id) + 1;
+		}
+	}
 	return err;
 }
 
@@ -631,13 +669,12 @@ static int any_change(const cw_roster_counts *counts)
 /* The diff, the writes and the bulk replacements, before the decision. */
 static int stage(pg_import *imp, uint32_t bulk, const cw_import_policy *policy)
 {
-	cw_buf fresh = CW_BUF_INIT(512), held = CW_BUF_INIT(512);
+	cw_buf held = CW_BUF_INIT(512);
 	int err = copy_end(imp);
 
-	entity_list(imp, 1, &fresh);
 	entity_list(imp, 0, &held);
-	if (err == 0 && fresh.len)
-		err = add_fresh(imp, fresh.data);
+	if (err == 0)
+		err = log_fresh(imp);
 	/* The planner needs the staged rows' statistics for the joins. */
 	if (err == 0 && held.len &&
 	    (err = cw_pg__exec(imp->conn, "ANALYZE import_rows",
@@ -648,7 +685,6 @@ static int stage(pg_import *imp, uint32_t bulk, const cw_import_policy *policy)
 		if (((bulk >> e) & 1) &&
 		    imp->counts[e].current > imp->held_seen[e])
 			err = drop_unseen(imp, e, policy);
-	cw_buf_dispose(&fresh);
 	cw_buf_dispose(&held);
 	return err;
 }
@@ -723,8 +759,10 @@ void cw_pg__import_end(cw_store_import *import)
 		if (imp->in_transaction)
 			PQclear(PQexec(imp->conn->conn, "ROLLBACK"));
 	}
-	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++)
+	for (int e = 0; e < CW_STORE_ROSTER_ENTITIES; e++) {
 		cw_buf_dispose(&imp->log[e].changes);
+		cw_buf_dispose(&imp->fresh_ids[e]);
+	}
 	cw_buf_dispose(&imp->copy);
 	cw_pg__release(imp->s, imp->reader);
 	cw_pg__release(imp->s, imp->conn);
