@@ -935,6 +935,46 @@ START_TEST(upserts_run_the_flow)
 }
 END_TEST
 
+/* Ten wrong passcodes for one holder login (auth_failure_limit) and its
+ * sign-in answers 429 with Retry-After, the right passcode too, until the
+ * window ends; another login goes on. */
+START_TEST(holder_sign_in_is_throttled)
+{
+	char token[64], code[64];
+	cwt_http res;
+	holder("d1", "ada@example.org", ada_pass);
+	holder("d1", "grace@example.org", ada2_pass);
+	authorize_get(&res, ALL, "s", "S256", REDIRECT);
+	form_token_of(&res, token);
+	cwt_http_dispose(&res);
+	for (int i = 0; i < 10; i++) {
+		authorize_post(&res, token, "d1", "ada@example.org", "nope",
+		               "approve");
+		ck_assert_int_eq(res.status, 200);
+		ck_assert_ptr_nonnull(
+		        strstr(res.body.data, "passcode is wrong"));
+		form_token_of(&res, token);
+		cwt_http_dispose(&res);
+	}
+	authorize_post(&res, token, "d1", "ada@example.org", ada_pass,
+	               "approve");
+	ck_assert_int_eq(res.status, 429);
+	ck_assert_int_eq(cwt_header(&res, "Retry-After", code, sizeof(code)),
+	                 1);
+	ck_assert_int_gt(strtol(code, NULL, 10), 0);
+	ck_assert_ptr_nonnull(
+	        strstr(res.body.data, "too many failed sign-ins"));
+	cwt_http_dispose(&res);
+	/* the form was not used: another holder signs in with it */
+	authorize_post(&res, token, "d1", "grace@example.org", ada2_pass,
+	               "approve");
+	ck_assert_int_eq(res.status, 302);
+	location_param(&res, "code", code, sizeof(code));
+	ck_assert_int_gt(strlen(code), 0);
+	cwt_http_dispose(&res);
+}
+END_TEST
+
 Suite *suite_ob3_api(void)
 {
 	Suite *s = suite_create("ob3_api");
@@ -948,6 +988,7 @@ Suite *suite_ob3_api(void)
 	tcase_add_test(t, bad_requests);
 	tcase_add_test(t, admin_holders);
 	tcase_add_test(t, upserts_run_the_flow);
+	tcase_add_test(t, holder_sign_in_is_throttled);
 	suite_add_tcase(s, t);
 	return s;
 }
