@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 
 extern const cw_embedded_file cw_sqlite_migrations[];
@@ -845,4 +846,75 @@ int cw_store_sqlite_open(cw_store **out, const char *path)
 	cw_sqlite__release(s, conn);
 	*out = &s->base;
 	return 0;
+}
+
+/* ---- statement helpers ----------------------------------------------------
+ */
+
+int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
+                   void *payload, int *rows, int *changes, const char *format,
+                   ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int err = 0, rc = SQLITE_DONE, n = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return cw_sqlite__fail(db, "preparing a statement");
+	va_start(ap, format);
+	for (int i = 0; format[i]; i++) {
+		if (format[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		} else {
+			const char *text = va_arg(ap, const char *);
+			if (text)
+				sqlite3_bind_text(st, i + 1, text, -1,
+				                  SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, i + 1);
+		}
+	}
+	va_end(ap);
+	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		if (row)
+			err = row(st, payload);
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = cw_sqlite__fail(db, "running a statement");
+	if (err == 0 && changes)
+		*changes = sqlite3_changes(db);
+	if (rows)
+		*rows = n;
+	sqlite3_finalize(st);
+	return err;
+}
+
+int cw_sqlite__db(cw_store *store, sqlite3 **db, connection **conn)
+{
+	int err = cw_sqlite__acquire((sqlite_store *)store, conn);
+
+	if (err == 0)
+		*db = (*conn)->db;
+	return err;
+}
+
+int cw_sqlite__exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK
+	               ? 0
+	               : cw_sqlite__fail(db, sql);
+}
+
+int cw_sqlite__end(sqlite3 *db, int err)
+{
+	if (err == 0 && (err = cw_sqlite__exec(db, "COMMIT")) == 0)
+		return 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+const char *cw_sqlite__text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
 }

@@ -8,86 +8,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* Binds the arguments a format describes: 'i' an int64_t, 't' a text
- * (NULL binds NULL). */
-static void bind_args(sqlite3_stmt *st, const char *format, va_list ap)
-{
-	for (int i = 0; format[i]; i++) {
-		if (format[i] == 'i') {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		} else {
-			const char *s = va_arg(ap, const char *);
-
-			if (s)
-				sqlite3_bind_text(st, i + 1, s, -1,
-				                  SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, i + 1);
-		}
-	}
-}
-
-typedef int (*row_fn)(sqlite3_stmt *st, void *payload);
-
-/* Prepares sql on conn, binds, and calls row for each row (may be NULL);
- * *rows counts them, *changes the rows written (either may be NULL). */
-static int run_on(sqlite3 *db, const char *sql, row_fn row, void *payload,
-                  int *rows, int *changes, const char *format, ...)
-{
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-	int err = 0, rc, n = 0;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return cw_sqlite__fail(db, "preparing a badge statement");
-	va_start(ap, format);
-	bind_args(st, format, ap);
-	va_end(ap);
-	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n++;
-		if (row)
-			err = row(st, payload);
-	}
-	if (err == 0 && rc != SQLITE_DONE)
-		err = cw_sqlite__fail(db, "running a badge statement");
-	if (err == 0 && changes)
-		*changes = sqlite3_changes(db);
-	if (rows)
-		*rows = n;
-	sqlite3_finalize(st);
-	return err;
-}
-
-static int with_db(cw_store *store, sqlite3 **db, connection **conn)
-{
-	int err = cw_sqlite__acquire((sqlite_store *)store, conn);
-
-	if (err == 0)
-		*db = (*conn)->db;
-	return err;
-}
-
-static int exec(sqlite3 *db, const char *sql)
-{
-	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK
-	               ? 0
-	               : cw_sqlite__fail(db, sql);
-}
-
-/* Ends a transaction: commits when err is 0, else rolls back. */
-static int end_transaction(sqlite3 *db, int err)
-{
-	if (err == 0 && (err = exec(db, "COMMIT")) == 0)
-		return 0;
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return err;
-}
-
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* ---- issuers and keys ---------------------------------------------------- */
 
 #define INSERT_KEY                                                             \
@@ -97,32 +17,33 @@ static const char *text(sqlite3_stmt *st, int i)
 
 static int insert_key(sqlite3 *db, const cw_badge_key *k)
 {
-	return run_on(db, INSERT_KEY, NULL, NULL, NULL, NULL,
-	              "itttttt"
-	              "t",
-	              k->tenant_id, k->issuer, k->kid, k->type, k->public_jwk,
-	              k->public_multibase, k->private_sealed, k->created_at);
+	return cw_sqlite__run(db, INSERT_KEY, NULL, NULL, NULL, NULL,
+	                      "itttttt"
+	                      "t",
+	                      k->tenant_id, k->issuer, k->kid, k->type,
+	                      k->public_jwk, k->public_multibase,
+	                      k->private_sealed, k->created_at);
 }
 
 static int issuer_add(sqlite3 *db, const cw_badge_issuer *i,
                       const cw_badge_key *keys, size_t key_count, int64_t size)
 {
-	int err = run_on(db,
-	                 "INSERT INTO badge_issuers (tenant_id, id, name, url, "
-	                 "email, description, image, created_at, id_kind, "
-	                 "public_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	                 "coalesce(?9, 'default'), ?10)",
-	                 NULL, NULL, NULL, NULL,
-	                 "itttttttt"
-	                 "t",
-	                 i->tenant_id, i->id, i->name, i->url, i->email,
-	                 i->description, i->image, i->created_at, i->id_kind,
-	                 i->public_id);
+	int err = cw_sqlite__run(
+	        db,
+	        "INSERT INTO badge_issuers (tenant_id, id, name, url, "
+	        "email, description, image, created_at, id_kind, "
+	        "public_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	        "coalesce(?9, 'default'), ?10)",
+	        NULL, NULL, NULL, NULL,
+	        "itttttttt"
+	        "t",
+	        i->tenant_id, i->id, i->name, i->url, i->email, i->description,
+	        i->image, i->created_at, i->id_kind, i->public_id);
 
 	for (size_t k = 0; err == 0 && k < key_count; k++)
 		err = insert_key(db, &keys[k]);
 	if (err == 0)
-		err = run_on(
+		err = cw_sqlite__run(
 		        db,
 		        "INSERT INTO badge_status_lists (tenant_id, issuer, "
 		        "purpose, size, next_index) VALUES (?1, ?2, "
@@ -138,14 +59,13 @@ int cw_sqlite__badge_issuer_add(cw_store *store, const cw_badge_issuer *issuer,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
-		err = end_transaction(db,
-		                      issuer_add(db, issuer, keys, key_count,
-		                                 status_list_size));
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = cw_sqlite__end(db, issuer_add(db, issuer, keys, key_count,
+		                                    status_list_size));
 	if (err == CW_EEXISTS)
 		cw_error_set("the tenant has an issuer %s already", issuer->id);
 	cw_sqlite__release((sqlite_store *)store, conn);
@@ -160,16 +80,13 @@ typedef struct {
 static int issuer_row(sqlite3_stmt *st, void *payload)
 {
 	issuer_rows *r = payload;
-	cw_badge_issuer i = { sqlite3_column_int64(st, 0),
-		              text(st, 1),
-		              text(st, 2),
-		              text(st, 3),
-		              text(st, 4),
-		              text(st, 5),
-		              text(st, 6),
-		              text(st, 7),
-		              text(st, 8),
-		              text(st, 9) };
+	cw_badge_issuer i = {
+		sqlite3_column_int64(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5),
+		cw_sqlite__text(st, 6),      cw_sqlite__text(st, 7),
+		cw_sqlite__text(st, 8),      cw_sqlite__text(st, 9)
+	};
 
 	return r->cb(&i, r->payload);
 }
@@ -185,12 +102,13 @@ int cw_sqlite__badge_issuer_get(cw_store *store, int64_t tenant_id,
 	issuer_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db, ISSUER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
-	             issuer_row, &r, &rows, NULL, "it", tenant_id, id);
+	err = cw_sqlite__run(db,
+	                     ISSUER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
+	                     issuer_row, &r, &rows, NULL, "it", tenant_id, id);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no issuer %s", id);
@@ -205,14 +123,14 @@ int cw_sqlite__badge_issuer_list(cw_store *store, int64_t tenant_id,
 	issuer_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             ISSUER_COLUMNS "WHERE tenant_id = ?1 ORDER BY "
-	                            "created_at, id",
-	             issuer_row, &r, NULL, NULL, "i", tenant_id);
+	err = cw_sqlite__run(db,
+	                     ISSUER_COLUMNS "WHERE tenant_id = ?1 ORDER BY "
+	                                    "created_at, id",
+	                     issuer_row, &r, NULL, NULL, "i", tenant_id);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -220,18 +138,18 @@ int cw_sqlite__badge_issuer_list(cw_store *store, int64_t tenant_id,
 static int key_rotate(sqlite3 *db, const cw_badge_key *k)
 {
 	int rows = 0;
-	int err =
-	        run_on(db,
-	               "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
-	               "id = ?2",
-	               NULL, NULL, &rows, NULL, "it", k->tenant_id, k->issuer);
+	int err = cw_sqlite__run(
+	        db,
+	        "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
+	        "id = ?2",
+	        NULL, NULL, &rows, NULL, "it", k->tenant_id, k->issuer);
 
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no issuer %s", k->issuer);
 		return CW_ENOTFOUND;
 	}
 	if (err == 0)
-		err = run_on(
+		err = cw_sqlite__run(
 		        db,
 		        "UPDATE badge_issuer_keys SET status = 'retired', "
 		        "retired_at = ?4 WHERE tenant_id = ?1 AND issuer = "
@@ -247,12 +165,12 @@ int cw_sqlite__badge_key_rotate(cw_store *store, const cw_badge_key *key)
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
-		err = end_transaction(db, key_rotate(db, key));
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = cw_sqlite__end(db, key_rotate(db, key));
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -265,16 +183,13 @@ typedef struct {
 static int key_row(sqlite3_stmt *st, void *payload)
 {
 	key_rows *r = payload;
-	cw_badge_key k = { sqlite3_column_int64(st, 0),
-		           text(st, 1),
-		           text(st, 2),
-		           text(st, 3),
-		           text(st, 4),
-		           text(st, 5),
-		           text(st, 6),
-		           text(st, 7),
-		           text(st, 8),
-		           text(st, 9) };
+	cw_badge_key k = {
+		sqlite3_column_int64(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5),
+		cw_sqlite__text(st, 6),      cw_sqlite__text(st, 7),
+		cw_sqlite__text(st, 8),      cw_sqlite__text(st, 9)
+	};
 
 	return r->cb(&k, r->payload);
 }
@@ -286,16 +201,17 @@ int cw_sqlite__badge_key_list(cw_store *store, int64_t tenant_id,
 	key_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "SELECT tenant_id, issuer, kid, type, public_jwk, "
-	             "public_multibase, private_sealed, status, created_at, "
-	             "retired_at FROM badge_issuer_keys WHERE tenant_id = ?1 "
-	             "AND issuer = ?2 ORDER BY created_at, rowid",
-	             key_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	err = cw_sqlite__run(
+	        db,
+	        "SELECT tenant_id, issuer, kid, type, public_jwk, "
+	        "public_multibase, private_sealed, status, created_at, "
+	        "retired_at FROM badge_issuer_keys WHERE tenant_id = ?1 "
+	        "AND issuer = ?2 ORDER BY created_at, rowid",
+	        key_row, &r, NULL, NULL, "it", tenant_id, issuer);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -305,30 +221,31 @@ int cw_sqlite__badge_key_list(cw_store *store, int64_t tenant_id,
 static int achievement_put(sqlite3 *db, const cw_badge_achievement *a)
 {
 	int rows = 0, changes = 0;
-	int err =
-	        run_on(db,
-	               "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
-	               "id = ?2",
-	               NULL, NULL, &rows, NULL, "it", a->tenant_id, a->issuer);
+	int err = cw_sqlite__run(
+	        db,
+	        "SELECT 1 FROM badge_issuers WHERE tenant_id = ?1 AND "
+	        "id = ?2",
+	        NULL, NULL, &rows, NULL, "it", a->tenant_id, a->issuer);
 
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no issuer %s", a->issuer);
 		return CW_ENOTFOUND;
 	}
 	if (err == 0)
-		err = run_on(db,
-		             "INSERT INTO badge_achievements (tenant_id, id, "
-		             "issuer, document, case_item, created_at, "
-		             "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
-		             "ON CONFLICT (tenant_id, id) DO UPDATE SET "
-		             "document = excluded.document, case_item = "
-		             "excluded.case_item, updated_at = excluded."
-		             "updated_at WHERE issuer = excluded.issuer",
-		             NULL, NULL, NULL, &changes,
-		             "itttt"
-		             "t",
-		             a->tenant_id, a->id, a->issuer, a->document,
-		             a->case_item, a->updated_at);
+		err = cw_sqlite__run(
+		        db,
+		        "INSERT INTO badge_achievements (tenant_id, id, "
+		        "issuer, document, case_item, created_at, "
+		        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+		        "ON CONFLICT (tenant_id, id) DO UPDATE SET "
+		        "document = excluded.document, case_item = "
+		        "excluded.case_item, updated_at = excluded."
+		        "updated_at WHERE issuer = excluded.issuer",
+		        NULL, NULL, NULL, &changes,
+		        "itttt"
+		        "t",
+		        a->tenant_id, a->id, a->issuer, a->document,
+		        a->case_item, a->updated_at);
 	if (err == 0 && changes == 0) {
 		cw_error_set("achievement %s belongs to another issuer", a->id);
 		err = CW_EEXISTS;
@@ -341,12 +258,12 @@ int cw_sqlite__badge_achievement_put(cw_store *store,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
-		err = end_transaction(db, achievement_put(db, achievement));
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = cw_sqlite__end(db, achievement_put(db, achievement));
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -359,13 +276,12 @@ typedef struct {
 static int achievement_row(sqlite3_stmt *st, void *payload)
 {
 	achievement_rows *r = payload;
-	cw_badge_achievement a = { sqlite3_column_int64(st, 0),
-		                   text(st, 1),
-		                   text(st, 2),
-		                   text(st, 3),
-		                   text(st, 4),
-		                   text(st, 5),
-		                   text(st, 6) };
+	cw_badge_achievement a = {
+		sqlite3_column_int64(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5),
+		cw_sqlite__text(st, 6)
+	};
 
 	return r->cb(&a, r->payload);
 }
@@ -377,15 +293,16 @@ int cw_sqlite__badge_achievement_get(cw_store *store, int64_t tenant_id,
 	achievement_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "SELECT tenant_id, id, issuer, document, case_item, "
-	             "created_at, updated_at FROM badge_achievements WHERE "
-	             "tenant_id = ?1 AND id = ?2",
-	             achievement_row, &r, &rows, NULL, "it", tenant_id, id);
+	err = cw_sqlite__run(
+	        db,
+	        "SELECT tenant_id, id, issuer, document, case_item, "
+	        "created_at, updated_at FROM badge_achievements WHERE "
+	        "tenant_id = ?1 AND id = ?2",
+	        achievement_row, &r, &rows, NULL, "it", tenant_id, id);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no achievement %s", id);
@@ -416,25 +333,26 @@ int cw_sqlite__badge_status_reserve(cw_store *store, int64_t tenant_id,
 	reserved r = { 0, 0 };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "UPDATE badge_status_lists SET next_index = next_index + "
-	             "?3 WHERE tenant_id = ?1 AND issuer = ?2 AND purpose = "
-	             "'revocation' AND next_index + ?3 <= size * ?4 "
-	             "RETURNING next_index - ?3, size",
-	             reserve_row, &r, &rows, NULL, "itii", tenant_id, issuer,
-	             count, (int64_t)CW_BADGE_STATUS_LISTS_MAX);
+	err = cw_sqlite__run(
+	        db,
+	        "UPDATE badge_status_lists SET next_index = next_index + "
+	        "?3 WHERE tenant_id = ?1 AND issuer = ?2 AND purpose = "
+	        "'revocation' AND next_index + ?3 <= size * ?4 "
+	        "RETURNING next_index - ?3, size",
+	        reserve_row, &r, &rows, NULL, "itii", tenant_id, issuer, count,
+	        (int64_t)CW_BADGE_STATUS_LISTS_MAX);
 	if (err == 0 && rows == 0) {
 		int exists = 0;
 
-		err = run_on(db,
-		             "SELECT 1 FROM badge_status_lists WHERE tenant_id "
-		             "= ?1 AND issuer = ?2",
-		             NULL, NULL, &exists, NULL, "it", tenant_id,
-		             issuer);
+		err = cw_sqlite__run(
+		        db,
+		        "SELECT 1 FROM badge_status_lists WHERE tenant_id "
+		        "= ?1 AND issuer = ?2",
+		        NULL, NULL, &exists, NULL, "it", tenant_id, issuer);
 		if (err == 0 && exists) {
 			cw_error_set("the %d revocation lists of issuer %s "
 			             "have no room for %lld more credentials",
@@ -491,13 +409,13 @@ int cw_sqlite__badge_credentials_add(cw_store *store,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
-		err = end_transaction(db,
-		                      credentials_add(db, credentials, count));
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = cw_sqlite__end(db,
+		                     credentials_add(db, credentials, count));
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -510,17 +428,14 @@ typedef struct {
 static int credential_row(sqlite3_stmt *st, void *payload)
 {
 	credential_rows *r = payload;
-	cw_badge_credential c = { sqlite3_column_int64(st, 0),
-		                  text(st, 1),
-		                  text(st, 2),
-		                  text(st, 3),
-		                  text(st, 4),
-		                  text(st, 5),
-		                  text(st, 6),
-		                  sqlite3_column_int64(st, 7),
-		                  text(st, 8),
-		                  text(st, 9),
-		                  text(st, 10) };
+	cw_badge_credential c = {
+		sqlite3_column_int64(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5),
+		cw_sqlite__text(st, 6),      sqlite3_column_int64(st, 7),
+		cw_sqlite__text(st, 8),      cw_sqlite__text(st, 9),
+		cw_sqlite__text(st, 10)
+	};
 
 	return r->cb(&c, r->payload);
 }
@@ -537,14 +452,15 @@ int cw_sqlite__badge_credential_get(cw_store *store, int64_t tenant_id,
 	credential_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             CREDENTIAL_COLUMNS("credential") "WHERE tenant_id = ?1 "
-	                                              "AND id = ?2",
-	             credential_row, &r, &rows, NULL, "it", tenant_id, id);
+	err = cw_sqlite__run(
+	        db,
+	        CREDENTIAL_COLUMNS("credential") "WHERE tenant_id = ?1 "
+	                                         "AND id = ?2",
+	        credential_row, &r, &rows, NULL, "it", tenant_id, id);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no credential %s", id);
@@ -559,23 +475,25 @@ int cw_sqlite__badge_credential_revoke(cw_store *store, int64_t tenant_id,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, changes = 0, err = with_db(store, &db, &conn);
+	int rows = 0, changes = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "UPDATE badge_credentials SET revoked_at = ?3, "
-	             "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
-	             "AND revoked_at IS NULL",
-	             NULL, NULL, NULL, &changes,
-	             "itt"
-	             "t",
-	             tenant_id, id, at, reason);
+	err = cw_sqlite__run(
+	        db,
+	        "UPDATE badge_credentials SET revoked_at = ?3, "
+	        "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
+	        "AND revoked_at IS NULL",
+	        NULL, NULL, NULL, &changes,
+	        "itt"
+	        "t",
+	        tenant_id, id, at, reason);
 	if (err == 0 && changes == 0 &&
-	    (err = run_on(db,
-	                  "SELECT 1 FROM badge_credentials WHERE tenant_id = "
-	                  "?1 AND id = ?2",
-	                  NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
+	    (err = cw_sqlite__run(
+	             db,
+	             "SELECT 1 FROM badge_credentials WHERE tenant_id = "
+	             "?1 AND id = ?2",
+	             NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
 		cw_error_set(rows ? "credential %s is revoked already"
 		                  : "the tenant has no credential %s",
 		             id);
@@ -592,16 +510,17 @@ int cw_sqlite__badge_revoked_list(cw_store *store, int64_t tenant_id,
 	credential_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             CREDENTIAL_COLUMNS("NULL") "WHERE tenant_id = ?1 AND "
-	                                        "issuer = ?2 AND revoked_at "
-	                                        "IS NOT NULL ORDER BY "
-	                                        "status_list_index",
-	             credential_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	err = cw_sqlite__run(
+	        db,
+	        CREDENTIAL_COLUMNS("NULL") "WHERE tenant_id = ?1 AND "
+	                                   "issuer = ?2 AND revoked_at "
+	                                   "IS NOT NULL ORDER BY "
+	                                   "status_list_index",
+	        credential_row, &r, NULL, NULL, "it", tenant_id, issuer);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -613,15 +532,16 @@ int cw_sqlite__badge_status_list_get(cw_store *store, int64_t tenant_id,
 	reserved r = { 0, 0 };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "SELECT next_index, size FROM badge_status_lists WHERE "
-	             "tenant_id = ?1 AND issuer = ?2 AND purpose = "
-	             "'revocation'",
-	             reserve_row, &r, &rows, NULL, "it", tenant_id, issuer);
+	err = cw_sqlite__run(
+	        db,
+	        "SELECT next_index, size FROM badge_status_lists WHERE "
+	        "tenant_id = ?1 AND issuer = ?2 AND purpose = "
+	        "'revocation'",
+	        reserve_row, &r, &rows, NULL, "it", tenant_id, issuer);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no issuer %s", issuer);
@@ -642,15 +562,15 @@ static int assertions_insert(sqlite3 *db, const cw_badge_assertion *list,
 	for (size_t i = 0; err == 0 && i < count; i++) {
 		const cw_badge_assertion *a = &list[i];
 
-		err = run_on(db,
-		             "INSERT INTO badge_assertions (tenant_id, id, "
-		             "issuer, achievement, recipient, verification, "
-		             "assertion, jws, issued_at) VALUES (?1, ?2, ?3, "
-		             "?4, ?5, ?6, ?7, ?8, ?9)",
-		             NULL, NULL, NULL, NULL, "itttttttt", a->tenant_id,
-		             a->id, a->issuer, a->achievement, a->recipient,
-		             a->verification, a->assertion, a->jws,
-		             a->issued_at);
+		err = cw_sqlite__run(
+		        db,
+		        "INSERT INTO badge_assertions (tenant_id, id, "
+		        "issuer, achievement, recipient, verification, "
+		        "assertion, jws, issued_at) VALUES (?1, ?2, ?3, "
+		        "?4, ?5, ?6, ?7, ?8, ?9)",
+		        NULL, NULL, NULL, NULL, "itttttttt", a->tenant_id,
+		        a->id, a->issuer, a->achievement, a->recipient,
+		        a->verification, a->assertion, a->jws, a->issued_at);
 	}
 	return err;
 }
@@ -661,13 +581,13 @@ int cw_sqlite__badge_assertions_add(cw_store *store,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0)
-		err = end_transaction(db,
-		                      assertions_insert(db, assertions, count));
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0)
+		err = cw_sqlite__end(db,
+		                     assertions_insert(db, assertions, count));
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
@@ -680,17 +600,14 @@ typedef struct {
 static int assertion_row(sqlite3_stmt *st, void *payload)
 {
 	assertion_rows *r = payload;
-	cw_badge_assertion a = { sqlite3_column_int64(st, 0),
-		                 text(st, 1),
-		                 text(st, 2),
-		                 text(st, 3),
-		                 text(st, 4),
-		                 text(st, 5),
-		                 text(st, 6),
-		                 text(st, 7),
-		                 text(st, 8),
-		                 text(st, 9),
-		                 text(st, 10) };
+	cw_badge_assertion a = {
+		sqlite3_column_int64(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5),
+		cw_sqlite__text(st, 6),      cw_sqlite__text(st, 7),
+		cw_sqlite__text(st, 8),      cw_sqlite__text(st, 9),
+		cw_sqlite__text(st, 10)
+	};
 
 	return r->cb(&a, r->payload);
 }
@@ -707,14 +624,15 @@ int cw_sqlite__badge_assertion_get(cw_store *store, int64_t tenant_id,
 	assertion_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = with_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             ASSERTION_COLUMNS("assertion, jws") "WHERE tenant_id = ?1 "
-	                                                 "AND id = ?2",
-	             assertion_row, &r, &rows, NULL, "it", tenant_id, id);
+	err = cw_sqlite__run(
+	        db,
+	        ASSERTION_COLUMNS("assertion, jws") "WHERE tenant_id = ?1 "
+	                                            "AND id = ?2",
+	        assertion_row, &r, &rows, NULL, "it", tenant_id, id);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("the tenant has no assertion %s", id);
@@ -729,21 +647,22 @@ int cw_sqlite__badge_assertion_revoke(cw_store *store, int64_t tenant_id,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, changes = 0, err = with_db(store, &db, &conn);
+	int rows = 0, changes = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             "UPDATE badge_assertions SET revoked_at = ?3, "
-	             "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
-	             "AND revoked_at IS NULL",
-	             NULL, NULL, NULL, &changes, "ittt", tenant_id, id, at,
-	             reason);
+	err = cw_sqlite__run(
+	        db,
+	        "UPDATE badge_assertions SET revoked_at = ?3, "
+	        "revoked_reason = ?4 WHERE tenant_id = ?1 AND id = ?2 "
+	        "AND revoked_at IS NULL",
+	        NULL, NULL, NULL, &changes, "ittt", tenant_id, id, at, reason);
 	if (err == 0 && changes == 0 &&
-	    (err = run_on(db,
-	                  "SELECT 1 FROM badge_assertions WHERE tenant_id = "
-	                  "?1 AND id = ?2",
-	                  NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
+	    (err = cw_sqlite__run(
+	             db,
+	             "SELECT 1 FROM badge_assertions WHERE tenant_id = "
+	             "?1 AND id = ?2",
+	             NULL, NULL, &rows, NULL, "it", tenant_id, id)) == 0) {
 		cw_error_set(rows ? "assertion %s is revoked already"
 		                  : "the tenant has no assertion %s",
 		             id);
@@ -761,16 +680,17 @@ int cw_sqlite__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
 	assertion_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = with_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run_on(db,
-	             ASSERTION_COLUMNS("NULL, NULL") "WHERE tenant_id = ?1 AND "
-	                                             "issuer = ?2 AND "
-	                                             "revoked_at IS NOT NULL "
-	                                             "ORDER BY revoked_at, id",
-	             assertion_row, &r, NULL, NULL, "it", tenant_id, issuer);
+	err = cw_sqlite__run(
+	        db,
+	        ASSERTION_COLUMNS("NULL, NULL") "WHERE tenant_id = ?1 AND "
+	                                        "issuer = ?2 AND "
+	                                        "revoked_at IS NOT NULL "
+	                                        "ORDER BY revoked_at, id",
+	        assertion_row, &r, NULL, NULL, "it", tenant_id, issuer);
 	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }

@@ -51,6 +51,24 @@ int cw_sqlite__fail(sqlite3 *db, const char *what);
 int cw_sqlite__acquire(sqlite_store *s, connection **out);
 void cw_sqlite__release(sqlite_store *s, connection *conn);
 
+/* Small statement helpers of the store files. */
+typedef int (*cw_sqlite_row_fn)(sqlite3_stmt *st, void *payload);
+/* Runs sql with the arguments format describes ('i' an int64_t, 't' a
+ * text; a NULL text binds NULL), calling row for each row (may be NULL);
+ * *rows counts them and *changes the rows written (either may be NULL). */
+int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
+                   void *payload, int *rows, int *changes, const char *format,
+                   ...);
+/* A pooled connection of store and its handle (release conn after). */
+int cw_sqlite__db(cw_store *store, sqlite3 **db, connection **conn);
+/* sqlite3_exec of sql, its failure as a store error. */
+int cw_sqlite__exec(sqlite3 *db, const char *sql);
+/* Ends a transaction: commits when err is 0, else rolls back; err or the
+ * commit's error. */
+int cw_sqlite__end(sqlite3 *db, int err);
+/* Column i as text (NULL for NULL). */
+const char *cw_sqlite__text(sqlite3_stmt *st, int i);
+
 /* sqlite_roster.c */
 int cw_sqlite__import_begin(cw_store *store, int64_t tenant_id, const char *at,
                             int64_t import_id, cw_store_import **out);

@@ -9,83 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef int (*row_fn)(sqlite3_stmt *st, void *payload);
-
-/* Runs sql with arguments the format describes ('i' an int64_t, 't' a
- * text, NULL binding NULL), calling row for each row (may be NULL); *rows
- * counts them and *changes the rows written (either may be NULL). */
-static int run(sqlite3 *db, const char *sql, row_fn row, void *payload,
-               int *rows, int *changes, const char *format, ...)
-{
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-	int err = 0, rc = SQLITE_DONE, n = 0;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return cw_sqlite__fail(db, "preparing an ob3 statement");
-	va_start(ap, format);
-	for (int i = 0; format[i]; i++) {
-		if (format[i] == 'i') {
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-		} else {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, i + 1, s, -1,
-				                  SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, i + 1);
-		}
-	}
-	va_end(ap);
-	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n++;
-		if (row)
-			err = row(st, payload);
-	}
-	if (err == 0 && rc != SQLITE_DONE)
-		err = cw_sqlite__fail(db, "running an ob3 statement");
-	if (err == 0 && changes)
-		*changes = sqlite3_changes(db);
-	if (rows)
-		*rows = n;
-	sqlite3_finalize(st);
-	return err;
-}
-
-static int open_db(cw_store *store, sqlite3 **db, connection **conn)
-{
-	int err = cw_sqlite__acquire((sqlite_store *)store, conn);
-
-	if (err == 0)
-		*db = (*conn)->db;
-	return err;
-}
-
-static void close_db(cw_store *store, connection *conn)
-{
-	cw_sqlite__release((sqlite_store *)store, conn);
-}
-
-static int exec(sqlite3 *db, const char *sql)
-{
-	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK
-	               ? 0
-	               : cw_sqlite__fail(db, sql);
-}
-
-static int end_transaction(sqlite3 *db, int err)
-{
-	if (err == 0 && (err = exec(db, "COMMIT")) == 0)
-		return 0;
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return err;
-}
-
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* ---- holders ------------------------------------------------------------- */
 
 int cw_sqlite__ob3_holder_add(cw_store *store, const cw_ob3_holder *h,
@@ -93,20 +16,21 @@ int cw_sqlite__ob3_holder_add(cw_store *store, const cw_ob3_holder *h,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db,
-	          "INSERT INTO ob3_holders (tenant_id, login, passcode_hash, "
-	          "profile, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-	          NULL, NULL, NULL, NULL, "itttt", h->tenant_id, h->login,
-	          h->passcode_hash, h->profile, h->created_at);
+	err = cw_sqlite__run(
+	        db,
+	        "INSERT INTO ob3_holders (tenant_id, login, passcode_hash, "
+	        "profile, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	        NULL, NULL, NULL, NULL, "itttt", h->tenant_id, h->login,
+	        h->passcode_hash, h->profile, h->created_at);
 	if (err == 0)
 		*id = sqlite3_last_insert_rowid(db);
 	else if (err == CW_EEXISTS)
 		cw_error_set("the tenant has a holder %s already", h->login);
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -118,12 +42,11 @@ typedef struct {
 static int holder_row(sqlite3_stmt *st, void *payload)
 {
 	holder_rows *r = payload;
-	cw_ob3_holder h = { sqlite3_column_int64(st, 0),
-		            sqlite3_column_int64(st, 1),
-		            text(st, 2),
-		            text(st, 3),
-		            text(st, 4),
-		            text(st, 5) };
+	cw_ob3_holder h = {
+		sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		cw_sqlite__text(st, 2),      cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),      cw_sqlite__text(st, 5)
+	};
 
 	return r->cb(&h, r->payload);
 }
@@ -139,18 +62,20 @@ int cw_sqlite__ob3_holder_get(cw_store *store, int64_t tenant_id,
 	holder_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = open_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
 	if (login)
-		err = run(db,
-		          HOLDER_COLUMNS "WHERE tenant_id = ?1 AND login = ?2",
-		          holder_row, &r, &rows, NULL, "it", tenant_id, login);
+		err = cw_sqlite__run(
+		        db,
+		        HOLDER_COLUMNS "WHERE tenant_id = ?1 AND login = ?2",
+		        holder_row, &r, &rows, NULL, "it", tenant_id, login);
 	else
-		err = run(db, HOLDER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
-		          holder_row, &r, &rows, NULL, "ii", tenant_id, id);
-	close_db(store, conn);
+		err = cw_sqlite__run(
+		        db, HOLDER_COLUMNS "WHERE tenant_id = ?1 AND id = ?2",
+		        holder_row, &r, &rows, NULL, "ii", tenant_id, id);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("no such holder");
 		err = CW_ENOTFOUND;
@@ -164,13 +89,14 @@ int cw_sqlite__ob3_holder_list(cw_store *store, int64_t tenant_id,
 	holder_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db, HOLDER_COLUMNS "WHERE tenant_id = ?1 ORDER BY login",
-	          holder_row, &r, NULL, NULL, "i", tenant_id);
-	close_db(store, conn);
+	err = cw_sqlite__run(
+	        db, HOLDER_COLUMNS "WHERE tenant_id = ?1 ORDER BY login",
+	        holder_row, &r, NULL, NULL, "i", tenant_id);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -179,16 +105,17 @@ int cw_sqlite__ob3_profile_put(cw_store *store, int64_t tenant_id,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int changes = 0, err = open_db(store, &db, &conn);
+	int changes = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db,
-	          "UPDATE ob3_holders SET profile = ?3 WHERE tenant_id = ?1 "
-	          "AND id = ?2",
-	          NULL, NULL, NULL, &changes, "iit", tenant_id, holder_id,
-	          profile);
-	close_db(store, conn);
+	err = cw_sqlite__run(
+	        db,
+	        "UPDATE ob3_holders SET profile = ?3 WHERE tenant_id = ?1 "
+	        "AND id = ?2",
+	        NULL, NULL, NULL, &changes, "iit", tenant_id, holder_id,
+	        profile);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && changes == 0) {
 		cw_error_set("no such holder");
 		err = CW_ENOTFOUND;
@@ -202,18 +129,18 @@ int cw_sqlite__ob3_client_add(cw_store *store, const cw_ob3_client *c)
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db,
-	          "INSERT INTO ob3_clients (client_id, secret_hash, metadata, "
-	          "redirect_uris, scopes, created_at) VALUES (?1, ?2, ?3, ?4, "
-	          "?5, ?6)",
-	          NULL, NULL, NULL, NULL, "tttttt", c->client_id,
-	          c->secret_hash, c->metadata, c->redirect_uris, c->scopes,
-	          c->created_at);
-	close_db(store, conn);
+	err = cw_sqlite__run(
+	        db,
+	        "INSERT INTO ob3_clients (client_id, secret_hash, metadata, "
+	        "redirect_uris, scopes, created_at) VALUES (?1, ?2, ?3, ?4, "
+	        "?5, ?6)",
+	        NULL, NULL, NULL, NULL, "tttttt", c->client_id, c->secret_hash,
+	        c->metadata, c->redirect_uris, c->scopes, c->created_at);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -225,8 +152,9 @@ typedef struct {
 static int client_row(sqlite3_stmt *st, void *payload)
 {
 	client_rows *r = payload;
-	cw_ob3_client c = { text(st, 0), text(st, 1), text(st, 2),
-		            text(st, 3), text(st, 4), text(st, 5) };
+	cw_ob3_client c = { cw_sqlite__text(st, 0), cw_sqlite__text(st, 1),
+		            cw_sqlite__text(st, 2), cw_sqlite__text(st, 3),
+		            cw_sqlite__text(st, 4), cw_sqlite__text(st, 5) };
 
 	return r->cb(&c, r->payload);
 }
@@ -237,15 +165,16 @@ int cw_sqlite__ob3_client_get(cw_store *store, const char *client_id,
 	client_rows r = { cb, payload };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = open_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db,
-	          "SELECT client_id, secret_hash, metadata, redirect_uris, "
-	          "scopes, created_at FROM ob3_clients WHERE client_id = ?1",
-	          client_row, &r, &rows, NULL, "t", client_id);
-	close_db(store, conn);
+	err = cw_sqlite__run(
+	        db,
+	        "SELECT client_id, secret_hash, metadata, redirect_uris, "
+	        "scopes, created_at FROM ob3_clients WHERE client_id = ?1",
+	        client_row, &r, &rows, NULL, "t", client_id);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("unknown client");
 		err = CW_ENOTFOUND;
@@ -260,14 +189,14 @@ int cw_sqlite__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0) {
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0) {
 		for (size_t i = 0; err == 0 && i < count; i++) {
 			const cw_ob3_secret *s = &secrets[i];
-			err = run(
+			err = cw_sqlite__run(
 			        db,
 			        "INSERT INTO ob3_secrets (hash, kind, "
 			        "client_id, grant_id, scopes, tenant_id, "
@@ -281,9 +210,9 @@ int cw_sqlite__ob3_secret_add(cw_store *store, const cw_ob3_secret *secrets,
 			        s->state, s->code_challenge, s->issued_at_ms,
 			        s->expires_at_ms);
 		}
-		err = end_transaction(db, err);
+		err = cw_sqlite__end(db, err);
 	}
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -297,20 +226,15 @@ typedef struct {
 static int secret_row(sqlite3_stmt *st, void *payload)
 {
 	secret_rows *r = payload;
-	cw_ob3_secret s = { text(st, 0),
-		            text(st, 1),
-		            text(st, 2),
-		            text(st, 3),
-		            text(st, 4),
-		            sqlite3_column_int64(st, 5),
-		            sqlite3_column_int64(st, 6),
-		            text(st, 7),
-		            text(st, 8),
-		            text(st, 9),
-		            sqlite3_column_int64(st, 10),
-		            sqlite3_column_int64(st, 11),
-		            text(st, 14),
-		            text(st, 15) };
+	cw_ob3_secret s = {
+		cw_sqlite__text(st, 0),       cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2),       cw_sqlite__text(st, 3),
+		cw_sqlite__text(st, 4),       sqlite3_column_int64(st, 5),
+		sqlite3_column_int64(st, 6),  cw_sqlite__text(st, 7),
+		cw_sqlite__text(st, 8),       cw_sqlite__text(st, 9),
+		sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11),
+		cw_sqlite__text(st, 14),      cw_sqlite__text(st, 15)
+	};
 
 	r->used_at_ms = sqlite3_column_int64(st, 12);
 	snprintf(r->grant_id, sizeof(r->grant_id), "%s", s.grant_id);
@@ -330,10 +254,11 @@ static int secret_row(sqlite3_stmt *st, void *payload)
 
 static int revoke_grant(sqlite3 *db, const char *grant_id, int64_t now_ms)
 {
-	return run(db,
-	           "UPDATE ob3_secrets SET revoked_at_ms = ?2 WHERE grant_id "
-	           "= ?1 AND revoked_at_ms IS NULL",
-	           NULL, NULL, NULL, NULL, "ti", grant_id, now_ms);
+	return cw_sqlite__run(
+	        db,
+	        "UPDATE ob3_secrets SET revoked_at_ms = ?2 WHERE grant_id "
+	        "= ?1 AND revoked_at_ms IS NULL",
+	        NULL, NULL, NULL, NULL, "ti", grant_id, now_ms);
 }
 
 /* Inside the transaction: the live row is used up, a used one revokes its
@@ -344,20 +269,22 @@ static int take(sqlite3 *db, const char *hash, const char *kind, int64_t now_ms,
 	secret_rows seen = { NULL, NULL, 0, "" };
 	int rows = 0, err;
 
-	err = run(db,
-	          SECRET_COLUMNS
-	          "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
-	          secret_row, r, &rows, NULL, "tti", hash, kind, now_ms);
+	err = cw_sqlite__run(
+	        db,
+	        SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
+	        secret_row, r, &rows, NULL, "tti", hash, kind, now_ms);
 	if (err == 0 && rows == 1)
-		return run(db,
-		           "UPDATE ob3_secrets SET used_at_ms = ?2 WHERE "
-		           "hash = ?1",
-		           NULL, NULL, NULL, NULL, "ti", hash, now_ms);
+		return cw_sqlite__run(
+		        db,
+		        "UPDATE ob3_secrets SET used_at_ms = ?2 WHERE "
+		        "hash = ?1",
+		        NULL, NULL, NULL, NULL, "ti", hash, now_ms);
 	if (err == 0)
-		err = run(db,
-		          SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 "
-		                         "AND s.used_at_ms IS NOT NULL",
-		          secret_row, &seen, &rows, NULL, "tt", hash, kind);
+		err = cw_sqlite__run(
+		        db,
+		        SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 "
+		                       "AND s.used_at_ms IS NOT NULL",
+		        secret_row, &seen, &rows, NULL, "tt", hash, kind);
 	if (err == 0 && rows == 1) {
 		err = revoke_grant(db, seen.grant_id, now_ms);
 		if (err == 0) {
@@ -380,21 +307,21 @@ int cw_sqlite__ob3_secret_take(cw_store *store, const char *hash,
 	secret_rows r = { cb, payload, 0, "" };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) == 0) {
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) == 0) {
 		err = take(db, hash, kind, now_ms, &r);
 		/* A replay's revocation must stick although the take fails. */
 		if (err == CW_EEXISTS) {
-			if (exec(db, "COMMIT") < 0)
+			if (cw_sqlite__exec(db, "COMMIT") < 0)
 				err = CW_ESTORE;
 		} else {
-			err = end_transaction(db, err);
+			err = cw_sqlite__end(db, err);
 		}
 	}
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -405,15 +332,15 @@ int cw_sqlite__ob3_secret_get(cw_store *store, const char *hash,
 	secret_rows r = { cb, payload, 0, "" };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = open_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db,
-	          SECRET_COLUMNS
-	          "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
-	          secret_row, &r, &rows, NULL, "tti", hash, kind, now_ms);
-	close_db(store, conn);
+	err = cw_sqlite__run(
+	        db,
+	        SECRET_COLUMNS "WHERE s.hash = ?1 AND s.kind = ?2 " SECRET_LIVE,
+	        secret_row, &r, &rows, NULL, "tti", hash, kind, now_ms);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && rows == 0) {
 		cw_error_set("unknown, expired or revoked %s", kind);
 		err = CW_ENOTFOUND;
@@ -426,12 +353,12 @@ int cw_sqlite__ob3_grant_revoke(cw_store *store, const char *grant_id,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
 	err = revoke_grant(db, grant_id, now_ms);
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -439,13 +366,14 @@ int cw_sqlite__ob3_secret_purge(cw_store *store, int64_t before_ms, int *purged)
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = run(db, "DELETE FROM ob3_secrets WHERE expires_at_ms < ?1", NULL,
-	          NULL, NULL, purged, "i", before_ms);
-	close_db(store, conn);
+	err = cw_sqlite__run(db,
+	                     "DELETE FROM ob3_secrets WHERE expires_at_ms < ?1",
+	                     NULL, NULL, NULL, purged, "i", before_ms);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -456,32 +384,34 @@ int cw_sqlite__ob3_credential_put(cw_store *store, const cw_ob3_credential *c,
 {
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int rows = 0, err = open_db(store, &db, &conn);
+	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	if ((err = exec(db, "BEGIN IMMEDIATE")) < 0)
+	if ((err = cw_sqlite__exec(db, "BEGIN IMMEDIATE")) < 0)
 		goto out;
-	err = run(db,
-	          "SELECT 1 FROM ob3_credentials WHERE tenant_id = ?1 AND "
-	          "holder_id = ?2 AND id = ?3",
-	          NULL, NULL, &rows, NULL, "iit", c->tenant_id, c->holder_id,
-	          c->id);
+	err = cw_sqlite__run(
+	        db,
+	        "SELECT 1 FROM ob3_credentials WHERE tenant_id = ?1 AND "
+	        "holder_id = ?2 AND id = ?3",
+	        NULL, NULL, &rows, NULL, "iit", c->tenant_id, c->holder_id,
+	        c->id);
 	if (err == 0)
-		err = run(db,
-		          "INSERT INTO ob3_credentials (tenant_id, holder_id, "
-		          "id, credential, format, created_at, updated_at) "
-		          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT "
-		          "(tenant_id, holder_id, id) DO UPDATE SET credential "
-		          "= excluded.credential, format = excluded.format, "
-		          "updated_at = excluded.updated_at",
-		          NULL, NULL, NULL, NULL, "iitttt", c->tenant_id,
-		          c->holder_id, c->id, c->credential, c->format, c->at);
-	err = end_transaction(db, err);
+		err = cw_sqlite__run(
+		        db,
+		        "INSERT INTO ob3_credentials (tenant_id, holder_id, "
+		        "id, credential, format, created_at, updated_at) "
+		        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT "
+		        "(tenant_id, holder_id, id) DO UPDATE SET credential "
+		        "= excluded.credential, format = excluded.format, "
+		        "updated_at = excluded.updated_at",
+		        NULL, NULL, NULL, NULL, "iitttt", c->tenant_id,
+		        c->holder_id, c->id, c->credential, c->format, c->at);
+	err = cw_sqlite__end(db, err);
 	if (err == 0)
 		*created = rows == 0;
 out:
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 
@@ -494,8 +424,11 @@ typedef struct {
 static int credential_row(sqlite3_stmt *st, void *payload)
 {
 	credential_rows *r = payload;
-	cw_ob3_credential c = { r->tenant_id, r->holder_id, text(st, 0),
-		                text(st, 1),  text(st, 2),  text(st, 3) };
+	cw_ob3_credential c = {
+		r->tenant_id,           r->holder_id,
+		cw_sqlite__text(st, 0), cw_sqlite__text(st, 1),
+		cw_sqlite__text(st, 2), cw_sqlite__text(st, 3)
+	};
 
 	return r->cb(&c, r->payload);
 }
@@ -525,27 +458,29 @@ int cw_sqlite__ob3_credential_list(cw_store *store, int64_t tenant_id,
 	credential_rows r = { cb, payload, tenant_id, holder_id };
 	connection *conn = NULL;
 	sqlite3 *db = NULL;
-	int err = open_db(store, &db, &conn);
+	int err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
 	*total = 0;
-	if ((err = exec(db, "BEGIN")) < 0)
+	if ((err = cw_sqlite__exec(db, "BEGIN")) < 0)
 		goto out;
-	err = run(db,
-	          HOLDER_CREDENTIALS "count(*) FROM every WHERE ?4 IS NULL OR "
-	                             "at > ?4",
-	          count_row, total, NULL, NULL, "iitt", tenant_id, holder_id,
-	          recipient, since);
+	err = cw_sqlite__run(db,
+	                     HOLDER_CREDENTIALS
+	                     "count(*) FROM every WHERE ?4 IS NULL OR "
+	                     "at > ?4",
+	                     count_row, total, NULL, NULL, "iitt", tenant_id,
+	                     holder_id, recipient, since);
 	if (err == 0)
-		err = run(db,
-		          HOLDER_CREDENTIALS
-		          "id, credential, format, at FROM every WHERE ?4 IS "
-		          "NULL OR at > ?4 ORDER BY at, id LIMIT ?5 OFFSET ?6",
-		          credential_row, &r, NULL, NULL, "iittii", tenant_id,
-		          holder_id, recipient, since, limit, offset);
-	err = end_transaction(db, err);
+		err = cw_sqlite__run(
+		        db,
+		        HOLDER_CREDENTIALS
+		        "id, credential, format, at FROM every WHERE ?4 IS "
+		        "NULL OR at > ?4 ORDER BY at, id LIMIT ?5 OFFSET ?6",
+		        credential_row, &r, NULL, NULL, "iittii", tenant_id,
+		        holder_id, recipient, since, limit, offset);
+	err = cw_sqlite__end(db, err);
 out:
-	close_db(store, conn);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
