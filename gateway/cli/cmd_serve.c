@@ -5,7 +5,9 @@
 #include "engine/case_mirror.h"
 #include "engine/ctx.h"
 #include "engine/datadir.h"
+#include "engine/import_jobs.h"
 #include "engine/jobs.h"
+#include "engine/queue.h"
 #include "engine/roster_import.h"
 #include "engine/sync_jobs.h"
 #include "http/api.h"
@@ -29,8 +31,13 @@
 /* How stale a tenant's REST view of its roster may be: its change log is
  * asked at most this often. */
 #define ROSTER_RECHECK_MS 1000
-#define MAX_IMPORT_JOBS   4    /* imports, mirror and sync runs at once */
-#define JOB_STOP_MS       700L /* jobs get this long to give up */
+#define MAX_IMPORT_JOBS   4 /* imports, mirror and sync runs at once */
+/* The scheduler runs on the one node that leads: on SQLite by a lease of
+ * this long that the leader renews every tick (PostgreSQL: an advisory
+ * lock, which goes with its session). */
+#define LEAD_LEASE_MS (3 * SYNC_CHECK_MS)
+#define JOBS_KEPT_MS  (7L * 24 * 3600 * 1000) /* ended jobs' rows kept */
+#define JOB_STOP_MS   700L /* jobs get this long to give up */
 
 static const cw_option serve_options[] = {
 	{ "listen", "HOST:PORT", "address to listen on (config key listen)",
@@ -58,6 +65,10 @@ static const cw_command_spec serve_spec = {
 };
 
 static volatile sig_atomic_t stop_signal;
+
+/* The queue's handlers (static: jobs abandoned at exit may still read
+ * them). */
+static cw_queue_handler job_handlers[3];
 
 static void on_signal(int sig)
 {
@@ -163,31 +174,67 @@ static void purge_ob3_secrets(cw_ctx *ctx)
 		       NULL);
 }
 
+/* Whether this node leads (runs the scheduler) now; logs a change. */
+static int leads(cw_ctx *ctx, int *was)
+{
+	int64_t now = cw_time_now_ms();
+	int held = 0;
+
+	if (cw_store_job_lead(ctx->store, "scheduler",
+	                      cw_queue_owner(ctx->queue), now,
+	                      now + LEAD_LEASE_MS, &held) < 0) {
+		CW_LOG(CW_LOG_WARN, "scheduler_lead_failed", "s:message",
+		       cw_error_last(), NULL);
+		held = 0;
+	}
+	if (held != *was)
+		CW_LOG(CW_LOG_INFO,
+		       held ? "scheduler_leading" : "scheduler_follower",
+		       "s:node", cw_queue_owner(ctx->queue), NULL);
+	*was = held;
+	return held;
+}
+
+static void prune_jobs(cw_ctx *ctx)
+{
+	int pruned = 0;
+
+	if (cw_store_job_prune(ctx->store, cw_time_now_ms() - JOBS_KEPT_MS,
+	                       &pruned) < 0)
+		CW_LOG(CW_LOG_WARN, "job_prune_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (pruned)
+		CW_LOG(CW_LOG_INFO, "jobs_pruned", "i:count", pruned, NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
 	int64_t next_mirrors = cw_time_mono_ms();
 	int64_t next_syncs = cw_time_mono_ms();
 	int64_t next_prune = cw_time_mono_ms();
+	int leader = 0;
 
 	while (!stop_signal) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
 		int purged = 0;
 
 		nanosleep(&tick, NULL);
-		if (cw_time_mono_ms() >= next_mirrors) {
+		if (cw_time_mono_ms() >= next_syncs) {
+			next_syncs = cw_time_mono_ms() + SYNC_CHECK_MS;
+			if (leads(ctx, &leader))
+				cw_sync_tick(ctx);
+		}
+		if (leader && cw_time_mono_ms() >= next_mirrors) {
 			next_mirrors = cw_time_mono_ms() + MIRROR_CHECK_MS;
 			cw_case_mirrors_tick(ctx);
 		}
-		if (cw_time_mono_ms() >= next_syncs) {
-			next_syncs = cw_time_mono_ms() + SYNC_CHECK_MS;
-			cw_sync_tick(ctx);
-		}
-		if (cw_time_mono_ms() >= next_prune) {
+		if (leader && cw_time_mono_ms() >= next_prune) {
 			next_prune =
 			        cw_time_mono_ms() +
 			        ctx->config->change_prune_interval_s * 1000;
 			cw_sync_prune_changes(ctx);
+			prune_jobs(ctx);
 		}
 		if (cw_time_mono_ms() < next_purge)
 			continue;
@@ -230,6 +277,7 @@ static int run_serve(const cw_args *args)
 	cw_config_layers *flags = NULL;
 	cw_server *server = NULL;
 	cw_jobs *jobs = NULL;
+	cw_queue *queue = NULL;
 	cw_roster_cache *rosters = NULL;
 	cw_failgate *auth_failures = NULL;
 	cw_case_cache *packages = NULL;
@@ -269,6 +317,18 @@ static int run_serve(const cw_args *args)
 		       interrupted, NULL);
 	expire_pending(&ctx);
 	ctx.jobs = jobs;
+	job_handlers[0] = cw_import_job_handler;
+	job_handlers[1] = cw_sync_job_handler;
+	job_handlers[2] = cw_case_mirror_job_handler;
+	if ((err = cw_queue_new(&queue, &ctx, job_handlers,
+	                        sizeof(job_handlers) / sizeof(job_handlers[0]),
+	                        MAX_IMPORT_JOBS,
+	                        env.config.sync_lease_s * 1000)) < 0 ||
+	    (err = cw_queue_start(queue)) < 0) {
+		code = cw_cli_fail(args, err);
+		goto out;
+	}
+	ctx.queue = queue;
 	ctx.rosters = rosters;
 	ctx.packages = packages;
 	ctx.contexts = contexts;
@@ -289,6 +349,7 @@ static int run_serve(const cw_args *args)
 	       NULL);
 	/* Jobs give up (an import rolls back) while requests drain. */
 	ctx.stopping = 1;
+	cw_queue_stop(queue);
 	cw_server_shutdown(server, CW_LIMIT_SHUTDOWN_DRAIN_MS);
 	if (cw_jobs_wait(jobs, JOB_STOP_MS) > 0) {
 		/* Still running: leave the store open for them; the process
@@ -297,6 +358,7 @@ static int run_serve(const cw_args *args)
 		       cw_jobs_running(jobs), NULL);
 		env.store = NULL;
 		jobs = NULL;
+		queue = NULL;
 	}
 	CW_LOG(CW_LOG_INFO, "stopped", NULL);
 out:
@@ -306,6 +368,7 @@ out:
 	cw_failgate_free(auth_failures);
 	cw_case_cache_free(packages);
 	cw_jsonld_loader_free(contexts);
+	cw_queue_free(queue);
 	cw_jobs_free(jobs);
 	cw_cli_env_close(&env);
 	cw_config_layers_free(flags);

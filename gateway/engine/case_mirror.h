@@ -6,6 +6,7 @@
 #ifndef CW_ENGINE_CASE_MIRROR_H
 #define CW_ENGINE_CASE_MIRROR_H
 
+#include "engine/queue.h"
 #include "store/store.h"
 
 #include <cjson/cJSON.h>
@@ -58,8 +59,10 @@ int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
                               const cw_case_mirror *mirror,
                               volatile int *stopping, int public_only);
 
-/** The daemon's tick: starts every mirror that is due as a background job
- *  (engine/case_mirror_jobs.c). */
+/** The daemon's tick: starts every mirror that is due as a job of the
+ *  queue (engine/case_mirror_jobs.c). */
 void cw_case_mirrors_tick(struct cw_ctx_tag *ctx);
+/** The "mirror" jobs of the queue. */
+extern const cw_queue_handler cw_case_mirror_job_handler;
 
 #endif

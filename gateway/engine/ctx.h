@@ -4,6 +4,7 @@
 
 #include "engine/case_cache.h"
 #include "engine/jobs.h"
+#include "engine/queue.h"
 #include "engine/roster_index.h"
 #include "jsonld/loader.h"
 #include "store/store.h"
@@ -14,7 +15,8 @@ typedef struct cw_ctx_tag {
 	const cw_config *config;
 	cw_store *store;
 	const char *data_dir;
-	cw_jobs *jobs;            /* background jobs (imports) */
+	cw_jobs *jobs;            /* the threads of background jobs */
+	cw_queue *queue;          /* background jobs as rows of the store */
 	cw_roster_cache *rosters; /* tenants' rosters for the REST API */
 	cw_case_cache *packages;  /* CASE packages for the provider */
 	/* Seals new clients' secrets, opens them for OAuth 1.0a requests. */

@@ -1,6 +1,7 @@
-/* Scheduled and requested sync runs in the daemon, one background job each;
- * the next firing is moved before a run starts so no other tick (or node)
- * fires it again. */
+/* Scheduled and requested sync runs in the daemon, one job of the queue
+ * each (begun here, re-run by any node if this one dies); the next firing
+ * is moved before a run starts so no other tick (or node) fires it
+ * again. */
 #include "engine/sync_jobs.h"
 
 #include "util/alloc.h"
@@ -19,18 +20,11 @@ typedef struct {
 	int executed;
 } running;
 
-static void run_job(void *arg)
+static void free_local(void *arg)
 {
 	running *r = arg;
-	cw_sync_result result;
-	(void)cw_sync_execute(r->job, &result);
-	r->executed = 1;
-	cw_sync_result_dispose(&result);
-}
-
-static void free_job(void *arg)
-{
-	running *r = arg;
+	if (!r)
+		return;
 	if (!r->executed)
 		cw_sync_abandon(r->job, "the daemon had too many jobs running; "
 		                        "the run did not start");
@@ -53,20 +47,123 @@ static void fill_options(cw_sync_options *o, cw_ctx *ctx,
 	o->cancel = &ctx->stopping;
 }
 
+static int64_t arg_int(const cJSON *args, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+static const char *arg_text(const cJSON *args, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * A retry (the node that began the run died, or stopped): the run begins
+ * anew from the job's arguments, which settles the dead one interrupted.
+ * A run of the connection running now (another node's) has it covered.
+ */
+static int begin_again(cw_ctx *ctx, cw_queue_job *qj, running *r)
+{
+	const cJSON *args = cw_queue_job_args(qj);
+	const char *name = arg_text(args, "name"),
+	           *by = arg_text(args, "started_by");
+	cw_sync_options o;
+	int err;
+
+	if (!name || !by) {
+		cw_error_set("sync job %lld has no connection",
+		             (long long)cw_queue_job_id(qj));
+		return CW_EINVAL;
+	}
+	fill_options(&o, ctx, by);
+	o.cancel = cw_queue_job_cancel(qj);
+	o.full = arg_int(args, "full") != 0;
+	o.approve_run = arg_int(args, "approve_run");
+	o.fired_ms = arg_int(args, "fired_ms");
+	/* The dead attempt had taken the held run; it is held again. */
+	if (o.approve_run)
+		(void)cw_store_sync_run_settle(ctx->store, o.approve_run,
+		                               "approved", "held");
+	err = cw_sync_begin(&r->job, &o, cw_queue_job_tenant(qj), name);
+	if (err == CW_EBUSY && strcmp(by, "schedule") == 0) {
+		CW_LOG(CW_LOG_INFO, "sync_retry_covered", "s:connection", name,
+		       "s:reason", "a run of it is running", NULL);
+		return 1;
+	}
+	if (err == 0)
+		(void)cw_queue_job_set_ref(qj, cw_sync_job_run_id(r->job));
+	return err;
+}
+
+static int run_job(cw_ctx *ctx, cw_queue_job *qj, void *local)
+{
+	running again = { NULL, 0 }, *r = local ? local : &again;
+	cw_sync_result result;
+	int err = 0;
+
+	if (!local && (err = begin_again(ctx, qj, r)) != 0)
+		return err > 0 ? 0 : err;
+	err = cw_sync_execute(r->job, &result);
+	r->executed = 1;
+	/* Stopped half way (not held, not applied): another attempt, on
+	 * any node, runs it again. */
+	if (err == 0 && ctx->stopping && result.state &&
+	    strcmp(result.state, "failed") == 0)
+		err = CW_ECANCELED;
+	cw_sync_result_dispose(&result);
+	if (!local)
+		cw_sync_job_free(again.job);
+	return err;
+}
+
+/* Every attempt's node died under it: its last run says interrupted. */
+static void sync_abandoned(cw_ctx *ctx, const cw_job *job)
+{
+	if (job->ref_id)
+		(void)cw_store_sync_run_settle(ctx->store, job->ref_id,
+		                               "running", "interrupted");
+}
+
+const cw_queue_handler cw_sync_job_handler = { "sync", run_job, free_local,
+	                                       sync_abandoned };
+
 static int start(cw_ctx *ctx, const cw_sync_options *o, int64_t tenant_id,
                  const char *name, int64_t *run_id)
 {
 	running *r = cw_calloc(1, sizeof(*r));
+	cJSON *args = cJSON_CreateObject();
+	char *text = NULL;
 	int err;
-	if (!r)
+	if (!r || !args) {
+		cw_free(r);
+		cJSON_Delete(args);
 		return CW_ENOMEM;
+	}
 	if ((err = cw_sync_begin(&r->job, o, tenant_id, name)) < 0) {
 		cw_free(r);
+		cJSON_Delete(args);
 		return err;
 	}
 	if (run_id)
 		*run_id = cw_sync_job_run_id(r->job);
-	return cw_jobs_start(ctx->jobs, run_job, r, free_job);
+	if (!cJSON_AddStringToObject(args, "name", name) ||
+	    !cJSON_AddStringToObject(args, "started_by", o->started_by) ||
+	    !cJSON_AddBoolToObject(args, "full", o->full) ||
+	    !cJSON_AddNumberToObject(args, "approve_run",
+	                             (double)o->approve_run) ||
+	    !cJSON_AddNumberToObject(args, "fired_ms", (double)o->fired_ms) ||
+	    !(text = cJSON_PrintUnformatted(args))) {
+		free_local(r);
+		cJSON_Delete(args);
+		return CW_ENOMEM;
+	}
+	err = cw_queue_submit(ctx->queue, "sync", cw_sync_job_tenant_id(r->job),
+	                      cw_sync_job_run_id(r->job), text, 0, r, NULL);
+	cJSON_free(text);
+	cJSON_Delete(args);
+	return err;
 }
 
 int cw_sync_start(cw_ctx *ctx, int64_t tenant_id, const char *name,

@@ -5,7 +5,11 @@
 #define CW_ENGINE_SYNC_JOBS_H
 
 #include "engine/ctx.h"
+#include "engine/queue.h"
 #include "engine/sync_run.h"
+
+/** The "sync" jobs of the queue. */
+extern const cw_queue_handler cw_sync_job_handler;
 
 /**
  * Starts every connection's firing that has come due: each firing is

@@ -1,8 +1,10 @@
 /* OneRoster CSV imports through the daemon: upload a zip, the import runs as
- * a background job, its status (and report) is polled; an import held by the
- * delete threshold is approved by a second call. */
+ * a job of the queue (engine/import_jobs.c), its status (and report) is
+ * polled; an import held by the delete threshold is approved by a second
+ * call. */
 #include "http/api.h"
 
+#include "engine/import_jobs.h"
 #include "engine/roster_import.h"
 #include "http/imsx.h"
 #include "http/server.h"
@@ -21,148 +23,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REPORTED_DIAGNOSTICS 200
-
-typedef struct {
-	cw_store *store;
-	const char *data_dir;
-	volatile int *cancel;
-	char tenant[64];
-	char *path;
-	int approve;
-	long threshold_pct;
-	int64_t import_id;
-	cJSON *diagnostics;
-	int dropped;
-} import_job;
-
-static void job_free(void *arg)
-{
-	import_job *job = arg;
-
-	cJSON_Delete(job->diagnostics);
-	cw_free(job->path);
-	cw_free(job);
-}
-
-static void collect_diag(const cw_diag *d, void *payload)
-{
-	import_job *job = payload;
-	cJSON *item;
-
-	if (cJSON_GetArraySize(job->diagnostics) >= REPORTED_DIAGNOSTICS) {
-		job->dropped++;
-		return;
-	}
-	item = cJSON_CreateObject();
-	if (!item)
-		return;
-	cJSON_AddStringToObject(item, "file", d->file);
-	cJSON_AddNumberToObject(item, "line", d->line);
-	cJSON_AddNumberToObject(item, "column", d->column);
-	cJSON_AddStringToObject(item, "severity",
-	                        d->severity == CW_DIAG_ERROR ? "error"
-	                                                     : "warning");
-	cJSON_AddStringToObject(item, "code", d->code);
-	cJSON_AddStringToObject(item, "message", d->message);
-	cJSON_AddItemToArray(job->diagnostics, item);
-}
-
-static void run_import(void *arg)
-{
-	import_job *job = arg;
-	cw_roster_import_options options = { 0 };
-	cw_roster_import_result result;
-	char *text;
-	cJSON *report;
-
-	options.tenant = job->tenant;
-	options.path = job->path;
-	options.approve = job->approve;
-	options.threshold_pct = job->threshold_pct;
-	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
-	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
-	options.on_diag = collect_diag;
-	options.payload = job;
-	options.import_id = job->import_id;
-	options.cancel = job->cancel;
-	options.uploads_of = job->data_dir;
-	cw_roster_import(&result, job->store, &options);
-	/* The stored report gets the problems too, for the status endpoint. */
-	text = cw_roster_import_report_json(&result);
-	report = text ? cJSON_Parse(text) : NULL;
-	cJSON_free(text);
-	if (report) {
-		cJSON_AddItemToObject(report, "diagnostics", job->diagnostics);
-		job->diagnostics = NULL;
-		cJSON_AddNumberToObject(report, "diagnostics_not_shown",
-		                        job->dropped);
-		text = cJSON_PrintUnformatted(report);
-		if (text)
-			cw_store_import_report(job->store, job->import_id,
-			                       result.state, text);
-		cJSON_free(text);
-		cJSON_Delete(report);
-	}
-	/* A pending import keeps its file for the approval. */
-	if (strcmp(result.state, "pending") != 0)
-		unlink(job->path);
-}
-
 static int start_job(cw_request *req, cw_response *res, const cw_tenant *tenant,
                      char *path, int approve)
 {
-	cw_ctx *ctx = cw_request_ctx(req);
-	import_job *job = cw_calloc(1, sizeof(*job));
-	char stamp[CW_TIME_ISO_LEN], location[96];
+	char location[96];
+	int64_t id = 0;
 	cJSON *doc;
-	int err;
+	int err = cw_import_job_submit(cw_request_ctx(req), tenant, path,
+	                               approve, &id);
 
-	if (!job || !(job->diagnostics = cJSON_CreateArray())) {
-		cw_free(job);
-		cw_free(path);
-		return CW_ENOMEM;
-	}
-	job->store = ctx->store;
-	job->data_dir = ctx->data_dir;
-	job->cancel = &ctx->stopping;
-	snprintf(job->tenant, sizeof(job->tenant), "%s", tenant->name);
-	job->path = path;
-	job->approve = approve;
-	job->threshold_pct = ctx->config->roster_delete_threshold_pct;
-	cw_time_format_iso(cw_time_now_ms(), stamp);
-	err = cw_store_import_create(ctx->store, tenant->id, stamp, path,
-	                             &job->import_id);
-	if (err < 0) {
-		unlink(path);
-		job_free(job);
+	cw_free(path);
+	if (err == CW_ETOOBIG)
+		return cw_response_error(res, 503, "server_busy",
+		                         "too many imports are running; "
+		                         "try again later");
+	if (err < 0)
 		return err;
-	}
-	{
-		int64_t id = job->import_id;
-
-		err = cw_jobs_start(ctx->jobs, run_import, job, job_free);
-		if (err == CW_ETOOBIG) {
-			cw_store_import_report(
-			        ctx->store, id, "failed",
-			        "{\"state\":\"failed\",\"reason\":"
-			        "\"too many imports running\"}");
-			return cw_response_error(
-			        res, 503, "server_busy",
-			        "too many imports are running; "
-			        "try again later");
-		}
-		if (err < 0)
-			return err;
-		snprintf(location, sizeof(location),
-		         "/admin/v1/roster/imports/%lld", (long long)id);
-		doc = cJSON_CreateObject();
-		cJSON_AddNumberToObject(doc, "import_id", (double)id);
-		cJSON_AddStringToObject(doc, "state", "running");
-		cJSON_AddStringToObject(doc, "status", location);
-		cw_response_header(res, "Location", location);
-		return cw_response_json(res, 202, doc);
-	}
+	snprintf(location, sizeof(location), "/admin/v1/roster/imports/%lld",
+	         (long long)id);
+	if (!(doc = cJSON_CreateObject()))
+		return CW_ENOMEM;
+	cJSON_AddNumberToObject(doc, "import_id", (double)id);
+	cJSON_AddStringToObject(doc, "state", "running");
+	cJSON_AddStringToObject(doc, "status", location);
+	cw_response_header(res, "Location", location);
+	return cw_response_json(res, 202, doc);
 }
 
 int cw_api_roster_import_start(cw_request *req, cw_response *res)

@@ -798,8 +798,10 @@ int cw_pg__roster_get(cw_store *store, int64_t tenant_id, int entity,
 static void pg_free(cw_store *store)
 {
 	pg_store *s = (pg_store *)store;
-	pg_connection *c = s->idle;
+	pg_connection *c;
 
+	cw_pg__leader_free(s);
+	c = s->idle;
 	while (c) {
 		pg_connection *next = c->next;
 		connection_close(c);
@@ -875,6 +877,14 @@ static const cw_store_backend pg_backend = {
 	.flow_run_add = cw_pg__flow_run_add,
 	.flow_run_update = cw_pg__flow_run_update,
 	.flow_run_list = cw_pg__flow_run_list,
+	.job_add = cw_pg__job_add,
+	.job_claim = cw_pg__job_claim,
+	.job_renew = cw_pg__job_renew,
+	.job_finish = cw_pg__job_finish,
+	.job_expire = cw_pg__job_expire,
+	.job_list = cw_pg__job_list,
+	.job_prune = cw_pg__job_prune,
+	.job_lead = cw_pg__job_lead,
 	.sync_update = cw_pg__sync_update,
 	.sync_delete = cw_pg__sync_delete,
 	.sync_claim = cw_pg__sync_claim,

@@ -61,6 +61,9 @@ typedef struct {
 	pg_connection *idle;
 	int idle_count;
 	pg_import_hold *holds; /* under lock */
+	/* The session holding the scheduler's advisory lock (pg_jobs.c;
+	 * used by one thread, the scheduler's), or NULL. */
+	pg_connection *leader;
 } pg_store;
 
 /* The advisory lock key of an import (another range than the ones
@@ -300,5 +303,25 @@ int cw_pg__badge_assertion_revoked_list(cw_store *store, int64_t tenant_id,
 int cw_pg__badge_status_list_get(cw_store *store, int64_t tenant_id,
                                  const char *issuer, int64_t *size,
                                  int64_t *next_index);
+
+/* pg_jobs.c: the job queue (migration 0015). */
+int cw_pg__job_add(cw_store *store, const cw_job *job, int64_t *id);
+int cw_pg__job_claim(cw_store *store, const char *owner, int64_t now_ms,
+                     int64_t until_ms, cw_job_cb cb, void *payload);
+int cw_pg__job_renew(cw_store *store, int64_t id, const char *owner,
+                     int64_t until_ms, int64_t ref_id);
+int cw_pg__job_finish(cw_store *store, int64_t id, const char *owner,
+                      const char *state, int64_t not_before_ms,
+                      const char *error);
+int cw_pg__job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
+                      void *payload);
+int cw_pg__job_list(cw_store *store, int64_t tenant_id, int64_t id,
+                    const char *state, size_t limit, cw_job_cb cb,
+                    void *payload);
+int cw_pg__job_prune(cw_store *store, int64_t before_ms, int *deleted);
+int cw_pg__job_lead(cw_store *store, const char *name, const char *owner,
+                    int64_t now_ms, int64_t until_ms, int *held);
+/* Lets the scheduler's lock go (before the store closes). */
+void cw_pg__leader_free(pg_store *s);
 
 #endif

@@ -550,7 +550,9 @@ int cw_pg__import_interrupted(cw_store *store, int *count)
 	        "'{\"state\":\"failed\",\"reason\":\"interrupted: the "
 	        "process stopped during the import; nothing was "
 	        "applied\"}' WHERE id IN (SELECT id FROM roster_imports WHERE "
-	        "state = 'running' AND pg_try_advisory_lock($1::bigint + id))",
+	        "state = 'running' AND id NOT IN (SELECT ref_id FROM jobs "
+	        "WHERE kind = 'import' AND state IN ('queued', 'running')) "
+	        "AND pg_try_advisory_lock($1::bigint + id))",
 	        1, params);
 	if (err == 0 && count)
 		*count = (int)strtol(PQcmdTuples(res), NULL, 10);

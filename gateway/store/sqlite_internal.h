@@ -282,4 +282,22 @@ int cw_sqlite__flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
                              const char *state, int with_input, size_t limit,
                              cw_flow_run_cb cb, void *payload);
 
+/* sqlite_jobs.c: the job queue (migration 0015). */
+int cw_sqlite__job_add(cw_store *store, const cw_job *job, int64_t *id);
+int cw_sqlite__job_claim(cw_store *store, const char *owner, int64_t now_ms,
+                         int64_t until_ms, cw_job_cb cb, void *payload);
+int cw_sqlite__job_renew(cw_store *store, int64_t id, const char *owner,
+                         int64_t until_ms, int64_t ref_id);
+int cw_sqlite__job_finish(cw_store *store, int64_t id, const char *owner,
+                          const char *state, int64_t not_before_ms,
+                          const char *error);
+int cw_sqlite__job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
+                          void *payload);
+int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
+                        const char *state, size_t limit, cw_job_cb cb,
+                        void *payload);
+int cw_sqlite__job_prune(cw_store *store, int64_t before_ms, int *deleted);
+int cw_sqlite__job_lead(cw_store *store, const char *name, const char *owner,
+                        int64_t now_ms, int64_t until_ms, int *held);
+
 #endif

@@ -1080,7 +1080,9 @@ int cw_sqlite__import_interrupted(cw_store *store, int *count)
 	                "UPDATE roster_imports SET state = 'failed', report = "
 	                "'{\"state\":\"failed\",\"reason\":\"interrupted: the "
 	                "process stopped during the import; nothing was "
-	                "applied\"}' WHERE state = 'running'",
+	                "applied\"}' WHERE state = 'running' AND id NOT IN "
+	                "(SELECT ref_id FROM jobs WHERE kind = 'import' AND "
+	                "state IN ('queued', 'running'))",
 	                bind_nothing, NULL, NULL, NULL, count, NULL);
 }
 

@@ -729,3 +729,55 @@ int cw_store_sync_run_trim(cw_store *store, int keep, int *deleted)
 {
 	return store->backend->sync_run_trim(store, keep, deleted);
 }
+
+int cw_store_job_add(cw_store *store, const cw_job *job, int64_t *id)
+{
+	return store->backend->job_add(store, job, id);
+}
+
+int cw_store_job_claim(cw_store *store, const char *owner, int64_t now_ms,
+                       int64_t until_ms, cw_job_cb cb, void *payload)
+{
+	return store->backend->job_claim(store, owner, now_ms, until_ms, cb,
+	                                 payload);
+}
+
+int cw_store_job_renew(cw_store *store, int64_t id, const char *owner,
+                       int64_t until_ms, int64_t ref_id)
+{
+	return store->backend->job_renew(store, id, owner, until_ms, ref_id);
+}
+
+int cw_store_job_finish(cw_store *store, int64_t id, const char *owner,
+                        const char *state, int64_t not_before_ms,
+                        const char *error)
+{
+	return store->backend->job_finish(store, id, owner, state,
+	                                  not_before_ms, error);
+}
+
+int cw_store_job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
+                        void *payload)
+{
+	return store->backend->job_expire(store, now_ms, cb, payload);
+}
+
+int cw_store_job_list(cw_store *store, int64_t tenant_id, int64_t id,
+                      const char *state, size_t limit, cw_job_cb cb,
+                      void *payload)
+{
+	return store->backend->job_list(store, tenant_id, id, state, limit, cb,
+	                                payload);
+}
+
+int cw_store_job_prune(cw_store *store, int64_t before_ms, int *deleted)
+{
+	return store->backend->job_prune(store, before_ms, deleted);
+}
+
+int cw_store_job_lead(cw_store *store, const char *name, const char *owner,
+                      int64_t now_ms, int64_t until_ms, int *held)
+{
+	return store->backend->job_lead(store, name, owner, now_ms, until_ms,
+	                                held);
+}

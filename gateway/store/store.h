@@ -256,6 +256,24 @@ typedef int (*cw_sync_run_cb)(const cw_sync_run *run, void *payload);
  *  cw_store_import_expire settles. */
 typedef int (*cw_import_source_cb)(const char *source, void *payload);
 
+/* ---- the job queue ------------------------------------------------------- */
+
+/** A job of the queue (migration 0015): kind names its handler, ref_id its
+ *  record elsewhere (import, sync run, mirror), args its JSON arguments. A
+ *  running job is its owner's until lease_until_ms. */
+typedef struct {
+	int64_t id, tenant_id, ref_id;
+	const char *kind, *args;
+	const char *state; /* queued | running | done | failed */
+	const char *owner; /* NULL unless running */
+	int64_t lease_until_ms, not_before_ms;
+	int attempts, max_attempts;
+	int64_t created_ms, updated_ms;
+	const char *error; /* failed: why; else NULL */
+} cw_job;
+
+typedef int (*cw_job_cb)(const cw_job *job, void *payload);
+
 /* ---- Open Badges issuing ------------------------------------------------ */
 
 /* Bits of a revocation list: the W3C Bitstring Status List minimum. An
@@ -573,6 +591,22 @@ typedef struct {
 	int (*flow_run_list)(cw_store *store, int64_t tenant_id, int64_t id,
 	                     const char *state, int with_input, size_t limit,
 	                     cw_flow_run_cb cb, void *payload);
+	int (*job_add)(cw_store *store, const cw_job *job, int64_t *id);
+	int (*job_claim)(cw_store *store, const char *owner, int64_t now_ms,
+	                 int64_t until_ms, cw_job_cb cb, void *payload);
+	int (*job_renew)(cw_store *store, int64_t id, const char *owner,
+	                 int64_t until_ms, int64_t ref_id);
+	int (*job_finish)(cw_store *store, int64_t id, const char *owner,
+	                  const char *state, int64_t not_before_ms,
+	                  const char *error);
+	int (*job_expire)(cw_store *store, int64_t now_ms, cw_job_cb cb,
+	                  void *payload);
+	int (*job_list)(cw_store *store, int64_t tenant_id, int64_t id,
+	                const char *state, size_t limit, cw_job_cb cb,
+	                void *payload);
+	int (*job_prune)(cw_store *store, int64_t before_ms, int *deleted);
+	int (*job_lead)(cw_store *store, const char *name, const char *owner,
+	                int64_t now_ms, int64_t until_ms, int *held);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 
@@ -1019,5 +1053,56 @@ int cw_store_flow_run_update(cw_store *store, const cw_flow_run *run);
 int cw_store_flow_run_list(cw_store *store, int64_t tenant_id, int64_t id,
                            const char *state, int with_input, size_t limit,
                            cw_flow_run_cb cb, void *payload);
+
+/* ---- the job queue ------------------------------------------------------- */
+
+/**
+ * Adds a job (kind, tenant_id, ref_id, args, max_attempts; state "queued",
+ * or "running" with owner and lease_until_ms for a job its submitter runs
+ * at once); *id its id.
+ */
+int cw_store_job_add(cw_store *store, const cw_job *job, int64_t *id);
+/**
+ * Claims the oldest job that is queued (and due: not_before_ms passed) or
+ * running under a lease that ran out before now_ms with attempts left: it
+ * becomes owner's until until_ms, its attempts one more, and cb sees it.
+ * Several nodes claim at once without waiting for each other (PostgreSQL:
+ * FOR UPDATE SKIP LOCKED). CW_ENOTFOUND when there is none.
+ */
+int cw_store_job_claim(cw_store *store, const char *owner, int64_t now_ms,
+                       int64_t until_ms, cw_job_cb cb, void *payload);
+/** Extends owner's lease to until_ms (and sets ref_id unless it is 0);
+ *  CW_ENOTFOUND when owner no longer holds the job. */
+int cw_store_job_renew(cw_store *store, int64_t id, const char *owner,
+                       int64_t until_ms, int64_t ref_id);
+/**
+ * Ends owner's run of a job: state "done" or "failed" (error why), or
+ * "queued" to hand it back (due at not_before_ms, the attempt not
+ * counted). CW_ENOTFOUND when owner no longer holds it.
+ */
+int cw_store_job_finish(cw_store *store, int64_t id, const char *owner,
+                        const char *state, int64_t not_before_ms,
+                        const char *error);
+/** Fails every running job whose lease ran out with no attempts left,
+ *  calling cb with each (its state then "failed"), to settle its record. */
+int cw_store_job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
+                        void *payload);
+/** Jobs newest first: of a tenant (0: all), the one with id (0: any), in
+ *  state (NULL: any), at most limit (0: no limit). CW_ENOTFOUND when id
+ *  names none. */
+int cw_store_job_list(cw_store *store, int64_t tenant_id, int64_t id,
+                      const char *state, size_t limit, cw_job_cb cb,
+                      void *payload);
+/** Deletes done and failed jobs last changed before before_ms. */
+int cw_store_job_prune(cw_store *store, int64_t before_ms, int *deleted);
+/**
+ * Leadership of name (the scheduler) for owner: *held 1 when owner holds
+ * it after the call. PostgreSQL: an advisory lock on a session of its own,
+ * held until that session ends (so a dead node's lock goes with it); the
+ * times are unused. SQLite: a lease row owner takes when free or expired
+ * and renews to until_ms.
+ */
+int cw_store_job_lead(cw_store *store, const char *name, const char *owner,
+                      int64_t now_ms, int64_t until_ms, int *held);
 
 #endif

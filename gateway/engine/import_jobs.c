@@ -1,0 +1,202 @@
+/* The "import" jobs of the queue: one uploaded set imported, its report
+ * (with up to REPORTED_DIAGNOSTICS problems) stored on its record. */
+#include "engine/import_jobs.h"
+
+#include "engine/roster_import.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REPORTED_DIAGNOSTICS 200
+
+typedef struct {
+	cJSON *diagnostics;
+	int dropped;
+} collected;
+
+static void collect_diag(const cw_diag *d, void *payload)
+{
+	collected *c = payload;
+	cJSON *item;
+
+	if (cJSON_GetArraySize(c->diagnostics) >= REPORTED_DIAGNOSTICS) {
+		c->dropped++;
+		return;
+	}
+	if (!(item = cJSON_CreateObject()))
+		return;
+	cJSON_AddStringToObject(item, "file", d->file);
+	cJSON_AddNumberToObject(item, "line", d->line);
+	cJSON_AddNumberToObject(item, "column", d->column);
+	cJSON_AddStringToObject(item, "severity",
+	                        d->severity == CW_DIAG_ERROR ? "error"
+	                                                     : "warning");
+	cJSON_AddStringToObject(item, "code", d->code);
+	cJSON_AddStringToObject(item, "message", d->message);
+	cJSON_AddItemToArray(c->diagnostics, item);
+}
+
+/* The report with the problems, stored as the import's final state. */
+static int store_report(cw_store *store, int64_t import_id,
+                        const cw_roster_import_result *result, collected *c)
+{
+	char *text = cw_roster_import_report_json(result);
+	cJSON *report = text ? cJSON_Parse(text) : NULL;
+	int err = CW_ENOMEM;
+
+	cJSON_free(text);
+	text = NULL;
+	if (report) {
+		cJSON_AddItemToObject(report, "diagnostics", c->diagnostics);
+		c->diagnostics = NULL;
+		cJSON_AddNumberToObject(report, "diagnostics_not_shown",
+		                        c->dropped);
+		text = cJSON_PrintUnformatted(report);
+	}
+	if (text)
+		err = cw_store_import_report(store, import_id, result->state,
+		                             text);
+	cJSON_free(text);
+	cJSON_Delete(report);
+	return err;
+}
+
+static const char *arg_text(const cw_queue_job *job, const char *key)
+{
+	const cJSON *v =
+	        cJSON_GetObjectItemCaseSensitive(cw_queue_job_args(job), key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Whether the import is still to run (an earlier attempt may have ended
+ * it: its commit and its record's state are one transaction). */
+static int still_running(cw_store *store, int64_t import_id, int *running)
+{
+	cw_import_record rec;
+	int err = cw_store_import_get(store, import_id, &rec);
+
+	*running = err == 0 && strcmp(rec.state, "running") == 0;
+	if (err == 0)
+		cw_import_record_dispose(&rec);
+	return err;
+}
+
+static int run_import(cw_ctx *ctx, cw_queue_job *job, void *local)
+{
+	const char *tenant = arg_text(job, "tenant"),
+	           *path = arg_text(job, "path");
+	const cJSON *approve = cJSON_GetObjectItemCaseSensitive(
+	        cw_queue_job_args(job), "approve");
+	cw_roster_import_options options = { 0 };
+	cw_roster_import_result result;
+	collected c = { cJSON_CreateArray(), 0 };
+	int64_t import_id = cw_queue_job_ref(job);
+	int running = 0, err;
+
+	(void)local;
+	if (!c.diagnostics)
+		return CW_ENOMEM;
+	if (!tenant || !path) {
+		cJSON_Delete(c.diagnostics);
+		cw_error_set("import job %lld has no tenant or path",
+		             (long long)cw_queue_job_id(job));
+		return CW_EINVAL;
+	}
+	if ((err = still_running(ctx->store, import_id, &running)) < 0 ||
+	    !running) {
+		cJSON_Delete(c.diagnostics);
+		return err;
+	}
+	options.tenant = tenant;
+	options.path = path;
+	options.approve = cJSON_IsTrue(approve);
+	options.threshold_pct = ctx->config->roster_delete_threshold_pct;
+	options.zip_limits.max_total_bytes = CW_LIMIT_ZIP_BYTES;
+	options.zip_limits.max_ratio = CW_LIMIT_ZIP_RATIO;
+	options.on_diag = collect_diag;
+	options.payload = &c;
+	options.import_id = import_id;
+	options.cancel = cw_queue_job_cancel(job);
+	options.uploads_of = ctx->data_dir;
+	err = cw_roster_import(&result, ctx->store, &options);
+	if (*options.cancel && strcmp(result.state, "failed") == 0) {
+		/* Rolled back: the record stays running for the next
+		 * attempt, here or on another node. */
+		cJSON_Delete(c.diagnostics);
+		cw_error_set("the import was interrupted; it runs again");
+		return CW_ECANCELED;
+	}
+	err = store_report(ctx->store, import_id, &result, &c);
+	cJSON_Delete(c.diagnostics);
+	/* A pending import keeps its file for the approval. */
+	if (strcmp(result.state, "pending") != 0)
+		unlink(path);
+	return err;
+}
+
+/* Every attempt's node died: the record says so, the upload goes. */
+static void import_abandoned(cw_ctx *ctx, const cw_job *job)
+{
+	cJSON *args = job->args ? cJSON_Parse(job->args) : NULL;
+	const cJSON *path = cJSON_GetObjectItemCaseSensitive(args, "path");
+
+	if (cw_store_import_report(
+	            ctx->store, job->ref_id, "failed",
+	            "{\"state\":\"failed\",\"reason\":\"interrupted: the node "
+	            "running the import stopped during every attempt; nothing "
+	            "was applied\"}") < 0)
+		CW_LOG(CW_LOG_WARN, "import_settle_failed", "l:import",
+		       (long long)job->ref_id, "s:message", cw_error_last(),
+		       NULL);
+	if (cJSON_IsString(path))
+		unlink(path->valuestring);
+	cJSON_Delete(args);
+}
+
+const cw_queue_handler cw_import_job_handler = { "import", run_import, NULL,
+	                                         import_abandoned };
+
+int cw_import_job_submit(cw_ctx *ctx, const cw_tenant *tenant, const char *path,
+                         int approve, int64_t *import_id)
+{
+	char stamp[CW_TIME_ISO_LEN];
+	cJSON *args = cJSON_CreateObject();
+	char *text = NULL;
+	int err;
+
+	*import_id = 0;
+	cw_time_format_iso(cw_time_now_ms(), stamp);
+	if (!args || !cJSON_AddStringToObject(args, "tenant", tenant->name) ||
+	    !cJSON_AddStringToObject(args, "path", path) ||
+	    !cJSON_AddBoolToObject(args, "approve", approve) ||
+	    !(text = cJSON_PrintUnformatted(args))) {
+		err = CW_ENOMEM;
+		goto out;
+	}
+	if ((err = cw_store_import_create(ctx->store, tenant->id, stamp, path,
+	                                  import_id)) < 0)
+		goto out;
+	err = cw_queue_submit(ctx->queue, "import", tenant->id, *import_id,
+	                      text, 0, NULL, NULL);
+	if (err < 0)
+		cw_store_import_report(ctx->store, *import_id, "failed",
+		                       err == CW_ETOOBIG
+		                               ? "{\"state\":\"failed\","
+		                                 "\"reason\":\"too many jobs "
+		                                 "running\"}"
+		                               : "{\"state\":\"failed\","
+		                                 "\"reason\":\"the import "
+		                                 "could not start\"}");
+out:
+	if (err < 0)
+		unlink(path);
+	cJSON_free(text);
+	cJSON_Delete(args);
+	return err;
+}
