@@ -57,6 +57,7 @@ static const cw_command *const commands[] = {
 	&cw_cmd_jobs_dead_letters,
 	&cw_cmd_jobs_show,
 	&cw_cmd_jobs_replay,
+	&cw_cmd_jobs_queue,
 	&cw_cmd_clr_build,
 	&cw_cmd_version,
 };

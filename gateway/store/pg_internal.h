@@ -61,9 +61,12 @@ typedef struct {
 	pg_connection *idle;
 	int idle_count;
 	pg_import_hold *holds; /* under lock */
-	/* The session holding the scheduler's advisory lock (pg_jobs.c;
-	 * used by one thread, the scheduler's), or NULL. */
+	/* The session holding leaderships' advisory locks (pg_jobs.c;
+	 * used by one thread, the scheduler's), or NULL; the keys it
+	 * holds. */
 	pg_connection *leader;
+	int64_t lead_keys[8];
+	int lead_count;
 } pg_store;
 
 /* The advisory lock key of an import (another range than the ones

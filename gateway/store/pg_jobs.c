@@ -211,7 +211,7 @@ int cw_pg__job_list(cw_store *store, int64_t tenant_id, int64_t id,
 	int err =
 	        cw_pg__run((pg_store *)store, "listing jobs", &res,
 	                   "SELECT " JOB_COLUMNS " FROM jobs WHERE ($1 = 0 OR "
-	                   "tenant_id = $1) AND ($2 = 0 OR id = $2) AND ($3 "
+	                   "tenant_id = $1) AND ($2 = 0 OR id = $2) AND ($3::text "
 	                   "IS NULL OR state = $3) ORDER BY id DESC LIMIT "
 	                   "$4::bigint",
 	                   4, params);
@@ -258,39 +258,59 @@ static int leader_alive(pg_connection *c)
 	return alive && PQstatus(c->conn) == CONNECTION_OK;
 }
 
+static int holds_key(const pg_store *s, int64_t key)
+{
+	for (int i = 0; i < s->lead_count; i++)
+		if (s->lead_keys[i] == key)
+			return 1;
+	return 0;
+}
+
 int cw_pg__job_lead(cw_store *store, const char *name, const char *owner,
                     int64_t now_ms, int64_t until_ms, int *held)
 {
 	pg_store *s = (pg_store *)store;
+	int64_t k = lead_key(name);
 	char key[CW_PG_INT_TEXT];
-	const char *params[1] = { cw_pg__int(key, lead_key(name)) };
-	pg_connection *c = NULL;
+	const char *params[1] = { cw_pg__int(key, k) };
 	PGresult *res = NULL;
 	int err;
 
 	(void)owner, (void)now_ms, (void)until_ms;
 	*held = 0;
-	if (s->leader) {
-		if (leader_alive(s->leader)) {
-			*held = 1;
-			return 0;
-		}
-		/* The session ended, and its lock with it: take it anew. */
+	if (s->leader && !leader_alive(s->leader)) {
+		/* The session ended, and its locks with it. */
+		cw_pg__release(s, s->leader);
+		s->leader = NULL;
+		s->lead_count = 0;
+	}
+	if (s->leader && holds_key(s, k)) {
+		*held = 1;
+		return 0;
+	}
+	if (!s->leader && (err = cw_pg__acquire(s, &s->leader)) < 0) {
+		s->leader = NULL;
+		return err;
+	}
+	err = cw_pg__query(s->leader, "taking a leadership's lock", &res,
+	                   "SELECT pg_try_advisory_lock($1::bigint)", 1,
+	                   params);
+	if (err == 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0 &&
+	    s->lead_count < (int)(sizeof(s->lead_keys) / sizeof(k))) {
+		s->lead_keys[s->lead_count++] = k;
+		*held = 1;
+	} else if (err == 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+		cw_pg__query(s->leader, "letting a leadership go", NULL,
+		             "SELECT pg_advisory_unlock($1::bigint)", 1, params);
+		cw_error_set("too many leaderships on one store");
+		err = CW_ETOOBIG;
+	}
+	PQclear(res);
+	if (s->lead_count == 0) {
+		/* A session without locks goes back to the pool. */
 		cw_pg__release(s, s->leader);
 		s->leader = NULL;
 	}
-	if ((err = cw_pg__acquire(s, &c)) < 0)
-		return err;
-	err = cw_pg__query(c, "taking the scheduler's lock", &res,
-	                   "SELECT pg_try_advisory_lock($1::bigint)", 1,
-	                   params);
-	if (err == 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
-		s->leader = c;
-		*held = 1;
-		c = NULL;
-	}
-	PQclear(res);
-	cw_pg__release(s, c);
 	return err;
 }
 
@@ -303,4 +323,5 @@ void cw_pg__leader_free(pg_store *s)
 	            "letting the scheduler's lock go");
 	cw_pg__release(s, s->leader);
 	s->leader = NULL;
+	s->lead_count = 0;
 }

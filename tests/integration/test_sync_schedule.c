@@ -1124,6 +1124,90 @@ START_TEST(sync_taken_over_when_a_node_dies)
 }
 END_TEST
 
+/* A run started through node A's API (no schedule), A killed with SIGKILL
+ * while it pulls: node B's queue claims the run's job once A's lease
+ * lapses and runs it again; the dead run says interrupted, and the end
+ * state is one uninterrupted run's. */
+START_TEST(api_run_taken_over_when_a_node_dies)
+{
+	cwt_env env;
+	cwt_daemon a, b;
+	char admin[64], sql[200], value[64] = "";
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
+	int full = 0, delta = 0;
+	start_sis();
+	setup(&env, "UTC");
+	add_connection(&env, "d1", "sis", NULL, NULL, NULL, NULL);
+	start_daemon(&a, &env);
+	start_daemon(&b, &env);
+	ck_assert_int_eq(
+	        cwt_token(admin, &a, env.admin_id, env.admin_secret, ADMIN), 0);
+	sis_set("delay=0.3");
+	long long first =
+	        run_now(&a, admin, "/admin/v1/sync/connections/sis/run");
+	for (int i = 0; i < 100 && full + delta == 0; i++) {
+		cwt_sleep_ms(100);
+		sis_users_requests(&full, &delta);
+	}
+	ck_assert_int_gt(full + delta, 0);
+	cwt_stop(&a, SIGKILL, 5000);
+	sis_set("delay=0");
+	cJSON *doc = NULL;
+	const cJSON *done = NULL, *dead = NULL, *r;
+	for (int i = 0; i < 300 && !done; i++) {
+		cJSON_Delete(doc);
+		doc = show(&env, "sis");
+		dead = NULL;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "runs"))
+		{
+			long long id = (long long)number_at(r, "run_id", NULL,
+			                                    NULL, NULL);
+			const char *state =
+			        cJSON_GetObjectItem(r, "state")->valuestring;
+			if (id == first)
+				dead = r;
+			else if (!strcmp(state, "applied"))
+				done = r;
+		}
+		if (!done)
+			cwt_sleep_ms(100);
+	}
+	ck_assert_msg(done != NULL, "no other node ran the job again");
+	ck_assert_ptr_nonnull(dead);
+	ck_assert_str_eq(cJSON_GetObjectItem(dead, "state")->valuestring,
+	                 "interrupted");
+	ck_assert_str_eq(cJSON_GetObjectItem(done, "started_by")->valuestring,
+	                 "api");
+	ck_assert_int_eq(
+	        (int)number_at(path_of(done, "report", "import", "entities"),
+	                       "users", "added", NULL, NULL),
+	        USERS);
+	/* One job, two attempts: A's and B's. */
+	snprintf(sql, sizeof(sql),
+	         "SELECT state || ' ' || attempts || ' ' || ref_id FROM jobs "
+	         "WHERE kind = 'sync'");
+	ck_assert(cwt_store_value(&env, sql, value, sizeof(value)));
+	char expected[64];
+	snprintf(expected, sizeof(expected), "done 2 %lld",
+	         (long long)number_at(done, "run_id", NULL, NULL, NULL));
+	ck_assert_str_eq(value, expected);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
+	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "run", "sis", "--full",
+	                      "--json", NULL) == 0,
+	              "%s", cw_buf_cstr(&err));
+	doc = cJSON_Parse(out.data);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "unchanged");
+	cJSON_Delete(doc);
+	stop_sis();
+	cwt_env_cleanup(&env);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+END_TEST
+
 /* A schedule firing every 2 s with two nodes up: each firing runs once,
  * on one of them. */
 START_TEST(schedule_fires_once_across_nodes)
@@ -1193,6 +1277,7 @@ Suite *suite_sync_schedule(void)
 	tcase_set_timeout(nodes, 120);
 	tcase_add_test(nodes, two_nodes_one_store);
 	tcase_add_test(nodes, sync_taken_over_when_a_node_dies);
+	tcase_add_test(nodes, api_run_taken_over_when_a_node_dies);
 	tcase_add_test(nodes, schedule_fires_once_across_nodes);
 	suite_add_tcase(s, nodes);
 	return s;
