@@ -208,13 +208,13 @@ int cw_pg__job_list(cw_store *store, int64_t tenant_id, int64_t id,
 		                        : NULL };
 	job_reader r = { cb, payload };
 	PGresult *res = NULL;
-	int err =
-	        cw_pg__run((pg_store *)store, "listing jobs", &res,
-	                   "SELECT " JOB_COLUMNS " FROM jobs WHERE ($1 = 0 OR "
-	                   "tenant_id = $1) AND ($2 = 0 OR id = $2) AND ($3::text "
-	                   "IS NULL OR state = $3) ORDER BY id DESC LIMIT "
-	                   "$4::bigint",
-	                   4, params);
+	int err = cw_pg__run(
+	        (pg_store *)store, "listing jobs", &res,
+	        "SELECT " JOB_COLUMNS " FROM jobs WHERE ($1 = 0 OR "
+	        "tenant_id = $1) AND ($2 = 0 OR id = $2) AND ($3::text "
+	        "IS NULL OR state = $3) ORDER BY id DESC LIMIT "
+	        "$4::bigint",
+	        4, params);
 
 	if (err == 0 && id && PQntuples(res) == 0) {
 		cw_error_set("no such job");
@@ -301,7 +301,8 @@ int cw_pg__job_lead(cw_store *store, const char *name, const char *owner,
 		*held = 1;
 	} else if (err == 0 && strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
 		cw_pg__query(s->leader, "letting a leadership go", NULL,
-		             "SELECT pg_advisory_unlock($1::bigint)", 1, params);
+		             "SELECT pg_advisory_unlock($1::bigint)", 1,
+		             params);
 		cw_error_set("too many leaderships on one store");
 		err = CW_ETOOBIG;
 	}
