@@ -169,9 +169,9 @@ START_TEST(import_taken_over_when_a_node_dies)
 	/* The job's row, as the CLI shows it. */
 	cw_buf_clear(&out);
 	cw_buf_clear(&err);
-	ck_assert_msg(cwt_run(&env, &out, &err, "jobs", "queue", "--json",
-	                      NULL) == 0,
-	              "%s", cw_buf_cstr(&err));
+	ck_assert_msg(
+	        cwt_run(&env, &out, &err, "jobs", "queue", "--json", NULL) == 0,
+	        "%s", cw_buf_cstr(&err));
 	cJSON *list = cJSON_Parse(cw_buf_cstr(&out)), *job, *found = NULL;
 	ck_assert_ptr_nonnull(list);
 	cJSON_ArrayForEach(job, list)
