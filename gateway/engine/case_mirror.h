@@ -62,4 +62,10 @@ int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
  *  (engine/case_mirror_jobs.c). */
 void cw_case_mirrors_tick(struct cw_ctx_tag *ctx);
 
+/** A mirror's client secret sealed for tenant from_tenant, sealed again
+ *  (same key) for to_tenant (`crosswalk migrate`); *out cw_free'd. */
+int cw_case_mirror_reseal(char **out, const unsigned char *key,
+                          const char *sealed, int64_t from_tenant,
+                          int64_t to_tenant, const char *base_url);
+
 #endif

@@ -34,6 +34,7 @@ Suite *suite_flows(void);
 Suite *suite_badge_hosting(void);
 Suite *suite_sync_schedule(void);
 Suite *suite_badge_checks(void);
+Suite *suite_migrate(void);
 
 static const struct {
 	Suite *(*make)(void);
@@ -63,6 +64,7 @@ static const struct {
 	{ suite_badge_hosting, 1 },
 	{ suite_sync_schedule, 1 },
 	{ suite_badge_checks, 1 },
+	{ suite_migrate, 1 },
 };
 
 int main(void)
