@@ -67,6 +67,8 @@ extern const cw_command cw_cmd_init, cw_cmd_serve, cw_cmd_tenant_add,
         cw_cmd_jobs_dead_letters, cw_cmd_jobs_show, cw_cmd_jobs_replay,
         cw_cmd_jobs_queue, cw_cmd_clr_build, cw_cmd_sync_update,
         cw_cmd_sync_remove, cw_cmd_sync_approve, cw_cmd_tenant_update;
+/* cmd_migrate.c */
+extern const cw_command cw_cmd_migrate;
 
 /** Imports the set at path into tenant as `roster import` does (its
  * --approve and --json), printing the report; extra (taken) joins the JSON

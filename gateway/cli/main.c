@@ -59,6 +59,7 @@ static const cw_command *const commands[] = {
 	&cw_cmd_jobs_replay,
 	&cw_cmd_jobs_queue,
 	&cw_cmd_clr_build,
+	&cw_cmd_migrate,
 	&cw_cmd_version,
 };
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -879,3 +879,30 @@ out:
 	cw_badges__issuer_dispose(&c);
 	return err;
 }
+
+int cw_badge_key_reseal(char **out, const unsigned char *master_key,
+                        const char *sealed, int64_t from_tenant,
+                        int64_t to_tenant, const char *issuer, const char *kid)
+{
+	cw_buf from = CW_BUF_INIT(4096), to = CW_BUF_INIT(4096);
+	char *der = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if ((err = make_aad(&from, from_tenant, issuer, kid)) == 0 &&
+	    (err = make_aad(&to, to_tenant, issuer, kid)) == 0 &&
+	    (err = cw_secretbox_open(&der, &len, master_key, from.data, sealed,
+	                             strlen(sealed))) == 0)
+		err = cw_secretbox_seal(out, master_key, to.data, der, len);
+	if (err == CW_EAUTH)
+		cw_error_set("the key %s of issuer %s does not open under this "
+		             "master key",
+		             kid, issuer);
+	if (der)
+		OPENSSL_cleanse(der, len);
+	cw_free(der);
+	cw_buf_dispose(&from);
+	cw_buf_dispose(&to);
+	return err;
+}

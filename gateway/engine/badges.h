@@ -260,4 +260,14 @@ int cw_badges_clr_build(char **out, const char **format, size_t *count,
 cJSON *cw_badges_result_list(const char *value, const char *status,
                              const char *level, const char *description);
 
+/**
+ * An issuer's private key sealed by an issuer of tenant from_tenant, sealed
+ * again (same master key) as the same issuer's of tenant to_tenant: the
+ * sealing is bound to the tenant's id, which `crosswalk migrate` changes.
+ * *out cw_free'd; CW_EAUTH when it does not open under master_key.
+ */
+int cw_badge_key_reseal(char **out, const unsigned char *master_key,
+                        const char *sealed, int64_t from_tenant,
+                        int64_t to_tenant, const char *issuer, const char *kid);
+
 #endif

@@ -364,3 +364,28 @@ int cw_case_mirror_run_stored(cw_case_mirror_report *out, cw_store *store,
 	}
 	return err;
 }
+
+int cw_case_mirror_reseal(char **out, const unsigned char *key,
+                          const char *sealed, int64_t from_tenant,
+                          int64_t to_tenant, const char *base_url)
+{
+	char from[2200], to[2200], *secret = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	secret_aad(from, from_tenant, base_url);
+	secret_aad(to, to_tenant, base_url);
+	err = cw_secretbox_open(&secret, &len, key, from, sealed,
+	                        strlen(sealed));
+	if (err == 0)
+		err = cw_secretbox_seal(out, key, to, secret, len);
+	if (err == CW_EAUTH)
+		cw_error_set("the client secret of the mirror of %s does not "
+		             "open under this master key",
+		             base_url);
+	if (secret)
+		memset(secret, 0, len);
+	cw_free(secret);
+	return err;
+}

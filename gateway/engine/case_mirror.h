@@ -65,4 +65,10 @@ void cw_case_mirrors_tick(struct cw_ctx_tag *ctx);
 /** The "mirror" jobs of the queue. */
 extern const cw_queue_handler cw_case_mirror_job_handler;
 
+/** A mirror's client secret sealed for tenant from_tenant, sealed again
+ *  (same key) for to_tenant (`crosswalk migrate`); *out cw_free'd. */
+int cw_case_mirror_reseal(char **out, const unsigned char *key,
+                          const char *sealed, int64_t from_tenant,
+                          int64_t to_tenant, const char *base_url);
+
 #endif

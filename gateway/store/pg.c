@@ -917,6 +917,12 @@ static const cw_store_backend pg_backend = {
 	.badge_assertion_revoke = cw_pg__badge_assertion_revoke,
 	.badge_assertion_revoked_list = cw_pg__badge_assertion_revoked_list,
 	.badge_status_list_get = cw_pg__badge_status_list_get,
+	.copy_read = cw_pg__copy_read,
+	.copy_begin = cw_pg__copy_begin,
+	.copy_next_seq = cw_pg__copy_next_seq,
+	.copy_put = cw_pg__copy_put,
+	.copy_delete = cw_pg__copy_delete,
+	.copy_end = cw_pg__copy_end,
 	.free = pg_free,
 };
 

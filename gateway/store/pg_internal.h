@@ -326,5 +326,17 @@ int cw_pg__job_lead(cw_store *store, const char *name, const char *owner,
                     int64_t now_ms, int64_t until_ms, int *held);
 /* Lets the scheduler's lock go (before the store closes). */
 void cw_pg__leader_free(pg_store *s);
+/* pg_copy.c: copying a tenant's rows (store/store_copy.h). */
+int cw_pg__copy_read(cw_store *store, const cw_copy_table *table,
+                     int64_t tenant_id, const char *tenant_name,
+                     cw_copy_row_cb cb, void *payload);
+int cw_pg__copy_begin(cw_store *store, cw_store_copy **out);
+int cw_pg__copy_next_seq(cw_store_copy *copy, const cw_copy_table *table,
+                         int64_t *next);
+int cw_pg__copy_put(cw_store_copy *copy, const cw_copy_table *table,
+                    const cw_copy_value *row, int64_t *new_id, int *inserted);
+int cw_pg__copy_delete(cw_store_copy *copy, const cw_copy_table *table,
+                       int64_t tenant_id, const char *key, int *deleted);
+int cw_pg__copy_end(cw_store_copy *copy, int commit);
 
 #endif

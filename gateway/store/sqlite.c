@@ -824,6 +824,12 @@ static const cw_store_backend sqlite_backend = {
 	.badge_assertion_revoke = cw_sqlite__badge_assertion_revoke,
 	.badge_assertion_revoked_list = cw_sqlite__badge_assertion_revoked_list,
 	.badge_status_list_get = cw_sqlite__badge_status_list_get,
+	.copy_read = cw_sqlite__copy_read,
+	.copy_begin = cw_sqlite__copy_begin,
+	.copy_next_seq = cw_sqlite__copy_next_seq,
+	.copy_put = cw_sqlite__copy_put,
+	.copy_delete = cw_sqlite__copy_delete,
+	.copy_end = cw_sqlite__copy_end,
 	.free = sqlite_free,
 };
 

@@ -384,6 +384,13 @@ typedef int (*cw_tenant_cb)(const cw_tenant *tenant, void *payload);
 typedef int (*cw_client_cb)(const cw_client *client, void *payload);
 typedef int (*cw_audit_cb)(const cw_audit_entry *entry, void *payload);
 
+/* Copying a tenant's rows between stores (store/store_copy.h). */
+typedef struct cw_copy_table cw_copy_table;
+typedef struct cw_copy_value cw_copy_value;
+typedef struct cw_store_copy cw_store_copy;
+typedef int (*cw_copy_row_cb)(const cw_copy_table *table,
+                              const cw_copy_value *row, void *payload);
+
 /** The backend interface; see the wrappers below for each slot's contract. */
 typedef struct {
 	int (*migrate)(cw_store *store, int *applied);
@@ -607,6 +614,18 @@ typedef struct {
 	int (*job_prune)(cw_store *store, int64_t before_ms, int *deleted);
 	int (*job_lead)(cw_store *store, const char *name, const char *owner,
 	                int64_t now_ms, int64_t until_ms, int *held);
+	int (*copy_read)(cw_store *store, const cw_copy_table *table,
+	                 int64_t tenant_id, const char *tenant_name,
+	                 cw_copy_row_cb cb, void *payload);
+	int (*copy_begin)(cw_store *store, cw_store_copy **out);
+	int (*copy_next_seq)(cw_store_copy *copy, const cw_copy_table *table,
+	                     int64_t *next);
+	int (*copy_put)(cw_store_copy *copy, const cw_copy_table *table,
+	                const cw_copy_value *row, int64_t *new_id,
+	                int *inserted);
+	int (*copy_delete)(cw_store_copy *copy, const cw_copy_table *table,
+	                   int64_t tenant_id, const char *key, int *deleted);
+	int (*copy_end)(cw_store_copy *copy, int commit);
 	void (*free)(cw_store *store);
 } cw_store_backend;
 

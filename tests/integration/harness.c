@@ -155,14 +155,14 @@ static void pg_database(cwt_env *env)
 	pg_admin(sql);
 }
 
-void cwt_env_init(cwt_env *env)
+static void env_init(cwt_env *env, int on_pg)
 {
 	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
 	cJSON *doc = NULL, *admin;
 
 	memset(env, 0, sizeof(*env));
 	cw_test_tmpdir(env->dir);
-	if (cwt_on_pg())
+	if (on_pg)
 		pg_database(env);
 	ck_assert_int_eq(cwt_run(env, &out, &err, "init", "--json", NULL), 0);
 	ck_assert_int_eq(cw_json_parse(&doc, out.data, out.len, 16, NULL), 0);
@@ -174,6 +174,16 @@ void cwt_env_init(cwt_env *env)
 	cJSON_Delete(doc);
 	cw_buf_dispose(&out);
 	cw_buf_dispose(&err);
+}
+
+void cwt_env_init(cwt_env *env)
+{
+	env_init(env, cwt_on_pg());
+}
+
+void cwt_env_init_sqlite(cwt_env *env)
+{
+	env_init(env, 0);
 }
 
 /* The roster import lock of the PostgreSQL backend (store/pg_internal.h). */

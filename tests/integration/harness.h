@@ -55,6 +55,9 @@ void cwt_store_unlock(cwt_store_lock *lock);
  *  `crosswalk init` in it. */
 void cwt_env_init(cwt_env *env);
 void cwt_env_cleanup(cwt_env *env);
+/** The same on SQLite even when the tests run on PostgreSQL (a store of
+ *  the other kind, for tests that move data between them). */
+void cwt_env_init_sqlite(cwt_env *env);
 
 /**
  * Runs crosswalk with args (NULL-terminated) plus --data-dir; captures output.

@@ -35,6 +35,7 @@ Suite *suite_badge_hosting(void);
 Suite *suite_sync_schedule(void);
 Suite *suite_badge_checks(void);
 Suite *suite_jobs(void);
+Suite *suite_migrate(void);
 
 static const struct {
 	Suite *(*make)(void);
@@ -65,6 +66,7 @@ static const struct {
 	{ suite_sync_schedule, 1 },
 	{ suite_badge_checks, 1 },
 	{ suite_jobs, 1 },
+	{ suite_migrate, 1 },
 };
 
 int main(void)

@@ -11,7 +11,9 @@ Suite *suite_flows_ob3(void);
 Suite *suite_flows_ob3_pg(void);
 Suite *suite_jobs(void);
 Suite *suite_jobs_pg(void);
+Suite *suite_copy(void);
+Suite *suite_copy_pg(void);
 
 CW_TEST_MAIN(suite_sqlite, suite_roster_migration, suite_store_pg, suite_pg,
              suite_sync, suite_sync_pg, suite_flows_ob3, suite_flows_ob3_pg,
-             suite_jobs, suite_jobs_pg)
+             suite_jobs, suite_jobs_pg, suite_copy, suite_copy_pg)
