@@ -645,6 +645,7 @@ static int seen(int entity, const char *sourced_id, void *payload)
 }
 
 typedef struct {
+	cw_store *store;
 	const char *data_dir;
 	int count;
 } counting;
@@ -654,7 +655,7 @@ static int count_and_drop(const char *source, void *payload)
 	counting *c = payload;
 
 	c->count++;
-	return cw_roster_drop_upload(source, (void *)c->data_dir);
+	return cw_roster_drop_upload(c->store, c->data_dir, source);
 }
 
 /* The import stands; only the clean-up of older held ones failed. */
@@ -765,11 +766,11 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 	if (err == 0)
 		out->state = applied ? applied_state(out) : "pending";
 	/* Approving an older held import now would undo this one. */
+	counting dropped = { store, options->uploads_of, 0 };
 	if (err == 0 && applied &&
 	    cw_store_import_supersede(
 	            store, tenant.id, out->import_id,
-	            options->uploads_of ? cw_roster_drop_upload : NULL,
-	            (void *)options->uploads_of) < 0)
+	            options->uploads_of ? count_and_drop : NULL, &dropped) < 0)
 		warn_supersede_failed();
 	else if (err == CW_EINVAL)
 		out->state =
@@ -785,12 +786,39 @@ out:
 	return err;
 }
 
-int cw_roster_drop_upload(const char *source, void *data_dir)
+int cw_roster_upload_path(char *out, size_t n, const char *data_dir,
+                          const char *name)
+{
+	if (!*name || strchr(name, '/') || name[0] == '.' ||
+	    (size_t)snprintf(out, n, "%s/uploads/%s", data_dir, name) >= n) {
+		cw_error_set("not an upload's name: %.80s", name);
+		return CW_EINVAL;
+	}
+	return 0;
+}
+
+int cw_roster_drop_upload(cw_store *store, const char *data_dir,
+                          const char *source)
 {
 	char prefix[4200];
-	int n = snprintf(prefix, sizeof(prefix), "%s/uploads/",
-	                 (const char *)data_dir);
+	int n;
 
+	/* An upload kept in the store (any node's): this node's copy and
+	 * the stored one. */
+	if (strncmp(source, CW_ROSTER_UPLOAD_SOURCE,
+	            strlen(CW_ROSTER_UPLOAD_SOURCE)) == 0) {
+		const char *name = source + strlen(CW_ROSTER_UPLOAD_SOURCE);
+		if (cw_roster_upload_path(prefix, sizeof(prefix), data_dir,
+		                          name) == 0 &&
+		    unlink(prefix) != 0 && errno != ENOENT)
+			CW_LOG(CW_LOG_WARN, "upload_not_deleted", "s:path",
+			       prefix, "s:message", strerror(errno), NULL);
+		if (cw_store_blob_delete(store, name) < 0)
+			CW_LOG(CW_LOG_WARN, "upload_not_deleted", "s:blob",
+			       name, "s:message", cw_error_last(), NULL);
+		return 0;
+	}
+	n = snprintf(prefix, sizeof(prefix), "%s/uploads/", data_dir);
 	if (n > 0 && (size_t)n < sizeof(prefix) &&
 	    strncmp(source, prefix, (size_t)n) == 0 &&
 	    !strchr(source + n, '/') && unlink(source) != 0 && errno != ENOENT)
@@ -803,7 +831,7 @@ int cw_roster_expire_pending(cw_store *store, const char *data_dir, long ttl_h,
                              int *count)
 {
 	char before[CW_TIME_ISO_LEN];
-	counting c = { data_dir, 0 };
+	counting c = { store, data_dir, 0 };
 	int err;
 
 	cw_time_format_iso(cw_time_now_ms() - ttl_h * 3600 * 1000, before);

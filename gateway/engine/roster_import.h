@@ -40,11 +40,23 @@ typedef struct {
 int cw_roster_import(cw_roster_import_result *out, cw_store *store,
                      const cw_roster_import_options *options);
 
+/* The source of an import whose set is an upload kept in the store (so
+ * any node may run or approve it): this prefix and the upload's name, the
+ * blob's name and its file's in DATA_DIR/uploads. */
+#define CW_ROSTER_UPLOAD_SOURCE "upload:"
+
+/** DATA_DIR/uploads/NAME in out (n bytes); CW_EINVAL for a name that is
+ *  not a plain file name. */
+int cw_roster_upload_path(char *out, size_t n, const char *data_dir,
+                          const char *name);
+
 /**
- * Deletes source when it is an upload in DATA_DIR/uploads (data_dir is the
- * payload); a cw_import_source_cb.
+ * Deletes the set of an import that is done with it: an upload kept in
+ * the store (source "upload:NAME": the blob and this node's copy), or a
+ * file in DATA_DIR/uploads.
  */
-int cw_roster_drop_upload(const char *source, void *data_dir);
+int cw_roster_drop_upload(cw_store *store, const char *data_dir,
+                          const char *source);
 
 /**
  * Expires pending imports older than ttl_h hours and deletes their uploads

@@ -24,13 +24,13 @@
 #include <unistd.h>
 
 static int start_job(cw_request *req, cw_response *res, const cw_tenant *tenant,
-                     char *path, int approve)
+                     char *path, const char *upload, int approve)
 {
 	char location[96];
 	int64_t id = 0;
 	cJSON *doc;
 	int err = cw_import_job_submit(cw_request_ctx(req), tenant, path,
-	                               approve, &id);
+	                               upload, approve, &id);
 
 	cw_free(path);
 	if (err == CW_ETOOBIG)
@@ -71,7 +71,7 @@ int cw_api_roster_import_start(cw_request *req, cw_response *res)
 	path = cw_request_keep_upload(req);
 	if (!path)
 		return CW_ENOMEM;
-	return start_job(req, res, &tenant, path,
+	return start_job(req, res, &tenant, path, NULL,
 	                 approve && strcmp(approve, "true") == 0);
 }
 
@@ -149,13 +149,19 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 	cw_import_record rec;
 	cw_tenant tenant = { 0 };
 	tenant_search search = { 0, &tenant };
-	char *path = NULL;
+	char *path = NULL, upload[300] = "";
 	int err = find_import(&rec, req, res);
+	int stored;
 
 	if (err != 0)
 		return err > 0 ? 0 : err;
+	/* An upload is kept in the store (any node approves it); an
+	 * import of a file (`roster import` on the gateway's machine) is
+	 * approved while the file is there. */
+	stored = strncmp(rec.source, CW_ROSTER_UPLOAD_SOURCE,
+	                 strlen(CW_ROSTER_UPLOAD_SOURCE)) == 0;
 	if (strcmp(rec.state, "pending") != 0 ||
-	    access(rec.source, R_OK) != 0) {
+	    (!stored && access(rec.source, R_OK) != 0)) {
 		err = cw_response_error(res, 409, "invaliddata",
 		                        "import %lld is %s, not pending",
 		                        (long long)rec.id, rec.state);
@@ -164,7 +170,7 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 	/* A held sync run's pulled set: its run is approved instead, so the
 	 * run's record and cursor follow. */
 	struct stat st;
-	if (stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (!stored && stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode)) {
 		err = cw_response_error(
 		        res, 409, "invaliddata",
 		        "import %lld was pulled by a sync run: approve the run "
@@ -185,13 +191,19 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 	err = cw_store_import_report(store, rec.id, "approved",
 	                             "{\"state\":\"approved\",\"reason\":"
 	                             "\"approved: run again with approval\"}");
-	if (err == 0 && !(path = cw_strdup(rec.source)))
+	if (err == 0 && stored)
+		snprintf(upload, sizeof(upload), "%s",
+		         rec.source + strlen(CW_ROSTER_UPLOAD_SOURCE));
+	else if (err == 0)
+		snprintf(upload, sizeof(upload), "approved-%lld.zip",
+		         (long long)rec.id);
+	if (err == 0 && !stored && !(path = cw_strdup(rec.source)))
 		err = CW_ENOMEM;
 out:
 	cw_import_record_dispose(&rec);
-	if (err != 0 || !path)
+	if (err != 0 || !upload[0])
 		return err;
-	return start_job(req, res, &tenant, path, 1);
+	return start_job(req, res, &tenant, path, upload, 1);
 }
 
 /* GET /crosswalk/v1/roster/changes?since=SEQ&limit=N: the change feed, so

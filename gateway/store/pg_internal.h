@@ -339,4 +339,10 @@ int cw_pg__copy_delete(cw_store_copy *copy, const cw_copy_table *table,
                        int64_t tenant_id, const char *key, int *deleted);
 int cw_pg__copy_end(cw_store_copy *copy, int commit);
 
+/* pg_blobs.c: blobs (migration 0015). */
+int cw_pg__blob_put(cw_store *store, int64_t tenant_id, const char *name,
+                    const char *path);
+int cw_pg__blob_get(cw_store *store, const char *name, const char *path);
+int cw_pg__blob_delete(cw_store *store, const char *name);
+
 #endif

@@ -781,3 +781,19 @@ int cw_store_job_lead(cw_store *store, const char *name, const char *owner,
 	return store->backend->job_lead(store, name, owner, now_ms, until_ms,
 	                                held);
 }
+
+int cw_store_blob_put(cw_store *store, int64_t tenant_id, const char *name,
+                      const char *path)
+{
+	return store->backend->blob_put(store, tenant_id, name, path);
+}
+
+int cw_store_blob_get(cw_store *store, const char *name, const char *path)
+{
+	return store->backend->blob_get(store, name, path);
+}
+
+int cw_store_blob_delete(cw_store *store, const char *name)
+{
+	return store->backend->blob_delete(store, name);
+}

@@ -614,6 +614,10 @@ typedef struct {
 	int (*job_prune)(cw_store *store, int64_t before_ms, int *deleted);
 	int (*job_lead)(cw_store *store, const char *name, const char *owner,
 	                int64_t now_ms, int64_t until_ms, int *held);
+	int (*blob_put)(cw_store *store, int64_t tenant_id, const char *name,
+	                const char *path);
+	int (*blob_get)(cw_store *store, const char *name, const char *path);
+	int (*blob_delete)(cw_store *store, const char *name);
 	int (*copy_read)(cw_store *store, const cw_copy_table *table,
 	                 int64_t tenant_id, const char *tenant_name,
 	                 cw_copy_row_cb cb, void *payload);
@@ -1123,5 +1127,20 @@ int cw_store_job_prune(cw_store *store, int64_t before_ms, int *deleted);
  */
 int cw_store_job_lead(cw_store *store, const char *name, const char *owner,
                       int64_t now_ms, int64_t until_ms, int *held);
+
+/* ---- blobs --------------------------------------------------------------- */
+
+/**
+ * Stores the file at path as the blob name (of tenant_id), in one
+ * transaction, chunk by chunk; CW_EEXISTS when name is taken,
+ * CW_ENOTFOUND when path is not there.
+ */
+int cw_store_blob_put(cw_store *store, int64_t tenant_id, const char *name,
+                      const char *path);
+/** Writes the blob name to path (mode 0600, replacing it, renamed into
+ *  place once whole); CW_ENOTFOUND when there is no such blob. */
+int cw_store_blob_get(cw_store *store, const char *name, const char *path);
+/** Deletes the blob name (nothing when there is none). */
+int cw_store_blob_delete(cw_store *store, const char *name);
 
 #endif

@@ -317,6 +317,18 @@ static const cw_copy_column job_locks[] = {
 	{ "until_ms", I, P, N },
 };
 
+static const cw_copy_column blobs[] = {
+	{ "name", T, P, N },
+	{ "tenant_id", I, RF, CW_COPY_SPACE_TENANT },
+	{ "size", I, P, N },
+	{ "created_ms", I, P, N },
+};
+static const cw_copy_column blob_chunks[] = {
+	{ "name", T, P, N },
+	{ "seq", I, P, N },
+	{ "bytes", B, P, N },
+};
+
 /* Parents before children; a log before what refers to its numbers. */
 static const cw_copy_table tables[] = {
 	{ "tenants", CW_COPY_BY_ID, "id", COLUMNS(tenants), 0, 0 },
@@ -368,6 +380,9 @@ static const cw_copy_table tables[] = {
 	  0 },
 	{ "jobs", CW_COPY_BY_TENANT, "id", COLUMNS(jobs), 0, 1 },
 	{ "job_locks", CW_COPY_BY_ID, "name", COLUMNS(job_locks), 0, 1 },
+	{ "blobs", CW_COPY_BY_TENANT, "name", COLUMNS(blobs), 0, 1 },
+	{ "blob_chunks", CW_COPY_BY_ID, "name, seq", COLUMNS(blob_chunks), 0,
+	  1 },
 };
 
 const cw_copy_table *cw_copy_tables(size_t *count)

@@ -85,9 +85,10 @@ struct cw_copy_table {
 	/* Loaded only once the rest is verified (audit_log: append-only,
 	 * its rows cannot be taken back). */
 	int after_verify;
-	/* Described but never copied: the job queue's rows are the nodes'
-	 * running work (leases, uploads in a data dir), not the tenant's
-	 * data; a tenant is moved with its daemons stopped. */
+	/* Described but never copied: the job queue's rows and the files
+	 * its jobs hold (blobs) are the nodes' running work, not the
+	 * tenant's data; a tenant is moved with its daemons stopped and its
+	 * held imports approved or rejected. */
 	int not_copied;
 };
 

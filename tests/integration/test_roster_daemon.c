@@ -189,9 +189,11 @@ START_TEST(held_import_is_approved)
 }
 END_TEST
 
+/* Uploads kept: the files in the data dir's uploads/ (none once their
+ * import has run: the set is kept in the store) and the stored ones. */
 static int uploads_left(void)
 {
-	char command[600];
+	char command[600], value[32] = "";
 	FILE *p;
 	int n = -1;
 
@@ -200,11 +202,14 @@ static int uploads_left(void)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(fscanf(p, "%d", &n), 1);
 	pclose(p);
-	return n;
+	ck_assert_int_eq(n, 0);
+	ck_assert(cwt_store_value(&env, "SELECT count(*) FROM blobs", value,
+	                          sizeof(value)));
+	return (int)strtol(value, NULL, 10);
 }
 
 /* A held import goes stale once a newer one is applied: approving it would
- * undo the newer data. It is superseded and its upload deleted. */
+ * undo the newer data. It is superseded and its stored upload deleted. */
 START_TEST(newer_import_supersedes_held_one)
 {
 	const char *headers[] = { auth, NULL };

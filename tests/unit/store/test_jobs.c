@@ -4,13 +4,15 @@
  * an attempt, and leadership is held by one. The same tests run on
  * PostgreSQL (suite jobs/pg) when CROSSWALK_TEST_PG is set; there, several
  * stores (nodes) race to claim and the scheduler's advisory lock goes with
- * the session that holds it. */
+ * the session that holds it. Blobs (the files jobs need on any node) come
+ * back byte for byte, chunk boundaries included. */
 #include "store/store.h"
 #include "unit/pgdb.h"
 #include "unit/tmpdir.h"
 #include "util/error.h"
 
 #include <check.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -379,6 +381,67 @@ START_TEST(lead_goes_with_the_session)
 }
 END_TEST
 
+/* ---- blobs ------------------------------------------------------------------
+ */
+
+/* A file of len bytes (every byte value, NULs included) at dir/name. */
+static void make_file(char *path, size_t n, const char *name, size_t len)
+{
+	FILE *f;
+	snprintf(path, n, "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+	for (size_t i = 0; i < len; i++)
+		ck_assert_int_ne(fputc((int)((i * 7 + i / 251) & 0xff), f),
+		                 EOF);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void same_file(const char *a, const char *b)
+{
+	FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
+	int c, d;
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(y);
+	do {
+		c = fgetc(x);
+		d = fgetc(y);
+		ck_assert_int_eq(c, d);
+	} while (c != EOF);
+	fclose(x);
+	fclose(y);
+}
+
+START_TEST(blobs_come_back_whole)
+{
+	static const size_t sizes[] = { 0, 1, (size_t)1 << 20,
+		                        ((size_t)5 << 19) + 3 };
+	char in[400], out[400], name[32];
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(name, sizeof(name), "upload-%zu", i);
+		make_file(in, sizeof(in), name, sizes[i]);
+		ck_assert_int_eq(cw_store_blob_put(store, tenant, name, in), 0);
+		snprintf(out, sizeof(out), "%s/back-%zu", dir, i);
+		ck_assert_int_eq(cw_store_blob_get(store, name, out), 0);
+		same_file(in, out);
+	}
+	/* a name is stored once; a missing file stores nothing */
+	ck_assert_int_eq(cw_store_blob_put(store, tenant, "upload-1", in),
+	                 CW_EEXISTS);
+	snprintf(in, sizeof(in), "%s/none", dir);
+	ck_assert_int_eq(cw_store_blob_put(store, tenant, "none", in),
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_blob_get(store, "none", out), CW_ENOTFOUND);
+	/* deleted: gone, and deleting again is fine */
+	ck_assert_int_eq(cw_store_blob_delete(store, "upload-3"), 0);
+	ck_assert_int_eq(cw_store_blob_get(store, "upload-3", out),
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_blob_delete(store, "upload-3"), 0);
+	/* a get into a directory that is not there fails, leaving nothing */
+	snprintf(out, sizeof(out), "%s/no/such/dir", dir);
+	ck_assert_int_eq(cw_store_blob_get(store, "upload-2", out), CW_EIO);
+}
+END_TEST
+
 static void add_interface_tests(TCase *c)
 {
 	tcase_add_test(c, claimed_by_one_owner);
@@ -386,6 +449,7 @@ static void add_interface_tests(TCase *c)
 	tcase_add_test(c, out_of_attempts_fails_once);
 	tcase_add_test(c, listed_and_pruned);
 	tcase_add_test(c, nodes_claim_each_job_once);
+	tcase_add_test(c, blobs_come_back_whole);
 }
 
 Suite *suite_jobs(void)

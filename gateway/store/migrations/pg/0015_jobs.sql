@@ -34,3 +34,18 @@ CREATE TABLE job_locks (
   owner text COLLATE "C" NOT NULL,
   until_ms bigint NOT NULL
 );
+-- Files a job needs on whichever node runs it (an uploaded set, kept until
+-- its import ends or, held for approval, is approved or expires): named,
+-- in chunks of at most 1 MiB, so no node needs another's disk.
+CREATE TABLE blobs (
+  name text COLLATE "C" PRIMARY KEY,
+  tenant_id bigint NOT NULL REFERENCES tenants(id),
+  size bigint NOT NULL,
+  created_ms bigint NOT NULL
+);
+CREATE TABLE blob_chunks (
+  name text COLLATE "C" NOT NULL REFERENCES blobs(name),
+  seq integer NOT NULL,
+  bytes bytea NOT NULL,
+  PRIMARY KEY (name, seq)
+);

@@ -32,3 +32,18 @@ CREATE TABLE job_locks (
   owner TEXT NOT NULL,
   until_ms INTEGER NOT NULL
 );
+-- Files a job needs on whichever node runs it (an uploaded set, kept until
+-- its import ends or, held for approval, is approved or expires): named,
+-- in chunks of at most 1 MiB, so no node needs another's disk.
+CREATE TABLE blobs (
+  name TEXT PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  size INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE blob_chunks (
+  name TEXT NOT NULL REFERENCES blobs(name),
+  seq INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (name, seq)
+);
