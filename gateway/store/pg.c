@@ -64,6 +64,8 @@ static const char *const statement_sql[PS_COUNT] = {
 	                  "ORDER BY seq LIMIT $3",
 	[PS_ROSTER_GET] = "SELECT modified_ms, fields FROM roster WHERE "
 	                  "tenant_id = $1 AND entity = $2 AND sourced_id = $3",
+	[PS_AUTH_FAIL_GET] = "SELECT blocked_until_ms FROM auth_failures "
+	                     "WHERE kind = $1 AND key_hash = $2",
 };
 
 /* ---- helpers ------------------------------------------------------------- */

@@ -29,15 +29,20 @@ int cw_pg__auth_fail_get(cw_store *store, const char *kind, const char *key,
                          int64_t *blocked_until_ms, int *held)
 {
 	const char *params[2] = { kind, key };
+	pg_store *s = (pg_store *)store;
+	pg_connection *c = NULL;
 	PGresult *res = NULL;
-	int err = cw_pg__run((pg_store *)store,
-	                     "reading failed authentications", &res,
-	                     "SELECT blocked_until_ms FROM auth_failures "
-	                     "WHERE kind = $1 AND key_hash = $2",
-	                     2, params);
+	int err = cw_pg__acquire(s, &c);
 
 	*blocked_until_ms = 0;
 	*held = 0;
+	/* Prepared once per connection (pg.c): it runs before every
+	 * authentication. */
+	if (err == 0)
+		err = cw_pg__prepared(c, PS_AUTH_FAIL_GET,
+		                      "reading failed authentications", &res, 2,
+		                      params);
+	cw_pg__release(s, c);
 	if (err == 0 && PQntuples(res) == 1) {
 		*blocked_until_ms = cw_pg__get_int(res, 0, 0);
 		*held = 1;

@@ -26,6 +26,7 @@ enum pg_statement {
 	PS_AUDIT_APPEND,
 	PS_AUDIT_LIST,
 	PS_ROSTER_GET,
+	PS_AUTH_FAIL_GET, /* pg_authfail.c: on every authentication */
 	PS_COUNT
 };
 

@@ -28,23 +28,56 @@ static int read_block(sqlite3_stmt *st, void *payload)
 	return 0;
 }
 
+/* Kept prepared on each connection: it runs before every authentication. */
+static int prepared_get(connection *conn, sqlite3_stmt **out)
+{
+	sqlite3_stmt **st = &conn->stmt[ST_AUTH_FAIL_GET];
+
+	if (!*st &&
+	    sqlite3_prepare_v3(conn->db,
+	                       "SELECT blocked_until_ms FROM auth_failures "
+	                       "WHERE kind = ?1 AND key_hash = ?2",
+	                       -1, SQLITE_PREPARE_PERSISTENT, st,
+	                       NULL) != SQLITE_OK)
+		return cw_sqlite__fail(conn->db, "preparing a statement");
+	*out = *st;
+	return 0;
+}
+
 int cw_sqlite__auth_fail_get(cw_store *store, const char *kind, const char *key,
                              int64_t *blocked_until_ms, int *held)
 {
+	sqlite_store *s = (sqlite_store *)store;
 	connection *conn = NULL;
-	sqlite3 *db = NULL;
-	int err = cw_sqlite__db(store, &db, &conn);
+	sqlite3_stmt *st = NULL;
+	int rc, err = cw_sqlite__acquire(s, &conn);
 
 	*blocked_until_ms = 0;
 	*held = 0;
 	if (err < 0)
 		return err;
-	err = cw_sqlite__run(db,
-	                     "SELECT blocked_until_ms FROM auth_failures "
-	                     "WHERE kind = ?1 AND key_hash = ?2",
-	                     read_block, blocked_until_ms, held, NULL, "tt",
-	                     kind, key);
-	cw_sqlite__release((sqlite_store *)store, conn);
+	if ((err = prepared_get(conn, &st)) < 0)
+		goto out;
+	if (sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		err = cw_sqlite__fail(conn->db,
+		                      "reading failed authentications");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*blocked_until_ms = sqlite3_column_int64(st, 0);
+		*held = 1;
+	} else if (rc != SQLITE_DONE) {
+		err = cw_sqlite__fail(conn->db,
+		                      "reading failed authentications");
+	}
+out:
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	cw_sqlite__release(s, conn);
 	return err;
 }
 

@@ -24,6 +24,7 @@ enum statement {
 	ST_NONCE_PURGE,
 	ST_AUDIT_APPEND,
 	ST_AUDIT_LIST,
+	ST_AUTH_FAIL_GET, /* sqlite_authfail.c prepares it (its SQL is there) */
 	ST_COUNT
 };
 
