@@ -207,6 +207,20 @@ static void prune_jobs(cw_ctx *ctx)
 		CW_LOG(CW_LOG_INFO, "jobs_pruned", "i:count", pruned, NULL);
 }
 
+/* Failed authentications whose window and block ended count no more. */
+static void purge_auth_failures(cw_ctx *ctx)
+{
+	int purged = 0;
+
+	if (cw_failgate_purge(ctx->auth_failures, cw_time_now_ms(), &purged) <
+	    0)
+		CW_LOG(CW_LOG_WARN, "auth_failure_purge_failed", "s:message",
+		       cw_error_last(), NULL);
+	else if (purged)
+		CW_LOG(CW_LOG_INFO, "auth_failures_purged", "i:count", purged,
+		       NULL);
+}
+
 static void wait_for_signal(cw_ctx *ctx)
 {
 	int64_t next_purge = cw_time_mono_ms() + TOKEN_PURGE_INTERVAL_MS;
@@ -248,6 +262,7 @@ static void wait_for_signal(cw_ctx *ctx)
 			CW_LOG(CW_LOG_INFO, "tokens_purged", "i:count", purged,
 			       NULL);
 		purge_nonces(ctx);
+		purge_auth_failures(ctx);
 		purge_ob3_secrets(ctx);
 	}
 }
@@ -304,9 +319,10 @@ static int run_serve(const cw_args *args)
 	    (err = cw_roster_cache_new(&rosters, env.store,
 	                               ROSTER_RECHECK_MS)) < 0 ||
 	    (err = cw_case_cache_new(&packages, CASE_CACHE_BYTES)) < 0 ||
-	    (err = cw_failgate_new(
-	             &auth_failures, (int)env.config.auth_failure_limit,
-	             (int)env.config.auth_failure_window_s)) < 0 ||
+	    (err = cw_failgate_new(&auth_failures, env.store,
+	                           (int)env.config.auth_failure_limit,
+	                           (int)env.config.auth_failure_window_s)) <
+	            0 ||
 	    (err = cw_cli_jsonld_loader(&contexts, args)) < 0 ||
 	    (err = cw_store_import_interrupted(env.store, &interrupted)) < 0) {
 		code = cw_cli_fail(args, err);

@@ -3,13 +3,13 @@
 #define CW_ENGINE_CTX_H
 
 #include "engine/case_cache.h"
+#include "engine/failgate.h"
 #include "engine/jobs.h"
 #include "engine/queue.h"
 #include "engine/roster_index.h"
 #include "jsonld/loader.h"
 #include "store/store.h"
 #include "util/config.h"
-#include "util/failgate.h"
 
 typedef struct cw_ctx_tag {
 	const cw_config *config;
@@ -24,8 +24,8 @@ typedef struct cw_ctx_tag {
 	/* JSON-LD contexts: the embedded ones and the operator's pinned
 	 * files (jsonld_contexts_dir), for verifying and signing. */
 	const cw_jsonld_loader *contexts;
-	/* Failed authentications per client and holder login (NULL: none
-	 * counted). */
+	/* Failed authentications per client and holder login, counted in
+	 * the store for every node (NULL: none counted). */
 	cw_failgate *auth_failures;
 	volatile int stopping; /* set at shutdown: jobs give up */
 } cw_ctx;

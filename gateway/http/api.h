@@ -2,6 +2,7 @@
 #ifndef CW_HTTP_API_H
 #define CW_HTTP_API_H
 
+#include "engine/failgate.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -22,11 +23,15 @@ int cw_api_oauth_token(cw_request *req, cw_response *res);
  *  *id and *secret are the caller's (cw_free). CW_EINVAL when malformed. */
 int cw_api_oauth_basic(char **id, char **secret, const char *header);
 /** Seconds until identity who of kind ("client", "holder") may try to
- *  authenticate again (auth_failure_limit), 0 when it may now. */
-int cw_api_auth_wait(cw_request *req, const char *kind, const char *who);
-/** Counts a failed authentication of who, or clears its count. */
-void cw_api_auth_outcome(cw_request *req, const char *kind, const char *who,
-                         int failed);
+ *  authenticate again (auth_failure_limit), 0 when it may now, or a store
+ *  error (the secret must not be compared then); attempt is kept for
+ *  cw_api_auth_outcome. Every node counts the same failures. */
+int cw_api_auth_wait(cw_request *req, cw_failgate_attempt *attempt,
+                     const char *kind, const char *who);
+/** Counts a failed authentication of the attempt's identity, or clears
+ *  its count; 0 or a store error (logged). */
+int cw_api_auth_outcome(cw_request *req, const cw_failgate_attempt *attempt,
+                        int failed);
 /** 429 with Retry-After and an OAuth error body (error invalid_client). */
 int cw_api_auth_throttle(cw_response *res, int wait_s);
 

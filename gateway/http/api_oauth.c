@@ -36,34 +36,21 @@ static int oauth_error(cw_response *res, int status, const char *error,
 	return cw_response_json(res, status, doc);
 }
 
-static int auth_key(char *out, size_t n, const char *kind, const char *who)
+int cw_api_auth_wait(cw_request *req, cw_failgate_attempt *attempt,
+                     const char *kind, const char *who)
 {
-	int len = snprintf(out, n, "%s\n%s", kind, who ? who : "");
-	return len >= 0 && (size_t)len < n;
+	int wait = 0;
+	int err = cw_failgate_check(cw_request_ctx(req)->auth_failures, attempt,
+	                            kind, who, cw_time_now_ms(), &wait);
+
+	return err < 0 ? err : wait;
 }
 
-int cw_api_auth_wait(cw_request *req, const char *kind, const char *who)
+int cw_api_auth_outcome(cw_request *req, const cw_failgate_attempt *attempt,
+                        int failed)
 {
-	char key[600];
-
-	if (!auth_key(key, sizeof(key), kind, who))
-		return 0; /* longer than any identity kept */
-	return cw_failgate_wait_s(cw_request_ctx(req)->auth_failures, key,
-	                          cw_time_mono_ms());
-}
-
-void cw_api_auth_outcome(cw_request *req, const char *kind, const char *who,
-                         int failed)
-{
-	cw_failgate *g = cw_request_ctx(req)->auth_failures;
-	char key[600];
-
-	if (!auth_key(key, sizeof(key), kind, who))
-		return;
-	if (failed)
-		cw_failgate_fail(g, key, cw_time_mono_ms());
-	else
-		cw_failgate_clear(g, key);
+	return cw_failgate_outcome(cw_request_ctx(req)->auth_failures, attempt,
+	                           failed, cw_time_now_ms());
 }
 
 int cw_api_auth_throttle(cw_response *res, int wait_s)
@@ -190,17 +177,22 @@ static int issue(cw_request *req, cw_response *res, const cw_form *form,
                  const client_credentials *creds)
 {
 	cw_ctx *ctx = cw_request_ctx(req);
+	cw_failgate_attempt attempt;
 	cw_issued_token token = { 0 };
 	cw_client client = { 0 };
-	int err;
+	int err, counted;
 
-	int wait = cw_api_auth_wait(req, "client", creds->id);
-	if (wait > 0)
-		return cw_api_auth_throttle(res, wait);
+	int wait = cw_api_auth_wait(req, &attempt, "client", creds->id);
+	if (wait != 0)
+		return wait > 0 ? cw_api_auth_throttle(res, wait) : wait;
 	err = cw_credentials_client_check(&client, ctx->store, creds->id,
 	                                  creds->secret);
-	if (err == 0 || err == CW_EAUTH)
-		cw_api_auth_outcome(req, "client", creds->id, err == CW_EAUTH);
+	if ((err == 0 || err == CW_EAUTH) &&
+	    (counted = cw_api_auth_outcome(req, &attempt, err == CW_EAUTH)) <
+	            0) {
+		cw_client_dispose(&client);
+		return counted;
+	}
 	if (err == CW_EAUTH)
 		return oauth_error(res, 401, "invalid_client", cw_error_last());
 	if (err < 0)

@@ -263,9 +263,14 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	                                      : "",
 	         cw_form_get(&form, "login") ? cw_form_get(&form, "login")
 	                                     : "");
+	cw_failgate_attempt attempt = { 0 };
 	int wait = decision && strcmp(decision, "approve") == 0
-	                   ? cw_api_auth_wait(req, "holder", who)
+	                   ? cw_api_auth_wait(req, &attempt, "holder", who)
 	                   : 0;
+	if (wait < 0) {
+		cw_form_dispose(&form);
+		return wait;
+	}
 	if (wait > 0) {
 		char why[120];
 		snprintf(why, sizeof(why),
@@ -281,9 +286,16 @@ int cw_api_ob3_authorize_answer(cw_request *req, cw_response *res)
 	        cw_form_get(&form, "tenant"), cw_form_get(&form, "login"),
 	        cw_form_get(&form, "passcode"),
 	        decision && strcmp(decision, "approve") == 0);
+	/* A failure the gate cannot count is answered as the store error; a
+	 * sign-in that succeeded stands even when its count was not cleared
+	 * (the gate logged it). */
 	if (decision && strcmp(decision, "approve") == 0 &&
-	    (err == 0 || err == CW_EAUTH))
-		cw_api_auth_outcome(req, "holder", who, err == CW_EAUTH);
+	    (err == 0 || err == CW_EAUTH)) {
+		int counted =
+		        cw_api_auth_outcome(req, &attempt, err == CW_EAUTH);
+		if (counted < 0 && err == CW_EAUTH)
+			err = counted;
+	}
 	if (err == 0)
 		err = redirect(res, location);
 	else if (err == CW_ENOTFOUND)
@@ -349,15 +361,22 @@ static int begin_client_call(cw_form *form, basic_client *c, cw_request *req,
 		                   "required");
 		return 1;
 	}
-	int wait = cw_api_auth_wait(req, "client", c->id);
-	if (wait > 0) {
-		*err = cw_api_auth_throttle(res, wait);
+	cw_failgate_attempt attempt;
+	int wait = cw_api_auth_wait(req, &attempt, "client", c->id);
+	if (wait != 0) {
+		*err = wait > 0 ? cw_api_auth_throttle(res, wait) : wait;
 		return 1;
 	}
 	*err = cw_ob3_client_authenticate(cw_request_ctx(req)->store, c->id,
 	                                  c->secret);
-	if (*err == 0 || *err == CW_EAUTH)
-		cw_api_auth_outcome(req, "client", c->id, *err == CW_EAUTH);
+	if (*err == 0 || *err == CW_EAUTH) {
+		int counted =
+		        cw_api_auth_outcome(req, &attempt, *err == CW_EAUTH);
+		if (counted < 0) {
+			*err = counted;
+			return 1;
+		}
+	}
 	if (*err == CW_EAUTH) {
 		*err = oauth_error(res, 401, "invalid_client", cw_error_last());
 		return 1;

@@ -64,6 +64,8 @@ static const char *const statement_sql[PS_COUNT] = {
 	                  "ORDER BY seq LIMIT $3",
 	[PS_ROSTER_GET] = "SELECT modified_ms, fields FROM roster WHERE "
 	                  "tenant_id = $1 AND entity = $2 AND sourced_id = $3",
+	[PS_AUTH_FAIL_GET] = "SELECT blocked_until_ms FROM auth_failures "
+	                     "WHERE kind = $1 AND key_hash = $2",
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -828,6 +830,10 @@ static const cw_store_backend pg_backend = {
 	.token_purge = pg_token_purge,
 	.nonce_add = pg_nonce_add,
 	.nonce_purge = pg_nonce_purge,
+	.auth_fail_get = cw_pg__auth_fail_get,
+	.auth_fail_count = cw_pg__auth_fail_count,
+	.auth_fail_clear = cw_pg__auth_fail_clear,
+	.auth_fail_purge = cw_pg__auth_fail_purge,
 	.ob3_holder_add = cw_pg__ob3_holder_add,
 	.ob3_holder_get = cw_pg__ob3_holder_get,
 	.ob3_holder_list = cw_pg__ob3_holder_list,

@@ -26,6 +26,7 @@ enum pg_statement {
 	PS_AUDIT_APPEND,
 	PS_AUDIT_LIST,
 	PS_ROSTER_GET,
+	PS_AUTH_FAIL_GET, /* pg_authfail.c: on every authentication */
 	PS_COUNT
 };
 
@@ -188,6 +189,16 @@ int cw_pg__tenant_zone_set(cw_store *store, int64_t tenant_id,
 int cw_pg__roster_prune(cw_store *store, int64_t before_ms, int *pruned);
 int cw_pg__roster_horizon(cw_store *store, int64_t tenant_id,
                           int64_t *through_seq, int64_t *pruned_before_ms);
+
+/* pg_authfail.c: failed authentications (migration 0014). */
+int cw_pg__auth_fail_get(cw_store *store, const char *kind, const char *key,
+                         int64_t *blocked_until_ms, int *held);
+int cw_pg__auth_fail_count(cw_store *store, const char *kind, const char *key,
+                           int64_t now_ms, int limit, int64_t window_ms,
+                           int64_t *blocked_until_ms);
+int cw_pg__auth_fail_clear(cw_store *store, const char *kind, const char *key);
+int cw_pg__auth_fail_purge(cw_store *store, int64_t now_ms, int64_t window_ms,
+                           int *purged);
 
 /* pg_flows.c: the CBE flows' mappings and runs (migration 0013). */
 int cw_pg__flow_mapping_put(cw_store *store, int64_t tenant_id,

@@ -24,6 +24,7 @@ enum statement {
 	ST_NONCE_PURGE,
 	ST_AUDIT_APPEND,
 	ST_AUDIT_LIST,
+	ST_AUTH_FAIL_GET, /* sqlite_authfail.c prepares it (its SQL is there) */
 	ST_COUNT
 };
 
@@ -269,6 +270,17 @@ int cw_sqlite__ob3_credential_list(cw_store *store, int64_t tenant_id,
                                    const char *since, int64_t offset,
                                    int64_t limit, int64_t *total,
                                    cw_ob3_credential_cb cb, void *payload);
+/* sqlite_authfail.c: failed authentications (migration 0014). */
+int cw_sqlite__auth_fail_get(cw_store *store, const char *kind, const char *key,
+                             int64_t *blocked_until_ms, int *held);
+int cw_sqlite__auth_fail_count(cw_store *store, const char *kind,
+                               const char *key, int64_t now_ms, int limit,
+                               int64_t window_ms, int64_t *blocked_until_ms);
+int cw_sqlite__auth_fail_clear(cw_store *store, const char *kind,
+                               const char *key);
+int cw_sqlite__auth_fail_purge(cw_store *store, int64_t now_ms,
+                               int64_t window_ms, int *purged);
+
 /* sqlite_flows.c */
 int cw_sqlite__flow_mapping_put(cw_store *store, int64_t tenant_id,
                                 const char *flow, const char *body,

@@ -148,6 +148,33 @@ int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged)
 	return store->backend->nonce_purge(store, before_s, purged);
 }
 
+int cw_store_auth_fail_get(cw_store *store, const char *kind, const char *key,
+                           int64_t *blocked_until_ms, int *held)
+{
+	return store->backend->auth_fail_get(store, kind, key, blocked_until_ms,
+	                                     held);
+}
+
+int cw_store_auth_fail_count(cw_store *store, const char *kind, const char *key,
+                             int64_t now_ms, int limit, int64_t window_ms,
+                             int64_t *blocked_until_ms)
+{
+	return store->backend->auth_fail_count(store, kind, key, now_ms, limit,
+	                                       window_ms, blocked_until_ms);
+}
+
+int cw_store_auth_fail_clear(cw_store *store, const char *kind, const char *key)
+{
+	return store->backend->auth_fail_clear(store, kind, key);
+}
+
+int cw_store_auth_fail_purge(cw_store *store, int64_t now_ms, int64_t window_ms,
+                             int *purged)
+{
+	return store->backend->auth_fail_purge(store, now_ms, window_ms,
+	                                       purged);
+}
+
 int cw_store_ob3_holder_add(cw_store *store, const cw_ob3_holder *holder,
                             int64_t *id)
 {

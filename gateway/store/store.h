@@ -413,6 +413,15 @@ typedef struct {
 	                 const char *nonce, int64_t timestamp_s,
 	                 int64_t now_ms);
 	int (*nonce_purge)(cw_store *store, int64_t before_s, int *purged);
+	int (*auth_fail_get)(cw_store *store, const char *kind, const char *key,
+	                     int64_t *blocked_until_ms, int *held);
+	int (*auth_fail_count)(cw_store *store, const char *kind,
+	                       const char *key, int64_t now_ms, int limit,
+	                       int64_t window_ms, int64_t *blocked_until_ms);
+	int (*auth_fail_clear)(cw_store *store, const char *kind,
+	                       const char *key);
+	int (*auth_fail_purge)(cw_store *store, int64_t now_ms,
+	                       int64_t window_ms, int *purged);
 	int (*ob3_holder_add)(cw_store *store, const cw_ob3_holder *holder,
 	                      int64_t *id);
 	int (*ob3_holder_get)(cw_store *store, int64_t tenant_id,
@@ -686,6 +695,33 @@ int cw_store_nonce_add(cw_store *store, const char *client_id,
                        const char *nonce, int64_t timestamp_s, int64_t now_ms);
 /** Forgets nonces whose timestamp is before before_s (out of the window). */
 int cw_store_nonce_purge(cw_store *store, int64_t before_s, int *purged);
+
+/* Failed authentications per identity (migration 0014), shared by every node
+ * on the store. kind is "client" or "holder"; key identifies the identity
+ * (engine/failgate.c passes a SHA-256 of it, never the login). Times are
+ * wall-clock milliseconds. */
+/** *held 1 when failures of key are recorded (a success has something to
+ *  clear), 0 when not; *blocked_until_ms when it may try again (0: not
+ *  blocked; a time already past: no longer). One read. */
+int cw_store_auth_fail_get(cw_store *store, const char *kind, const char *key,
+                           int64_t *blocked_until_ms, int *held);
+/**
+ * Counts a failure of key at now_ms, in one statement (an atomic upsert:
+ * nodes failing the same identity at once each count): a window of
+ * window_ms starts with the first failure, or with the first after the
+ * window passed; the failure that reaches limit blocks key until the
+ * window ends. *blocked_until_ms gets the block (0: none).
+ */
+int cw_store_auth_fail_count(cw_store *store, const char *kind, const char *key,
+                             int64_t now_ms, int limit, int64_t window_ms,
+                             int64_t *blocked_until_ms);
+/** A success: forgets key's failures (nothing when there are none). */
+int cw_store_auth_fail_clear(cw_store *store, const char *kind,
+                             const char *key);
+/** Deletes the rows whose window (window_ms) and block ended before now_ms;
+ *  *purged counts them. */
+int cw_store_auth_fail_purge(cw_store *store, int64_t now_ms, int64_t window_ms,
+                             int *purged);
 
 /* ---- Open Badges 3.0 API ------------------------------------------------- */
 

@@ -317,6 +317,13 @@ static const cw_copy_column job_locks[] = {
 	{ "until_ms", I, P, N },
 };
 
+static const cw_copy_column auth_failures[] = {
+	{ "kind", T, P, N },
+	{ "key_hash", T, P, N },
+	{ "failures", I, P, N },
+	{ "window_start_ms", I, P, N },
+	{ "blocked_until_ms", I, P, N },
+};
 static const cw_copy_column blobs[] = {
 	{ "name", T, P, N },
 	{ "tenant_id", I, RF, CW_COPY_SPACE_TENANT },
@@ -380,6 +387,8 @@ static const cw_copy_table tables[] = {
 	  0 },
 	{ "jobs", CW_COPY_BY_TENANT, "id", COLUMNS(jobs), 0, 1 },
 	{ "job_locks", CW_COPY_BY_ID, "name", COLUMNS(job_locks), 0, 1 },
+	{ "auth_failures", CW_COPY_BY_ID, "kind, key_hash",
+	  COLUMNS(auth_failures), 0, 1 },
 	{ "blobs", CW_COPY_BY_TENANT, "name", COLUMNS(blobs), 0, 1 },
 	{ "blob_chunks", CW_COPY_BY_ID, "name, seq", COLUMNS(blob_chunks), 0,
 	  1 },

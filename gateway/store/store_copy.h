@@ -87,8 +87,9 @@ struct cw_copy_table {
 	int after_verify;
 	/* Described but never copied: the job queue's rows and the files
 	 * its jobs hold (blobs) are the nodes' running work, not the
-	 * tenant's data; a tenant is moved with its daemons stopped and its
-	 * held imports approved or rejected. */
+	 * tenant's data (a tenant is moved with its daemons stopped and its
+	 * held imports approved or rejected); failed-authentication counts
+	 * are no tenant's and start again. */
 	int not_copied;
 };
 

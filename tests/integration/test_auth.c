@@ -177,6 +177,81 @@ START_TEST(failed_attempts_are_throttled)
 }
 END_TEST
 
+/* A token request of id with its secret on d: the status, and the
+ * Retry-After seconds into *after (0: none). */
+static long token_status(const cwt_daemon *d, const char *id,
+                         const char *secret, long *after)
+{
+	const char *form[] = { FORM, NULL };
+	char body[512], value[32];
+	cwt_http res;
+	long status;
+
+	snprintf(body, sizeof(body),
+	         "grant_type=client_credentials&client_id=%s&client_secret=%s",
+	         id, secret);
+	cwt_request(&res, d, "POST", "/oauth/token", form, body);
+	status = res.status;
+	*after = cwt_header(&res, "Retry-After", value, sizeof(value))
+	                 ? strtol(value, NULL, 10)
+	                 : 0;
+	cwt_http_dispose(&res);
+	return status;
+}
+
+/* Nodes A and B on one store (SQLite, or the test's PostgreSQL) count the
+ * same failures: wrong secrets spread over both reach the limit together
+ * (each node alone saw half of it), then both answer 429 with
+ * Retry-After, to the right secret too; once the window passed the client
+ * gets its token, and a success on one node clears the count on both. */
+START_TEST(failures_count_across_nodes)
+{
+	cw_buf out = CW_BUF_INIT(4096), err = CW_BUF_INIT(4096);
+	char id[64], secret[64], token[64];
+	cwt_env e;
+	cwt_daemon a, b;
+	const cwt_daemon *node[2] = { &a, &b };
+	long after = -1;
+
+	cwt_env_init(&e);
+	ck_assert_int_eq(
+	        cwt_run(&e, &out, &err, "tenant", "add", "alpha", NULL), 0);
+	cwt_client_add(&e, "alpha", R, id, secret);
+	cwt_start(&a, &e, "--set", "auth_failure_limit=4", "--set",
+	          "auth_failure_window_s=3", NULL);
+	cwt_start(&b, &e, "--set", "auth_failure_limit=4", "--set",
+	          "auth_failure_window_s=3", NULL);
+	ck_assert_int_eq(cwt_token(token, &a, id, secret, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(
+		        cwt_token(token, node[i % 2], id, "wrong", NULL), 401);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(token_status(node[i], id, secret, &after),
+		                 429);
+		ck_assert_msg(after >= 1 && after <= 3, "Retry-After %ld",
+		              after);
+	}
+	/* the window (3 s from the first failure) passes */
+	cwt_sleep_ms(3200);
+	ck_assert_int_eq(token_status(&b, id, secret, &after), 200);
+	ck_assert_int_eq(after, 0);
+	/* three failures, a success on A, three more: never blocked */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(
+		        cwt_token(token, node[i % 2], id, "wrong", NULL), 401);
+	ck_assert_int_eq(cwt_token(token, &a, id, secret, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(
+		        cwt_token(token, node[i % 2], id, "wrong", NULL), 401);
+	ck_assert_int_eq(cwt_token(token, &b, id, secret, NULL), 0);
+	ck_assert_int_eq(cwt_stop(&a, SIGTERM, 5000), 0);
+	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+	cwt_env_cleanup(&e);
+}
+END_TEST
+
 START_TEST(bearer_rejections)
 {
 	char id[64], secret[64], token[64], value[128];
@@ -415,5 +490,9 @@ Suite *suite_auth(void)
 	tcase_add_test(tc, tenants_never_see_each_other);
 	tcase_add_test(tc, operator_manages_tenants_and_clients);
 	suite_add_tcase(s, tc);
+	TCase *nodes = tcase_create("two_nodes");
+	tcase_set_timeout(nodes, 60);
+	tcase_add_test(nodes, failures_count_across_nodes);
+	suite_add_tcase(s, nodes);
 	return s;
 }

@@ -13,8 +13,9 @@ Suite *suite_keyfile(void);
 Suite *suite_badges(void);
 Suite *suite_ob3_auth(void);
 Suite *suite_cron(void);
+Suite *suite_failgate(void);
 
 CW_TEST_MAIN(suite_scope, suite_credentials, suite_datadir, suite_roster_source,
              suite_roster_uploads, suite_roster_index, suite_oauth1,
              suite_contexts_dir, suite_keyfile, suite_badges, suite_ob3_auth,
-             suite_cron)
+             suite_cron, suite_failgate)

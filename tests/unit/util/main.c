@@ -11,8 +11,7 @@ Suite *suite_strset(void);
 Suite *suite_secretbox(void);
 Suite *suite_json_page(void);
 Suite *suite_tz(void);
-Suite *suite_failgate(void);
 
 CW_TEST_MAIN(suite_buf, suite_encode, suite_json, suite_config, suite_time,
              suite_csv, suite_strset, suite_secretbox, suite_json_page,
-             suite_tz, suite_failgate)
+             suite_tz)
