@@ -20,6 +20,9 @@ typedef struct {
 	/* Once applied, the tenant's older pending imports are superseded;
 	 * this data dir's uploads of theirs are deleted (NULL: none). */
 	const char *uploads_of;
+	/* The new record's source (NULL: path), e.g. "sync:…" for a set a
+	 * sync run pulled. */
+	const char *source;
 } cw_roster_import_options;
 
 typedef struct {
@@ -44,6 +47,9 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
  * any node may run or approve it): this prefix and the upload's name, the
  * blob's name and its file's in DATA_DIR/uploads. */
 #define CW_ROSTER_UPLOAD_SOURCE "upload:"
+/* The source of an import of a set a sync run pulled: this prefix and the
+ * set's name; it is approved through its run. */
+#define CW_ROSTER_SYNC_SOURCE "sync:"
 
 /** DATA_DIR/uploads/NAME in out (n bytes); CW_EINVAL for a name that is
  *  not a plain file name. */

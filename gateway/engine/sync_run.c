@@ -336,7 +336,7 @@ void cw_sync_result_dispose(cw_sync_result *r)
 /* ---- pulling
  * ------------------------------------------------------------------ */
 
-static void remove_set(const char *dir)
+static void remove_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -352,6 +352,135 @@ static void remove_set(const char *dir)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+/* A held set kept in the store: "store:NAME", its files the blobs
+ * NAME/FILE (NAME the pulled directory's name), so any node approves it. */
+#define STORED_SET    "store:"
+#define MAX_SET_FILES 64
+
+typedef struct {
+	char *names[MAX_SET_FILES];
+	size_t count;
+} set_files;
+
+static int add_name(const char *name, void *payload)
+{
+	set_files *f = payload;
+	if (f->count == MAX_SET_FILES) {
+		cw_error_set("a stored set has more than %d files",
+		             MAX_SET_FILES);
+		return CW_ETOOBIG;
+	}
+	return (f->names[f->count++] = cw_strdup(name)) ? 0 : CW_ENOMEM;
+}
+
+static void set_files_dispose(set_files *f)
+{
+	for (size_t i = 0; i < f->count; i++)
+		cw_free(f->names[i]);
+	f->count = 0;
+}
+
+/* The blobs of a stored set (set: "store:NAME"). */
+static int list_set(cw_store *store, const char *set, set_files *out)
+{
+	char prefix[300];
+	out->count = 0;
+	if ((size_t)snprintf(prefix, sizeof(prefix), "%s/",
+	                     set + strlen(STORED_SET)) >= sizeof(prefix)) {
+		cw_error_set("a stored set's name is too long");
+		return CW_EINVAL;
+	}
+	return cw_store_blob_list(store, prefix, add_name, out);
+}
+
+static int is_stored(const char *set)
+{
+	return strncmp(set, STORED_SET, strlen(STORED_SET)) == 0;
+}
+
+/* A held set goes: its blobs, or its directory. */
+static void remove_set(cw_store *store, const char *set)
+{
+	set_files f = { { NULL }, 0 };
+	if (!is_stored(set)) {
+		remove_dir(set);
+		return;
+	}
+	if (list_set(store, set, &f) < 0)
+		CW_LOG(CW_LOG_WARN, "sync_set_not_removed", "s:set", set,
+		       "s:message", cw_error_last(), NULL);
+	for (size_t i = 0; i < f.count; i++)
+		if (cw_store_blob_delete(store, f.names[i]) < 0)
+			CW_LOG(CW_LOG_WARN, "sync_set_not_removed", "s:blob",
+			       f.names[i], "s:message", cw_error_last(), NULL);
+	set_files_dispose(&f);
+}
+
+/* Keeps the pulled directory dir in the store; *out its "store:NAME". A
+ * failure leaves nothing stored. */
+static int store_set(cw_sync_job *j, const char *dir, cw_buf *out)
+{
+	const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4200], blob[600];
+	int err = d ? 0 : CW_EIO;
+	if (!d)
+		cw_error_set("%s: %s", dir, strerror(errno));
+	cw_buf_printf(out, "%s%s", STORED_SET, name);
+	while (err == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		                     e->d_name) >= sizeof(path) ||
+		    (size_t)snprintf(blob, sizeof(blob), "%s/%s", name,
+		                     e->d_name) >= sizeof(blob)) {
+			cw_error_set("%s: the name is too long", e->d_name);
+			err = CW_ETOOBIG;
+			break;
+		}
+		err = cw_store_blob_put(j->o.store, j->c.tenant_id, blob, path);
+	}
+	if (d)
+		closedir(d);
+	if (err == 0 && out->error)
+		err = out->error;
+	if (err < 0 && out->len)
+		remove_set(j->o.store, out->data);
+	return err;
+}
+
+/* A stored set back on this node's disk, in DATA_DIR/NAME (*dir). */
+static int fetch_set(cw_sync_job *j, const char *set, cw_buf *dir)
+{
+	set_files f = { { NULL }, 0 };
+	char path[4200];
+	int err;
+	cw_buf_printf(dir, "%s/%s", j->o.data_dir, set + strlen(STORED_SET));
+	if (dir->error)
+		return dir->error;
+	if (mkdir(dir->data, 0700) != 0 && errno != EEXIST) {
+		cw_error_set("%s: %s", dir->data, strerror(errno));
+		return CW_EIO;
+	}
+	err = list_set(j->o.store, set, &f);
+	if (err == 0 && f.count == 0) {
+		cw_error_set("the held set %s is no longer stored", set);
+		err = CW_ENOTFOUND;
+	}
+	for (size_t i = 0; err == 0 && i < f.count; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", j->o.data_dir,
+		                     f.names[i]) >= sizeof(path))
+			err = CW_ETOOBIG;
+		else
+			err = cw_store_blob_get(j->o.store, f.names[i], path);
+	}
+	set_files_dispose(&f);
+	if (err < 0)
+		remove_dir(dir->data);
+	return err;
 }
 
 static int open_secret(char **out, const cw_sync_job *j)
@@ -408,7 +537,7 @@ static int on_superseded(const cw_sync_run *r, void *payload)
 	            0)
 		return 0;
 	if (r->held_set)
-		remove_set(r->held_set);
+		remove_set(j->o.store, r->held_set);
 	if (r->import_id)
 		(void)cw_store_import_report(
 		        j->o.store, r->import_id, "superseded",
@@ -451,6 +580,11 @@ static int import_set(cw_sync_job *j, cw_sync_result *r, const char *dir,
 	io.payload = j;
 	io.cancel = &j->cancel;
 	io.uploads_of = j->o.data_dir;
+	char source[300];
+	const char *slash = strrchr(dir, '/');
+	snprintf(source, sizeof(source), "%s%s", CW_ROSTER_SYNC_SOURCE,
+	         slash ? slash + 1 : dir);
+	io.source = source;
 	int err = cw_roster_import(&r->import, j->o.store, &io);
 	return err == CW_EINVAL ? 0 : err; /* rejected: in the report */
 }
@@ -629,7 +763,20 @@ static int apply_held(cw_sync_job *j, cw_sync_result *r)
 	                             "{\"state\":\"approved\",\"reason\":"
 	                             "\"approved: its sync run applies it\"}");
 	r->pulled = 1;
-	return import_set(j, r, j->held_set, 1);
+	if (!is_stored(j->held_set))
+		return import_set(j, r, j->held_set, 1);
+	/* Kept in the store: imported from this node's copy. */
+	cw_buf dir = CW_BUF_INIT(4200);
+	if ((err = fetch_set(j, j->held_set, &dir)) < 0) {
+		snprintf(r->pull.failure, sizeof(r->pull.failure), "%s",
+		         cw_error_last());
+		cw_buf_dispose(&dir);
+		return err;
+	}
+	err = import_set(j, r, dir.data, 1);
+	remove_dir(dir.data);
+	cw_buf_dispose(&dir);
+	return err;
 }
 
 int cw_sync_execute(cw_sync_job *j, cw_sync_result *r)
@@ -647,17 +794,28 @@ int cw_sync_execute(cw_sync_job *j, cw_sync_result *r)
 	j->run.state = r->state;
 	j->run.finished_ms = cw_time_now_ms();
 	j->run.import_id = r->import.import_id;
-	j->run.held_set = held && dir.len ? dir.data : NULL;
+	/* A held set is kept in the store (any node may approve it); on a
+	 * store that cannot take it, in this data dir. */
+	cw_buf stored = CW_BUF_INIT(600);
+	if (held && dir.len && store_set(j, dir.data, &stored) < 0) {
+		CW_LOG(CW_LOG_WARN, "sync_set_not_stored", "s:connection",
+		       j->c.name, "s:message", cw_error_last(), NULL);
+		cw_buf_clear(&stored);
+	}
+	j->run.held_set = !held || !dir.len ? NULL
+	                  : stored.len      ? stored.data
+	                                    : dir.data;
 	j->run.report = r->report;
 	int record = cw_store_sync_run_finish(j->o.store, &j->run,
 	                                      advance ? "ok"
 	                                      : held  ? "held"
 	                                              : "failed",
 	                                      advance);
-	if (!held && dir.len && !dir.error)
-		remove_set(dir.data);
+	if ((!held || stored.len) && dir.len && !dir.error)
+		remove_dir(dir.data);
 	if (j->o.approve_run && !held)
-		remove_set(j->held_set);
+		remove_set(j->o.store, j->held_set);
+	cw_buf_dispose(&stored);
 	stop_keeper(j);
 	if (cw_store_sync_release(j->o.store, j->c.id, j->owner) == 0)
 		j->leased = 0;
@@ -690,7 +848,7 @@ int cw_sync_delete(cw_store *store, int64_t id)
 		err = cw_store_sync_delete(store, id, cw_time_now_ms());
 	for (size_t i = 0; i < h.count; i++) {
 		if (err == 0)
-			remove_set(h.sets[i]);
+			remove_set(store, h.sets[i]);
 		cw_free(h.sets[i]);
 	}
 	return err;

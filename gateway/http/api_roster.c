@@ -160,8 +160,10 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 	 * approved while the file is there. */
 	stored = strncmp(rec.source, CW_ROSTER_UPLOAD_SOURCE,
 	                 strlen(CW_ROSTER_UPLOAD_SOURCE)) == 0;
+	int pulled = strncmp(rec.source, CW_ROSTER_SYNC_SOURCE,
+	                     strlen(CW_ROSTER_SYNC_SOURCE)) == 0;
 	if (strcmp(rec.state, "pending") != 0 ||
-	    (!stored && access(rec.source, R_OK) != 0)) {
+	    (!stored && !pulled && access(rec.source, R_OK) != 0)) {
 		err = cw_response_error(res, 409, "invaliddata",
 		                        "import %lld is %s, not pending",
 		                        (long long)rec.id, rec.state);
@@ -170,7 +172,9 @@ int cw_api_roster_import_approve(cw_request *req, cw_response *res)
 	/* A held sync run's pulled set: its run is approved instead, so the
 	 * run's record and cursor follow. */
 	struct stat st;
-	if (!stored && stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (strncmp(rec.source, CW_ROSTER_SYNC_SOURCE,
+	            strlen(CW_ROSTER_SYNC_SOURCE)) == 0 ||
+	    (!stored && stat(rec.source, &st) == 0 && S_ISDIR(st.st_mode))) {
 		err = cw_response_error(
 		        res, 409, "invaliddata",
 		        "import %lld was pulled by a sync run: approve the run "

@@ -894,6 +894,7 @@ static const cw_store_backend pg_backend = {
 	.blob_put = cw_pg__blob_put,
 	.blob_get = cw_pg__blob_get,
 	.blob_delete = cw_pg__blob_delete,
+	.blob_list = cw_pg__blob_list,
 	.sync_update = cw_pg__sync_update,
 	.sync_delete = cw_pg__sync_delete,
 	.sync_claim = cw_pg__sync_claim,

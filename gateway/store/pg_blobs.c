@@ -174,3 +174,19 @@ int cw_pg__blob_delete(cw_store *store, const char *name)
 	return cw_pg__transaction((pg_store *)store, "deleting a blob",
 	                          delete_body, (void *)name);
 }
+
+int cw_pg__blob_list(cw_store *store, const char *prefix,
+                     int (*cb)(const char *name, void *payload), void *payload)
+{
+	const char *params[1] = { prefix };
+	PGresult *res = NULL;
+	int err = cw_pg__run((pg_store *)store, "listing blobs", &res,
+	                     "SELECT name FROM blobs WHERE left(name, "
+	                     "length($1)) = $1 ORDER BY name",
+	                     1, params);
+
+	for (int i = 0; err == 0 && i < PQntuples(res); i++)
+		err = cb(PQgetvalue(res, i, 0), payload);
+	PQclear(res);
+	return err;
+}

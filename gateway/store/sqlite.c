@@ -799,6 +799,7 @@ static const cw_store_backend sqlite_backend = {
 	.blob_put = cw_sqlite__blob_put,
 	.blob_get = cw_sqlite__blob_get,
 	.blob_delete = cw_sqlite__blob_delete,
+	.blob_list = cw_sqlite__blob_list,
 	.sync_update = cw_sqlite__sync_update,
 	.sync_delete = cw_sqlite__sync_delete,
 	.sync_claim = cw_sqlite__sync_claim,

@@ -330,5 +330,8 @@ int cw_sqlite__blob_put(cw_store *store, int64_t tenant_id, const char *name,
                         const char *path);
 int cw_sqlite__blob_get(cw_store *store, const char *name, const char *path);
 int cw_sqlite__blob_delete(cw_store *store, const char *name);
+int cw_sqlite__blob_list(cw_store *store, const char *prefix,
+                         int (*cb)(const char *name, void *payload),
+                         void *payload);
 
 #endif

@@ -824,3 +824,10 @@ int cw_store_blob_delete(cw_store *store, const char *name)
 {
 	return store->backend->blob_delete(store, name);
 }
+
+int cw_store_blob_list(cw_store *store, const char *prefix,
+                       int (*cb)(const char *name, void *payload),
+                       void *payload)
+{
+	return store->backend->blob_list(store, prefix, cb, payload);
+}

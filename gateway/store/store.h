@@ -627,6 +627,9 @@ typedef struct {
 	                const char *path);
 	int (*blob_get)(cw_store *store, const char *name, const char *path);
 	int (*blob_delete)(cw_store *store, const char *name);
+	int (*blob_list)(cw_store *store, const char *prefix,
+	                 int (*cb)(const char *name, void *payload),
+	                 void *payload);
 	int (*copy_read)(cw_store *store, const cw_copy_table *table,
 	                 int64_t tenant_id, const char *tenant_name,
 	                 cw_copy_row_cb cb, void *payload);
@@ -1178,5 +1181,10 @@ int cw_store_blob_put(cw_store *store, int64_t tenant_id, const char *name,
 int cw_store_blob_get(cw_store *store, const char *name, const char *path);
 /** Deletes the blob name (nothing when there is none). */
 int cw_store_blob_delete(cw_store *store, const char *name);
+/** Calls cb with the name of every blob whose name starts with prefix, in
+ *  name order. */
+int cw_store_blob_list(cw_store *store, const char *prefix,
+                       int (*cb)(const char *name, void *payload),
+                       void *payload);
 
 #endif

@@ -345,16 +345,23 @@ START_TEST(scheduled_runs)
 END_TEST
 
 /* Pulled sets kept in the data dir (held runs' data). */
+/* Pulled sets kept: held ones are in the store (one manifest.csv blob
+ * each), none in the data dir once their run ended. */
 static int kept_sets(const cwt_env *env)
 {
 	DIR *dir = opendir(env->dir);
 	struct dirent *e;
+	char value[32] = "";
 	int n = 0;
 	ck_assert_ptr_nonnull(dir);
 	while ((e = readdir(dir)))
 		n += strncmp(e->d_name, "sync-", 5) == 0;
 	closedir(dir);
-	return n;
+	ck_assert(cwt_store_value(env,
+	                          "SELECT count(*) FROM blobs WHERE name LIKE "
+	                          "'sync-%/manifest.csv'",
+	                          value, sizeof(value)));
+	return n + (int)strtol(value, NULL, 10);
 }
 
 /* The daemon deletes a run's pulled set just after it records the run as
