@@ -748,10 +748,10 @@ int cw_roster_import(cw_roster_import_result *out, cw_store *store,
 		goto out;
 	cw_time_format_iso(cw_time_now_ms(), stamp);
 	if (!out->import_id &&
-	    (err = cw_store_import_create(
-	             store, tenant.id, stamp,
-	             options->source ? options->source : options->path,
-	             &out->import_id)) < 0)
+	    (err = cw_store_import_create(store, tenant.id, stamp,
+	                                  options->source ? options->source
+	                                                  : options->path,
+	                                  &out->import_id)) < 0)
 		goto out;
 	if ((err = cw_store_import_begin(&im.import, store, tenant.id, stamp,
 	                                 out->import_id)) < 0)
