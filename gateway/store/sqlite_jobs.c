@@ -79,27 +79,39 @@ int cw_sqlite__job_add(cw_store *store, const cw_job *job, int64_t *id)
 	return err;
 }
 
+/* The jobs a claim may take at ?1 (now). */
+#define CLAIMABLE                                                              \
+	"state IN ('queued', 'running') AND ((state = 'queued' AND "           \
+	"not_before_ms <= ?1) OR (state = 'running' AND lease_until_ms < "     \
+	"?1 AND attempts < max_attempts))"
+
 int cw_sqlite__job_claim(cw_store *store, const char *owner, int64_t now_ms,
                          int64_t until_ms, cw_job_cb cb, void *payload)
 {
 	job_reader r = { cb, payload };
 	sqlite3 *db = NULL;
 	connection *conn = NULL;
-	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
+	int found = 0, claimed = 0, err = cw_sqlite__db(store, &db, &conn);
 
 	if (err < 0)
 		return err;
-	err = cw_sqlite__run(
-	        db,
-	        "UPDATE jobs SET state = 'running', owner = ?3, lease_until_ms "
-	        "= ?2, attempts = attempts + 1, updated_ms = ?1 WHERE id = "
-	        "(SELECT id FROM jobs WHERE state IN ('queued', 'running') AND "
-	        "((state = 'queued' AND not_before_ms <= ?1) OR (state = "
-	        "'running' AND lease_until_ms < ?1 AND attempts < "
-	        "max_attempts)) ORDER BY id LIMIT 1) RETURNING " JOB_COLUMNS,
-	        read_job, &r, &rows, NULL, "iit", now_ms, until_ms, owner);
+	/* A read first: an UPDATE takes the write lock even when it finds
+	 * nothing, and every node looks every second. */
+	err = cw_sqlite__run(db,
+	                     "SELECT 1 FROM jobs WHERE " CLAIMABLE " LIMIT 1",
+	                     NULL, NULL, &found, NULL, "i", now_ms);
+	if (err == 0 && found)
+		err = cw_sqlite__run(
+		        db,
+		        "UPDATE jobs SET state = 'running', owner = "
+		        "?3, lease_until_ms = ?2, attempts = attempts "
+		        "+ 1, updated_ms = ?1 WHERE id = (SELECT id "
+		        "FROM jobs WHERE " CLAIMABLE
+		        " ORDER BY id LIMIT 1) RETURNING " JOB_COLUMNS,
+		        read_job, &r, &claimed, NULL, "iit", now_ms, until_ms,
+		        owner);
 	cw_sqlite__release((sqlite_store *)store, conn);
-	if (err == 0 && rows == 0) {
+	if (err == 0 && claimed == 0) {
 		cw_error_set("no job to claim");
 		err = CW_ENOTFOUND;
 	}

@@ -411,6 +411,20 @@ static void same_file(const char *a, const char *b)
 	fclose(y);
 }
 
+typedef struct {
+	char names[8][64];
+	int count;
+} listed;
+
+static int list_name(const char *name, void *payload)
+{
+	listed *l = payload;
+	if (l->count == 8)
+		return CW_ETOOBIG;
+	snprintf(l->names[l->count++], sizeof(l->names[0]), "%s", name);
+	return 0;
+}
+
 START_TEST(blobs_come_back_whole)
 {
 	static const size_t sizes[] = { 0, 1, (size_t)1 << 20,
@@ -436,6 +450,29 @@ START_TEST(blobs_come_back_whole)
 	ck_assert_int_eq(cw_store_blob_get(store, "upload-3", out),
 	                 CW_ENOTFOUND);
 	ck_assert_int_eq(cw_store_blob_delete(store, "upload-3"), 0);
+	/* listed by prefix, in name order; "set-1/" is not "set-10/" */
+	static const char *const names[] = { "set-1/users.csv",
+		                             "set-1/manifest.csv",
+		                             "set-10/manifest.csv" };
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_int_eq(cw_store_blob_put(store, tenant, names[i], in),
+		                 CW_ENOTFOUND); /* in is "none" */
+	make_file(in, sizeof(in), "small", 10);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_int_eq(cw_store_blob_put(store, tenant, names[i], in),
+		                 0);
+	listed l = { { "" }, 0 };
+	ck_assert_int_eq(cw_store_blob_list(store, "set-1/", list_name, &l), 0);
+	ck_assert_int_eq(l.count, 2);
+	ck_assert_str_eq(l.names[0], "set-1/manifest.csv");
+	ck_assert_str_eq(l.names[1], "set-1/users.csv");
+	l.count = 0;
+	ck_assert_int_eq(cw_store_blob_list(store, "set-", list_name, &l), 0);
+	ck_assert_int_eq(l.count, 3);
+	l.count = 0;
+	ck_assert_int_eq(cw_store_blob_list(store, "nothing/", list_name, &l),
+	                 0);
+	ck_assert_int_eq(l.count, 0);
 	/* a get into a directory that is not there fails, leaving nothing */
 	snprintf(out, sizeof(out), "%s/no/such/dir", dir);
 	ck_assert_int_eq(cw_store_blob_get(store, "upload-2", out), CW_EIO);
