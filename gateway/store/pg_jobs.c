@@ -11,6 +11,7 @@
 #include "util/timeutil.h"
 
 #include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,25 +115,36 @@ int cw_pg__job_add(cw_store *store, const cw_job *job, int64_t *id)
 	return err;
 }
 
+/* The two kinds of claimable job, each found through the index on
+ * (state, id) (one OR of both would scan the table): queued ones that are
+ * due, then running ones whose lease ran out with attempts left. */
+static const char *const claimable[2] = {
+	"state = 'queued' AND not_before_ms <= $1",
+	"state = 'running' AND lease_until_ms < $1 AND attempts < "
+	"max_attempts",
+};
+
 int cw_pg__job_claim(cw_store *store, const char *owner, int64_t now_ms,
                      int64_t until_ms, cw_job_cb cb, void *payload)
 {
-	char now[CW_PG_INT_TEXT], until[CW_PG_INT_TEXT];
+	char now[CW_PG_INT_TEXT], until[CW_PG_INT_TEXT], sql[768];
 	const char *params[3] = { cw_pg__int(now, now_ms),
 		                  cw_pg__int(until, until_ms), owner };
 	job_reader r = { cb, payload };
-	int changed = 0;
-	int err = run_jobs(
-	        store, "claiming a job",
-	        "UPDATE jobs SET state = 'running', owner = $3, lease_until_ms "
-	        "= $2, attempts = attempts + 1, updated_ms = $1 WHERE id = "
-	        "(SELECT id FROM jobs WHERE state IN ('queued', 'running') AND "
-	        "((state = 'queued' AND not_before_ms <= $1) OR (state = "
-	        "'running' AND lease_until_ms < $1 AND attempts < "
-	        "max_attempts)) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-	        "RETURNING " JOB_COLUMNS,
-	        3, params, &r, &changed);
+	int changed = 0, err = 0;
 
+	for (int i = 0; err == 0 && changed == 0 && i < 2; i++) {
+		snprintf(
+		        sql, sizeof(sql),
+		        "UPDATE jobs SET state = 'running', owner = $3, "
+		        "lease_until_ms = $2, attempts = attempts + 1, "
+		        "updated_ms = $1 WHERE id = (SELECT id FROM jobs WHERE "
+		        "%s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+		        "RETURNING " JOB_COLUMNS,
+		        claimable[i]);
+		err = run_jobs(store, "claiming a job", sql, 3, params, &r,
+		               &changed);
+	}
 	if (err == 0 && changed == 0) {
 		cw_error_set("no job to claim");
 		err = CW_ENOTFOUND;
