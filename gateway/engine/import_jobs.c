@@ -25,23 +25,8 @@ typedef struct {
 static void collect_diag(const cw_diag *d, void *payload)
 {
 	collected *c = payload;
-	cJSON *item;
-
-	if (cJSON_GetArraySize(c->diagnostics) >= REPORTED_DIAGNOSTICS) {
-		c->dropped++;
-		return;
-	}
-	if (!(item = cJSON_CreateObject()))
-		return;
-	cJSON_AddStringToObject(item, "file", d->file);
-	cJSON_AddNumberToObject(item, "line", d->line);
-	cJSON_AddNumberToObject(item, "column", d->column);
-	cJSON_AddStringToObject(item, "severity",
-	                        d->severity == CW_DIAG_ERROR ? "error"
-	                                                     : "warning");
-	cJSON_AddStringToObject(item, "code", d->code);
-	cJSON_AddStringToObject(item, "message", d->message);
-	cJSON_AddItemToArray(c->diagnostics, item);
+	cw_roster_diag_add(c->diagnostics, REPORTED_DIAGNOSTICS, &c->dropped,
+	                   d);
 }
 
 /* The report with the problems, stored as the import's final state. */

@@ -842,6 +842,27 @@ int cw_roster_expire_pending(cw_store *store, const char *data_dir, long ttl_h,
 	return err;
 }
 
+void cw_roster_diag_add(cJSON *list, int max, int *dropped, const cw_diag *d)
+{
+	cJSON *item;
+
+	if (!list || cJSON_GetArraySize(list) >= max) {
+		(*dropped)++;
+		return;
+	}
+	if (!(item = cJSON_CreateObject()))
+		return;
+	cJSON_AddStringToObject(item, "file", d->file);
+	cJSON_AddNumberToObject(item, "line", d->line);
+	cJSON_AddNumberToObject(item, "column", d->column);
+	cJSON_AddStringToObject(item, "severity",
+	                        d->severity == CW_DIAG_ERROR ? "error"
+	                                                     : "warning");
+	cJSON_AddStringToObject(item, "code", d->code);
+	cJSON_AddStringToObject(item, "message", d->message);
+	cJSON_AddItemToArray(list, item);
+}
+
 char *cw_roster_import_report_json(const cw_roster_import_result *r)
 {
 	cJSON *doc = cJSON_CreateObject(), *entities;

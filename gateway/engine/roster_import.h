@@ -7,6 +7,8 @@
 #include "roster/package.h"
 #include "store/store.h"
 
+#include <cjson/cJSON.h>
+
 typedef struct {
 	const char *tenant;
 	const char *path;   /* directory or .zip */
@@ -89,6 +91,13 @@ typedef struct {
  */
 int cw_roster_write(cw_store *store, int64_t tenant_id,
                     const cw_roster_change *changes, size_t count);
+
+/**
+ * Appends d to list as {"file", "line", "column", "severity", "code",
+ * "message"} for a stored report, unless list (may be NULL) holds max
+ * already: then it counts in *dropped.
+ */
+void cw_roster_diag_add(cJSON *list, int max, int *dropped, const cw_diag *d);
 
 /** The report as JSON (for --json and the stored import record). */
 char *cw_roster_import_report_json(const cw_roster_import_result *result);

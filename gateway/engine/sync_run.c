@@ -549,23 +549,8 @@ static int on_superseded(const cw_sync_run *r, void *payload)
 static void collect_diag(const cw_diag *d, void *payload)
 {
 	cw_sync_job *j = payload;
-	cJSON *item;
-	if (!j->diagnostics ||
-	    cJSON_GetArraySize(j->diagnostics) >= REPORTED_DIAGNOSTICS) {
-		j->dropped++;
-		return;
-	}
-	if (!(item = cJSON_CreateObject()))
-		return;
-	cJSON_AddStringToObject(item, "file", d->file);
-	cJSON_AddNumberToObject(item, "line", d->line);
-	cJSON_AddNumberToObject(item, "column", d->column);
-	cJSON_AddStringToObject(item, "severity",
-	                        d->severity == CW_DIAG_ERROR ? "error"
-	                                                     : "warning");
-	cJSON_AddStringToObject(item, "code", d->code);
-	cJSON_AddStringToObject(item, "message", d->message);
-	cJSON_AddItemToArray(j->diagnostics, item);
+	cw_roster_diag_add(j->diagnostics, REPORTED_DIAGNOSTICS, &j->dropped,
+	                   d);
 }
 
 static int import_set(cw_sync_job *j, cw_sync_result *r, const char *dir,

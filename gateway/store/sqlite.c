@@ -873,17 +873,15 @@ int cw_store_sqlite_open(cw_store **out, const char *path)
 /* ---- statement helpers ----------------------------------------------------
  */
 
-int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
-                   void *payload, int *rows, int *changes, const char *format,
-                   ...)
+static int run_statement(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
+                         void *payload, int *rows, int *changes,
+                         const char *format, va_list ap)
 {
 	sqlite3_stmt *st = NULL;
-	va_list ap;
 	int err = 0, rc = SQLITE_DONE, n = 0;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return cw_sqlite__fail(db, "preparing a statement");
-	va_start(ap, format);
 	for (int i = 0; format[i]; i++) {
 		if (format[i] == 'i') {
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
@@ -896,7 +894,6 @@ int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
 				sqlite3_bind_null(st, i + 1);
 		}
 	}
-	va_end(ap);
 	while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		n++;
 		if (row)
@@ -909,6 +906,37 @@ int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
 	if (rows)
 		*rows = n;
 	sqlite3_finalize(st);
+	return err;
+}
+
+int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
+                   void *payload, int *rows, int *changes, const char *format,
+                   ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, format);
+	err = run_statement(db, sql, row, payload, rows, changes, format, ap);
+	va_end(ap);
+	return err;
+}
+
+int cw_sqlite__run_pooled(cw_store *store, const char *sql,
+                          cw_sqlite_row_fn row, void *payload, int *rows,
+                          int *changes, const char *format, ...)
+{
+	connection *conn = NULL;
+	va_list ap;
+	int err = cw_sqlite__acquire((sqlite_store *)store, &conn);
+
+	if (err < 0)
+		return err;
+	va_start(ap, format);
+	err = run_statement(conn->db, sql, row, payload, rows, changes, format,
+	                    ap);
+	va_end(ap);
+	cw_sqlite__release((sqlite_store *)store, conn);
 	return err;
 }
 

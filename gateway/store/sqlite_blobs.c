@@ -163,17 +163,11 @@ int cw_sqlite__blob_list(cw_store *store, const char *prefix,
                          int (*cb)(const char *name, void *payload),
                          void *payload)
 {
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
 	listing l = { cb, payload };
-	int err = cw_sqlite__db(store, &db, &conn);
 
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(db,
-	                     "SELECT name FROM blobs WHERE substr(name, 1, "
-	                     "length(?1)) = ?1 ORDER BY name",
-	                     listed, &l, NULL, NULL, "t", prefix);
-	cw_sqlite__release((sqlite_store *)store, conn);
-	return err;
+	return cw_sqlite__run_pooled(
+	        store,
+	        "SELECT name FROM blobs WHERE substr(name, "
+	        "1, length(?1)) = ?1 ORDER BY name",
+	        listed, &l, NULL, NULL, "t", prefix);
 }

@@ -60,6 +60,10 @@ typedef int (*cw_sqlite_row_fn)(sqlite3_stmt *st, void *payload);
 int cw_sqlite__run(sqlite3 *db, const char *sql, cw_sqlite_row_fn row,
                    void *payload, int *rows, int *changes, const char *format,
                    ...);
+/* cw_sqlite__run on a connection borrowed from store for it. */
+int cw_sqlite__run_pooled(cw_store *store, const char *sql,
+                          cw_sqlite_row_fn row, void *payload, int *rows,
+                          int *changes, const char *format, ...);
 /* A pooled connection of store and its handle (release conn after). */
 int cw_sqlite__db(cw_store *store, sqlite3 **db, connection **conn);
 /* sqlite3_exec of sql, its failure as a store error. */

@@ -121,20 +121,16 @@ int cw_sqlite__job_claim(cw_store *store, const char *owner, int64_t now_ms,
 int cw_sqlite__job_renew(cw_store *store, int64_t id, const char *owner,
                          int64_t until_ms, int64_t ref_id)
 {
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int changes = 0, err = cw_sqlite__db(store, &db, &conn);
+	int changes = 0;
+	int err = cw_sqlite__run_pooled(store,
+	                                "UPDATE jobs SET lease_until_ms = ?2, "
+	                                "ref_id = CASE WHEN ?4 > 0 "
+	                                "THEN ?4 ELSE ref_id END WHERE id = ?1 "
+	                                "AND owner = ?3 AND state "
+	                                "= 'running'",
+	                                NULL, NULL, NULL, &changes, "iiti", id,
+	                                until_ms, owner, ref_id);
 
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(
-	        db,
-	        "UPDATE jobs SET lease_until_ms = ?2, ref_id = "
-	        "CASE WHEN ?4 > 0 THEN ?4 ELSE ref_id END WHERE id "
-	        "= ?1 AND owner = ?3 AND state = 'running'",
-	        NULL, NULL, NULL, &changes, "iiti", id, until_ms, owner,
-	        ref_id);
-	cw_sqlite__release((sqlite_store *)store, conn);
 	return held_by_owner(err, changes, id);
 }
 
@@ -142,21 +138,16 @@ int cw_sqlite__job_finish(cw_store *store, int64_t id, const char *owner,
                           const char *state, int64_t not_before_ms,
                           const char *error)
 {
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int changes = 0, err = cw_sqlite__db(store, &db, &conn);
-
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(
-	        db,
+	int changes = 0;
+	int err = cw_sqlite__run_pooled(
+	        store,
 	        "UPDATE jobs SET state = ?3, owner = NULL, lease_until_ms = 0, "
 	        "not_before_ms = ?2, error = ?4, attempts = attempts - (?3 = "
 	        "'queued'), updated_ms = ?5 WHERE id = ?1 AND owner = ?6 AND "
 	        "state = 'running'",
 	        NULL, NULL, NULL, &changes, "iittit", id, not_before_ms, state,
 	        error, cw_time_now_ms(), owner);
-	cw_sqlite__release((sqlite_store *)store, conn);
+
 	return held_by_owner(err, changes, id);
 }
 
@@ -164,21 +155,14 @@ int cw_sqlite__job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
                           void *payload)
 {
 	job_reader r = { cb, payload };
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int err = cw_sqlite__db(store, &db, &conn);
 
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(
-	        db,
+	return cw_sqlite__run_pooled(
+	        store,
 	        "UPDATE jobs SET state = 'failed', owner = NULL, error = 'its "
 	        "node stopped during each of its ' || attempts || ' attempts', "
 	        "updated_ms = ?1 WHERE state = 'running' AND lease_until_ms < "
 	        "?1 AND attempts >= max_attempts RETURNING " JOB_COLUMNS,
 	        read_job, &r, NULL, NULL, "i", now_ms);
-	cw_sqlite__release((sqlite_store *)store, conn);
-	return err;
 }
 
 int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
@@ -186,20 +170,15 @@ int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
                         void *payload)
 {
 	job_reader r = { cb, payload };
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int rows = 0, err = cw_sqlite__db(store, &db, &conn);
+	int rows = 0;
+	int err = cw_sqlite__run_pooled(
+	        store,
+	        "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 = 0 OR tenant_id = "
+	        "?1) AND (?2 = 0 OR id = ?2) AND (?3 IS NULL OR state = ?3) "
+	        "ORDER BY id DESC LIMIT ?4",
+	        read_job, &r, &rows, NULL, "iiti", tenant_id, id, state,
+	        limit ? (int64_t)limit : (int64_t)-1);
 
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(db,
-	                     "SELECT " JOB_COLUMNS
-	                     " FROM jobs WHERE (?1 = 0 OR "
-	                     "tenant_id = ?1) AND (?2 = 0 OR id = ?2) AND (?3 "
-	                     "IS NULL OR state = ?3) ORDER BY id DESC LIMIT ?4",
-	                     read_job, &r, &rows, NULL, "iiti", tenant_id, id,
-	                     state, limit ? (int64_t)limit : (int64_t)-1);
-	cw_sqlite__release((sqlite_store *)store, conn);
 	if (err == 0 && id && rows == 0) {
 		cw_error_set("no such job");
 		err = CW_ENOTFOUND;
@@ -209,41 +188,26 @@ int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
 
 int cw_sqlite__job_prune(cw_store *store, int64_t before_ms, int *deleted)
 {
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int err = cw_sqlite__db(store, &db, &conn);
-
 	*deleted = 0;
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(
-	        db,
-	        "DELETE FROM jobs WHERE state IN ('done', 'failed') "
-	        "AND updated_ms < ?1",
-	        NULL, NULL, NULL, deleted, "i", before_ms);
-	cw_sqlite__release((sqlite_store *)store, conn);
-	return err;
+	return cw_sqlite__run_pooled(store,
+	                             "DELETE FROM jobs WHERE state IN ('done', "
+	                             "'failed') AND updated_ms < ?1",
+	                             NULL, NULL, NULL, deleted, "i", before_ms);
 }
 
 int cw_sqlite__job_lead(cw_store *store, const char *name, const char *owner,
                         int64_t now_ms, int64_t until_ms, int *held)
 {
-	sqlite3 *db = NULL;
-	connection *conn = NULL;
-	int changes = 0, err = cw_sqlite__db(store, &db, &conn);
-
-	*held = 0;
-	if (err < 0)
-		return err;
-	err = cw_sqlite__run(
-	        db,
+	int changes = 0;
+	int err = cw_sqlite__run_pooled(
+	        store,
 	        "INSERT INTO job_locks (name, owner, until_ms) VALUES (?1, ?2, "
 	        "?4) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
 	        "until_ms = excluded.until_ms WHERE job_locks.owner = "
 	        "excluded.owner OR job_locks.until_ms < ?3",
 	        NULL, NULL, NULL, &changes, "ttii", name, owner, now_ms,
 	        until_ms);
-	cw_sqlite__release((sqlite_store *)store, conn);
+
 	*held = err == 0 && changes > 0;
 	return err;
 }
