@@ -2,6 +2,7 @@
  * runs, mirror runs), which node holds each and how often it was tried. */
 #include "cli/cli.h"
 
+#include "engine/queue.h"
 #include "util/error.h"
 
 #include <stdio.h>
@@ -20,40 +21,12 @@ typedef struct {
 	int64_t now;
 } printer;
 
-static cJSON *job_json(const cw_job *j)
-{
-	cJSON *doc = cJSON_CreateObject();
-
-	if (!doc)
-		return NULL;
-	cJSON_AddNumberToObject(doc, "id", (double)j->id);
-	cJSON_AddNumberToObject(doc, "tenant_id", (double)j->tenant_id);
-	cJSON_AddStringToObject(doc, "kind", j->kind);
-	cJSON_AddNumberToObject(doc, "ref_id", (double)j->ref_id);
-	cJSON_AddStringToObject(doc, "state", j->state);
-	cJSON_AddNumberToObject(doc, "attempts", j->attempts);
-	cJSON_AddNumberToObject(doc, "max_attempts", j->max_attempts);
-	if (j->owner)
-		cJSON_AddStringToObject(doc, "owner", j->owner);
-	if (j->lease_until_ms)
-		cJSON_AddNumberToObject(doc, "lease_until_ms",
-		                        (double)j->lease_until_ms);
-	cJSON_AddNumberToObject(doc, "created_ms", (double)j->created_ms);
-	cJSON_AddNumberToObject(doc, "updated_ms", (double)j->updated_ms);
-	if (j->error)
-		cJSON_AddStringToObject(doc, "error", j->error);
-	cJSON *args = j->args ? cJSON_Parse(j->args) : NULL;
-	if (args)
-		cJSON_AddItemToObject(doc, "args", args);
-	return doc;
-}
-
 static int on_job(const cw_job *j, void *payload)
 {
 	printer *p = payload;
 
 	if (p->list) {
-		cJSON *one = job_json(j);
+		cJSON *one = cw_queue_job_json(j);
 		return one && cJSON_AddItemToArray(p->list, one) ? 0
 		                                                 : CW_ENOMEM;
 	}

@@ -485,3 +485,40 @@ int cw_queue_job_set_ref(cw_queue_job *job, int64_t ref_id)
 	return cw_store_job_renew(q->ctx->store, job->id, q->owner,
 	                          cw_time_now_ms() + q->lease_ms, ref_id);
 }
+
+int cw_queue_job_set_result(cw_queue_job *job, const char *result)
+{
+	return cw_store_job_result(job->q->ctx->store, job->id, job->q->owner,
+	                           result);
+}
+
+cJSON *cw_queue_job_json(const cw_job *j)
+{
+	cJSON *doc = cJSON_CreateObject();
+
+	if (!doc)
+		return NULL;
+	cJSON_AddNumberToObject(doc, "id", (double)j->id);
+	cJSON_AddNumberToObject(doc, "tenant_id", (double)j->tenant_id);
+	cJSON_AddStringToObject(doc, "kind", j->kind);
+	cJSON_AddNumberToObject(doc, "ref_id", (double)j->ref_id);
+	cJSON_AddStringToObject(doc, "state", j->state);
+	cJSON_AddNumberToObject(doc, "attempts", j->attempts);
+	cJSON_AddNumberToObject(doc, "max_attempts", j->max_attempts);
+	if (j->owner)
+		cJSON_AddStringToObject(doc, "owner", j->owner);
+	if (j->lease_until_ms)
+		cJSON_AddNumberToObject(doc, "lease_until_ms",
+		                        (double)j->lease_until_ms);
+	cJSON_AddNumberToObject(doc, "created_ms", (double)j->created_ms);
+	cJSON_AddNumberToObject(doc, "updated_ms", (double)j->updated_ms);
+	if (j->error)
+		cJSON_AddStringToObject(doc, "error", j->error);
+	cJSON *args = j->args ? cJSON_Parse(j->args) : NULL;
+	if (args)
+		cJSON_AddItemToObject(doc, "args", args);
+	cJSON *result = j->result ? cJSON_Parse(j->result) : NULL;
+	if (result)
+		cJSON_AddItemToObject(doc, "result", result);
+	return doc;
+}

@@ -59,6 +59,11 @@ void cw_queue_free(cw_queue *q);
 /** This process's owner id in leases. */
 const char *cw_queue_owner(const cw_queue *q);
 
+/** A job's row as JSON: {id, tenant_id, kind, ref_id, state, attempts,
+ *  max_attempts, owner?, lease_until_ms?, created_ms, updated_ms, error?,
+ *  args, result?}. */
+cJSON *cw_queue_job_json(const cw_job *job);
+
 /* For handlers. */
 int64_t cw_queue_job_id(const cw_queue_job *job);
 int64_t cw_queue_job_tenant(const cw_queue_job *job);
@@ -70,5 +75,8 @@ const cJSON *cw_queue_job_args(const cw_queue_job *job);
 volatile int *cw_queue_job_cancel(cw_queue_job *job);
 /** Records the job's record (e.g. a new sync run) on its row. */
 int cw_queue_job_set_ref(cw_queue_job *job, int64_t ref_id);
+/** Records what the job reports (JSON text) on its row, before it ends;
+ *  CW_ENOTFOUND when the lease went to another node. */
+int cw_queue_job_set_result(cw_queue_job *job, const char *result);
 
 #endif

@@ -120,6 +120,10 @@ int cw_api_flow_run(cw_request *req, cw_response *res);
 int cw_api_flow_runs(cw_request *req, cw_response *res);
 int cw_api_flow_run_get(cw_request *req, cw_response *res);
 int cw_api_flow_replay(cw_request *req, cw_response *res);
+/* api_jobs.c: the job queue */
+int cw_api_jobs_list(cw_request *req, cw_response *res);
+int cw_api_job_show(cw_request *req, cw_response *res);
+int cw_api_flow_job_show(cw_request *req, cw_response *res);
 /**
  * After a holder upserted a credential through the OB 3.0 API: when the
  * tenant's credential-to-result mapping says runOnOb3Upsert, the flow runs

@@ -5,8 +5,7 @@
 #include "http/api.h"
 #include "http/server.h"
 
-#include "engine/doc_fetch.h"
-#include "engine/flows.h"
+#include "engine/flow_jobs.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -17,45 +16,26 @@
 
 typedef struct {
 	cw_tenant tenant;
-	cw_buf base;
-	cw_badges badges;
-	cw_doc_fetcher docs;
-	cw_flow_env env;
+	cw_flow_daemon d;
+	int ready;
 } call;
 
 static int begin(call *c, cw_request *req, cw_response *res)
 {
-	cw_ctx *ctx = cw_request_ctx(req);
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	c->base = (cw_buf)CW_BUF_INIT(4096);
 	if ((err = cw_api_target_tenant(&c->tenant, req, res,
 	                                cw_request_query(req, "tenant"))) != 0)
 		return err;
-	if (ctx->config->public_base_url && *ctx->config->public_base_url)
-		cw_buf_puts(&c->base, ctx->config->public_base_url);
-	else
-		cw_buf_printf(&c->base, "http://%s", ctx->config->listen);
-	c->badges = (cw_badges){ ctx->store, ctx->master_key,
-		                 cw_buf_cstr(&c->base), ctx->contexts };
-	cw_doc_fetcher_init(&c->docs, &c->badges,
-	                    !ctx->config->fetch_private_addresses);
-	c->env = (cw_flow_env){ ctx->store,
-		                ctx->contexts,
-		                cw_doc_fetch,
-		                &c->docs,
-		                0,
-		                0,
-		                &c->badges,
-		                !ctx->config->fetch_private_addresses };
-	return c->base.error;
+	c->ready = 1;
+	return cw_flow_daemon_init(&c->d, cw_request_ctx(req));
 }
 
 static void end(call *c)
 {
-	cw_doc_fetcher_dispose(&c->docs);
-	cw_buf_dispose(&c->base);
+	if (c->ready)
+		cw_flow_daemon_dispose(&c->d);
 }
 
 /* 200 for an outcome (held and failed runs are outcomes: the body says
@@ -73,63 +53,49 @@ static int answer(cw_response *res, int err, cJSON *report)
 	return cw_response_json(res, 200, report);
 }
 
-static int run_partner(call *c, cw_response *res, const cw_mapping *m,
-                       const char *body, size_t len)
+/* ?async=true: the input is stored and run as a job of the queue (any
+ * node); 202 with the job to poll. */
+static int start_async(cw_request *req, cw_response *res, call *c,
+                       const char *flow, const char *body, size_t len)
 {
-	cw_mapping *results = NULL;
-	cw_buf problems = CW_BUF_INIT(64 * 1024);
-	cJSON *report = NULL;
-	int err = cw_flow_mapping_for(&results, c->env.store, c->tenant.id,
-	                              CW_FLOW_CREDENTIAL_TO_RESULT, &problems);
+	char location[96];
+	int64_t id = 0;
+	cJSON *doc;
+	int err = cw_flow_job_submit(cw_request_ctx(req), &c->tenant, flow,
+	                             body, len, &id);
 
-	if (err == 0)
-		err = cw_flow_partner_run(&report, &c->env, &c->badges,
-		                          c->tenant.name, c->tenant.id, m,
-		                          results, "upload", body, len, NULL,
-		                          NULL);
-	else
-		cw_error_set("the tenant's credential-to-result mapping: %s",
-		             cw_buf_cstr(&problems));
-	cw_mapping_free(results);
-	cw_buf_dispose(&problems);
-	return answer(res, err, report);
-}
-
-/* pd-completion: the body is the PD program's class sourcedId. */
-static int run_pd(call *c, cw_response *res, const cw_mapping *m,
-                  const char *body, size_t len)
-{
-	char class_id[256];
-	cJSON *report = NULL;
-	int err;
-
-	while (len && (body[len - 1] == '\n' || body[len - 1] == '\r' ||
-	               body[len - 1] == ' '))
-		len--;
-	if (len == 0 || len >= sizeof(class_id) || memchr(body, '\0', len)) {
-		cw_error_set("the body is the PD program's class sourcedId");
-		return answer(res, CW_EINVAL, NULL);
-	}
-	snprintf(class_id, sizeof(class_id), "%.*s", (int)len, body);
-	err = cw_flow_pd_run(&report, &c->env, &c->badges, c->tenant.name,
-	                     c->tenant.id, m, class_id, NULL, NULL);
-	return answer(res, err, report);
+	if (err == CW_ETOOBIG)
+		return cw_response_error(res, 503, "server_busy",
+		                         "too many jobs are running; try again "
+		                         "later");
+	if (err < 0)
+		return err;
+	snprintf(location, sizeof(location), "/crosswalk/v1/flows/jobs/%lld",
+	         (long long)id);
+	if (!(doc = cJSON_CreateObject()))
+		return CW_ENOMEM;
+	cJSON_AddNumberToObject(doc, "job_id", (double)id);
+	cJSON_AddStringToObject(doc, "state", "running");
+	cJSON_AddStringToObject(doc, "status", location);
+	cw_response_header(res, "Location", location);
+	return cw_response_json(res, 202, doc);
 }
 
 int cw_api_flow_run(cw_request *req, cw_response *res)
 {
-	cw_mapping *m = NULL;
-	cw_buf problems = CW_BUF_INIT(64 * 1024);
-	cw_flow_outcome o = { 0, NULL, NULL };
+	const char *flow = cw_request_param(req, "flow"),
+	           *async = cw_request_query(req, "async");
+	cJSON *report = NULL;
 	cw_flow_kind kind;
 	size_t len = 0;
 	const char *body = cw_request_body(req, &len);
+	int bad_mapping = 0;
 	call c;
 	int err = begin(&c, req, res);
 
 	if (err != 0)
 		goto out;
-	if (cw_flow_parse(&kind, cw_request_param(req, "flow")) < 0) {
+	if (cw_flow_parse(&kind, flow) < 0) {
 		err = cw_response_error(res, 404, "unknownobject", "%s",
 		                        cw_error_last());
 		goto out;
@@ -139,28 +105,20 @@ int cw_api_flow_run(cw_request *req, cw_response *res)
 		                        "the body is the flow's input");
 		goto out;
 	}
-	if ((err = cw_flow_mapping_for(&m, c.env.store, c.tenant.id, kind,
-	                               &problems)) < 0) {
-		err = cw_response_error(res, 422, "invaliddata",
-		                        "the tenant's mapping: %s",
-		                        cw_buf_cstr(&problems));
+	if (async && strcmp(async, "true") == 0) {
+		err = start_async(req, res, &c, flow, body, len);
 		goto out;
 	}
-	if (kind == CW_FLOW_PARTNER_RECORD) {
-		err = run_partner(&c, res, m, body, len);
-		goto out;
-	}
-	if (kind == CW_FLOW_PD_COMPLETION) {
-		err = run_pd(&c, res, m, body, len);
-		goto out;
-	}
-	err = cw_flow_execute(&o, &c.env, c.tenant.id, m, "upload", body, len);
-	err = answer(res, err, o.report);
-	o.report = NULL;
+	err = cw_flow_daemon_run(&report, &c.d, &c.tenant, kind, body, len,
+	                         &bad_mapping);
+	if (bad_mapping)
+		err = cw_response_error(res, 422, "invaliddata", "%s",
+		                        cw_error_last());
+	else
+		err = answer(res, err, report);
+	report = NULL;
 out:
-	cw_flow_outcome_dispose(&o);
-	cw_mapping_free(m);
-	cw_buf_dispose(&problems);
+	cJSON_Delete(report);
 	end(&c);
 	return err > 0 ? 0 : err;
 }
@@ -196,7 +154,7 @@ int cw_api_flow_runs(cw_request *req, cw_response *res)
 		err = CW_ENOMEM;
 		goto out;
 	}
-	err = cw_store_flow_run_list(c.env.store, c.tenant.id, 0, state, 0,
+	err = cw_store_flow_run_list(c.d.env.store, c.tenant.id, 0, state, 0,
 	                             (size_t)n, add_run, list);
 	if (err == 0) {
 		err = cw_response_json(res, 200, list);
@@ -234,7 +192,7 @@ int cw_api_flow_run_get(cw_request *req, cw_response *res)
 	if (err == 0) {
 		err = parse_id(&id, cw_request_param(req, "id"));
 		if (err == 0)
-			err = cw_store_flow_run_list(c.env.store, c.tenant.id,
+			err = cw_store_flow_run_list(c.d.env.store, c.tenant.id,
 			                             id, NULL, 1, 1, detail_run,
 			                             &doc);
 		if (err == CW_ENOTFOUND)
@@ -256,7 +214,7 @@ int cw_api_flow_replay(cw_request *req, cw_response *res)
 	if (err == 0) {
 		err = parse_id(&id, cw_request_param(req, "id"));
 		if (err == 0)
-			err = cw_flow_replay(&o, &c.env, c.tenant.id, id);
+			err = cw_flow_replay(&o, &c.d.env, c.tenant.id, id);
 		if (err == CW_ENOTFOUND)
 			cw_error_set("no run %s of this tenant",
 			             cw_request_param(req, "id"));
@@ -273,9 +231,9 @@ int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
 {
 	cw_ctx *ctx = cw_request_ctx(req);
 	cw_mapping *m = NULL;
-	cw_buf problems = CW_BUF_INIT(64 * 1024), base = CW_BUF_INIT(4096);
+	cw_buf problems = CW_BUF_INIT(64 * 1024);
 	cw_flow_outcome o = { 0, NULL, NULL };
-	cw_doc_fetcher docs;
+	cw_flow_daemon d;
 	int err;
 
 	*run_id = 0;
@@ -284,30 +242,14 @@ int cw_api_flows_upserted(cw_request *req, int64_t tenant_id, const char *text,
 	                               &problems)) < 0 ||
 	    !m->run_on_upsert)
 		goto out;
-	if (ctx->config->public_base_url && *ctx->config->public_base_url)
-		cw_buf_puts(&base, ctx->config->public_base_url);
-	else
-		cw_buf_printf(&base, "http://%s", ctx->config->listen);
-	cw_badges badges = { ctx->store, ctx->master_key, cw_buf_cstr(&base),
-		             ctx->contexts };
-	cw_doc_fetcher_init(&docs, &badges,
-	                    !ctx->config->fetch_private_addresses);
-	cw_flow_env env = { ctx->store,
-		            ctx->contexts,
-		            cw_doc_fetch,
-		            &docs,
-		            0,
-		            0,
-		            &badges,
-		            !ctx->config->fetch_private_addresses };
-	if ((err = cw_flow_execute(&o, &env, tenant_id, m, "ob3-api", text,
+	if ((err = cw_flow_daemon_init(&d, ctx)) == 0 &&
+	    (err = cw_flow_execute(&o, &d.env, tenant_id, m, "ob3-api", text,
 	                           len)) == 0)
 		*run_id = o.run_id;
-	cw_doc_fetcher_dispose(&docs);
+	cw_flow_daemon_dispose(&d);
 out:
 	cw_flow_outcome_dispose(&o);
 	cw_mapping_free(m);
 	cw_buf_dispose(&problems);
-	cw_buf_dispose(&base);
 	return err;
 }

@@ -890,6 +890,7 @@ static const cw_store_backend pg_backend = {
 	.job_expire = cw_pg__job_expire,
 	.job_list = cw_pg__job_list,
 	.job_prune = cw_pg__job_prune,
+	.job_result = cw_pg__job_result,
 	.job_lead = cw_pg__job_lead,
 	.blob_put = cw_pg__blob_put,
 	.blob_get = cw_pg__blob_get,

@@ -18,7 +18,7 @@
 #define JOB_COLUMNS                                                            \
 	"id, tenant_id, kind, ref_id, args, state, owner, lease_until_ms, "    \
 	"not_before_ms, attempts, max_attempts, created_ms, updated_ms, "      \
-	"error"
+	"error, result"
 
 /* Advisory lock keys of named leaderships: a range of their own. */
 #define LEAD_KEY_BASE ((int64_t)0x6379 << 48)
@@ -48,6 +48,7 @@ static int read_jobs(const PGresult *res, job_reader *r)
 			.created_ms = cw_pg__get_int(res, i, 11),
 			.updated_ms = cw_pg__get_int(res, i, 12),
 			.error = cw_pg__get_text(res, i, 13),
+			.result = cw_pg__get_text(res, i, 14),
 		};
 		if (r->cb)
 			err = r->cb(&job, r->payload);
@@ -236,6 +237,21 @@ int cw_pg__job_list(cw_store *store, int64_t tenant_id, int64_t id,
 		err = read_jobs(res, &r);
 	PQclear(res);
 	return err;
+}
+
+int cw_pg__job_result(cw_store *store, int64_t id, const char *owner,
+                      const char *result)
+{
+	char job[CW_PG_INT_TEXT];
+	const char *params[3] = { cw_pg__int(job, id), owner, result };
+	int changed = 0;
+	int err =
+	        run_jobs(store, "recording a job's result",
+	                 "UPDATE jobs SET result = $3 WHERE id = $1 AND owner "
+	                 "= $2 AND state = 'running'",
+	                 3, params, NULL, &changed);
+
+	return held_by_owner(err, changed, id);
 }
 
 int cw_pg__job_prune(cw_store *store, int64_t before_ms, int *deleted)

@@ -795,6 +795,7 @@ static const cw_store_backend sqlite_backend = {
 	.job_expire = cw_sqlite__job_expire,
 	.job_list = cw_sqlite__job_list,
 	.job_prune = cw_sqlite__job_prune,
+	.job_result = cw_sqlite__job_result,
 	.job_lead = cw_sqlite__job_lead,
 	.blob_put = cw_sqlite__blob_put,
 	.blob_get = cw_sqlite__blob_get,

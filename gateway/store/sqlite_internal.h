@@ -313,6 +313,8 @@ int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
                         const char *state, size_t limit, cw_job_cb cb,
                         void *payload);
 int cw_sqlite__job_prune(cw_store *store, int64_t before_ms, int *deleted);
+int cw_sqlite__job_result(cw_store *store, int64_t id, const char *owner,
+                          const char *result);
 int cw_sqlite__job_lead(cw_store *store, const char *name, const char *owner,
                         int64_t now_ms, int64_t until_ms, int *held);
 /* sqlite_copy.c: copying a tenant's rows (store/store_copy.h). */

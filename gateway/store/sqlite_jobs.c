@@ -12,7 +12,7 @@
 #define JOB_COLUMNS                                                            \
 	"id, tenant_id, kind, ref_id, args, state, owner, lease_until_ms, "    \
 	"not_before_ms, attempts, max_attempts, created_ms, updated_ms, "      \
-	"error"
+	"error, result"
 
 typedef struct {
 	cw_job_cb cb;
@@ -37,6 +37,7 @@ static int read_job(sqlite3_stmt *st, void *payload)
 		.created_ms = sqlite3_column_int64(st, 11),
 		.updated_ms = sqlite3_column_int64(st, 12),
 		.error = cw_sqlite__text(st, 13),
+		.result = cw_sqlite__text(st, 14),
 	};
 	return r->cb ? r->cb(&job, r->payload) : 0;
 }
@@ -184,6 +185,20 @@ int cw_sqlite__job_list(cw_store *store, int64_t tenant_id, int64_t id,
 		err = CW_ENOTFOUND;
 	}
 	return err;
+}
+
+int cw_sqlite__job_result(cw_store *store, int64_t id, const char *owner,
+                          const char *result)
+{
+	int changes = 0;
+	int err = cw_sqlite__run_pooled(
+	        store,
+	        "UPDATE jobs SET result = ?3 WHERE id = "
+	        "?1 AND owner = ?2 AND state = "
+	        "'running'",
+	        NULL, NULL, NULL, &changes, "itt", id, owner, result);
+
+	return held_by_owner(err, changes, id);
 }
 
 int cw_sqlite__job_prune(cw_store *store, int64_t before_ms, int *deleted)

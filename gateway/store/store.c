@@ -831,3 +831,9 @@ int cw_store_blob_list(cw_store *store, const char *prefix,
 {
 	return store->backend->blob_list(store, prefix, cb, payload);
 }
+
+int cw_store_job_result(cw_store *store, int64_t id, const char *owner,
+                        const char *result)
+{
+	return store->backend->job_result(store, id, owner, result);
+}

@@ -269,7 +269,8 @@ typedef struct {
 	int64_t lease_until_ms, not_before_ms;
 	int attempts, max_attempts;
 	int64_t created_ms, updated_ms;
-	const char *error; /* failed: why; else NULL */
+	const char *error;  /* failed: why; else NULL */
+	const char *result; /* what the job reported (JSON), or NULL */
 } cw_job;
 
 typedef int (*cw_job_cb)(const cw_job *job, void *payload);
@@ -621,6 +622,8 @@ typedef struct {
 	                const char *state, size_t limit, cw_job_cb cb,
 	                void *payload);
 	int (*job_prune)(cw_store *store, int64_t before_ms, int *deleted);
+	int (*job_result)(cw_store *store, int64_t id, const char *owner,
+	                  const char *result);
 	int (*job_lead)(cw_store *store, const char *name, const char *owner,
 	                int64_t now_ms, int64_t until_ms, int *held);
 	int (*blob_put)(cw_store *store, int64_t tenant_id, const char *name,
@@ -1155,6 +1158,10 @@ int cw_store_job_expire(cw_store *store, int64_t now_ms, cw_job_cb cb,
 int cw_store_job_list(cw_store *store, int64_t tenant_id, int64_t id,
                       const char *state, size_t limit, cw_job_cb cb,
                       void *payload);
+/** Records what owner's job reports (JSON text) before it ends;
+ *  CW_ENOTFOUND when owner no longer holds it. */
+int cw_store_job_result(cw_store *store, int64_t id, const char *owner,
+                        const char *result);
 /** Deletes done and failed jobs last changed before before_ms. */
 int cw_store_job_prune(cw_store *store, int64_t before_ms, int *deleted);
 /**

@@ -310,6 +310,7 @@ static const cw_copy_column jobs[] = {
 	{ "created_ms", I, P, N },
 	{ "updated_ms", I, P, N },
 	{ "error", T, P, N },
+	{ "result", T, P, N },
 };
 static const cw_copy_column job_locks[] = {
 	{ "name", T, P, N },

@@ -276,6 +276,21 @@ int cwt_store_value(const cwt_env *env, const char *sql, char *out, size_t n)
 	return found;
 }
 
+long cwt_store_count_settles(const cwt_env *env, const char *sql, long expected)
+{
+	char value[64];
+	long n = -1;
+
+	for (int i = 0; i < 100; i++) {
+		ck_assert_msg(cwt_store_value(env, sql, value, sizeof(value)),
+		              "no row: %s", sql);
+		if ((n = strtol(value, NULL, 10)) == expected)
+			break;
+		cwt_sleep_ms(50);
+	}
+	return n;
+}
+
 cwt_store_lock *cwt_store_lock_writes(const cwt_env *env)
 {
 	cwt_store_lock *lock = calloc(1, sizeof(*lock));

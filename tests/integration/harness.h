@@ -44,6 +44,12 @@ int cwt_store_exec(const cwt_env *env, const char *sql);
  *  copied into out; 0 when there is no row. */
 int cwt_store_value(const cwt_env *env, const char *sql, char *out, size_t n);
 
+/** Polls the integer sql returns (cwt_store_value) until it is expected
+ *  or 5 s pass; returns the last value (work a daemon finishes just after
+ *  it answers, such as deleting a stored upload). */
+long cwt_store_count_settles(const cwt_env *env, const char *sql,
+                             long expected);
+
 /** Holds the store's write lock from outside the daemon (SQLite: BEGIN
  *  IMMEDIATE on the file; PostgreSQL: the roster advisory lock) until
  *  cwt_store_unlock. */

@@ -628,6 +628,134 @@ START_TEST(flows_over_http)
 }
 END_TEST
 
+/* The job of ?async=true, polled until it ends (10 s). */
+static cJSON *wait_job(cwt_daemon *d, const char *token, long long id)
+{
+	char path[120];
+	snprintf(path, sizeof(path), "/crosswalk/v1/flows/jobs/%lld", id);
+	for (int i = 0; i < 200; i++) {
+		cJSON *doc = NULL;
+		ck_assert_int_eq(call(d, token, "GET", path, NULL, &doc), 200);
+		const char *state = cw_json_string(doc, "state");
+		if (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0)
+			return doc;
+		cJSON_Delete(doc);
+		cwt_sleep_ms(50);
+	}
+	ck_abort_msg("job %lld still running", id);
+	return NULL;
+}
+
+/* ?async=true: the input is stored and run as a job of the queue; the
+ * job's row carries the flow's report. A job a dead node held (its row
+ * running under a lapsed lease, its input stored) is claimed by a live
+ * node and run again: the input was done already, so the re-run is a
+ * duplicate and writes nothing twice. */
+START_TEST(async_runs_are_jobs)
+{
+	char token[64], other[64], id[64], secret[64], sql[4200];
+	cwt_daemon d;
+	cJSON *doc = NULL;
+	ISSUE("a1.json", "urn:uuid:" ITEM, "ada@example.org");
+	char *c1 = read_text("a1.json");
+	setenv("CROSSWALK_PUBLIC_BASE_URL", "http://127.0.0.1:8080", 1);
+	cwt_start(&d, &env, "--set", "sync_lease_s=2", NULL);
+	unsetenv("CROSSWALK_PUBLIC_BASE_URL");
+	ck_assert_int_eq(
+	        cwt_token(token, &d, env.admin_id, env.admin_secret, NULL), 0);
+	ck_assert_int_eq(call(&d, token, "POST",
+	                      "/crosswalk/v1/flows/credential-to-result/runs"
+	                      "?tenant=d1&async=true",
+	                      c1, &doc),
+	                 202);
+	long long job =
+	        (long long)cJSON_GetObjectItem(doc, "job_id")->valuedouble;
+	ck_assert_ptr_nonnull(strstr(cw_json_string(doc, "status"),
+	                             "/crosswalk/v1/flows/jobs/"));
+	cJSON_Delete(doc);
+	doc = wait_job(&d, token, job);
+	ck_assert_msg(strcmp(cw_json_string(doc, "state"), "done") == 0 &&
+	                      cJSON_GetObjectItem(doc, "result"),
+	              "%s", cJSON_PrintUnformatted(doc));
+	const cJSON *result = cJSON_GetObjectItem(doc, "result");
+	ck_assert_msg(strcmp(cw_json_string(result, "state"), "done") == 0,
+	              "%s", cw_json_string(result, "reason"));
+	int run = cJSON_GetObjectItem(result, "run")->valueint;
+	ck_assert_int_gt(run, 0);
+	cJSON_Delete(doc);
+	char value[64] = "";
+	/* its stored input went with it */
+	ck_assert(cwt_store_value(&env, "SELECT count(*) FROM blobs", value,
+	                          sizeof(value)));
+	ck_assert_str_eq(value, "0");
+	/* what a node that died holding a job of the same input leaves */
+	size_t n = (size_t)snprintf(sql, sizeof(sql),
+	                            "INSERT INTO blobs VALUES ('flow-dead', "
+	                            "(SELECT id FROM tenants WHERE name = "
+	                            "'d1'), %zu, 1)",
+	                            strlen(c1));
+	ck_assert_uint_lt(n, sizeof(sql));
+	ck_assert_int_eq(cwt_store_exec(&env, sql), 1);
+	cw_buf insert = CW_BUF_INIT(1 << 20);
+	cw_buf_printf(&insert,
+	              "INSERT INTO blob_chunks VALUES ('flow-dead', 0, %s('",
+	              cwt_on_pg() ? "convert_to" : "CAST");
+	for (const char *p = c1; *p; p++)
+		cw_buf_puts(&insert, *p == '\'' ? "''" : (char[2]){ *p, 0 });
+	cw_buf_puts(&insert, cwt_on_pg() ? "', 'UTF8'))" : "' AS BLOB))");
+	ck_assert_int_eq(cwt_store_exec(&env, cw_buf_cstr(&insert)), 1);
+	cw_buf_dispose(&insert);
+	ck_assert_int_eq(
+	        cwt_store_exec(&env,
+	                       "INSERT INTO jobs (tenant_id, kind, ref_id, "
+	                       "args, state, owner, lease_until_ms, attempts, "
+	                       "created_ms, updated_ms) VALUES ((SELECT id "
+	                       "FROM tenants WHERE name = 'd1'), 'flow', 0, "
+	                       "'{\"flow\":\"credential-to-result\",\"input\":"
+	                       "\"flow-dead\"}', 'running', 'dead-node', 1, 1, "
+	                       "1, 1)"),
+	        1);
+	ck_assert(cwt_store_value(&env,
+	                          "SELECT max(id) FROM jobs WHERE owner = "
+	                          "'dead-node'",
+	                          value, sizeof(value)));
+	doc = wait_job(&d, token, strtoll(value, NULL, 10));
+	ck_assert_str_eq(cw_json_string(doc, "state"), "done");
+	ck_assert_int_eq(cJSON_GetObjectItem(doc, "attempts")->valueint, 2);
+	result = cJSON_GetObjectItem(doc, "result");
+	ck_assert_str_eq(cw_json_string(result, "state"), "duplicate");
+	ck_assert_int_eq(cJSON_GetObjectItem(result, "run")->valueint, run);
+	cJSON_Delete(doc);
+	ck_assert(cwt_store_value(&env,
+	                          "SELECT count(*) FROM flow_runs WHERE flow = "
+	                          "'credential-to-result' AND state = 'done'",
+	                          value, sizeof(value)));
+	ck_assert_str_eq(value, "1");
+	ck_assert(cwt_store_value(&env, "SELECT count(*) FROM blobs", value,
+	                          sizeof(value)));
+	ck_assert_str_eq(value, "0");
+	/* another tenant's admin does not see the job; nor the admin list */
+	ck_assert_int_eq(RUN("tenant", "add", "d3"), 0);
+	cwt_client_add(&env, "d3", "urn:crosswalk:scope:admin", id, secret);
+	ck_assert_int_eq(cwt_token(other, &d, id, secret, NULL), 0);
+	char path[120];
+	snprintf(path, sizeof(path), "/crosswalk/v1/flows/jobs/%lld", job);
+	ck_assert_int_eq(call(&d, other, "GET", path, NULL, NULL), 404);
+	snprintf(path, sizeof(path), "/admin/v1/jobs/%lld", job);
+	ck_assert_int_eq(call(&d, other, "GET", path, NULL, NULL), 404);
+	ck_assert_int_eq(call(&d, other, "GET", "/admin/v1/jobs", NULL, &doc),
+	                 200);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "jobs")),
+	                 0);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(call(&d, token, "GET", path, NULL, &doc), 200);
+	ck_assert_str_eq(cw_json_string(doc, "kind"), "flow");
+	cJSON_Delete(doc);
+	cw_free(c1);
+	cwt_stop(&d, SIGTERM, 5000);
+}
+END_TEST
+
 /* pd-completion: s1 passed li1 (3 of at least 3), s2 (enrolled too) has no
  * result on it: one microcredential, one participant not yet qualified. */
 START_TEST(pd_course_completers_get_microcredentials)
@@ -1071,6 +1199,7 @@ Suite *suite_flows(void)
 	tcase_add_test(t, map_check_errors);
 	tcase_add_test(t, partner_records_become_credentials_and_results);
 	tcase_add_test(t, flows_over_http);
+	tcase_add_test(t, async_runs_are_jobs);
 	tcase_add_test(t, pd_course_completers_get_microcredentials);
 	tcase_add_test(t, clr_transcript);
 	tcase_add_test(t, ob2_hosted_assertion_by_url);

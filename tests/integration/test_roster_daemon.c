@@ -189,11 +189,12 @@ START_TEST(held_import_is_approved)
 }
 END_TEST
 
-/* Uploads kept: the files in the data dir's uploads/ (none once their
- * import has run: the set is kept in the store) and the stored ones. */
-static int uploads_left(void)
+/* Uploads kept, once the daemon settled on expected: the files in the
+ * data dir's uploads/ (none once their import has run: the set is kept in
+ * the store) and the stored ones. */
+static long uploads_left(long expected)
 {
-	char command[600], value[32] = "";
+	char command[600];
 	FILE *p;
 	int n = -1;
 
@@ -203,9 +204,8 @@ static int uploads_left(void)
 	ck_assert_int_eq(fscanf(p, "%d", &n), 1);
 	pclose(p);
 	ck_assert_int_eq(n, 0);
-	ck_assert(cwt_store_value(&env, "SELECT count(*) FROM blobs", value,
-	                          sizeof(value)));
-	return (int)strtol(value, NULL, 10);
+	return cwt_store_count_settles(&env, "SELECT count(*) FROM blobs",
+	                               expected);
 }
 
 /* A held import goes stale once a newer one is applied: approving it would
@@ -230,7 +230,7 @@ START_TEST(newer_import_supersedes_held_one)
 	cJSON_Delete(wait_for(upload("full", "")));
 	held = upload("small", "");
 	cJSON_Delete(wait_for(held));
-	ck_assert_int_eq(uploads_left(), 1);
+	ck_assert_int_eq(uploads_left(1), 1);
 	status = wait_for(upload("more", ""));
 	ck_assert_str_eq(cw_json_string(status, "state"), "applied");
 	cJSON_Delete(status);
@@ -240,7 +240,7 @@ START_TEST(newer_import_supersedes_held_one)
 	        cw_json_string(cJSON_GetObjectItem(status, "report"), "reason"),
 	        "would undo it"));
 	cJSON_Delete(status);
-	ck_assert_int_eq(uploads_left(), 0);
+	ck_assert_int_eq(uploads_left(0), 0);
 	snprintf(path, sizeof(path), "/admin/v1/roster/imports/%ld/approve",
 	         held);
 	cwt_request(&res, &daemon_, "POST", path, headers, NULL);

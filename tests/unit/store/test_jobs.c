@@ -56,7 +56,7 @@ static void teardown(void)
 typedef struct {
 	int64_t id, ref_id;
 	int attempts, seen;
-	char state[16], owner[32], error[128], args[64];
+	char state[16], owner[32], error[128], args[64], result[64];
 } seen_job;
 
 static int copy_job(const cw_job *j, void *payload)
@@ -70,6 +70,8 @@ static int copy_job(const cw_job *j, void *payload)
 	snprintf(s->owner, sizeof(s->owner), "%s", j->owner ? j->owner : "");
 	snprintf(s->error, sizeof(s->error), "%s", j->error ? j->error : "");
 	snprintf(s->args, sizeof(s->args), "%s", j->args);
+	snprintf(s->result, sizeof(s->result), "%s",
+	         j->result ? j->result : "");
 	return 0;
 }
 
@@ -124,8 +126,13 @@ START_TEST(claimed_by_one_owner)
 	                 CW_ENOTFOUND);
 	ck_assert_int_eq(cw_store_job_finish(store, id, "b", "done", 0, NULL),
 	                 CW_ENOTFOUND);
+	/* what it reports: only its owner writes it */
+	ck_assert_int_eq(cw_store_job_result(store, id, "b", "{\"x\":2}"),
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_job_result(store, id, "a", "{\"x\":1}"), 0);
 	ck_assert_int_eq(cw_store_job_finish(store, id, "a", "done", 0, NULL),
 	                 0);
+	ck_assert_str_eq(get(id).result, "{\"x\":1}");
 	s = get(id);
 	ck_assert_str_eq(s.state, "done");
 	ck_assert_str_eq(s.owner, "");

@@ -20,7 +20,8 @@ CREATE TABLE jobs (
   max_attempts integer NOT NULL DEFAULT 3,
   created_ms bigint NOT NULL,
   updated_ms bigint NOT NULL,
-  error text COLLATE "C"
+  error text COLLATE "C",
+  result text COLLATE "C" -- done: what the job reports (JSON)
 );
 CREATE INDEX jobs_open ON jobs (state, id) WHERE state IN ('queued',
   'running');

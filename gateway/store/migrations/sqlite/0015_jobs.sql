@@ -19,7 +19,8 @@ CREATE TABLE jobs (
   max_attempts INTEGER NOT NULL DEFAULT 3,
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
-  error TEXT
+  error TEXT,
+  result TEXT -- done: what the job reports (JSON)
 );
 CREATE INDEX jobs_open ON jobs (state, id) WHERE state IN ('queued',
   'running');
