@@ -4,6 +4,7 @@
 
 #include "engine/case_mirror.h"
 #include "engine/ctx.h"
+#include "engine/badge_jobs.h"
 #include "engine/datadir.h"
 #include "engine/flow_jobs.h"
 #include "engine/import_jobs.h"
@@ -69,7 +70,7 @@ static volatile sig_atomic_t stop_signal;
 
 /* The queue's handlers (static: jobs abandoned at exit may still read
  * them). */
-static cw_queue_handler job_handlers[4];
+static cw_queue_handler job_handlers[5];
 
 static void on_signal(int sig)
 {
@@ -338,6 +339,7 @@ static int run_serve(const cw_args *args)
 	job_handlers[1] = cw_sync_job_handler;
 	job_handlers[2] = cw_case_mirror_job_handler;
 	job_handlers[3] = cw_flow_job_handler;
+	job_handlers[4] = cw_badge_batch_job_handler;
 	if ((err = cw_queue_new(&queue, &ctx, job_handlers,
 	                        sizeof(job_handlers) / sizeof(job_handlers[0]),
 	                        MAX_IMPORT_JOBS,

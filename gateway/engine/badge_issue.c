@@ -1030,7 +1030,9 @@ static int json_row(batch *bt, cJSON *o, unsigned long line)
 {
 	static const char *const allowed[] = { "recipient", "achievement",
 		                               "issuer",    "results",
-		                               "evidence",  NULL };
+		                               "evidence",  "id",
+		                               NULL };
+	const char *id = cw_json_string(o, "id");
 	row *r;
 
 	if (!cJSON_IsObject(o)) {
@@ -1051,6 +1053,12 @@ static int json_row(batch *bt, cJSON *o, unsigned long line)
 	                                   : "");
 	if (cw_json_string(o, "issuer"))
 		r->issuer = cw_strdup(cw_json_string(o, "issuer"));
+	/* The credential's own id (urn:uuid:…), checked with the row; one
+	 * too long to be one is refused there too. */
+	if (id && strlen(id) < sizeof(r->id))
+		snprintf(r->id, sizeof(r->id), "%s", id);
+	else if (id)
+		snprintf(r->id, sizeof(r->id), "%s", "too-long");
 	r->results = cJSON_DetachItemFromObject(o, "results");
 	r->evidence = cJSON_DetachItemFromObject(o, "evidence");
 	return r->recipient && r->achievement ? 0 : CW_ENOMEM;

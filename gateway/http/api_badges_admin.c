@@ -5,6 +5,7 @@
 #include "http/api.h"
 #include "http/server.h"
 
+#include "engine/badge_jobs.h"
 #include "engine/badges.h"
 #include "http/imsx.h"
 #include "util/alloc.h"
@@ -252,121 +253,71 @@ int cw_api_badge_issuer_rotate(cw_request *req, cw_response *res)
 
 /* Batch rows by index: the engine reports each bad row by its line, and
  * the rows go to it one a line from line 2. */
-typedef struct {
-	cJSON *errors;
-} batch_errors;
-
-/* /credentials/N, and the member when the message names one. */
-static void on_row_error(unsigned long line, const char *message, void *payload)
+/* ?async=true: the batch is stored and issued as a job of the queue (any
+ * node); 202 with the job to poll. */
+static int batch_async(cw_request *req, cw_response *res, call *c, cJSON *rows,
+                       const char *format)
 {
-	static const char *const members[] = { "recipient", "achievement",
-		                               "issuer",    "results",
-		                               "result",    "evidence",
-		                               NULL };
-	batch_errors *e = payload;
-	char pointer[128];
-	const char *member = NULL;
-	cJSON *o = cJSON_CreateObject();
+	char location[96];
+	int64_t id = 0;
+	cJSON *doc;
+	int err = cw_badge_batch_submit(cw_request_ctx(req), &c->tenant, rows,
+	                                format, &id);
 
-	for (size_t i = 0; members[i]; i++) {
-		size_t n = strlen(members[i]);
-		if (strncmp(message, members[i], n) == 0 && message[n] == ':') {
-			member = strcmp(members[i], "result") == 0 ? "results"
-			                                           : members[i];
-			break;
-		}
-	}
-	if (!member && strstr(message, "no achievement"))
-		member = "achievement";
-	else if (!member && strstr(message, "no issuer"))
-		member = "issuer";
-	snprintf(pointer, sizeof(pointer), "/credentials/%lu%s%s",
-	         line >= 2 ? line - 2 : 0, member ? "/" : "",
-	         member ? member : "");
-	if (!o || !cJSON_AddItemToArray(e->errors, o)) {
-		cJSON_Delete(o);
-		return;
-	}
-	cJSON_AddStringToObject(o, "pointer", pointer);
-	cJSON_AddStringToObject(o, "message", message);
-}
-
-static int batch_text(cw_buf *out, const cJSON *rows)
-{
-	const cJSON *row;
-
-	cw_buf_puts(out, "[\n");
-	cJSON_ArrayForEach(row, rows)
-	{
-		char *text = cw_json_print(row);
-
-		if (!text)
-			return CW_ENOMEM;
-		cw_buf_puts(out, text);
-		cw_buf_puts(out, row->next ? ",\n" : "\n");
-		cw_free(text);
-	}
-	cw_buf_puts(out, "]");
-	return out->error;
-}
-
-static cJSON *batch_answer(cJSON *issued)
-{
-	cJSON *doc = cJSON_CreateObject(), *i;
-
-	cJSON_ArrayForEach(i, issued)
-	{
-		cJSON *line = cJSON_GetObjectItem(i, "line");
-		cJSON_AddNumberToObject(i, "index", line->valuedouble - 2);
-		cJSON_DeleteItemFromObject(i, "line");
-	}
-	if (!doc || !cJSON_AddItemToObject(doc, "credentials", issued)) {
-		cJSON_Delete(doc);
-		cJSON_Delete(issued);
-		return NULL;
-	}
-	return doc;
+	if (err == CW_ETOOBIG)
+		return cw_response_error(res, 503, "server_busy",
+		                         "too many jobs are running; try again "
+		                         "later");
+	if (err < 0)
+		return err;
+	snprintf(location, sizeof(location), "/admin/v1/jobs/%lld",
+	         (long long)id);
+	if (!(doc = cJSON_CreateObject()))
+		return CW_ENOMEM;
+	cJSON_AddNumberToObject(doc, "job_id", (double)id);
+	cJSON_AddStringToObject(doc, "state", "running");
+	cJSON_AddStringToObject(doc, "status", location);
+	cw_response_header(res, "Location", location);
+	return cw_response_json(res, 202, doc);
 }
 
 int cw_api_badge_credentials_batch(cw_request *req, cw_response *res)
 {
+	const char *async = cw_request_query(req, "async");
 	call c;
-	cw_buf text = CW_BUF_INIT(16L << 20);
-	batch_errors e = { cJSON_CreateArray() };
-	cJSON *issued = NULL;
+	cJSON *answer_doc = NULL, *errors = NULL;
 	const char *format = NULL;
 	int err = begin(&c, req, res, 1);
-	if (err != 0 || !e.errors) {
+	if (err != 0) {
 		end(&c);
-		cJSON_Delete(e.errors);
-		return err > 0 ? 0 : err < 0 ? err : CW_ENOMEM;
+		return err > 0 ? 0 : err;
 	}
-	const cJSON *rows =
-	        cJSON_GetObjectItemCaseSensitive(c.body, "credentials");
+	cJSON *rows = cJSON_GetObjectItemCaseSensitive(c.body, "credentials");
 	if (!cJSON_IsArray(rows) || format_of(&format, c.body) < 0) {
 		if (!cJSON_IsArray(rows))
 			cw_error_set(
 			        "expected {\"credentials\": [{\"achievement"
 			        "\", \"recipient\", …}, …]}");
 		err = CW_EINVAL;
-	} else if ((err = batch_text(&text, rows)) == 0) {
-		err = cw_badges_issue_batch(&issued, &c.badges, c.tenant.name,
-		                            text.data, text.len, 0, format,
-		                            on_row_error, &e);
+	} else if (async && strcmp(async, "true") == 0) {
+		err = batch_async(req, res, &c, rows, format);
+		end(&c);
+		return err > 0 ? 0 : err;
+	} else {
+		err = cw_badge_batch_issue(&answer_doc, &errors, &c.badges,
+		                           c.tenant.name, rows, format);
 	}
 	end(&c);
-	cw_buf_dispose(&text);
-	if (err == CW_EINVAL && cJSON_GetArraySize(e.errors)) {
+	if (err == CW_EINVAL && errors) {
 		cJSON *doc = cw_imsx_status("failure", "error", "invaliddata",
 		                            cw_error_last());
 		if (doc)
-			cJSON_AddItemToObject(doc, "errors", e.errors);
+			cJSON_AddItemToObject(doc, "errors", errors);
 		else
-			cJSON_Delete(e.errors);
+			cJSON_Delete(errors);
 		return cw_response_json(res, 422, doc);
 	}
-	cJSON_Delete(e.errors);
-	return answer(res, err, 201, err == 0 ? batch_answer(issued) : NULL);
+	return answer(res, err, 201, answer_doc);
 }
 
 int cw_api_badge_status_list_admin(cw_request *req, cw_response *res)

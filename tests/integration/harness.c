@@ -291,6 +291,54 @@ long cwt_store_count_settles(const cwt_env *env, const char *sql, long expected)
 	return n;
 }
 
+/* text as an SQL string literal's body (quotes doubled) onto out. */
+static void sql_quoted(cw_buf *out, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		cw_buf_puts(out, *p == '\'' ? "''" : (char[2]){ *p, 0 });
+}
+
+void cwt_store_blob(const cwt_env *env, const char *name, const char *tenant,
+                    const char *text)
+{
+	cw_buf sql = CW_BUF_INIT(64 << 20);
+	cw_buf_printf(&sql,
+	              "INSERT INTO blobs VALUES ('%s', (SELECT id FROM tenants "
+	              "WHERE name = '%s'), %zu, 1)",
+	              name, tenant, strlen(text));
+	ck_assert_int_eq(cwt_store_exec(env, cw_buf_cstr(&sql)), 1);
+	cw_buf_clear(&sql);
+	cw_buf_printf(&sql, "INSERT INTO blob_chunks VALUES ('%s', 0, %s('",
+	              name, env->store[0] ? "convert_to" : "CAST");
+	sql_quoted(&sql, text);
+	cw_buf_puts(&sql, env->store[0] ? "', 'UTF8'))" : "' AS BLOB))");
+	ck_assert(!sql.error);
+	ck_assert_int_eq(cwt_store_exec(env, cw_buf_cstr(&sql)), 1);
+	cw_buf_dispose(&sql);
+}
+
+long long cwt_dead_job(const cwt_env *env, const char *kind, const char *tenant,
+                       const char *args)
+{
+	cw_buf sql = CW_BUF_INIT(1 << 20);
+	char value[32] = "";
+	cw_buf_printf(&sql,
+	              "INSERT INTO jobs (tenant_id, kind, ref_id, args, state, "
+	              "owner, lease_until_ms, attempts, created_ms, "
+	              "updated_ms) VALUES ((SELECT id FROM tenants WHERE name "
+	              "= '%s'), '%s', 0, '",
+	              tenant, kind);
+	sql_quoted(&sql, args);
+	cw_buf_puts(&sql, "', 'running', 'dead-node', 1, 1, 1, 1)");
+	ck_assert_int_eq(cwt_store_exec(env, cw_buf_cstr(&sql)), 1);
+	cw_buf_dispose(&sql);
+	ck_assert(cwt_store_value(env,
+	                          "SELECT max(id) FROM jobs WHERE owner = "
+	                          "'dead-node'",
+	                          value, sizeof(value)));
+	return strtoll(value, NULL, 10);
+}
+
 cwt_store_lock *cwt_store_lock_writes(const cwt_env *env)
 {
 	cwt_store_lock *lock = calloc(1, sizeof(*lock));

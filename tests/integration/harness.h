@@ -50,6 +50,15 @@ int cwt_store_value(const cwt_env *env, const char *sql, char *out, size_t n);
 long cwt_store_count_settles(const cwt_env *env, const char *sql,
                              long expected);
 
+/** Stores text as the blob name of the tenant named tenant, by SQL (what a
+ *  daemon stores for a job). */
+void cwt_store_blob(const cwt_env *env, const char *name, const char *tenant,
+                    const char *text);
+/** Adds the row a node that died holding a job of kind (args: JSON) leaves:
+ *  running, its lease long lapsed, one attempt made; returns its id. */
+long long cwt_dead_job(const cwt_env *env, const char *kind, const char *tenant,
+                       const char *args);
+
 /** Holds the store's write lock from outside the daemon (SQLite: BEGIN
  *  IMMEDIATE on the file; PostgreSQL: the roster advisory lock) until
  *  cwt_store_unlock. */

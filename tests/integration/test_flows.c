@@ -653,7 +653,7 @@ static cJSON *wait_job(cwt_daemon *d, const char *token, long long id)
  * duplicate and writes nothing twice. */
 START_TEST(async_runs_are_jobs)
 {
-	char token[64], other[64], id[64], secret[64], sql[4200];
+	char token[64], other[64], id[64], secret[64];
 	cwt_daemon d;
 	cJSON *doc = NULL;
 	ISSUE("a1.json", "urn:uuid:" ITEM, "ada@example.org");
@@ -689,37 +689,12 @@ START_TEST(async_runs_are_jobs)
 	                          sizeof(value)));
 	ck_assert_str_eq(value, "0");
 	/* what a node that died holding a job of the same input leaves */
-	size_t n = (size_t)snprintf(sql, sizeof(sql),
-	                            "INSERT INTO blobs VALUES ('flow-dead', "
-	                            "(SELECT id FROM tenants WHERE name = "
-	                            "'d1'), %zu, 1)",
-	                            strlen(c1));
-	ck_assert_uint_lt(n, sizeof(sql));
-	ck_assert_int_eq(cwt_store_exec(&env, sql), 1);
-	cw_buf insert = CW_BUF_INIT(1 << 20);
-	cw_buf_printf(&insert,
-	              "INSERT INTO blob_chunks VALUES ('flow-dead', 0, %s('",
-	              cwt_on_pg() ? "convert_to" : "CAST");
-	for (const char *p = c1; *p; p++)
-		cw_buf_puts(&insert, *p == '\'' ? "''" : (char[2]){ *p, 0 });
-	cw_buf_puts(&insert, cwt_on_pg() ? "', 'UTF8'))" : "' AS BLOB))");
-	ck_assert_int_eq(cwt_store_exec(&env, cw_buf_cstr(&insert)), 1);
-	cw_buf_dispose(&insert);
-	ck_assert_int_eq(
-	        cwt_store_exec(&env,
-	                       "INSERT INTO jobs (tenant_id, kind, ref_id, "
-	                       "args, state, owner, lease_until_ms, attempts, "
-	                       "created_ms, updated_ms) VALUES ((SELECT id "
-	                       "FROM tenants WHERE name = 'd1'), 'flow', 0, "
-	                       "'{\"flow\":\"credential-to-result\",\"input\":"
-	                       "\"flow-dead\"}', 'running', 'dead-node', 1, 1, "
-	                       "1, 1)"),
-	        1);
-	ck_assert(cwt_store_value(&env,
-	                          "SELECT max(id) FROM jobs WHERE owner = "
-	                          "'dead-node'",
-	                          value, sizeof(value)));
-	doc = wait_job(&d, token, strtoll(value, NULL, 10));
+	cwt_store_blob(&env, "flow-dead", "d1", c1);
+	long long dead =
+	        cwt_dead_job(&env, "flow", "d1",
+	                     "{\"flow\":\"credential-to-result\",\"input\":"
+	                     "\"flow-dead\"}");
+	doc = wait_job(&d, token, dead);
 	ck_assert_str_eq(cw_json_string(doc, "state"), "done");
 	ck_assert_int_eq(cJSON_GetObjectItem(doc, "attempts")->valueint, 2);
 	result = cJSON_GetObjectItem(doc, "result");
