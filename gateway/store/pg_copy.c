@@ -15,13 +15,64 @@
 
 #define COPY_SQL_MAX 4096
 
+/* Inserts sent in a pipeline before their results are read: one round
+ * trip per this many rows instead of one per row. */
+#define PIPELINE_ROWS 1000
+
 typedef struct {
 	cw_store_copy base;
 	pg_connection *conn;
 	/* The table the unnamed statement is the insert of (any other
 	 * statement on the connection replaces it). */
 	const cw_copy_table *prepared_for;
+	int pipelined; /* inserts sent whose results are not read yet */
 } pg_copy;
+
+/* Reads the results of the inserts sent in the pipeline and leaves
+ * pipeline mode; the first failure (the rest are then aborted). */
+static int flush(pg_copy *c)
+{
+	PGconn *conn = c->conn->conn;
+	int err = 0, synced = 0;
+
+	if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF)
+		return 0;
+	if (PQpipelineSync(conn) != 1)
+		return cw_pg__fail(conn, NULL, "sending rows");
+	while (!synced) {
+		PGresult *res = PQgetResult(conn);
+		ExecStatusType status;
+
+		if (!res) { /* the end of one insert's results */
+			if (PQstatus(conn) != CONNECTION_OK) {
+				err = err ? err
+				          : cw_pg__fail(conn, NULL,
+				                        "loading rows");
+				break;
+			}
+			continue;
+		}
+		status = PQresultStatus(res);
+		if (status == PGRES_PIPELINE_SYNC)
+			synced = 1;
+		else if (status == PGRES_FATAL_ERROR && err == 0)
+			err = cw_pg__fail(conn, res, "loading rows");
+		else if (status != PGRES_COMMAND_OK &&
+		         status != PGRES_TUPLES_OK &&
+		         status != PGRES_PIPELINE_ABORTED && err == 0)
+			err = cw_pg__fail(conn, res, "loading rows");
+		PQclear(res);
+		if (!synced && PQstatus(conn) != CONNECTION_OK) {
+			err = err ? err
+			          : cw_pg__fail(conn, NULL, "loading rows");
+			break;
+		}
+	}
+	c->pipelined = 0;
+	if (PQexitPipelineMode(conn) != 1 && err == 0)
+		err = cw_pg__fail(conn, NULL, "loading rows");
+	return err;
+}
 
 typedef struct {
 	const cw_copy_table *table;
@@ -139,6 +190,8 @@ int cw_pg__copy_next_seq(cw_store_copy *copy, const cw_copy_table *table,
 	int err;
 
 	*next = 1;
+	if ((err = flush(c)) < 0)
+		return err;
 	c->prepared_for = NULL;
 	cw_buf_printf(&sql,
 	              "SELECT coalesce(max(first_seq + count), 1) FROM %s",
@@ -161,6 +214,8 @@ static int prepare_insert(pg_copy *c, const cw_copy_table *table)
 
 	if (c->prepared_for == table)
 		return 0;
+	if ((err = flush(c)) < 0)
+		return err;
 	c->prepared_for = NULL;
 	if ((err = cw_copy_insert_sql(&sql, table, 1)) < 0)
 		goto out;
@@ -211,6 +266,22 @@ int cw_pg__copy_put(cw_store_copy *copy, const cw_copy_table *table,
 		}
 		n++;
 	}
+	/* A row whose new id or insertion is not needed (no identity, not a
+	 * shared row) goes in the pipeline: a failure there fails the copy
+	 * at the next flush, which rolls the whole load back. */
+	if (cw_copy_column_with(table, CW_COPY_IDENTITY) < 0 &&
+	    table->scope != CW_COPY_BY_SECRET_CLIENT) {
+		if (PQpipelineStatus(c->conn->conn) == PQ_PIPELINE_OFF &&
+		    PQenterPipelineMode(c->conn->conn) != 1)
+			return cw_pg__fail(c->conn->conn, NULL, table->name);
+		if (PQsendQueryPrepared(c->conn->conn, "", n, values, lengths,
+		                        formats, 0) != 1)
+			return cw_pg__fail(c->conn->conn, NULL, table->name);
+		*inserted = 1;
+		return ++c->pipelined >= PIPELINE_ROWS ? flush(c) : 0;
+	}
+	if ((err = flush(c)) < 0)
+		return err;
 	res = PQexecPrepared(c->conn->conn, "", n, values, lengths, formats, 0);
 	if (!res || (PQresultStatus(res) != PGRES_TUPLES_OK &&
 	             PQresultStatus(res) != PGRES_COMMAND_OK)) {
@@ -235,6 +306,10 @@ int cw_pg__copy_delete(cw_store_copy *copy, const cw_copy_table *table,
 	int err;
 
 	*deleted = 0;
+	if ((err = flush(c)) < 0) {
+		cw_buf_dispose(&sql);
+		return err;
+	}
 	c->prepared_for = NULL;
 	if ((err = cw_copy_delete_sql(&sql, table, 1)) == 0 &&
 	    (err = cw_pg__query(c->conn, table->name, &res, sql.data, 1,
@@ -248,9 +323,13 @@ int cw_pg__copy_delete(cw_store_copy *copy, const cw_copy_table *table,
 int cw_pg__copy_end(cw_store_copy *copy, int commit)
 {
 	pg_copy *c = (pg_copy *)copy;
-	int err = cw_pg__exec(c->conn, commit ? "COMMIT" : "ROLLBACK",
-	                      commit ? "committing the copy"
-	                             : "rolling the copy back");
+	int flushed = flush(c);
+	int err = cw_pg__exec(
+	        c->conn, commit && flushed == 0 ? "COMMIT" : "ROLLBACK",
+	        commit ? "committing the copy" : "rolling the copy back");
+
+	if (flushed < 0)
+		err = flushed;
 
 	/* A failed COMMIT rolled back; the connection is released either
 	 * way (closed if it is left in a transaction). */

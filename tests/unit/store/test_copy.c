@@ -300,10 +300,54 @@ START_TEST(shared_rows_the_target_has_are_skipped)
 }
 END_TEST
 
+/* A row the target refuses (here a duplicate key) fails the load, and
+ * nothing of it stays, also when the failure is found only at the end (on
+ * PostgreSQL the rows go in a pipeline). */
+START_TEST(a_refused_row_rolls_the_load_back)
+{
+	const cw_copy_table *t = cw_copy_table_named("flow_mappings");
+	static const char *const flows[] = { "f1", "f2", "f1", "f3" };
+	cw_copy_value row[8];
+	cw_store_copy *load = NULL;
+	cw_buf body = CW_BUF_INIT(1024);
+	cw_tenant tenant;
+	int64_t id = 0;
+	int inserted = 0, err = 0, ended;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_le(t->column_count, 8);
+	ck_assert_int_eq(cw_store_tenant_add(to, "t1", &tenant), 0);
+	ck_assert_int_eq(cw_store_copy_begin(&load, to), 0);
+	for (size_t k = 0; err == 0 && k < 4; k++) {
+		for (size_t i = 0; i < t->column_count; i++) {
+			const char *name = t->columns[i].name;
+			if (strcmp(name, "tenant_id") == 0)
+				row[i] = (cw_copy_value){ CW_COPY_INT,
+					                  tenant.id, NULL, 0 };
+			else if (strcmp(name, "flow") == 0)
+				row[i] = (cw_copy_value){ CW_COPY_TEXT, 0,
+					                  flows[k], 2 };
+			else
+				row[i] = (cw_copy_value){ CW_COPY_TEXT, 0, "x",
+					                  1 };
+		}
+		err = cw_store_copy_put(load, t, row, &id, &inserted);
+	}
+	ended = cw_store_copy_end(load, err == 0);
+	ck_assert_msg(err < 0 || ended < 0, "the duplicate was taken");
+	ck_assert_int_eq(cw_store_flow_mapping_get(to, tenant.id, "f2", &body),
+	                 CW_ENOTFOUND);
+	ck_assert_int_eq(cw_store_flow_mapping_get(to, tenant.id, "f1", &body),
+	                 CW_ENOTFOUND);
+	cw_buf_dispose(&body);
+}
+END_TEST
+
 static void add_tests(TCase *c)
 {
 	tcase_add_test(c, rows_keep_their_bytes);
 	tcase_add_test(c, shared_rows_the_target_has_are_skipped);
+	tcase_add_test(c, a_refused_row_rolls_the_load_back);
 }
 
 Suite *suite_copy(void)
