@@ -125,22 +125,6 @@ int cw_badge_batch_issue(cJSON **answer, cJSON **errors, const cw_badges *b,
 /* ---- the queue's "badge-batch" jobs -----------------------------------------
  */
 
-typedef struct {
-	int64_t id;
-	cw_tenant *out;
-	int found;
-} tenant_search;
-
-static int match_tenant(const cw_tenant *t, void *payload)
-{
-	tenant_search *s = payload;
-	if (t->id == s->id && !s->found) {
-		*s->out = *t;
-		s->found = 1;
-	}
-	return 0;
-}
-
 /* The job's report: what was issued, the rows' errors, or that an earlier
  * attempt issued the batch. */
 static int report(cw_queue_job *job, const char *state, cJSON *detail,
@@ -168,7 +152,6 @@ static int run_batch(cw_ctx *ctx, cw_queue_job *job, void *local)
 	const char *input = cw_json_string(args, "input"),
 	           *format = cw_json_string(args, "format");
 	cw_tenant tenant = { 0 };
-	tenant_search search = { cw_queue_job_tenant(job), &tenant, 0 };
 	char dir[4096], path[4200], *text = NULL;
 	size_t len = 0;
 	cJSON *rows = NULL, *answer = NULL, *errors = NULL;
@@ -189,9 +172,7 @@ static int run_batch(cw_ctx *ctx, cw_queue_job *job, void *local)
 		return CW_ETOOBIG;
 	}
 	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
-	    (err = cw_store_tenant_list(ctx->store, match_tenant, &search)) <
-	            0 ||
-	    (err = search.found ? 0 : CW_ENOTFOUND) < 0 ||
+	    (err = cw_queue_job_tenant_row(job, &tenant)) < 0 ||
 	    (err = cw_store_blob_get(ctx->store, input, path)) < 0 ||
 	    (err = cw_file_read(&text, &len, path, BATCH_TEXT_MAX)) < 0) {
 		if (err == 0) {

@@ -124,22 +124,6 @@ static const char *arg_text(const cw_queue_job *job, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-typedef struct {
-	int64_t id;
-	cw_tenant *out;
-	int found;
-} tenant_search;
-
-static int match_tenant(const cw_tenant *t, void *payload)
-{
-	tenant_search *s = payload;
-	if (t->id == s->id && !s->found) {
-		*s->out = *t;
-		s->found = 1;
-	}
-	return 0;
-}
-
 /* The job's input, fetched from the store into memory. */
 static int read_input(cw_ctx *ctx, const char *name, char **text, size_t *len)
 {
@@ -167,7 +151,6 @@ static int run_flow_job(cw_ctx *ctx, cw_queue_job *job, void *local)
 	const char *flow = arg_text(job, "flow"),
 	           *input = arg_text(job, "input");
 	cw_tenant tenant = { 0 };
-	tenant_search search = { cw_queue_job_tenant(job), &tenant, 0 };
 	cw_flow_kind kind;
 	cw_flow_daemon d;
 	cJSON *report = NULL;
@@ -181,9 +164,7 @@ static int run_flow_job(cw_ctx *ctx, cw_queue_job *job, void *local)
 		             (long long)cw_queue_job_id(job));
 		return CW_EINVAL;
 	}
-	if ((err = cw_store_tenant_list(ctx->store, match_tenant, &search)) <
-	            0 ||
-	    (err = search.found ? 0 : CW_ENOTFOUND) < 0 ||
+	if ((err = cw_queue_job_tenant_row(job, &tenant)) < 0 ||
 	    (err = read_input(ctx, input, &text, &len)) < 0)
 		goto out;
 	if ((err = cw_flow_daemon_init(&d, ctx)) == 0)

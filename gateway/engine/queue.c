@@ -522,3 +522,32 @@ cJSON *cw_queue_job_json(const cw_job *j)
 		cJSON_AddItemToObject(doc, "result", result);
 	return doc;
 }
+
+typedef struct {
+	int64_t id;
+	cw_tenant *out;
+	int found;
+} tenant_search;
+
+static int match_tenant(const cw_tenant *t, void *payload)
+{
+	tenant_search *s = payload;
+
+	if (t->id == s->id && !s->found) {
+		*s->out = *t;
+		s->found = 1;
+	}
+	return 0;
+}
+
+int cw_queue_job_tenant_row(cw_queue_job *job, cw_tenant *out)
+{
+	tenant_search s = { job->tenant_id, out, 0 };
+	int err = cw_store_tenant_list(job->q->ctx->store, match_tenant, &s);
+
+	if (err == 0 && !s.found) {
+		cw_error_set("job %lld's tenant is gone", (long long)job->id);
+		err = CW_ENOTFOUND;
+	}
+	return err;
+}

@@ -67,6 +67,8 @@ cJSON *cw_queue_job_json(const cw_job *job);
 /* For handlers. */
 int64_t cw_queue_job_id(const cw_queue_job *job);
 int64_t cw_queue_job_tenant(const cw_queue_job *job);
+/** The job's tenant as the store has it; CW_ENOTFOUND when it is gone. */
+int cw_queue_job_tenant_row(cw_queue_job *job, cw_tenant *out);
 int64_t cw_queue_job_ref(const cw_queue_job *job);
 int cw_queue_job_attempt(const cw_queue_job *job);
 /** The args, parsed (NULL when they are not JSON). */

@@ -124,6 +124,11 @@ int cw_api_flow_replay(cw_request *req, cw_response *res);
 int cw_api_jobs_list(cw_request *req, cw_response *res);
 int cw_api_job_show(cw_request *req, cw_response *res);
 int cw_api_flow_job_show(cw_request *req, cw_response *res);
+/* The answer to a request that started a job: 202 with {key: id, state:
+ * "running", status: location} and Location; 503 for CW_ETOOBIG (the
+ * node runs too many jobs); another error as it is. */
+int cw_api_accepted(cw_response *res, int err, const char *key, int64_t id,
+                    const char *location);
 /**
  * After a holder upserted a credential through the OB 3.0 API: when the
  * tenant's credential-to-result mapping says runOnOb3Upsert, the flow runs

@@ -260,25 +260,12 @@ static int batch_async(cw_request *req, cw_response *res, call *c, cJSON *rows,
 {
 	char location[96];
 	int64_t id = 0;
-	cJSON *doc;
 	int err = cw_badge_batch_submit(cw_request_ctx(req), &c->tenant, rows,
 	                                format, &id);
 
-	if (err == CW_ETOOBIG)
-		return cw_response_error(res, 503, "server_busy",
-		                         "too many jobs are running; try again "
-		                         "later");
-	if (err < 0)
-		return err;
 	snprintf(location, sizeof(location), "/admin/v1/jobs/%lld",
 	         (long long)id);
-	if (!(doc = cJSON_CreateObject()))
-		return CW_ENOMEM;
-	cJSON_AddNumberToObject(doc, "job_id", (double)id);
-	cJSON_AddStringToObject(doc, "state", "running");
-	cJSON_AddStringToObject(doc, "status", location);
-	cw_response_header(res, "Location", location);
-	return cw_response_json(res, 202, doc);
+	return cw_api_accepted(res, err, "job_id", id, location);
 }
 
 int cw_api_badge_credentials_batch(cw_request *req, cw_response *res)

@@ -107,3 +107,25 @@ int cw_api_flow_job_show(cw_request *req, cw_response *res)
 {
 	return one_job(req, res, "flow");
 }
+
+int cw_api_accepted(cw_response *res, int err, const char *key, int64_t id,
+                    const char *location)
+{
+	cJSON *doc;
+
+	if (err == CW_ETOOBIG)
+		return cw_response_error(res, 503, "server_busy",
+		                         "too many jobs are running; try again "
+		                         "later");
+	if (err < 0)
+		return err;
+	if (!(doc = cJSON_CreateObject()) ||
+	    !cJSON_AddNumberToObject(doc, key, (double)id) ||
+	    !cJSON_AddStringToObject(doc, "state", "running") ||
+	    !cJSON_AddStringToObject(doc, "status", location)) {
+		cJSON_Delete(doc);
+		return CW_ENOMEM;
+	}
+	cw_response_header(res, "Location", location);
+	return cw_response_json(res, 202, doc);
+}

@@ -28,26 +28,13 @@ static int start_job(cw_request *req, cw_response *res, const cw_tenant *tenant,
 {
 	char location[96];
 	int64_t id = 0;
-	cJSON *doc;
 	int err = cw_import_job_submit(cw_request_ctx(req), tenant, path,
 	                               upload, approve, &id);
 
 	cw_free(path);
-	if (err == CW_ETOOBIG)
-		return cw_response_error(res, 503, "server_busy",
-		                         "too many imports are running; "
-		                         "try again later");
-	if (err < 0)
-		return err;
 	snprintf(location, sizeof(location), "/admin/v1/roster/imports/%lld",
 	         (long long)id);
-	if (!(doc = cJSON_CreateObject()))
-		return CW_ENOMEM;
-	cJSON_AddNumberToObject(doc, "import_id", (double)id);
-	cJSON_AddStringToObject(doc, "state", "running");
-	cJSON_AddStringToObject(doc, "status", location);
-	cw_response_header(res, "Location", location);
-	return cw_response_json(res, 202, doc);
+	return cw_api_accepted(res, err, "import_id", id, location);
 }
 
 int cw_api_roster_import_start(cw_request *req, cw_response *res)

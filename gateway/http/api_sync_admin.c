@@ -427,30 +427,17 @@ static int started(cw_request *req, cw_response *res, const found *f, int err,
                    int64_t run_id)
 {
 	char location[160];
-	cJSON *doc;
 	if (err == CW_EBUSY)
 		return cw_response_error(res, 409, "invaliddata", "%s",
 		                         cw_error_last());
 	if (err == CW_EINVAL || err == CW_ENOTFOUND)
 		return cw_response_error(res, err == CW_EINVAL ? 409 : 404,
 		                         "invaliddata", "%s", cw_error_last());
-	if (err == CW_ETOOBIG)
-		return cw_response_error(res, 503, "server_busy",
-		                         "too many jobs are running; try again "
-		                         "later");
-	if (err < 0)
-		return err;
 	(void)req;
 	snprintf(location, sizeof(location),
 	         "/admin/v1/sync/connections/%s/runs/%lld", f->c.name,
 	         (long long)run_id);
-	if (!(doc = cJSON_CreateObject()))
-		return CW_ENOMEM;
-	cJSON_AddNumberToObject(doc, "run_id", (double)run_id);
-	cJSON_AddStringToObject(doc, "state", "running");
-	cJSON_AddStringToObject(doc, "status", location);
-	cw_response_header(res, "Location", location);
-	return cw_response_json(res, 202, doc);
+	return cw_api_accepted(res, err, "run_id", run_id, location);
 }
 
 static int query_true(cw_request *req, const char *key)
