@@ -6,16 +6,12 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
-#include "util/file.h"
 #include "util/json.h"
 #include "util/log.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define BATCH_TEXT_MAX (16L << 20)
 
@@ -152,7 +148,7 @@ static int run_batch(cw_ctx *ctx, cw_queue_job *job, void *local)
 	const char *input = cw_json_string(args, "input"),
 	           *format = cw_json_string(args, "format");
 	cw_tenant tenant = { 0 };
-	char dir[4096], path[4200], *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	cJSON *rows = NULL, *answer = NULL, *errors = NULL;
 	cw_flow_daemon d;
@@ -164,23 +160,10 @@ static int run_batch(cw_ctx *ctx, cw_queue_job *job, void *local)
 		             (long long)cw_queue_job_id(job));
 		return CW_EINVAL;
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/uploads", ctx->data_dir) >=
-	            sizeof(dir) ||
-	    (size_t)snprintf(path, sizeof(path), "%s/%s.job", dir, input) >=
-	            sizeof(path)) {
-		cw_error_set("the data dir's path is too long");
-		return CW_ETOOBIG;
-	}
-	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
-	    (err = cw_queue_job_tenant_row(job, &tenant)) < 0 ||
-	    (err = cw_store_blob_get(ctx->store, input, path)) < 0 ||
-	    (err = cw_file_read(&text, &len, path, BATCH_TEXT_MAX)) < 0) {
-		if (err == 0) {
-			cw_error_set("%s: %s", dir, strerror(errno));
-			err = CW_EIO;
-		}
+	if ((err = cw_queue_job_tenant_row(job, &tenant)) < 0 ||
+	    (err = cw_queue_input_get(ctx, input, BATCH_TEXT_MAX, &text,
+	                              &len)) < 0)
 		goto out;
-	}
 	if (!(rows = cJSON_ParseWithLength(text, len))) {
 		cw_error_set("the stored batch is not JSON");
 		err = CW_EINVAL;
@@ -206,7 +189,6 @@ static int run_batch(cw_ctx *ctx, cw_queue_job *job, void *local)
 out:
 	if (ready)
 		cw_flow_daemon_dispose(&d);
-	unlink(path);
 	if (err != CW_ECANCELED && err != CW_EBUSY &&
 	    cw_store_blob_delete(ctx->store, input) < 0)
 		CW_LOG(CW_LOG_WARN, "batch_input_not_deleted", "s:blob", input,
@@ -256,38 +238,19 @@ static int give_ids(cJSON *rows)
 int cw_badge_batch_submit(cw_ctx *ctx, const cw_tenant *tenant, cJSON *rows,
                           const char *format, int64_t *job_id)
 {
-	char dir[4096], path[4200], name[64] = "";
+	char name[64] = "";
 	cJSON *args = cJSON_CreateObject();
 	char *text = NULL, *args_text = NULL;
-	int fd = -1, err;
+	int err;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/uploads", ctx->data_dir) >=
-	    sizeof(dir)) {
-		cw_error_set("the data dir's path is too long");
-		err = CW_ETOOBIG;
-		goto out;
-	}
 	if ((err = give_ids(rows)) < 0)
 		goto out;
 	if (!args || !(text = cJSON_PrintUnformatted(rows))) {
 		err = CW_ENOMEM;
 		goto out;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/batch-XXXXXX", dir) >=
-	    sizeof(path)) {
-		cw_error_set("the data dir's path is too long");
-		err = CW_ETOOBIG;
-		goto out;
-	}
-	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
-	    (fd = mkstemp(path)) < 0 ||
-	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		cw_error_set("%s: %s", path, strerror(errno));
-		err = CW_EIO;
-		goto out;
-	}
-	snprintf(name, sizeof(name), "%s", strrchr(path, '/') + 1);
-	if ((err = cw_store_blob_put(ctx->store, tenant->id, name, path)) < 0) {
+	if ((err = cw_queue_input_put(ctx, tenant->id, "batch", text,
+	                              strlen(text), name)) < 0) {
 		name[0] = '\0';
 		goto out;
 	}
@@ -300,10 +263,6 @@ int cw_badge_batch_submit(cw_ctx *ctx, const cw_tenant *tenant, cJSON *rows,
 	err = cw_queue_submit(ctx->queue, "badge-batch", tenant->id, 0,
 	                      args_text, 0, NULL, job_id);
 out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(path);
-	}
 	if (err < 0 && name[0])
 		(void)cw_store_blob_delete(ctx->store, name);
 	cJSON_free(text);

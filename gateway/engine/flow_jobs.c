@@ -3,15 +3,11 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/file.h"
 #include "util/log.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* The largest input a flow job stores (the route's body limit is lower). */
 #define FLOW_INPUT_MAX ((size_t)64 << 20)
@@ -124,28 +120,6 @@ static const char *arg_text(const cw_queue_job *job, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* The job's input, fetched from the store into memory. */
-static int read_input(cw_ctx *ctx, const char *name, char **text, size_t *len)
-{
-	char path[4200], dir[4200];
-	int err;
-
-	snprintf(dir, sizeof(dir), "%s/uploads", ctx->data_dir);
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.job", dir, name) >=
-	    sizeof(path)) {
-		cw_error_set("the input's name is too long");
-		return CW_ETOOBIG;
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		cw_error_set("%s: %s", dir, strerror(errno));
-		return CW_EIO;
-	}
-	if ((err = cw_store_blob_get(ctx->store, name, path)) == 0)
-		err = cw_file_read(text, len, path, FLOW_INPUT_MAX);
-	unlink(path);
-	return err;
-}
-
 static int run_flow_job(cw_ctx *ctx, cw_queue_job *job, void *local)
 {
 	const char *flow = arg_text(job, "flow"),
@@ -165,7 +139,8 @@ static int run_flow_job(cw_ctx *ctx, cw_queue_job *job, void *local)
 		return CW_EINVAL;
 	}
 	if ((err = cw_queue_job_tenant_row(job, &tenant)) < 0 ||
-	    (err = read_input(ctx, input, &text, &len)) < 0)
+	    (err = cw_queue_input_get(ctx, input, FLOW_INPUT_MAX, &text,
+	                              &len)) < 0)
 		goto out;
 	if ((err = cw_flow_daemon_init(&d, ctx)) == 0)
 		err = cw_flow_daemon_run(&report, &d, &tenant, kind, text, len,
@@ -200,55 +175,18 @@ static void flow_abandoned(cw_ctx *ctx, const cw_job *job)
 const cw_queue_handler cw_flow_job_handler = { "flow", run_flow_job, NULL,
 	                                       flow_abandoned };
 
-/* Stores input as a blob of a fresh name (in name). */
-static int store_input(cw_ctx *ctx, const cw_tenant *tenant, const char *input,
-                       size_t len, char name[64])
-{
-	char path[4200];
-	int err = CW_EIO;
-
-	for (int tries = 0; tries < 3 && err < 0; tries++) {
-		int fd;
-		if ((size_t)snprintf(path, sizeof(path),
-		                     "%s/uploads/flow-XXXXXX",
-		                     ctx->data_dir) >= sizeof(path))
-			return CW_ETOOBIG;
-		if ((fd = mkstemp(path)) < 0) {
-			cw_error_set("%s: %s", path, strerror(errno));
-			return CW_EIO;
-		}
-		err = write(fd, input, len) == (ssize_t)len ? 0 : CW_EIO;
-		if (close(fd) != 0 && err == 0)
-			err = CW_EIO;
-		if (err < 0)
-			cw_error_set("%s: %s", path, strerror(errno));
-		snprintf(name, 64, "%s", strrchr(path, '/') + 1);
-		if (err == 0)
-			err = cw_store_blob_put(ctx->store, tenant->id, name,
-			                        path);
-		unlink(path);
-		if (err != CW_EEXISTS)
-			break;
-	}
-	return err;
-}
-
 int cw_flow_job_submit(cw_ctx *ctx, const cw_tenant *tenant, const char *flow,
                        const char *input, size_t len, int64_t *job_id)
 {
-	char name[64] = "", dir[4200];
+	char name[64] = "";
 	cJSON *args = cJSON_CreateObject();
 	char *text = NULL;
-	int err;
+	int err = cw_queue_input_put(ctx, tenant->id, "flow", input, len, name);
 
-	snprintf(dir, sizeof(dir), "%s/uploads", ctx->data_dir);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		cw_error_set("%s: %s", dir, strerror(errno));
-		cJSON_Delete(args);
-		return CW_EIO;
-	}
-	if ((err = store_input(ctx, tenant, input, len, name)) < 0)
+	if (err < 0) {
+		name[0] = '\0';
 		goto out;
+	}
 	if (!args || !cJSON_AddStringToObject(args, "flow", flow) ||
 	    !cJSON_AddStringToObject(args, "input", name) ||
 	    !(text = cJSON_PrintUnformatted(args))) {

@@ -6,12 +6,16 @@
 #include "engine/ctx.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
+#include <errno.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -549,5 +553,78 @@ int cw_queue_job_tenant_row(cw_queue_job *job, cw_tenant *out)
 		cw_error_set("job %lld's tenant is gone", (long long)job->id);
 		err = CW_ENOTFOUND;
 	}
+	return err;
+}
+
+/* ---- jobs' inputs
+ * ------------------------------------------------------------ */
+
+/* DATA_DIR/uploads (made when absent), where a blob passes through a file. */
+static int uploads_dir(char *out, size_t n, const cw_ctx *ctx)
+{
+	if ((size_t)snprintf(out, n, "%s/uploads", ctx->data_dir) >= n) {
+		cw_error_set("the data dir's path is too long");
+		return CW_ETOOBIG;
+	}
+	if (mkdir(out, 0700) != 0 && errno != EEXIST) {
+		cw_error_set("%s: %s", out, strerror(errno));
+		return CW_EIO;
+	}
+	return 0;
+}
+
+int cw_queue_input_put(cw_ctx *ctx, int64_t tenant_id, const char *prefix,
+                       const void *data, size_t len, char name[64])
+{
+	char dir[4096], path[4200];
+	int err = uploads_dir(dir, sizeof(dir), ctx);
+
+	/* mkstemp's name is unique on this node; another node's may clash
+	 * (the store says so), then a new one is tried. */
+	for (int tries = 0; err == 0 && tries < 3; tries++) {
+		int fd;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%.16s-XXXXXX", dir,
+		                     prefix) >= sizeof(path))
+			return CW_ETOOBIG;
+		if ((fd = mkstemp(path)) < 0) {
+			cw_error_set("%s: %s", path, strerror(errno));
+			return CW_EIO;
+		}
+		if (write(fd, data, len) != (ssize_t)len) {
+			cw_error_set("%s: %s", path, strerror(errno));
+			err = CW_EIO;
+		}
+		if (close(fd) != 0 && err == 0) {
+			cw_error_set("%s: %s", path, strerror(errno));
+			err = CW_EIO;
+		}
+		snprintf(name, 64, "%s", strrchr(path, '/') + 1);
+		if (err == 0)
+			err = cw_store_blob_put(ctx->store, tenant_id, name,
+			                        path);
+		unlink(path);
+		if (err != CW_EEXISTS)
+			return err;
+		err = 0;
+	}
+	return err < 0 ? err : CW_EEXISTS;
+}
+
+int cw_queue_input_get(cw_ctx *ctx, const char *name, size_t max, char **data,
+                       size_t *len)
+{
+	char dir[4096], path[4200];
+	int err = uploads_dir(dir, sizeof(dir), ctx);
+
+	if (err < 0)
+		return err;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.job", dir, name) >=
+	    sizeof(path)) {
+		cw_error_set("the input's name is too long");
+		return CW_ETOOBIG;
+	}
+	if ((err = cw_store_blob_get(ctx->store, name, path)) == 0)
+		err = cw_file_read(data, len, path, max);
+	unlink(path);
 	return err;
 }

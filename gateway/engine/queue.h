@@ -64,6 +64,17 @@ const char *cw_queue_owner(const cw_queue *q);
  *  args, result?}. */
 cJSON *cw_queue_job_json(const cw_job *job);
 
+/**
+ * Stores len bytes of data as the blob of the tenant a job will read (its
+ * input, so any node can run it), named prefix-XXXXXX (unique; in name).
+ */
+int cw_queue_input_put(struct cw_ctx_tag *ctx, int64_t tenant_id,
+                       const char *prefix, const void *data, size_t len,
+                       char name[64]);
+/** The bytes of the input blob name in *data (cw_free), at most max. */
+int cw_queue_input_get(struct cw_ctx_tag *ctx, const char *name, size_t max,
+                       char **data, size_t *len);
+
 /* For handlers. */
 int64_t cw_queue_job_id(const cw_queue_job *job);
 int64_t cw_queue_job_tenant(const cw_queue_job *job);

@@ -1062,6 +1062,23 @@ START_TEST(two_nodes_one_store)
 }
 END_TEST
 
+/* An uninterrupted full run of "sis" (CLI) finds nothing to change: the
+ * end state a run taken over left is a single run's. */
+static void full_run_changes_nothing(const cwt_env *env)
+{
+	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
+	ck_assert_msg(cwt_run(env, &out, &err, "sync", "run", "sis", "--full",
+	                      "--json", NULL) == 0,
+	              "%s", cw_buf_cstr(&err));
+	cJSON *doc = cJSON_Parse(out.data);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "unchanged");
+	cJSON_Delete(doc);
+	cw_buf_dispose(&out);
+	cw_buf_dispose(&err);
+}
+
 /* A scheduled sync running on node A, A killed with SIGKILL: node B's
  * scheduler takes the connection once A's lease lapses, and its run ends
  * where one uninterrupted run would (a full run after it changes nothing). */
@@ -1069,7 +1086,6 @@ START_TEST(sync_taken_over_when_a_node_dies)
 {
 	cwt_env env;
 	cwt_daemon a, b;
-	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
 	int full = 0, delta = 0;
 	start_sis();
 	setup(&env, "UTC");
@@ -1116,18 +1132,9 @@ START_TEST(sync_taken_over_when_a_node_dies)
 	cJSON_Delete(doc);
 	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
 	/* an uninterrupted full run now finds nothing to change */
-	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "run", "sis", "--full",
-	                      "--json", NULL) == 0,
-	              "%s", cw_buf_cstr(&err));
-	doc = cJSON_Parse(out.data);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
-	                 "unchanged");
-	cJSON_Delete(doc);
+	full_run_changes_nothing(&env);
 	stop_sis();
 	cwt_env_cleanup(&env);
-	cw_buf_dispose(&out);
-	cw_buf_dispose(&err);
 }
 END_TEST
 
@@ -1140,7 +1147,6 @@ START_TEST(api_run_taken_over_when_a_node_dies)
 	cwt_env env;
 	cwt_daemon a, b;
 	char admin[64], sql[200], value[64] = "";
-	cw_buf out = CW_BUF_INIT(1 << 20), err = CW_BUF_INIT(1 << 20);
 	int full = 0, delta = 0;
 	start_sis();
 	setup(&env, "UTC");
@@ -1200,18 +1206,9 @@ START_TEST(api_run_taken_over_when_a_node_dies)
 	ck_assert_str_eq(value, expected);
 	cJSON_Delete(doc);
 	ck_assert_int_eq(cwt_stop(&b, SIGTERM, 5000), 0);
-	ck_assert_msg(cwt_run(&env, &out, &err, "sync", "run", "sis", "--full",
-	                      "--json", NULL) == 0,
-	              "%s", cw_buf_cstr(&err));
-	doc = cJSON_Parse(out.data);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
-	                 "unchanged");
-	cJSON_Delete(doc);
+	full_run_changes_nothing(&env);
 	stop_sis();
 	cwt_env_cleanup(&env);
-	cw_buf_dispose(&out);
-	cw_buf_dispose(&err);
 }
 END_TEST
 
